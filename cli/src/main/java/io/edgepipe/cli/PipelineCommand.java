@@ -1,0 +1,26 @@
+package io.edgepipe.cli;
+
+import io.edgepipe.cli.bench.BenchCommand;
+import io.edgepipe.cli.run.RunCommand;
+import io.edgepipe.cli.run.StageCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** The root command: {@code pipeline <subcommand>}. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true, version = "edgepipe 0.1.0",
+    description = "Split a CNN into gRPC microservices and run, measure, plan and deploy them.",
+    subcommands = {
+        RunCommand.class,
+        StageCommand.class,
+        BenchCommand.class,
+    })
+public final class PipelineCommand implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

@@ -1,0 +1,114 @@
+package io.edgepipe.cli.run;
+
+import io.edgepipe.api.LayerSpec;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.api.proto.Frame;
+import io.edgepipe.producer.Producer;
+import io.edgepipe.producer.SinkRecorder;
+import io.edgepipe.producer.SinkServer;
+import io.edgepipe.runtime.ComputeStage;
+import io.edgepipe.runtime.DownstreamClient;
+import io.edgepipe.runtime.FrameServer;
+import io.edgepipe.runtime.StageOptions;
+import io.edgepipe.runtime.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Every service of the chain in this JVM, talking real gRPC over loopback: the sink, each
+ * compute stage, and the producer. Started last-to-first so each hop's target is listening;
+ * stopped first-to-last so each stage drains into a next hop that is still up.
+ */
+public final class EmbeddedRun implements AutoCloseable {
+  private static final String LOOPBACK = "127.0.0.1";
+
+  private final PipelineSpec spec;
+  private final SinkRecorder sink;
+  private final FrameServer sinkServer;
+  private final List<FrameServer> stages = new ArrayList<>(); // chain order
+  private final AtomicLong producerRejected = new AtomicLong();
+
+  /** Starts the sink and the stages; frames can be sent to {@link #firstStagePort()}. */
+  public EmbeddedRun(PipelineSpec spec, String device, Consumer<Frame> outputs) {
+    this.spec = spec;
+    this.sink = new SinkRecorder(outputs);
+    try {
+      sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local").start();
+      String next = LOOPBACK + ":" + sinkServer.port();
+      List<LayerSpec> layers = spec.layers();
+      FrameServer[] started = new FrameServer[layers.size()];
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        started[i] = ComputeStage.create(new StageOptions(spec, layers.get(i).name(), LOOPBACK, 0, -1, next,
+            device, "local")).start();
+        next = LOOPBACK + ":" + started[i].port();
+      }
+      stages.addAll(List.of(started));
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("cannot start the embedded pipeline", e);
+    }
+  }
+
+  public int firstStagePort() {
+    return stages.get(0).port();
+  }
+
+  public SinkRecorder sink() {
+    return sink;
+  }
+
+  public List<FrameServer> stages() {
+    return stages;
+  }
+
+  /** Streams the run's flows through the chain, drains it and reports. */
+  public RunResult run(RunOptions o, Runnable progress) {
+    DownstreamClient toFirst = new DownstreamClient("producer",
+        Transport.channel(LOOPBACK + ":" + firstStagePort(), spec.maxFrameBytes()), true, false,
+        ack -> producerRejected.incrementAndGet());
+    Producer producer = new Producer(spec, toFirst, "local");
+    long rejected = 0;
+    try {
+      FlowDriver.drive(o, producer, progress);
+    } finally {
+      toFirst.close(); // waits for the first stage's acks
+      // every hop answers each frame; an error answer means the frame stopped there
+      rejected = producerRejected.get();
+      for (FrameServer s : stages) {
+        stop(s); // drains into its next hop, which is still up
+        rejected += s.handler().metrics().downstreamRejectedCount();
+      }
+      stages.clear();
+    }
+    return RunResult.of("embedded", sink.summary(), producer.sent(), rejected + producer.failed());
+  }
+
+  /** Stops the stages in chain order; each one's stop waits for its next hop's acks. */
+  private void drain() {
+    for (FrameServer s : stages) {
+      stop(s);
+    }
+    stages.clear();
+  }
+
+  private static void stop(FrameServer s) {
+    try {
+      s.stop(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    drain();
+    if (sinkServer != null) {
+      stop(sinkServer);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.edgepipe.cli.run;
+
+import io.edgepipe.api.LayerSpec;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.api.proto.Frame;
+import io.edgepipe.producer.Producer;
+import io.edgepipe.producer.SinkRecorder;
+import io.edgepipe.producer.SinkServer;
+import io.edgepipe.runtime.DownstreamClient;
+import io.edgepipe.runtime.FrameServer;
+import io.edgepipe.runtime.Transport;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One JVM per compute stage (as containers would run them), with the producer and the sink in
+ * this JVM. Stage processes are started with `pipeline stage NAME`, their logs go to
+ * {@code <logDir>/<stage>.log}, and they are stopped (SIGTERM, which drains) in chain order.
+ */
+public final class ProcessRun implements AutoCloseable {
+  private static final String LOOPBACK = "127.0.0.1";
+
+  private final PipelineSpec spec;
+  private final SinkRecorder sink;
+  private final FrameServer sinkServer;
+  private final List<Process> processes = new ArrayList<>(); // chain order
+  private final List<Integer> ports = new ArrayList<>();
+  private final AtomicLong rejected = new AtomicLong();
+
+  public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir) {
+    if (specFile == null) {
+      throw new IllegalArgumentException("--processes needs the spec as a file (--spec)");
+    }
+    this.spec = spec;
+    this.sink = new SinkRecorder(outputs);
+    try {
+      sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local").start();
+      List<LayerSpec> layers = spec.layers();
+      for (int i = 0; i < layers.size(); i++) {
+        ports.add(freePort());
+      }
+      logDir.toFile().mkdirs();
+      for (int i = 0; i < layers.size(); i++) {
+        String next = LOOPBACK + ":" + (i + 1 < layers.size() ? ports.get(i + 1) : sinkServer.port());
+        List<String> cmd = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.edgepipe.cli.Main",
+            "stage", layers.get(i).name(), "--spec", specFile.toString(),
+            "--height", String.valueOf(spec.input().h()), "--width", String.valueOf(spec.input().w()),
+            "--host", LOOPBACK, "--port", String.valueOf(ports.get(i)), "--metrics-port", "-1",
+            "--next", next, "--device", device, "--node", "local"));
+        File log = logDir.resolve(layers.get(i).name() + ".log").toFile();
+        processes.add(new ProcessBuilder(cmd).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start());
+      }
+      for (int i = 0; i < layers.size(); i++) {
+        awaitServing(layers.get(i).name(), ports.get(i), processes.get(i), logDir);
+      }
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("cannot start stage processes", e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public RunResult run(RunOptions o, Runnable progress) {
+    DownstreamClient toFirst = new DownstreamClient("producer",
+        Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes()), true, false,
+        ack -> rejected.incrementAndGet());
+    Producer producer = new Producer(spec, toFirst, "local");
+    try {
+      FlowDriver.drive(o, producer, progress);
+    } finally {
+      toFirst.close();
+      stopAll();
+    }
+    return RunResult.of("processes", sink.summary(), producer.sent(), rejected.get() + producer.failed());
+  }
+
+  /** SIGTERM each stage in chain order and wait: its shutdown hook drains into the next one. */
+  private void stopAll() {
+    for (Process p : processes) {
+      p.destroy();
+      try {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+    processes.clear();
+  }
+
+  private static void awaitServing(String stage, int port, Process process, Path logDir) {
+    ManagedChannel channel = Transport.channel(LOOPBACK + ":" + port, 1 << 20);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("stage " + stage + " exited with code " + process.exitValue()
+              + "; see " + logDir.resolve(stage + ".log"));
+        }
+        try {
+          HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance());
+          if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+            return;
+          }
+        } catch (RuntimeException notYet) {
+          // not listening yet
+        }
+        Thread.sleep(200);
+      }
+      throw new IllegalStateException("stage " + stage + " did not become healthy in 60 s; see "
+          + logDir.resolve(stage + ".log"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    stopAll();
+    if (sinkServer != null) {
+      try {
+        sinkServer.stop(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

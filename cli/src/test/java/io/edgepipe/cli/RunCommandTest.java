@@ -1,0 +1,92 @@
+package io.edgepipe.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The `pipeline run` command as a user types it. */
+class RunCommandTest {
+  @TempDir
+  Path tmp;
+
+  private record Outcome(int code, String out, String err) {}
+
+  private Outcome pipeline(String... args) {
+    PrintStream oldOut = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    try {
+      System.setOut(new PrintStream(out, true));
+      CommandLine cmd = Main.commandLine();
+      cmd.setErr(new PrintWriter(err, true));
+      int code = cmd.execute(args);
+      return new Outcome(code, out.toString(), err.toString());
+    } finally {
+      System.setOut(oldOut);
+    }
+  }
+
+  @Test
+  void runPrintsTheSummaryTablesAndWritesCsv() throws Exception {
+    Outcome r = pipeline("run", "--spec", "../pipelines/thesis.yaml", "--frames", "8", "--flows", "2",
+        "--width", "64", "--height", "48", "--device", "cpu", "--no-progress", "--results", tmp.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("lat_p99_ms"), r.out());
+    assertTrue(r.out().matches("(?s).*embedded\\s+16\\s+16\\s+0\\s+0.*"), r.out());
+    for (String stage : new String[] {"producer", "conv", "relu", "maxpool", "sink"}) {
+      assertTrue(r.out().contains("\n" + stage + " "), "phase row for " + stage + ":\n" + r.out());
+    }
+    try (Stream<Path> files = Files.list(tmp)) {
+      Path csv = files.filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow();
+      String text = Files.readString(csv);
+      assertTrue(text.startsWith("mode,sent,delivered"), text);
+      assertTrue(text.contains("conv_process_ms"), text);
+    }
+  }
+
+  @Test
+  void monolithAndProcessesModesRun() {
+    Outcome mono = pipeline("run", "--spec", "../pipelines/cnn.yaml", "--monolith", "--frames", "4",
+        "--width", "40", "--height", "30", "--device", "cpu", "--no-progress", "--results", tmp.toString());
+    assertEquals(0, mono.code(), mono.out() + mono.err());
+    assertTrue(mono.out().contains("monolith"), mono.out());
+
+    Outcome procs = pipeline("run", "--spec", "../pipelines/thesis.yaml", "--processes", "--frames", "6",
+        "--width", "40", "--height", "30", "--device", "cpu", "--no-progress", "--results", tmp.toString());
+    assertEquals(0, procs.code(), procs.out() + procs.err());
+    assertTrue(procs.out().matches("(?s).*processes\\s+6\\s+6\\s+0\\s+0.*"), procs.out());
+  }
+
+  @Test
+  void userErrorsAreOneLineWithExitCodeTwo() throws Exception {
+    Outcome missing = pipeline("run", "--source", "video:/no/such/file.mp4", "--frames", "1", "--device", "cpu",
+        "--no-progress", "--results", tmp.toString(), "--spec", "../pipelines/thesis.yaml");
+    assertEquals(2, missing.code(), missing.err());
+    assertTrue(missing.err().contains("/no/such/file.mp4"), missing.err());
+    assertEquals(1, missing.err().strip().lines().count(), "one line: " + missing.err());
+
+    Path bad = tmp.resolve("bad.yaml");
+    Files.writeString(bad, "input: {channels: 1, height: 8, width: 8}\nstages: [{kind: relu, colour: red}]\n");
+    Outcome badSpec = pipeline("run", "--spec", bad.toString(), "--device", "cpu", "--no-progress");
+    assertEquals(2, badSpec.code());
+    assertTrue(badSpec.err().contains("stages[0].colour: unknown key"), badSpec.err());
+  }
+
+  @Test
+  void everySubcommandHasHelp() {
+    for (String sub : new String[] {"run", "stage", "bench"}) {
+      Outcome help = pipeline(sub, "--help");
+      assertEquals(0, help.code());
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.edgepipe.api;
+
+import io.edgepipe.api.proto.DType;
+import io.edgepipe.api.proto.Frame;
+
+/**
+ * Checks that a frame is well formed before any buffer is sized from it. Every check works on
+ * the header only and in long arithmetic, so a hostile declared shape never causes an
+ * allocation. The first problem found is returned as a message that names it; {@code null}
+ * means the frame is valid.
+ */
+public final class FrameValidator {
+  /** Longest flow id accepted; ids are names, not payloads. */
+  public static final int MAX_FLOW_ID_LENGTH = 256;
+
+  private final long maxFrameBytes;
+
+  public FrameValidator(long maxFrameBytes) {
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  public long maxFrameBytes() {
+    return maxFrameBytes;
+  }
+
+  /** Returns what is wrong with the frame, or null when nothing is. */
+  public String problem(Frame frame) {
+    if (frame.getFlowId().length() > MAX_FLOW_ID_LENGTH) {
+      return "flow_id is " + frame.getFlowId().length() + " characters long (at most " + MAX_FLOW_ID_LENGTH + ")";
+    }
+    DType type = frame.getDtype();
+    int elementSize = type == DType.UNRECOGNIZED ? -1 : ElementType.sizeOf(type);
+    if (elementSize < 0) {
+      return "dtype " + (type == DType.UNRECOGNIZED ? "value " + frame.getDtypeValue() : type.name())
+          + " is not a known element type (U8, F16, F32)";
+    }
+    if (!frame.hasShape()) {
+      return "shape is missing";
+    }
+    int c = frame.getShape().getC();
+    int h = frame.getShape().getH();
+    int w = frame.getShape().getW();
+    if (c <= 0 || h <= 0 || w <= 0) {
+      return "shape " + c + "x" + h + "x" + w + " has a dimension <= 0";
+    }
+    // c, h, w are each < 2^31, so the product of two fits a long; check before the third.
+    long declared = (long) c * h;
+    if (declared > maxFrameBytes || declared * w > maxFrameBytes
+        || declared * w * elementSize > maxFrameBytes) {
+      return "declared size " + c + "x" + h + "x" + w + " " + type.name() + " exceeds the limit of "
+          + maxFrameBytes + " bytes";
+    }
+    long expected = declared * w * elementSize;
+    if (frame.getData().size() != expected) {
+      return "data is " + frame.getData().size() + " bytes but shape " + c + "x" + h + "x" + w + " "
+          + type.name() + " needs " + expected;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,56 @@
+package io.edgepipe.api;
+
+import io.edgepipe.api.proto.DType;
+
+/**
+ * One compute stage of the chain and its parameters. Which fields matter depends on
+ * {@link #kind}: conv2d uses outChannels, kernel, stride, padding and weights; maxpool uses
+ * window and stride; relu uses none.
+ *
+ * @param name        the stage's name (service name, metrics label), unique in the chain
+ * @param kind        conv2d, relu or maxpool
+ * @param outputType  element type of the hop leaving this stage
+ * @param weightsFile conv2d weights file (see the kernels module for the format), or null
+ * @param weightsSeed seed used to generate conv2d weights when no file is given
+ */
+public record LayerSpec(
+    String name,
+    String kind,
+    int outChannels,
+    int kernel,
+    int stride,
+    int padding,
+    int window,
+    String weightsFile,
+    long weightsSeed,
+    DType outputType) {
+
+  public static final String CONV2D = "conv2d";
+  public static final String RELU = "relu";
+  public static final String MAXPOOL = "maxpool";
+
+  /** Shape this layer produces from {@code in}; throws a SpecException naming the key at fault. */
+  public TensorShape outputShape(TensorShape in, String where) {
+    switch (kind) {
+      case CONV2D: {
+        int oh = Math.floorDiv(in.h() + 2 * padding - kernel, stride) + 1;
+        int ow = Math.floorDiv(in.w() + 2 * padding - kernel, stride) + 1;
+        if (kernel > in.h() + 2 * padding || kernel > in.w() + 2 * padding) {
+          throw new SpecException(where + ".kernel: " + kernel + " does not fit the input " + in
+              + " with padding " + padding);
+        }
+        return new TensorShape(outChannels, oh, ow);
+      }
+      case MAXPOOL: {
+        if (window > in.h() || window > in.w()) {
+          throw new SpecException(where + ".window: " + window + " is larger than the input " + in);
+        }
+        return new TensorShape(in.c(), (in.h() - window) / stride + 1, (in.w() - window) / stride + 1);
+      }
+      case RELU:
+        return in;
+      default:
+        throw new SpecException(where + ".kind: unknown layer kind '" + kind + "'");
+    }
+  }
+}

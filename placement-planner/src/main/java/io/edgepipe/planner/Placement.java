@@ -1,0 +1,87 @@
+package io.edgepipe.planner;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One tier per microservice in chain order, producer first, written as letters: "EESS" puts the
+ * producer and conv on the edge and relu and maxpool on the server.
+ */
+public record Placement(String letters) {
+  public Placement {
+    for (char c : letters.toCharArray()) {
+      Tier.ofLetter(c); // throws on anything but E and S
+    }
+  }
+
+  /**
+   * Reads a placement for a chain of {@code chain.size()} stages; lower case is accepted. The
+   * error names the expected length, the stages and the allowed letters, so it can be printed
+   * as the only line.
+   */
+  public static Placement parse(String text, StageChain chain) {
+    int n = chain.size();
+    String expected = "expected " + n + " letters, one per stage (" + String.join(", ", chain.stages())
+        + "), each E (edge) or S (server), e.g. " + "E".repeat(Math.max(1, n / 2)) + "S".repeat(n - Math.max(1, n / 2));
+    if (text == null || text.isBlank()) {
+      throw new PlacementException("placement is empty: " + expected);
+    }
+    String upper = text.trim().toUpperCase(Locale.ROOT);
+    for (int i = 0; i < upper.length(); i++) {
+      char c = upper.charAt(i);
+      if (c != 'E' && c != 'S') {
+        throw new PlacementException("placement '" + text + "' has '" + text.trim().charAt(i) + "' at position "
+            + (i + 1) + ": " + expected);
+      }
+    }
+    if (upper.length() != n) {
+      throw new PlacementException("placement '" + text + "' has " + upper.length() + " letters: " + expected);
+    }
+    return new Placement(upper);
+  }
+
+  public int size() {
+    return letters.length();
+  }
+
+  public Tier tier(int stageIndex) {
+    return Tier.ofLetter(letters.charAt(stageIndex));
+  }
+
+  public List<Tier> tiers() {
+    List<Tier> tiers = new ArrayList<>();
+    for (int i = 0; i < letters.length(); i++) {
+      tiers.add(tier(i));
+    }
+    return tiers;
+  }
+
+  public boolean uses(Tier tier) {
+    return letters.indexOf(tier.letter()) >= 0;
+  }
+
+  public int count(Tier tier) {
+    int count = 0;
+    for (int i = 0; i < letters.length(); i++) {
+      count += letters.charAt(i) == tier.letter() ? 1 : 0;
+    }
+    return count;
+  }
+
+  /** Stages of {@code chain} placed on {@code tier}, in chain order. */
+  public List<String> stagesOn(Tier tier, StageChain chain) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < letters.length(); i++) {
+      if (tier(i) == tier) {
+        names.add(chain.stage(i));
+      }
+    }
+    return names;
+  }
+
+  @Override
+  public String toString() {
+    return letters;
+  }
+}

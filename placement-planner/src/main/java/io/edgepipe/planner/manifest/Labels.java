@@ -1,0 +1,44 @@
+package io.edgepipe.planner.manifest;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Label and annotation keys the manifests carry and the deployer selects on. */
+public final class Labels {
+  public static final String NAME = "app.kubernetes.io/name";
+  public static final String PART_OF = "app.kubernetes.io/part-of";
+  public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final String PART_OF_VALUE = "edgepipe";
+  public static final String PLACEMENT = "edgepipe.io/placement";
+  public static final String STAGE = "edgepipe.io/stage";
+  /** Pod annotation: hash of the pipeline spec, so pods restart when the spec changes. */
+  public static final String SPEC_HASH = "edgepipe.io/spec-sha256";
+  /** Namespace annotation: set when edgepipe created the namespace, so undeploy may delete it. */
+  public static final String CREATED_BY = "edgepipe.io/created-by";
+
+  private Labels() {}
+
+  /**
+   * Pod selector of a workload: only labels that never change. A Deployment's selector is
+   * immutable, so the placement (which changes on a redeploy) must not be in it.
+   */
+  public static Map<String, String> selector(String name) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(NAME, name);
+    labels.put(PART_OF, PART_OF_VALUE);
+    return labels;
+  }
+
+  public static Map<String, String> stage(String stage, String placement) {
+    Map<String, String> labels = selector(stage);
+    labels.put(PLACEMENT, placement);
+    labels.put(STAGE, stage);
+    return labels;
+  }
+
+  public static Map<String, String> partOf() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(PART_OF, PART_OF_VALUE);
+    return labels;
+  }
+}

@@ -1,0 +1,165 @@
+package io.edgepipe.planner.manifest;
+
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.planner.Placement;
+import io.edgepipe.planner.StageChain;
+import io.edgepipe.planner.Tier;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a pipeline spec and a placement into Kubernetes objects with the fabric8 model builders:
+ * a namespace, a config map holding the spec, and a Deployment + Service per stage (plus the
+ * vgpu-backend when asked for). Stage i is started with {@code --next} pointing at stage i+1's
+ * Service; the last stage points at the sink in the producer pod.
+ */
+public final class ManifestGenerator {
+  public static final String SPEC_CONFIG_MAP = "pipeline-spec";
+  public static final String SPEC_KEY = "pipeline.yaml";
+  public static final String SPEC_PATH = WorkloadFactory.SPEC_DIR + "/" + SPEC_KEY;
+  public static final String VGPU_BACKEND = "vgpu-backend";
+
+  private ManifestGenerator() {}
+
+  /**
+   * @param spec      the parsed pipeline spec
+   * @param specYaml  the spec file's text, stored as is in the config map
+   * @param placement a placement already checked against the spec's chain
+   */
+  public static PipelineManifests generate(PipelineSpec spec, String specYaml, Placement placement,
+      ManifestOptions options) {
+    StageChain chain = StageChain.of(spec);
+    if (placement.size() != chain.size()) {
+      throw new ManifestException("placement " + placement + " has " + placement.size() + " letters but pipeline "
+          + spec.name() + " has " + chain.size() + " stages " + chain.stages());
+    }
+    checkReplicas(chain, options);
+    String namespace = options.namespace();
+    String specHash = sha256(specYaml);
+    List<Workload> workloads = new ArrayList<>();
+    if (options.vgpuBackendImage() != null) {
+      workloads.add(vgpuBackend(placement, options));
+    }
+    for (int i = 0; i < chain.size(); i++) {
+      String stage = chain.stage(i);
+      Tier tier = placement.tier(i);
+      boolean producer = i == 0;
+      workloads.add(WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage, placement.letters()),
+          tier, image(stage, tier, options), producer ? producerArgs(chain, options) : stageArgs(chain, i, tier, options),
+          producer ? Ports.SINK : Ports.STAGE, producer ? "sink" : "grpc", options.replicas(stage), specHash,
+          options.resources(tier), null), namespace));
+    }
+    return new PipelineManifests(spec.name(), placement, namespace(namespace), configMap(namespace, specYaml),
+        workloads);
+  }
+
+  /** {@code <registry>/edgepipe-stage-<name>:<tag>}, with "-edge" on the tag for the trimmed edge image. */
+  public static String image(String stage, Tier tier, ManifestOptions options) {
+    return options.registry() + "/edgepipe-stage-" + stage + ":" + options.imageTag() + (tier == Tier.EDGE ? "-edge" : "");
+  }
+
+  /**
+   * Device of a stage: "auto" on the server (GPU there, CPU fallback); on GPU-less edge nodes
+   * the remote vGPU when a backend is known, else the CPU emulation.
+   */
+  static String device(Tier tier, ManifestOptions options) {
+    if (tier == Tier.SERVER) {
+      return "auto";
+    }
+    String backend = vgpuAddress(options);
+    return backend != null ? "vgpu://" + backend : "cpu";
+  }
+
+  /** --vgpu-backend, else the deployed backend's Service, else none. */
+  static String vgpuAddress(ManifestOptions options) {
+    if (options.vgpuBackend() != null) {
+      return options.vgpuBackend();
+    }
+    if (options.vgpuBackendImage() != null) {
+      return VGPU_BACKEND + "." + options.namespace() + ".svc.cluster.local:" + Ports.VGPU;
+    }
+    return null;
+  }
+
+  /**
+   * Where stage {@code index} sends: "relu:50051" for a single pod; for a replicated receiver
+   * "dns:///relu.NS.svc.cluster.local:50051", which resolves the headless Service to every pod
+   * so the sender's gRPC channel can round-robin over them.
+   */
+  static String nextAddress(StageChain chain, int index, ManifestOptions options) {
+    if (index + 1 >= chain.size()) {
+      return StageChain.PRODUCER + ":" + Ports.SINK;
+    }
+    String next = chain.stage(index + 1);
+    return options.replicas(next) > 1
+        ? "dns:///" + next + "." + options.namespace() + ".svc.cluster.local:" + Ports.STAGE
+        : next + ":" + Ports.STAGE;
+  }
+
+  private static List<String> stageArgs(StageChain chain, int index, Tier tier, ManifestOptions options) {
+    return List.of("stage", chain.stage(index), "--spec", SPEC_PATH, "--port", Integer.toString(Ports.STAGE),
+        "--metrics-port", Integer.toString(Ports.METRICS), "--next", nextAddress(chain, index, options),
+        "--device", device(tier, options));
+  }
+
+  private static List<String> producerArgs(StageChain chain, ManifestOptions options) {
+    return List.of("stage", StageChain.PRODUCER, "--spec", SPEC_PATH, "--next", nextAddress(chain, 0, options),
+        "--sink-port", Integer.toString(Ports.SINK), "--metrics-port", Integer.toString(Ports.METRICS),
+        "--source", options.source());
+  }
+
+  private static Workload vgpuBackend(Placement placement, ManifestOptions options) {
+    Map<String, String> labels = Labels.selector(VGPU_BACKEND);
+    labels.put(Labels.COMPONENT, VGPU_BACKEND);
+    labels.put(Labels.PLACEMENT, placement.letters());
+    return WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(VGPU_BACKEND, labels, Tier.SERVER,
+        options.vgpuBackendImage(), List.of(VGPU_BACKEND, "--port", Integer.toString(Ports.VGPU), "--metrics-port",
+            Integer.toString(Ports.METRICS)), Ports.VGPU, "grpc", 1, null, options.resources(Tier.SERVER),
+        options.gpuResource()), options.namespace());
+  }
+
+  private static void checkReplicas(StageChain chain, ManifestOptions options) {
+    for (Map.Entry<String, Integer> entry : options.replicas().entrySet()) {
+      String stage = entry.getKey();
+      if (chain.indexOf(stage) < 0) {
+        throw new ManifestException("--replicas names '" + stage + "', which is not a stage of " + chain.stages());
+      }
+      if (entry.getValue() < 1) {
+        throw new ManifestException("--replicas " + stage + "=" + entry.getValue() + ": at least 1");
+      }
+      if (stage.equals(StageChain.PRODUCER) && entry.getValue() > 1) {
+        throw new ManifestException("the producer runs once: it holds the sink, where every frame is accounted for");
+      }
+    }
+  }
+
+  private static Namespace namespace(String name) {
+    return new NamespaceBuilder().withNewMetadata().withName(name).withLabels(Labels.partOf()).endMetadata().build();
+  }
+
+  private static ConfigMap configMap(String namespace, String specYaml) {
+    Map<String, String> labels = Labels.partOf();
+    labels.put(Labels.NAME, SPEC_CONFIG_MAP);
+    return new ConfigMapBuilder()
+        .withNewMetadata().withName(SPEC_CONFIG_MAP).withNamespace(namespace).withLabels(labels).endMetadata()
+        .addToData(SPEC_KEY, specYaml)
+        .build();
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JRE", e);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.edgepipe.planner.manifest;
+
+import io.edgepipe.planner.Placement;
+import io.edgepipe.planner.StageChain;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every resource of one pipeline placement.
+ *
+ * @param pipeline  pipeline name
+ * @param placement the placement
+ * @param workloads the vgpu-backend first when deployed, then the stages in chain order
+ */
+public record PipelineManifests(String pipeline, Placement placement, Namespace namespace, ConfigMap configMap,
+    List<Workload> workloads) {
+
+  public PipelineManifests {
+    workloads = List.copyOf(workloads);
+  }
+
+  /** "thesis-EESS": the folder under manifests/. */
+  public String directoryName() {
+    return pipeline + "-" + placement.letters();
+  }
+
+  public String namespaceName() {
+    return namespace.getMetadata().getName();
+  }
+
+  /** Names of the pipeline's stage workloads in chain order (the vgpu-backend is not a stage). */
+  public List<String> stageNames() {
+    List<String> names = new ArrayList<>();
+    for (Workload workload : workloads) {
+      if (workload.deployment().getMetadata().getLabels().containsKey(Labels.STAGE)) {
+        names.add(workload.name());
+      }
+    }
+    return names;
+  }
+
+  /** The chain the stage workloads form, producer first. */
+  public StageChain chain() {
+    return new StageChain(stageNames());
+  }
+
+  /** All resources in apply order: namespace, config map, then each deployment and its service. */
+  public List<HasMetadata> all() {
+    List<HasMetadata> resources = new ArrayList<>();
+    resources.add(namespace);
+    resources.add(configMap);
+    for (Workload workload : workloads) {
+      resources.add(workload.deployment());
+      resources.add(workload.service());
+    }
+    return resources;
+  }
+}

@@ -1,0 +1,151 @@
+package io.edgepipe.planner.manifest;
+
+import io.edgepipe.planner.Tier;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the Deployment and Service of one container workload from a {@link WorkloadSpec}. */
+final class WorkloadFactory {
+  static final String SPEC_VOLUME = "pipeline-spec";
+  static final String SPEC_DIR = "/etc/edgepipe";
+
+  private WorkloadFactory() {}
+
+  /**
+   * @param name      workload name: Deployment, Service, container and DNS name
+   * @param labels    labels of every object and pod
+   * @param tier      node tier it must run on
+   * @param image     container image
+   * @param args      arguments to the image's entrypoint (the {@code pipeline} launcher)
+   * @param grpcPort  port of the gRPC service that also serves health (probes use it)
+   * @param grpcName  name of that port ("grpc", "sink")
+   * @param replicas  pod count; more than 1 makes the Service headless
+   * @param specHash  hash of the pipeline spec for the pod annotation, or null for no spec volume
+   */
+  record WorkloadSpec(String name, Map<String, String> labels, Tier tier, String image, List<String> args,
+      int grpcPort, String grpcName, int replicas, String specHash, ContainerResources resources, String gpuResource) {}
+
+  static Workload build(WorkloadSpec w, String namespace) {
+    return new Workload(w.name(), deployment(w, namespace), service(w, namespace));
+  }
+
+  private static Deployment deployment(WorkloadSpec w, String namespace) {
+    Map<String, String> podAnnotations = new LinkedHashMap<>();
+    podAnnotations.put("prometheus.io/scrape", "true");
+    podAnnotations.put("prometheus.io/port", Integer.toString(Ports.METRICS));
+    podAnnotations.put("prometheus.io/path", "/metrics");
+    if (w.specHash() != null) {
+      podAnnotations.put(Labels.SPEC_HASH, w.specHash());
+    }
+    DeploymentBuilder builder = new DeploymentBuilder()
+        .withNewMetadata().withName(w.name()).withNamespace(namespace).withLabels(w.labels()).endMetadata()
+        .withNewSpec()
+          .withReplicas(w.replicas())
+          .withNewSelector().withMatchLabels(Labels.selector(w.name())).endSelector()
+          .withNewTemplate()
+            .withNewMetadata().withLabels(w.labels()).withAnnotations(podAnnotations).endMetadata()
+            .withNewSpec()
+              .withNodeSelector(Map.of(Tier.NODE_LABEL, w.tier().label()))
+              .withContainers(container(w))
+              // time for the runtime's graceful drain of frames in flight
+              .withTerminationGracePeriodSeconds(30L)
+            .endSpec()
+          .endTemplate()
+        .endSpec();
+    if (w.specHash() != null) {
+      builder.editSpec().editTemplate().editSpec()
+          .addNewVolume().withName(SPEC_VOLUME).withNewConfigMap().withName(ManifestGenerator.SPEC_CONFIG_MAP)
+          .endConfigMap().endVolume()
+          .endSpec().endTemplate().endSpec();
+    }
+    return builder.build();
+  }
+
+  private static Container container(WorkloadSpec w) {
+    ContainerBuilder container = new ContainerBuilder()
+        .withName(w.name())
+        .withImage(w.image())
+        // images are imported into k3s from jib tarballs, not pulled, whatever the tag
+        .withImagePullPolicy("IfNotPresent")
+        .withArgs(w.args())
+        .withEnv(new EnvVarBuilder().withName("EDGEPIPE_NODE")
+            .withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().endValueFrom().build())
+        .withPorts(containerPorts(w))
+        .withReadinessProbe(grpcProbe(w.grpcPort(), 5, 5, 3))
+        // generous start: a JVM plus first CUDA/PTX load can take tens of seconds
+        .withLivenessProbe(grpcProbe(w.grpcPort(), 30, 10, 3))
+        .withResources(resources(w));
+    if (w.specHash() != null) {
+      container.addNewVolumeMount().withName(SPEC_VOLUME).withMountPath(SPEC_DIR).withReadOnly(true).endVolumeMount();
+    }
+    return container.build();
+  }
+
+  private static List<ContainerPort> containerPorts(WorkloadSpec w) {
+    return List.of(
+        new ContainerPortBuilder().withName(w.grpcName()).withContainerPort(w.grpcPort()).build(),
+        new ContainerPortBuilder().withName("metrics").withContainerPort(Ports.METRICS).build());
+  }
+
+  private static Probe grpcProbe(int port, int initialDelay, int period, int failures) {
+    return new ProbeBuilder().withNewGrpc().withPort(port).endGrpc()
+        .withInitialDelaySeconds(initialDelay).withPeriodSeconds(period).withFailureThreshold(failures).build();
+  }
+
+  private static io.fabric8.kubernetes.api.model.ResourceRequirements resources(WorkloadSpec w) {
+    Map<String, Quantity> requests = quantities(w.resources().requests());
+    Map<String, Quantity> limits = quantities(w.resources().limits());
+    if (w.gpuResource() != null) {
+      // extended resources are requested through limits only
+      limits.put(w.gpuResource(), new Quantity("1"));
+    }
+    return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
+  }
+
+  /** cpu first, then memory, then the rest by name: stable YAML for the golden files. */
+  private static Map<String, Quantity> quantities(Map<String, String> values) {
+    List<String> keys = new ArrayList<>(values.keySet());
+    keys.sort((a, b) -> rank(a) != rank(b) ? Integer.compare(rank(a), rank(b)) : a.compareTo(b));
+    Map<String, Quantity> out = new LinkedHashMap<>();
+    for (String key : keys) {
+      out.put(key, new Quantity(values.get(key)));
+    }
+    return out;
+  }
+
+  private static int rank(String resource) {
+    return "cpu".equals(resource) ? 0 : "memory".equals(resource) ? 1 : 2;
+  }
+
+  private static Service service(WorkloadSpec w, String namespace) {
+    List<ServicePort> ports = List.of(
+        new ServicePortBuilder().withName(w.grpcName()).withPort(w.grpcPort()).withNewTargetPort(w.grpcName()).build(),
+        new ServicePortBuilder().withName("metrics").withPort(Ports.METRICS).withNewTargetPort("metrics").build());
+    ServiceBuilder builder = new ServiceBuilder()
+        .withNewMetadata().withName(w.name()).withNamespace(namespace).withLabels(w.labels()).endMetadata()
+        .withNewSpec().withSelector(Labels.selector(w.name())).withPorts(ports).endSpec();
+    if (w.replicas() > 1) {
+      // headless: DNS returns every pod, and the upstream's dns:/// channel round-robins over them
+      // (a ClusterIP would pin one long-lived HTTP/2 connection to a single pod)
+      builder.editSpec().withClusterIP("None").endSpec();
+    }
+    return builder.build();
+  }
+}

@@ -1,0 +1,53 @@
+package io.edgepipe.planner.predict;
+
+import io.edgepipe.planner.StageChain;
+import io.edgepipe.planner.Tier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Throughput with r replicas of the bottleneck stage when it runs on the server (edge devices
+ * are fixed hardware; the server is where capacity can be added). r goes up to --max-replicas
+ * and, when the server's cores are given, to that many cores: a replica beyond the core count
+ * only time-slices with the others. The prediction model (core sharing, the shared uplink)
+ * applies unchanged, so extra replicas can also slow the other server stages.
+ */
+public final class ReplicaAnalysis {
+  private ReplicaAnalysis() {}
+
+  public static ReplicaAdvice analyze(ChainPredictor predictor, Prediction base, PlannerOptions options) {
+    StageChain chain = predictor.costs().chain();
+    String stage = base.bottleneck();
+    int index = chain.indexOf(stage);
+    UnitPrediction bottleneck = base.bottleneckUnit();
+    if (index == 0) {
+      return ReplicaAdvice.notApplicable(stage, "the bottleneck is the producer, which holds the sink and runs once");
+    }
+    if (bottleneck.tier() != Tier.SERVER) {
+      return ReplicaAdvice.notApplicable(stage, "the bottleneck " + stage + " is on the edge; replicas are only "
+          + "considered on the server");
+    }
+    int max = options.maxReplicas();
+    if (options.serverCores() > 0) {
+      max = Math.min(max, options.serverCores());
+    }
+    if (max < 2) {
+      return ReplicaAdvice.notApplicable(stage, "--max-replicas " + options.maxReplicas()
+          + (options.serverCores() > 0 ? " and --server-cores " + options.serverCores() : "") + " allow one replica only");
+    }
+    List<ReplicaAdvice.ReplicaOption> rows = new ArrayList<>();
+    int best = 1;
+    Prediction bestPrediction = base;
+    for (int r = 1; r <= max; r++) {
+      List<ServiceUnit> units = new ArrayList<>(ServiceUnit.plain(base.placement()));
+      units.set(index, units.get(index).withReplicas(r));
+      Prediction prediction = predictor.predict(base.placement(), units);
+      rows.add(new ReplicaAdvice.ReplicaOption(r, prediction));
+      if (PlacementRanking.rounded(prediction.fps()) > PlacementRanking.rounded(bestPrediction.fps())) {
+        best = r;
+        bestPrediction = prediction;
+      }
+    }
+    return new ReplicaAdvice(stage, rows, best, null);
+  }
+}

@@ -1,0 +1,74 @@
+package io.edgepipe.planner.profile;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.edgepipe.planner.StageChain;
+import io.edgepipe.planner.Tier;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code pipeline measure} found: compute time per stage, tier and frame size; bytes per
+ * hop and frame size; and how long a hop takes on each link class, either measured directly
+ * ({@link Transfer}) or from link parameters ({@link Link}). The JSON form is documented in the
+ * module README; build one with {@link ProfileBuilder}.
+ *
+ * @param schema     format version, {@link #SCHEMA}
+ * @param pipeline   name of the pipeline spec it was measured with
+ * @param stages     chain order, producer first (hop names derive from it)
+ * @param frameSizes frame sizes measured, smallest first
+ */
+@JsonPropertyOrder({"schema", "pipeline", "stages", "frameSizes", "compute", "hops", "links", "transfers"})
+public record Profile(
+    int schema,
+    String pipeline,
+    List<String> stages,
+    List<FrameSize> frameSizes,
+    List<Compute> compute,
+    List<Hop> hops,
+    List<Link> links,
+    List<Transfer> transfers) {
+
+  public static final int SCHEMA = 1;
+
+  public Profile {
+    stages = stages == null ? List.of() : List.copyOf(stages);
+    frameSizes = frameSizes == null ? List.of() : List.copyOf(frameSizes);
+    compute = compute == null ? List.of() : List.copyOf(compute);
+    hops = hops == null ? List.of() : List.copyOf(hops);
+    links = links == null ? List.of() : List.copyOf(links);
+    transfers = transfers == null ? List.of() : List.copyOf(transfers);
+  }
+
+  /** Compute time of one stage on one tier for one frame size, in milliseconds per frame. */
+  @JsonPropertyOrder({"stage", "tier", "frameSize", "medianMs", "p95Ms"})
+  public record Compute(String stage, Tier tier, FrameSize frameSize, double medianMs, double p95Ms) {}
+
+  /** Payload bytes one frame carries on a hop ("conv->relu") at one frame size. */
+  @JsonPropertyOrder({"hop", "frameSize", "bytes"})
+  public record Hop(String hop, FrameSize frameSize, long bytes) {}
+
+  /**
+   * Parameters of a link class; a hop's transfer time over it is latencyMs + bytes * 8 /
+   * bandwidthBitsPerSec (in ms), used when no {@link Transfer} was measured.
+   */
+  @JsonPropertyOrder({"linkClass", "bandwidthBitsPerSec", "latencyMs"})
+  public record Link(LinkClass linkClass, double bandwidthBitsPerSec, double latencyMs) {}
+
+  /** A measured transfer time of one frame on a hop over a link class (serialization included). */
+  @JsonPropertyOrder({"hop", "linkClass", "frameSize", "ms"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Transfer(String hop, LinkClass linkClass, FrameSize frameSize, double ms) {}
+
+  public StageChain chain() {
+    return new StageChain(stages);
+  }
+
+  public static Profile read(Path file) {
+    return ProfileJson.read(file);
+  }
+
+  public void write(Path file) {
+    ProfileJson.write(this, file);
+  }
+}

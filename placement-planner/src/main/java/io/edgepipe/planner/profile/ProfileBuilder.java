@@ -1,0 +1,122 @@
+package io.edgepipe.planner.profile;
+
+import io.edgepipe.api.ElementType;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.api.TensorShape;
+import io.edgepipe.api.proto.DType;
+import io.edgepipe.planner.StageChain;
+import io.edgepipe.planner.Tier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Collects measurements into a {@link Profile}. Adding the same key twice keeps the last value,
+ * so a measurement can be repeated and refined. Frame sizes are gathered from what was added.
+ *
+ * <pre>
+ * ProfileBuilder b = ProfileBuilder.forSpec(spec);
+ * b.addCompute("conv", Tier.EDGE, FrameSize.of(1280, 720), 21.0, 25.3);
+ * b.addHop("conv->relu", FrameSize.of(1280, 720), 3_686_400);
+ * b.addLink(LinkClass.EDGE_SERVER, 100e6, 1.5);          // or, measured:
+ * b.addTransfer("conv->relu", LinkClass.EDGE_SERVER, FrameSize.of(1280, 720), 301.2);
+ * b.write(Path.of("results/profile-thesis.json"));
+ * </pre>
+ */
+public final class ProfileBuilder {
+  private final String pipeline;
+  private final StageChain chain;
+  private final Map<String, Profile.Compute> compute = new LinkedHashMap<>();
+  private final Map<String, Profile.Hop> hops = new LinkedHashMap<>();
+  private final Map<LinkClass, Profile.Link> links = new LinkedHashMap<>();
+  private final Map<String, Profile.Transfer> transfers = new LinkedHashMap<>();
+
+  public ProfileBuilder(String pipeline, List<String> stages) {
+    this.pipeline = pipeline;
+    this.chain = new StageChain(stages);
+  }
+
+  /** A builder for the spec's chain: producer followed by its layers. */
+  public static ProfileBuilder forSpec(PipelineSpec spec) {
+    return new ProfileBuilder(spec.name(), StageChain.of(spec).stages());
+  }
+
+  public ProfileBuilder addCompute(String stage, Tier tier, FrameSize frameSize, double medianMs, double p95Ms) {
+    requireStage(stage);
+    if (medianMs < 0 || p95Ms < 0) {
+      throw new IllegalArgumentException("compute time of " + stage + " must be >= 0, got " + medianMs + "/" + p95Ms);
+    }
+    compute.put(stage + "|" + tier + "|" + frameSize, new Profile.Compute(stage, tier, frameSize, medianMs, p95Ms));
+    return this;
+  }
+
+  public ProfileBuilder addHop(String hop, FrameSize frameSize, long bytes) {
+    requireHop(hop);
+    hops.put(hop + "|" + frameSize, new Profile.Hop(hop, frameSize, bytes));
+    return this;
+  }
+
+  /**
+   * Payload bytes of every hop at the spec's input size, from its shapes and element types (the
+   * frame header and protobuf framing are not counted; they are small next to the payload).
+   */
+  public ProfileBuilder addHopsFromSpec(PipelineSpec spec) {
+    List<TensorShape> shapes = spec.shapes();
+    List<DType> types = spec.hopTypes();
+    FrameSize size = FrameSize.of(spec.input().w(), spec.input().h());
+    List<String> hopNames = chain.hopNames();
+    for (int i = 0; i < hopNames.size() && i < shapes.size(); i++) {
+      // hop i carries the output of stage i: the producer's frame, then each layer's output
+      addHop(hopNames.get(i), size, shapes.get(i).elements() * ElementType.sizeOf(types.get(i)));
+    }
+    return this;
+  }
+
+  public ProfileBuilder addLink(LinkClass linkClass, double bandwidthBitsPerSec, double latencyMs) {
+    if (bandwidthBitsPerSec <= 0 || latencyMs < 0) {
+      throw new IllegalArgumentException(linkClass + ": bandwidth must be > 0 and latency >= 0");
+    }
+    links.put(linkClass, new Profile.Link(linkClass, bandwidthBitsPerSec, latencyMs));
+    return this;
+  }
+
+  public ProfileBuilder addTransfer(String hop, LinkClass linkClass, FrameSize frameSize, double ms) {
+    requireHop(hop);
+    if (ms < 0) {
+      throw new IllegalArgumentException("transfer time of " + hop + " must be >= 0, got " + ms);
+    }
+    transfers.put(hop + "|" + linkClass + "|" + frameSize, new Profile.Transfer(hop, linkClass, frameSize, ms));
+    return this;
+  }
+
+  public Profile build() {
+    TreeSet<FrameSize> sizes = new TreeSet<>();
+    compute.values().forEach(c -> sizes.add(c.frameSize()));
+    hops.values().forEach(h -> sizes.add(h.frameSize()));
+    transfers.values().forEach(t -> sizes.add(t.frameSize()));
+    return new Profile(Profile.SCHEMA, pipeline, chain.stages(), new ArrayList<>(sizes),
+        new ArrayList<>(compute.values()), new ArrayList<>(hops.values()),
+        new ArrayList<>(links.values()), new ArrayList<>(transfers.values()));
+  }
+
+  public Profile write(Path file) {
+    Profile profile = build();
+    profile.write(file);
+    return profile;
+  }
+
+  private void requireStage(String stage) {
+    if (chain.indexOf(stage) < 0) {
+      throw new IllegalArgumentException("stage '" + stage + "' is not in the chain " + chain.stages());
+    }
+  }
+
+  private void requireHop(String hop) {
+    if (chain.senderOfHop(hop) < 0) {
+      throw new IllegalArgumentException("hop '" + hop + "' is not one of " + chain.hopNames());
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.edgepipe.planner.manifest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The written folder builds with kubectl's kustomize, offline; skipped where kubectl is absent. */
+class KustomizeTest {
+  @TempDir
+  Path root;
+
+  static boolean kubectlOnPath() {
+    String path = System.getenv().getOrDefault("PATH", "");
+    for (String dir : path.split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, "kubectl"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void kubectlKustomizeAcceptsTheFolder() throws Exception {
+    assumeTrue(kubectlOnPath(), "kubectl is not on PATH: skipping the kustomize check");
+    Path dir = ManifestWriter.write(ManifestGeneratorTest.thesis("EESS", ManifestOptions.builder().replicas("relu", 2)
+        .vgpuBackendImage("reg/vgpu:1").build()), root);
+    Process kubectl = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+    String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(true, kubectl.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, kubectl.exitValue(), out);
+    assertEquals(5, count(out, "kind: Deployment"), out);
+    assertEquals(5, count(out, "kind: Service\n"), out);
+    assertEquals(1, count(out, "kind: Namespace"), out);
+    assertEquals(1, count(out, "kind: ConfigMap"), out);
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,85 @@
+package io.edgepipe.producer;
+
+import io.edgepipe.api.EpochClock;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.api.proto.Frame;
+import io.edgepipe.api.proto.StageTiming;
+import io.edgepipe.producer.source.FrameSource;
+import io.edgepipe.producer.source.RawImage;
+import io.edgepipe.runtime.Downstream;
+import io.edgepipe.runtime.FrameRejectedException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The first microservice of the chain: pulls images from a source, encodes them for the first
+ * hop and streams them to the first stage, one flow per source. Each frame carries a gap-free
+ * per-flow sequence number and a "producer" timing record.
+ */
+public final class Producer {
+  private final PipelineSpec spec;
+  private final Downstream downstream;
+  private final String node;
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+
+  public Producer(PipelineSpec spec, Downstream downstream, String node) {
+    this.spec = spec;
+    this.downstream = downstream;
+    this.node = node;
+  }
+
+  /**
+   * Streams one flow until the source ends or {@code maxFrames} have been sent.
+   *
+   * @param fps      frames per second to pace at (real time), or 0 for as fast as the chain takes them
+   * @param progress called after each frame with the flow's count so far (may be null)
+   * @return frames sent on this flow
+   */
+  public long stream(String flowId, FrameSource source, double fps, long maxFrames, Runnable progress) {
+    FrameEncoder encoder = new FrameEncoder(spec.input(), spec.inputType());
+    long periodNanos = fps > 0 ? (long) (TimeUnit.SECONDS.toNanos(1) / fps) : 0;
+    long start = System.nanoTime();
+    long seq = 0;
+    while (seq < maxFrames) {
+      if (periodNanos > 0) {
+        long due = start + seq * periodNanos;
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          LockSupport.parkNanos(wait);
+        }
+      }
+      Optional<RawImage> image = source.next();
+      if (image.isEmpty()) {
+        break;
+      }
+      long capture = image.get().captureTimeMicros();
+      Frame.Builder frame = encoder.encode(image.get()).setFlowId(flowId).setSeq(seq++);
+      long encoded = EpochClock.nowMicros();
+      frame.addTimings(StageTiming.newBuilder().setStage("producer").setNode(node)
+          .setReceivedUs(capture).setProcessedUs(encoded).setSentUs(EpochClock.nowMicros()));
+      try {
+        downstream.send(frame.build());
+        sent.incrementAndGet();
+      } catch (FrameRejectedException e) {
+        failed.incrementAndGet(); // the first stage is gone: counted, the run's report says so
+      }
+      if (progress != null) {
+        progress.run();
+      }
+    }
+    return seq;
+  }
+
+  /** Frames handed to the first stage's transport, all flows. */
+  public long sent() {
+    return sent.get();
+  }
+
+  /** Frames that could not be handed over (first stage unreachable). */
+  public long failed() {
+    return failed.get();
+  }
+}

@@ -1,0 +1,18 @@
+package io.edgepipe.producer;
+
+import io.edgepipe.api.FrameValidator;
+import io.edgepipe.runtime.FrameHandler;
+import io.edgepipe.runtime.FrameServer;
+import io.edgepipe.runtime.StageMetrics;
+
+/** Builds the sink's server around a {@link SinkRecorder}. */
+public final class SinkServer {
+  private SinkServer() {}
+
+  public static FrameServer create(SinkRecorder recorder, String host, int port, int metricsPort,
+      long maxFrameBytes, String node) {
+    FrameHandler handler = new FrameHandler("sink", node, new FrameValidator(maxFrameBytes), recorder,
+        null, new StageMetrics("sink"));
+    return new FrameServer("sink", host, port, metricsPort, maxFrameBytes, new SinkService(handler), handler, null);
+  }
+}

@@ -1,0 +1,103 @@
+package io.edgepipe.runtime;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A gRPC server for one service of the chain (a stage or the sink) with the health service,
+ * reflection, and its metrics over HTTP. Start, stop and awaitTermination as in grpc-java's
+ * examples; {@link #stop} drains: the health status turns NOT_SERVING, new calls are refused, and
+ * streams in progress are allowed to finish before the downstream is closed.
+ */
+public final class FrameServer {
+  private static final Logger log = Logger.getLogger(FrameServer.class.getName());
+
+  private final String name;
+  private final String host;
+  private final int requestedPort;
+  private final int metricsPort;
+  private final long maxFrameBytes;
+  private final BindableService service;
+  private final FrameHandler handler;
+  private final Downstream downstream;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private Server server;
+  private MetricsHttpServer metricsServer;
+
+  /**
+   * @param port        gRPC port (0 = any free port)
+   * @param metricsPort Prometheus port (0 = any free port, -1 = none)
+   * @param downstream  closed after the server has drained; null for the sink
+   */
+  public FrameServer(String name, String host, int port, int metricsPort, long maxFrameBytes,
+      BindableService service, FrameHandler handler, Downstream downstream) {
+    this.name = name;
+    this.host = host;
+    this.requestedPort = port;
+    this.metricsPort = metricsPort;
+    this.maxFrameBytes = maxFrameBytes;
+    this.service = service;
+    this.handler = handler;
+    this.downstream = downstream;
+  }
+
+  public FrameServer start() throws IOException {
+    server = Transport.server(host, requestedPort, maxFrameBytes)
+        .addService(service)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build()
+        .start();
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+    if (metricsPort >= 0) {
+      metricsServer = new MetricsHttpServer(host, metricsPort, handler.metrics()::scrape);
+    }
+    log.info(name + ": serving on " + host + ":" + port()
+        + (metricsServer != null ? ", metrics on :" + metricsServer.port() + "/metrics" : ""));
+    return this;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public int metricsPort() {
+    return metricsServer == null ? -1 : metricsServer.port();
+  }
+
+  public FrameHandler handler() {
+    return handler;
+  }
+
+  /** Graceful: stop accepting, let streams in progress finish, then close the downstream. */
+  public void stop(long timeout, TimeUnit unit) throws InterruptedException {
+    if (server == null) {
+      return;
+    }
+    health.enterTerminalState();
+    server.shutdown();
+    if (!server.awaitTermination(timeout, unit)) {
+      log.warning(name + ": streams still open after " + timeout + " " + unit + "; cancelling them");
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    if (downstream != null) {
+      downstream.close();
+    }
+    handler.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+}

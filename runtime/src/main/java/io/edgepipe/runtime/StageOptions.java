@@ -1,0 +1,37 @@
+package io.edgepipe.runtime;
+
+import io.edgepipe.api.PipelineSpec;
+
+/**
+ * How one service of the chain is started: which spec and stage, where it listens, where its
+ * output goes, and on which device it computes. The CLI fills it from flags, each of which
+ * falls back to an environment variable (EDGEPIPE_PORT, EDGEPIPE_NEXT, EDGEPIPE_DEVICE,
+ * EDGEPIPE_NODE...) so a k3s Deployment can set them and name the next hop by its Service DNS.
+ *
+ * @param host        address to bind ("0.0.0.0" in a container, "127.0.0.1" embedded)
+ * @param port        gRPC port, 0 = any free one
+ * @param metricsPort Prometheus port, 0 = any free one, -1 = none
+ * @param next        gRPC target of the next hop ("host:port" or "dns:///name:port")
+ * @param device      auto, cpu, cuda or vgpu://host:port
+ * @param node        name of the node this runs on, recorded in each frame's timings
+ */
+public record StageOptions(
+    PipelineSpec spec,
+    String stage,
+    String host,
+    int port,
+    int metricsPort,
+    String next,
+    String device,
+    String node) {
+
+  /** The index of this stage in the chain (0 = the first layer after the producer). */
+  public int index() {
+    return spec.indexOf(stage);
+  }
+
+  /** True when this is the last layer, whose next hop is the sink. */
+  public boolean feedsSink() {
+    return index() == spec.layers().size() - 1;
+  }
+}

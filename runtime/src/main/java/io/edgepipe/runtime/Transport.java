@@ -1,0 +1,52 @@
+package io.edgepipe.runtime;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+
+/**
+ * The transport settings every hop shares, in one place: message limits follow the pipeline's
+ * largest frame (gRPC's 4 MiB default would refuse a 720p float frame), and the HTTP/2 flow
+ * control window is large enough that a multi-megabyte frame is not throttled by window
+ * updates on a fast link, yet bounded, so a stalled receiver still stops its sender.
+ */
+public final class Transport {
+  /** Room for the header and timings around the payload. */
+  private static final int HEADER_ALLOWANCE = 1 << 20;
+  /** HTTP/2 flow-control window per stream and connection. */
+  public static final int FLOW_CONTROL_WINDOW = 16 << 20;
+  /**
+   * A sender may queue this many bytes before {@code isReady()} turns false. gRPC's 32 KiB
+   * default makes every frame above it wait for a flush before the next is queued, which
+   * serialises small frames on the event loop; 8 MiB lets many small frames pipeline while a
+   * large frame still waits for the previous one to leave.
+   */
+  public static final int ON_READY_THRESHOLD = 8 << 20;
+
+  private Transport() {}
+
+  public static int maxMessageBytes(long maxFrameBytes) {
+    return (int) Math.min(Integer.MAX_VALUE, maxFrameBytes + HEADER_ALLOWANCE);
+  }
+
+  /**
+   * A channel to {@code target}: "host:port", or any gRPC target such as
+   * "dns:///maxpool.edgepipe.svc.cluster.local:50051" (round-robin over every address the name
+   * resolves to, for replicated stages behind a headless Service).
+   */
+  public static ManagedChannel channel(String target, long maxFrameBytes) {
+    return NettyChannelBuilder.forTarget(target)
+        .usePlaintext()
+        .defaultLoadBalancingPolicy("round_robin")
+        .maxInboundMessageSize(maxMessageBytes(maxFrameBytes))
+        .flowControlWindow(FLOW_CONTROL_WINDOW)
+        .build();
+  }
+
+  public static NettyServerBuilder server(String host, int port, long maxFrameBytes) {
+    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+        .maxInboundMessageSize(maxMessageBytes(maxFrameBytes))
+        .flowControlWindow(FLOW_CONTROL_WINDOW);
+  }
+}

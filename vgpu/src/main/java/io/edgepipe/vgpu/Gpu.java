@@ -1,0 +1,56 @@
+package io.edgepipe.vgpu;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A CUDA-driver-like device. Stage code is written once against this interface and runs on a
+ * local GPU ({@code cuda}), the emulated device ({@code cpu}) or a remote GPU through the vGPU
+ * shim ({@code vgpu://host:port}).
+ *
+ * <p>Ordering is that of a single CUDA stream: every call takes effect in program order.
+ * Calls named {@code ...Async} and {@link #launch} may return before the work is done; the
+ * host buffer of an async copy must not be touched until {@link #synchronize()} returns.
+ * A remote device queues them and sends the whole batch at the sync point, so one frame through
+ * one stage costs one round trip.
+ *
+ * <p>Implementations are not thread-safe; a stage owns its device.
+ */
+public interface Gpu extends AutoCloseable {
+
+  /** Human-readable description, e.g. "cpu", "cuda:0 NVIDIA H100", "vgpu://gpu-server:50100". */
+  String name();
+
+  /** Loads a kernel module by name (the project ships one: {@link KernelCatalog#MODULE}). */
+  GpuModule loadModule(String moduleName);
+
+  /** Looks up a kernel of a loaded module, e.g. {@link KernelCatalog#CONV2D_F32}. */
+  GpuFunction function(GpuModule module, String kernelName);
+
+  /** Allocates {@code bytes} of device memory (contents undefined). */
+  DevicePtr malloc(long bytes);
+
+  /** Copies src.remaining() bytes from the host to dst (at its offset 0); blocking. */
+  void copyHtoD(DevicePtr dst, ByteBuffer src);
+
+  /** Queued form of {@link #copyHtoD}; src must stay unchanged until synchronize. */
+  void copyHtoDAsync(DevicePtr dst, ByteBuffer src);
+
+  /** Copies dst.remaining() bytes from src (offset 0) into dst; blocking. */
+  void copyDtoH(ByteBuffer dst, DevicePtr src);
+
+  /** Queued form of {@link #copyDtoH}; dst holds the data after synchronize. */
+  void copyDtoHAsync(ByteBuffer dst, DevicePtr src);
+
+  /** Queues a kernel launch. Argument order and meaning are listed in {@link KernelCatalog}. */
+  void launch(GpuFunction function, Dim3 grid, Dim3 block, KernelArgs args);
+
+  /** Waits until every queued call has completed; reports the first failure among them. */
+  void synchronize();
+
+  /** Frees device memory. Freeing twice or freeing a foreign pointer is an error. */
+  void free(DevicePtr ptr);
+
+  /** Frees everything this device still holds. */
+  @Override
+  void close();
+}

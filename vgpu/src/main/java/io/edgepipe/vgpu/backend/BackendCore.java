@@ -1,0 +1,80 @@
+package io.edgepipe.vgpu.backend;
+
+import io.edgepipe.vgpu.Gpu;
+import io.edgepipe.vgpu.proto.SessionStatus;
+import io.edgepipe.vgpu.proto.StatusReply;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the backend's service shares: the device, its scheduler, modules and live sessions. */
+final class BackendCore {
+  final Gpu device;
+  final FairScheduler scheduler;
+  final SharedModules modules;
+  private final AtomicLong deviceBytes = new AtomicLong();
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final AtomicLong nextId = new AtomicLong(1);
+  private final String idPrefix;
+
+  BackendCore(Gpu device, FairScheduler.Config config) {
+    this.device = device;
+    this.scheduler = new FairScheduler("vgpu-device", config);
+    this.modules = new SharedModules(device);
+    // session ids differ between backend runs, so a stale id is never mistaken for a live one
+    this.idPrefix = Long.toString(new SecureRandom().nextInt(1 << 30), 36);
+  }
+
+  Session newSession(String tenant, String client, double fgpu, int vmemUnits) {
+    String id = idPrefix + "-" + nextId.getAndIncrement();
+    FairScheduler.Lane lane = scheduler.register(id, fgpu);
+    Session s = new Session(id, tenant, client, fgpu, vmemUnits, lane, device, modules, deviceBytes);
+    sessions.put(id, s);
+    return s;
+  }
+
+  /** On the device thread: frees the session's memory and forgets it. */
+  void release(Session s) {
+    s.release();
+    sessions.remove(s.id);
+  }
+
+  long deviceBytesInUse() {
+    return deviceBytes.get();
+  }
+
+  int sessionCount() {
+    return sessions.size();
+  }
+
+  List<Session> sessions() {
+    return new ArrayList<>(sessions.values());
+  }
+
+  StatusReply status() {
+    List<Session> live = sessions();
+    long[] busy = new long[live.size()];
+    long liveBusy = 0;
+    for (int i = 0; i < busy.length; i++) {
+      busy[i] = scheduler.stats(live.get(i).lane).busyNanos();
+      liveBusy += busy[i];
+    }
+    StatusReply.Builder r = StatusReply.newBuilder()
+        .setDeviceName(device.name())
+        .setDeviceBytesInUse(deviceBytes.get())
+        .setBusyNanosTotal(scheduler.totalBusyNanos());
+    for (int i = 0; i < busy.length; i++) {
+      Session s = live.get(i);
+      r.addSessions(SessionStatus.newBuilder()
+          .setSessionId(s.id).setTenant(s.tenant).setClient(s.client)
+          .setFgpu(s.fgpu).setVmemUnits(s.vmemUnits)
+          .setBytesInUse(s.bytesInUse()).setBytesAllowed(s.bytesAllowed).setBuffers(s.buffers())
+          .setBusyNanos(busy[i]).setBusyShare(liveBusy == 0 ? 0 : (double) busy[i] / liveBusy)
+          .setBatches(s.batches()));
+    }
+    return r.build();
+  }
+}

@@ -1,0 +1,267 @@
+package io.edgepipe.vgpu.backend;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.edgepipe.vgpu.DevicePtr;
+import io.edgepipe.vgpu.Dim3;
+import io.edgepipe.vgpu.Gpu;
+import io.edgepipe.vgpu.GpuException;
+import io.edgepipe.vgpu.GpuFunction;
+import io.edgepipe.vgpu.GpuModule;
+import io.edgepipe.vgpu.KernelArgs;
+import io.edgepipe.vgpu.proto.Arg;
+import io.edgepipe.vgpu.proto.Batch;
+import io.edgepipe.vgpu.proto.BatchResult;
+import io.edgepipe.vgpu.proto.Error;
+import io.edgepipe.vgpu.proto.Launch;
+import io.edgepipe.vgpu.proto.Op;
+import io.edgepipe.vgpu.remote.Wire;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One vGPU on the backend: a tenant's session with its quotas and its own handle space. Handles
+ * are small numbers local to the session, mapped to the device's pointers, so a session can name
+ * only what it allocated (another session's handle is simply unknown here: NOT_FOUND).
+ * {@link #execute} and {@link #release} run on the device thread only; the counters may be read
+ * from any thread.
+ */
+final class Session {
+  /** One vMemory unit: 256 MiB, as in gEdge. */
+  static final long VMEM_UNIT = Wire.VMEM_UNIT_BYTES;
+
+  final String id;
+  final String tenant;
+  final String client;
+  final double fgpu;
+  final int vmemUnits;
+  final long bytesAllowed;
+  final FairScheduler.Lane lane;
+
+  private final Gpu device;
+  private final SharedModules modules;
+  private final AtomicLong backendBytes;
+  private final Map<Long, DevicePtr> ptrs = new HashMap<>();
+  private final Map<Long, GpuModule> moduleHandles = new HashMap<>();
+  private final Map<Long, GpuFunction> functionHandles = new HashMap<>();
+  private long nextHandle = 1;
+  private long replyBytes; // DtoH bytes of the batch being executed
+  private final AtomicLong bytesInUse = new AtomicLong();
+  private final AtomicLong buffers = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+
+  Session(String id, String tenant, String client, double fgpu, int vmemUnits, FairScheduler.Lane lane,
+      Gpu device, SharedModules modules, AtomicLong backendBytes) {
+    this.id = id;
+    this.tenant = tenant;
+    this.client = client;
+    this.fgpu = fgpu;
+    this.vmemUnits = vmemUnits;
+    this.bytesAllowed = vmemUnits * VMEM_UNIT;
+    this.lane = lane;
+    this.device = device;
+    this.modules = modules;
+    this.backendBytes = backendBytes;
+  }
+
+  long bytesInUse() {
+    return bytesInUse.get();
+  }
+
+  long buffers() {
+    return buffers.get();
+  }
+
+  long batches() {
+    return batches.get();
+  }
+
+  /**
+   * Runs the ops in order, then synchronizes the device. Stops at the first failing op and
+   * reports it with its index; the results of the ops before it are returned.
+   */
+  BatchResult execute(Batch batch) {
+    batches.incrementAndGet();
+    BatchResult.Builder out = BatchResult.newBuilder().setSeq(batch.getSeq());
+    List<byte[]> dtoh = new ArrayList<>();
+    replyBytes = 0;
+    Error error = null;
+    int i = 0;
+    try {
+      for (; i < batch.getOpsCount(); i++) {
+        run(batch.getOps(i), out, dtoh);
+      }
+    } catch (GpuException e) {
+      error = error(e, i);
+    } catch (RuntimeException e) {
+      error = Error.newBuilder().setCode("INTERNAL").setMessage(String.valueOf(e)).setOpIndex(i).build();
+    }
+    try {
+      device.synchronize();
+    } catch (GpuException e) {
+      if (error == null) {
+        error = error(e, -1);
+      }
+    }
+    for (byte[] d : dtoh) {
+      // the array is ours and no longer written: hand it to protobuf without a copy
+      out.addDtoh(UnsafeByteOperations.unsafeWrap(d));
+    }
+    if (error != null) {
+      out.setError(error);
+    }
+    return out.build();
+  }
+
+  private void run(Op op, BatchResult.Builder out, List<byte[]> dtoh) {
+    switch (op.getKindCase()) {
+      case LOAD_MODULE -> {
+        GpuModule m = modules.load(op.getLoadModule().getName());
+        long h = nextHandle++;
+        moduleHandles.put(h, m);
+        out.addHandles(h);
+      }
+      case GET_FUNCTION -> {
+        GpuModule m = moduleHandles.get(op.getGetFunction().getModule());
+        if (m == null) {
+          throw unknown("module", op.getGetFunction().getModule());
+        }
+        GpuFunction f = modules.function(m, op.getGetFunction().getName());
+        long h = nextHandle++;
+        functionHandles.put(h, f);
+        out.addHandles(h);
+      }
+      case MALLOC -> out.addHandles(malloc(op.getMalloc().getBytes()));
+      case FREE -> free(op.getFree().getPtr());
+      case HTOD -> {
+        DevicePtr p = ptr(op.getHtod().getDst());
+        ByteString data = op.getHtod().getData();
+        if (data.size() > p.bytes()) {
+          throw new GpuException("INVALID_ARGUMENT", "copyHtoD of " + data.size() + " bytes into a buffer of "
+              + p.bytes() + " bytes");
+        }
+        // read-only view of the request's bytes: no copy here (the cpu device decodes from it,
+        // the cuda device stages it in pinned memory); the request outlives the batch
+        device.copyHtoDAsync(p, data.asReadOnlyByteBuffer());
+      }
+      case LAUNCH -> launch(op.getLaunch());
+      case DTOH -> {
+        DevicePtr p = ptr(op.getDtoh().getSrc());
+        long n = op.getDtoh().getBytes();
+        if (n > p.bytes()) {
+          throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + n + " bytes from a buffer of "
+              + p.bytes() + " bytes");
+        }
+        replyBytes += n;
+        if (replyBytes > Wire.MAX_BATCH_PAYLOAD) {
+          throw new GpuException("INVALID_ARGUMENT", "the batch's copyDtoH data exceeds "
+              + Wire.MAX_BATCH_PAYLOAD + " bytes, more than one reply may carry; synchronize more often");
+        }
+        byte[] d = new byte[(int) n];
+        device.copyDtoHAsync(ByteBuffer.wrap(d), p);
+        dtoh.add(d);
+      }
+      default -> throw new GpuException("INVALID_ARGUMENT", "empty op");
+    }
+  }
+
+  private long malloc(long bytes) {
+    if (bytes < 1) {
+      throw new GpuException("INVALID_ARGUMENT", "malloc of " + bytes + " bytes: size must be >= 1");
+    }
+    long used = bytesInUse.get();
+    if (bytes > bytesAllowed - used) {
+      throw new GpuException("RESOURCE_EXHAUSTED", "vMemory quota of tenant '" + tenant + "': malloc of "
+          + bytes + " bytes refused, " + used + " bytes in use, " + bytesAllowed + " bytes allowed ("
+          + vmemUnits + " x 256 MiB)");
+    }
+    DevicePtr p = device.malloc(bytes);
+    long h = nextHandle++;
+    ptrs.put(h, p);
+    bytesInUse.addAndGet(bytes);
+    backendBytes.addAndGet(bytes);
+    buffers.incrementAndGet();
+    return h;
+  }
+
+  private void free(long handle) {
+    DevicePtr p = ptrs.remove(handle);
+    if (p == null) {
+      throw unknown("buffer", handle);
+    }
+    bytesInUse.addAndGet(-p.bytes());
+    backendBytes.addAndGet(-p.bytes());
+    buffers.decrementAndGet();
+    device.free(p);
+  }
+
+  private void launch(Launch l) {
+    GpuFunction f = functionHandles.get(l.getFunction());
+    if (f == null) {
+      throw unknown("function", l.getFunction());
+    }
+    KernelArgs args = KernelArgs.of();
+    for (int i = 0; i < l.getArgsCount(); i++) {
+      Arg a = l.getArgs(i);
+      switch (a.getKindCase()) {
+        case PTR -> {
+          DevicePtr p = ptrs.get(a.getPtr());
+          if (p == null) {
+            throw new GpuException("NOT_FOUND", f.name() + " argument " + i + ": no buffer with handle "
+                + a.getPtr() + " in this session");
+          }
+          args.ptr(p);
+        }
+        case I32 -> args.i32(a.getI32());
+        default -> throw new GpuException("INVALID_ARGUMENT", f.name() + " argument " + i + " is empty");
+      }
+    }
+    device.launch(f, dim(l.getGrid()), dim(l.getBlock()), args);
+  }
+
+  /** Frees everything the session holds (its end: close, cancel or lost connection). */
+  void release() {
+    for (DevicePtr p : ptrs.values()) {
+      try {
+        device.free(p);
+      } catch (GpuException e) {
+        // keep freeing the rest; the device is what it is
+      }
+      backendBytes.addAndGet(-p.bytes());
+    }
+    ptrs.clear();
+    bytesInUse.set(0);
+    buffers.set(0);
+    moduleHandles.clear();
+    functionHandles.clear();
+  }
+
+  private DevicePtr ptr(long handle) {
+    DevicePtr p = ptrs.get(handle);
+    if (p == null) {
+      throw unknown("buffer", handle);
+    }
+    return p;
+  }
+
+  private static Dim3 dim(io.edgepipe.vgpu.proto.Dim3 d) {
+    return new Dim3(d.getX(), d.getY(), d.getZ());
+  }
+
+  private static GpuException unknown(String what, long handle) {
+    return new GpuException("NOT_FOUND", "no " + what + " with handle " + handle + " in this session");
+  }
+
+  private static Error error(GpuException e, int index) {
+    String msg = e.getMessage();
+    String prefix = e.code() + ": ";
+    if (msg != null && msg.startsWith(prefix)) {
+      msg = msg.substring(prefix.length());
+    }
+    return Error.newBuilder().setCode(e.code()).setMessage(String.valueOf(msg)).setOpIndex(index).build();
+  }
+}

@@ -1,0 +1,161 @@
+package io.edgepipe.vgpu.backend;
+
+import io.edgepipe.vgpu.proto.Batch;
+import io.edgepipe.vgpu.proto.ClientMessage;
+import io.edgepipe.vgpu.proto.Open;
+import io.edgepipe.vgpu.proto.Opened;
+import io.edgepipe.vgpu.proto.ServerMessage;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The server side of one Session stream: admits the {@code open}, queues each {@code batch} on
+ * the session's fair-scheduler lane, answers from the device thread, and asks gRPC for the next
+ * client message only after answering (so a session never has more than one batch queued and
+ * large frames are not buffered in memory). The stream's end, for whatever reason, frees the
+ * session's memory on the device thread.
+ */
+final class SessionHandler implements StreamObserver<ClientMessage> {
+  private static final Logger LOG = Logger.getLogger(SessionHandler.class.getName());
+
+  /** Upper bound of a vMemory request (4 TiB): refuses absurd numbers, not real devices. */
+  static final int MAX_VMEM_UNITS = 1 << 14;
+
+  private final ServerCallStreamObserver<ServerMessage> call;
+  private final String tenant;
+  private final BackendCore core;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private volatile Session session;
+
+  SessionHandler(ServerCallStreamObserver<ServerMessage> call, String tenant, BackendCore core) {
+    this.call = call;
+    this.tenant = tenant;
+    this.core = core;
+  }
+
+  @Override
+  public void onNext(ClientMessage m) {
+    if (ended.get()) {
+      return;
+    }
+    Session s = session;
+    if (s == null) {
+      if (!m.hasOpen()) {
+        fail(Status.FAILED_PRECONDITION.withDescription("the first message of a session must be open"));
+        return;
+      }
+      open(m.getOpen());
+      return;
+    }
+    if (!m.hasBatch()) {
+      fail(Status.FAILED_PRECONDITION.withDescription("a session is opened once; later messages must be batches"));
+      return;
+    }
+    Batch batch = m.getBatch();
+    boolean queued = core.scheduler.submit(s.lane, () -> {
+      ServerMessage reply = ServerMessage.newBuilder().setResult(s.execute(batch)).build();
+      send(reply);
+      requestNext();
+    });
+    if (!queued) {
+      fail(Status.UNAVAILABLE.withDescription("the backend is stopping"));
+    }
+  }
+
+  private void open(Open o) {
+    double fgpu = o.getFgpu();
+    int vmem = o.getVmemUnits();
+    if (!(fgpu > 0 && fgpu <= 1)) {
+      fail(Status.INVALID_ARGUMENT.withDescription("fgpu must be in (0, 1], got " + fgpu));
+      return;
+    }
+    if (vmem < 1 || vmem > MAX_VMEM_UNITS) {
+      fail(Status.INVALID_ARGUMENT.withDescription("vmem_units must be in [1, " + MAX_VMEM_UNITS
+          + "] (units of 256 MiB), got " + vmem));
+      return;
+    }
+    Session s = core.newSession(tenant, o.getClient(), fgpu, vmem);
+    session = s;
+    LOG.fine(() -> "session " + s.id + " opened for tenant " + tenant + " fgpu=" + fgpu + " vmem=" + vmem);
+    send(ServerMessage.newBuilder().setOpened(Opened.newBuilder()
+        .setSessionId(s.id).setTenant(tenant).setDeviceName(core.device.name())
+        .setVmemBytesAllowed(s.bytesAllowed)).build());
+    requestNext();
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    end(false); // cancelled by the client or the connection is gone
+  }
+
+  @Override
+  public void onCompleted() {
+    end(true); // the client closed its Gpu
+  }
+
+  /** Also the call's cancel handler. */
+  void cancelled() {
+    end(false);
+  }
+
+  private void fail(Status status) {
+    synchronized (this) {
+      try {
+        call.onError(status.asRuntimeException());
+      } catch (RuntimeException e) {
+        // already closed
+      }
+    }
+    end(false);
+  }
+
+  /** Releases the session on the device thread, then (for a clean close) completes the stream. */
+  private void end(boolean graceful) {
+    // gRPC delivers a call's messages, half-close and cancellation one at a time, so open()
+    // and end() never race; ended only guards against a second end (cancel after error)
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    Session s = session;
+    if (s == null) {
+      return;
+    }
+    core.scheduler.unregister(s.lane);
+    core.scheduler.control(() -> {
+      core.release(s);
+      LOG.fine(() -> "session " + s.id + " of tenant " + s.tenant + " ended; memory released");
+      if (graceful) {
+        synchronized (this) {
+          try {
+            call.onCompleted();
+          } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "completing a finished call", e);
+          }
+        }
+      }
+    });
+  }
+
+  private void send(ServerMessage m) {
+    synchronized (this) {
+      if (call.isCancelled()) {
+        return;
+      }
+      try {
+        call.onNext(m);
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "reply to a closed session dropped", e);
+      }
+    }
+  }
+
+  private void requestNext() {
+    if (!call.isCancelled()) {
+      call.request(1);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.edgepipe.vgpu.backend;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The tenants a backend admits and their tokens.
+ *
+ * <p>File format (path from {@code vgpu-backend --tokens FILE} or the environment variable
+ * {@value #ENV}): one {@code tenant:token} per line; the tenant is everything before the first
+ * colon, the token everything after it, both trimmed and non-empty; blank lines and lines
+ * starting with {@code #} are ignored; a tenant may appear once. Keep the file readable only by
+ * the backend's user.
+ *
+ * <p>Only SHA-256 digests of the tokens are kept, and a presented token is compared with
+ * {@link MessageDigest#isEqual} on digests, so the comparison takes the same time whatever the
+ * token's content or length. Tokens are never logged or put in messages.
+ */
+public final class TokenStore {
+  /** Environment variable naming the tokens file when no flag is given. */
+  public static final String ENV = "EDGEPIPE_VGPU_TOKENS";
+
+  private static final byte[] NO_MATCH = digest("\u0000no-such-token\u0000");
+
+  private final Map<String, byte[]> digests;
+
+  private TokenStore(Map<String, byte[]> digests) {
+    if (digests.isEmpty()) {
+      throw new IllegalArgumentException("no tenants: a backend needs at least one tenant:token");
+    }
+    this.digests = Map.copyOf(digests);
+  }
+
+  /** Tenants and their tokens, e.g. for tests. */
+  public static TokenStore of(Map<String, String> tokensByTenant) {
+    Map<String, byte[]> d = new LinkedHashMap<>();
+    tokensByTenant.forEach((tenant, token) -> {
+      checkEntry(tenant, token, "entry for '" + tenant + "'");
+      d.put(tenant, digest(token));
+    });
+    return new TokenStore(d);
+  }
+
+  /** Reads a tokens file (format in the class comment). */
+  public static TokenStore load(Path file) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read vGPU tokens file " + file + ": " + e.getMessage(), e);
+    }
+    Map<String, byte[]> d = new LinkedHashMap<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String where = file + " line " + (i + 1);
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException(where + ": expected tenant:token");
+      }
+      String tenant = line.substring(0, colon).strip();
+      String token = line.substring(colon + 1).strip();
+      checkEntry(tenant, token, where);
+      if (d.put(tenant, digest(token)) != null) {
+        throw new IllegalArgumentException(where + ": tenant '" + tenant + "' appears twice");
+      }
+    }
+    if (d.isEmpty()) {
+      throw new IllegalArgumentException("vGPU tokens file " + file + " has no tenant:token line");
+    }
+    return new TokenStore(d);
+  }
+
+  /**
+   * Loads the file named by {@code flagPath}, or else by {@value #ENV} in {@code env}.
+   *
+   * @throws IllegalArgumentException when neither names a file
+   */
+  public static TokenStore fromFlagOrEnv(Path flagPath, Map<String, String> env) {
+    if (flagPath != null) {
+      return load(flagPath);
+    }
+    String p = env.get(ENV);
+    if (p == null || p.isBlank()) {
+      throw new IllegalArgumentException("no vGPU tokens: pass --tokens FILE or set " + ENV
+          + " (one tenant:token per line)");
+    }
+    return load(Path.of(p));
+  }
+
+  public Set<String> tenants() {
+    return digests.keySet();
+  }
+
+  /**
+   * The tenant {@code token} belongs to, if any. With a non-empty {@code tenant} only that
+   * tenant's token is accepted; with an empty one the token alone identifies the tenant (every
+   * entry is compared, so the time does not tell which one matched).
+   */
+  public Optional<String> authenticate(String tenant, String token) {
+    if (token == null || token.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] presented = digest(token);
+    if (tenant != null && !tenant.isEmpty()) {
+      byte[] expected = digests.get(tenant);
+      boolean ok = MessageDigest.isEqual(expected == null ? NO_MATCH : expected, presented);
+      return ok && expected != null ? Optional.of(tenant) : Optional.empty();
+    }
+    String found = null;
+    for (Map.Entry<String, byte[]> e : digests.entrySet()) {
+      if (MessageDigest.isEqual(e.getValue(), presented) && found == null) {
+        found = e.getKey();
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  private static void checkEntry(String tenant, String token, String where) {
+    if (tenant == null || tenant.isBlank() || tenant.chars().anyMatch(c -> c <= ' ' || c == ':')) {
+      throw new IllegalArgumentException(where + ": tenant name must be non-empty, without spaces or ':'");
+    }
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException(where + ": token is empty");
+    }
+  }
+
+  private static byte[] digest(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TokenStore" + tenants(); // names only, never tokens
+  }
+}

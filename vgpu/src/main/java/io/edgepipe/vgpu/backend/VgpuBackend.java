@@ -1,0 +1,120 @@
+package io.edgepipe.vgpu.backend;
+
+import io.edgepipe.vgpu.Gpu;
+import io.edgepipe.vgpu.proto.StatusReply;
+import io.edgepipe.vgpu.proto.VgpuGrpc;
+import io.edgepipe.vgpu.remote.Wire;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * The vgpu-backend: serves many tenants' remote vGPUs on one device (cpu or cuda), enforcing
+ * each session's fGPU share (see {@link FairScheduler}) and vMemory quota, keeping sessions'
+ * handles apart, and freeing a session's memory when its stream ends. Tenants authenticate with
+ * tokens from a {@link TokenStore}. Also serves gRPC health ({@code grpc.health.v1}) and a status
+ * RPC.
+ *
+ * <pre>
+ *   VgpuBackend b = VgpuBackend.onPort(50100, new CpuGpu(), TokenStore.load(path)).start();
+ *   ...
+ *   b.stop();
+ * </pre>
+ * The backend owns the device: {@link #stop()} closes it.
+ */
+public final class VgpuBackend {
+  private static final Logger LOG = Logger.getLogger(VgpuBackend.class.getName());
+
+  private final Server server;
+  private final BackendCore core;
+  private final HealthStatusManager health = new HealthStatusManager();
+  private boolean stopped;
+
+  /**
+   * A backend on TCP {@code port} (0 picks a free one) with the netty transport: 512 MiB message
+   * limit, and keepalive pings every 30 s (10 s timeout) so that a client that vanished without
+   * closing its connection is noticed and its session freed.
+   */
+  public static VgpuBackend onPort(int port, Gpu device, TokenStore tokens) {
+    return onPort(port, device, tokens, FairScheduler.Config.DEFAULT);
+  }
+
+  public static VgpuBackend onPort(int port, Gpu device, TokenStore tokens, FairScheduler.Config config) {
+    NettyServerBuilder b = NettyServerBuilder.forPort(port)
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true);
+    return new VgpuBackend(b, device, tokens, config);
+  }
+
+  /** A backend on any transport (tests use the in-process one). */
+  public VgpuBackend(ServerBuilder<?> builder, Gpu device, TokenStore tokens, FairScheduler.Config config) {
+    this.core = new BackendCore(device, config);
+    this.server = builder
+        .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
+        .addService(ServerInterceptors.intercept(new VgpuService(core), new AuthInterceptor(tokens)))
+        .addService(health.getHealthService())
+        .build();
+  }
+
+  public VgpuBackend start() throws IOException {
+    server.start();
+    health.setStatus("", ServingStatus.SERVING);
+    health.setStatus(VgpuGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    LOG.info(() -> "vgpu-backend serving " + core.device.name() + " on " + server.getListenSockets());
+    return this;
+  }
+
+  /** The bound port (after {@link #start()}; -1 for transports without one). */
+  public int port() {
+    return server.getPort();
+  }
+
+  public String deviceName() {
+    return core.device.name();
+  }
+
+  /** Device memory the backend has allocated for sessions and not yet freed. */
+  public long deviceBytesInUse() {
+    return core.deviceBytesInUse();
+  }
+
+  public int sessions() {
+    return core.sessionCount();
+  }
+
+  /** Sessions, their memory and busy time (the status RPC returns the same). */
+  public StatusReply status() {
+    return core.status();
+  }
+
+  /**
+   * Stops accepting sessions, gives running ones 5 s to close, cancels the rest (which frees
+   * their memory), stops the device thread and closes the device.
+   */
+  public synchronized void stop() throws InterruptedException {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    health.enterTerminalState();
+    server.shutdown();
+    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+      server.shutdownNow();
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    }
+    core.scheduler.close(); // runs the queued releases first
+    core.device.close();
+  }
+
+  public void awaitTermination() throws InterruptedException {
+    server.awaitTermination();
+  }
+}

@@ -1,0 +1,43 @@
+package io.edgepipe.vgpu.remote;
+
+/**
+ * Where and as whom to open a remote vGPU: the backend's address, the tenant and its token,
+ * and the quotas requested (fGPU share in (0, 1], vMemory in 256 MiB units). {@link #toString()}
+ * never shows the token.
+ */
+public record RemoteSpec(String host, int port, String tenant, String token, double fgpu, int vmemUnits,
+    String client) {
+  public static final double DEFAULT_FGPU = 1.0;
+  /** 16 units = 4 GiB: room for a 4K float32 frame's input and output with weights. */
+  public static final int DEFAULT_VMEM_UNITS = 16;
+
+  public RemoteSpec {
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException("vgpu spec needs a host");
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("vgpu port must be in 1..65535, got " + port);
+    }
+    if (!(fgpu > 0 && fgpu <= 1)) {
+      throw new IllegalArgumentException("fgpu must be in (0, 1], got " + fgpu);
+    }
+    if (vmemUnits < 1) {
+      throw new IllegalArgumentException("vmem must be >= 1 (units of 256 MiB), got " + vmemUnits);
+    }
+    tenant = tenant == null ? "" : tenant;
+    token = token == null ? "" : token;
+    client = client == null ? "" : client;
+  }
+
+  /** "vgpu://host:port", plus the tenant when one is named (never the token). */
+  public String displayName() {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return "vgpu://" + h + ":" + port + (tenant.isEmpty() ? "" : "?tenant=" + tenant);
+  }
+
+  @Override
+  public String toString() {
+    return "RemoteSpec[" + displayName() + ", fgpu=" + fgpu + ", vmem=" + vmemUnits
+        + (token.isEmpty() ? ", no token" : ", token=***") + "]";
+  }
+}
