@@ -1,6 +1,11 @@
 package io.edgepipe.cli;
 
 import io.edgepipe.cli.bench.BenchCommand;
+import io.edgepipe.cli.deploy.DeployCommand;
+import io.edgepipe.cli.deploy.ManifestsCommand;
+import io.edgepipe.cli.deploy.PlanCommand;
+import io.edgepipe.cli.deploy.StatusCommand;
+import io.edgepipe.cli.deploy.UndeployCommand;
 import io.edgepipe.cli.run.RunCommand;
 import io.edgepipe.cli.run.StageCommand;
 import picocli.CommandLine.Command;
@@ -14,6 +19,12 @@ import picocli.CommandLine.Model.CommandSpec;
         RunCommand.class,
         StageCommand.class,
         BenchCommand.class,
+        io.edgepipe.cli.measure.MeasureCommand.class,
+        PlanCommand.class,
+        ManifestsCommand.class,
+        DeployCommand.class,
+        StatusCommand.class,
+        UndeployCommand.class,
     })
 public final class PipelineCommand implements Runnable {
   @Spec

@@ -28,6 +28,12 @@ public final class FrameValidator {
     if (frame.getFlowId().length() > MAX_FLOW_ID_LENGTH) {
       return "flow_id is " + frame.getFlowId().length() + " characters long (at most " + MAX_FLOW_ID_LENGTH + ")";
     }
+    if (!frame.getDropReason().isEmpty()) {
+      if (frame.getDropReason().length() > 1024) {
+        return "drop_reason is " + frame.getDropReason().length() + " characters long (at most 1024)";
+      }
+      return frame.getData().isEmpty() ? null : "a tombstone (drop_reason set) must carry no data";
+    }
     DType type = frame.getDtype();
     int elementSize = type == DType.UNRECOGNIZED ? -1 : ElementType.sizeOf(type);
     if (elementSize < 0) {

@@ -22,6 +22,7 @@ import java.util.Set;
  * input:  {channels: 1, height: 720, width: 1280, dtype: u8}   # what the producer sends
  * max_frame_bytes: 134217728                                  # largest payload a hop accepts
  * deadline_ms: 0                                              # 0 = none
+ * delivery: reliable                                          # or realtime (see Delivery)
  * stages:
  *   - {name: conv, kind: conv2d, out_channels: 1, kernel: 3, stride: 1, padding: 1,
  *      weights: {seed: 7}, output_dtype: f32}                 # or weights: {file: w.bin}
@@ -37,6 +38,7 @@ public record PipelineSpec(
     DType inputType,
     long maxFrameBytes,
     long deadlineMillis,
+    Delivery delivery,
     List<LayerSpec> layers) {
 
   public static final long DEFAULT_MAX_FRAME_BYTES = 256L << 20;
@@ -61,7 +63,7 @@ public record PipelineSpec(
     if (root == null || !root.isObject()) {
       throw new SpecException("pipeline spec must be a YAML mapping with keys name, input, stages");
     }
-    allowOnly(root, "", "name", "input", "stages", "max_frame_bytes", "deadline_ms");
+    allowOnly(root, "", "name", "input", "stages", "max_frame_bytes", "deadline_ms", "delivery");
     String name = text(root, "", "name", "pipeline");
     JsonNode in = require(root, "", "input");
     allowOnly(in, "input", "channels", "height", "width", "dtype");
@@ -73,6 +75,12 @@ public record PipelineSpec(
     long deadline = root.has("deadline_ms") ? root.get("deadline_ms").asLong(-1) : 0;
     if (deadline < 0) {
       throw new SpecException("deadline_ms: must be 0 (none) or a positive number of milliseconds");
+    }
+    Delivery delivery;
+    try {
+      delivery = Delivery.parse(text(root, "", "delivery", "reliable"));
+    } catch (IllegalArgumentException e) {
+      throw new SpecException("delivery: " + e.getMessage());
     }
     JsonNode stages = require(root, "", "stages");
     if (!stages.isArray() || stages.isEmpty()) {
@@ -87,7 +95,7 @@ public record PipelineSpec(
       }
       layers.add(layer);
     }
-    PipelineSpec spec = new PipelineSpec(name, input, inputType, maxBytes, deadline, List.copyOf(layers));
+    PipelineSpec spec = new PipelineSpec(name, input, inputType, maxBytes, deadline, delivery, List.copyOf(layers));
     spec.shapes(); // refuse impossible shapes now, naming the key
     return spec;
   }
@@ -95,9 +103,19 @@ public record PipelineSpec(
   /** The same chain fed with frames of another size (benchmarks sweep sizes with one spec). */
   public PipelineSpec withInput(int height, int width) {
     PipelineSpec spec = new PipelineSpec(name, new TensorShape(input.c(), height, width), inputType,
-        maxFrameBytes, deadlineMillis, layers);
+        maxFrameBytes, deadlineMillis, delivery, layers);
     spec.shapes();
     return spec;
+  }
+
+  /** The same chain with another delivery mode (a run's --delivery flag wins over the spec). */
+  public PipelineSpec withDelivery(Delivery mode) {
+    return new PipelineSpec(name, input, inputType, maxFrameBytes, deadlineMillis, mode, layers);
+  }
+
+  /** The same chain with another deadline in milliseconds (0 = none). */
+  public PipelineSpec withDeadline(long millis) {
+    return new PipelineSpec(name, input, inputType, maxFrameBytes, millis, delivery, layers);
   }
 
   /** Shape on every hop: element 0 is the producer's output, element i+1 is layer i's output. */

@@ -23,6 +23,7 @@ public final class Producer {
   private final Downstream downstream;
   private final String node;
   private final AtomicLong sent = new AtomicLong();
+  private final java.util.Map<String, Long> sentPerFlow = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong failed = new AtomicLong();
 
   public Producer(PipelineSpec spec, Downstream downstream, String node) {
@@ -66,11 +67,18 @@ public final class Producer {
       } catch (FrameRejectedException e) {
         failed.incrementAndGet(); // the first stage is gone: counted, the run's report says so
       }
+      sentPerFlow.put(flowId, seq);
       if (progress != null) {
         progress.run();
       }
     }
+    sentPerFlow.put(flowId, seq);
     return seq;
+  }
+
+  /** Frames numbered per flow (each one sent, or counted as failed to send). */
+  public java.util.Map<String, Long> sentPerFlow() {
+    return java.util.Map.copyOf(sentPerFlow);
   }
 
   /** Frames handed to the first stage's transport, all flows. */

@@ -1,37 +1,50 @@
 package io.edgepipe.producer;
 
+import io.edgepipe.api.Delivery;
 import io.edgepipe.api.EpochClock;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.StageTiming;
 import io.edgepipe.runtime.FrameProcessor;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * The sink's processing: checks each flow's order and gaps, records end-to-end latency (capture
- * to arrival, one clock since the sink lives with the producer) and each service's phase times
- * from the frame's timing records, and hands the frame to an optional consumer (output writer).
+ * The sink's processing. Per flow it checks order and gaps, accounts for tombstones (frames
+ * dropped or rejected on the way), and records end-to-end latency (capture to arrival, one clock
+ * since the sink lives with the producer) and each service's phase times from the timings.
+ *
+ * <p>In reliable delivery it delivers each (flow, seq) exactly once and in order: a re-sent
+ * frame it already has is counted as a duplicate and dropped, and a frame that arrives ahead of a
+ * missing one waits (up to {@link #REORDER_LIMIT} per flow) until the gap is filled.
  */
 public final class SinkRecorder implements FrameProcessor {
+  /** Frames a flow may hold back waiting for a missing earlier one. */
+  public static final int REORDER_LIMIT = 4096;
+
   private final Consumer<Frame> onDelivered;
-  private final Map<String, FlowState> flows = new HashMap<>();
+  private final Delivery delivery;
+  private final Map<String, Flow> flows = new LinkedHashMap<>();
   private final Map<String, PhaseSums> phases = new LinkedHashMap<>();
+  private final Map<String, Long> dropReasons = new TreeMap<>();
   private long[] latenciesUs = new long[1024];
   private long delivered;
   private long firstCaptureUs = Long.MAX_VALUE;
   private long lastArrivalUs;
 
-  /** Per-flow order bookkeeping: the next expected seq, and what went wrong. */
-  private static final class FlowState {
-    long next;
-    long outOfOrder;
+  private static final class Flow {
+    long next;            // lowest seq not yet accounted for
+    long highest = -1;    // highest seq seen
+    long delivered;
+    long dropped;
+    long rejected;
     long duplicates;
-    long gaps;
+    long outOfOrder;
+    final TreeMap<Long, Frame> waiting = new TreeMap<>(); // reliable: ahead of a gap
   }
 
   private static final class PhaseSums {
@@ -45,23 +58,70 @@ public final class SinkRecorder implements FrameProcessor {
 
   /** @param onDelivered called with every delivered frame (for saving outputs), or null */
   public SinkRecorder(Consumer<Frame> onDelivered) {
+    this(onDelivered, Delivery.RELIABLE);
+  }
+
+  public SinkRecorder(Consumer<Frame> onDelivered, Delivery delivery) {
     this.onDelivered = onDelivered;
+    this.delivery = delivery;
   }
 
   @Override
   public synchronized Frame.Builder process(Frame in) {
-    long arrival = EpochClock.nowMicros();
-    FlowState flow = flows.computeIfAbsent(in.getFlowId(), k -> new FlowState());
+    arrive(in, EpochClock.nowMicros());
+    return null;
+  }
+
+  @Override
+  public synchronized void onTombstone(Frame tombstone) {
+    arrive(tombstone, EpochClock.nowMicros());
+  }
+
+  private void arrive(Frame in, long arrival) {
+    Flow flow = flows.computeIfAbsent(in.getFlowId(), k -> new Flow());
     long seq = in.getSeq();
-    if (seq == flow.next) {
-      flow.next++;
-    } else if (seq > flow.next) {
-      flow.gaps += seq - flow.next; // may be filled later, then counted out of order
+    if (delivery == Delivery.RELIABLE) {
+      if (seq < flow.next || flow.waiting.containsKey(seq)) {
+        flow.duplicates++;
+        return;
+      }
+      if (seq > flow.next) {
+        if (flow.waiting.size() < REORDER_LIMIT) {
+          flow.waiting.put(seq, in);
+          return;
+        }
+        flow.next = seq; // give up waiting: the missing ones count as gaps
+      }
+      account(flow, in, arrival);
       flow.next = seq + 1;
-    } else {
-      flow.outOfOrder++;
-      flow.gaps = Math.max(0, flow.gaps - 1);
+      while (!flow.waiting.isEmpty() && flow.waiting.firstKey() == flow.next) {
+        account(flow, flow.waiting.pollFirstEntry().getValue(), arrival);
+        flow.next++;
+      }
+      return;
     }
+    // realtime: account at once, whatever the order
+    if (seq < flow.highest) {
+      flow.outOfOrder++;
+    }
+    flow.highest = Math.max(flow.highest, seq);
+    account(flow, in, arrival);
+  }
+
+  private void account(Flow flow, Frame in, long arrival) {
+    flow.highest = Math.max(flow.highest, in.getSeq());
+    if (!in.getDropReason().isEmpty()) {
+      String reason = in.getDropReason();
+      String key = reason.startsWith("rejected") ? "rejected" : reason;
+      dropReasons.merge(key.length() > 120 ? key.substring(0, 120) : key, 1L, Long::sum);
+      if (reason.startsWith("rejected")) {
+        flow.rejected++;
+      } else {
+        flow.dropped++;
+      }
+      return;
+    }
+    flow.delivered++;
     if (delivered == latenciesUs.length) {
       latenciesUs = Arrays.copyOf(latenciesUs, latenciesUs.length * 2);
     }
@@ -72,7 +132,6 @@ public final class SinkRecorder implements FrameProcessor {
     if (onDelivered != null) {
       onDelivered.accept(in);
     }
-    return null;
   }
 
   private void recordPhases(List<StageTiming> timings, long arrival) {
@@ -96,6 +155,15 @@ public final class SinkRecorder implements FrameProcessor {
     }
   }
 
+  /** Frames delivered plus tombstones accounted, all flows: what the sink has seen through. */
+  public synchronized long accounted() {
+    long n = 0;
+    for (Flow f : flows.values()) {
+      n += f.delivered + f.dropped + f.rejected;
+    }
+    return n;
+  }
+
   public synchronized long delivered() {
     return delivered;
   }
@@ -104,13 +172,22 @@ public final class SinkRecorder implements FrameProcessor {
     long[] sorted = Arrays.copyOf(latenciesUs, (int) delivered);
     Arrays.sort(sorted);
     double seconds = delivered == 0 ? 0 : (lastArrivalUs - firstCaptureUs) / 1e6;
+    List<FlowAccount> accounts = new ArrayList<>();
+    long dropped = 0;
+    long rejected = 0;
+    long duplicates = 0;
     long outOfOrder = 0;
     long gaps = 0;
-    long duplicates = 0;
-    for (FlowState f : flows.values()) {
-      outOfOrder += f.outOfOrder;
-      gaps += f.gaps;
+    for (Map.Entry<String, Flow> e : flows.entrySet()) {
+      Flow f = e.getValue();
+      long accounted = f.delivered + f.dropped + f.rejected;
+      long flowGaps = Math.max(0, f.highest + 1 - accounted);
+      accounts.add(new FlowAccount(e.getKey(), f.delivered, f.dropped, f.rejected, f.duplicates, f.outOfOrder, flowGaps));
+      dropped += f.dropped;
+      rejected += f.rejected;
       duplicates += f.duplicates;
+      outOfOrder += f.outOfOrder;
+      gaps += flowGaps;
     }
     List<PhaseRow> rows = new ArrayList<>();
     for (Map.Entry<String, PhaseSums> e : phases.entrySet()) {
@@ -124,10 +201,10 @@ public final class SinkRecorder implements FrameProcessor {
     for (long l : sorted) {
       mean += l;
     }
-    return new RunSummary(delivered, flows.size(), outOfOrder, gaps, duplicates, seconds,
+    return new RunSummary(delivered, dropped, rejected, duplicates, outOfOrder, gaps, seconds,
         seconds > 0 ? delivered / seconds : 0,
         percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99),
-        delivered == 0 ? 0 : mean / delivered / 1e3, rows);
+        delivered == 0 ? 0 : mean / delivered / 1e3, rows, accounts, new TreeMap<>(dropReasons));
   }
 
   /** Nearest-rank percentile in milliseconds. */

@@ -11,6 +11,7 @@ public final class SinkServer {
 
   public static FrameServer create(SinkRecorder recorder, String host, int port, int metricsPort,
       long maxFrameBytes, String node) {
+    // the sink itself never drops: it reads with flow control whatever the delivery mode
     FrameHandler handler = new FrameHandler("sink", node, new FrameValidator(maxFrameBytes), recorder,
         null, new StageMetrics("sink"));
     return new FrameServer("sink", host, port, metricsPort, maxFrameBytes, new SinkService(handler), handler, null);

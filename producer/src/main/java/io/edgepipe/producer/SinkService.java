@@ -22,7 +22,9 @@ public final class SinkService extends SinkGrpc.SinkImplBase {
 
   @Override
   public void deliverOne(Frame request, StreamObserver<FrameAck> responseObserver) {
-    responseObserver.onNext(handler.handle(request));
-    responseObserver.onCompleted();
+    handler.handle(request, ack -> {
+      responseObserver.onNext(ack);
+      responseObserver.onCompleted();
+    });
   }
 }

@@ -28,10 +28,11 @@ public final class ComputeStage {
         Transport.channel(o.next(), o.spec().maxFrameBytes()), true, o.feedsSink(), ack -> {
           metrics.downstreamRejected();
           log.warning(o.stage() + ": next hop refused " + ack.getFlowId() + "/" + ack.getSeq() + ": " + ack.getMessage());
-        });
+        }, o.spec().delivery());
     FrameProcessor processor = new LayerProcessor(layer, gpu);
     FrameHandler handler = new FrameHandler(o.stage(), o.node(),
-        new FrameValidator(o.spec().maxFrameBytes()), processor, downstream, metrics);
+        new FrameValidator(o.spec().maxFrameBytes()), processor, downstream, metrics, o.spec().delivery(),
+        o.spec().deadlineMillis());
     log.info(o.stage() + ": " + layerSpec.kind() + " on " + gpu.name() + ", next hop " + o.next());
     return new FrameServer(o.stage(), o.host(), o.port(), o.metricsPort(), o.spec().maxFrameBytes(),
         new StageService(handler), handler, downstream);

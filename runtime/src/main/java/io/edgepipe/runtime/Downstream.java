@@ -4,9 +4,24 @@ import io.edgepipe.api.proto.Frame;
 
 /** Where a stage's output goes. {@link #send} blocks while the next hop cannot take more. */
 public interface Downstream extends AutoCloseable {
-  void send(Frame frame);
+  /**
+   * Hands a frame to the next hop.
+   *
+   * @param onAnswered run once the next hop has answered for this frame (may be null); in
+   *                   reliable delivery this is the moment the frame is in the next hop's custody
+   */
+  void send(Frame frame, Runnable onAnswered);
+
+  default void send(Frame frame) {
+    send(frame, null);
+  }
 
   /** Waits until every frame sent has been answered by the next hop, then disconnects. */
   @Override
   void close();
+
+  /** Disconnects at once, dropping whatever is in flight (a crash, for fault tests). */
+  default void abort() {
+    close();
+  }
 }

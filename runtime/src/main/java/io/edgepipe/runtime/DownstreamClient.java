@@ -1,5 +1,6 @@
 package io.edgepipe.runtime;
 
+import io.edgepipe.api.Delivery;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.FrameAck;
 import io.edgepipe.api.proto.SinkGrpc;
@@ -12,97 +13,141 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
- * The streaming client to the next hop. {@link #send} waits while the stream is not ready
- * (gRPC flow control), so a slow next stage slows this one; at most about one frame is ever
- * buffered in the transport. Acks come back on the same stream; an ack with an error is
- * counted and logged, not retried (realtime delivery).
+ * The streaming client to the next hop.
+ *
+ * <p>Backpressure: {@link #send} waits while the stream is not ready (gRPC flow control) and
+ * while {@link #WINDOW} frames are unanswered, so a slow next stage slows this one and only a
+ * bounded number of frames is ever in flight.
+ *
+ * <p>Faults: when the stream fails (the next stage died or restarts), the client reconnects
+ * with exponential backoff (100 ms doubling to 2 s, no busy loop, one log line per state
+ * change). In {@link Delivery#RELIABLE} delivery every unanswered frame is kept and re-sent, in
+ * order, on the new stream. In {@link Delivery#REALTIME} delivery the frames lost with the old
+ * stream, and those sent while the next hop is down, become tombstones ("lost at ...") that are
+ * sent once it is back, so the sink can still account for them.
  */
 public final class DownstreamClient implements Downstream {
   private static final Logger log = Logger.getLogger(DownstreamClient.class.getName());
+
+  /** Most frames sent but not yet answered by the next hop. */
+  public static final int WINDOW = 32;
+  private static final long MIN_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 2_000;
+  /** Tombstones kept while the next hop is down; beyond this, losses are only counted here. */
+  private static final int MAX_PENDING_TOMBSTONES = 100_000;
 
   private final String stage;
   private final ManagedChannel channel;
   private final boolean ownsChannel;
   private final MethodDescriptor<Frame, FrameAck> method;
   private final Consumer<FrameAck> onErrorAck;
+  private final Delivery delivery;
   private final Object lock = new Object();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong acked = new AtomicLong();
-  private final AtomicLong lost = new AtomicLong();
-  private ClientCallStreamObserver<Frame> stream; // guarded by lock
-  private boolean streamDone;                      // guarded by lock
+  private final AtomicLong lostUncounted = new AtomicLong();
+
+  // all guarded by lock
+  private final Deque<InFlight> unanswered = new ArrayDeque<>();
+  private final Deque<Frame> pendingTombstones = new ArrayDeque<>();
+  private ClientCallStreamObserver<Frame> stream;
+  private Object streamToken; // identifies the current stream; callbacks of older ones are ignored
+  private boolean connected;
+  private boolean closing;
+  private long backoffMs = MIN_BACKOFF_MS;
+  private long retryAtNanos;
+
+  private record InFlight(Frame frame, Runnable onAnswered) {}
 
   /**
    * @param toSink     true when the next hop is the sink (Sink/Deliver), false for a stage (Stage/Stream)
-   * @param onErrorAck called for every ack whose code is not OK
+   * @param onErrorAck called for every answer whose code is not OK
    */
   public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
       Consumer<FrameAck> onErrorAck) {
+    this(stage, channel, ownsChannel, toSink, onErrorAck, Delivery.RELIABLE);
+  }
+
+  public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
+      Consumer<FrameAck> onErrorAck, Delivery delivery) {
     this.stage = stage;
     this.channel = channel;
     this.ownsChannel = ownsChannel;
     this.method = toSink ? SinkGrpc.getDeliverMethod() : StageGrpc.getStreamMethod();
     this.onErrorAck = onErrorAck;
+    this.delivery = delivery;
   }
 
   @Override
-  public void send(Frame frame) {
+  public void send(Frame frame, Runnable onAnswered) {
     synchronized (lock) {
-      if (stream == null || streamDone) {
-        openStream();
-      }
-      while (!stream.isReady() && !streamDone) {
-        try {
-          lock.wait(1_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new FrameRejectedException(Status.Code.CANCELLED, stage + ": interrupted while sending");
+      if (delivery == Delivery.REALTIME && !connectedOrConnecting()) {
+        lose(frame, "next hop unavailable");
+        if (onAnswered != null) {
+          onAnswered.run();
         }
+        return;
       }
-      if (streamDone) {
-        lost.incrementAndGet();
-        throw new FrameRejectedException(Status.Code.UNAVAILABLE, stage + ": next hop stream closed");
+      awaitRoom();
+      if (closing) {
+        throw new FrameRejectedException(Status.Code.UNAVAILABLE, stage + ": closing");
       }
+      unanswered.addLast(new InFlight(frame, onAnswered));
       stream.onNext(frame);
       sent.incrementAndGet();
     }
   }
 
-  private void openStream() {
-    streamDone = false;
+  /** Waits (lock held, released while waiting) until a stream is open, ready and the window has room. */
+  private void awaitRoom() {
+    while (!closing) {
+      ensureStream();
+      if (stream != null && stream.isReady() && unanswered.size() < WINDOW) {
+        return;
+      }
+      waitOnLock(waitBudgetMs());
+    }
+  }
+
+  private boolean connectedOrConnecting() {
+    ensureStream();
+    return stream != null;
+  }
+
+  /** Opens a stream if there is none and the backoff allows it. */
+  private void ensureStream() {
+    if (stream != null || closing || System.nanoTime() < retryAtNanos) {
+      return;
+    }
+    Object token = new Object();
+    streamToken = token;
     ClientResponseObserver<Frame, FrameAck> responses = new ClientResponseObserver<>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<Frame> requests) {
-        requests.setOnReadyHandler(() -> {
-          synchronized (lock) {
-            lock.notifyAll();
-          }
-        });
+        requests.setOnReadyHandler(() -> onReady(token));
       }
 
       @Override
       public void onNext(FrameAck ack) {
-        acked.incrementAndGet();
-        if (ack.getCode() != 0) {
-          onErrorAck.accept(ack);
-        }
+        answered(token, ack);
       }
 
       @Override
       public void onError(Throwable t) {
-        log.warning(stage + ": stream to next hop failed: " + Status.fromThrowable(t));
-        finished();
+        failed(token, Status.fromThrowable(t));
       }
 
       @Override
       public void onCompleted() {
-        finished();
+        failed(token, Status.UNAVAILABLE.withDescription("next hop closed the stream"));
       }
     };
     // The stream is opened from an incoming call's thread; forking the context keeps it from
@@ -115,12 +160,125 @@ public final class DownstreamClient implements Downstream {
     } finally {
       Context.current().detach(previous);
     }
+    // what the previous stream left unanswered goes first, in order
+    for (InFlight f : unanswered) {
+      stream.onNext(f.frame());
+    }
   }
 
-  private void finished() {
+  private void onReady(Object token) {
     synchronized (lock) {
-      streamDone = true;
+      if (token != streamToken) {
+        return;
+      }
+      if (!connected) {
+        connected = true;
+        if (backoffMs > MIN_BACKOFF_MS) {
+          log.info(stage + ": reconnected to the next hop; re-sent " + unanswered.size()
+              + " unanswered frame(s), " + pendingTombstones.size() + " tombstone(s) to follow");
+        }
+        backoffMs = MIN_BACKOFF_MS;
+      }
+      flushTombstones();
       lock.notifyAll();
+    }
+  }
+
+  private void answered(Object token, FrameAck ack) {
+    Runnable callback = null;
+    synchronized (lock) {
+      if (token != streamToken) {
+        return;
+      }
+      acked.incrementAndGet();
+      InFlight head = unanswered.pollFirst(); // answers come in the order frames were sent
+      if (head != null) {
+        callback = head.onAnswered();
+      }
+      lock.notifyAll();
+    }
+    if (ack.getCode() != 0) {
+      onErrorAck.accept(ack);
+    }
+    if (callback != null) {
+      callback.run();
+    }
+  }
+
+  private void failed(Object token, Status status) {
+    synchronized (lock) {
+      if (token != streamToken) {
+        return;
+      }
+      stream = null;
+      streamToken = null;
+      boolean wasConnected = connected;
+      connected = false;
+      if (closing) {
+        lock.notifyAll();
+        return;
+      }
+      if (wasConnected || backoffMs == MIN_BACKOFF_MS) {
+        log.warning(stage + ": stream to the next hop failed (" + status.getCode()
+            + (status.getDescription() != null ? ": " + status.getDescription() : "")
+            + "); reconnecting with backoff, " + unanswered.size() + " frame(s) unanswered");
+      }
+      if (delivery == Delivery.REALTIME) {
+        // realtime does not re-send: what was in flight is reported lost
+        for (InFlight f : unanswered) {
+          lose(f.frame(), "lost in flight to the next hop");
+          if (f.onAnswered() != null) {
+            f.onAnswered().run();
+          }
+        }
+        unanswered.clear();
+      }
+      retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
+      backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+      channel.resetConnectBackoff();
+      lock.notifyAll();
+    }
+  }
+
+  /** Records a frame that will not reach the next hop, as a tombstone to send when it can. */
+  private void lose(Frame frame, String reason) {
+    if (!frame.getDropReason().isEmpty()) {
+      enqueueTombstone(frame); // already a tombstone: keep its original reason
+      return;
+    }
+    enqueueTombstone(Frame.newBuilder().setFlowId(frame.getFlowId()).setSeq(frame.getSeq())
+        .setCaptureTimeUs(frame.getCaptureTimeUs()).setDropReason(reason + " after " + stage).build());
+  }
+
+  private void enqueueTombstone(Frame tombstone) {
+    if (pendingTombstones.size() < MAX_PENDING_TOMBSTONES) {
+      pendingTombstones.addLast(tombstone);
+    } else {
+      lostUncounted.incrementAndGet();
+    }
+  }
+
+  private void flushTombstones() {
+    while (!pendingTombstones.isEmpty() && stream != null && stream.isReady() && unanswered.size() < WINDOW) {
+      Frame t = pendingTombstones.pollFirst();
+      unanswered.addLast(new InFlight(t, null));
+      stream.onNext(t);
+    }
+  }
+
+  private long waitBudgetMs() {
+    if (stream == null && retryAtNanos > 0) {
+      return Math.max(1, TimeUnit.NANOSECONDS.toMillis(retryAtNanos - System.nanoTime()));
+    }
+    return 1_000;
+  }
+
+  private void waitOnLock(long ms) {
+    try {
+      lock.wait(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new FrameRejectedException(Status.Code.CANCELLED, stage + ": interrupted while sending");
     }
   }
 
@@ -132,19 +290,45 @@ public final class DownstreamClient implements Downstream {
     return acked.get();
   }
 
+  /** Frames lost while the next hop was down beyond what could be kept as tombstones. */
+  public long lostUncounted() {
+    return lostUncounted.get();
+  }
+
+  @Override
+  public void abort() {
+    synchronized (lock) {
+      closing = true;
+      lock.notifyAll();
+    }
+    channel.shutdownNow();
+  }
+
+  /**
+   * Waits (up to 60 s) until every frame and tombstone has been answered, reconnecting as
+   * needed, then half-closes the stream and disconnects.
+   */
   @Override
   public void close() {
     synchronized (lock) {
-      if (stream != null && !streamDone) {
-        stream.onCompleted();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!streamDone && System.nanoTime() < deadline) {
-          try {
-            lock.wait(200);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            break;
-          }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while ((!unanswered.isEmpty() || !pendingTombstones.isEmpty()) && System.nanoTime() < deadline) {
+        ensureStream();
+        flushTombstones();
+        waitOnLock(Math.min(200, waitBudgetMs()));
+      }
+      if (!unanswered.isEmpty() || !pendingTombstones.isEmpty()) {
+        log.warning(stage + ": closing with " + unanswered.size() + " frame(s) unanswered and "
+            + pendingTombstones.size() + " tombstone(s) unsent");
+      }
+      closing = true;
+      if (stream != null) {
+        ClientCallStreamObserver<Frame> s = stream;
+        Object token = streamToken;
+        s.onCompleted();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (streamToken == token && System.nanoTime() < end) {
+          waitOnLock(100);
         }
       }
     }

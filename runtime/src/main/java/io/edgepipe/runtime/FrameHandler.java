@@ -1,20 +1,25 @@
 package io.edgepipe.runtime;
 
+import io.edgepipe.api.Delivery;
 import io.edgepipe.api.EpochClock;
 import io.edgepipe.api.FrameValidator;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.FrameAck;
 import io.edgepipe.api.proto.StageTiming;
 import io.grpc.Status;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What every stage does with one incoming frame, whatever its transport: stamp the receive
- * time, validate the header, run the stage's {@link FrameProcessor}, stamp the processed time,
- * forward to the next hop (whose flow control may block here: that is the backpressure), and
- * answer with an ack. A bad frame is answered with INVALID_ARGUMENT and counted; the stage goes
- * on with the next one.
+ * What every service of the chain does with one incoming frame, whatever its transport: stamp
+ * the receive time, validate the header, drop it if it is past the deadline, run the stage's
+ * {@link FrameProcessor}, stamp the processed time, forward the output (whose flow control may
+ * block here: that is the backpressure), and answer the sender.
+ *
+ * <p>A bad frame is answered with INVALID_ARGUMENT, counted, and followed downstream by a
+ * tombstone so that the sink accounts for it; the stage goes on with the next frame. In reliable
+ * delivery the answer is given only once the next hop has answered for the output.
  */
 public final class FrameHandler implements AutoCloseable {
   private static final Logger log = Logger.getLogger(FrameHandler.class.getName());
@@ -25,16 +30,29 @@ public final class FrameHandler implements AutoCloseable {
   private final FrameProcessor processor;
   private final Downstream downstream; // null for the sink
   private final StageMetrics metrics;
+  private final Delivery delivery;
+  private final long deadlineMicros; // 0 = none
   private final Object computeLock = new Object();
+  private StageInbox inbox; // realtime delivery's input queue, made on first use
+
+  /** Frames a realtime service lets wait before it drops the oldest (-Dedgepipe.inbox=N). */
+  static final int INBOX_CAPACITY = Integer.getInteger("edgepipe.inbox", 2);
 
   public FrameHandler(String stage, String node, FrameValidator validator, FrameProcessor processor,
       Downstream downstream, StageMetrics metrics) {
+    this(stage, node, validator, processor, downstream, metrics, Delivery.RELIABLE, 0);
+  }
+
+  public FrameHandler(String stage, String node, FrameValidator validator, FrameProcessor processor,
+      Downstream downstream, StageMetrics metrics, Delivery delivery, long deadlineMillis) {
     this.stage = stage;
     this.node = node;
     this.validator = validator;
     this.processor = processor;
     this.downstream = downstream;
     this.metrics = metrics;
+    this.delivery = delivery;
+    this.deadlineMicros = deadlineMillis * 1_000;
   }
 
   public StageMetrics metrics() {
@@ -45,38 +63,94 @@ public final class FrameHandler implements AutoCloseable {
     return stage;
   }
 
-  /** Handles a frame from a stream: process, forward, and say how it went. */
-  public FrameAck handle(Frame in) {
-    long receivedUs = EpochClock.nowMicros();
-    try {
-      Frame.Builder out = compute(in, receivedUs);
-      if (out != null) {
-        long processedUs = lastTiming(out).getProcessedUs();
-        stampSent(out);
-        downstream.send(out.build());
-        metrics.sendMicros(EpochClock.nowMicros() - processedUs);
-      }
-      metrics.frameOut();
-      return ack(in, Status.Code.OK, "");
-    } catch (FrameRejectedException e) {
-      return ack(in, e.code(), e.getMessage());
+  public Delivery delivery() {
+    return delivery;
+  }
+
+  /** The realtime input queue shared by every upstream stream, or null in reliable delivery. */
+  synchronized StageInbox inbox() {
+    if (delivery != Delivery.REALTIME) {
+      return null;
     }
+    if (inbox == null) {
+      inbox = new StageInbox(this, INBOX_CAPACITY);
+    }
+    return inbox;
+  }
+
+  /** Handles a frame and calls {@code answer} exactly once, now or when the next hop has answered. */
+  public void handle(Frame in, Consumer<FrameAck> answer) {
+    long receivedUs = EpochClock.nowMicros();
+    metrics.frameIn();
+    String problem = validator.problem(in);
+    if (problem != null) {
+      metrics.rejected();
+      String message = stage + ": " + problem;
+      forwardTombstone(in, "rejected at " + message);
+      answer.accept(ack(in, Status.Code.INVALID_ARGUMENT, message));
+      return;
+    }
+    if (!in.getDropReason().isEmpty()) {
+      forwardTombstoneThenAnswer(in, answer); // accounted for further down
+      return;
+    }
+    if (deadlineMicros > 0 && receivedUs - in.getCaptureTimeUs() > deadlineMicros) {
+      drop(in, "deadline at " + stage);
+      answerAfterForward(answer, ack(in, Status.Code.OK, "dropped: past the deadline"), null);
+      return;
+    }
+    Frame.Builder out;
+    try {
+      out = compute(in, receivedUs);
+    } catch (FrameRejectedException e) {
+      forwardTombstone(in, "failed at " + stage + ": " + e.getMessage());
+      answer.accept(ack(in, e.code(), e.getMessage()));
+      return;
+    }
+    FrameAck ok = ack(in, Status.Code.OK, "");
+    if (out == null) { // the sink: delivered here
+      metrics.frameOut();
+      answer.accept(ok);
+      return;
+    }
+    long processedUs = lastTiming(out).getProcessedUs();
+    stampSent(out);
+    try {
+      if (delivery == Delivery.RELIABLE) {
+        downstream.send(out.build(), () -> answer.accept(ok)); // custody passes on when the next hop answers
+      } else {
+        downstream.send(out.build());
+        answer.accept(ok);
+      }
+    } catch (FrameRejectedException e) {
+      metrics.failed();
+      answer.accept(ack(in, e.code(), e.getMessage()));
+      return;
+    }
+    metrics.sendMicros(EpochClock.nowMicros() - processedUs);
+    metrics.frameOut();
+  }
+
+  /** Drops a valid frame (deadline, full queue): counted here, accounted for at the sink. */
+  public void drop(Frame in, String reason) {
+    metrics.dropped();
+    forwardTombstone(in, reason);
   }
 
   /** Handles a frame from the unary call: process and return the output (nothing is forwarded). */
   public Frame processOnly(Frame in) {
-    Frame.Builder out = compute(in, EpochClock.nowMicros());
-    metrics.frameOut();
-    return out == null ? in : stampSent(out).build();
-  }
-
-  private Frame.Builder compute(Frame in, long receivedUs) {
     metrics.frameIn();
     String problem = validator.problem(in);
     if (problem != null) {
       metrics.rejected();
       throw new FrameRejectedException(Status.Code.INVALID_ARGUMENT, stage + ": " + problem);
     }
+    Frame.Builder out = compute(in, EpochClock.nowMicros());
+    metrics.frameOut();
+    return out == null ? in : stampSent(out).build();
+  }
+
+  private Frame.Builder compute(Frame in, long receivedUs) {
     if (in.getTimingsCount() > 0) {
       metrics.receiveMicros(receivedUs - in.getTimings(in.getTimingsCount() - 1).getSentUs());
     }
@@ -112,6 +186,53 @@ public final class FrameHandler implements AutoCloseable {
             .setStage(stage).setNode(node).setReceivedUs(receivedUs).setProcessedUs(processedUs));
   }
 
+  private void forwardTombstone(Frame in, String reason) {
+    if (downstream == null) {
+      processor.onTombstone(tombstone(in, reason));
+      return;
+    }
+    try {
+      downstream.send(tombstone(in, reason));
+    } catch (FrameRejectedException e) {
+      log.warning(stage + ": could not forward the tombstone of " + in.getSeq() + ": " + e.getMessage());
+    }
+  }
+
+  private void forwardTombstoneThenAnswer(Frame tombstone, Consumer<FrameAck> answer) {
+    FrameAck ok = ack(tombstone, Status.Code.OK, "");
+    if (downstream == null) {
+      processor.onTombstone(tombstone);
+      answer.accept(ok);
+      return;
+    }
+    answerAfterForward(answer, ok, tombstone);
+  }
+
+  /** Forwards {@code frame} if given, answering when custody has passed on (reliable) or at once. */
+  private void answerAfterForward(Consumer<FrameAck> answer, FrameAck ack, Frame frame) {
+    if (frame == null || downstream == null) {
+      answer.accept(ack);
+      return;
+    }
+    try {
+      if (delivery == Delivery.RELIABLE) {
+        downstream.send(frame, () -> answer.accept(ack));
+      } else {
+        downstream.send(frame);
+        answer.accept(ack);
+      }
+    } catch (FrameRejectedException e) {
+      answer.accept(FrameAck.newBuilder(ack).setCode(e.code().value()).setMessage(e.getMessage()).build());
+    }
+  }
+
+  /** A frame's header without its payload, saying why it went no further. */
+  static Frame tombstone(Frame in, String reason) {
+    String flow = truncate(in.getFlowId());
+    return Frame.newBuilder().setFlowId(flow).setSeq(in.getSeq()).setCaptureTimeUs(in.getCaptureTimeUs())
+        .setDropReason(reason.length() > 1024 ? reason.substring(0, 1024) : reason).build();
+  }
+
   private static StageTiming.Builder lastTiming(Frame.Builder f) {
     return f.getTimingsBuilder(f.getTimingsCount() - 1);
   }
@@ -135,6 +256,11 @@ public final class FrameHandler implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (inbox != null) {
+        inbox.close();
+      }
+    }
     processor.close();
   }
 }

@@ -15,6 +15,9 @@ public interface FrameProcessor extends AutoCloseable {
    */
   Frame.Builder process(Frame in);
 
+  /** A tombstone reached the end of the chain (only the sink, which forwards nothing, gets these). */
+  default void onTombstone(Frame tombstone) {}
+
   @Override
   default void close() {}
 }

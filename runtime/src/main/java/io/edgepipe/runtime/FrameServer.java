@@ -49,7 +49,7 @@ public final class FrameServer {
 
   public FrameServer start() throws IOException {
     server = Transport.server(host, requestedPort, maxFrameBytes)
-        .addService(service)
+        .addService(FrameMarshalling.strict(service.bindService()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build()
@@ -94,6 +94,29 @@ public final class FrameServer {
     handler.close();
     if (metricsServer != null) {
       metricsServer.close();
+    }
+  }
+
+  /**
+   * Stops at once without draining, as a crash would: streams are cancelled, frames in the
+   * stage are lost, the next hop is disconnected. Used by fault tests to kill a stage in-process.
+   */
+  public void kill() {
+    if (server == null) {
+      return;
+    }
+    server.shutdownNow();
+    if (downstream != null) {
+      downstream.abort();
+    }
+    handler.close();
+    if (metricsServer != null) {
+      metricsServer.close();
+    }
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -17,6 +17,7 @@ public final class StageMetrics {
   private final Counter framesOut;
   private final Counter framesRejected;
   private final Counter framesFailed;
+  private final Counter framesDropped;
   private final Counter downstreamRejected;
   private final Timer receive;
   private final Timer process;
@@ -30,6 +31,8 @@ public final class StageMetrics {
         .description("frames refused as malformed (INVALID_ARGUMENT)").register(registry);
     framesFailed = Counter.builder("edgepipe.frames.failed")
         .description("valid frames whose processing or forwarding failed").register(registry);
+    framesDropped = Counter.builder("edgepipe.frames.dropped")
+        .description("valid frames dropped here in realtime delivery (full queue, past deadline)").register(registry);
     downstreamRejected = Counter.builder("edgepipe.frames.downstream.rejected")
         .description("frames the next hop answered with an error").register(registry);
     receive = phase("receive");
@@ -52,6 +55,7 @@ public final class StageMetrics {
   public void frameOut() { framesOut.increment(); }
   public void rejected() { framesRejected.increment(); }
   public void failed() { framesFailed.increment(); }
+  public void dropped() { framesDropped.increment(); }
   public void downstreamRejected() { downstreamRejected.increment(); }
 
   public void receiveMicros(long us) { if (us >= 0) receive.record(us, TimeUnit.MICROSECONDS); }
@@ -62,6 +66,7 @@ public final class StageMetrics {
   public long framesOut() { return (long) framesOut.count(); }
   public long framesRejected() { return (long) framesRejected.count(); }
   public long framesFailed() { return (long) framesFailed.count(); }
+  public long framesDropped() { return (long) framesDropped.count(); }
   public long downstreamRejectedCount() { return (long) downstreamRejected.count(); }
 
   /** The Prometheus text exposition of this stage's metrics. */

@@ -1,5 +1,6 @@
 package io.edgepipe.runtime;
 
+import io.edgepipe.runtime.tls.TlsFiles;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -15,7 +16,7 @@ public final class Transport {
   /** Room for the header and timings around the payload. */
   private static final int HEADER_ALLOWANCE = 1 << 20;
   /** HTTP/2 flow-control window per stream and connection. */
-  public static final int FLOW_CONTROL_WINDOW = 16 << 20;
+  public static final int FLOW_CONTROL_WINDOW = Integer.getInteger("edgepipe.window", 16 << 20);
   /**
    * A sender may queue this many bytes before {@code isReady()} turns false. gRPC's 32 KiB
    * default makes every frame above it wait for a flush before the next is queued, which
@@ -36,17 +37,45 @@ public final class Transport {
    * resolves to, for replicated stages behind a headless Service).
    */
   public static ManagedChannel channel(String target, long maxFrameBytes) {
-    return NettyChannelBuilder.forTarget(target)
-        .usePlaintext()
-        .defaultLoadBalancingPolicy("round_robin")
+    return channel(target, maxFrameBytes, null);
+  }
+
+  // --- TLS overloads (issue 6.5 security) ---------------------------------------------------
+  /**
+   * As {@link #channel(String, long)}, over mutual TLS when {@code tls} is not null: this
+   * service's certificate is presented, and the server's must be signed by {@code tls.ca()} and
+   * name the target's host (a SAN of {@link io.edgepipe.runtime.tls.CertificateAuthority}'s
+   * service certificates). Null = plaintext.
+   */
+  public static ManagedChannel channel(String target, long maxFrameBytes, TlsFiles tls) {
+    NettyChannelBuilder b = NettyChannelBuilder.forTarget(target);
+    if (tls == null) {
+      b.usePlaintext();
+    } else {
+      b.sslContext(tls.clientContext());
+    }
+    return b.defaultLoadBalancingPolicy("round_robin")
         .maxInboundMessageSize(maxMessageBytes(maxFrameBytes))
         .flowControlWindow(FLOW_CONTROL_WINDOW)
         .build();
   }
 
   public static NettyServerBuilder server(String host, int port, long maxFrameBytes) {
-    return NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+    return server(host, port, maxFrameBytes, null);
+  }
+
+  /**
+   * As {@link #server(String, int, long)}, serving TLS when {@code tls} is not null and refusing
+   * every client without a certificate signed by {@code tls.ca()}. Null = plaintext.
+   */
+  public static NettyServerBuilder server(String host, int port, long maxFrameBytes, TlsFiles tls) {
+    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .maxInboundMessageSize(maxMessageBytes(maxFrameBytes))
         .flowControlWindow(FLOW_CONTROL_WINDOW);
+    if (tls != null) {
+      b.sslContext(tls.serverContext());
+    }
+    return b;
   }
+  // --- end TLS overloads --------------------------------------------------------------------
 }

@@ -64,7 +64,7 @@ public final class KernelCases {
     return cases;
   }
 
-  private static Case conv(SplittableRandom r, String label, int cin, int h, int w, int cout, int k, int s, int pad) {
+  public static Case conv(SplittableRandom r, String label, int cin, int h, int w, int cout, int k, int s, int pad) {
     int oh = (h + 2 * pad - k) / s + 1, ow = (w + 2 * pad - k) / s + 1;
     float[] in = new float[cin * h * w];
     for (int i = 0; i < in.length; i++) {

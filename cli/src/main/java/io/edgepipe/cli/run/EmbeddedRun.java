@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -31,20 +30,21 @@ public final class EmbeddedRun implements AutoCloseable {
   private final SinkRecorder sink;
   private final FrameServer sinkServer;
   private final List<FrameServer> stages = new ArrayList<>(); // chain order
-  private final AtomicLong producerRejected = new AtomicLong();
+  private final List<StageOptions> options = new ArrayList<>();
 
   /** Starts the sink and the stages; frames can be sent to {@link #firstStagePort()}. */
   public EmbeddedRun(PipelineSpec spec, String device, Consumer<Frame> outputs) {
     this.spec = spec;
-    this.sink = new SinkRecorder(outputs);
+    this.sink = new SinkRecorder(outputs, spec.delivery());
     try {
       sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local").start();
       String next = LOOPBACK + ":" + sinkServer.port();
       List<LayerSpec> layers = spec.layers();
       FrameServer[] started = new FrameServer[layers.size()];
       for (int i = layers.size() - 1; i >= 0; i--) {
-        started[i] = ComputeStage.create(new StageOptions(spec, layers.get(i).name(), LOOPBACK, 0, -1, next,
-            device, "local")).start();
+        StageOptions o = new StageOptions(spec, layers.get(i).name(), LOOPBACK, 0, -1, next, device, "local");
+        started[i] = ComputeStage.create(o).start();
+        options.add(0, o);
         next = LOOPBACK + ":" + started[i].port();
       }
       stages.addAll(List.of(started));
@@ -58,6 +58,10 @@ public final class EmbeddedRun implements AutoCloseable {
     return stages.get(0).port();
   }
 
+  public int sinkPort() {
+    return sinkServer.port();
+  }
+
   public SinkRecorder sink() {
     return sink;
   }
@@ -66,30 +70,45 @@ public final class EmbeddedRun implements AutoCloseable {
     return stages;
   }
 
+  /**
+   * Kills stage {@code index} as a crash would (frames inside it are lost, nothing drains),
+   * waits {@code downMillis}, and starts a fresh one on the same port. The neighbours are not
+   * restarted: they reconnect on their own.
+   */
+  public synchronized void crashAndRestart(int index, long downMillis) {
+    FrameServer old = stages.get(index);
+    int port = old.port();
+    old.kill();
+    try {
+      Thread.sleep(downMillis);
+      StageOptions o = options.get(index);
+      StageOptions samePort = new StageOptions(o.spec(), o.stage(), o.host(), port, o.metricsPort(), o.next(),
+          o.device(), o.node());
+      stages.set(index, ComputeStage.create(samePort).start());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restart stage " + index, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Streams the run's flows through the chain, drains it and reports. */
   public RunResult run(RunOptions o, Runnable progress) {
     DownstreamClient toFirst = new DownstreamClient("producer",
         Transport.channel(LOOPBACK + ":" + firstStagePort(), spec.maxFrameBytes()), true, false,
-        ack -> producerRejected.incrementAndGet());
+        ack -> { }, spec.delivery()); // refusals reach the sink as tombstones
     Producer producer = new Producer(spec, toFirst, "local");
-    long rejected = 0;
     try {
       FlowDriver.drive(o, producer, progress);
     } finally {
-      toFirst.close(); // waits for the first stage's acks
-      // every hop answers each frame; an error answer means the frame stopped there
-      rejected = producerRejected.get();
-      for (FrameServer s : stages) {
-        stop(s); // drains into its next hop, which is still up
-        rejected += s.handler().metrics().downstreamRejectedCount();
-      }
-      stages.clear();
+      toFirst.close(); // waits for the first stage's answers
+      drain();
     }
-    return RunResult.of("embedded", sink.summary(), producer.sent(), rejected + producer.failed());
+    return RunResult.of("embedded/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
   }
 
   /** Stops the stages in chain order; each one's stop waits for its next hop's acks. */
-  private void drain() {
+  private synchronized void drain() {
     for (FrameServer s : stages) {
       stop(s);
     }

@@ -37,18 +37,18 @@ public final class MonolithRun implements Downstream {
     for (int i = 0; i < spec.layers().size(); i++) {
       layers.add(Layers.create(spec.layers().get(i), shapes.get(i), gpu));
     }
-    this.sink = new SinkRecorder(outputs);
+    this.sink = new SinkRecorder(outputs, spec.delivery());
   }
 
   public RunResult run(RunOptions o, Runnable progress) {
     Producer producer = new Producer(spec, this, "local");
     FlowDriver.drive(o, producer, progress);
-    return RunResult.of("monolith", sink.summary(), producer.sent(), 0);
+    return RunResult.of("monolith", sink.summary(), producer.sentPerFlow());
   }
 
   /** Called by the producer for each frame: compute every layer in turn and deliver. */
   @Override
-  public synchronized void send(Frame frame) {
+  public synchronized void send(Frame frame, Runnable onAnswered) {
     Frame.Builder f = frame.toBuilder();
     for (GpuLayer layer : layers) {
       long received = EpochClock.nowMicros();
@@ -62,6 +62,9 @@ public final class MonolithRun implements Downstream {
               .setReceivedUs(received).setProcessedUs(processed).setSentUs(processed));
     }
     sink.process(f.build());
+    if (onAnswered != null) {
+      onAnswered.run();
+    }
   }
 
   @Override

@@ -21,13 +21,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * One JVM per compute stage (as containers would run them), with the producer and the sink in
  * this JVM. Stage processes are started with `pipeline stage NAME`, their logs go to
  * {@code <logDir>/<stage>.log}, and they are stopped (SIGTERM, which drains) in chain order.
+ * Like k3s restarting a pod, a supervisor restarts a stage process that dies (same command, same
+ * port); its neighbours are not restarted and reconnect on their own.
  */
 public final class ProcessRun implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
@@ -35,16 +36,21 @@ public final class ProcessRun implements AutoCloseable {
   private final PipelineSpec spec;
   private final SinkRecorder sink;
   private final FrameServer sinkServer;
-  private final List<Process> processes = new ArrayList<>(); // chain order
+  private final List<Process> processes = new ArrayList<>(); // chain order, guarded by this
+  private final List<List<String>> commands = new ArrayList<>();
+  private final List<File> logs = new ArrayList<>();
+  private final Thread supervisor;
+  private volatile boolean stopping;
+  private int restarts;
   private final List<Integer> ports = new ArrayList<>();
-  private final AtomicLong rejected = new AtomicLong();
 
-  public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir) {
+  public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
+      io.edgepipe.api.Delivery delivery) {
     if (specFile == null) {
       throw new IllegalArgumentException("--processes needs the spec as a file (--spec)");
     }
     this.spec = spec;
-    this.sink = new SinkRecorder(outputs);
+    this.sink = new SinkRecorder(outputs, spec.delivery());
     try {
       sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local").start();
       List<LayerSpec> layers = spec.layers();
@@ -60,14 +66,18 @@ public final class ProcessRun implements AutoCloseable {
             "stage", layers.get(i).name(), "--spec", specFile.toString(),
             "--height", String.valueOf(spec.input().h()), "--width", String.valueOf(spec.input().w()),
             "--host", LOOPBACK, "--port", String.valueOf(ports.get(i)), "--metrics-port", "-1",
-            "--next", next, "--device", device, "--node", "local"));
-        File log = logDir.resolve(layers.get(i).name() + ".log").toFile();
-        processes.add(new ProcessBuilder(cmd).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start());
+            "--next", next, "--device", device, "--node", "local", "--delivery", delivery.label(),
+            "--deadline-ms", String.valueOf(spec.deadlineMillis())));
+        commands.add(cmd);
+        logs.add(logDir.resolve(layers.get(i).name() + ".log").toFile());
+        processes.add(launch(i));
       }
       for (int i = 0; i < layers.size(); i++) {
         awaitServing(layers.get(i).name(), ports.get(i), processes.get(i), logDir);
       }
+      supervisor = new Thread(this::supervise, "stage-supervisor");
+      supervisor.setDaemon(true);
+      supervisor.start();
     } catch (IOException e) {
       close();
       throw new UncheckedIOException("cannot start stage processes", e);
@@ -77,10 +87,50 @@ public final class ProcessRun implements AutoCloseable {
     }
   }
 
+  private Process launch(int i) throws IOException {
+    return new ProcessBuilder(commands.get(i)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.get(i))).start();
+  }
+
+  /** Restarts any stage process that exits while the run is not stopping. */
+  private void supervise() {
+    while (!stopping) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      synchronized (this) {
+        for (int i = 0; i < processes.size() && !stopping; i++) {
+          Process p = processes.get(i);
+          if (!p.isAlive()) {
+            System.err.printf("supervisor: stage %s (pid %d) exited with %d; restarting it%n",
+                spec.layers().get(i).name(), p.pid(), p.exitValue());
+            try {
+              processes.set(i, launch(i));
+              restarts++;
+            } catch (IOException e) {
+              System.err.println("supervisor: cannot restart " + spec.layers().get(i).name() + ": " + e.getMessage());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** PIDs of the stage processes in chain order (fault tests kill them). */
+  public synchronized List<Long> pids() {
+    return processes.stream().map(Process::pid).toList();
+  }
+
+  public synchronized int restarts() {
+    return restarts;
+  }
+
   public RunResult run(RunOptions o, Runnable progress) {
     DownstreamClient toFirst = new DownstreamClient("producer",
         Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes()), true, false,
-        ack -> rejected.incrementAndGet());
+        ack -> { }, spec.delivery()); // refusals reach the sink as tombstones
     Producer producer = new Producer(spec, toFirst, "local");
     try {
       FlowDriver.drive(o, producer, progress);
@@ -88,11 +138,12 @@ public final class ProcessRun implements AutoCloseable {
       toFirst.close();
       stopAll();
     }
-    return RunResult.of("processes", sink.summary(), producer.sent(), rejected.get() + producer.failed());
+    return RunResult.of("processes/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
   }
 
   /** SIGTERM each stage in chain order and wait: its shutdown hook drains into the next one. */
-  private void stopAll() {
+  private synchronized void stopAll() {
+    stopping = true;
     for (Process p : processes) {
       p.destroy();
       try {

@@ -60,7 +60,8 @@ public final class RunCommand implements Callable<Integer> {
           result = run.run(o, step);
         }
       } else if (processes) {
-        try (ProcessRun run = new ProcessRun(spec, flags.specFile, o.device(), outputs, Path.of("results", "logs"))) {
+        try (ProcessRun run = new ProcessRun(spec, flags.specFile, o.device(), outputs, Path.of("results", "logs"),
+            spec.delivery())) {
           result = run.run(o, step);
         }
       } else {

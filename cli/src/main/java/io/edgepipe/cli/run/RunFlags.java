@@ -36,12 +36,41 @@ public final class RunFlags {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic source (flow i uses seed+i).")
   long seed;
 
+  @Option(names = "--delivery", description = {"realtime (bounded queues drop the oldest frame; frames past the deadline are dropped)",
+      "or reliable (nothing dropped, re-sent after a reconnect, delivered exactly once in order).",
+      "Default: the spec's delivery key; else realtime for camera and stream sources, reliable otherwise."})
+  String delivery;
+
+  @Option(names = "--deadline-ms", description = "Realtime: drop frames older than this many ms (default: the spec's deadline_ms).")
+  Long deadlineMs;
+
   public PipelineSpec spec() {
     PipelineSpec spec = PipelineSpec.load(specFile);
     if (width != null || height != null) {
       spec = spec.withInput(height != null ? height : spec.input().h(), width != null ? width : spec.input().w());
     }
+    if (delivery != null) {
+      spec = spec.withDelivery(io.edgepipe.api.Delivery.parse(delivery));
+    } else if (!specSaysDelivery() && isLiveSource(source)) {
+      spec = spec.withDelivery(io.edgepipe.api.Delivery.REALTIME); // a camera does not wait
+    }
+    if (deadlineMs != null) {
+      spec = spec.withDeadline(deadlineMs);
+    }
     return spec;
+  }
+
+  private boolean specSaysDelivery() {
+    try {
+      return java.nio.file.Files.readString(specFile).lines().anyMatch(l -> l.startsWith("delivery:"));
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  static boolean isLiveSource(String source) {
+    return source.startsWith("camera:") || source.startsWith("/dev/video") || source.startsWith("rtsp://")
+        || source.startsWith("http://") || source.startsWith("https://");
   }
 
   public Path specFile() {

@@ -1,23 +1,37 @@
 package io.edgepipe.cli.run;
 
 import io.edgepipe.cli.report.Table;
+import io.edgepipe.producer.FlowAccount;
 import io.edgepipe.producer.PhaseRow;
 import io.edgepipe.producer.RunSummary;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Prints a run as two tables (totals, per-stage phases) and turns it into one CSV row. */
+/** Prints a run as tables (totals, per-flow accounting, phases) and turns it into one CSV row. */
 public final class RunReport {
   private RunReport() {}
 
   public static Table totals(List<RunResult> results) {
-    Table t = new Table("mode", "sent", "delivered", "rejected", "lost", "out_of_order", "gaps",
-        "seconds", "fps", "lat_p50_ms", "lat_p95_ms", "lat_p99_ms");
+    Table t = new Table("mode", "sent", "delivered", "dropped", "rejected", "lost", "duplicates", "out_of_order",
+        "gaps", "seconds", "fps", "lat_p50_ms", "lat_p95_ms", "lat_p99_ms");
     for (RunResult r : results) {
       RunSummary s = r.summary();
-      t.row(r.mode(), r.sent(), s.delivered(), r.rejected(), r.lost(), s.outOfOrder(), s.gaps(),
-          s.seconds(), s.fps(), s.latencyP50Ms(), s.latencyP95Ms(), s.latencyP99Ms());
+      t.row(r.mode(), r.sent(), s.delivered(), s.dropped(), s.rejected(), r.lost(), s.duplicates(), s.outOfOrder(),
+          s.gaps(), s.seconds(), s.fps(), s.latencyP50Ms(), s.latencyP95Ms(), s.latencyP99Ms());
+    }
+    return t;
+  }
+
+  /** sent = delivered + dropped + rejected, per flow. */
+  public static Table flows(RunResult r) {
+    Table t = new Table("flow", "sent", "delivered", "dropped", "rejected", "balanced");
+    for (Map.Entry<String, Long> e : new java.util.TreeMap<>(r.sentPerFlow()).entrySet()) {
+      FlowAccount f = r.summary().flows().stream().filter(a -> a.flow().equals(e.getKey())).findFirst()
+          .orElse(new FlowAccount(e.getKey(), 0, 0, 0, 0, 0, 0));
+      boolean balanced = e.getValue() == f.delivered() + f.dropped() + f.rejected();
+      t.row(e.getKey(), e.getValue(), f.delivered(), f.dropped(), f.rejected(), balanced ? "yes" : "NO");
     }
     return t;
   }
@@ -60,6 +74,14 @@ public final class RunReport {
 
   public static void print(PrintStream out, RunResult r) {
     totals(List.of(r)).print(out);
+    out.println();
+    flows(r).print(out);
+    if (!r.summary().dropReasons().isEmpty()) {
+      out.println();
+      Table reasons = new Table("dropped or rejected because", "frames");
+      r.summary().dropReasons().forEach(reasons::row);
+      reasons.print(out);
+    }
     out.println();
     phases(r).print(out);
   }

@@ -66,11 +66,25 @@ public final class StageCommand implements Callable<Integer> {
   @Option(names = "--flows", defaultValue = "1", description = "producer only: concurrent flows.")
   int flows;
 
+  @Option(names = "--delivery", defaultValue = "${env:EDGEPIPE_DELIVERY}",
+      description = "realtime or reliable; default: the spec's (env EDGEPIPE_DELIVERY).")
+  String delivery;
+
+  @Option(names = "--deadline-ms", defaultValue = "${env:EDGEPIPE_DEADLINE_MS}",
+      description = "Drop frames older than this in realtime delivery; default: the spec's.")
+  Long deadlineMs;
+
   @Override
   public Integer call() throws Exception {
     PipelineSpec spec = PipelineSpec.load(specFile);
     if (width != null || height != null) {
       spec = spec.withInput(height != null ? height : spec.input().h(), width != null ? width : spec.input().w());
+    }
+    if (delivery != null && !delivery.isBlank()) {
+      spec = spec.withDelivery(io.edgepipe.api.Delivery.parse(delivery));
+    }
+    if (deadlineMs != null) {
+      spec = spec.withDeadline(deadlineMs);
     }
     if (name.equals("producer")) {
       return ProducerService.run(spec, specFile, host, sinkPort, metricsPort, next, node,

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Applies a placement's manifests to a cluster and waits for the rollout:
@@ -50,12 +51,12 @@ public final class Deployer {
     NodeTierCheck.check(client, manifests.placement(), manifests.chain());
     List<AppliedResource> applied = apply(manifests);
     listener.allApplied(applied);
+    List<String> names = new ArrayList<>();
+    manifests.workloads().forEach(w -> names.add(w.name()));
     if (waiter != null) {
-      List<String> names = new ArrayList<>();
-      manifests.workloads().forEach(w -> names.add(w.name()));
       waiter.await(client, manifests.namespaceName(), names, listener);
     }
-    return new DeployResult(applied, Landings.of(client, manifests.namespaceName()));
+    return new DeployResult(applied, Landings.of(client, manifests.namespaceName(), names));
   }
 
   /** Applies every object in order, then prunes what is no longer wanted. */
@@ -109,7 +110,7 @@ public final class Deployer {
     Service live = client.resource(desired).get();
     if (live != null && headless(live) != headless(desired)) {
       client.resource(live).delete();
-      client.resource(live).waitUntilCondition(s -> s == null, 30, java.util.concurrent.TimeUnit.SECONDS);
+      client.resource(live).waitUntilCondition(s -> s == null, 30, TimeUnit.SECONDS);
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeSet;
@@ -93,7 +94,7 @@ public final class StatusReporter {
     for (StageStatus s : statuses) {
       rows.add(new String[] {s.name(), s.tier(), s.ready() + "/" + s.desired(),
           s.nodes().isEmpty() ? "-" : String.join(",", s.nodes()),
-          s.fps().isPresent() ? String.format(java.util.Locale.ROOT, "%.1f", s.fps().getAsDouble()) : "-"});
+          s.fps().isPresent() ? String.format(Locale.ROOT, "%.1f", s.fps().getAsDouble()) : "-"});
     }
     int[] widths = new int[5];
     for (String[] row : rows) {

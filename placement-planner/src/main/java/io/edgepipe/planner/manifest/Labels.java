@@ -15,6 +15,11 @@ public final class Labels {
   public static final String SPEC_HASH = "edgepipe.io/spec-sha256";
   /** Namespace annotation: set when edgepipe created the namespace, so undeploy may delete it. */
   public static final String CREATED_BY = "edgepipe.io/created-by";
+  /**
+   * Pod or namespace label ("true") that the NetworkPolicies admit to every workload's metrics
+   * port: label the Prometheus pod, or its namespace.
+   */
+  public static final String METRICS_SCRAPER = "edgepipe.io/metrics-scraper";
 
   private Labels() {}
 

@@ -6,8 +6,11 @@ import io.edgepipe.planner.StageChain;
 import io.edgepipe.planner.Tier;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,7 +23,8 @@ import java.util.Map;
  * Turns a pipeline spec and a placement into Kubernetes objects with the fabric8 model builders:
  * a namespace, a config map holding the spec, and a Deployment + Service per stage (plus the
  * vgpu-backend when asked for). Stage i is started with {@code --next} pointing at stage i+1's
- * Service; the last stage points at the sink in the producer pod.
+ * Service; the last stage points at the sink in the producer pod. Every pod is locked down as
+ * {@link Security} describes, and {@link NetworkPolicies} admit only each stage's upstream.
  */
 public final class ManifestGenerator {
   public static final String SPEC_CONFIG_MAP = "pipeline-spec";
@@ -49,17 +53,35 @@ public final class ManifestGenerator {
     if (options.vgpuBackendImage() != null) {
       workloads.add(vgpuBackend(placement, options));
     }
+    List<String> vgpuClients = new ArrayList<>();
     for (int i = 0; i < chain.size(); i++) {
       String stage = chain.stage(i);
       Tier tier = placement.tier(i);
       boolean producer = i == 0;
+      List<String> args = new ArrayList<>(producer ? producerArgs(chain, options) : stageArgs(chain, i, tier, options));
+      List<Security.SecretMount> secrets = new ArrayList<>();
+      List<EnvVar> env = new ArrayList<>();
+      if (options.tls()) {
+        args.addAll(Security.tlsArgs());
+        secrets.add(Security.tlsMount(stage));
+      }
+      if (!producer && device(tier, options).startsWith("vgpu://")) {
+        // the stage's own tenant token, as a file; never an argument or an environment value
+        secrets.add(Security.vgpuClientTokenMount(stage));
+        env.add(new EnvVarBuilder().withName(Security.VGPU_TOKEN_FILE_ENV).withValue(Security.VGPU_TOKEN_FILE).build());
+        if (options.vgpuBackend() == null) {
+          vgpuClients.add(stage); // computes on the backend deployed here
+        }
+      }
       workloads.add(WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage, placement.letters()),
-          tier, image(stage, tier, options), producer ? producerArgs(chain, options) : stageArgs(chain, i, tier, options),
-          producer ? Ports.SINK : Ports.STAGE, producer ? "sink" : "grpc", options.replicas(stage), specHash,
-          options.resources(tier), null), namespace));
+          tier, image(stage, tier, options), args, producer ? Ports.SINK : Ports.STAGE, producer ? "sink" : "grpc",
+          options.replicas(stage), specHash, options.resources(tier), null, secrets, env, options.tls()), namespace));
     }
+    List<NetworkPolicy> policies = options.networkPolicies()
+        ? NetworkPolicies.build(chain, vgpuClients, options.vgpuBackendImage() != null, options)
+        : List.of();
     return new PipelineManifests(spec.name(), placement, namespace(namespace), configMap(namespace, specYaml),
-        workloads);
+        workloads, policies);
   }
 
   /** {@code <registry>/edgepipe-stage-<name>:<tag>}, with "-edge" on the tag for the trimmed edge image. */
@@ -121,10 +143,18 @@ public final class ManifestGenerator {
     Map<String, String> labels = Labels.selector(VGPU_BACKEND);
     labels.put(Labels.COMPONENT, VGPU_BACKEND);
     labels.put(Labels.PLACEMENT, placement.letters());
+    List<String> args = new ArrayList<>(List.of(VGPU_BACKEND, "--port", Integer.toString(Ports.VGPU), "--metrics-port",
+        Integer.toString(Ports.METRICS)));
+    // tenant tokens from the Secret vgpu-tokens, mounted as a file
+    args.addAll(Security.vgpuTokensArgs());
+    List<Security.SecretMount> secrets = new ArrayList<>(List.of(Security.vgpuTokensMount()));
+    if (options.tls()) {
+      args.addAll(Security.tlsArgs());
+      secrets.add(Security.tlsMount(VGPU_BACKEND));
+    }
     return WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(VGPU_BACKEND, labels, Tier.SERVER,
-        options.vgpuBackendImage(), List.of(VGPU_BACKEND, "--port", Integer.toString(Ports.VGPU), "--metrics-port",
-            Integer.toString(Ports.METRICS)), Ports.VGPU, "grpc", 1, null, options.resources(Tier.SERVER),
-        options.gpuResource()), options.namespace());
+        options.vgpuBackendImage(), args, Ports.VGPU, "grpc", 1, null, options.resources(Tier.SERVER),
+        options.gpuResource(), secrets, List.of(), options.tls()), options.namespace());
   }
 
   private static void checkReplicas(StageChain chain, ManifestOptions options) {

@@ -4,7 +4,9 @@ import io.edgepipe.planner.Tier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -22,6 +24,9 @@ public final class ManifestOptions {
   private final String gpuResource;
   private final String source;
   private final Map<Tier, ContainerResources> resources;
+  private final boolean tls;
+  private final boolean networkPolicies;
+  private final List<String> metricsFrom;
 
   private ManifestOptions(Builder b) {
     this.namespace = b.namespace;
@@ -33,6 +38,9 @@ public final class ManifestOptions {
     this.gpuResource = b.gpuResource;
     this.source = b.source;
     this.resources = new EnumMap<>(b.resources);
+    this.tls = b.tls;
+    this.networkPolicies = b.networkPolicies;
+    this.metricsFrom = List.copyOf(b.metricsFrom);
   }
 
   public static Builder builder() {
@@ -97,6 +105,20 @@ public final class ManifestOptions {
     return resources.get(tier);
   }
 
+  /** Mutual TLS between the services and to the vgpu-backend, from per-workload Secrets. */
+  public boolean tls() {
+    return tls;
+  }
+
+  public boolean networkPolicies() {
+    return networkPolicies;
+  }
+
+  /** CIDRs admitted to the metrics port besides labelled scrapers. */
+  public List<String> metricsFrom() {
+    return metricsFrom;
+  }
+
   /** Mutable collector of options. */
   public static final class Builder {
     private String namespace = "edgepipe";
@@ -108,6 +130,9 @@ public final class ManifestOptions {
     private String gpuResource;
     private String source = "synthetic";
     private final Map<Tier, ContainerResources> resources = new EnumMap<>(Tier.class);
+    private boolean tls;
+    private boolean networkPolicies = true;
+    private final List<String> metricsFrom = new ArrayList<>();
 
     private Builder() {
       for (Tier tier : Tier.values()) {
@@ -191,6 +216,31 @@ public final class ManifestOptions {
         throw new ManifestException("--resource '" + text + "': " + e.getMessage());
       }
       resources.put(tier, resources.get(tier).with(key[1], key[2], keyValue[1].trim()));
+      return this;
+    }
+
+    /**
+     * Default off. On: every workload mounts the Secret {@code <name>-tls} (see {@link Security})
+     * at /etc/edgepipe/tls and serves and calls over mutual TLS ({@code --tls-cert/--tls-key/--tls-ca});
+     * make the Secrets with {@code pipeline certs}.
+     */
+    public Builder tls(boolean value) {
+      tls = value;
+      return this;
+    }
+
+    /** Default on: a default-deny ingress policy plus one per workload (see {@link NetworkPolicies}). */
+    public Builder networkPolicies(boolean value) {
+      networkPolicies = value;
+      return this;
+    }
+
+    /** A CIDR (e.g. the nodes' 10.0.0.0/24) admitted to every metrics port; default none. */
+    public Builder metricsFrom(String cidr) {
+      if (!cidr.matches("[0-9a-fA-F:.]+/[0-9]{1,3}")) {
+        throw new ManifestException("--metrics-from '" + cidr + "' is not a CIDR such as 10.0.0.0/24");
+      }
+      metricsFrom.add(cidr);
       return this;
     }
 

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class ManifestWriter {
   public static final String KUSTOMIZATION = "kustomization.yaml";
+  public static final String NETWORK_POLICIES = "networkpolicies.yaml";
 
   private ManifestWriter() {}
 
@@ -50,6 +51,11 @@ public final class ManifestWriter {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("namespace.yaml", header + yaml(manifests.namespace()));
     files.put("configmap.yaml", header + yaml(manifests.configMap()));
+    if (!manifests.networkPolicies().isEmpty()) {
+      StringBuilder policies = new StringBuilder(header);
+      manifests.networkPolicies().forEach(p -> policies.append(yaml(p)));
+      files.put(NETWORK_POLICIES, policies.toString());
+    }
     for (Workload workload : manifests.workloads()) {
       files.put(workload.fileName(), header + yaml(workload.deployment()) + yaml(workload.service()));
     }

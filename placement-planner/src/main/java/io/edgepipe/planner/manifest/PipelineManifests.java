@@ -5,21 +5,30 @@ import io.edgepipe.planner.StageChain;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Every resource of one pipeline placement.
  *
- * @param pipeline  pipeline name
- * @param placement the placement
- * @param workloads the vgpu-backend first when deployed, then the stages in chain order
+ * @param pipeline        pipeline name
+ * @param placement       the placement
+ * @param workloads       the vgpu-backend first when deployed, then the stages in chain order
+ * @param networkPolicies the default deny first, then one per workload (empty when turned off)
  */
 public record PipelineManifests(String pipeline, Placement placement, Namespace namespace, ConfigMap configMap,
-    List<Workload> workloads) {
+    List<Workload> workloads, List<NetworkPolicy> networkPolicies) {
 
   public PipelineManifests {
     workloads = List.copyOf(workloads);
+    networkPolicies = List.copyOf(networkPolicies);
+  }
+
+  /** Without network policies. */
+  public PipelineManifests(String pipeline, Placement placement, Namespace namespace, ConfigMap configMap,
+      List<Workload> workloads) {
+    this(pipeline, placement, namespace, configMap, workloads, List.of());
   }
 
   /** "thesis-EESS": the folder under manifests/. */
@@ -47,11 +56,15 @@ public record PipelineManifests(String pipeline, Placement placement, Namespace 
     return new StageChain(stageNames());
   }
 
-  /** All resources in apply order: namespace, config map, then each deployment and its service. */
+  /**
+   * All resources in apply order: namespace, config map, network policies (so no pod runs
+   * unprotected), then each deployment and its service.
+   */
   public List<HasMetadata> all() {
     List<HasMetadata> resources = new ArrayList<>();
     resources.add(namespace);
     resources.add(configMap);
+    resources.addAll(networkPolicies);
     for (Workload workload : workloads) {
       resources.add(workload.deployment());
       resources.add(workload.service());

@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -38,9 +40,23 @@ final class WorkloadFactory {
    * @param grpcName  name of that port ("grpc", "sink")
    * @param replicas  pod count; more than 1 makes the Service headless
    * @param specHash  hash of the pipeline spec for the pod annotation, or null for no spec volume
+   * @param secrets   Secrets mounted read-only into the container (TLS, vGPU tokens)
+   * @param env       environment variables besides EDGEPIPE_NODE
+   * @param tls       the gRPC port serves mutual TLS: kubelet's gRPC probe speaks plaintext only,
+   *                  so the probes check that the port accepts connections instead
    */
   record WorkloadSpec(String name, Map<String, String> labels, Tier tier, String image, List<String> args,
-      int grpcPort, String grpcName, int replicas, String specHash, ContainerResources resources, String gpuResource) {}
+      int grpcPort, String grpcName, int replicas, String specHash, ContainerResources resources, String gpuResource,
+      List<Security.SecretMount> secrets, List<EnvVar> env, boolean tls) {
+
+    /** Without secrets, extra environment or TLS. */
+    WorkloadSpec(String name, Map<String, String> labels, Tier tier, String image, List<String> args,
+        int grpcPort, String grpcName, int replicas, String specHash, ContainerResources resources,
+        String gpuResource) {
+      this(name, labels, tier, image, args, grpcPort, grpcName, replicas, specHash, resources, gpuResource,
+          List.of(), List.of(), false);
+    }
+  }
 
   static Workload build(WorkloadSpec w, String namespace) {
     return new Workload(w.name(), deployment(w, namespace), service(w, namespace));
@@ -63,9 +79,13 @@ final class WorkloadFactory {
             .withNewMetadata().withLabels(w.labels()).withAnnotations(podAnnotations).endMetadata()
             .withNewSpec()
               .withNodeSelector(Map.of(Tier.NODE_LABEL, w.tier().label()))
+              // no stage talks to the API server
+              .withAutomountServiceAccountToken(false)
+              .withSecurityContext(Security.podSecurityContext())
               .withContainers(container(w))
               // time for the runtime's graceful drain of frames in flight
               .withTerminationGracePeriodSeconds(30L)
+              .addToVolumes(Security.tmpVolume())
             .endSpec()
           .endTemplate()
         .endSpec();
@@ -74,6 +94,9 @@ final class WorkloadFactory {
           .addNewVolume().withName(SPEC_VOLUME).withNewConfigMap().withName(ManifestGenerator.SPEC_CONFIG_MAP)
           .endConfigMap().endVolume()
           .endSpec().endTemplate().endSpec();
+    }
+    for (Security.SecretMount secret : w.secrets()) {
+      builder.editSpec().editTemplate().editSpec().addToVolumes(secret.toVolume()).endSpec().endTemplate().endSpec();
     }
     return builder.build();
   }
@@ -87,14 +110,17 @@ final class WorkloadFactory {
         .withArgs(w.args())
         .withEnv(new EnvVarBuilder().withName("EDGEPIPE_NODE")
             .withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().endValueFrom().build())
+        .addAllToEnv(w.env())
         .withPorts(containerPorts(w))
-        .withReadinessProbe(grpcProbe(w.grpcPort(), 5, 5, 3))
+        .withReadinessProbe(probe(w, 5, 5, 3))
         // generous start: a JVM plus first CUDA/PTX load can take tens of seconds
-        .withLivenessProbe(grpcProbe(w.grpcPort(), 30, 10, 3))
-        .withResources(resources(w));
+        .withLivenessProbe(probe(w, 30, 10, 3))
+        .withResources(resources(w))
+        .withSecurityContext(Security.containerSecurityContext());
     if (w.specHash() != null) {
       container.addNewVolumeMount().withName(SPEC_VOLUME).withMountPath(SPEC_DIR).withReadOnly(true).endVolumeMount();
     }
+    container.addAllToVolumeMounts(Security.mounts(w.secrets()));
     return container.build();
   }
 
@@ -104,12 +130,18 @@ final class WorkloadFactory {
         new ContainerPortBuilder().withName("metrics").withContainerPort(Ports.METRICS).build());
   }
 
-  private static Probe grpcProbe(int port, int initialDelay, int period, int failures) {
-    return new ProbeBuilder().withNewGrpc().withPort(port).endGrpc()
-        .withInitialDelaySeconds(initialDelay).withPeriodSeconds(period).withFailureThreshold(failures).build();
+  /** gRPC health on the service's port; with TLS (which kubelet's gRPC probe cannot speak) a TCP connect. */
+  private static Probe probe(WorkloadSpec w, int initialDelay, int period, int failures) {
+    ProbeBuilder b = new ProbeBuilder();
+    if (w.tls()) {
+      b.withNewTcpSocket().withNewPort(w.grpcPort()).endTcpSocket();
+    } else {
+      b.withNewGrpc().withPort(w.grpcPort()).endGrpc();
+    }
+    return b.withInitialDelaySeconds(initialDelay).withPeriodSeconds(period).withFailureThreshold(failures).build();
   }
 
-  private static io.fabric8.kubernetes.api.model.ResourceRequirements resources(WorkloadSpec w) {
+  private static ResourceRequirements resources(WorkloadSpec w) {
     Map<String, Quantity> requests = quantities(w.resources().requests());
     Map<String, Quantity> limits = quantities(w.resources().limits());
     if (w.gpuResource() != null) {

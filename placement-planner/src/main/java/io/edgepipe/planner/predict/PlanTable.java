@@ -71,7 +71,9 @@ public final class PlanTable {
           Format.fps(p.fps()), String.format(Locale.ROOT, "%+.1f fps", tidy(p.fps() - base, 10)), p.bottleneck()));
     }
     String verdict = advice.helps()
-        ? String.format(Locale.ROOT, "  %d replicas of %s give the most throughput%n", advice.bestReplicas(), advice.stage())
+        ? String.format(Locale.ROOT, "  %d replicas of %s give the most throughput%s%n", advice.bestReplicas(),
+            advice.stage(), report.options().objective() == Objective.LATENCY
+                ? " (not applied: the objective is latency, which replicas do not shorten)" : "")
         : "  more replicas do not raise throughput (another service or the link limits it)\n";
     return title + TextTable.render(List.of("", "replicas", "fps", "gain", "bottleneck"), rows) + verdict;
   }

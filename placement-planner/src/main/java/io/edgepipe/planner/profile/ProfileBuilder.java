@@ -102,10 +102,16 @@ public final class ProfileBuilder {
         new ArrayList<>(links.values()), new ArrayList<>(transfers.values()));
   }
 
+  /** Builds the profile, writes it as JSON and returns it. */
   public Profile write(Path file) {
     Profile profile = build();
     profile.write(file);
     return profile;
+  }
+
+  /** Reads and checks a profile (same as {@link Profile#read}). */
+  public static Profile read(Path file) {
+    return Profile.read(file);
   }
 
   private void requireStage(String stage) {

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the backend's service shares: the device, its scheduler, modules and live sessions. */
@@ -15,9 +17,16 @@ final class BackendCore {
   final Gpu device;
   final FairScheduler scheduler;
   final SharedModules modules;
+  /** Sends replies (serialisation can be long) so that the device thread never waits on it. */
+  final ExecutorService replies = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "vgpu-reply");
+    t.setDaemon(true);
+    return t;
+  });
   private final AtomicLong deviceBytes = new AtomicLong();
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final AtomicLong nextId = new AtomicLong(1);
+  private final AtomicLong handles = new AtomicLong(1);
   private final String idPrefix;
 
   BackendCore(Gpu device, FairScheduler.Config config) {
@@ -31,7 +40,7 @@ final class BackendCore {
   Session newSession(String tenant, String client, double fgpu, int vmemUnits) {
     String id = idPrefix + "-" + nextId.getAndIncrement();
     FairScheduler.Lane lane = scheduler.register(id, fgpu);
-    Session s = new Session(id, tenant, client, fgpu, vmemUnits, lane, device, modules, deviceBytes);
+    Session s = new Session(id, tenant, client, fgpu, vmemUnits, lane, device, modules, deviceBytes, handles);
     sessions.put(id, s);
     return s;
   }

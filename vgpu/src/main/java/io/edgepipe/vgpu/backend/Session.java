@@ -24,9 +24,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One vGPU on the backend: a tenant's session with its quotas and its own handle space. Handles
- * are small numbers local to the session, mapped to the device's pointers, so a session can name
- * only what it allocated (another session's handle is simply unknown here: NOT_FOUND).
+ * One vGPU on the backend: a tenant's session with its quotas and its own handle table. Handles
+ * are numbers mapped to the device's pointers per session, so a session can name only what it
+ * allocated; they are drawn from one backend-wide counter, so another session's handle is never
+ * also a valid handle here, and using it is always NOT_FOUND rather than a silent mix-up.
  * {@link #execute} and {@link #release} run on the device thread only; the counters may be read
  * from any thread.
  */
@@ -48,14 +49,14 @@ final class Session {
   private final Map<Long, DevicePtr> ptrs = new HashMap<>();
   private final Map<Long, GpuModule> moduleHandles = new HashMap<>();
   private final Map<Long, GpuFunction> functionHandles = new HashMap<>();
-  private long nextHandle = 1;
+  private final AtomicLong handles;
   private long replyBytes; // DtoH bytes of the batch being executed
   private final AtomicLong bytesInUse = new AtomicLong();
   private final AtomicLong buffers = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
 
   Session(String id, String tenant, String client, double fgpu, int vmemUnits, FairScheduler.Lane lane,
-      Gpu device, SharedModules modules, AtomicLong backendBytes) {
+      Gpu device, SharedModules modules, AtomicLong backendBytes, AtomicLong handles) {
     this.id = id;
     this.tenant = tenant;
     this.client = client;
@@ -66,6 +67,7 @@ final class Session {
     this.device = device;
     this.modules = modules;
     this.backendBytes = backendBytes;
+    this.handles = handles;
   }
 
   long bytesInUse() {
@@ -85,6 +87,7 @@ final class Session {
    * reports it with its index; the results of the ops before it are returned.
    */
   BatchResult execute(Batch batch) {
+    long t0 = System.nanoTime();
     batches.incrementAndGet();
     BatchResult.Builder out = BatchResult.newBuilder().setSeq(batch.getSeq());
     List<byte[]> dtoh = new ArrayList<>();
@@ -106,7 +109,12 @@ final class Session {
       if (error == null) {
         error = error(e, -1);
       }
+    } catch (RuntimeException e) {
+      if (error == null) {
+        error = Error.newBuilder().setCode("INTERNAL").setMessage(String.valueOf(e)).setOpIndex(-1).build();
+      }
     }
+    out.setBusyNanos(System.nanoTime() - t0);
     for (byte[] d : dtoh) {
       // the array is ours and no longer written: hand it to protobuf without a copy
       out.addDtoh(UnsafeByteOperations.unsafeWrap(d));
@@ -121,7 +129,7 @@ final class Session {
     switch (op.getKindCase()) {
       case LOAD_MODULE -> {
         GpuModule m = modules.load(op.getLoadModule().getName());
-        long h = nextHandle++;
+        long h = handles.getAndIncrement();
         moduleHandles.put(h, m);
         out.addHandles(h);
       }
@@ -131,7 +139,7 @@ final class Session {
           throw unknown("module", op.getGetFunction().getModule());
         }
         GpuFunction f = modules.function(m, op.getGetFunction().getName());
-        long h = nextHandle++;
+        long h = handles.getAndIncrement();
         functionHandles.put(h, f);
         out.addHandles(h);
       }
@@ -180,7 +188,7 @@ final class Session {
           + vmemUnits + " x 256 MiB)");
     }
     DevicePtr p = device.malloc(bytes);
-    long h = nextHandle++;
+    long h = handles.getAndIncrement();
     ptrs.put(h, p);
     bytesInUse.addAndGet(bytes);
     backendBytes.addAndGet(bytes);

@@ -1,6 +1,7 @@
 package io.edgepipe.vgpu.backend;
 
 import io.edgepipe.vgpu.proto.Batch;
+import io.edgepipe.vgpu.proto.BatchResult;
 import io.edgepipe.vgpu.proto.ClientMessage;
 import io.edgepipe.vgpu.proto.Open;
 import io.edgepipe.vgpu.proto.Opened;
@@ -57,9 +58,23 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
     }
     Batch batch = m.getBatch();
     boolean queued = core.scheduler.submit(s.lane, () -> {
-      ServerMessage reply = ServerMessage.newBuilder().setResult(s.execute(batch)).build();
-      send(reply);
-      requestNext();
+      BatchResult result;
+      try {
+        result = s.execute(batch);
+      } catch (RuntimeException | Error e) {
+        // never leave the client waiting for an answer that will not come
+        LOG.log(Level.WARNING, "batch of session " + s.id + " failed", e);
+        result = BatchResult.newBuilder().setSeq(batch.getSeq()).setError(io.edgepipe.vgpu.proto.Error.newBuilder()
+            .setCode("INTERNAL").setMessage("backend failure: " + e).setOpIndex(-1)).build();
+      }
+      ServerMessage reply = ServerMessage.newBuilder().setResult(result).build();
+      // serialising a reply of up to hundreds of MB is transport work, not device work: do it
+      // off the device thread, so it is neither charged to the tenant's busy time nor keeps
+      // the device from the next tenant's batch
+      core.replies.execute(() -> {
+        send(reply);
+        requestNext();
+      });
     });
     if (!queued) {
       fail(Status.UNAVAILABLE.withDescription("the backend is stopping"));
@@ -154,8 +169,10 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
   }
 
   private void requestNext() {
-    if (!call.isCancelled()) {
-      call.request(1);
+    synchronized (this) {
+      if (!call.isCancelled()) {
+        call.request(1);
+      }
     }
   }
 }

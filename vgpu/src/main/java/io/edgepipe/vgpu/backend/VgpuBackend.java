@@ -46,7 +46,10 @@ public final class VgpuBackend {
   }
 
   public static VgpuBackend onPort(int port, Gpu device, TokenStore tokens, FairScheduler.Config config) {
+    // handlers never block (they queue work for the device thread), so they may run on the
+    // transport's threads: one thread hop less per round trip
     NettyServerBuilder b = NettyServerBuilder.forPort(port)
+        .directExecutor()
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
@@ -95,22 +98,28 @@ public final class VgpuBackend {
     return core.status();
   }
 
+  /** {@link #stop(long)} with 5 s of grace. */
+  public void stop() throws InterruptedException {
+    stop(5_000);
+  }
+
   /**
-   * Stops accepting sessions, gives running ones 5 s to close, cancels the rest (which frees
-   * their memory), stops the device thread and closes the device.
+   * Stops accepting sessions, gives open ones {@code graceMillis} to close, cancels the rest
+   * (which frees their memory), stops the device thread and closes the device.
    */
-  public synchronized void stop() throws InterruptedException {
+  public synchronized void stop(long graceMillis) throws InterruptedException {
     if (stopped) {
       return;
     }
     stopped = true;
     health.enterTerminalState();
     server.shutdown();
-    if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+    if (!server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
     }
     core.scheduler.close(); // runs the queued releases first
+    core.replies.shutdownNow();
     core.device.close();
   }
 

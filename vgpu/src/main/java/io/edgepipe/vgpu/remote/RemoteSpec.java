@@ -27,6 +27,18 @@ public record RemoteSpec(String host, int port, String tenant, String token, dou
     tenant = tenant == null ? "" : tenant;
     token = token == null ? "" : token;
     client = client == null ? "" : client;
+    // both travel as HTTP/2 header values: refuse here what the transport would refuse later,
+    // in a message that does not quote the token
+    if (!printable(tenant) || tenant.contains(":")) {
+      throw new IllegalArgumentException("tenant name must be printable ASCII without spaces or ':'");
+    }
+    if (!printable(token)) {
+      throw new IllegalArgumentException("the vGPU token must be printable ASCII without spaces");
+    }
+  }
+
+  private static boolean printable(String s) {
+    return s.chars().allMatch(c -> c > ' ' && c < 0x7f);
   }
 
   /** "vgpu://host:port", plus the tenant when one is named (never the token). */

@@ -1,0 +1,228 @@
+package io.edgepipe.cli.bench.experiments;
+
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.cli.measure.BitRate;
+import io.edgepipe.cli.report.Table;
+import io.edgepipe.cli.run.RunResult;
+import io.edgepipe.planner.Placement;
+import io.edgepipe.planner.Tier;
+import io.edgepipe.planner.predict.Planner;
+import io.edgepipe.planner.predict.PlannerOptions;
+import io.edgepipe.planner.predict.Prediction;
+import io.edgepipe.planner.profile.FrameSize;
+import io.edgepipe.planner.profile.Profile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * E4 and E5 (thesis figures 4.9-4.16). E4: latency and throughput of each placement (SSSS,
+ * ESSS, EESS, EEES, EEEE) on the testbed, for each frame size and at each link rate (one testbed
+ * per rate, brought up and down through the {@link TestbedDriver}). E5: the planner's prediction
+ * for each of them, from a profile built from measurements (edge compute measured under the
+ * edge's cgroup cap on the testbed, server compute uncapped, hops over loopback gRPC, the
+ * edge-server link at the testbed's rate), beside what E4 measured: the error in percent, and
+ * whether the predicted best placement is the measured best.
+ *
+ * <p>Without a testbed E4 is skipped (a loopback run is not an edge/server measurement) and E5
+ * still predicts every placement, with the edge's compute estimated as this machine's divided by
+ * the edge CPU cap; the report says so.
+ */
+final class PlacementExperiment {
+  static final String E4_CSV = "e4_placements.csv";
+  static final String E5_CSV = "e5_predictions.csv";
+  static final String E5_BEST_CSV = "e5_best.csv";
+
+  private PlacementExperiment() {}
+
+  /** SSSS, then the producer-on-edge prefixes E^k S^(n-k), k = 1..n. */
+  static List<String> placements(int services) {
+    List<String> out = new ArrayList<>(List.of("S".repeat(services)));
+    for (int k = 1; k <= services; k++) {
+      out.add("E".repeat(k) + "S".repeat(services - k));
+    }
+    return out;
+  }
+
+  static long plannedFrames(SuitePlan p, PipelineSpec spec, boolean testbed) {
+    long steps = ProfileMeasurer.plannedSteps(p, spec);
+    if (!testbed) {
+      return steps;
+    }
+    long runs = (long) p.bandwidths().size() * p.sizes().size() * placements(spec.layers().size() + 1).size();
+    return steps + runs * (p.placementFrames() + p.placementLatencyFrames());
+  }
+
+  static void run(Suite s, double edgeCpu) {
+    int services = s.spec.layers().size() + 1;
+    List<String> placements = placements(services);
+    int cores = Runtime.getRuntime().availableProcessors();
+    PlannerOptions base = PlannerOptions.defaults().withCores(Math.max(1, (int) Math.ceil(edgeCpu)), cores);
+    s.note("e5_edge_cores_for_planner", Math.max(1, (int) Math.ceil(edgeCpu)));
+    s.note("e5_server_cores_for_planner", cores);
+    s.note("edge_cpu", edgeCpu);
+    Table e4 = new Table("bandwidth", "size", "side", "placement", "frames", "delivered", "fps", "lat_mean_ms",
+        "lat_p50_ms", "lat_p95_ms", "lost");
+    Table e5 = new Table("bandwidth", "size", "side", "placement", "pred_latency_ms", "pred_fps", "pred_bottleneck",
+        "meas_latency_ms", "meas_fps", "latency_err_pct", "fps_err_pct");
+    Table best = new Table("bandwidth", "size", "objective", "predicted_best", "measured_best", "match");
+
+    TestbedDriver driver = s.testbed.driver();
+    if (driver == null) {
+      s.note("e4_status", "skipped");
+      s.note("e4_reason", s.testbed.reason());
+      s.note("e5_status", "predictions only");
+      s.note("e5_profile", "compute measured in this process for the server tier; edge compute = server compute / "
+          + edgeCpu + " (the edge CPU cap; estimated, not measured: no testbed); hops over loopback gRPC; "
+          + "edge-server = loopback hop + bytes x 8 / rate");
+      s.task("E5 profile");
+      ProfileMeasurer.Measured m = ProfileMeasurer.measure(s, List.of(Tier.SERVER));
+      List<ProfileMeasurer.Compute> compute = new ArrayList<>(m.compute());
+      for (ProfileMeasurer.Compute c : m.compute()) {
+        compute.add(new ProfileMeasurer.Compute(c.stage(), Tier.EDGE, c.size(), c.medianMs() / edgeCpu, c.p95Ms() / edgeCpu));
+      }
+      for (String bw : s.plan.bandwidths()) {
+        Profile profile = ProfileMeasurer.profile(m, compute, BitRate.parse(bw));
+        for (int side : s.plan.sizes()) {
+          Map<String, Prediction> predicted = predict(profile, base, side, placements);
+          for (String p : placements) {
+            Prediction pr = predicted.get(p);
+            e5.row(bw, side + "x" + side, side, p, pr.latencyMs(), pr.fps(), pr.bottleneck(), "-", "-", "-", "-");
+          }
+          best.row(bw, side + "x" + side, "throughput", bestBy(predicted, true), "-", "-");
+          best.row(bw, side + "x" + side, "latency", bestBy(predicted, false), "-", "-");
+        }
+      }
+    } else {
+      s.note("e4_status", "measured");
+      s.note("e5_status", "predicted and measured");
+      s.note("e5_profile", "edge compute measured by `pipeline measure` inside the edge node (cgroup cap " + edgeCpu
+          + " cores), server compute inside the server node; hops over loopback gRPC; edge-server = loopback hop + "
+          + "bytes x 8 / the testbed's rate");
+      runOnTestbed(s, driver, edgeCpu, base, placements, e4, e5, best);
+    }
+    e4.writeCsv(s.dir.resolve(E4_CSV));
+    e5.writeCsv(s.dir.resolve(E5_CSV));
+    best.writeCsv(s.dir.resolve(E5_BEST_CSV));
+    s.say("");
+    if (driver != null) {
+      s.say("E4 placements on the testbed");
+      e4.print(s.console);
+      s.say("");
+    } else {
+      s.say("E4 skipped: " + s.testbed.reason());
+    }
+    s.say("E5 planner predictions" + (driver != null ? " vs measured" : " (no testbed: nothing measured to compare)"));
+    e5.print(s.console);
+  }
+
+  private static void runOnTestbed(Suite s, TestbedDriver driver, double edgeCpu, PlannerOptions base,
+      List<String> placements, Table e4, Table e5, Table best) {
+    ProfileMeasurer.Measured hopsOnly = null;
+    List<ProfileMeasurer.Compute> compute = new ArrayList<>();
+    try {
+      for (String bw : s.plan.bandwidths()) {
+        s.task("testbed up " + bw);
+        driver.up(bw, edgeCpu);
+        s.note("testbed_" + bw, driver.describe());
+        if (hopsOnly == null) {
+          hopsOnly = ProfileMeasurer.measure(s, List.of()); // hops; compute comes from the nodes
+          for (Tier tier : List.of(Tier.EDGE, Tier.SERVER)) {
+            s.task("E5 compute on the " + tier.label() + " node");
+            compute.addAll(ProfileMeasurer.computeOf(measureOnNode(s, driver, tier), tier));
+          }
+        }
+        Profile profile = ProfileMeasurer.profile(hopsOnly, compute, driver.bandwidthBitsPerSec());
+        for (int side : s.plan.sizes()) {
+          PipelineSpec spec = s.spec.withInput(side, side);
+          Map<String, Prediction> predicted = predict(profile, base, side, placements);
+          Map<String, double[]> measured = new HashMap<>();
+          for (String p : placements) {
+            s.task("E4 " + bw + " " + side + "x" + side + " " + p);
+            Prediction pr = predicted.get(p);
+            // latency: frames paced far apart, so none waits for another; throughput: as fast as it goes
+            double pace = Math.max(0.5, Math.min(20, 1000 / (3 * Math.max(1, pr.latencyMs()))));
+            RunResult lat = driver.run(spec, s.specFile, p, s.options(spec, s.plan.placementLatencyFrames(), pace, 1), s::step);
+            RunResult thr = driver.run(spec, s.specFile, p, s.options(spec, s.plan.placementFrames(), 0, 1), s::step);
+            double latMs = lat.summary().latencyMeanMs();
+            double fps = thr.summary().fps();
+            measured.put(p, new double[] {latMs, fps});
+            e4.row(bw, side + "x" + side, side, p, s.plan.placementFrames(), thr.summary().delivered(), fps, latMs,
+                lat.summary().latencyP50Ms(), lat.summary().latencyP95Ms(), lat.lost() + thr.lost());
+            e5.row(bw, side + "x" + side, side, p, pr.latencyMs(), pr.fps(), pr.bottleneck(), latMs, fps,
+                errPct(pr.latencyMs(), latMs), errPct(pr.fps(), fps));
+          }
+          String measuredBestFps = measured.entrySet().stream().max(Comparator.comparingDouble(e -> e.getValue()[1]))
+              .orElseThrow().getKey();
+          String measuredBestLat = measured.entrySet().stream().min(Comparator.comparingDouble(e -> e.getValue()[0]))
+              .orElseThrow().getKey();
+          String pf = bestBy(predicted, true);
+          String pl = bestBy(predicted, false);
+          best.row(bw, side + "x" + side, "throughput", pf, measuredBestFps, pf.equals(measuredBestFps) ? "yes" : "no");
+          best.row(bw, side + "x" + side, "latency", pl, measuredBestLat, pl.equals(measuredBestLat) ? "yes" : "no");
+        }
+        driver.down();
+      }
+    } finally {
+      driver.down();
+    }
+  }
+
+  /** Runs `pipeline measure` inside a node of the testbed (its cgroup and namespace) and reads its profile. */
+  private static Profile measureOnNode(Suite s, TestbedDriver driver, Tier tier) {
+    Path file = s.dir.resolve("profile-" + tier.label() + ".json");
+    Path logFile = s.dir.resolve("logs").resolve("measure-" + tier.label() + ".log");
+    List<String> sizes = s.plan.sizes().stream().map(side -> side + "x" + side).toList();
+    List<String> args = List.of("measure", "--spec", s.specFile.toAbsolutePath().toString(), "--tier", tier.label(),
+        "--sizes", String.join(",", sizes), "--frames", String.valueOf(s.plan.profileFrames()),
+        "--warmup", String.valueOf(Math.max(3, s.plan.profileFrames() / 3)), "--device", s.device,
+        "--out", file.toAbsolutePath().toString());
+    try {
+      Files.createDirectories(logFile.getParent());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    int code = driver.runCli(tier.label(), args, logFile, Duration.ofMinutes(10));
+    if (code != 0) {
+      throw new IllegalStateException("`pipeline measure` on the " + tier.label() + " node exited with " + code
+          + "; see " + logFile);
+    }
+    return Profile.read(file);
+  }
+
+  static Map<String, Prediction> predict(Profile profile, PlannerOptions base, int side, List<String> placements) {
+    Planner planner = new Planner(base.withFrameSize(FrameSize.of(side, side)));
+    Map<String, Prediction> out = new java.util.LinkedHashMap<>();
+    for (String p : placements) {
+      out.put(p, planner.predict(profile, new Placement(p)));
+    }
+    return out;
+  }
+
+  /** The best placement by predicted fps (most) or latency (least); ties go to the earlier one in the list. */
+  static String bestBy(Map<String, Prediction> predicted, boolean throughput) {
+    String best = null;
+    double bestValue = 0;
+    for (Map.Entry<String, Prediction> e : predicted.entrySet()) {
+      double v = throughput ? e.getValue().fps() : -e.getValue().latencyMs();
+      if (best == null || v > bestValue + 1e-9) {
+        best = e.getKey();
+        bestValue = v;
+      }
+    }
+    return best;
+  }
+
+  static String errPct(double predicted, double measured) {
+    if (!(measured > 0)) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%+.1f", 100 * (predicted - measured) / measured);
+  }
+}

@@ -1,0 +1,126 @@
+package io.edgepipe.cli.bench.experiments;
+
+import com.google.protobuf.UnsafeByteOperations;
+import io.edgepipe.api.ElementType;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.api.TensorShape;
+import io.edgepipe.api.proto.Frame;
+import io.edgepipe.cli.measure.ComputeTimer;
+import io.edgepipe.cli.measure.HopTimer;
+import io.edgepipe.planner.Tier;
+import io.edgepipe.planner.profile.FrameSize;
+import io.edgepipe.planner.profile.LinkClass;
+import io.edgepipe.planner.profile.Profile;
+import io.edgepipe.planner.profile.ProfileBuilder;
+import io.edgepipe.vgpu.Devices;
+import io.edgepipe.vgpu.Gpu;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The planner's profile for E5, built from measurements with the same timers as
+ * {@code pipeline measure}: compute per service and frame size (in this process, or taken from
+ * a profile measured on a testbed node), each hop's transfer time over a loopback gRPC hop (the
+ * in-node link classes), and the edge-server link as that same measured hop cost (serialization,
+ * parsing, ack) plus the payload's time on the wire at the link's rate.
+ */
+final class ProfileMeasurer {
+  /** Compute and in-node hops, per frame size; the edge-server link is added per bandwidth. */
+  record Measured(PipelineSpec base, List<Integer> sides, List<Compute> compute, List<Hop> hops) {}
+
+  record Compute(String stage, Tier tier, FrameSize size, double medianMs, double p95Ms) {}
+
+  record Hop(String hop, FrameSize size, long bytes, double loopbackMs) {}
+
+  private ProfileMeasurer() {}
+
+  static List<String> services(PipelineSpec spec) {
+    List<String> names = new ArrayList<>(List.of("producer"));
+    spec.layers().forEach(l -> names.add(l.name()));
+    return names;
+  }
+
+  static String hopName(PipelineSpec spec, int i) {
+    List<String> s = services(spec);
+    return s.get(i) + "->" + (i + 1 < s.size() ? s.get(i + 1) : "sink");
+  }
+
+  /** Units of progress {@link #measure} reports: one per service and size, twice (compute, hop). */
+  static long plannedSteps(SuitePlan plan, PipelineSpec spec) {
+    return 2L * plan.sizes().size() * services(spec).size();
+  }
+
+  /**
+   * Measures compute of every service in this process (for {@code tiers}) and every hop over
+   * loopback gRPC, for each square size.
+   */
+  static Measured measure(Suite s, List<Tier> tiers) {
+    int frames = s.plan.profileFrames();
+    int warmup = Math.max(3, frames / 3);
+    ComputeTimer timer = new ComputeTimer(warmup, frames);
+    List<Compute> compute = new ArrayList<>();
+    List<Hop> hops = new ArrayList<>();
+    List<String> names = services(s.spec);
+    try (Gpu gpu = Devices.open(s.device); HopTimer loopback = HopTimer.loopback(s.spec.maxFrameBytes())) {
+      for (int side : s.plan.sizes()) {
+        PipelineSpec spec = s.spec.withInput(side, side);
+        FrameSize size = FrameSize.of(side, side);
+        for (int i = 0; i < names.size(); i++) {
+          s.task("E5 profile " + size + " " + names.get(i));
+          ComputeTimer.Stat stat = i == 0 ? timer.producer(spec) : timer.layer(spec, i - 1, gpu);
+          for (Tier t : tiers) {
+            compute.add(new Compute(names.get(i), t, size, stat.medianMs(), stat.p95Ms()));
+          }
+          s.step();
+          Frame frame = sample(spec, i);
+          hops.add(new Hop(hopName(spec, i), size, frame.getData().size(), loopback.msPerFrame(frame, warmup, frames)));
+          s.step();
+        }
+      }
+    }
+    return new Measured(s.spec, s.plan.sizes(), compute, hops);
+  }
+
+  /** The measured compute of {@code tier} taken from a profile written by `pipeline measure` elsewhere. */
+  static List<Compute> computeOf(Profile p, Tier tier) {
+    return p.compute().stream().filter(c -> c.tier() == tier)
+        .map(c -> new Compute(c.stage(), c.tier(), c.frameSize(), c.medianMs(), c.p95Ms())).toList();
+  }
+
+  /**
+   * The profile for one link rate: every compute entry, hop bytes, in-node transfers as measured,
+   * and edge-server transfers = measured loopback hop + bytes x 8 / rate.
+   */
+  static Profile profile(Measured m, List<Compute> compute, double bandwidthBitsPerSec) {
+    ProfileBuilder b = ProfileBuilder.forSpec(m.base());
+    for (int side : m.sides()) {
+      b.addHopsFromSpec(m.base().withInput(side, side));
+    }
+    for (Compute c : compute) {
+      b.addCompute(c.stage(), c.tier(), c.size(), c.medianMs(), c.p95Ms());
+    }
+    b.addLink(LinkClass.EDGE_SERVER, bandwidthBitsPerSec, 0);
+    for (Hop h : m.hops()) {
+      b.addTransfer(h.hop(), LinkClass.EDGE_EDGE, h.size(), h.loopbackMs());
+      b.addTransfer(h.hop(), LinkClass.SERVER_SERVER, h.size(), h.loopbackMs());
+      b.addTransfer(h.hop(), LinkClass.EDGE_SERVER, h.size(), h.loopbackMs() + wireMs(h.bytes(), bandwidthBitsPerSec));
+    }
+    return b.build();
+  }
+
+  static double wireMs(long bytes, double bitsPerSec) {
+    return bytes * 8.0 / bitsPerSec * 1e3;
+  }
+
+  /** A frame as hop {@code i} carries it (shape and element type of the spec); content does not matter to a hop. */
+  static Frame sample(PipelineSpec spec, int hop) {
+    TensorShape shape = spec.shapes().get(hop);
+    var type = spec.hopTypes().get(hop);
+    byte[] data = new byte[Math.toIntExact(shape.elements() * ElementType.sizeOf(type))];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 31 + 7);
+    }
+    return Frame.newBuilder().setFlowId("profile").setDtype(type).setShape(shape.toProto())
+        .setData(UnsafeByteOperations.unsafeWrap(data)).build();
+  }
+}

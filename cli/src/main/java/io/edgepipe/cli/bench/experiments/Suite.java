@@ -1,0 +1,81 @@
+package io.edgepipe.cli.bench.experiments;
+
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.cli.report.Table;
+import io.edgepipe.cli.run.RunOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+
+/**
+ * What every experiment of one suite run shares: the plan, the spec, the device, where files
+ * go, the one progress bar across the whole suite, and the key/value notes that end up in
+ * {@code meta.csv} (settings, skipped experiments and why).
+ */
+final class Suite {
+  final SuitePlan plan;
+  final PipelineSpec spec;
+  final Path specFile;
+  final String device;
+  final Path dir;
+  final PrintStream console;
+  final TestbedDrivers.Availability testbed;
+  final long seed = 1;
+  private final Map<String, String> meta = new LinkedHashMap<>();
+  private ProgressBar bar;
+
+  Suite(SuitePlan plan, PipelineSpec spec, Path specFile, String device, Path dir, PrintStream console,
+      TestbedDrivers.Availability testbed) {
+    this.plan = plan;
+    this.spec = spec;
+    this.specFile = specFile;
+    this.device = device;
+    this.dir = dir;
+    this.console = console;
+    this.testbed = testbed;
+  }
+
+  void bar(ProgressBar bar) {
+    this.bar = bar;
+  }
+
+  /** One unit of the suite's progress done. */
+  void step() {
+    if (bar != null) {
+      bar.step();
+    }
+  }
+
+  void stepBy(long n) {
+    if (bar != null && n > 0) {
+      bar.stepBy(n);
+    }
+  }
+
+  /** Names what the suite is doing now, in the bar's label. */
+  void task(String name) {
+    if (bar != null) {
+      bar.setExtraMessage(" " + name);
+    }
+  }
+
+  void note(String key, Object value) {
+    meta.put(key, Table.format(value));
+  }
+
+  Map<String, String> meta() {
+    return meta;
+  }
+
+  /** Options of one synthetic run of {@code s}. */
+  RunOptions options(PipelineSpec s, long frames, double fps, int flows) {
+    return new RunOptions(s, specFile, "synthetic", frames, fps, flows, device, seed, null, "npy");
+  }
+
+  /** Prints a line above the progress bar. */
+  void say(String line) {
+    console.println(line);
+  }
+}

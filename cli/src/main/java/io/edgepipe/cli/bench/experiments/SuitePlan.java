@@ -1,0 +1,66 @@
+package io.edgepipe.cli.bench.experiments;
+
+import java.util.List;
+
+/**
+ * How much each experiment measures. {@link #full()} is sized for about a quarter of an hour on a
+ * 2-core machine (without the testbed), {@link #quick()} for about two minutes.
+ *
+ * @param sizes          square frame sides of E1/E2 (and E4/E5)
+ * @param latencyFrames  E1: frames timed per size and mode, one in flight at a time
+ * @param latencyWarmup  E1: untimed frames first, per size and mode
+ * @param e3Frames       E3: frames of 1280x720 per variant (the thesis streamed 1000)
+ * @param e3Warmup       E3: leading frames left out of the steady-state rate
+ * @param placementFrames E4: frames per placement, size and bandwidth (throughput run)
+ * @param placementLatencyFrames E4: frames of the one-in-flight latency run
+ * @param bandwidths     E4/E5: link rates, each one testbed
+ * @param profileFrames  E5: timed frames per compute / hop measurement of the profile
+ * @param flowSteps      E6: numbers of concurrent flows to try, ascending
+ * @param flowSeconds    E6: seconds of camera time per step
+ * @param flowWidth      E6: frame width
+ * @param flowHeight     E6: frame height
+ * @param flowFps        E6: each camera's rate
+ * @param deadlineMs     E6: a frame later than this (end to end, from when the camera took it) is late
+ * @param lateTolerancePct E6: share of late frames a flow count may have and still count as carried
+ */
+public record SuitePlan(
+    boolean quick,
+    List<Integer> sizes,
+    int latencyFrames,
+    int latencyWarmup,
+    int e3Frames,
+    int e3Warmup,
+    int placementFrames,
+    int placementLatencyFrames,
+    List<String> bandwidths,
+    int profileFrames,
+    List<Integer> flowSteps,
+    double flowSeconds,
+    int flowWidth,
+    int flowHeight,
+    double flowFps,
+    double deadlineMs,
+    double lateTolerancePct) {
+
+  public static final List<Integer> SIZES = List.of(128, 256, 512, 1024);
+
+  public static SuitePlan full() {
+    return new SuitePlan(false, SIZES, 40, 8, 1000, 50, 200, 20, List.of("1gbit", "100mbit"), 20,
+        List.of(1, 2, 3, 4, 5, 6, 8, 10, 12), 6, 640, 360, 30, 100, 1);
+  }
+
+  public static SuitePlan quick() {
+    return new SuitePlan(true, SIZES, 10, 4, 200, 20, 60, 8, List.of("1gbit", "100mbit"), 6,
+        List.of(1, 2, 4, 6, 8, 10), 2.5, 640, 360, 30, 100, 1);
+  }
+
+  /** Frames per flow of one E6 step. */
+  public long flowFrames() {
+    return Math.round(flowSeconds * flowFps) + flowWarmup();
+  }
+
+  /** E6: the first half second of every step is left out (connection set-up, JIT). */
+  public long flowWarmup() {
+    return Math.round(flowFps / 2);
+  }
+}

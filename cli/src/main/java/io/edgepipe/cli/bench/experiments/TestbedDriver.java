@@ -1,0 +1,50 @@
+package io.edgepipe.cli.bench.experiments;
+
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.cli.run.RunOptions;
+import io.edgepipe.cli.run.RunResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the experiments need from the edge/server testbed (namespaces, shaped link, edge cgroup),
+ * so that E4-E6 do not depend on how it is built. {@link TestbedDrivers} finds the
+ * implementation, or says why there is none (not root, testbed not in this build...).
+ */
+public interface TestbedDriver extends AutoCloseable {
+
+  /** Brings a testbed up with this link rate (e.g. "1gbit") and edge CPU cap (cores). */
+  void up(String bandwidth, double edgeCpu);
+
+  /** Removes what {@link #up} made; harmless when nothing is up. */
+  void down();
+
+  /** The rate of the link that is up, bit/s. */
+  double bandwidthBitsPerSec();
+
+  /** The edge node's CPU cap that is up, in cores. */
+  double edgeCpu();
+
+  /**
+   * Runs the chain with each microservice on the node of its letter (producer and sink on the
+   * first letter's node) and reports as the embedded run does.
+   */
+  RunResult run(PipelineSpec spec, Path specFile, String placement, RunOptions options, Runnable progress);
+
+  /**
+   * Runs {@code pipeline ARGS...} on a node ("edge" or "server": its namespace and cgroup) and
+   * waits for it; used to measure compute under the edge's CPU cap.
+   *
+   * @return its exit code
+   */
+  int runCli(String node, List<String> args, Path log, Duration timeout);
+
+  /** One line: what is up (for the report). */
+  String describe();
+
+  @Override
+  default void close() {
+    down();
+  }
+}

@@ -1,0 +1,61 @@
+package io.edgepipe.cli.bench.experiments;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Finds the testbed the experiments can use, or the reason there is none. The testbed needs
+ * root (network namespaces, tc, cgroups), the {@code ip} and {@code tc} tools, and the testbed
+ * runner of this build.
+ */
+final class TestbedDrivers {
+  /** A driver, or null and the reason. */
+  record Availability(TestbedDriver driver, String reason) {
+    static Availability none(String reason) {
+      return new Availability(null, reason);
+    }
+
+    boolean available() {
+      return driver != null;
+    }
+  }
+
+  private TestbedDrivers() {}
+
+  /** @param wanted whether --testbed was given */
+  static Availability find(boolean wanted) {
+    if (!wanted) {
+      return Availability.none("run without --testbed (edge/server placements need the emulated testbed; "
+          + "a loopback run is not an edge/server measurement)");
+    }
+    if (!isRoot()) {
+      return Availability.none("--testbed needs root (network namespaces, tc, cgroups); this process is not root");
+    }
+    for (String tool : new String[] {"ip", "tc"}) {
+      if (!onPath(tool)) {
+        return Availability.none("--testbed needs the '" + tool + "' tool (iproute2), not found on PATH");
+      }
+    }
+    return LibraryTestbed.create();
+  }
+
+  static boolean isRoot() {
+    try {
+      Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      return uid instanceof Integer i && i == 0;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return "root".equals(System.getProperty("user.name"));
+    }
+  }
+
+  private static boolean onPath(String tool) {
+    String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (String dir : (path + ":/usr/sbin:/sbin").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,42 @@
+package io.edgepipe.cli.deploy;
+
+import io.edgepipe.planner.manifest.ManifestWriter;
+import io.edgepipe.planner.manifest.PipelineManifests;
+import io.edgepipe.planner.manifest.SpecFile;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pipeline manifests --placement EESS}: write the k3s manifests of a placement, apply nothing. */
+@Command(name = "manifests", mixinStandardHelpOptions = true,
+    description = {"Write the k3s manifests of a placement to OUTPUT/<pipeline>-<placement>/ without applying them.",
+        "Apply them yourself with: kubectl apply -k OUTPUT/<pipeline>-<placement>"})
+public final class ManifestsCommand implements Callable<Integer> {
+  @Option(names = "--placement", required = true, description = "One letter per stage, producer first: E (edge) or S (server), e.g. EESS.")
+  String placement;
+
+  @Option(names = {"-o", "--output-dir"}, defaultValue = "manifests", description = "Folder for the manifests (default: ${DEFAULT-VALUE}).")
+  Path outputDir;
+
+  @Mixin
+  ManifestFlags flags;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    return Guarded.run(spec, () -> {
+      SpecFile specFile = flags.specFile();
+      PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(Map.of()));
+      Path dir = ManifestWriter.write(manifests, outputDir);
+      spec.commandLine().getOut().println("wrote " + dir + " (kubectl apply -k " + dir + ")");
+      return 0;
+    });
+  }
+}

@@ -1,0 +1,44 @@
+package io.edgepipe.cli.deploy;
+
+import io.edgepipe.planner.deploy.ApiProxyFramesCounter;
+import io.edgepipe.planner.deploy.ClusterConnector;
+import io.edgepipe.planner.deploy.FpsMeter;
+import io.edgepipe.planner.deploy.StatusReporter;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pipeline status}: stages, replicas ready/desired, nodes and live fps of a deployment. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show each deployed stage: tier, replicas ready/desired, nodes, and live frames per second "
+        + "(edgepipe_frames_out_total scraped twice through the API server; '-' when it cannot be read).")
+public final class StatusCommand implements Callable<Integer> {
+  @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(names = "--context", description = "kubeconfig context (default: the current one).")
+  String context;
+
+  @Option(names = "--interval", defaultValue = "2", paramLabel = "SECONDS", description = "Time between the two metric scrapes (default: ${DEFAULT-VALUE}).")
+  double intervalSeconds;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    return Guarded.run(spec, () -> {
+      try (KubernetesClient client = ClusterConnector.fromEnvironment().connect(context)) {
+        FpsMeter fps = new FpsMeter(new ApiProxyFramesCounter(client), Duration.ofMillis((long) (intervalSeconds * 1000)));
+        spec.commandLine().getOut().print(StatusReporter.render(namespace,
+            new StatusReporter(client, fps).status(namespace)));
+        spec.commandLine().getOut().flush();
+      }
+      return 0;
+    });
+  }
+}

@@ -1,0 +1,42 @@
+package io.edgepipe.cli.deploy;
+
+import io.edgepipe.planner.deploy.ClusterConnector;
+import io.edgepipe.planner.deploy.Undeployer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pipeline undeploy}: remove everything edgepipe deployed in a namespace. */
+@Command(name = "undeploy", mixinStandardHelpOptions = true,
+    description = "Delete every object labelled app.kubernetes.io/part-of=edgepipe in the namespace, and the "
+        + "namespace itself when edgepipe created it.")
+public final class UndeployCommand implements Callable<Integer> {
+  @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
+  String namespace;
+
+  @Option(names = "--context", description = "kubeconfig context (default: the current one).")
+  String context;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    return Guarded.run(spec, () -> {
+      PrintWriter out = spec.commandLine().getOut();
+      try (KubernetesClient client = ClusterConnector.fromEnvironment().connect(context)) {
+        List<String> deleted = Undeployer.undeploy(client, namespace);
+        if (deleted.isEmpty()) {
+          out.println("nothing of edgepipe in namespace " + namespace);
+        }
+        deleted.forEach(name -> out.println("  deleted " + name));
+      }
+      return 0;
+    });
+  }
+}

@@ -1,0 +1,43 @@
+package io.edgepipe.cli.testbed;
+
+import io.edgepipe.testbed.Names;
+import io.edgepipe.testbed.Testbed;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pipeline testbed down}: remove everything a testbed made, finished or not. */
+@Command(name = "down", mixinStandardHelpOptions = true,
+    description = {"Stop the processes in the testbed's namespaces and cgroups, delete the namespaces",
+        "(and with them the link), stray edgepipe-* links, the cgroups and the state file. Works",
+        "from the names, so it also cleans up after a crashed or killed `testbed up`."})
+public final class TestbedDownCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, hidden = true,
+      description = "Name prefix (edgepipe removes every edgepipe-* object).")
+  String prefix;
+
+  @Override
+  public Integer call() {
+    Integer refused = TestbedCommand.refuseUnlessRoot(spec);
+    if (refused != null) {
+      return refused;
+    }
+    List<String> removed = Testbed.down(prefix);
+    PrintWriter out = spec.commandLine().getOut();
+    if (removed.isEmpty()) {
+      out.println("testbed " + prefix + ": nothing to remove");
+    } else {
+      removed.forEach(line -> out.println("  " + line));
+      out.println("testbed " + prefix + " down");
+    }
+    out.flush();
+    return 0;
+  }
+}

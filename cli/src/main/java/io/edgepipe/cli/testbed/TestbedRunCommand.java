@@ -1,0 +1,77 @@
+package io.edgepipe.cli.testbed;
+
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.cli.report.ResultFiles;
+import io.edgepipe.cli.run.Progress;
+import io.edgepipe.cli.run.RunFlags;
+import io.edgepipe.cli.run.RunOptions;
+import io.edgepipe.cli.run.RunReport;
+import io.edgepipe.cli.run.RunResult;
+import io.edgepipe.testbed.Names;
+import io.edgepipe.testbed.Testbed;
+import io.edgepipe.testbed.TestbedState;
+import io.edgepipe.testbed.Units;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pipeline testbed run --placement EESS}: the chain across the testbed's two nodes. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Start each microservice as a process on the node its placement letter names (E = edge",
+        "namespace and CPU cgroup, S = server), the producer and sink on the first letter's node,",
+        "stream frames, and report as `pipeline run` does (tables, CSV under results/testbed/)."})
+public final class TestbedRunCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec command;
+
+  @Mixin
+  RunFlags flags;
+
+  @Option(names = "--placement", required = true,
+      description = "One letter per microservice, producer first: SSSS, ESSS, EESS, EEES, EEEE.")
+  String placement;
+
+  @Option(names = "--results", defaultValue = "results/testbed", paramLabel = "DIR",
+      description = "Where the CSV goes; logs go to DIR/logs (default: ${DEFAULT-VALUE}).")
+  Path resultsDir;
+
+  @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+  boolean noProgress;
+
+  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, hidden = true, description = "Testbed name prefix.")
+  String prefix;
+
+  @Override
+  public Integer call() {
+    Integer refused = TestbedCommand.refuseUnlessRoot(command);
+    if (refused != null) {
+      return refused;
+    }
+    TestbedState state = Testbed.require(prefix);
+    PipelineSpec spec = flags.spec();
+    RunOptions o = flags.options(null, "npy");
+    String where = placement.toUpperCase(Locale.ROOT);
+    System.out.printf("%s on testbed %s (link %s, delay %s, edge cpu %.2f): placement %s, %s input, "
+            + "%d frame(s) x %d flow(s) from %s, device %s%n", spec.name(), state.prefix(),
+        Units.formatRate(state.bandwidthBps()), Units.formatDelay(state.delay()), state.edgeCpu(), where,
+        spec.input(), o.frames(), o.flows(), o.source(), o.device());
+    RunResult result;
+    try (ProgressBar bar = Progress.bar("testbed " + where, o.frames() * o.flows(), noProgress);
+         TestbedRun run = new TestbedRun(state, where, resultsDir.resolve("logs"))) {
+      result = run.run(o, bar::step);
+    }
+    System.out.println();
+    RunReport.print(System.out, result);
+    Path csv = ResultFiles.csv(resultsDir, spec.name() + "-" + where);
+    RunReport.wide(List.of(result)).writeCsv(csv);
+    System.out.println("\nwrote " + csv + " (logs in " + resultsDir.resolve("logs") + ")");
+    return result.lost() == 0 ? 0 : 1;
+  }
+}

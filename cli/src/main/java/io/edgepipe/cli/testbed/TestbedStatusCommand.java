@@ -1,0 +1,32 @@
+package io.edgepipe.cli.testbed;
+
+import io.edgepipe.testbed.Names;
+import io.edgepipe.testbed.Testbed;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pipeline testbed status}: what is up. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = {"Print the testbed's settings, namespaces and addresses, qdiscs with their counters",
+        "(tc -s qdisc), cgroup quotas and cpu.stat, and the processes running on each node."})
+public final class TestbedStatusCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, hidden = true, description = "Name prefix.")
+  String prefix;
+
+  @Override
+  public Integer call() {
+    Integer refused = TestbedCommand.refuseUnlessRoot(spec);
+    if (refused != null) {
+      return refused;
+    }
+    spec.commandLine().getOut().print(Testbed.status(prefix));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

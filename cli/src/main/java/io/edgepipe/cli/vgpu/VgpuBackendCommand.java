@@ -1,0 +1,57 @@
+package io.edgepipe.cli.vgpu;
+
+import io.edgepipe.vgpu.Devices;
+import io.edgepipe.vgpu.Gpu;
+import io.edgepipe.vgpu.backend.TokenStore;
+import io.edgepipe.vgpu.backend.VgpuBackend;
+import io.edgepipe.vgpu.remote.Wire;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pipeline vgpu-backend}: serve remote vGPUs from this machine's device until stopped. */
+@Command(name = "vgpu-backend", mixinStandardHelpOptions = true,
+    description = {"Serve remote vGPUs (vgpu://this-host:PORT) on this machine's GPU, with per-tenant fGPU "
+        + "and vMemory quotas, until interrupted.",
+        "Tokens: one tenant:token per line in --tokens FILE or the file named by $" + TokenStore.ENV + "."})
+public final class VgpuBackendCommand implements Callable<Integer> {
+  @Option(names = "--port", defaultValue = "" + Wire.DEFAULT_PORT,
+      description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(names = "--device", defaultValue = "auto",
+      description = "Device to share: cuda, cuda:N, cpu or auto (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--tokens", paramLabel = "FILE",
+      description = "tenant:token file (default: the file named by $" + TokenStore.ENV + ").")
+  Path tokens;
+
+  @Override
+  public Integer call() throws Exception {
+    if (device.startsWith("vgpu:")) {
+      throw new IllegalArgumentException("--device must be a local device (cuda, cuda:N, cpu or auto), not " + device);
+    }
+    TokenStore ts = TokenStore.fromFlagOrEnv(tokens, System.getenv());
+    Gpu gpu = Devices.open(device);
+    VgpuBackend backend;
+    try {
+      backend = VgpuBackend.onPort(port, gpu, ts).start();
+    } catch (Exception e) {
+      gpu.close();
+      throw e;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        backend.stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "vgpu-backend-stop"));
+    System.out.printf("vgpu-backend: serving %s on port %d for tenants %s%n", backend.deviceName(), backend.port(),
+        ts.tenants());
+    backend.awaitTermination();
+    return 0;
+  }
+}

@@ -1,0 +1,58 @@
+package io.edgepipe.runtime;
+
+import io.edgepipe.api.proto.Frame;
+import io.grpc.MethodDescriptor;
+import io.grpc.MethodDescriptor.Marshaller;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.InputStream;
+
+/**
+ * Makes a request that is not a Frame at all (random bytes, a truncated message) fail with
+ * INVALID_ARGUMENT naming the problem, instead of gRPC's generic INTERNAL "Invalid protobuf byte
+ * sequence": the sender sent something wrong, the stage is fine and keeps serving.
+ */
+final class FrameMarshalling {
+  private FrameMarshalling() {}
+
+  /** The service with every Frame-typed request parsed through {@link #strict}. */
+  @SuppressWarnings("unchecked")
+  static ServerServiceDefinition strict(ServerServiceDefinition service) {
+    ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
+    for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
+      MethodDescriptor<?, ?> descriptor = method.getMethodDescriptor();
+      if (descriptor.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<?> p
+          && p.getMessagePrototype() instanceof Frame) {
+        ServerMethodDefinition<Frame, Object> frames = (ServerMethodDefinition<Frame, Object>) method;
+        MethodDescriptor<Frame, Object> strictDescriptor = frames.getMethodDescriptor().toBuilder()
+            .setRequestMarshaller(strict((Marshaller<Frame>) descriptor.getRequestMarshaller())).build();
+        builder.addMethod(ServerMethodDefinition.create(strictDescriptor, frames.getServerCallHandler()));
+      } else {
+        builder.addMethod(method);
+      }
+    }
+    return builder.build();
+  }
+
+  private static Marshaller<Frame> strict(Marshaller<Frame> inner) {
+    return new Marshaller<>() {
+      @Override
+      public InputStream stream(Frame value) {
+        return inner.stream(value);
+      }
+
+      @Override
+      public Frame parse(InputStream stream) {
+        try {
+          return inner.parse(stream);
+        } catch (StatusRuntimeException e) {
+          Throwable cause = e.getCause() != null ? e.getCause() : e;
+          throw Status.INVALID_ARGUMENT.withDescription("not a well-formed Frame message: " + cause.getMessage())
+              .asRuntimeException();
+        }
+      }
+    };
+  }
+}

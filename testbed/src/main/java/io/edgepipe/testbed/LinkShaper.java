@@ -1,0 +1,86 @@
+package io.edgepipe.testbed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Shapes one end of the link (its egress, so both ends together shape both directions):
+ * an {@code htb} root qdisc whose single default class 1:10 has rate = ceil = the bandwidth,
+ * with a {@code tbf} child at the same rate as the class's queue. htb sets the rate; tbf bounds
+ * the queue to about {@value #QUEUE_LATENCY_MS} ms at that rate (instead of htb's default
+ * 1000-packet fifo) and enforces the same rate again. netem does not exist on these kernels.
+ */
+final class LinkShaper {
+  static final int QUEUE_LATENCY_MS = 50;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What tc reports for a shaped interface, rates in bits per second. */
+  record Readback(long htbRateBps, long htbCeilBps, long tbfRateBps) {}
+
+  private LinkShaper() {}
+
+  static void shape(String netns, String dev, long rateBps) {
+    String rate = rateBps + "bit";
+    String burst = String.valueOf(burstBytes(rateBps));
+    Sh.run("tc", "-n", netns, "qdisc", "add", "dev", dev, "root", "handle", "1:", "htb", "default", "10");
+    Sh.run("tc", "-n", netns, "class", "add", "dev", dev, "parent", "1:", "classid", "1:10", "htb",
+        "rate", rate, "ceil", rate, "burst", burst, "cburst", burst, "quantum", "1514");
+    Sh.run("tc", "-n", netns, "qdisc", "add", "dev", dev, "parent", "1:10", "handle", "10:", "tbf",
+        "rate", rate, "burst", burst, "latency", QUEUE_LATENCY_MS + "ms");
+  }
+
+  /**
+   * Bucket size: at least 64 KiB (one GSO super-packet passes whole) and 2 ms at the rate, so
+   * the timer granularity does not cap fast links below their rate.
+   */
+  static long burstBytes(long rateBps) {
+    return Math.max(64 * 1024, rateBps / 8 / 500);
+  }
+
+  static Readback read(String netns, String dev) {
+    // htb classes have no JSON output in iproute2 6.1: read "class htb 1:10 ... rate 20Mbit ceil 20Mbit"
+    long htbRate = -1;
+    long htbCeil = -1;
+    for (String line : Sh.run("tc", "-n", netns, "class", "show", "dev", dev).split("\n")) {
+      if (line.startsWith("class htb 1:10 ")) {
+        htbRate = tcRate(line, "rate");
+        htbCeil = tcRate(line, "ceil");
+      }
+    }
+    long tbfRate = -1;
+    try {
+      for (JsonNode q : JSON.readTree(Sh.run("tc", "-n", netns, "-j", "qdisc", "show", "dev", dev))) {
+        if ("tbf".equals(q.path("kind").asText())) {
+          tbfRate = q.path("options").path("rate").asLong() * 8; // bytes per second in tc's JSON
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new TestbedException("cannot parse tc's JSON for " + dev + " in " + netns + ": " + e.getMessage());
+    }
+    return new Readback(htbRate, htbCeil, tbfRate);
+  }
+
+  /** The value after {@code key} in tc's text, e.g. {@code rate 20Mbit}, in bit/s. */
+  static long tcRate(String line, String key) {
+    Matcher m = Pattern.compile("\\b" + key + " (\\d+(?:\\.\\d+)?)([KMGT]?)bit").matcher(line);
+    if (!m.find()) {
+      return -1;
+    }
+    double factor = switch (m.group(2)) {
+      case "K" -> 1e3;
+      case "M" -> 1e6;
+      case "G" -> 1e9;
+      case "T" -> 1e12;
+      default -> 1;
+    };
+    return Math.round(Double.parseDouble(m.group(1)) * factor);
+  }
+
+  /** {@code tc -s qdisc show} for status. */
+  static String stats(String netns, String dev) {
+    return Sh.exec(List.of("tc", "-n", netns, "-s", "qdisc", "show", "dev", dev)).out();
+  }
+}

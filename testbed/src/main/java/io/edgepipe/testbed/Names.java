@@ -1,0 +1,59 @@
+package io.edgepipe.testbed;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+/**
+ * Every name the testbed gives to what it creates, derived from one prefix (default
+ * {@code edgepipe}) so that {@code down} can find leftovers by name alone:
+ * namespaces {@code <prefix>-edge}, {@code <prefix>-server}; veth ends {@code <prefix>-e},
+ * {@code <prefix>-s}; cgroups {@code /sys/fs/cgroup/cpu/<prefix>-edge|server}; state in
+ * {@code /run/<prefix>-testbed/}.
+ */
+public record Names(String prefix) {
+  public static final String DEFAULT_PREFIX = "edgepipe";
+  /** Linux interface names hold 15 characters; the veth ends add 2. */
+  private static final Pattern PREFIX = Pattern.compile("edgepipe(-[a-z0-9]+)*");
+  private static final Path CPU_CGROUP_ROOT = Path.of("/sys/fs/cgroup/cpu");
+  private static final Path RUN_DIR = Path.of("/run");
+
+  public Names {
+    if (!PREFIX.matcher(prefix).matches() || prefix.length() > 13) {
+      throw new IllegalArgumentException("testbed prefix '" + prefix
+          + "' must be 'edgepipe' or 'edgepipe-<letters/digits>', at most 13 characters");
+    }
+  }
+
+  public static Names defaults() {
+    return new Names(DEFAULT_PREFIX);
+  }
+
+  /** What every object of this testbed starts with (cleanup matches on it). */
+  public String match() {
+    return prefix + "-";
+  }
+
+  public String netns(Node node) {
+    return prefix + "-" + node.word();
+  }
+
+  public String veth(Node node) {
+    return prefix + "-" + (node == Node.EDGE ? "e" : "s");
+  }
+
+  public static Path cpuCgroupRoot() {
+    return CPU_CGROUP_ROOT;
+  }
+
+  public Path cpuCgroup(Node node) {
+    return CPU_CGROUP_ROOT.resolve(prefix + "-" + node.word());
+  }
+
+  public Path stateDir() {
+    return RUN_DIR.resolve(prefix + "-testbed");
+  }
+
+  public Path stateFile() {
+    return stateDir().resolve("state.json");
+  }
+}

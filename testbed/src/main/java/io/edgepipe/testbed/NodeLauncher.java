@@ -1,0 +1,73 @@
+package io.edgepipe.testbed;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the command line that runs a program on a node of an up testbed: the process first
+ * joins the node's cpu cgroup (by writing its own PID to {@code cgroup.procs}; no cgroup-tools
+ * needed), then enters the node's network namespace with {@code ip netns exec} (which remounts
+ * /sys, hence this order) and execs the program. Every step is an exec, so the PID of the
+ * started {@link Process} is the program's own PID and a signal to it reaches the program.
+ */
+public final class NodeLauncher {
+  private final TestbedState state;
+
+  public NodeLauncher(TestbedState state) {
+    this.state = state;
+  }
+
+  /** {@code sh -c 'echo $$ > CGROUP/cgroup.procs && exec ip netns exec NS "$@"' sh ARGV...} */
+  public List<String> command(Node node, List<String> argv) {
+    Path procs = state.names().cpuCgroup(node).resolve("cgroup.procs");
+    List<String> cmd = new ArrayList<>(List.of("sh", "-c",
+        "echo $$ > '" + procs + "' && exec ip netns exec '" + state.netns(node) + "' \"$@\"", "sh"));
+    cmd.addAll(argv);
+    return cmd;
+  }
+
+  /**
+   * JVM flags for a Java program on this node. The JVM cannot see the cgroup quota once
+   * {@code ip netns exec} has remounted /sys, so on the edge it is told how many processors
+   * the quota amounts to (rounded up), as a container runtime would.
+   */
+  public List<String> jvmOptions(Node node) {
+    if (node == Node.EDGE) {
+      return List.of("-XX:ActiveProcessorCount=" + Math.max(1, (int) Math.ceil(state.edgeCpu())));
+    }
+    return List.of();
+  }
+
+  /** {@code java <jvmOptions> <extraJvm> -cp CLASSPATH MAIN ARGS...} on the node, this JVM's java and classpath. */
+  public List<String> javaCommand(Node node, List<String> extraJvm, String mainClass, List<String> args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    argv.addAll(jvmOptions(node));
+    argv.addAll(extraJvm);
+    argv.add("-Djava.awt.headless=true");
+    String logging = System.getProperty("java.util.logging.config.file");
+    if (logging != null) {
+      argv.add("-Djava.util.logging.config.file=" + logging);
+    }
+    argv.add("-cp");
+    argv.add(System.getProperty("java.class.path"));
+    argv.add(mainClass);
+    argv.addAll(args);
+    return command(node, argv);
+  }
+
+  /** Starts the command on the node; its stdout and stderr go to {@code log}. */
+  public NodeProcess start(String name, Node node, List<String> argv, Path log) {
+    return NodeProcess.start(name, command(node, argv), log);
+  }
+
+  public NodeProcess startJava(String name, Node node, List<String> extraJvm, String mainClass, List<String> args,
+      Path log) {
+    return NodeProcess.start(name, javaCommand(node, extraJvm, mainClass, args), log);
+  }
+
+  public TestbedState state() {
+    return state;
+  }
+}

@@ -1,0 +1,144 @@
+package io.edgepipe.testbed;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Removes everything a testbed made, whether or not {@code up} finished: it works from the names
+ * (every object starts with {@code <prefix>-}), not from the state file alone, so a crashed or
+ * killed {@code up} leaves nothing behind. Order: processes in the namespaces and cgroups
+ * (SIGTERM, then SIGKILL after {@value #GRACE_SECONDS} s), namespaces (which takes the veth pair
+ * with them), stray host links, cgroups, the state directory.
+ */
+final class Teardown {
+  static final int GRACE_SECONDS = 5;
+
+  private Teardown() {}
+
+  /** @return one line per object removed; throws listing what could not be removed */
+  static List<String> down(Names names) {
+    String match = names.match();
+    List<String> done = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    List<String> namespaces = Network.namespaces(match);
+    List<Path> groups = CpuCgroups.groups(match);
+
+    Set<Long> pids = new LinkedHashSet<>();
+    namespaces.forEach(ns -> pids.addAll(Network.pids(ns)));
+    groups.forEach(g -> pids.addAll(CpuCgroups.pids(g)));
+    pids.remove(ProcessHandle.current().pid());
+    int killed = kill(pids);
+    if (!pids.isEmpty()) {
+      done.add("stopped " + pids.size() + " process(es)" + (killed > 0 ? " (" + killed + " needed SIGKILL)" : ""));
+    }
+    for (String ns : namespaces) {
+      attempt(done, failed, "namespace " + ns, List.of("ip", "netns", "del", ns));
+    }
+    for (String link : Network.hostLinks(match)) {
+      attempt(done, failed, "link " + link, List.of("ip", "link", "del", link));
+    }
+    for (Path g : groups) {
+      removeGroup(g, done, failed);
+    }
+    removeStateDirs(names, done, failed);
+    if (!failed.isEmpty()) {
+      throw new TestbedException("testbed down left " + String.join("; ", failed));
+    }
+    return done;
+  }
+
+  /** SIGTERM all, wait, SIGKILL the rest; returns how many needed SIGKILL. */
+  private static int kill(Set<Long> pids) {
+    List<ProcessHandle> live = new ArrayList<>();
+    for (long pid : pids) {
+      ProcessHandle.of(pid).ifPresent(h -> {
+        h.destroy();
+        live.add(h);
+      });
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
+    while (live.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+      sleep(50);
+    }
+    int forced = 0;
+    for (ProcessHandle h : live) {
+      if (h.isAlive()) {
+        h.destroyForcibly();
+        forced++;
+      }
+    }
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
+    while (live.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    return forced;
+  }
+
+  private static void attempt(List<String> done, List<String> failed, String what, List<String> command) {
+    Sh.Result r = Sh.exec(command);
+    if (r.ok()) {
+      done.add("removed " + what);
+    } else {
+      failed.add(what + " (" + r.describeFailure() + ")");
+    }
+  }
+
+  /** A group empties only once its last task is reaped, so retry for a moment. */
+  private static void removeGroup(Path group, List<String> done, List<String> failed) {
+    IOException last = null;
+    for (int i = 0; i < 50; i++) {
+      try {
+        CpuCgroups.remove(group);
+        done.add("removed cgroup " + group);
+        return;
+      } catch (java.nio.file.NoSuchFileException gone) {
+        return;
+      } catch (IOException e) {
+        last = e;
+        sleep(100);
+      }
+    }
+    failed.add("cgroup " + group + " (" + last + ")");
+  }
+
+  private static void removeStateDirs(Names names, List<String> done, List<String> failed) {
+    Path dir = names.stateDir();
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(dir);
+    try (Stream<Path> s = Files.list(dir.getParent())) {
+      s.filter(p -> p.getFileName().toString().startsWith(names.match()) && p.getFileName().toString().endsWith("-testbed"))
+          .forEach(dirs::add);
+    } catch (IOException ignored) {
+      // /run unreadable: only the named directory is tried
+    }
+    for (Path d : new LinkedHashSet<>(dirs)) {
+      if (!Files.isDirectory(d)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.list(d)) {
+        for (Path f : files.toList()) {
+          Files.deleteIfExists(f);
+        }
+        Files.deleteIfExists(d);
+        done.add("removed " + d);
+      } catch (IOException e) {
+        failed.add(d + " (" + e + ")");
+      }
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

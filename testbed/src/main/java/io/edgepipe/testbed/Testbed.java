@@ -1,0 +1,135 @@
+package io.edgepipe.testbed;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The edge/server testbed on one Linux host (root): two network namespaces joined by a shaped
+ * veth link, the edge's CPU capped by a cgroup v1 quota, an optional one-way delay by a
+ * user-space forwarder. Everything created is named {@code <prefix>-...} (default
+ * {@code edgepipe-...}) and removed by {@link #down}.
+ *
+ * <pre>{@code
+ * if (Testbed.missingPrerequisites().isEmpty()) {
+ *   TestbedState tb = Testbed.up(TestbedConfig.defaults().withBandwidth("100mbit").withEdgeCpu(0.5));
+ *   try {
+ *     NodeLauncher on = Testbed.launcher(tb);   // start processes on EDGE or SERVER
+ *     ... // or, from the cli module: new TestbedRun(tb, "EESS", logDir).run(options, progress)
+ *   } finally {
+ *     Testbed.down(tb.prefix());
+ *   }
+ * }
+ * }</pre>
+ */
+public final class Testbed {
+  /** The one line the CLI prints when not root. */
+  public static final String NEEDS_ROOT = "pipeline testbed needs root (network namespaces, tc, cgroups)";
+
+  private Testbed() {}
+
+  /** True when this process runs as root. */
+  public static boolean isRoot() {
+    return Prerequisites.isRoot();
+  }
+
+  /** What is missing for a testbed here (empty = usable): not root, no ip netns, no tc, no cgroup v1 cpu. */
+  public static List<String> missingPrerequisites() {
+    return Prerequisites.missing();
+  }
+
+  /**
+   * Builds the testbed. Fails (and removes what it made) if one with the same prefix exists.
+   *
+   * @return its state, also written to {@code /run/<prefix>-testbed/state.json}
+   */
+  public static TestbedState up(TestbedConfig config) {
+    return up(config, null);
+  }
+
+  /**
+   * As {@link #up(TestbedConfig)}; {@code afterStep} hears the name of every finished step
+   * ({@code state, netns-edge, netns-server, link, shape-edge, shape-server, cgroup-edge,
+   * cgroup-server, up}). If it throws, {@code up} fails there and cleans up (tests use this).
+   */
+  public static TestbedState up(TestbedConfig config, Consumer<String> afterStep) {
+    requireUsable();
+    return new TestbedUp(config, afterStep).run();
+  }
+
+  /** Removes the default testbed and any leftover named {@code edgepipe-*}. */
+  public static List<String> down() {
+    return down(Names.DEFAULT_PREFIX);
+  }
+
+  /**
+   * Removes every process, namespace, link, cgroup and state file named {@code <prefix>-*},
+   * whether {@code up} finished or not. Idempotent.
+   *
+   * @return one line per thing removed
+   */
+  public static List<String> down(String prefix) {
+    if (!isRoot()) {
+      throw new TestbedException(NEEDS_ROOT);
+    }
+    return Teardown.down(new Names(prefix));
+  }
+
+  public static Optional<TestbedState> state(String prefix) {
+    return TestbedState.read(new Names(prefix));
+  }
+
+  /** The state of an up testbed, or a {@link TestbedException} saying to run {@code testbed up}. */
+  public static TestbedState require(String prefix) {
+    Names names = new Names(prefix);
+    TestbedState s = TestbedState.read(names).orElseThrow(() -> new TestbedException(
+        "no testbed is up (no " + names.stateFile() + "): run `pipeline testbed up` first"));
+    if (!s.isUp()) {
+      throw new TestbedException("testbed " + prefix + " is half built (phase " + s.phase()
+          + "): run `pipeline testbed down`, then `pipeline testbed up`");
+    }
+    return s;
+  }
+
+  /** The text of {@code testbed status}. */
+  public static String status(String prefix) {
+    return StatusReport.of(new Names(prefix));
+  }
+
+  /** How to start processes on the nodes of an up testbed. */
+  public static NodeLauncher launcher(TestbedState state) {
+    return new NodeLauncher(state);
+  }
+
+  /** Shaping of one end of the link as tc reports it (rates in bit/s), for checks and tests. */
+  public static LinkReadback readLink(TestbedState state, Node node) {
+    LinkShaper.Readback r = LinkShaper.read(state.netns(node), state.names().veth(node));
+    return new LinkReadback(r.htbRateBps(), r.htbCeilBps(), r.tbfRateBps());
+  }
+
+  /** The node's cgroup quota as the kernel reports it. */
+  public static CpuReadback readCpu(TestbedState state, Node node) {
+    CpuCgroups.Quota q = CpuCgroups.read(state.names().cpuCgroup(node));
+    return new CpuReadback(q.quotaUs(), q.periodUs());
+  }
+
+  /** @param htbRateBps the htb class rate; {@code tbfRateBps} the tbf child's rate */
+  public record LinkReadback(long htbRateBps, long htbCeilBps, long tbfRateBps) {}
+
+  /** @param quotaUs -1 = uncapped */
+  public record CpuReadback(long quotaUs, long periodUs) {
+    public double cores() {
+      return quotaUs < 0 ? Double.POSITIVE_INFINITY : (double) quotaUs / periodUs;
+    }
+  }
+
+  private static void requireUsable() {
+    List<String> missing = missingPrerequisites();
+    if (missing.contains("not root")) {
+      throw new TestbedException(NEEDS_ROOT);
+    }
+    if (!missing.isEmpty()) {
+      throw new TestbedException("testbed cannot run here: " + String.join("; ", missing));
+    }
+  }
+}
