@@ -25,6 +25,10 @@ import picocli.CommandLine.Model.CommandSpec;
         DeployCommand.class,
         StatusCommand.class,
         UndeployCommand.class,
+        io.edgepipe.cli.certs.CertsCommand.class, // issue 6.5 security
+        io.edgepipe.cli.vgpu.VgpuBackendCommand.class,
+        io.edgepipe.cli.vgpu.VgpuStatusCommand.class,
+        io.edgepipe.cli.testbed.TestbedCommand.class,
     })
 public final class PipelineCommand implements Runnable {
   @Spec

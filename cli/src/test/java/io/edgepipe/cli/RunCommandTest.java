@@ -42,7 +42,7 @@ class RunCommandTest {
         "--width", "64", "--height", "48", "--device", "cpu", "--no-progress", "--results", tmp.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("lat_p99_ms"), r.out());
-    assertTrue(r.out().matches("(?s).*embedded\\s+16\\s+16\\s+0\\s+0.*"), r.out());
+    assertTrue(r.out().matches("(?s).*embedded/reliable\\s+16\\s+16\\s+0\\s+0\\s+0.*"), r.out());
     for (String stage : new String[] {"producer", "conv", "relu", "maxpool", "sink"}) {
       assertTrue(r.out().contains("\n" + stage + " "), "phase row for " + stage + ":\n" + r.out());
     }
@@ -64,7 +64,7 @@ class RunCommandTest {
     Outcome procs = pipeline("run", "--spec", "../pipelines/thesis.yaml", "--processes", "--frames", "6",
         "--width", "40", "--height", "30", "--device", "cpu", "--no-progress", "--results", tmp.toString());
     assertEquals(0, procs.code(), procs.out() + procs.err());
-    assertTrue(procs.out().matches("(?s).*processes\\s+6\\s+6\\s+0\\s+0.*"), procs.out());
+    assertTrue(procs.out().matches("(?s).*processes/reliable\\s+6\\s+6\\s+0\\s+0\\s+0.*"), procs.out());
   }
 
   @Test

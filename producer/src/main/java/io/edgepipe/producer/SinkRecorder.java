@@ -6,7 +6,6 @@ import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.StageTiming;
 import io.edgepipe.runtime.FrameProcessor;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,7 @@ public final class SinkRecorder implements FrameProcessor {
   private final Map<String, Flow> flows = new LinkedHashMap<>();
   private final Map<String, PhaseSums> phases = new LinkedHashMap<>();
   private final Map<String, Long> dropReasons = new TreeMap<>();
-  private long[] latenciesUs = new long[1024];
+  private final LatencyHistogram latencies = new LatencyHistogram();
   private long delivered;
   private long firstCaptureUs = Long.MAX_VALUE;
   private long lastArrivalUs;
@@ -112,7 +111,8 @@ public final class SinkRecorder implements FrameProcessor {
     flow.highest = Math.max(flow.highest, in.getSeq());
     if (!in.getDropReason().isEmpty()) {
       String reason = in.getDropReason();
-      String key = reason.startsWith("rejected") ? "rejected" : reason;
+      // the reason's first clause ("queue full at relu", "failed at conv") keeps the keys few
+      String key = reason.startsWith("rejected") ? "rejected" : reason.split(":", 2)[0];
       dropReasons.merge(key.length() > 120 ? key.substring(0, 120) : key, 1L, Long::sum);
       if (reason.startsWith("rejected")) {
         flow.rejected++;
@@ -122,10 +122,8 @@ public final class SinkRecorder implements FrameProcessor {
       return;
     }
     flow.delivered++;
-    if (delivered == latenciesUs.length) {
-      latenciesUs = Arrays.copyOf(latenciesUs, latenciesUs.length * 2);
-    }
-    latenciesUs[(int) delivered++] = arrival - in.getCaptureTimeUs();
+    delivered++;
+    latencies.record(arrival - in.getCaptureTimeUs());
     firstCaptureUs = Math.min(firstCaptureUs, in.getCaptureTimeUs());
     lastArrivalUs = Math.max(lastArrivalUs, arrival);
     recordPhases(in.getTimingsList(), arrival);
@@ -169,8 +167,6 @@ public final class SinkRecorder implements FrameProcessor {
   }
 
   public synchronized RunSummary summary() {
-    long[] sorted = Arrays.copyOf(latenciesUs, (int) delivered);
-    Arrays.sort(sorted);
     double seconds = delivered == 0 ? 0 : (lastArrivalUs - firstCaptureUs) / 1e6;
     List<FlowAccount> accounts = new ArrayList<>();
     long dropped = 0;
@@ -197,22 +193,9 @@ public final class SinkRecorder implements FrameProcessor {
           s.count == 0 ? 0 : s.process / s.count / 1e3,
           s.count == 0 ? 0 : s.send / s.count / 1e3));
     }
-    double mean = 0;
-    for (long l : sorted) {
-      mean += l;
-    }
     return new RunSummary(delivered, dropped, rejected, duplicates, outOfOrder, gaps, seconds,
         seconds > 0 ? delivered / seconds : 0,
-        percentile(sorted, 50), percentile(sorted, 95), percentile(sorted, 99),
-        delivered == 0 ? 0 : mean / delivered / 1e3, rows, accounts, new TreeMap<>(dropReasons));
-  }
-
-  /** Nearest-rank percentile in milliseconds. */
-  static double percentile(long[] sortedUs, double p) {
-    if (sortedUs.length == 0) {
-      return 0;
-    }
-    int rank = (int) Math.ceil(p / 100.0 * sortedUs.length);
-    return sortedUs[Math.max(0, Math.min(sortedUs.length - 1, rank - 1))] / 1e3;
+        latencies.percentileMicros(50) / 1e3, latencies.percentileMicros(95) / 1e3,
+        latencies.percentileMicros(99) / 1e3, latencies.meanMicros() / 1e3, rows, accounts, new TreeMap<>(dropReasons));
   }
 }

@@ -11,9 +11,15 @@ public final class SinkServer {
 
   public static FrameServer create(SinkRecorder recorder, String host, int port, int metricsPort,
       long maxFrameBytes, String node) {
+    return create(recorder, host, port, metricsPort, maxFrameBytes, node, null);
+  }
+
+  /** @param tls serve mutual TLS with these files; null = plaintext */
+  public static FrameServer create(SinkRecorder recorder, String host, int port, int metricsPort,
+      long maxFrameBytes, String node, io.edgepipe.runtime.tls.TlsFiles tls) {
     // the sink itself never drops: it reads with flow control whatever the delivery mode
     FrameHandler handler = new FrameHandler("sink", node, new FrameValidator(maxFrameBytes), recorder,
         null, new StageMetrics("sink"));
-    return new FrameServer("sink", host, port, metricsPort, maxFrameBytes, new SinkService(handler), handler, null);
+    return new FrameServer("sink", host, port, metricsPort, maxFrameBytes, new SinkService(handler), handler, null, tls);
   }
 }

@@ -25,7 +25,7 @@ public final class ComputeStage {
     GpuLayer layer = Layers.create(layerSpec, input, gpu);
     StageMetrics metrics = new StageMetrics(o.stage());
     DownstreamClient downstream = new DownstreamClient(o.stage(),
-        Transport.channel(o.next(), o.spec().maxFrameBytes()), true, o.feedsSink(), ack -> {
+        Transport.channel(o.next(), o.spec().maxFrameBytes(), o.tls()), true, o.feedsSink(), ack -> {
           metrics.downstreamRejected();
           log.warning(o.stage() + ": next hop refused " + ack.getFlowId() + "/" + ack.getSeq() + ": " + ack.getMessage());
         }, o.spec().delivery());
@@ -35,6 +35,6 @@ public final class ComputeStage {
         o.spec().deadlineMillis());
     log.info(o.stage() + ": " + layerSpec.kind() + " on " + gpu.name() + ", next hop " + o.next());
     return new FrameServer(o.stage(), o.host(), o.port(), o.metricsPort(), o.spec().maxFrameBytes(),
-        new StageService(handler), handler, downstream);
+        new StageService(handler), handler, downstream, o.tls());
   }
 }

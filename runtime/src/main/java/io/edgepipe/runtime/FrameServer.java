@@ -1,5 +1,6 @@
 package io.edgepipe.runtime;
 
+import io.edgepipe.runtime.tls.TlsFiles;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -26,6 +27,7 @@ public final class FrameServer {
   private final BindableService service;
   private final FrameHandler handler;
   private final Downstream downstream;
+  private final TlsFiles tls;
   private final HealthStatusManager health = new HealthStatusManager();
   private Server server;
   private MetricsHttpServer metricsServer;
@@ -37,6 +39,13 @@ public final class FrameServer {
    */
   public FrameServer(String name, String host, int port, int metricsPort, long maxFrameBytes,
       BindableService service, FrameHandler handler, Downstream downstream) {
+    this(name, host, port, metricsPort, maxFrameBytes, service, handler, downstream, null);
+  }
+
+  /** @param tls serve mutual TLS with these files (clients need a certificate from its CA); null = plaintext */
+  public FrameServer(String name, String host, int port, int metricsPort, long maxFrameBytes,
+      BindableService service, FrameHandler handler, Downstream downstream, TlsFiles tls) {
+    this.tls = tls;
     this.name = name;
     this.host = host;
     this.requestedPort = port;
@@ -48,7 +57,7 @@ public final class FrameServer {
   }
 
   public FrameServer start() throws IOException {
-    server = Transport.server(host, requestedPort, maxFrameBytes)
+    server = Transport.server(host, requestedPort, maxFrameBytes, tls)
         .addService(FrameMarshalling.strict(service.bindService()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
@@ -59,7 +68,7 @@ public final class FrameServer {
     if (metricsPort >= 0) {
       metricsServer = new MetricsHttpServer(host, metricsPort, handler.metrics()::scrape);
     }
-    log.info(name + ": serving on " + host + ":" + port()
+    log.info(name + ": serving " + (tls != null ? "mutual TLS" : "plaintext") + " on " + host + ":" + port()
         + (metricsServer != null ? ", metrics on :" + metricsServer.port() + "/metrics" : ""));
     return this;
   }

@@ -1,6 +1,7 @@
 package io.edgepipe.runtime;
 
 import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.runtime.tls.TlsFiles;
 
 /**
  * How one service of the chain is started: which spec and stage, where it listens, where its
@@ -14,6 +15,7 @@ import io.edgepipe.api.PipelineSpec;
  * @param next        gRPC target of the next hop ("host:port" or "dns:///name:port")
  * @param device      auto, cpu, cuda or vgpu://host:port
  * @param node        name of the node this runs on, recorded in each frame's timings
+ * @param tls         this service's mutual-TLS identity (server and client side), null = plaintext
  */
 public record StageOptions(
     PipelineSpec spec,
@@ -23,7 +25,14 @@ public record StageOptions(
     int metricsPort,
     String next,
     String device,
-    String node) {
+    String node,
+    TlsFiles tls) {
+
+  /** Plaintext. */
+  public StageOptions(PipelineSpec spec, String stage, String host, int port, int metricsPort, String next,
+      String device, String node) {
+    this(spec, stage, host, port, metricsPort, next, device, node, null);
+  }
 
   /** The index of this stage in the chain (0 = the first layer after the producer). */
   public int index() {

@@ -52,14 +52,14 @@ final class CpuCgroups {
     return pids;
   }
 
-  /** Groups directly under the cpu hierarchy whose name starts with {@code match}. */
-  static List<Path> groups(String match) {
+  /** Groups directly under the cpu hierarchy whose name passes {@code filter}. */
+  static List<Path> groups(java.util.function.Predicate<String> filter) {
     Path root = Names.cpuCgroupRoot();
     if (!Files.isDirectory(root)) {
       return List.of();
     }
     try (Stream<Path> s = Files.list(root)) {
-      return s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().startsWith(match)).toList();
+      return s.filter(p -> Files.isDirectory(p) && filter.test(p.getFileName().toString())).toList();
     } catch (IOException e) {
       throw new TestbedException("cannot list " + root + ": " + e);
     }

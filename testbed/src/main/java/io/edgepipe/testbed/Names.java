@@ -28,9 +28,25 @@ public record Names(String prefix) {
     return new Names(DEFAULT_PREFIX);
   }
 
-  /** What every object of this testbed starts with (cleanup matches on it). */
+  /** What every object of this testbed starts with. */
   public String match() {
     return prefix + "-";
+  }
+
+  /** The namespaces, links and cgroups of this testbed, by name (all derived from the prefix). */
+  public java.util.function.Predicate<String> owned() {
+    java.util.Set<String> mine = new java.util.HashSet<>();
+    for (Node n : Node.values()) {
+      mine.add(netns(n));
+      mine.add(veth(n));
+      mine.add(cpuCgroup(n).getFileName().toString());
+    }
+    return mine::contains;
+  }
+
+  /** Every edgepipe testbed object of any prefix (for {@code down --all}). */
+  public static java.util.function.Predicate<String> anyTestbed() {
+    return name -> name.startsWith(DEFAULT_PREFIX + "-");
   }
 
   public String netns(Node node) {

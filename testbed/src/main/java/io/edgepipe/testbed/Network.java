@@ -25,27 +25,27 @@ final class Network {
     }
   }
 
-  /** Namespaces whose name starts with {@code match}. */
-  static List<String> namespaces(String match) {
+  /** Namespaces whose name passes {@code filter}. */
+  static List<String> namespaces(java.util.function.Predicate<String> filter) {
     List<String> found = new ArrayList<>();
     Sh.Result r = Sh.exec(List.of("ip", "netns", "list"));
     for (String line : r.out().split("\n")) {
       String name = line.strip().split("\\s+")[0];
-      if (name.startsWith(match)) {
+      if (!name.isEmpty() && filter.test(name)) {
         found.add(name);
       }
     }
     return found;
   }
 
-  /** Links in the host namespace whose name starts with {@code match} (leftovers of a crash). */
-  static List<String> hostLinks(String match) {
+  /** Links in the host namespace whose name passes {@code filter} (leftovers of a crash). */
+  static List<String> hostLinks(java.util.function.Predicate<String> filter) {
     List<String> found = new ArrayList<>();
     for (String line : Sh.exec(List.of("ip", "-o", "link", "show")).out().split("\n")) {
       String[] parts = line.split(":\\s+", 3);
       if (parts.length >= 2) {
         String name = parts[1].split("@")[0].strip();
-        if (name.startsWith(match)) {
+        if (filter.test(name)) {
           found.add(name);
         }
       }

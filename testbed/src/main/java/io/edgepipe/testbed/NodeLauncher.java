@@ -28,6 +28,17 @@ public final class NodeLauncher {
   }
 
   /**
+   * {@code ip netns exec NS ARGV...}: in the node's network namespace but outside its cpu
+   * cgroup. For the emulated network itself (the delay forwarder), which must not spend the
+   * emulated node's CPU.
+   */
+  public List<String> networkCommand(Node node, List<String> argv) {
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", state.netns(node)));
+    cmd.addAll(argv);
+    return cmd;
+  }
+
+  /**
    * JVM flags for a Java program on this node. The JVM cannot see the cgroup quota once
    * {@code ip netns exec} has remounted /sys, so on the edge it is told how many processors
    * the quota amounts to (rounded up), as a container runtime would.
@@ -41,10 +52,16 @@ public final class NodeLauncher {
 
   /** {@code java <jvmOptions> <extraJvm> -cp CLASSPATH MAIN ARGS...} on the node, this JVM's java and classpath. */
   public List<String> javaCommand(Node node, List<String> extraJvm, String mainClass, List<String> args) {
+    List<String> jvm = new ArrayList<>(jvmOptions(node));
+    jvm.addAll(extraJvm);
+    return command(node, java(jvm, mainClass, args));
+  }
+
+  /** {@code java ... MAIN ARGS} as argv, with this JVM's java, classpath and logging setup. */
+  static List<String> java(List<String> jvmOptions, String mainClass, List<String> args) {
     List<String> argv = new ArrayList<>();
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    argv.addAll(jvmOptions(node));
-    argv.addAll(extraJvm);
+    argv.addAll(jvmOptions);
     argv.add("-Djava.awt.headless=true");
     String logging = System.getProperty("java.util.logging.config.file");
     if (logging != null) {
@@ -54,7 +71,7 @@ public final class NodeLauncher {
     argv.add(System.getProperty("java.class.path"));
     argv.add(mainClass);
     argv.addAll(args);
-    return command(node, argv);
+    return argv;
   }
 
   /** Starts the command on the node; its stdout and stderr go to {@code log}. */
@@ -65,6 +82,12 @@ public final class NodeLauncher {
   public NodeProcess startJava(String name, Node node, List<String> extraJvm, String mainClass, List<String> args,
       Path log) {
     return NodeProcess.start(name, javaCommand(node, extraJvm, mainClass, args), log);
+  }
+
+  /** The delay forwarder with these arguments, in the node's namespace, outside its cgroup. */
+  public NodeProcess startDelayProxy(String name, Node node, List<String> args, Path log) {
+    return NodeProcess.start(name, networkCommand(node, java(List.of("-Xmx256m"), DelayProxy.class.getName(), args)),
+        log);
   }
 
   public TestbedState state() {

@@ -13,10 +13,10 @@ final class StatusReport {
   static String of(Names names) {
     StringBuilder out = new StringBuilder();
     Optional<TestbedState> state = TestbedState.read(names);
-    List<String> namespaces = Network.namespaces(names.match());
-    List<Path> groups = CpuCgroups.groups(names.match());
+    List<String> namespaces = Network.namespaces(names.owned()).stream().sorted().toList(); // edge, server
+    List<Path> groups = CpuCgroups.groups(names.owned()).stream().sorted().toList();
     if (state.isEmpty() && namespaces.isEmpty() && groups.isEmpty()) {
-      return "testbed " + names.prefix() + ": down (nothing with prefix " + names.match() + ")\n";
+      return "testbed " + names.prefix() + ": down (no " + names.netns(Node.EDGE) + ", " + names.netns(Node.SERVER) + ", cgroups or state)\n";
     }
     state.ifPresentOrElse(s -> out.append(String.format(
         "testbed %s: %s (pid %d, %s)%n  link %s, one-way delay %s, edge cpu %.2f core(s), subnet %s%n",

@@ -8,14 +8,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * Removes everything a testbed made, whether or not {@code up} finished: it works from the names
- * (every object starts with {@code <prefix>-}), not from the state file alone, so a crashed or
- * killed {@code up} leaves nothing behind. Order: processes in the namespaces and cgroups
- * (SIGTERM, then SIGKILL after {@value #GRACE_SECONDS} s), namespaces (which takes the veth pair
- * with them), stray host links, cgroups, the state directory.
+ * (all derived from the prefix, see {@link Names}), not from the state file alone, so a crashed or
+ * killed {@code up} leaves nothing behind. With {@code all}, every {@code edgepipe-*} object of
+ * any prefix goes. Order: processes in the namespaces and cgroups (SIGTERM, then SIGKILL after
+ * {@value #GRACE_SECONDS} s), namespaces (which takes the veth pair with them), stray host links,
+ * cgroups, the state directory.
  */
 final class Teardown {
   static final int GRACE_SECONDS = 5;
@@ -23,12 +25,12 @@ final class Teardown {
   private Teardown() {}
 
   /** @return one line per object removed; throws listing what could not be removed */
-  static List<String> down(Names names) {
-    String match = names.match();
+  static List<String> down(Names names, boolean all) {
+    Predicate<String> ours = all ? Names.anyTestbed() : names.owned();
     List<String> done = new ArrayList<>();
     List<String> failed = new ArrayList<>();
-    List<String> namespaces = Network.namespaces(match);
-    List<Path> groups = CpuCgroups.groups(match);
+    List<String> namespaces = Network.namespaces(ours);
+    List<Path> groups = CpuCgroups.groups(ours);
 
     Set<Long> pids = new LinkedHashSet<>();
     namespaces.forEach(ns -> pids.addAll(Network.pids(ns)));
@@ -41,13 +43,15 @@ final class Teardown {
     for (String ns : namespaces) {
       attempt(done, failed, "namespace " + ns, List.of("ip", "netns", "del", ns));
     }
-    for (String link : Network.hostLinks(match)) {
+    for (String link : Network.hostLinks(ours)) {
       attempt(done, failed, "link " + link, List.of("ip", "link", "del", link));
     }
     for (Path g : groups) {
       removeGroup(g, done, failed);
     }
-    removeStateDirs(names, done, failed);
+    for (Path dir : stateDirs(names, all)) {
+      removeDir(dir, done, failed);
+    }
     if (!failed.isEmpty()) {
       throw new TestbedException("testbed down left " + String.join("; ", failed));
     }
@@ -63,10 +67,7 @@ final class Teardown {
         live.add(h);
       });
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
-    while (live.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-      sleep(50);
-    }
+    waitGone(live);
     int forced = 0;
     for (ProcessHandle h : live) {
       if (h.isAlive()) {
@@ -74,11 +75,15 @@ final class Teardown {
         forced++;
       }
     }
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
-    while (live.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-      sleep(20);
-    }
+    waitGone(live);
     return forced;
+  }
+
+  private static void waitGone(List<ProcessHandle> handles) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
+    while (handles.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+      sleep(50);
+    }
   }
 
   private static void attempt(List<String> done, List<String> failed, String what, List<String> command) {
@@ -108,29 +113,33 @@ final class Teardown {
     failed.add("cgroup " + group + " (" + last + ")");
   }
 
-  private static void removeStateDirs(Names names, List<String> done, List<String> failed) {
-    Path dir = names.stateDir();
-    List<Path> dirs = new ArrayList<>();
-    dirs.add(dir);
-    try (Stream<Path> s = Files.list(dir.getParent())) {
-      s.filter(p -> p.getFileName().toString().startsWith(names.match()) && p.getFileName().toString().endsWith("-testbed"))
-          .forEach(dirs::add);
-    } catch (IOException ignored) {
-      // /run unreadable: only the named directory is tried
+  private static List<Path> stateDirs(Names names, boolean all) {
+    List<Path> dirs = new ArrayList<>(List.of(names.stateDir()));
+    if (all) {
+      try (Stream<Path> s = Files.list(names.stateDir().getParent())) {
+        s.filter(p -> {
+          String n = p.getFileName().toString();
+          return n.startsWith(Names.DEFAULT_PREFIX) && n.endsWith("-testbed");
+        }).forEach(dirs::add);
+      } catch (IOException ignored) {
+        // /run unreadable: only the named directory is tried
+      }
     }
-    for (Path d : new LinkedHashSet<>(dirs)) {
-      if (!Files.isDirectory(d)) {
-        continue;
+    return new ArrayList<>(new LinkedHashSet<>(dirs));
+  }
+
+  private static void removeDir(Path dir, List<String> done, List<String> failed) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.deleteIfExists(f);
       }
-      try (Stream<Path> files = Files.list(d)) {
-        for (Path f : files.toList()) {
-          Files.deleteIfExists(f);
-        }
-        Files.deleteIfExists(d);
-        done.add("removed " + d);
-      } catch (IOException e) {
-        failed.add(d + " (" + e + ")");
-      }
+      Files.deleteIfExists(dir);
+      done.add("removed " + dir);
+    } catch (IOException e) {
+      failed.add(dir + " (" + e + ")");
     }
   }
 

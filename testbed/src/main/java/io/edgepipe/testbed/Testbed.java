@@ -57,22 +57,37 @@ public final class Testbed {
     return new TestbedUp(config, afterStep).run();
   }
 
-  /** Removes the default testbed and any leftover named {@code edgepipe-*}. */
+  /** Removes the default testbed ({@code edgepipe}); see {@link #down(String)}. */
   public static List<String> down() {
     return down(Names.DEFAULT_PREFIX);
   }
 
   /**
-   * Removes every process, namespace, link, cgroup and state file named {@code <prefix>-*},
-   * whether {@code up} finished or not. Idempotent.
+   * Removes the processes in the testbed's namespaces and cgroups, its namespaces
+   * {@code <prefix>-edge|server} (with the link), stray links {@code <prefix>-e|s}, its cgroups
+   * and its state directory, whether {@code up} finished or not (found by name). Idempotent;
+   * testbeds of other prefixes are left alone.
    *
    * @return one line per thing removed
    */
   public static List<String> down(String prefix) {
+    requireRoot();
+    return Teardown.down(new Names(prefix), false);
+  }
+
+  /**
+   * Removes every testbed object named {@code edgepipe-*}, of any prefix: the sweep after
+   * crashes of unknown testbeds. Careful on a shared host: it also stops other users' testbeds.
+   */
+  public static List<String> downAll() {
+    requireRoot();
+    return Teardown.down(Names.defaults(), true);
+  }
+
+  private static void requireRoot() {
     if (!isRoot()) {
       throw new TestbedException(NEEDS_ROOT);
     }
-    return Teardown.down(new Names(prefix));
   }
 
   public static Optional<TestbedState> state(String prefix) {

@@ -54,8 +54,8 @@ final class TestbedUp {
   }
 
   private void refuseIfPresent() {
-    if (TestbedState.read(names).isPresent() || !Network.namespaces(names.match()).isEmpty()
-        || !CpuCgroups.groups(names.match()).isEmpty()) {
+    if (TestbedState.read(names).isPresent() || !Network.namespaces(names.owned()).isEmpty()
+        || !CpuCgroups.groups(names.owned()).isEmpty()) {
       throw new TestbedException("a testbed with prefix " + names.prefix()
           + " is already up (or left over): run `pipeline testbed down` first");
     }
@@ -80,7 +80,7 @@ final class TestbedUp {
       aborted = true;
     }
     try {
-      Teardown.down(names);
+      Teardown.down(names, false);
     } catch (RuntimeException e) {
       System.err.println("testbed up: cleanup after failure incomplete: " + e.getMessage());
     }

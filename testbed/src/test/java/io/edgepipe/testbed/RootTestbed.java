@@ -24,9 +24,9 @@ final class RootTestbed {
   static List<String> leftovers(String prefix) {
     String match = prefix + "-";
     List<String> left = new ArrayList<>();
-    Network.namespaces(match).forEach(ns -> left.add("netns " + ns));
-    Network.hostLinks(match).forEach(l -> left.add("link " + l));
-    CpuCgroups.groups(match).forEach(g -> left.add("cgroup " + g));
+    Network.namespaces(n -> n.startsWith(match)).forEach(ns -> left.add("netns " + ns));
+    Network.hostLinks(n -> n.startsWith(match)).forEach(l -> left.add("link " + l));
+    CpuCgroups.groups(n -> n.startsWith(match)).forEach(g -> left.add("cgroup " + g));
     if (Files.exists(new Names(prefix).stateDir())) {
       left.add("state " + new Names(prefix).stateDir());
     }

@@ -1,6 +1,7 @@
 package io.edgepipe.testbed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,7 @@ class TestbedLifecycleTest {
         () -> Testbed.up(TestbedConfig.defaults().withPrefix(PREFIX)));
     assertTrue(e.getMessage().contains("already up"), e.getMessage());
     assertEquals(tb, Testbed.require(PREFIX));
-    assertEquals(2, Network.namespaces(PREFIX + "-").size());
+    assertEquals(2, Network.namespaces(new Names(PREFIX).owned()).size());
   }
 
   @Test
@@ -113,11 +114,14 @@ class TestbedLifecycleTest {
   @Test
   void delayForwarderAddsItsDelayInEachDirectionAcrossTheLink() throws Exception {
     NodeProcess echo = start(Node.SERVER, "echo", "echo", "5002");
-    NodeProcess proxy = RootTestbed.startOn(tb, Node.EDGE, logs, "proxy", DelayProxy.class.getName(),
-        "--delay", "10ms", "127.0.0.1:6002=" + tb.address(Node.SERVER) + ":5002");
+    NodeProcess proxy = Testbed.launcher(tb).startDelayProxy("proxy", Node.EDGE,
+        List.of("--delay", "10ms", "127.0.0.1:6002=" + tb.address(Node.SERVER) + ":5002"), logs.resolve("proxy.log"));
     children.add(proxy);
     RootTestbed.await(echo, "LISTENING", START);
     RootTestbed.await(proxy, "READY", START);
+    assertTrue(Network.pids(tb.netns(Node.EDGE)).contains(proxy.pid()), "the forwarder is in the edge's namespace");
+    assertFalse(CpuCgroups.pids(tb.names().cpuCgroup(Node.EDGE)).contains(proxy.pid()),
+        "but not in the edge's cgroup: the emulated link does not spend the edge's CPU");
     NodeProcess rtt = start(Node.EDGE, "rtt", "rtt", "127.0.0.1", "6002", "10");
     String[] got = RootTestbed.await(rtt, "RTT", START).split(" ");
     double minMs = Long.parseLong(got[0]) / 1e6;

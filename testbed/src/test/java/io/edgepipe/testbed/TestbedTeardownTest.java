@@ -61,6 +61,23 @@ class TestbedTeardownTest {
   }
 
   @Test
+  void downOfOneTestbedLeavesOtherPrefixesAlone() {
+    String other = "edgepipe-v";
+    Testbed.down(other);
+    try {
+      Testbed.up(config());
+      Testbed.up(TestbedConfig.defaults().withPrefix(other).withSubnet("10.77.3.0/30"));
+      Testbed.down(PREFIX);
+      assertEquals(List.of(), RootTestbed.leftovers(PREFIX));
+      assertEquals(5, RootTestbed.leftovers(other).size(), "2 namespaces, 2 cgroups, state: " + RootTestbed.leftovers(other));
+      Testbed.require(other);
+    } finally {
+      Testbed.down(other);
+    }
+    assertEquals(List.of(), RootTestbed.leftovers(other));
+  }
+
+  @Test
   void aFailedStepUndoesEverythingBeforeIt() {
     RuntimeException injected = new IllegalStateException("injected failure after shape-edge");
     RuntimeException e = assertThrows(RuntimeException.class, () -> Testbed.up(config(), step -> {
@@ -80,7 +97,7 @@ class TestbedTeardownTest {
     assertTrue(child.waitFor(Duration.ofSeconds(10)));
     TestbedState half = Testbed.state(PREFIX).orElseThrow();
     assertEquals(TestbedState.CREATING, half.phase());
-    assertEquals(2, Network.namespaces(PREFIX + "-").size(), "namespaces and link were made before the kill");
+    assertEquals(2, Network.namespaces(new Names(PREFIX).owned()).size(), "namespaces and link were made before the kill");
     TestbedException e = assertThrows(TestbedException.class, () -> Testbed.require(PREFIX));
     assertTrue(e.getMessage().contains("half built"), e.getMessage());
 

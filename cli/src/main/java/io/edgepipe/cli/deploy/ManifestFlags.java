@@ -46,6 +46,21 @@ public final class ManifestFlags {
   @Option(names = "--source", defaultValue = "synthetic", description = "Producer's frame source (default: ${DEFAULT-VALUE}).")
   String source;
 
+  // --- issue 6.5 security: TLS and network policy flags ---
+  @Option(names = "--tls",
+      description = "Mutual TLS between the services and to the vgpu-backend: every pod mounts the Secret NAME-tls "
+          + "(make them with `pipeline certs`).")
+  boolean tls;
+
+  @Option(names = "--no-network-policies",
+      description = "Leave out the NetworkPolicies (default: a default deny plus one policy per service).")
+  boolean noNetworkPolicies;
+
+  @Option(names = "--metrics-from", paramLabel = "CIDR",
+      description = "Also admit this CIDR to every metrics port (repeatable), e.g. the nodes' range for `pipeline status`.")
+  List<String> metricsFrom = new ArrayList<>();
+  // --- end issue 6.5 ---
+
   SpecFile specFile() {
     return SpecFile.load(spec);
   }
@@ -59,6 +74,8 @@ public final class ManifestFlags {
       builder.imageTag(imageTag);
     }
     resources.forEach(builder::resourceOverride);
+    builder.tls(tls).networkPolicies(!noNetworkPolicies); // issue 6.5 security
+    metricsFrom.forEach(builder::metricsFrom);             // issue 6.5 security
     return builder.build();
   }
 }

@@ -11,6 +11,7 @@ public final class ResultFiles {
   private ResultFiles() {}
 
   public static Path csv(Path dir, String name) {
-    return dir.resolve(name + "-" + LocalDateTime.now().format(STAMP) + ".csv");
+    // a mode such as "embedded/reliable" must not become a folder
+    return dir.resolve(name.replace('/', '-') + "-" + LocalDateTime.now().format(STAMP) + ".csv");
   }
 }

@@ -1,6 +1,8 @@
 package io.edgepipe.cli.run;
 
 import io.edgepipe.api.LayerSpec;
+import io.edgepipe.cli.certs.EphemeralTls;
+import io.edgepipe.runtime.tls.TlsFiles;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.producer.Producer;
@@ -31,18 +33,26 @@ public final class EmbeddedRun implements AutoCloseable {
   private final FrameServer sinkServer;
   private final List<FrameServer> stages = new ArrayList<>(); // chain order
   private final List<StageOptions> options = new ArrayList<>();
+  private final EphemeralTls tls;
 
   /** Starts the sink and the stages; frames can be sent to {@link #firstStagePort()}. */
   public EmbeddedRun(PipelineSpec spec, String device, Consumer<Frame> outputs) {
+    this(spec, device, outputs, null);
+  }
+
+  /** @param tls mutual TLS on every hop with these certificates (services "sink", each layer, "producer"); null = plaintext */
+  public EmbeddedRun(PipelineSpec spec, String device, Consumer<Frame> outputs, EphemeralTls tls) {
     this.spec = spec;
+    this.tls = tls;
     this.sink = new SinkRecorder(outputs, spec.delivery());
     try {
-      sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local").start();
+      sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local", tlsOf("sink")).start();
       String next = LOOPBACK + ":" + sinkServer.port();
       List<LayerSpec> layers = spec.layers();
       FrameServer[] started = new FrameServer[layers.size()];
       for (int i = layers.size() - 1; i >= 0; i--) {
-        StageOptions o = new StageOptions(spec, layers.get(i).name(), LOOPBACK, 0, -1, next, device, "local");
+        StageOptions o = new StageOptions(spec, layers.get(i).name(), LOOPBACK, 0, -1, next, device, "local",
+            tlsOf(layers.get(i).name()));
         started[i] = ComputeStage.create(o).start();
         options.add(0, o);
         next = LOOPBACK + ":" + started[i].port();
@@ -52,6 +62,10 @@ public final class EmbeddedRun implements AutoCloseable {
       close();
       throw new UncheckedIOException("cannot start the embedded pipeline", e);
     }
+  }
+
+  private TlsFiles tlsOf(String service) {
+    return tls == null ? null : tls.forService(service);
   }
 
   public int firstStagePort() {
@@ -83,7 +97,7 @@ public final class EmbeddedRun implements AutoCloseable {
       Thread.sleep(downMillis);
       StageOptions o = options.get(index);
       StageOptions samePort = new StageOptions(o.spec(), o.stage(), o.host(), port, o.metricsPort(), o.next(),
-          o.device(), o.node());
+          o.device(), o.node(), o.tls());
       stages.set(index, ComputeStage.create(samePort).start());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot restart stage " + index, e);
@@ -95,7 +109,7 @@ public final class EmbeddedRun implements AutoCloseable {
   /** Streams the run's flows through the chain, drains it and reports. */
   public RunResult run(RunOptions o, Runnable progress) {
     DownstreamClient toFirst = new DownstreamClient("producer",
-        Transport.channel(LOOPBACK + ":" + firstStagePort(), spec.maxFrameBytes()), true, false,
+        Transport.channel(LOOPBACK + ":" + firstStagePort(), spec.maxFrameBytes(), tlsOf("producer")), true, false,
         ack -> { }, spec.delivery()); // refusals reach the sink as tombstones
     Producer producer = new Producer(spec, toFirst, "local");
     try {

@@ -1,6 +1,8 @@
 package io.edgepipe.cli.run;
 
 import io.edgepipe.api.LayerSpec;
+import io.edgepipe.cli.certs.EphemeralTls;
+import io.edgepipe.runtime.tls.TlsFiles;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.producer.Producer;
@@ -43,16 +45,24 @@ public final class ProcessRun implements AutoCloseable {
   private volatile boolean stopping;
   private int restarts;
   private final List<Integer> ports = new ArrayList<>();
+  private final EphemeralTls tls;
 
   public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
       io.edgepipe.api.Delivery delivery) {
+    this(spec, specFile, device, outputs, logDir, delivery, null);
+  }
+
+  /** @param tls mutual TLS on every hop (services "sink", each layer, "producer"); null = plaintext */
+  public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
+      io.edgepipe.api.Delivery delivery, EphemeralTls tls) {
+    this.tls = tls;
     if (specFile == null) {
       throw new IllegalArgumentException("--processes needs the spec as a file (--spec)");
     }
     this.spec = spec;
     this.sink = new SinkRecorder(outputs, spec.delivery());
     try {
-      sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local").start();
+      sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local", tlsOf("sink")).start();
       List<LayerSpec> layers = spec.layers();
       for (int i = 0; i < layers.size(); i++) {
         ports.add(freePort());
@@ -68,12 +78,15 @@ public final class ProcessRun implements AutoCloseable {
             "--host", LOOPBACK, "--port", String.valueOf(ports.get(i)), "--metrics-port", "-1",
             "--next", next, "--device", device, "--node", "local", "--delivery", delivery.label(),
             "--deadline-ms", String.valueOf(spec.deadlineMillis())));
+        if (tls != null) {
+          cmd.addAll(tls.forService(layers.get(i).name()).asArgs());
+        }
         commands.add(cmd);
         logs.add(logDir.resolve(layers.get(i).name() + ".log").toFile());
         processes.add(launch(i));
       }
       for (int i = 0; i < layers.size(); i++) {
-        awaitServing(layers.get(i).name(), ports.get(i), processes.get(i), logDir);
+        awaitServing(layers.get(i).name(), ports.get(i), processes.get(i), logDir, tlsOf("producer"));
       }
       supervisor = new Thread(this::supervise, "stage-supervisor");
       supervisor.setDaemon(true);
@@ -129,7 +142,7 @@ public final class ProcessRun implements AutoCloseable {
 
   public RunResult run(RunOptions o, Runnable progress) {
     DownstreamClient toFirst = new DownstreamClient("producer",
-        Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes()), true, false,
+        Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes(), tlsOf("producer")), true, false,
         ack -> { }, spec.delivery()); // refusals reach the sink as tombstones
     Producer producer = new Producer(spec, toFirst, "local");
     try {
@@ -158,8 +171,12 @@ public final class ProcessRun implements AutoCloseable {
     processes.clear();
   }
 
-  private static void awaitServing(String stage, int port, Process process, Path logDir) {
-    ManagedChannel channel = Transport.channel(LOOPBACK + ":" + port, 1 << 20);
+  private TlsFiles tlsOf(String service) {
+    return tls == null ? null : tls.forService(service);
+  }
+
+  private static void awaitServing(String stage, int port, Process process, Path logDir, TlsFiles tls) {
+    ManagedChannel channel = Transport.channel(LOOPBACK + ":" + port, 1 << 20, tls);
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {

@@ -7,6 +7,7 @@ import io.edgepipe.producer.SinkServer;
 import io.edgepipe.runtime.DownstreamClient;
 import io.edgepipe.runtime.FrameServer;
 import io.edgepipe.runtime.Transport;
+import io.edgepipe.runtime.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -21,14 +22,14 @@ final class ProducerService {
   private ProducerService() {}
 
   static int run(PipelineSpec spec, Path specFile, String host, int sinkPort, int metricsPort, String next,
-      String node, RunOptions o) throws InterruptedException {
+      String node, RunOptions o, TlsFiles tls) throws InterruptedException {
     if (next == null || next.isBlank()) {
       throw new IllegalArgumentException("the producer needs --next (or EDGEPIPE_NEXT): the first stage's address");
     }
     SinkRecorder recorder = new SinkRecorder(null);
     FrameServer sink;
     try {
-      sink = SinkServer.create(recorder, host, sinkPort, metricsPort, spec.maxFrameBytes(), node).start();
+      sink = SinkServer.create(recorder, host, sinkPort, metricsPort, spec.maxFrameBytes(), node, tls).start();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot start the sink on port " + sinkPort, e);
     }
@@ -44,7 +45,7 @@ final class ProducerService {
     }, "sink-report");
     reporter.setDaemon(true);
     reporter.start();
-    DownstreamClient toFirst = new DownstreamClient("producer", Transport.channel(next, spec.maxFrameBytes()),
+    DownstreamClient toFirst = new DownstreamClient("producer", Transport.channel(next, spec.maxFrameBytes(), tls),
         true, false, ack -> log.warning("first stage refused " + ack.getSeq() + ": " + ack.getMessage()));
     try {
       FlowDriver.drive(o, new Producer(spec, toFirst, node), null);

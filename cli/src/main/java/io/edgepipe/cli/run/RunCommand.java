@@ -4,7 +4,9 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.cli.report.ResultFiles;
 import io.edgepipe.cli.report.Table;
 import io.edgepipe.api.proto.Frame;
+import io.edgepipe.cli.certs.EphemeralTls;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -42,10 +44,16 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
 
+  @Option(names = "--tls", description = "Mutual TLS on every hop, with a throwaway CA and certificates made for this run.")
+  boolean tls;
+
   @Override
   public Integer call() {
     if (monolith && processes) {
       throw new IllegalArgumentException("--monolith and --processes exclude each other");
+    }
+    if (monolith && tls) {
+      throw new IllegalArgumentException("--tls secures the gRPC hops; --monolith has none");
     }
     PipelineSpec spec = flags.spec();
     RunOptions o = flags.options(saveOutputs, outputFormat);
@@ -53,7 +61,10 @@ public final class RunCommand implements Callable<Integer> {
     System.out.printf("%s: %s %s input, %d frame(s) x %d flow(s) from %s, device %s%n", spec.name(),
         spec.input(), spec.inputType().name().toLowerCase(), o.frames(), o.flows(), o.source(), o.device());
     RunResult result;
-    try (ProgressBar bar = Progress.bar("run", o.frames() * o.flows(), noProgress)) {
+    List<String> services = new ArrayList<>(List.of("producer", "sink"));
+    spec.layers().forEach(l -> services.add(l.name()));
+    try (EphemeralTls certs = tls ? EphemeralTls.create(services) : null;
+        ProgressBar bar = Progress.bar("run", o.frames() * o.flows(), noProgress)) {
       Runnable step = bar::step;
       if (monolith) {
         try (MonolithRun run = new MonolithRun(spec, o.device(), outputs)) {
@@ -61,11 +72,11 @@ public final class RunCommand implements Callable<Integer> {
         }
       } else if (processes) {
         try (ProcessRun run = new ProcessRun(spec, flags.specFile, o.device(), outputs, Path.of("results", "logs"),
-            spec.delivery())) {
+            spec.delivery(), certs)) {
           result = run.run(o, step);
         }
       } else {
-        try (EmbeddedRun run = new EmbeddedRun(spec, o.device(), outputs)) {
+        try (EmbeddedRun run = new EmbeddedRun(spec, o.device(), outputs, certs)) {
           result = run.run(o, step);
         }
       }

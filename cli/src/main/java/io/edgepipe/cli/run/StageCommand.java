@@ -6,6 +6,7 @@ import io.edgepipe.producer.SinkServer;
 import io.edgepipe.runtime.ComputeStage;
 import io.edgepipe.runtime.FrameServer;
 import io.edgepipe.runtime.StageOptions;
+import io.edgepipe.runtime.tls.TlsFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -74,8 +75,21 @@ public final class StageCommand implements Callable<Integer> {
       description = "Drop frames older than this in realtime delivery; default: the spec's.")
   Long deadlineMs;
 
+  @Option(names = "--tls-cert", defaultValue = "${env:EDGEPIPE_TLS_CERT}", paramLabel = "PEM",
+      description = "This service's certificate: serve and call over mutual TLS (env EDGEPIPE_TLS_CERT).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", defaultValue = "${env:EDGEPIPE_TLS_KEY}", paramLabel = "PEM",
+      description = "Its private key, PKCS#8 (env EDGEPIPE_TLS_KEY).")
+  Path tlsKey;
+
+  @Option(names = "--tls-ca", defaultValue = "${env:EDGEPIPE_TLS_CA}", paramLabel = "PEM",
+      description = "CA that signs every peer (env EDGEPIPE_TLS_CA).")
+  Path tlsCa;
+
   @Override
   public Integer call() throws Exception {
+    TlsFiles tls = TlsFiles.of(tlsCert, tlsKey, tlsCa, java.util.Map.of()); // env already applied by the defaults
     PipelineSpec spec = PipelineSpec.load(specFile);
     if (width != null || height != null) {
       spec = spec.withInput(height != null ? height : spec.input().h(), width != null ? width : spec.input().w());
@@ -88,16 +102,16 @@ public final class StageCommand implements Callable<Integer> {
     }
     if (name.equals("producer")) {
       return ProducerService.run(spec, specFile, host, sinkPort, metricsPort, next, node,
-          new RunOptions(spec, specFile, source, frames, fps, flows, device, 1, null, "npy"));
+          new RunOptions(spec, specFile, source, frames, fps, flows, device, 1, null, "npy"), tls);
     }
     FrameServer server;
     if (name.equals("sink")) {
-      server = SinkServer.create(new SinkRecorder(null), host, port, metricsPort, spec.maxFrameBytes(), node);
+      server = SinkServer.create(new SinkRecorder(null), host, port, metricsPort, spec.maxFrameBytes(), node, tls);
     } else {
       if (next == null || next.isBlank()) {
         throw new IllegalArgumentException("stage " + name + " needs --next (or EDGEPIPE_NEXT): where its output goes");
       }
-      server = ComputeStage.create(new StageOptions(spec, name, host, port, metricsPort, next, device, node));
+      server = ComputeStage.create(new StageOptions(spec, name, host, port, metricsPort, next, device, node, tls));
     }
     server.start();
     FrameServer started = server;

@@ -8,8 +8,8 @@ package io.edgepipe.cli.testbed;
 final class ChildProtocol {
   /** child: the sink listens and every stage answered its health check. */
   static final String READY = "READY";
-  /** child: one frame was handed to the first stage (progress). */
-  static final String FRAME = "FRAME";
+  /** child: {@code FRAMES n}: n more frames were handed to the first stage (progress). */
+  static final String FRAMES = "FRAMES";
   /** child: every frame was sent and answered by the first stage; stop the stages now. */
   static final String SENT = "SENT";
   /** parent: the stages are stopped (drained); summarise. */

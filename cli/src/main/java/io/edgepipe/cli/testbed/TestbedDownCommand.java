@@ -19,9 +19,12 @@ public final class TestbedDownCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, hidden = true,
-      description = "Name prefix (edgepipe removes every edgepipe-* object).")
+  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX,
+      description = "Which testbed (default: ${DEFAULT-VALUE}); others are left alone.")
   String prefix;
+
+  @Option(names = "--all", description = "Remove every edgepipe-* testbed object of any prefix (other users' too).")
+  boolean all;
 
   @Override
   public Integer call() {
@@ -29,13 +32,13 @@ public final class TestbedDownCommand implements Callable<Integer> {
     if (refused != null) {
       return refused;
     }
-    List<String> removed = Testbed.down(prefix);
+    List<String> removed = all ? Testbed.downAll() : Testbed.down(prefix);
     PrintWriter out = spec.commandLine().getOut();
     if (removed.isEmpty()) {
-      out.println("testbed " + prefix + ": nothing to remove");
+      out.println("testbed " + (all ? "edgepipe-*" : prefix) + ": nothing to remove");
     } else {
       removed.forEach(line -> out.println("  " + line));
-      out.println("testbed " + prefix + " down");
+      out.println("testbed " + (all ? "edgepipe-*" : prefix) + " down");
     }
     out.flush();
     return 0;

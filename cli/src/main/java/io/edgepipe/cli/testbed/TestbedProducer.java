@@ -87,17 +87,40 @@ public final class TestbedProducer implements Callable<Integer> {
         false, ack -> { }, spec.delivery()); // refusals reach the sink as tombstones
     Producer producer = new Producer(spec, toFirst, node);
     RunOptions o = new RunOptions(spec, specFile, source, frames, fps, flows, device, seed, null, "npy");
+    FrameCounter counter = new FrameCounter();
     try {
-      FlowDriver.drive(o, producer, () -> say(ChildProtocol.FRAME));
+      FlowDriver.drive(o, producer, counter::frame);
     } finally {
       toFirst.close();
     }
+    counter.flush();
     say(ChildProtocol.SENT);
     awaitDrained();
     sink.stop(10, TimeUnit.SECONDS);
     RunResult result = RunResult.of(mode, recorder.summary(), producer.sentPerFlow());
     say(ChildProtocol.RESULT + " " + JSON.writeValueAsString(result));
     return 0;
+  }
+
+  /** Reports progress as {@code FRAMES n} at most every 100 ms, so the log stays short. */
+  private static final class FrameCounter {
+    private long unreported;
+    private long lastReport = System.nanoTime();
+
+    synchronized void frame() {
+      unreported++;
+      if (System.nanoTime() - lastReport > 100_000_000L) {
+        flush();
+      }
+    }
+
+    synchronized void flush() {
+      if (unreported > 0) {
+        say(ChildProtocol.FRAMES + " " + unreported);
+        unreported = 0;
+      }
+      lastReport = System.nanoTime();
+    }
   }
 
   /** Blocks until the parent says the stages are drained (or closes our stdin). */

@@ -45,7 +45,7 @@ public final class TestbedRunCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
 
-  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, hidden = true, description = "Testbed name prefix.")
+  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, description = "Which testbed (default: ${DEFAULT-VALUE}).")
   String prefix;
 
   @Override
@@ -63,12 +63,18 @@ public final class TestbedRunCommand implements Callable<Integer> {
         Units.formatRate(state.bandwidthBps()), Units.formatDelay(state.delay()), state.edgeCpu(), where,
         spec.input(), o.frames(), o.flows(), o.source(), o.device());
     RunResult result;
+    List<String> forwarders;
     try (ProgressBar bar = Progress.bar("testbed " + where, o.frames() * o.flows(), noProgress);
          TestbedRun run = new TestbedRun(state, where, resultsDir.resolve("logs"))) {
       result = run.run(o, bar::step);
+      forwarders = run.proxyStats();
     }
     System.out.println();
     RunReport.print(System.out, result);
+    if (!forwarders.isEmpty()) {
+      System.out.println();
+      forwarders.forEach(line -> System.out.println("delay forwarder " + line));
+    }
     Path csv = ResultFiles.csv(resultsDir, spec.name() + "-" + where);
     RunReport.wide(List.of(result)).writeCsv(csv);
     System.out.println("\nwrote " + csv + " (logs in " + resultsDir.resolve("logs") + ")");

@@ -16,7 +16,7 @@ public final class TestbedStatusCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, hidden = true, description = "Name prefix.")
+  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, description = "Which testbed (default: ${DEFAULT-VALUE}).")
   String prefix;
 
   @Override

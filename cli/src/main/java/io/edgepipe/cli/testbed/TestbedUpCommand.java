@@ -38,8 +38,9 @@ public final class TestbedUpCommand implements Callable<Integer> {
       description = "Private IPv4 subnet of the link; edge = first address, server = second (default: ${DEFAULT-VALUE}).")
   String subnet;
 
-  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, hidden = true,
-      description = "Name prefix of everything created (edgepipe or edgepipe-<x>).")
+  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX,
+      description = "Name prefix of everything created: edgepipe or edgepipe-<x>, for several testbeds "
+          + "on one host (default: ${DEFAULT-VALUE}).")
   String prefix;
 
   @Option(names = "--fail-after", hidden = true, paramLabel = "STEP",

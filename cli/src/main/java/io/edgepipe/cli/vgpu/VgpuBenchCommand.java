@@ -1,82 +1,147 @@
 package io.edgepipe.cli.vgpu;
 
+import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.cli.report.ResultFiles;
 import io.edgepipe.cli.report.Table;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
-import io.edgepipe.vgpu.bench.QuotaAdvisor;
-import io.edgepipe.vgpu.bench.VgpuBench;
+import io.edgepipe.vgpu.remote.RemoteGpu;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code pipeline bench vgpu}: the kernel chain on a local device vs a remote vGPU, per frame size. */
+/**
+ * {@code pipeline bench vgpu}: each stage's real layer on the local device vs the same device behind
+ * the vGPU shim (a loopback vgpu-backend in this process, or {@code --backend}), per frame size.
+ */
 @Command(name = "vgpu", mixinStandardHelpOptions = true,
-    description = {"The kernel chain (upload, to-f32, conv, relu, maxpool, download; one sync per frame) on a "
-        + "local device vs a remote vGPU: ms/frame and round trips/frame per frame size.",
-        "For the remote rows it also recommends the fGPU and vMemory that sustain --fps (gEdge's profile-guided "
-        + "sizing: run it with fgpu=1 on an idle backend)."})
+    description = {"Time per frame of each stage's real layer (conv, relu, maxpool of --spec) on the local device "
+        + "vs through vgpu:// to a backend on the same device (loopback, in this process), per frame size, in one "
+        + "run: the remote/local ratio, round trips per frame (must be 1) and the geometric mean ratio, against "
+        + "gEdge's 1.70x (AvA 2.00x) and the 1.15x target at 1280x720.",
+        "Prints a table and writes CSV under --results."})
 public final class VgpuBenchCommand implements Callable<Integer> {
-  @Option(names = "--backend", required = true, paramLabel = "SPEC",
-      description = "Remote vGPU, e.g. vgpu://gpu-server:50100?tenant=edge1 (token from $" + Devices.TOKEN_ENV + ").")
+  /** gEdge's geometric-mean relative run time under its vGPU (table 3), and AvA's on the same tests. */
+  static final double GEDGE = 1.70;
+  static final double AVA = 2.00;
+  /** Our target ratio at 1280x720. */
+  static final double TARGET_720P = 1.15;
+
+  @Option(names = "--spec", split = ",", defaultValue = "pipelines/thesis.yaml", paramLabel = "FILE",
+      description = "Pipeline spec(s), comma-separated (default: ${DEFAULT-VALUE}; e.g. pipelines/cnn.yaml, or both).")
+  List<Path> specs;
+
+  @Option(names = "--device", defaultValue = "auto",
+      description = "Local device, also served by the loopback backend: auto, cpu, cuda, cuda:N (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--backend", paramLabel = "SPEC",
+      description = "Compare with this remote vGPU instead of a loopback backend, e.g. vgpu://gpu-server:50100?tenant=edge1 "
+          + "(token from $" + Devices.TOKEN_ENV + ").")
   String backend;
 
-  @Option(names = "--local", defaultValue = "auto", description = "Local device to compare with (default: ${DEFAULT-VALUE}).")
-  String local;
-
-  @Option(names = "--sizes", split = ",", defaultValue = "320x240,640x480,1280x720",
+  @Option(names = "--sizes", split = ",", defaultValue = "128x128,512x512,1280x720",
       description = "Frame sizes WxH (default: ${DEFAULT-VALUE}).")
   List<String> sizes;
 
-  @Option(names = "--frames", defaultValue = "20", description = "Timed frames per size (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "5", description = "Warm-up frames per side and row (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--frames", defaultValue = "30", description = "Timed frames per side and row (default: ${DEFAULT-VALUE}).")
   int frames;
 
-  @Option(names = "--fps", defaultValue = "30",
-      description = "Frame rate for the quota recommendation (default: ${DEFAULT-VALUE}).")
-  double fps;
+  @Option(names = "--blocks", defaultValue = "3",
+      description = "The timed frames alternate local/remote in this many blocks (default: ${DEFAULT-VALUE}).")
+  int blocks;
 
   @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
   Path resultsDir;
 
   @Override
   public Integer call() {
-    List<VgpuBench.Size> parsed = new ArrayList<>();
+    List<StageVgpuBench.Size> parsed = new ArrayList<>();
     for (String s : sizes) {
-      String[] wh = s.trim().toLowerCase().split("x");
-      if (wh.length != 2) {
-        throw new IllegalArgumentException("bad size '" + s + "': expected WxH, e.g. 640x480");
+      parsed.add(StageVgpuBench.Size.parse(s));
+    }
+    List<PipelineSpec> loaded = new ArrayList<>();
+    for (Path p : specs) {
+      loaded.add(PipelineSpec.load(p));
+    }
+    StageVgpuBench bench = new StageVgpuBench(new StageVgpuBench.Config(parsed, warmup, frames, blocks));
+    Table t = new Table("spec", "stage", "size", "in_type", "in_KiB", "out_KiB", "local_ms", "remote_ms", "ratio",
+        "device_ms", "trips_per_frame", "same_output");
+    List<StageVgpuBench.Row> rows = new ArrayList<>();
+    List<StageVgpuBench.Row> rows720 = new ArrayList<>();
+    String remoteName;
+    String localName;
+    LoopbackVgpu loopback = backend == null ? new LoopbackVgpu(device) : null;
+    try (Gpu local = Devices.open(device);
+        RemoteGpu remote = loopback != null ? loopback.open(1.0, 64, "bench vgpu")
+            : (RemoteGpu) Devices.open(requireRemote(backend))) {
+      localName = local.name();
+      remoteName = remote.name() + " (" + remote.backendDevice() + ")";
+      System.out.printf("local: %s   remote: %s%n", localName, remoteName);
+      for (PipelineSpec spec : loaded) {
+        bench.run(spec, local, remote, r -> {
+          rows.add(r);
+          if (r.size().width() == 1280 && r.size().height() == 720) {
+            rows720.add(r);
+          }
+          System.out.printf(Locale.ROOT, "  %-8s %-8s %-10s local %8.3f ms  remote %8.3f ms  %5.2fx  %.2f trips/frame%n",
+              spec.name(), r.stage(), r.size(), r.localMs(), r.remoteMs(), r.ratio(), r.tripsPerFrame());
+          t.row(spec.name(), r.stage(), r.size(), r.inType().name().toLowerCase(), String.format(Locale.ROOT, "%.1f", r.inBytes() / 1024.0),
+              String.format(Locale.ROOT, "%.1f", r.outBytes() / 1024.0), String.format(Locale.ROOT, "%.3f", r.localMs()),
+              String.format(Locale.ROOT, "%.3f", r.remoteMs()), String.format(Locale.ROOT, "%.2fx", r.ratio()),
+              String.format(Locale.ROOT, "%.3f", r.deviceMs()), String.format(Locale.ROOT, "%.2f", r.tripsPerFrame()),
+              r.sameOutput() ? "yes" : "NO");
+        });
       }
-      parsed.add(new VgpuBench.Size(Integer.parseInt(wh[0]), Integer.parseInt(wh[1])));
+    } finally {
+      if (loopback != null) {
+        loopback.close();
+      }
     }
-    VgpuBench.Config cfg = new VgpuBench.Config(parsed, 3, frames, VgpuBench.Config.DEFAULT.convOut(),
-        VgpuBench.Config.DEFAULT.kernel(), VgpuBench.Config.DEFAULT.seed());
-    Map<String, Supplier<Gpu>> devices = new LinkedHashMap<>();
-    devices.put("local", () -> Devices.open(local));
-    devices.put("remote", () -> Devices.open(backend));
-    List<VgpuBench.Result> results = new VgpuBench(cfg).run(devices);
-    Table t = new Table("device", "size", "frames", "ms_per_frame", "device_ms_per_frame", "round_trips_per_frame",
-        "up_bytes", "down_bytes", "device_MiB", "output_crc", "fgpu_at_fps", "vmem_units");
-    for (VgpuBench.Result r : results) {
-      boolean remote = !Double.isNaN(r.deviceMsPerFrame());
-      QuotaAdvisor.Quota q = r.quotaFor(fps);
-      t.row(r.device(), r.size(), r.frames(), String.format("%.3f", r.msPerFrame()),
-          remote ? String.format("%.3f", r.deviceMsPerFrame()) : "-",
-          remote ? String.format("%.2f", r.roundTripsPerFrame()) : "-",
-          r.bytesUpPerFrame(), r.bytesDownPerFrame(), String.format("%.1f", r.deviceBytes() / 1048576.0),
-          Long.toHexString(r.outputCrc()),
-          remote ? (q.deviceFastEnough() ? String.format("%.2f", q.fgpu()) : ">1 (too slow)") : "-",
-          remote ? q.vmemUnits() : "-");
-    }
+    System.out.println();
     t.print(System.out);
-    Path csv = ResultFiles.csv(resultsDir, "vgpu");
+
+    double all = StageVgpuBench.geomeanRatio(rows);
+    double at720 = StageVgpuBench.geomeanRatio(rows720);
+    boolean oneTrip = rows.stream().allMatch(r -> r.tripsPerFrame() == 1.0);
+    boolean same = rows.stream().allMatch(StageVgpuBench.Row::sameOutput);
+    Table summary = new Table("measure", "value", "reference");
+    summary.row("local device", localName, "-");
+    summary.row("remote device", remoteName, "-");
+    summary.row("geomean remote/local, all rows", fmt(all), String.format(Locale.ROOT, "gEdge %.2fx, AvA %.2fx", GEDGE, AVA));
+    summary.row("geomean remote/local, 1280x720", rows720.isEmpty() ? "-" : fmt(at720),
+        String.format(Locale.ROOT, "target %.2fx", TARGET_720P));
+    summary.row("round trips per frame per stage", oneTrip ? "1 in every row" : "NOT 1 in some row", "must be 1");
+    summary.row("outputs remote == local", same ? "bit-identical in every row" : "DIFFER in some row", "must be identical");
+    System.out.println();
+    summary.print(System.out);
+    System.out.printf(Locale.ROOT, "%nround trips: %s%n", oneTrip ? "OK, exactly 1 per frame per stage"
+        : "FAILED, a stage needed more than one round trip per frame");
+
+    String name = "vgpu-stages";
+    Path csv = ResultFiles.csv(resultsDir, name);
     t.writeCsv(csv);
-    System.out.println("\nwrote " + csv);
-    return 0;
+    Path sumCsv = resultsDir.resolve(csv.getFileName().toString().replace(".csv", "-summary.csv"));
+    summary.writeCsv(sumCsv);
+    System.out.println("wrote " + csv + " and " + sumCsv);
+    return oneTrip && same ? 0 : 1;
+  }
+
+  private static String fmt(double ratio) {
+    return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio);
+  }
+
+  private static String requireRemote(String spec) {
+    if (!spec.strip().startsWith("vgpu://")) {
+      throw new IllegalArgumentException("--backend must be a vgpu:// spec, got " + spec);
+    }
+    return spec;
   }
 }

@@ -133,7 +133,7 @@ class DeployerMockTest {
   void deployRedeployStatusUndeploy() throws Exception {
     ReadyMaker ready = new ReadyMaker();
     DeployResult first = deployer(ready).deploy(manifests("EESS", ManifestOptions.defaults()), QUICK);
-    assertEquals(10, first.applied().size()); // namespace, config map, 4 x (deployment + service)
+    assertEquals(15, first.applied().size()); // namespace, config map, 5 network policies, 4 x (deployment + service)
     assertTrue(first.applied().stream().allMatch(r -> r.outcome() == ApplyOutcome.CREATED), first.applied().toString());
     assertEquals("ready: producer 1/1, conv 1/1, relu 1/1, maxpool 1/1", ready.progress.get(ready.progress.size() - 1));
     Map<String, String> landed = first.landings().stream()

@@ -1,6 +1,7 @@
 package io.edgepipe.planner.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
@@ -39,6 +40,22 @@ class KustomizeTest {
     assertEquals(5, count(out, "kind: Service\n"), out);
     assertEquals(1, count(out, "kind: Namespace"), out);
     assertEquals(1, count(out, "kind: ConfigMap"), out);
+    assertEquals(6, count(out, "kind: NetworkPolicy"), out); // default deny, vgpu-backend and one per stage
+  }
+
+  @Test
+  void kubectlKustomizeAcceptsTheTlsFolder() throws Exception {
+    assumeTrue(kubectlOnPath(), "kubectl is not on PATH: skipping the kustomize check");
+    Path dir = ManifestWriter.write(ManifestGeneratorTest.thesis("EESS", ManifestOptions.builder()
+        .vgpuBackendImage("reg/vgpu:1").tls(true).metricsFrom("10.42.0.0/16").build()), root);
+    Process kubectl = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+    String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(true, kubectl.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, kubectl.exitValue(), out);
+    for (String workload : new String[] {"producer", "conv", "relu", "maxpool", "vgpu-backend"}) {
+      assertTrue(out.contains(workload + "-tls"), workload + " mounts its TLS Secret:\n" + out);
+    }
+    assertEquals(6, count(out, "kind: NetworkPolicy"), out);
   }
 
   private static int count(String text, String needle) {

@@ -66,9 +66,12 @@ final class BackendCore {
   StatusReply status() {
     List<Session> live = sessions();
     long[] busy = new long[live.size()];
+    long[] entitled = new long[live.size()];
     long liveBusy = 0;
     for (int i = 0; i < busy.length; i++) {
-      busy[i] = scheduler.stats(live.get(i).lane).busyNanos();
+      FairScheduler.LaneStats st = scheduler.stats(live.get(i).lane);
+      busy[i] = st.busyNanos();
+      entitled[i] = st.entitledNanos();
       liveBusy += busy[i];
     }
     StatusReply.Builder r = StatusReply.newBuilder()
@@ -81,7 +84,8 @@ final class BackendCore {
           .setSessionId(s.id).setTenant(s.tenant).setClient(s.client)
           .setFgpu(s.fgpu).setVmemUnits(s.vmemUnits)
           .setBytesInUse(s.bytesInUse()).setBytesAllowed(s.bytesAllowed).setBuffers(s.buffers())
-          .setBusyNanos(busy[i]).setBusyShare(liveBusy == 0 ? 0 : (double) busy[i] / liveBusy)
+          .setBusyNanos(busy[i]).setEntitledNanos(entitled[i])
+          .setBusyShare(liveBusy == 0 ? 0 : (double) busy[i] / liveBusy)
           .setBatches(s.batches()));
     }
     return r.build();

@@ -18,27 +18,34 @@ import java.util.logging.Logger;
  * {@code busy nanos / weight} per job. The thread always runs the queued job of the backlogged
  * lane with the smallest virtual time, so under contention the busy time of backlogged lanes
  * splits in proportion to their weights, and an idle lane's share goes to the others
- * (work-conserving). A lane that comes back after being idle for longer than {@code idleNanos}
- * starts at the current virtual time instead of its old one, so idleness is not banked as credit.
+ * (work-conserving).
  *
- * <p>Anticipation: a client sends its next batch only after the reply to the previous one, so a
+ * <p>Backlogged: a client sends its next batch only after the reply to the previous one, so a
  * saturating client's lane is empty for one round trip after each job. If the thread then served
  * whoever else is queued, every lane would get one turn in rotation and the weights would not
- * matter. So when a lane that is behind (smaller virtual time than the best queued lane) finished
- * a job very recently, the thread waits for its next job up to about twice the lane's usual gap
- * (an EWMA of its measured gaps, at most {@code maxAnticipationNanos}). A lane whose usual gap is
- * longer than that is a client that really pauses (waiting for frames), and is not waited for.
+ * matter. So a lane counts as backlogged while it has a job queued or running, and also for a
+ * short window after its last job (about twice its usual gap, an EWMA of measured gaps, at most
+ * {@code maxAnticipationNanos}): while a lane that is behind (smaller virtual time than the best
+ * queued lane) is in that window, the thread waits for it (anticipation). A lane whose usual gap
+ * is longer than that is a client that really pauses (waiting for frames) and is not waited for.
+ * A lane that was not backlogged when it sends again starts at the current virtual time, so
+ * idleness is never banked as credit.
+ *
+ * <p>Entitlement: after each job, its duration is also credited to every lane that was backlogged
+ * when it was picked, in proportion to their weights (the share an ideal fluid scheduler would
+ * have given them). {@code busy - entitled} is then how far a lane is from its fair share, whatever
+ * the mix of busy and idle tenants over time; the status RPC and the tests read both.
  */
 public final class FairScheduler implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(FairScheduler.class.getName());
 
   /**
-   * Tuning. {@code maxAnticipationNanos}: longest wait for a lane that is behind (0 disables
-   * anticipation). {@code idleNanos}: a gap longer than this makes the lane start afresh at the
-   * current virtual time.
+   * Tuning. {@code maxAnticipationNanos}: the longest a lane stays backlogged after its last job
+   * without sending a new one, i.e. the longest wait for a lane that is behind (0 disables
+   * anticipation: lanes are backlogged only while they have a job queued).
    */
-  public record Config(long maxAnticipationNanos, long idleNanos) {
-    public static final Config DEFAULT = new Config(TimeUnit.MILLISECONDS.toNanos(3), TimeUnit.MILLISECONDS.toNanos(20));
+  public record Config(long maxAnticipationNanos) {
+    public static final Config DEFAULT = new Config(TimeUnit.MILLISECONDS.toNanos(3));
   }
 
   /** One session's queue and accounting. Fields are guarded by the scheduler's lock. */
@@ -48,6 +55,7 @@ public final class FairScheduler implements AutoCloseable {
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private double vtime;
     private long busyNanos;
+    private double entitledNanos;
     private long jobs;
     private long lastDone;
     private boolean served;
@@ -68,8 +76,11 @@ public final class FairScheduler implements AutoCloseable {
     }
   }
 
-  /** A lane's counters at one instant. */
-  public record LaneStats(String id, double weight, long busyNanos, long jobs) {}
+  /**
+   * A lane's counters at one instant: device time used, device time it was entitled to (its
+   * weight's share of every job run while it was backlogged), and jobs run.
+   */
+  public record LaneStats(String id, double weight, long busyNanos, long entitledNanos, long jobs) {}
 
   private final Config config;
   private final ReentrantLock lock = new ReentrantLock();
@@ -154,7 +165,7 @@ public final class FairScheduler implements AutoCloseable {
   public LaneStats stats(Lane lane) {
     lock.lock();
     try {
-      return new LaneStats(lane.id, lane.weight, lane.busyNanos, lane.jobs);
+      return new LaneStats(lane.id, lane.weight, lane.busyNanos, Math.round(lane.entitledNanos), lane.jobs);
     } finally {
       lock.unlock();
     }
@@ -201,15 +212,26 @@ public final class FairScheduler implements AutoCloseable {
       lane.gapEwma = lane.gapEwma < 0 ? 0 : 0.75 * lane.gapEwma;
       return;
     }
-    if (!lane.served) {
-      lane.vtime = Math.max(lane.vtime, currentVirtualTime());
-      return;
+    boolean wasBacklogged = inWindow(lane, now);
+    if (lane.served) {
+      long gap = now - lane.lastDone;
+      lane.gapEwma = lane.gapEwma < 0 ? gap : 0.75 * lane.gapEwma + 0.25 * gap;
     }
-    long gap = now - lane.lastDone;
-    lane.gapEwma = lane.gapEwma < 0 ? gap : 0.75 * lane.gapEwma + 0.25 * gap;
-    if (gap > config.idleNanos()) {
+    if (!wasBacklogged) {
       lane.vtime = Math.max(lane.vtime, currentVirtualTime());
     }
+  }
+
+  /** True while an empty lane is still backlogged: within its window after its last job. */
+  private boolean inWindow(Lane l, long now) {
+    if (!l.served || l.gapEwma < 0 || l.gapEwma > config.maxAnticipationNanos()) {
+      return false; // no history yet, or a client that pauses between batches
+    }
+    return now < l.lastDone + window(l);
+  }
+
+  private long window(Lane l) {
+    return Math.min(config.maxAnticipationNanos(), (long) (2 * l.gapEwma) + 100_000L);
   }
 
   /** The smallest virtual time among queued lanes, or the clock of the last pick if none. */
@@ -223,29 +245,33 @@ public final class FairScheduler implements AutoCloseable {
     return v == Double.POSITIVE_INFINITY ? virtualClock : v;
   }
 
-  /** How long to wait for a lane that is behind {@code best} and will likely send again soon. */
+  /** How long to wait for a backlogged lane that is behind {@code best} but has no job queued. */
   private long anticipationDeadline(Lane best, long now) {
     long until = Long.MAX_VALUE;
     for (Lane l : lanes) {
-      if (l == best || !l.queue.isEmpty() || !l.served || l.gapEwma < 0 || l.vtime >= best.vtime) {
-        continue;
-      }
-      if (l.gapEwma > config.maxAnticipationNanos()) {
-        continue; // this client pauses between batches; its gap is real idleness
-      }
-      long window = Math.min(config.maxAnticipationNanos(), (long) (2 * l.gapEwma) + 100_000L);
-      long deadline = l.lastDone + window;
-      if (deadline > now) {
-        until = Math.min(until, deadline);
+      if (l != best && l.queue.isEmpty() && l.vtime < best.vtime && inWindow(l, now)) {
+        until = Math.min(until, l.lastDone + window(l));
       }
     }
     return until == Long.MAX_VALUE ? now : until;
+  }
+
+  /** The lanes backlogged now (queued, or empty but in their window), for entitlement. */
+  private List<Lane> backlogged(long now) {
+    List<Lane> b = new ArrayList<>();
+    for (Lane l : lanes) {
+      if (!l.queue.isEmpty() || inWindow(l, now)) {
+        b.add(l);
+      }
+    }
+    return b;
   }
 
   private void loop() {
     while (true) {
       Runnable task;
       Lane lane = null;
+      List<Lane> entitled = null;
       lock.lock();
       try {
         while (true) {
@@ -274,6 +300,7 @@ public final class FairScheduler implements AutoCloseable {
           }
           lane = best;
           running = best;
+          entitled = backlogged(now);
           task = best.queue.poll();
           virtualClock = Math.max(virtualClock, best.vtime);
           break;
@@ -302,6 +329,13 @@ public final class FairScheduler implements AutoCloseable {
           lane.served = true;
           totalBusyNanos += dt;
           running = null;
+          double weights = 0;
+          for (Lane l : entitled) {
+            weights += l.weight;
+          }
+          for (Lane l : entitled) {
+            l.entitledNanos += dt * l.weight / weights;
+          }
         } finally {
           lock.unlock();
         }

@@ -11,6 +11,8 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -46,15 +48,32 @@ public final class VgpuBackend {
   }
 
   public static VgpuBackend onPort(int port, Gpu device, TokenStore tokens, FairScheduler.Config config) {
+    return new VgpuBackend(netty(NettyServerBuilder.forPort(port)), device, tokens, config);
+  }
+
+  /** A backend on {@code address} only (e.g. one interface of a GPU server), else as {@link #onPort}. */
+  public static VgpuBackend onAddress(InetSocketAddress address, Gpu device, TokenStore tokens) {
+    return new VgpuBackend(netty(NettyServerBuilder.forAddress(address)), device, tokens, FairScheduler.Config.DEFAULT);
+  }
+
+  /**
+   * A backend reachable from this machine only (127.0.0.1 or ::1, a free port): for profiling and
+   * benchmarks that compare a local device with the same device behind the vGPU shim.
+   */
+  public static VgpuBackend onLoopback(Gpu device, TokenStore tokens) {
+    return onAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), device, tokens);
+  }
+
+  private static NettyServerBuilder netty(NettyServerBuilder b) {
     // handlers never block (they queue work for the device thread), so they may run on the
     // transport's threads: one thread hop less per round trip
-    NettyServerBuilder b = NettyServerBuilder.forPort(port)
+    if (Integer.getInteger("vgpu.window", 0) > 0) { b.flowControlWindow(Integer.getInteger("vgpu.window")); }
+    return b
         .directExecutor()
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
-    return new VgpuBackend(b, device, tokens, config);
   }
 
   /** A backend on any transport (tests use the in-process one). */

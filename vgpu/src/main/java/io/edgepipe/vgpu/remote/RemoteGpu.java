@@ -107,6 +107,7 @@ public final class RemoteGpu implements Gpu {
         .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
+        .flowControlWindow(Integer.getInteger("vgpu.window", 1 << 20))
         .build();
     try {
       return new RemoteGpu(ch, true, spec);

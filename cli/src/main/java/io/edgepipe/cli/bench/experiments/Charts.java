@@ -13,6 +13,7 @@ import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -45,6 +46,39 @@ final class Charts {
         ys.add(y == null || y.isNaN() ? 0.0 : y);
       }
       c.addSeries(e.getKey(), categories, ys);
+    }
+    return c;
+  }
+
+  /**
+   * Lines over categories (evenly spaced, e.g. frame sizes); series whose name starts with "CCR ="
+   * or "deadline" are drawn as dashed grey reference lines. Non-positive values are left out on a
+   * log axis.
+   */
+  static CategoryChart categoryLines(String title, String xTitle, String yTitle, List<String> categories,
+      Map<String, List<Double>> series, boolean logY) {
+    CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+        .yAxisTitle(yTitle).build();
+    style(c.getStyler());
+    c.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+    c.getStyler().setOverlapped(true); // every series at the category's x, not side by side
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+      List<Double> ys = new ArrayList<>();
+      for (Double y : e.getValue()) {
+        ys.add(y == null || !Double.isFinite(y) || (logY && y <= 0) ? null : y);
+      }
+      CategorySeries s = c.addSeries(e.getKey(), categories, ys);
+      if (e.getKey().startsWith("CCR =") || e.getKey().startsWith("deadline")) {
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineStyle(DASHED);
+        s.setLineColor(e.getKey().endsWith("0.5") ? Color.LIGHT_GRAY : Color.GRAY);
+      } else {
+        s.setMarker(SeriesMarkers.CIRCLE);
+      }
+    }
+    if (logY) {
+      logY(c);
     }
     return c;
   }
@@ -112,6 +146,29 @@ final class Charts {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
+  }
+
+  /**
+   * Turns the chart's y axis logarithmic, from the power of ten below its smallest positive value
+   * to the one above its largest (XChart's own log range can round down to zero for bars).
+   */
+  static void logY(CategoryChart c) {
+    double lo = Double.MAX_VALUE;
+    double hi = 0;
+    for (CategorySeries s : c.getSeriesCollection()) {
+      for (Number n : s.getYData()) {
+        if (n != null && n.doubleValue() > 0 && Double.isFinite(n.doubleValue())) {
+          lo = Math.min(lo, n.doubleValue());
+          hi = Math.max(hi, n.doubleValue());
+        }
+      }
+    }
+    if (hi == 0) {
+      return; // nothing positive: leave it linear
+    }
+    c.getStyler().setYAxisLogarithmic(true);
+    c.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lo))));
+    c.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(hi))));
   }
 
   /** An ordered map literal helper. */

@@ -50,7 +50,7 @@ final class FlowCapacityExperiment {
     boolean allCarried = true;
     try {
       if (onTestbed) {
-        s.testbed.driver().up(p.bandwidths().get(0), 0.5);
+        s.testbed.driver().up(p.bandwidths().get(0), s.edgeCpu);
       }
       for (int flows : p.flowSteps()) {
         s.task("E6 " + flows + " flow(s) at " + Table.format(p.flowFps()) + " fps");
@@ -100,7 +100,8 @@ final class FlowCapacityExperiment {
     double latePct = latency.length == 0 ? 100 : 100.0 * late / latency.length;
     double fps = FrameLog.steadyFps(steady);
     double offered = o.flows() * p.flowFps();
-    boolean carried = dropped == 0 && r.lost() == 0 && r.rejected() == 0 && latePct <= p.lateTolerancePct()
+    boolean carried = dropped == 0 && r.lost() == 0 && r.summary().dropped() == 0 && r.summary().rejected() == 0
+        && latePct <= p.lateTolerancePct()
         && fps >= MIN_RATE * offered;
     return new Step(fps, delivered, dropped, late, latePct, FrameLog.percentile(latency, 50),
         FrameLog.percentile(latency, 95), FrameLog.percentile(latency, 99), carried);
@@ -108,11 +109,12 @@ final class FlowCapacityExperiment {
 
   private static Step testbedStep(Suite s, PipelineSpec spec, RunOptions o, String placement) {
     SuitePlan p = s.plan;
-    RunResult r = s.testbed.driver().run(spec, s.specFile, placement, o, s::step);
+    RunResult r = s.counted(o.flows() * o.frames(), progress -> s.testbed.driver().run(spec, s.specFile, placement, o,
+        progress));
     long expected = o.flows() * o.frames();
     long delivered = r.summary().delivered();
     double offered = o.flows() * p.flowFps();
-    boolean carried = delivered == expected && r.lost() == 0 && r.rejected() == 0
+    boolean carried = delivered == expected && r.lost() == 0 && r.summary().rejected() == 0
         && r.summary().latencyP99Ms() <= p.deadlineMs() && r.summary().fps() >= MIN_RATE * offered;
     return new Step(r.summary().fps(), delivered, expected - delivered, -1, Double.NaN, r.summary().latencyP50Ms(),
         r.summary().latencyP95Ms(), r.summary().latencyP99Ms(), carried);

@@ -26,7 +26,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -47,7 +46,6 @@ public final class FusedRun implements AutoCloseable {
   private final SinkRecorder sink;
   private final FrameServer sinkServer;
   private final List<FrameServer> services = new ArrayList<>(); // chain order
-  private final AtomicLong producerRejected = new AtomicLong();
 
   /**
    * @param groups  the spec's layers by name, in chain order, each inner list one service
@@ -56,7 +54,7 @@ public final class FusedRun implements AutoCloseable {
   public FusedRun(PipelineSpec spec, List<List<String>> groups, String device, Consumer<Frame> outputs) {
     checkGroups(spec, groups);
     this.spec = spec;
-    this.sink = new SinkRecorder(outputs);
+    this.sink = new SinkRecorder(outputs, spec.delivery());
     try {
       sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local").start();
       String next = LOOPBACK + ":" + sinkServer.port();
@@ -105,9 +103,9 @@ public final class FusedRun implements AutoCloseable {
         feedsSink, ack -> {
           metrics.downstreamRejected();
           log.warning(name + ": next hop refused " + ack.getFlowId() + "/" + ack.getSeq() + ": " + ack.getMessage());
-        });
+        }, spec.delivery());
     FrameHandler handler = new FrameHandler(name, "local", new FrameValidator(spec.maxFrameBytes()),
-        new FusedProcessor(name, layers, gpu), downstream, metrics);
+        new FusedProcessor(name, layers, gpu), downstream, metrics, spec.delivery(), spec.deadlineMillis());
     return new FrameServer(name, LOOPBACK, 0, -1, spec.maxFrameBytes(), new StageService(handler), handler,
         downstream);
   }
@@ -116,21 +114,18 @@ public final class FusedRun implements AutoCloseable {
   public RunResult run(RunOptions o, Runnable progress) {
     DownstreamClient toFirst = new DownstreamClient("producer",
         Transport.channel(LOOPBACK + ":" + services.get(0).port(), spec.maxFrameBytes()), true, false,
-        ack -> producerRejected.incrementAndGet());
+        ack -> { }, spec.delivery()); // refusals reach the sink as tombstones
     Producer producer = new Producer(spec, toFirst, "local");
-    long rejected;
     try {
       FlowDriver.drive(o, producer, progress);
     } finally {
-      toFirst.close(); // waits for the first service's acks
-      rejected = producerRejected.get();
+      toFirst.close(); // waits for the first service's answers
       for (FrameServer s : services) {
         stop(s); // drains into its next hop, which is still up
-        rejected += s.handler().metrics().downstreamRejectedCount();
       }
       services.clear();
     }
-    return RunResult.of("fused", sink.summary(), producer.sent(), rejected + producer.failed());
+    return RunResult.of("fused/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
   }
 
   private static void stop(FrameServer s) {

@@ -1,14 +1,109 @@
 package io.edgepipe.cli.bench.experiments;
 
-/**
- * The {@link TestbedDriver} over the project's testbed (module {@code testbed}, package
- * {@code io.edgepipe.testbed}, and the runner of {@code pipeline testbed run}).
- */
-final class LibraryTestbed {
-  private LibraryTestbed() {}
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.cli.run.RunOptions;
+import io.edgepipe.cli.run.RunResult;
+import io.edgepipe.cli.testbed.TestbedRun;
+import io.edgepipe.testbed.Node;
+import io.edgepipe.testbed.NodeProcess;
+import io.edgepipe.testbed.Testbed;
+import io.edgepipe.testbed.TestbedConfig;
+import io.edgepipe.testbed.TestbedState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
-  static TestbedDrivers.Availability create() {
-    return TestbedDrivers.Availability.none(
-        "the testbed runner (pipeline testbed up/down/run) is not part of this build yet");
+/**
+ * The {@link TestbedDriver} over the project's testbed ({@link Testbed} for up and down,
+ * {@link TestbedRun} for placed runs, its node launcher for commands in a node's namespace and
+ * cgroup). The suite uses its own prefix, {@value #PREFIX}, so it neither takes over nor removes
+ * a testbed someone brought up by hand with the default one.
+ */
+final class LibraryTestbed implements TestbedDriver {
+  static final String PREFIX = "edgepipe-xp";
+
+  private final Path logDir;
+  private TestbedState state;
+  private int runs;
+
+  private LibraryTestbed(Path logDir) {
+    this.logDir = logDir;
+  }
+
+  static TestbedDrivers.Availability create(Path logDir) {
+    List<String> missing = Testbed.missingPrerequisites();
+    if (!missing.isEmpty()) {
+      return TestbedDrivers.Availability.none("the testbed cannot run here: " + String.join("; ", missing));
+    }
+    return new TestbedDrivers.Availability(new LibraryTestbed(logDir), null);
+  }
+
+  @Override
+  public void up(String bandwidth, double edgeCpu) {
+    down();
+    state = Testbed.up(TestbedConfig.defaults().withPrefix(PREFIX).withBandwidth(bandwidth).withEdgeCpu(edgeCpu));
+  }
+
+  @Override
+  public void down() {
+    if (state != null || Testbed.state(PREFIX).isPresent()) {
+      Testbed.down(PREFIX);
+    }
+    state = null;
+  }
+
+  private TestbedState requireUp() {
+    if (state == null) {
+      throw new IllegalStateException("the experiments' testbed is not up");
+    }
+    return state;
+  }
+
+  @Override
+  public double bandwidthBitsPerSec() {
+    return requireUp().bandwidthBps();
+  }
+
+  @Override
+  public double edgeCpu() {
+    return requireUp().edgeCpu();
+  }
+
+  @Override
+  public RunResult run(PipelineSpec spec, Path specFile, String placement, RunOptions options, Runnable progress) {
+    RunOptions o = new RunOptions(spec, specFile, options.source(), options.frames(), options.fps(), options.flows(),
+        options.device(), options.seed(), null, options.outputFormat());
+    Path logs = logDir.resolve(String.format(Locale.ROOT, "run-%03d-%s-%dx%d", ++runs, placement, spec.input().w(),
+        spec.input().h()));
+    try (TestbedRun run = new TestbedRun(requireUp(), placement, logs)) {
+      return run.run(o, progress);
+    }
+  }
+
+  @Override
+  public int runCli(String node, List<String> args, Path log, Duration timeout) {
+    Node n = node.equalsIgnoreCase("edge") ? Node.EDGE : Node.SERVER;
+    NodeProcess p = Testbed.launcher(requireUp()).startJava(node + "-cli", n, List.of("-Xmx1g"),
+        "io.edgepipe.cli.Main", args, log);
+    try {
+      if (!p.waitFor(timeout)) {
+        p.stop(Duration.ofSeconds(5));
+        throw new IllegalStateException("`pipeline " + String.join(" ", args) + "` on the " + node
+            + " node did not finish in " + timeout.toSeconds() + " s; see " + log);
+      }
+      return p.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.stop(Duration.ofSeconds(5));
+      throw new IllegalStateException("interrupted");
+    }
+  }
+
+  @Override
+  public String describe() {
+    TestbedState s = requireUp();
+    return String.format(Locale.ROOT, "prefix %s, link %.0f Mbit/s each way (htb+tbf), edge cpu %.2f cores, "
+        + "one-way delay %d us", s.prefix(), s.bandwidthBps() / 1e6, s.edgeCpu(), s.delayMicros());
   }
 }

@@ -69,6 +69,10 @@ final class PlacementExperiment {
     s.note("edge_cpu", edgeCpu);
     Table e4 = new Table("bandwidth", "size", "side", "placement", "frames", "delivered", "fps", "lat_mean_ms",
         "lat_p50_ms", "lat_p95_ms", "lost");
+    s.note("e4_method", "per placement, size and rate: a run as fast as the chain goes (" + s.plan.placementFrames()
+        + " frames; fps over the whole run, start of the fresh JVMs included), then a paced run of about "
+        + Table.format(s.plan.placementLatencySeconds()) + " s (frames two predicted latencies apart and at most half "
+        + "the measured rate; latency = its median, past the JVMs' start)");
     Table e5 = new Table("bandwidth", "size", "side", "placement", "pred_latency_ms", "pred_fps", "pred_bottleneck",
         "meas_latency_ms", "meas_fps", "latency_err_pct", "fps_err_pct");
     Table best = new Table("bandwidth", "size", "objective", "predicted_best", "measured_best", "match");
@@ -78,8 +82,8 @@ final class PlacementExperiment {
       s.note("e4_status", "skipped");
       s.note("e4_reason", s.testbed.reason());
       s.note("e5_status", "predictions only");
-      s.note("e5_profile", "compute measured in this process for the server tier; edge compute = server compute / "
-          + edgeCpu + " (the edge CPU cap; estimated, not measured: no testbed); hops over loopback gRPC; "
+      s.note("e5_profile", "sustained compute measured in this process for the server tier; edge compute = server "
+          + "compute / " + edgeCpu + " (the edge CPU cap; estimated, not measured: no testbed); hops over loopback gRPC; "
           + "edge-server = loopback hop + bytes x 8 / rate");
       s.task("E5 profile");
       ProfileMeasurer.Measured m = ProfileMeasurer.measure(s, List.of(Tier.SERVER));
@@ -102,9 +106,10 @@ final class PlacementExperiment {
     } else {
       s.note("e4_status", "measured");
       s.note("e5_status", "predicted and measured");
-      s.note("e5_profile", "edge compute measured by `pipeline measure` inside the edge node (cgroup cap " + edgeCpu
-          + " cores), server compute inside the server node; hops over loopback gRPC; edge-server = loopback hop + "
-          + "bytes x 8 / the testbed's rate");
+      s.note("e5_profile", "sustained compute (mean over >= " + s.plan.computeSeconds() + " s per service and size) "
+          + "measured inside the edge node (cgroup cap " + edgeCpu + " cores) and inside the server node; hops over "
+          + "loopback gRPC; edge-server = loopback hop + bytes x 8 / the testbed's rate; measured latency = p50 of "
+          + "a paced run");
       runOnTestbed(s, driver, edgeCpu, base, placements, e4, e5, best);
     }
     e4.writeCsv(s.dir.resolve(E4_CSV));
@@ -146,15 +151,21 @@ final class PlacementExperiment {
           for (String p : placements) {
             s.task("E4 " + bw + " " + side + "x" + side + " " + p);
             Prediction pr = predicted.get(p);
-            // latency: frames paced far apart, so none waits for another; throughput: as fast as it goes
-            double pace = Math.max(0.5, Math.min(20, 1000 / (3 * Math.max(1, pr.latencyMs()))));
-            RunResult lat = driver.run(spec, s.specFile, p, s.options(spec, s.plan.placementLatencyFrames(), pace, 1), s::step);
-            RunResult thr = driver.run(spec, s.specFile, p, s.options(spec, s.plan.placementFrames(), 0, 1), s::step);
-            double latMs = lat.summary().latencyMeanMs();
+            // throughput: as fast as the chain goes; latency: then frames paced two predicted latencies
+            // apart and at most half the measured rate, so none waits for another, for long enough that
+            // the median is past the start of the fresh JVMs
+            RunResult thr = s.counted(s.plan.placementFrames(),
+                progress -> driver.run(spec, s.specFile, p, s.options(spec, s.plan.placementFrames(), 0, 1), progress));
+            double pace = Math.max(1, Math.min(20, Math.min(1000 / (2 * Math.max(1, pr.latencyMs())),
+                thr.summary().fps() / 2)));
+            int latFrames = (int) Math.max(10, Math.min(s.plan.placementLatencyFrames(), pace * s.plan.placementLatencySeconds()));
+            RunResult lat = s.counted(s.plan.placementLatencyFrames(),
+                progress -> driver.run(spec, s.specFile, p, s.options(spec, latFrames, pace, 1), progress));
+            double latMs = lat.summary().latencyP50Ms();
             double fps = thr.summary().fps();
             measured.put(p, new double[] {latMs, fps});
-            e4.row(bw, side + "x" + side, side, p, s.plan.placementFrames(), thr.summary().delivered(), fps, latMs,
-                lat.summary().latencyP50Ms(), lat.summary().latencyP95Ms(), lat.lost() + thr.lost());
+            e4.row(bw, side + "x" + side, side, p, s.plan.placementFrames(), thr.summary().delivered(), fps,
+                lat.summary().latencyMeanMs(), latMs, lat.summary().latencyP95Ms(), lat.lost() + thr.lost());
             e5.row(bw, side + "x" + side, side, p, pr.latencyMs(), pr.fps(), pr.bottleneck(), latMs, fps,
                 errPct(pr.latencyMs(), latMs), errPct(pr.fps(), fps));
           }
@@ -174,15 +185,19 @@ final class PlacementExperiment {
     }
   }
 
-  /** Runs `pipeline measure` inside a node of the testbed (its cgroup and namespace) and reads its profile. */
+  /**
+   * Measures every service's sustained compute inside a node of the testbed (its cgroup and
+   * namespace: under the edge's CPU cap) with this command's hidden node mode, and reads it back.
+   */
   private static Profile measureOnNode(Suite s, TestbedDriver driver, Tier tier) {
-    Path file = s.dir.resolve("profile-" + tier.label() + ".json");
-    Path logFile = s.dir.resolve("logs").resolve("measure-" + tier.label() + ".log");
-    List<String> sizes = s.plan.sizes().stream().map(side -> side + "x" + side).toList();
-    List<String> args = List.of("measure", "--spec", s.specFile.toAbsolutePath().toString(), "--tier", tier.label(),
-        "--sizes", String.join(",", sizes), "--frames", String.valueOf(s.plan.profileFrames()),
-        "--warmup", String.valueOf(Math.max(3, s.plan.profileFrames() / 3)), "--device", s.device,
-        "--out", file.toAbsolutePath().toString());
+    Path file = s.dir.resolve("profile-" + tier.label() + ".json").toAbsolutePath();
+    Path logFile = s.dir.resolve("logs").resolve("compute-" + tier.label() + ".log");
+    List<String> args = new ArrayList<>(List.of("bench", "experiments", "--node-compute", tier.label(),
+        "--profile-out", file.toString(), "--spec", s.specFile.toAbsolutePath().toString(), "--sizes",
+        String.join(",", s.plan.sizes().stream().map(String::valueOf).toList()), "--device", s.device));
+    if (s.plan.quick()) {
+      args.add("--quick");
+    }
     try {
       Files.createDirectories(logFile.getParent());
     } catch (java.io.IOException e) {
@@ -190,7 +205,7 @@ final class PlacementExperiment {
     }
     int code = driver.runCli(tier.label(), args, logFile, Duration.ofMinutes(10));
     if (code != 0) {
-      throw new IllegalStateException("`pipeline measure` on the " + tier.label() + " node exited with " + code
+      throw new IllegalStateException("compute measurement on the " + tier.label() + " node exited with " + code
           + "; see " + logFile);
     }
     return Profile.read(file);

@@ -5,15 +5,12 @@ import io.edgepipe.api.ElementType;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.Frame;
-import io.edgepipe.cli.measure.ComputeTimer;
 import io.edgepipe.cli.measure.HopTimer;
 import io.edgepipe.planner.Tier;
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.Profile;
 import io.edgepipe.planner.profile.ProfileBuilder;
-import io.edgepipe.vgpu.Devices;
-import io.edgepipe.vgpu.Gpu;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,27 +48,32 @@ final class ProfileMeasurer {
   }
 
   /**
-   * Measures compute of every service in this process (for {@code tiers}) and every hop over
-   * loopback gRPC, for each square size.
+   * Measures the sustained compute of every service in this process (for {@code tiers}; none on
+   * the testbed, where each node measures its own) and every hop over loopback gRPC, for each
+   * square size.
    */
   static Measured measure(Suite s, List<Tier> tiers) {
     int frames = s.plan.profileFrames();
     int warmup = Math.max(3, frames / 3);
-    ComputeTimer timer = new ComputeTimer(warmup, frames);
     List<Compute> compute = new ArrayList<>();
-    List<Hop> hops = new ArrayList<>();
     List<String> names = services(s.spec);
-    try (Gpu gpu = Devices.open(s.device); HopTimer loopback = HopTimer.loopback(s.spec.maxFrameBytes())) {
+    if (tiers.isEmpty()) {
+      s.stepBy((long) s.plan.sizes().size() * names.size());
+    } else {
+      s.task("E5 compute (sustained, in this process)");
+      List<Compute> measured = new SustainedCompute(warmup, frames, s.plan.computeSeconds())
+          .measure(s.spec, s.plan.sizes(), tiers.get(0), s.device, s::step);
+      for (Tier t : tiers) {
+        measured.forEach(c -> compute.add(new Compute(c.stage(), t, c.size(), c.medianMs(), c.p95Ms())));
+      }
+    }
+    List<Hop> hops = new ArrayList<>();
+    try (HopTimer loopback = HopTimer.loopback(s.spec.maxFrameBytes())) {
       for (int side : s.plan.sizes()) {
         PipelineSpec spec = s.spec.withInput(side, side);
         FrameSize size = FrameSize.of(side, side);
         for (int i = 0; i < names.size(); i++) {
-          s.task("E5 profile " + size + " " + names.get(i));
-          ComputeTimer.Stat stat = i == 0 ? timer.producer(spec) : timer.layer(spec, i - 1, gpu);
-          for (Tier t : tiers) {
-            compute.add(new Compute(names.get(i), t, size, stat.medianMs(), stat.p95Ms()));
-          }
-          s.step();
+          s.task("E5 hop " + size + " " + hopName(spec, i));
           Frame frame = sample(spec, i);
           hops.add(new Hop(hopName(spec, i), size, frame.getData().size(), loopback.msPerFrame(frame, warmup, frames)));
           s.step();

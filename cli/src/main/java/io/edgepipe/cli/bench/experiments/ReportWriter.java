@@ -49,12 +49,12 @@ public final class ReportWriter {
     StringBuilder md = new StringBuilder();
     md.append("# edgepipe experiments").append(meta.containsKey("date") ? " — " + meta.get("date") : "").append("\n\n");
     md.append(settings(meta)).append('\n');
-    md.append(e1()).append('\n');
-    md.append(e2()).append('\n');
-    md.append(e3(meta)).append('\n');
-    md.append(e4(meta)).append('\n');
-    md.append(e5(meta)).append('\n');
-    md.append(e6(meta));
+    md.append(section("E1", this::e1)).append('\n');
+    md.append(section("E2", this::e2)).append('\n');
+    md.append(section("E3", () -> e3(meta))).append('\n');
+    md.append(section("E4", () -> e4(meta))).append('\n');
+    md.append(section("E5", () -> e5(meta))).append('\n');
+    md.append(section("E6", () -> e6(meta)));
     Path report = dir.resolve(REPORT);
     try {
       Files.writeString(report, md.toString());
@@ -63,6 +63,15 @@ public final class ReportWriter {
     }
     written.add(report);
     return List.copyOf(written);
+  }
+
+  /** One experiment's section; a failure (bad CSV, chart error) becomes a line in the report, not a lost report. */
+  private static String section(String id, java.util.function.Supplier<String> body) {
+    try {
+      return body.get();
+    } catch (RuntimeException e) {
+      return "## " + id + "\n\n_The report of " + id + " could not be written: " + e + "_\n";
+    }
   }
 
   private static String settings(Map<String, String> meta) {
@@ -98,9 +107,11 @@ public final class ReportWriter {
       series.get("communication").add(num(r, "communication_ms"));
       series.get("other").add(num(r, "other_ms"));
     }
+    if (series.get("other").stream().mapToDouble(d -> d.isNaN() ? 0 : d).max().orElse(0) < 0.05) {
+      series.remove("other"); // latency is the sum of the phases: nothing else to show
+    }
     CategoryChart chart = Charts.bars("E1: latency per frame (one frame in flight)", "frame size and mode",
         "ms per frame (mean)", categories, series, true);
-    chart.getStyler().setYAxisLogarithmic(false);
     sb.append(image(chart, "e1_latency.png", "E1 latency per frame")).append(reading(readE1(c)))
         .append(table(c, "size", "mode", "frames", "latency_mean_ms", "latency_p50_ms", "latency_p95_ms", "compute_ms",
             "communication_ms", "other_ms"));
@@ -163,24 +174,20 @@ public final class ReportWriter {
       return sb.append(missing(LatencyExperiment.E2_CSV)).toString();
     }
     Csv c = csv.get();
-    Map<String, double[][]> series = new LinkedHashMap<>();
-    double minX = Double.MAX_VALUE;
-    double maxX = 0;
+    List<String> sizes = c.distinct("size");
+    Map<String, List<Double>> series = new LinkedHashMap<>();
     for (String stage : c.distinct("stage")) {
-      List<Map<String, String>> rows = c.where(r -> str(r, "stage").equals(stage));
-      double[][] xy = new double[2][rows.size()];
-      for (int i = 0; i < rows.size(); i++) {
-        xy[0][i] = num(rows.get(i), "side");
-        xy[1][i] = num(rows.get(i), "ccr");
-        minX = Math.min(minX, xy[0][i]);
-        maxX = Math.max(maxX, xy[0][i]);
+      List<Double> ys = new ArrayList<>();
+      for (String size : sizes) {
+        ys.add(c.rows().stream().filter(r -> str(r, "stage").equals(stage) && str(r, "size").equals(size))
+            .mapToDouble(r -> num(r, "ccr")).findFirst().orElse(Double.NaN));
       }
-      series.put(stage.equals("total") ? "all stages" : stage, xy);
+      series.put(stage.equals("total") ? "all stages" : stage, ys);
     }
-    XYChart chart = Charts.lines("E2: CCR per stage (transfer of its output / its compute)", "frame side (px, square)",
-        "CCR (log)", series, true, true);
-    Charts.referenceLine(chart, "CCR = 1", minX, maxX, 1, Color.GRAY, 0);
-    Charts.referenceLine(chart, "CCR = 0.5", minX, maxX, 0.5, Color.LIGHT_GRAY, 0);
+    series.put("CCR = 1", sizes.stream().map(x -> 1.0).toList());
+    series.put("CCR = 0.5", sizes.stream().map(x -> 0.5).toList());
+    CategoryChart chart = Charts.categoryLines("E2: CCR per stage (transfer of its output / its compute)",
+        "frame size", "CCR (log scale)", sizes, series, true);
     sb.append(image(chart, "e2_ccr.png", "E2 CCR per stage")).append(reading(readE2(c)))
         .append(table(c, "size", "stage", "compute_ms", "transfer_ms", "ccr"));
     return sb.toString();
@@ -270,19 +277,27 @@ public final class ReportWriter {
         f(monoFps), f(num(f4, "fps")), change4));
     sb.append(String.format(Locale.ROOT, "the best pipeline here is %s (%s, %s fps, %+.1f%%). ", str(bestPipe, "variant"),
         str(bestPipe, "services"), f(num(bestPipe, "fps")), 100 * (num(bestPipe, "fps") / monoFps - 1)));
-    sb.append(String.format(Locale.ROOT, "The thesis measured +%.2f%% on its server and +%.2f%% on the Xavier for four "
+    double slowest = num(f4, "slowest_service_ms");
+    if (slowest > 0) {
+      sb.append(String.format(Locale.ROOT, "Its slowest service, %s, needs %s ms per frame (process + send), "
+              + "which alone would allow %s fps; ", str(f4, "slowest_service"), f(slowest), f(1000 / slowest)));
+    }
+    sb.append(String.format(Locale.ROOT, "the thesis measured +%.2f%% on its server and +%.2f%% on the Xavier for four "
         + "microservices. ", ThroughputExperiment.THESIS_SERVER_PCT, ThroughputExperiment.THESIS_EDGE_PCT));
     double cpuMono = num(mono, "cpu_ms_per_frame");
     double cpu4 = num(f4, "cpu_ms_per_frame");
     sb.append(String.format(Locale.ROOT, "Why ours %s: this machine has %s cores, so at most %s services compute at "
             + "once however many stages the chain has, and every gRPC hop costs CPU the monolith does not spend "
-            + "(protobuf serialization, a copy through loopback TCP, parsing): the 4-stage pipeline burns %s ms of CPU "
-            + "per frame against the monolith's %s, which caps it at %s fps even with perfect overlap. "
+            + "(protobuf serialization, a copy through loopback TCP, parsing before the next stage's clock starts): "
+            + "the 4-stage pipeline burns %s ms of CPU per frame against the monolith's %s, which caps it at %s fps "
+            + "even with perfect overlap, and the measured rate stays below that cap because the services' threads, "
+            + "the event loops and whatever else runs on the machine%s take turns on those cores. "
             + "A pipeline gains only when stages run on cores (or devices) of their own, as on the thesis's "
             + "multi-core server and 8-core Xavier with their GPUs, and when a frame's hop costs less than the compute "
             + "it lets overlap.",
         change4 < ThroughputExperiment.THESIS_SERVER_PCT ? "differs" : "agrees", cores, cores, f(cpu4), f(cpuMono),
-        f(num(f4, "cpu_bound_fps"))));
+        f(num(f4, "cpu_bound_fps")), meta.containsKey("loadavg_start") ? " (load average at the start: "
+            + meta.get("loadavg_start") + ")" : ""));
     return sb.toString();
   }
 
@@ -290,6 +305,9 @@ public final class ReportWriter {
 
   private String e4(Map<String, String> meta) {
     StringBuilder sb = new StringBuilder("## E4 — placements on the edge/server testbed\n\n");
+    if (meta.containsKey("e4_method")) {
+      sb.append("Method: ").append(meta.get("e4_method")).append(".\n\n");
+    }
     Optional<Csv> csv = Csv.readIfPresent(dir.resolve(PlacementExperiment.E4_CSV));
     if (!"measured".equals(meta.get("e4_status")) || csv.isEmpty() || csv.get().isEmpty()) {
       return sb.append("**Skipped**: ").append(meta.getOrDefault("e4_reason", "no measurements in "
@@ -301,7 +319,7 @@ public final class ReportWriter {
       List<Map<String, String>> rows = c.where(r -> str(r, "bandwidth").equals(bw));
       List<String> sizes = rows.stream().map(r -> str(r, "size")).distinct().toList();
       List<String> placements = rows.stream().map(r -> str(r, "placement")).distinct().toList();
-      for (String[] metric : new String[][] {{"lat_mean_ms", "latency ms (mean, frames paced apart)", "latency"},
+      for (String[] metric : new String[][] {{"lat_p50_ms", "latency ms (median, frames paced apart)", "latency"},
           {"fps", "fps (as fast as it goes)", "fps"}}) {
         Map<String, List<Double>> series = new LinkedHashMap<>();
         for (String p : placements) {
@@ -314,8 +332,9 @@ public final class ReportWriter {
         }
         CategoryChart chart = Charts.bars("E4: " + metric[2] + " per placement, link " + bw, "frame size", metric[1],
             sizes, series, false);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         if (metric[2].equals("latency")) {
-          chart.getStyler().setYAxisLogarithmic(true);
+          Charts.logY(chart);
         }
         sb.append(image(chart, "e4_" + metric[2] + "_" + bw + ".png", "E4 " + metric[2] + " " + bw));
       }
@@ -334,13 +353,13 @@ public final class ReportWriter {
     for (String size : rows.stream().map(r -> str(r, "size")).distinct().toList()) {
       List<Map<String, String>> s = rows.stream().filter(r -> str(r, "size").equals(size)).toList();
       Map<String, String> fastest = s.stream().max(Comparator.comparingDouble(r -> num(r, "fps"))).orElseThrow();
-      Map<String, String> quickest = s.stream().min(Comparator.comparingDouble(r -> num(r, "lat_mean_ms"))).orElseThrow();
-      parts.add(String.format(Locale.ROOT, "%s most fps %s (%s), least latency %s (%s ms)", size,
+      Map<String, String> quickest = s.stream().min(Comparator.comparingDouble(r -> num(r, "lat_p50_ms"))).orElseThrow();
+      parts.add(String.format(Locale.ROOT, "%s most fps %s (%s), least median latency %s (%s ms)", size,
           str(fastest, "placement"), f(num(fastest, "fps")), str(quickest, "placement"),
-          f(num(quickest, "lat_mean_ms"))));
-      double eees = s.stream().filter(r -> str(r, "placement").equals("EEES")).mapToDouble(r -> num(r, "lat_mean_ms"))
+          f(num(quickest, "lat_p50_ms"))));
+      double eees = s.stream().filter(r -> str(r, "placement").equals("EEES")).mapToDouble(r -> num(r, "lat_p50_ms"))
           .findFirst().orElse(Double.NaN);
-      double eeee = s.stream().filter(r -> str(r, "placement").equals("EEEE")).mapToDouble(r -> num(r, "lat_mean_ms"))
+      double eeee = s.stream().filter(r -> str(r, "placement").equals("EEEE")).mapToDouble(r -> num(r, "lat_p50_ms"))
           .findFirst().orElse(Double.NaN);
       if (!Double.isNaN(eees) && !Double.isNaN(eeee)) {
         eeesVsEeee.add(String.format(Locale.ROOT, "%s %+.0f%%", size, 100 * (eees / eeee - 1)));
@@ -414,7 +433,8 @@ public final class ReportWriter {
         }
         CategoryChart chart = Charts.bars("E5: predicted fps per placement, link " + bw, "frame size",
             "predicted fps (log)", sizes, series, false);
-        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        Charts.logY(chart);
         sb.append(image(chart, "e5_pred_fps_" + bw + ".png", "E5 predicted fps " + bw));
       }
     }
@@ -529,7 +549,7 @@ public final class ReportWriter {
     c.rows().stream().filter(r -> !Csv.yes(str(r, "carried"))).findFirst().ifPresent(r -> {
       List<String> why = new ArrayList<>();
       if (num(r, "dropped") > 0) {
-        why.add(f(num(r, "dropped")) + " frames dropped");
+        why.add((long) num(r, "dropped") + " frames dropped");
       }
       if (num(r, "delivered_fps") < FlowCapacityExperiment.MIN_RATE * num(r, "offered_fps")) {
         why.add("only " + f(num(r, "delivered_fps")) + " of " + f(num(r, "offered_fps")) + " fps delivered");
@@ -539,7 +559,7 @@ public final class ReportWriter {
       } else if (Double.isNaN(num(r, "late_pct")) && num(r, "lat_p99_ms") > Double.parseDouble(deadline)) {
         why.add("p99 " + f(num(r, "lat_p99_ms")) + " ms");
       }
-      sb.append(String.format(Locale.ROOT, "At %s flows it breaks: %s (p95 %s ms). ", f(num(r, "flows")),
+      sb.append(String.format(Locale.ROOT, "At %d flows it breaks: %s (p95 %s ms). ", (int) num(r, "flows"),
           why.isEmpty() ? "not carried" : String.join(", ", why), f(num(r, "lat_p95_ms"))));
     });
     if (c.rows().stream().allMatch(r -> Csv.yes(str(r, "carried")))) {

@@ -22,12 +22,13 @@ final class Suite {
   final Path dir;
   final PrintStream console;
   final TestbedDrivers.Availability testbed;
+  final double edgeCpu;
   final long seed = 1;
   private final Map<String, String> meta = new LinkedHashMap<>();
   private ProgressBar bar;
 
   Suite(SuitePlan plan, PipelineSpec spec, Path specFile, String device, Path dir, PrintStream console,
-      TestbedDrivers.Availability testbed) {
+      TestbedDrivers.Availability testbed, double edgeCpu) {
     this.plan = plan;
     this.spec = spec;
     this.specFile = specFile;
@@ -35,6 +36,7 @@ final class Suite {
     this.dir = dir;
     this.console = console;
     this.testbed = testbed;
+    this.edgeCpu = edgeCpu;
   }
 
   void bar(ProgressBar bar) {
@@ -58,6 +60,24 @@ final class Suite {
   void task(String name) {
     if (bar != null) {
       bar.setExtraMessage(" " + name);
+    }
+  }
+
+  /**
+   * Runs {@code run} with a progress callback that counts; afterwards the bar is moved on to
+   * {@code planned} frames whatever the callback was called for (a testbed run reports progress
+   * from another process, maybe not once per frame).
+   */
+  <T> T counted(long planned, java.util.function.Function<Runnable, T> run) {
+    java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong();
+    try {
+      return run.apply(() -> {
+        if (n.incrementAndGet() <= planned) {
+          step();
+        }
+      });
+    } finally {
+      stepBy(planned - Math.min(planned, n.get()));
     }
   }
 

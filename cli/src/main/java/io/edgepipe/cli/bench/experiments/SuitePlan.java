@@ -3,8 +3,8 @@ package io.edgepipe.cli.bench.experiments;
 import java.util.List;
 
 /**
- * How much each experiment measures. {@link #full()} is sized for about a quarter of an hour on a
- * 2-core machine (without the testbed), {@link #quick()} for about two minutes.
+ * How much each experiment measures. {@link #fullPlan()} is sized for about a quarter of an hour on a
+ * 2-core machine (without the testbed), {@link #quickPlan()} for about two minutes.
  *
  * @param sizes          square frame sides of E1/E2 (and E4/E5)
  * @param latencyFrames  E1: frames timed per size and mode, one in flight at a time
@@ -12,9 +12,11 @@ import java.util.List;
  * @param e3Frames       E3: frames of 1280x720 per variant (the thesis streamed 1000)
  * @param e3Warmup       E3: leading frames left out of the steady-state rate
  * @param placementFrames E4: frames per placement, size and bandwidth (throughput run)
- * @param placementLatencyFrames E4: frames of the one-in-flight latency run
+ * @param placementLatencyFrames E4: most frames of the paced latency run
+ * @param placementLatencySeconds E4: about how long the paced latency run lasts
  * @param bandwidths     E4/E5: link rates, each one testbed
- * @param profileFrames  E5: timed frames per compute / hop measurement of the profile
+ * @param profileFrames  E5: timed frames per compute / hop measurement of the profile (at least)
+ * @param computeSeconds E5: each compute measurement runs at least this long (so a CPU cap's throttling shows)
  * @param flowSteps      E6: numbers of concurrent flows to try, ascending
  * @param flowSeconds    E6: seconds of camera time per step
  * @param flowWidth      E6: frame width
@@ -32,8 +34,10 @@ public record SuitePlan(
     int e3Warmup,
     int placementFrames,
     int placementLatencyFrames,
+    double placementLatencySeconds,
     List<String> bandwidths,
     int profileFrames,
+    double computeSeconds,
     List<Integer> flowSteps,
     double flowSeconds,
     int flowWidth,
@@ -44,14 +48,28 @@ public record SuitePlan(
 
   public static final List<Integer> SIZES = List.of(128, 256, 512, 1024);
 
-  public static SuitePlan full() {
-    return new SuitePlan(false, SIZES, 40, 8, 1000, 50, 200, 20, List.of("1gbit", "100mbit"), 20,
-        List.of(1, 2, 3, 4, 5, 6, 8, 10, 12), 6, 640, 360, 30, 100, 1);
+  public static SuitePlan fullPlan() {
+    return new SuitePlan(false, SIZES, 100, 20, 1000, 50, 300, 300, 20, List.of("1gbit", "100mbit"), 20, 1.0,
+        List.of(1, 2, 3, 4, 5, 6, 8, 10, 12), 10, 640, 360, 30, 100, 1);
   }
 
-  public static SuitePlan quick() {
-    return new SuitePlan(true, SIZES, 10, 4, 200, 20, 60, 8, List.of("1gbit", "100mbit"), 6,
+  public static SuitePlan quickPlan() {
+    return new SuitePlan(true, SIZES, 10, 4, 200, 20, 80, 150, 10, List.of("1gbit", "100mbit"), 6, 0.3,
         List.of(1, 2, 4, 6, 8, 10), 2.5, 640, 360, 30, 100, 1);
+  }
+
+  /** The same plan with other frame sides (E1/E2, E4/E5). */
+  public SuitePlan withSizes(List<Integer> value) {
+    return new SuitePlan(quick, List.copyOf(value), latencyFrames, latencyWarmup, e3Frames, e3Warmup, placementFrames,
+        placementLatencyFrames, placementLatencySeconds, bandwidths, profileFrames, computeSeconds, flowSteps,
+        flowSeconds, flowWidth, flowHeight, flowFps, deadlineMs, lateTolerancePct);
+  }
+
+  /** The same plan with other link rates (E4/E5). */
+  public SuitePlan withBandwidths(List<String> value) {
+    return new SuitePlan(quick, sizes, latencyFrames, latencyWarmup, e3Frames, e3Warmup, placementFrames,
+        placementLatencyFrames, placementLatencySeconds, List.copyOf(value), profileFrames, computeSeconds, flowSteps,
+        flowSeconds, flowWidth, flowHeight, flowFps, deadlineMs, lateTolerancePct);
   }
 
   /** Frames per flow of one E6 step. */

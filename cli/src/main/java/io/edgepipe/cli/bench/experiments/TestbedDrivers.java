@@ -23,11 +23,14 @@ final class TestbedDrivers {
 
   private TestbedDrivers() {}
 
-  /** @param wanted whether --testbed was given */
-  static Availability find(boolean wanted) {
+  /**
+   * @param wanted whether --testbed was given
+   * @param logDir where the testbed's process logs go
+   */
+  static Availability find(boolean wanted, Path logDir) {
     if (!wanted) {
       return Availability.none("run without --testbed (edge/server placements need the emulated testbed; "
-          + "a loopback run is not an edge/server measurement)");
+          + "a loopback run on one machine is not an edge/server measurement)");
     }
     if (!isRoot()) {
       return Availability.none("--testbed needs root (network namespaces, tc, cgroups); this process is not root");
@@ -37,7 +40,7 @@ final class TestbedDrivers {
         return Availability.none("--testbed needs the '" + tool + "' tool (iproute2), not found on PATH");
       }
     }
-    return LibraryTestbed.create();
+    return LibraryTestbed.create(logDir);
   }
 
   static boolean isRoot() {

@@ -1,0 +1,97 @@
+package io.edgepipe.cli.testbed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.edgepipe.testbed.Node;
+import io.edgepipe.testbed.Testbed;
+import io.edgepipe.testbed.TestbedState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pipeline testbed up / status / run / down} on a real testbed (with a delay, so the
+ * forwarders run too). Needs root, network namespaces, tc and cgroup v1 cpu.
+ */
+class TestbedRunCommandTest {
+  private static final String PREFIX = "edgepipe-c";
+
+  @TempDir
+  static Path results;
+
+  @BeforeAll
+  static void up() {
+    List<String> missing = Testbed.missingPrerequisites();
+    assumeTrue(missing.isEmpty(), () -> "needs root and network namespaces (ip netns), tc and cgroup v1 cpu ("
+        + String.join("; ", missing) + ")");
+    Testbed.down(PREFIX);
+    TestbedCli.Outcome r = TestbedCli.run("up", "--prefix", PREFIX, "--subnet", "10.77.6.0/30",
+        "--bandwidth", "200mbit", "--delay", "2ms", "--edge-cpu", "1");
+    assertEquals(0, r.code(), r.all());
+    assertTrue(r.out().contains("testbed edgepipe-c up: edge 10.77.6.1"), r.out());
+  }
+
+  @AfterAll
+  static void down() {
+    if (Testbed.missingPrerequisites().isEmpty()) {
+      TestbedCli.Outcome r = TestbedCli.run("down", "--prefix", PREFIX);
+      assertEquals(0, r.code(), r.all());
+      assertTrue(Testbed.state(PREFIX).isEmpty());
+      assertTrue(TestbedCli.run("status", "--prefix", PREFIX).out().contains(": down"));
+    }
+  }
+
+  @Test
+  void eessStreamsAcrossTheLinkAndLeavesNoProcessBehind() throws Exception {
+    TestbedCli.Outcome r = TestbedCli.run("run", "--prefix", PREFIX, "--placement", "EESS",
+        "--spec", "../pipelines/thesis.yaml", "--frames", "10", "--width", "32", "--height", "32",
+        "--device", "cpu", "--no-progress", "--results", results.toString());
+    assertEquals(0, r.code(), r.all());
+    assertTrue(r.out().matches("(?s).*testbed-EESS/\\w+\\s+10\\s+10\\s+0\\s+0\\s+0\\s.*"), r.out());
+    assertTrue(r.out().matches("(?s).*\\nconv\\s+edge\\s.*"), r.out());
+    assertTrue(r.out().matches("(?s).*\\nrelu\\s+server\\s.*"), r.out());
+    assertTrue(r.out().matches("(?s).*\\nmaxpool\\s+server\\s.*"), r.out());
+    assertTrue(r.out().contains("delay forwarder delay-edge: forwarded"), r.out());
+    assertTrue(r.out().contains("delay forwarder delay-server: forwarded"), r.out());
+    try (Stream<Path> files = Files.list(results)) {
+      Path csv = files.filter(p -> p.getFileName().toString().startsWith("thesis-EESS-")).findFirst().orElseThrow();
+      assertTrue(Files.readString(csv).startsWith("mode,sent,delivered"));
+    }
+    for (String log : new String[] {"producer", "conv", "relu", "maxpool", "delay-edge", "delay-server"}) {
+      assertTrue(Files.exists(results.resolve("logs").resolve(log + ".log")), log);
+    }
+    TestbedState tb = Testbed.require(PREFIX);
+    for (Node node : Node.values()) {
+      assertEquals("", io.edgepipe.testbed.Sh.run("ip", "netns", "pids", tb.netns(node)).strip(),
+          "processes left on " + node);
+    }
+    String status = TestbedCli.run("status", "--prefix", PREFIX).out();
+    assertTrue(status.contains("processes: none"), status);
+  }
+
+  @Test
+  void aPlacementOfTheWrongLengthIsRefused() {
+    TestbedCli.Outcome r = TestbedCli.run("run", "--prefix", PREFIX, "--placement", "EES",
+        "--spec", "../pipelines/thesis.yaml", "--frames", "1", "--device", "cpu", "--no-progress",
+        "--results", results.toString());
+    assertEquals(2, r.code(), r.all());
+    assertTrue(r.err().contains("4 microservices"), r.err());
+  }
+
+  @Test
+  void anInjectedFailureDuringUpLeavesNothing() {
+    TestbedCli.Outcome r = TestbedCli.run("up", "--prefix", "edgepipe-d", "--subnet", "10.77.4.0/30",
+        "--fail-after", "link");
+    assertEquals(2, r.code(), r.all());
+    assertTrue(r.err().contains("failure injected after step link"), r.err());
+    assertTrue(Testbed.state("edgepipe-d").isEmpty());
+    assertTrue(TestbedCli.run("status", "--prefix", "edgepipe-d").out().contains(": down"));
+  }
+}
