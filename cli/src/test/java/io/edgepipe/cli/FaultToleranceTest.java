@@ -100,6 +100,7 @@ class FaultToleranceTest {
       }
     } else {
       assertTrue(deliveries.values().stream().allMatch(n -> n == 1), "realtime never delivers a frame twice");
+      assertEquals(0, s.gaps(), "no frame unaccounted for");
       assertTrue(s.delivered() > 0);
     }
   }

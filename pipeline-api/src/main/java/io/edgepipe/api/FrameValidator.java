@@ -13,6 +13,12 @@ public final class FrameValidator {
   /** Longest flow id accepted; ids are names, not payloads. */
   public static final int MAX_FLOW_ID_LENGTH = 256;
 
+  /**
+   * Unknown field that marks a request the transport could not parse as a Frame at all; its
+   * value is the parser's message. Real frames never carry it.
+   */
+  public static final int UNPARSEABLE_FIELD = 1_000_001;
+
   private final long maxFrameBytes;
 
   public FrameValidator(long maxFrameBytes) {
@@ -24,7 +30,21 @@ public final class FrameValidator {
   }
 
   /** Returns what is wrong with the frame, or null when nothing is. */
+  /** The stand-in for bytes that are not a Frame, refused by {@link #problem} with the parser's message. */
+  public static Frame unparseable(String parserMessage) {
+    String m = parserMessage.length() > 200 ? parserMessage.substring(0, 200) : parserMessage;
+    return Frame.newBuilder().setUnknownFields(com.google.protobuf.UnknownFieldSet.newBuilder()
+        .addField(UNPARSEABLE_FIELD, com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+            .addLengthDelimited(com.google.protobuf.ByteString.copyFromUtf8(m)).build())
+        .build()).build();
+  }
+
   public String problem(Frame frame) {
+    if (frame.getUnknownFields().hasField(UNPARSEABLE_FIELD)) {
+      var values = frame.getUnknownFields().getField(UNPARSEABLE_FIELD).getLengthDelimitedList();
+      String m = values.isEmpty() ? "" : values.get(0).toStringUtf8();
+      return "not a well-formed Frame message: " + (m.length() > 200 ? m.substring(0, 200) : m);
+    }
     if (frame.getFlowId().length() > MAX_FLOW_ID_LENGTH) {
       return "flow_id is " + frame.getFlowId().length() + " characters long (at most " + MAX_FLOW_ID_LENGTH + ")";
     }

@@ -44,6 +44,7 @@ public final class SinkRecorder implements FrameProcessor {
     long duplicates;
     long outOfOrder;
     final TreeMap<Long, Frame> waiting = new TreeMap<>(); // reliable: ahead of a gap
+    final java.util.BitSet seenAhead = new java.util.BitSet(); // realtime: bit i = seq next+i accounted
   }
 
   private static final class PhaseSums {
@@ -99,12 +100,28 @@ public final class SinkRecorder implements FrameProcessor {
       }
       return;
     }
-    // realtime: account at once, whatever the order
+    // realtime: account at once, whatever the order, but each (flow, seq) once: after a crash
+    // a frame can arrive both as itself and as its upstream's "lost in flight" tombstone
+    long offset = seq - flow.next;
+    if (offset < 0 || (offset < Integer.MAX_VALUE && flow.seenAhead.get((int) offset))) {
+      flow.duplicates++;
+      return;
+    }
     if (seq < flow.highest) {
       flow.outOfOrder++;
     }
     flow.highest = Math.max(flow.highest, seq);
     account(flow, in, arrival);
+    if (offset < Integer.MAX_VALUE) {
+      flow.seenAhead.set((int) offset);
+    }
+    int advance = flow.seenAhead.nextClearBit(0);
+    if (advance > 0) {
+      flow.next += advance;
+      java.util.BitSet rest = flow.seenAhead.get(advance, Math.max(advance, flow.seenAhead.length()));
+      flow.seenAhead.clear();
+      flow.seenAhead.or(rest);
+    }
   }
 
   private void account(Flow flow, Frame in, long arrival) {
@@ -147,6 +164,7 @@ public final class SinkRecorder implements FrameProcessor {
     }
     if (!timings.isEmpty()) {
       PhaseSums sink = phases.computeIfAbsent("sink", k -> new PhaseSums());
+      sink.node = timings.get(0).getNode(); // the sink lives with the producer
       sink.receive += arrival - timings.get(timings.size() - 1).getSentUs();
       sink.receiveCount++;
       sink.count++;

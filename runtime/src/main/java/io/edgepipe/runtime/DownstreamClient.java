@@ -41,6 +41,16 @@ public final class DownstreamClient implements Downstream {
   public static final int WINDOW = 32;
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 2_000;
+  /**
+   * Reconnects are driven by a timer, not only by the next send: with every frame unanswered the
+   * sender may have nothing new to send, yet its unanswered frames must reach the next hop.
+   */
+  private static final java.util.concurrent.ScheduledExecutorService RECONNECTS =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "downstream-reconnect");
+        t.setDaemon(true);
+        return t;
+      });
   /** Tombstones kept while the next hop is down; beyond this, losses are only counted here. */
   private static final int MAX_PENDING_TOMBSTONES = 100_000;
 
@@ -50,6 +60,7 @@ public final class DownstreamClient implements Downstream {
   private final MethodDescriptor<Frame, FrameAck> method;
   private final Consumer<FrameAck> onErrorAck;
   private final Delivery delivery;
+  private final Consumer<Frame> localDrops; // realtime producer: where frames it cannot send are recorded
   private final Object lock = new Object();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong acked = new AtomicLong();
@@ -57,7 +68,7 @@ public final class DownstreamClient implements Downstream {
 
   // all guarded by lock
   private final Deque<InFlight> unanswered = new ArrayDeque<>();
-  private final Deque<Frame> pendingTombstones = new ArrayDeque<>();
+  private final Deque<InFlight> pendingTombstones = new ArrayDeque<>();
   private ClientCallStreamObserver<Frame> stream;
   private Object streamToken; // identifies the current stream; callbacks of older ones are ignored
   private boolean connected;
@@ -78,6 +89,17 @@ public final class DownstreamClient implements Downstream {
 
   public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
       Consumer<FrameAck> onErrorAck, Delivery delivery) {
+    this(stage, channel, ownsChannel, toSink, onErrorAck, delivery, null);
+  }
+
+  /**
+   * @param localDrops for a realtime sender that must never wait (the producer: a camera does not
+   *                   wait): a frame the next hop cannot take at once is dropped and its tombstone
+   *                   handed here (the producer's own sink) instead of being queued
+   */
+  public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
+      Consumer<FrameAck> onErrorAck, Delivery delivery, Consumer<Frame> localDrops) {
+    this.localDrops = localDrops;
     this.stage = stage;
     this.channel = channel;
     this.ownsChannel = ownsChannel;
@@ -89,11 +111,17 @@ public final class DownstreamClient implements Downstream {
   @Override
   public void send(Frame frame, Runnable onAnswered) {
     synchronized (lock) {
-      if (delivery == Delivery.REALTIME && !connectedOrConnecting()) {
-        lose(frame, "next hop unavailable");
-        if (onAnswered != null) {
-          onAnswered.run();
+      if (delivery == Delivery.REALTIME && localDrops != null) {
+        ensureStream();
+        if (stream == null || !stream.isReady() || unanswered.size() >= WINDOW || !pendingTombstones.isEmpty()) {
+          localDrops.accept(tombstone(frame, stream == null ? "next hop unavailable" : "next hop busy"));
+          if (onAnswered != null) {
+            onAnswered.run();
+          }
+          return;
         }
+      } else if (delivery == Delivery.REALTIME && !connectedOrConnecting()) {
+        lose(frame, "next hop unavailable", onAnswered); // answered once its tombstone is
         return;
       }
       awaitRoom();
@@ -224,45 +252,57 @@ public final class DownstreamClient implements Downstream {
             + "); reconnecting with backoff, " + unanswered.size() + " frame(s) unanswered");
       }
       if (delivery == Delivery.REALTIME) {
-        // realtime does not re-send: what was in flight is reported lost
+        // realtime does not re-send: what was in flight is reported lost, and its sender is
+        // answered only once that report has been taken by the next hop
         for (InFlight f : unanswered) {
-          lose(f.frame(), "lost in flight to the next hop");
-          if (f.onAnswered() != null) {
-            f.onAnswered().run();
-          }
+          lose(f.frame(), "lost in flight to the next hop", f.onAnswered());
         }
         unanswered.clear();
       }
       retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs);
+      RECONNECTS.schedule(this::reconnectIfOwed, backoffMs, TimeUnit.MILLISECONDS);
       backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
       channel.resetConnectBackoff();
       lock.notifyAll();
     }
   }
 
-  /** Records a frame that will not reach the next hop, as a tombstone to send when it can. */
-  private void lose(Frame frame, String reason) {
-    if (!frame.getDropReason().isEmpty()) {
-      enqueueTombstone(frame); // already a tombstone: keep its original reason
-      return;
+  /** Opens a new stream when frames or tombstones are still owed to the next hop. */
+  private void reconnectIfOwed() {
+    synchronized (lock) {
+      if (stream == null && !closing && (!unanswered.isEmpty() || !pendingTombstones.isEmpty())) {
+        ensureStream();
+        lock.notifyAll();
+      }
     }
-    enqueueTombstone(Frame.newBuilder().setFlowId(frame.getFlowId()).setSeq(frame.getSeq())
-        .setCaptureTimeUs(frame.getCaptureTimeUs()).setDropReason(reason + " after " + stage).build());
   }
 
-  private void enqueueTombstone(Frame tombstone) {
+  /**
+   * Records a frame that will not reach the next hop as a tombstone to send when it can; the
+   * frame's sender is answered when the tombstone is, so a crash here cannot lose the record.
+   */
+  private void lose(Frame frame, String reason, Runnable onAnswered) {
+    Frame tombstone = frame.getDropReason().isEmpty() ? tombstone(frame, reason) : frame;
     if (pendingTombstones.size() < MAX_PENDING_TOMBSTONES) {
-      pendingTombstones.addLast(tombstone);
+      pendingTombstones.addLast(new InFlight(tombstone, onAnswered));
     } else {
-      lostUncounted.incrementAndGet();
+      lostUncounted.incrementAndGet(); // bounded memory wins over accounting in a long outage
+      if (onAnswered != null) {
+        onAnswered.run();
+      }
     }
+  }
+
+  private Frame tombstone(Frame frame, String reason) {
+    return Frame.newBuilder().setFlowId(frame.getFlowId()).setSeq(frame.getSeq())
+        .setCaptureTimeUs(frame.getCaptureTimeUs()).setDropReason(reason + " after " + stage).build();
   }
 
   private void flushTombstones() {
     while (!pendingTombstones.isEmpty() && stream != null && stream.isReady() && unanswered.size() < WINDOW) {
-      Frame t = pendingTombstones.pollFirst();
-      unanswered.addLast(new InFlight(t, null));
-      stream.onNext(t);
+      InFlight t = pendingTombstones.pollFirst();
+      unanswered.addLast(t);
+      stream.onNext(t.frame());
     }
   }
 

@@ -116,12 +116,10 @@ public final class FrameHandler implements AutoCloseable {
     long processedUs = lastTiming(out).getProcessedUs();
     stampSent(out);
     try {
-      if (delivery == Delivery.RELIABLE) {
-        downstream.send(out.build(), () -> answer.accept(ok)); // custody passes on when the next hop answers
-      } else {
-        downstream.send(out.build());
-        answer.accept(ok);
-      }
+      // Custody passes on when the next hop answers, in both modes: a frame inside a stage that
+      // crashes stays unanswered upstream, where it is re-sent (reliable) or reported lost
+      // (realtime) instead of vanishing.
+      downstream.send(out.build(), () -> answer.accept(ok));
     } catch (FrameRejectedException e) {
       metrics.failed();
       answer.accept(ack(in, e.code(), e.getMessage()));
@@ -215,12 +213,7 @@ public final class FrameHandler implements AutoCloseable {
       return;
     }
     try {
-      if (delivery == Delivery.RELIABLE) {
-        downstream.send(frame, () -> answer.accept(ack));
-      } else {
-        downstream.send(frame);
-        answer.accept(ack);
-      }
+      downstream.send(frame, () -> answer.accept(ack));
     } catch (FrameRejectedException e) {
       answer.accept(FrameAck.newBuilder(ack).setCode(e.code().value()).setMessage(e.getMessage()).build());
     }

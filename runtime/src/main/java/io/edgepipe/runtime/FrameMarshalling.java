@@ -1,18 +1,20 @@
 package io.edgepipe.runtime;
 
+import io.edgepipe.api.FrameValidator;
 import io.edgepipe.api.proto.Frame;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.Marshaller;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 
 /**
- * Makes a request that is not a Frame at all (random bytes, a truncated message) fail with
- * INVALID_ARGUMENT naming the problem, instead of gRPC's generic INTERNAL "Invalid protobuf byte
- * sequence": the sender sent something wrong, the stage is fine and keeps serving.
+ * Makes a request that is not a Frame at all (random bytes, a truncated message) answered with
+ * INVALID_ARGUMENT naming the problem, like any other bad frame: the sender sent something wrong,
+ * the stage is fine and keeps serving (on a stream, the next frame too). A marshaller that throws
+ * makes gRPC close the call with UNKNOWN, so instead the parse failure comes back as a frame marked
+ * with {@link FrameValidator#UNPARSEABLE_FIELD}, which the validator refuses with its message.
  */
 final class FrameMarshalling {
   private FrameMarshalling() {}
@@ -49,8 +51,7 @@ final class FrameMarshalling {
           return inner.parse(stream);
         } catch (StatusRuntimeException e) {
           Throwable cause = e.getCause() != null ? e.getCause() : e;
-          throw Status.INVALID_ARGUMENT.withDescription("not a well-formed Frame message: " + cause.getMessage())
-              .asRuntimeException();
+          return FrameValidator.unparseable(String.valueOf(cause.getMessage()));
         }
       }
     };

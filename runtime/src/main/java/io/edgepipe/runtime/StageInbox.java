@@ -45,9 +45,11 @@ final class StageInbox implements AutoCloseable {
           }
         }
         if (dropped != null) {
+          // the tombstone takes the dropped frame's place in line and carries its answer, so the
+          // sender learns of the drop only once the record of it has moved on (custody)
           queue.remove(dropped);
           queue.addLast(new Entry(FrameHandler.tombstone(dropped.frame(), "queue full at " + handler.stage()),
-              null, true));
+              dropped.answer(), true));
           frames--;
         }
       }
@@ -58,8 +60,6 @@ final class StageInbox implements AutoCloseable {
     if (dropped != null) {
       handler.metrics().frameIn();
       handler.metrics().dropped();
-      dropped.answer().accept(FrameAck.newBuilder().setFlowId(dropped.frame().getFlowId())
-          .setSeq(dropped.frame().getSeq()).setMessage("dropped: queue full at " + handler.stage()).build());
     }
   }
 

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * Every name the testbed gives to what it creates, derived from one prefix (default
- * {@code edgepipe}) so that {@code down} can find leftovers by name alone:
+ * {@code edgepipe}) so that {@code down} can find leftovers by name alone, without the state file:
  * namespaces {@code <prefix>-edge}, {@code <prefix>-server}; veth ends {@code <prefix>-e},
  * {@code <prefix>-s}; cgroups {@code /sys/fs/cgroup/cpu/<prefix>-edge|server}; state in
  * {@code /run/<prefix>-testbed/}.
@@ -26,11 +26,6 @@ public record Names(String prefix) {
 
   public static Names defaults() {
     return new Names(DEFAULT_PREFIX);
-  }
-
-  /** What every object of this testbed starts with. */
-  public String match() {
-    return prefix + "-";
   }
 
   /** The namespaces, links and cgroups of this testbed, by name (all derived from the prefix). */

@@ -5,6 +5,7 @@ import io.edgepipe.cli.certs.EphemeralTls;
 import io.edgepipe.runtime.tls.TlsFiles;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
+import io.edgepipe.producer.FirstHop;
 import io.edgepipe.producer.Producer;
 import io.edgepipe.producer.SinkRecorder;
 import io.edgepipe.producer.SinkServer;
@@ -108,9 +109,8 @@ public final class EmbeddedRun implements AutoCloseable {
 
   /** Streams the run's flows through the chain, drains it and reports. */
   public RunResult run(RunOptions o, Runnable progress) {
-    DownstreamClient toFirst = new DownstreamClient("producer",
-        Transport.channel(LOOPBACK + ":" + firstStagePort(), spec.maxFrameBytes(), tlsOf("producer")), true, false,
-        ack -> { }, spec.delivery()); // refusals reach the sink as tombstones
+    DownstreamClient toFirst = FirstHop.open(spec,
+        Transport.channel(LOOPBACK + ":" + firstStagePort(), spec.maxFrameBytes(), tlsOf("producer")), sink);
     Producer producer = new Producer(spec, toFirst, "local");
     try {
       FlowDriver.drive(o, producer, progress);

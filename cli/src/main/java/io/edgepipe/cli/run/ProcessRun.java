@@ -5,6 +5,7 @@ import io.edgepipe.cli.certs.EphemeralTls;
 import io.edgepipe.runtime.tls.TlsFiles;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
+import io.edgepipe.producer.FirstHop;
 import io.edgepipe.producer.Producer;
 import io.edgepipe.producer.SinkRecorder;
 import io.edgepipe.producer.SinkServer;
@@ -72,15 +73,9 @@ public final class ProcessRun implements AutoCloseable {
         String next = LOOPBACK + ":" + (i + 1 < layers.size() ? ports.get(i + 1) : sinkServer.port());
         List<String> cmd = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.edgepipe.cli.Main",
-            "stage", layers.get(i).name(), "--spec", specFile.toString(),
-            "--height", String.valueOf(spec.input().h()), "--width", String.valueOf(spec.input().w()),
-            "--host", LOOPBACK, "--port", String.valueOf(ports.get(i)), "--metrics-port", "-1",
-            "--next", next, "--device", device, "--node", "local", "--delivery", delivery.label(),
-            "--deadline-ms", String.valueOf(spec.deadlineMillis())));
-        if (tls != null) {
-          cmd.addAll(tls.forService(layers.get(i).name()).asArgs());
-        }
+            "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.edgepipe.cli.Main"));
+        cmd.addAll(StageArgs.of(spec.withDelivery(delivery), specFile, layers.get(i).name(), LOOPBACK, ports.get(i),
+            next, device, "local", tls == null ? null : tls.forService(layers.get(i).name())));
         commands.add(cmd);
         logs.add(logDir.resolve(layers.get(i).name() + ".log").toFile());
         processes.add(launch(i));
@@ -141,9 +136,8 @@ public final class ProcessRun implements AutoCloseable {
   }
 
   public RunResult run(RunOptions o, Runnable progress) {
-    DownstreamClient toFirst = new DownstreamClient("producer",
-        Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes(), tlsOf("producer")), true, false,
-        ack -> { }, spec.delivery()); // refusals reach the sink as tombstones
+    DownstreamClient toFirst = FirstHop.open(spec,
+        Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes(), tlsOf("producer")), sink);
     Producer producer = new Producer(spec, toFirst, "local");
     try {
       FlowDriver.drive(o, producer, progress);

@@ -1,6 +1,7 @@
 package io.edgepipe.cli.run;
 
 import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.producer.FirstHop;
 import io.edgepipe.producer.Producer;
 import io.edgepipe.producer.SinkRecorder;
 import io.edgepipe.producer.SinkServer;
@@ -26,7 +27,7 @@ final class ProducerService {
     if (next == null || next.isBlank()) {
       throw new IllegalArgumentException("the producer needs --next (or EDGEPIPE_NEXT): the first stage's address");
     }
-    SinkRecorder recorder = new SinkRecorder(null);
+    SinkRecorder recorder = new SinkRecorder(null, spec.delivery());
     FrameServer sink;
     try {
       sink = SinkServer.create(recorder, host, sinkPort, metricsPort, spec.maxFrameBytes(), node, tls).start();
@@ -45,8 +46,7 @@ final class ProducerService {
     }, "sink-report");
     reporter.setDaemon(true);
     reporter.start();
-    DownstreamClient toFirst = new DownstreamClient("producer", Transport.channel(next, spec.maxFrameBytes(), tls),
-        true, false, ack -> log.warning("first stage refused " + ack.getSeq() + ": " + ack.getMessage()));
+    DownstreamClient toFirst = FirstHop.open(spec, Transport.channel(next, spec.maxFrameBytes(), tls), recorder);
     try {
       FlowDriver.drive(o, new Producer(spec, toFirst, node), null);
     } finally {

@@ -6,6 +6,7 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.cli.run.FlowDriver;
 import io.edgepipe.cli.run.RunOptions;
 import io.edgepipe.cli.run.RunResult;
+import io.edgepipe.producer.FirstHop;
 import io.edgepipe.producer.Producer;
 import io.edgepipe.producer.SinkRecorder;
 import io.edgepipe.producer.SinkServer;
@@ -83,8 +84,7 @@ public final class TestbedProducer implements Callable<Integer> {
       awaitServing(stage.getKey(), stage.getValue());
     }
     say(ChildProtocol.READY);
-    DownstreamClient toFirst = new DownstreamClient("producer", Transport.channel(next, spec.maxFrameBytes()), true,
-        false, ack -> { }, spec.delivery()); // refusals reach the sink as tombstones
+    DownstreamClient toFirst = FirstHop.open(spec, Transport.channel(next, spec.maxFrameBytes()), recorder);
     Producer producer = new Producer(spec, toFirst, node);
     RunOptions o = new RunOptions(spec, specFile, source, frames, fps, flows, device, seed, null, "npy");
     FrameCounter counter = new FrameCounter();

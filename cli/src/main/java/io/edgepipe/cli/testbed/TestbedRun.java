@@ -61,6 +61,7 @@ public final class TestbedRun implements AutoCloseable {
   private final List<String> proxyStats = new ArrayList<>();
   private volatile NodeProcess producer;
   private boolean aborted; // guarded by this: Ctrl-C came, start nothing more
+  private boolean ran;     // guarded by this
   private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
   private Thread ctrlC;
   private FileChannel lockFile;
@@ -78,8 +79,11 @@ public final class TestbedRun implements AutoCloseable {
   }
 
   /**
-   * Streams {@code o} through the placed chain and returns what the sink saw. The spec must
-   * come from a file ({@code o.specFile()}): the stage processes read it again.
+   * Starts the placed chain, streams {@code o} through it, stops it, and returns what the sink
+   * saw. The spec must come from a file ({@code o.specFile()}): the stage processes read it
+   * again. One run per instance.
+   *
+   * @param progress called once per frame handed to the first stage
    */
   public RunResult run(RunOptions o, Runnable progress) {
     PipelineSpec spec = o.spec();
@@ -90,11 +94,17 @@ public final class TestbedRun implements AutoCloseable {
     Placement placement = Placement.parse(placementText, stageNames.size() + 1);
     ChainLayout layout = ChainLayout.plan(placement, stageNames, state, ChainLayout.DEFAULT_BASE_PORT);
     String mode = "testbed-" + placement + "/" + spec.delivery().label();
-    lock();
-    clearLogs(layout);
+    synchronized (this) {
+      if (ran) {
+        throw new IllegalStateException("a TestbedRun runs once; make a new one");
+      }
+      ran = true;
+    }
     ctrlC = new Thread(this::killAll, "testbed-run-ctrl-c");
     Runtime.getRuntime().addShutdownHook(ctrlC);
     try {
+      lock();
+      clearLogs(layout);
       startProxies(layout);
       startStages(spec, o, layout);
       startProducer(spec, o, layout, mode);
@@ -150,11 +160,8 @@ public final class TestbedRun implements AutoCloseable {
 
   private void startStages(PipelineSpec spec, RunOptions o, ChainLayout layout) {
     for (ChainLayout.Service s : layout.stages()) {
-      List<String> args = List.of("stage", s.name(), "--spec", o.specFile().toAbsolutePath().toString(),
-          "--height", String.valueOf(spec.input().h()), "--width", String.valueOf(spec.input().w()),
-          "--host", "0.0.0.0", "--port", String.valueOf(s.port()), "--metrics-port", "-1", "--next", s.next(),
-          "--device", o.device(), "--node", s.node().word(), "--delivery", spec.delivery().label(),
-          "--deadline-ms", String.valueOf(spec.deadlineMillis()));
+      List<String> args = io.edgepipe.cli.run.StageArgs.of(spec, o.specFile().toAbsolutePath(), s.name(), "0.0.0.0",
+          s.port(), s.next(), o.device(), s.node().word(), null);
       adopt(stages, launcher.startJava(s.name(), s.node(), List.of("-Xmx1g"), "io.edgepipe.cli.Main", args,
           logDir.resolve(s.name() + ".log")));
     }

@@ -1,15 +1,20 @@
 package io.edgepipe.cli.testbed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.edgepipe.testbed.Node;
+import io.edgepipe.testbed.NodeProcess;
+import io.edgepipe.testbed.Sh;
 import io.edgepipe.testbed.Testbed;
 import io.edgepipe.testbed.TestbedState;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,11 +74,48 @@ class TestbedRunCommandTest {
     }
     TestbedState tb = Testbed.require(PREFIX);
     for (Node node : Node.values()) {
-      assertEquals("", io.edgepipe.testbed.Sh.run("ip", "netns", "pids", tb.netns(node)).strip(),
+      assertEquals("", Sh.run("ip", "netns", "pids", tb.netns(node)).strip(),
           "processes left on " + node);
     }
     String status = TestbedCli.run("status", "--prefix", PREFIX).out();
     assertTrue(status.contains("processes: none"), status);
+  }
+
+  @Test
+  void interruptingARunStopsEveryProcessItStarted() throws Exception {
+    TestbedState tb = Testbed.require(PREFIX);
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), TestbedMain.class.getName(),
+        "run", "--prefix", PREFIX, "--placement", "ESSS", "--spec", "../pipelines/thesis.yaml", "--frames", "100000",
+        "--fps", "20", "--width", "32", "--height", "32", "--device", "cpu", "--no-progress",
+        "--results", results.resolve("interrupted").toString());
+    NodeProcess cli = NodeProcess.start("cli", cmd, results.resolve("interrupted-cli.log"));
+    try {
+      Path producerLog = results.resolve("interrupted").resolve("logs").resolve("producer.log");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!streaming(producerLog) && cli.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+      }
+      assertTrue(streaming(producerLog), "the run is streaming: " + Files.readString(cli.log()));
+      assertEquals(6, onNodes(tb), "producer, 3 stages, 2 delay forwarders");
+      cli.stop(Duration.ofSeconds(30)); // SIGTERM, as Ctrl-C: the run's shutdown hook kills its children
+      assertFalse(cli.isAlive());
+      assertEquals(0, onNodes(tb), "processes left on the nodes after the run was interrupted");
+    } finally {
+      cli.kill();
+    }
+  }
+
+  private static boolean streaming(Path producerLog) throws java.io.IOException {
+    return Files.exists(producerLog) && Files.readString(producerLog).contains("FRAMES");
+  }
+
+  private static int onNodes(TestbedState tb) {
+    int n = 0;
+    for (Node node : Node.values()) {
+      n += (int) Sh.run("ip", "netns", "pids", tb.netns(node)).lines().filter(l -> !l.isBlank()).count();
+    }
+    return n;
   }
 
   @Test

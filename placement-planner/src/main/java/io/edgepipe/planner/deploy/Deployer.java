@@ -137,6 +137,16 @@ public final class Deployer {
         pruned.add(record(s, ApplyOutcome.DELETED));
       }
     }
+    // policies of workloads no longer deployed (e.g. the vGPU backend's ingress) go too
+    Set<String> wantedPolicies = new HashSet<>();
+    manifests.networkPolicies().forEach(p -> wantedPolicies.add(p.getMetadata().getName()));
+    for (var policy : client.network().networkPolicies().inNamespace(namespace)
+        .withLabel(Labels.PART_OF, Labels.PART_OF_VALUE).list().getItems()) {
+      if (!wantedPolicies.contains(policy.getMetadata().getName())) {
+        client.resource(policy).delete();
+        pruned.add(record(policy, ApplyOutcome.DELETED));
+      }
+    }
     pruned.forEach(listener::applied);
     return pruned;
   }

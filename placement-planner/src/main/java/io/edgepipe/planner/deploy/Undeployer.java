@@ -24,6 +24,8 @@ public final class Undeployer {
         .list().getItems(), client, deleted);
     deleteAll(client.configMaps().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE)
         .list().getItems(), client, deleted);
+    deleteAll(client.network().networkPolicies().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE)
+        .list().getItems(), client, deleted);
     deleteAll(client.pods().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE)
         .list().getItems(), client, deleted);
     Namespace ns = client.namespaces().withName(namespace).get();

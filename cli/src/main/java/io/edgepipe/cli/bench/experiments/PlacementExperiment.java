@@ -71,7 +71,7 @@ final class PlacementExperiment {
         "lat_p50_ms", "lat_p95_ms", "lost");
     s.note("e4_method", "per placement, size and rate: a run as fast as the chain goes (" + s.plan.placementFrames()
         + " frames; fps over the whole run, start of the fresh JVMs included), then a paced run of about "
-        + Table.format(s.plan.placementLatencySeconds()) + " s (frames two predicted latencies apart and at most half "
+        + Math.round(s.plan.placementLatencySeconds()) + " s (frames two predicted latencies apart and at most half "
         + "the measured rate; latency = its median, past the JVMs' start)");
     Table e5 = new Table("bandwidth", "size", "side", "placement", "pred_latency_ms", "pred_fps", "pred_bottleneck",
         "meas_latency_ms", "meas_fps", "latency_err_pct", "fps_err_pct");

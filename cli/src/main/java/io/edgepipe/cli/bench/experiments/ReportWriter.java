@@ -407,11 +407,13 @@ public final class ReportWriter {
           series.put(bw, xy);
         }
         XYChart chart = Charts.lines("E5: predicted vs measured " + m[2], "measured " + m[2], "predicted " + m[2],
-            series, true, true);
+            series, false, false);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         if (hi > 0) {
           XYChart withLine = chart;
-          var s = withLine.addSeries("prediction = measurement", new double[] {lo, hi}, new double[] {lo, hi});
+          var s = withLine.addSeries("prediction = measurement", new double[] {0, hi}, new double[] {0, hi});
           s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
           s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
           s.setLineColor(Color.GRAY);
@@ -556,8 +558,8 @@ public final class ReportWriter {
       }
       if (num(r, "late_pct") > Double.parseDouble(meta.getOrDefault("e6_late_tolerance_pct", "1"))) {
         why.add(f(num(r, "late_pct")) + "% late");
-      } else if (Double.isNaN(num(r, "late_pct")) && num(r, "lat_p99_ms") > Double.parseDouble(deadline)) {
-        why.add("p99 " + f(num(r, "lat_p99_ms")) + " ms");
+      } else if (Double.isNaN(num(r, "late_pct")) && num(r, "lat_p95_ms") > Double.parseDouble(deadline)) {
+        why.add("p95 " + f(num(r, "lat_p95_ms")) + " ms");
       }
       sb.append(String.format(Locale.ROOT, "At %d flows it breaks: %s (p95 %s ms). ", (int) num(r, "flows"),
           why.isEmpty() ? "not carried" : String.join(", ", why), f(num(r, "lat_p95_ms"))));

@@ -55,7 +55,7 @@ public record SuitePlan(
 
   public static SuitePlan quickPlan() {
     return new SuitePlan(true, SIZES, 10, 4, 200, 20, 80, 150, 10, List.of("1gbit", "100mbit"), 6, 0.3,
-        List.of(1, 2, 4, 6, 8, 10), 2.5, 640, 360, 30, 100, 1);
+        List.of(1, 2, 4, 6, 8, 10), 3, 640, 360, 30, 100, 1);
   }
 
   /** The same plan with other frame sides (E1/E2, E4/E5). */
@@ -77,8 +77,8 @@ public record SuitePlan(
     return Math.round(flowSeconds * flowFps) + flowWarmup();
   }
 
-  /** E6: the first half second of every step is left out (connection set-up, JIT). */
+  /** E6: the first second of every step is left out (connections, buffers of a new size). */
   public long flowWarmup() {
-    return Math.round(flowFps / 2);
+    return Math.round(flowFps);
   }
 }
