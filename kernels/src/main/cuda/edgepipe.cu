@@ -64,7 +64,9 @@ extern "C" __global__ void relu_f32(const float* in, float* out, int n)
 {
     FOR_EACH(i, n) {
         const float x = in[i];
-        out[i] = (__float_as_uint(x) - 1u < 0x7f800000u) ? x : 0.0f;
+        // Java's Math.max(x, +0.0f): a NaN is returned as it is; otherwise +0 for x <= 0 (-0
+        // included), x itself above (the bit test keeps us off max.f32's choice of zero's sign)
+        out[i] = (x != x) ? x : ((__float_as_uint(x) - 1u < 0x7f800000u) ? x : 0.0f);
     }
 }
 

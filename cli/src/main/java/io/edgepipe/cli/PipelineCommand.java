@@ -27,7 +27,7 @@ import picocli.CommandLine.Model.CommandSpec;
         UndeployCommand.class,
         io.edgepipe.cli.certs.CertsCommand.class, // issue 6.5 security
         io.edgepipe.cli.vgpu.VgpuBackendCommand.class,
-        io.edgepipe.cli.vgpu.VgpuStatusCommand.class,
+        io.edgepipe.cli.vgpu.VgpuCommand.class,
         io.edgepipe.cli.testbed.TestbedCommand.class,
     })
 public final class PipelineCommand implements Runnable {

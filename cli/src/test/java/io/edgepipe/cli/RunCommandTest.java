@@ -68,6 +68,20 @@ class RunCommandTest {
   }
 
   @Test
+  void aGeneratedVideoFileIsASource() throws Exception {
+    Path video = tmp.resolve("clip.avi");
+    io.edgepipe.producer.source.TestVideo.write(video, 12, 64, 48, 25);
+    Outcome r = pipeline("run", "--spec", "../pipelines/cnn.yaml", "--source", "video:" + video, "--frames", "12",
+        "--width", "64", "--height", "48", "--device", "cpu", "--no-progress", "--results", tmp.toString(),
+        "--save-outputs", tmp.resolve("out").toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().matches("(?s).*embedded/reliable\\s+12\\s+12\\s+0\\s+0\\s+0.*"), r.out());
+    try (Stream<Path> outputs = Files.list(tmp.resolve("out"))) {
+      assertEquals(12, outputs.filter(p -> p.toString().endsWith(".npy")).count(), "one output per frame");
+    }
+  }
+
+  @Test
   void userErrorsAreOneLineWithExitCodeTwo() throws Exception {
     Outcome missing = pipeline("run", "--source", "video:/no/such/file.mp4", "--frames", "1", "--device", "cpu",
         "--no-progress", "--results", tmp.toString(), "--spec", "../pipelines/thesis.yaml");

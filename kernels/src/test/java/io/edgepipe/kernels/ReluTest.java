@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class ReluTest {
 
   static float reference(float x) {
-    return x > 0 ? x : 0f;
+    return x != x ? x : x > 0 ? x : 0f; // NaN passes through, -0 and negatives become +0
   }
 
   @Test
@@ -16,7 +16,7 @@ class ReluTest {
     float[] in = {1f, -1f, 0f, -0f, Float.NaN, Float.intBitsToFloat(0xffc00001), Float.intBitsToFloat(0x7f800001),
         Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE,
         Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_NORMAL};
-    float[] expected = {1f, 0f, 0f, 0f, 0f, 0f, 0f, Float.POSITIVE_INFINITY, 0f, Float.MIN_VALUE, 0f,
+    float[] expected = {1f, 0f, 0f, 0f, in[4], in[5], in[6], Float.POSITIVE_INFINITY, 0f, Float.MIN_VALUE, 0f,
         Float.MAX_VALUE, 0f, Float.MIN_NORMAL};
     float[] out = new float[in.length];
     Relu.forward(in, out, in.length);

@@ -32,19 +32,31 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
   Path resultsDir;
 
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   @Override
   public Integer call() {
     RunOptions o = flags.options(null, "npy");
     RunResult pipeline;
     RunResult monolith;
+    long cpu0 = processCpuNanos();
     try (ProgressBar bar = Progress.bar("pipeline", o.frames() * o.flows(), false);
         EmbeddedRun run = new EmbeddedRun(o.spec(), o.device(), null)) {
       pipeline = run.run(o, bar::step);
     }
+    long cpu1 = processCpuNanos();
     try (ProgressBar bar = Progress.bar("monolith", o.frames() * o.flows(), false);
         MonolithRun run = new MonolithRun(o.spec(), o.device(), null)) {
       monolith = run.run(o, bar::step);
     }
+    long cpu2 = processCpuNanos();
+    double frames = o.frames() * o.flows();
+    double pipelineCpuMs = (cpu1 - cpu0) / 1e6 / frames;
+    double monolithCpuMs = (cpu2 - cpu1) / 1e6 / frames;
+    int cores = Runtime.getRuntime().availableProcessors();
     RunReport.totals(List.of(pipeline, monolith)).print(System.out);
     System.out.println();
     RunReport.phases(pipeline).print(System.out);
@@ -57,11 +69,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       }
     }
     double ideal = 1000.0 / slowest;
+    // Two ideals: the slowest stage's pace (each stage on its own core), and what this machine's
+    // cores allow given the CPU time the pipeline spends per frame (all stages sharing them)
+    double cpuBound = cores * 1000.0 / pipelineCpuMs;
     Table t = new Table("pipeline_fps", "monolith_fps", "pipeline/monolith", "slowest_stage",
-        "slowest_process_ms", "ideal_fps", "pipeline/ideal");
+        "slowest_process_ms", "ideal_fps", "pipeline/ideal", "cpu_ms_per_frame", "monolith_cpu_ms_per_frame",
+        "cores", "cpu_bound_fps", "pipeline/cpu_bound");
     t.row(pipeline.summary().fps(), monolith.summary().fps(),
         String.format("%.2fx", pipeline.summary().fps() / monolith.summary().fps()), slowestStage, slowest, ideal,
-        String.format("%.0f%%", 100 * pipeline.summary().fps() / ideal));
+        String.format("%.0f%%", 100 * pipeline.summary().fps() / ideal), pipelineCpuMs, monolithCpuMs, cores,
+        cpuBound, String.format("%.0f%%", 100 * pipeline.summary().fps() / cpuBound));
     System.out.println();
     t.print(System.out);
     Path csv = ResultFiles.csv(resultsDir, "pipeline-" + o.spec().name());

@@ -15,7 +15,9 @@ import java.util.List;
  * tolerance (1 %) of frames is late: end-to-end latency above the deadline (100 ms), measured
  * from when the camera took the frame (first capture of the flow + seq / fps, so a producer
  * that falls behind its camera makes frames late even if the chain itself is fast). The
- * capacity is the largest count such that it and every smaller one are carried.
+ * capacity is the largest count such that it and every smaller one are carried. A count that is
+ * not carried is run once more before it counts (the second attempt is recorded): other work on a
+ * shared machine can stall a single run.
  *
  * <p>Embedded: the 4-stage chain in this process over loopback, after an untimed warm-up step. On
  * the testbed the frames come back from another process and every step starts fresh JVMs, so
@@ -44,7 +46,7 @@ final class FlowCapacityExperiment {
     s.note("e6_late_tolerance_pct", onTestbed ? 5 : p.lateTolerancePct());
     s.note("e6_seconds_per_step", p.flowSeconds());
     Table t = new Table("flows", "offered_fps", "delivered_fps", "frames", "delivered", "dropped", "late", "late_pct",
-        "lat_p50_ms", "lat_p95_ms", "lat_p99_ms", "carried");
+        "lat_p50_ms", "lat_p95_ms", "lat_p99_ms", "carried", "attempts");
     long planned = plannedFrames(p);
     long done = 0;
     int capacity = 0;
@@ -62,10 +64,16 @@ final class FlowCapacityExperiment {
         s.task("E6 " + flows + " flow(s) at " + Table.format(p.flowFps()) + " fps");
         RunOptions o = s.options(spec, p.flowFrames(), p.flowFps(), flows);
         Step step = onTestbed ? testbedStep(s, spec, o, testbedPlacement) : embeddedStep(s, spec, o);
+        int attempts = 1;
+        if (!step.carried) { // once more before it counts: other work on a shared machine can stall one run
+          s.task("E6 " + flows + " flow(s), second attempt");
+          step = onTestbed ? testbedStep(s, spec, o, testbedPlacement) : embeddedStep(s, spec, o);
+          attempts = 2;
+        }
         done += flows * p.flowFrames();
         t.row(flows, flows * p.flowFps(), step.deliveredFps, flows * p.flowFrames(), step.delivered, step.dropped,
             step.late < 0 ? "-" : step.late, Double.isNaN(step.latePct) ? "-" : step.latePct, step.p50, step.p95,
-            step.p99, step.carried ? "yes" : "no");
+            step.p99, step.carried ? "yes" : "no", attempts);
         if (step.carried && allCarried) {
           capacity = flows;
         } else {
