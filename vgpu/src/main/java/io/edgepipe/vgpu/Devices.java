@@ -26,7 +26,9 @@ import java.util.Set;
  *   <li>{@code vgpu://host[:port][?tenant=NAME&token=T&fgpu=0.5&vmem=4&client=TEXT]}: a remote vGPU
  *       on a vgpu-backend (port defaults to {@value Wire#DEFAULT_PORT}); {@code fgpu} is the share of
  *       device time in (0, 1] (default 1), {@code vmem} the memory quota in 256 MiB units (default
- *       {@value RemoteSpec#DEFAULT_VMEM_UNITS}).</li>
+ *       {@value RemoteSpec#DEFAULT_VMEM_UNITS}), {@code timeout} the seconds to wait for the backend's answer
+ *       to one call (default 30), {@code reconnect} the seconds one call may spend re-establishing a
+ *       lost session (default 5; 0: never).</li>
  * </ul>
  * The token is taken from {@code token=} in the spec, else from the environment variable
  * {@value #TOKEN_ENV}, else from the file named by {@value #TOKEN_FILE_ENV} (its content, trimmed).
@@ -43,7 +45,8 @@ public final class Devices {
 
   private static final String FORMS =
       "expected auto, cpu, cuda, cuda:N or vgpu://host[:port][?tenant=NAME&token=T&fgpu=0.5&vmem=4]";
-  private static final Set<String> QUERY_KEYS = Set.of("tenant", "token", "fgpu", "vmem", "client");
+  private static final Set<String> QUERY_KEYS = Set.of("tenant", "token", "fgpu", "vmem", "client", "timeout",
+      "reconnect");
 
   /** Opens the device named by {@code spec}, reading tokens from the process environment. */
   public static Gpu open(String spec) {
@@ -127,10 +130,29 @@ public final class Devices {
           + " vmem a whole number of 256 MiB units");
     }
     String client = q.getOrDefault("client", env.getOrDefault("HOSTNAME", ""));
+    long timeout = seconds(q, "timeout", RemoteSpec.DEFAULT_CALL_TIMEOUT_MILLIS, spec);
+    long reconnect = seconds(q, "reconnect", RemoteSpec.DEFAULT_RECONNECT_MILLIS, spec);
     try {
-      return new RemoteSpec(host, port, tenant, token, fgpu, vmem, client);
+      return new RemoteSpec(host, port, tenant, token, fgpu, vmem, client, timeout, reconnect);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad vgpu spec '" + redact(spec) + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** A query parameter in seconds (decimals allowed), as milliseconds. */
+  private static long seconds(Map<String, String> q, String key, long defaultMillis, String spec) {
+    if (!q.containsKey(key)) {
+      return defaultMillis;
+    }
+    try {
+      double s = Double.parseDouble(q.get(key));
+      if (!(s >= 0) || s > 86_400) {
+        throw new NumberFormatException();
+      }
+      return Math.round(s * 1000);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bad vgpu spec '" + redact(spec) + "': " + key + " must be a number of seconds"
+          + " in [0, 86400]");
     }
   }
 
@@ -148,7 +170,7 @@ public final class Devices {
       String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
       if (!QUERY_KEYS.contains(k)) {
         throw new IllegalArgumentException("bad vgpu spec '" + redact(spec) + "': unknown parameter '" + k
-            + "' (known: tenant, token, fgpu, vmem, client)");
+            + "' (known: tenant, token, fgpu, vmem, client, timeout, reconnect)");
       }
       if (q.put(k, v) != null) {
         throw new IllegalArgumentException("bad vgpu spec '" + redact(spec) + "': parameter '" + k + "' given twice");

@@ -226,6 +226,15 @@ public final class LaunchCheck {
     return kernel.equals(KernelCatalog.CONV2D_F32) ? 3 : 1;
   }
 
+  /**
+   * The argument position of the buffer a catalog kernel writes (it reads all its other pointer
+   * arguments and never reads this one, except relu in place where it is also the input), or -1
+   * for a kernel not in the catalog.
+   */
+  public static int outputIndex(String kernel) {
+    return isKnown(kernel) ? outIndex(kernel) : -1;
+  }
+
   private static void checkDims(String kernel, String what, Dim3 d, long maxThreads) {
     if (d == null || d.x() < 1 || d.y() < 1 || d.z() < 1) {
       throw bad(kernel, what + " dimensions must all be >= 1, got " + d);

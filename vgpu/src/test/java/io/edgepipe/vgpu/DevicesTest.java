@@ -45,7 +45,7 @@ class DevicesTest {
   void badSpecsAreIllegalArguments() {
     for (String bad : new String[] {"gpu", "cuda:x", "cuda:-1", "vgpu://", "vgpu://h:1/path", "vgpu://h?fgpu=2",
         "vgpu://h?fgpu=0", "vgpu://h?vmem=0", "vgpu://h?vmem=1.5", "vgpu://h?bogus=1", "vgpu://h?tenant=a&tenant=b",
-        "vgpu://h:99999", "vgpu://h:1 2"}) {
+        "vgpu://h:99999", "vgpu://h:1 2", "vgpu://h?timeout=0", "vgpu://h?timeout=x", "vgpu://h?reconnect=-1"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.open(bad, Map.of()), bad);
       assertFalse(e.getMessage().isBlank());
     }
@@ -85,8 +85,12 @@ class DevicesTest {
     assertEquals(0.25, s.fgpu());
     assertEquals(3, s.vmemUnits());
     assertEquals("cam1", s.client());
-    s = Devices.parseRemote("vgpu://[::1]:7", Map.of());
+    assertEquals(RemoteSpec.DEFAULT_CALL_TIMEOUT_MILLIS, s.callTimeoutMillis());
+    assertEquals(RemoteSpec.DEFAULT_RECONNECT_MILLIS, s.reconnectMillis());
+    s = Devices.parseRemote("vgpu://[::1]:7?timeout=2.5&reconnect=0", Map.of());
     assertEquals("::1", s.host());
+    assertEquals(2500, s.callTimeoutMillis());
+    assertEquals(0, s.reconnectMillis());
   }
 
   @Test

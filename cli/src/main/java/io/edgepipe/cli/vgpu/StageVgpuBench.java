@@ -61,10 +61,14 @@ public final class StageVgpuBench {
   /**
    * One row. Times are medians of per-frame times in ms; {@code deviceMs} is the remote backend's
    * measured device time per frame; {@code tripsPerFrame} counts remote messages per frame (must
-   * be 1); {@code sameOutput} says the two outputs were bit-identical.
+   * be 1); {@code sameOutput} says the two outputs were bit-identical. {@code localCpuMs} and
+   * {@code remoteCpuMs} are this process's CPU time per frame on each side (all threads: for the
+   * remote side that is client, transport and the loopback backend together), a measure that
+   * other load on the machine does not inflate the way it does wall-clock time.
    */
   public record Row(String stage, String kind, Size size, DType inType, long inBytes, long outBytes, int frames,
-      double localMs, double remoteMs, double deviceMs, double tripsPerFrame, boolean sameOutput) {
+      double localMs, double remoteMs, double deviceMs, double tripsPerFrame, boolean sameOutput,
+      double localCpuMs, double remoteCpuMs) {
     public double ratio() {
       return remoteMs / localMs;
     }
@@ -110,14 +114,18 @@ public final class StageVgpuBench {
       double[] remoteMs = new double[config.frames()];
       long trips = 0;
       long busy = 0;
+      long localCpu = 0;
+      long remoteCpu = 0;
       int done = 0;
       for (int b = 0; b < config.blocks(); b++) {
         int n = (config.frames() - done) / (config.blocks() - b);
+        long c0 = processCpuNanos();
         for (int i = 0; i < n; i++) {
           long t0 = System.nanoTime();
           outLocal = onLocal.run(frame.asReadOnlyByteBuffer(), type, shape);
           localMs[done + i] = (System.nanoTime() - t0) / 1e6;
         }
+        long c1 = processCpuNanos();
         long trips0 = remote.roundTrips();
         long busy0 = remote.deviceBusyNanos();
         for (int i = 0; i < n; i++) {
@@ -125,6 +133,9 @@ public final class StageVgpuBench {
           outRemote = onRemote.run(frame.asReadOnlyByteBuffer(), type, shape);
           remoteMs[done + i] = (System.nanoTime() - t0) / 1e6;
         }
+        long c2 = processCpuNanos();
+        localCpu += c1 - c0;
+        remoteCpu += c2 - c1;
         trips += remote.roundTrips() - trips0;
         busy += remote.deviceBusyNanos() - busy0;
         done += n;
@@ -134,7 +145,7 @@ public final class StageVgpuBench {
       return new Row(layerSpec.name(), layerSpec.kind(), size, type,
           shape.elements() * ElementType.sizeOf(type), outShape.elements() * ElementType.sizeOf(layerSpec.outputType()),
           config.frames(), median(localMs), median(remoteMs), busy / 1e6 / config.frames(),
-          (double) trips / config.frames(), same);
+          (double) trips / config.frames(), same, localCpu / 1e6 / config.frames(), remoteCpu / 1e6 / config.frames());
     } finally {
       onLocal.close();
       onRemote.close();
@@ -151,6 +162,22 @@ public final class StageVgpuBench {
       logSum += Math.log(r.ratio());
     }
     return Math.exp(logSum / rows.size());
+  }
+
+  /**
+   * CPU time of this process's live threads so far (nanosecond resolution: the process-wide
+   * counter ticks in scheduler jiffies, too coarse for a block of small frames).
+   */
+  static long processCpuNanos() {
+    java.lang.management.ThreadMXBean tm = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long id : tm.getAllThreadIds()) {
+      long t = tm.getThreadCpuTime(id);
+      if (t > 0) {
+        sum += t;
+      }
+    }
+    return sum;
   }
 
   static double median(double[] v) {

@@ -14,11 +14,17 @@ import picocli.CommandLine.Option;
 @Command(name = "vgpu-backend", mixinStandardHelpOptions = true,
     description = {"Serve remote vGPUs (vgpu://this-host:PORT) on this machine's GPU, with per-tenant fGPU "
         + "and vMemory quotas, until interrupted.",
-        "Tokens: one tenant:token per line in --tokens FILE or the file named by $" + TokenStore.ENV + "."})
+        "Tokens: one tenant:token per line in --tokens FILE or the file named by $" + TokenStore.ENV + ", optionally "
+            + "followed by per-tenant caps over all its sessions: max_fgpu=F max_vmem=N (256 MiB units)."})
 public final class VgpuBackendCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "" + Wire.DEFAULT_PORT,
       description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS",
+      description = "Listen on this address only (e.g. the GPU server's cluster interface, or 127.0.0.1); "
+          + "default: all interfaces. The transport is plaintext: keep it on a trusted network.")
+  String bind;
 
   @Option(names = "--device", defaultValue = "auto",
       description = "Device to share: cuda, cuda:N, cpu or auto (default: ${DEFAULT-VALUE}).")
@@ -37,7 +43,8 @@ public final class VgpuBackendCommand implements Callable<Integer> {
     Gpu gpu = Devices.open(device);
     VgpuBackend backend;
     try {
-      backend = VgpuBackend.onPort(port, gpu, ts).start();
+      backend = (bind == null ? VgpuBackend.onPort(port, gpu, ts)
+          : VgpuBackend.onAddress(new java.net.InetSocketAddress(bind, port), gpu, ts)).start();
     } catch (Exception e) {
       gpu.close();
       throw e;
@@ -49,8 +56,8 @@ public final class VgpuBackendCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "vgpu-backend-stop"));
-    System.out.printf("vgpu-backend: serving %s on port %d for tenants %s%n", backend.deviceName(), backend.port(),
-        ts.tenants());
+    System.out.printf("vgpu-backend: serving %s on %s port %d for tenants %s%n", backend.deviceName(),
+        bind == null ? "all interfaces," : bind, backend.port(), ts);
     backend.awaitTermination();
     return 0;
   }

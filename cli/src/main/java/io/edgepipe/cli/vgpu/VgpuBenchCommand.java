@@ -73,7 +73,8 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     }
     StageVgpuBench bench = new StageVgpuBench(new StageVgpuBench.Config(parsed, warmup, frames, blocks));
     Table t = new Table("spec", "stage", "size", "in_type", "in_KiB", "out_KiB", "local_ms", "remote_ms", "ratio",
-        "device_ms", "trips_per_frame", "same_output");
+        "device_ms", "local_cpu_ms", "remote_cpu_ms", "trips_per_frame", "same_output");
+    double load0 = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     List<StageVgpuBench.Row> rows = new ArrayList<>();
     List<StageVgpuBench.Row> rows720 = new ArrayList<>();
     String remoteName;
@@ -96,7 +97,8 @@ public final class VgpuBenchCommand implements Callable<Integer> {
           t.row(spec.name(), r.stage(), r.size(), r.inType().name().toLowerCase(), String.format(Locale.ROOT, "%.1f", r.inBytes() / 1024.0),
               String.format(Locale.ROOT, "%.1f", r.outBytes() / 1024.0), String.format(Locale.ROOT, "%.3f", r.localMs()),
               String.format(Locale.ROOT, "%.3f", r.remoteMs()), String.format(Locale.ROOT, "%.2fx", r.ratio()),
-              String.format(Locale.ROOT, "%.3f", r.deviceMs()), String.format(Locale.ROOT, "%.2f", r.tripsPerFrame()),
+              String.format(Locale.ROOT, "%.3f", r.deviceMs()), String.format(Locale.ROOT, "%.3f", r.localCpuMs()),
+              String.format(Locale.ROOT, "%.3f", r.remoteCpuMs()), String.format(Locale.ROOT, "%.2f", r.tripsPerFrame()),
               r.sameOutput() ? "yes" : "NO");
         });
       }
@@ -108,6 +110,7 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     System.out.println();
     t.print(System.out);
 
+    double load1 = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     double all = StageVgpuBench.geomeanRatio(rows);
     double at720 = StageVgpuBench.geomeanRatio(rows720);
     boolean oneTrip = rows.stream().allMatch(r -> r.tripsPerFrame() == 1.0);
@@ -118,8 +121,12 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     summary.row("geomean remote/local, all rows", fmt(all), String.format(Locale.ROOT, "gEdge %.2fx, AvA %.2fx", GEDGE, AVA));
     summary.row("geomean remote/local, 1280x720", rows720.isEmpty() ? "-" : fmt(at720),
         String.format(Locale.ROOT, "target %.2fx", TARGET_720P));
+    summary.row("geomean remote/local CPU time, all rows", fmt(cpuRatio(rows)), "process CPU, all threads");
+    summary.row("geomean remote/local CPU time, 1280x720", rows720.isEmpty() ? "-" : fmt(cpuRatio(rows720)), "-");
     summary.row("round trips per frame per stage", oneTrip ? "1 in every row" : "NOT 1 in some row", "must be 1");
     summary.row("outputs remote == local", same ? "bit-identical in every row" : "DIFFER in some row", "must be identical");
+    summary.row("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average "
+        + String.format(Locale.ROOT, "%.1f -> %.1f", load0, load1), "other load inflates wall-clock times");
     System.out.println();
     summary.print(System.out);
     System.out.printf(Locale.ROOT, "%nround trips: %s%n", oneTrip ? "OK, exactly 1 per frame per stage"
@@ -132,6 +139,14 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     summary.writeCsv(sumCsv);
     System.out.println("wrote " + csv + " and " + sumCsv);
     return oneTrip && same ? 0 : 1;
+  }
+
+  private static double cpuRatio(List<StageVgpuBench.Row> rows) {
+    double logSum = 0;
+    for (StageVgpuBench.Row r : rows) {
+      logSum += Math.log(r.remoteCpuMs() / r.localCpuMs());
+    }
+    return rows.isEmpty() ? Double.NaN : Math.exp(logSum / rows.size());
   }
 
   private static String fmt(double ratio) {

@@ -29,20 +29,51 @@ final class BackendCore {
   private final AtomicLong handles = new AtomicLong(1);
   private final String idPrefix;
 
-  BackendCore(Gpu device, FairScheduler.Config config) {
+  private final TokenStore tokens;
+
+  BackendCore(Gpu device, FairScheduler.Config config, TokenStore tokens) {
     this.device = device;
+    this.tokens = tokens;
     this.scheduler = new FairScheduler("vgpu-device", config);
     this.modules = new SharedModules(device);
     // session ids differ between backend runs, so a stale id is never mistaken for a live one
     this.idPrefix = Long.toString(new SecureRandom().nextInt(1 << 30), 36);
   }
 
-  Session newSession(String tenant, String client, double fgpu, int vmemUnits) {
+  /**
+   * A new session, or a GpuException RESOURCE_EXHAUSTED when the tenant's live sessions together
+   * would pass its limits from the tokens file.
+   */
+  synchronized Session newSession(String tenant, String client, double fgpu, int vmemUnits) {
+    TokenStore.Limits lim = tokens.limits(tenant);
+    if (lim.capped()) {
+      double f = 0;
+      long v = 0;
+      for (Session s : sessions.values()) {
+        if (s.tenant.equals(tenant)) {
+          f += s.fgpu;
+          v += s.vmemUnits;
+        }
+      }
+      if (f + fgpu > lim.maxFgpu() + 1e-9) {
+        throw new io.edgepipe.vgpu.GpuException("RESOURCE_EXHAUSTED", "tenant '" + tenant + "' may hold fGPU "
+            + lim.maxFgpu() + " over all its sessions: " + round(f) + " in use, " + fgpu + " requested");
+      }
+      if (v + vmemUnits > lim.maxVmemUnits()) {
+        throw new io.edgepipe.vgpu.GpuException("RESOURCE_EXHAUSTED", "tenant '" + tenant + "' may hold "
+            + lim.maxVmemUnits() + " vMemory units (256 MiB each) over all its sessions: " + v + " in use, "
+            + vmemUnits + " requested");
+      }
+    }
     String id = idPrefix + "-" + nextId.getAndIncrement();
     FairScheduler.Lane lane = scheduler.register(id, fgpu);
     Session s = new Session(id, tenant, client, fgpu, vmemUnits, lane, device, modules, deviceBytes, handles);
     sessions.put(id, s);
     return s;
+  }
+
+  private static String round(double v) {
+    return String.format(java.util.Locale.ROOT, "%.3f", v);
   }
 
   /** On the device thread: frees the session's memory and forgets it. */
@@ -83,7 +114,8 @@ final class BackendCore {
       r.addSessions(SessionStatus.newBuilder()
           .setSessionId(s.id).setTenant(s.tenant).setClient(s.client)
           .setFgpu(s.fgpu).setVmemUnits(s.vmemUnits)
-          .setBytesInUse(s.bytesInUse()).setBytesAllowed(s.bytesAllowed).setBuffers(s.buffers())
+          .setBytesInUse(s.bytesInUse()).setPeakBytesInUse(s.peakBytesInUse()).setBytesAllowed(s.bytesAllowed)
+          .setBuffers(s.buffers())
           .setBusyNanos(busy[i]).setEntitledNanos(entitled[i])
           .setBusyShare(liveBusy == 0 ? 0 : (double) busy[i] / liveBusy)
           .setBatches(s.batches()));

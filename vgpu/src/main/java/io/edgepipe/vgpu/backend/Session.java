@@ -34,6 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Session {
   /** One vMemory unit: 256 MiB, as in gEdge. */
   static final long VMEM_UNIT = Wire.VMEM_UNIT_BYTES;
+  /** Most live buffers a session may hold (each costs table space whatever its size). */
+  static final int MAX_BUFFERS = 1 << 16;
+  /** Longest module or kernel name accepted (real ones are short; messages quote them). */
+  static final int MAX_NAME_CHARS = 128;
 
   final String id;
   final String tenant;
@@ -49,9 +53,13 @@ final class Session {
   private final Map<Long, DevicePtr> ptrs = new HashMap<>();
   private final Map<Long, GpuModule> moduleHandles = new HashMap<>();
   private final Map<Long, GpuFunction> functionHandles = new HashMap<>();
+  /** Handles already given for a module name / (module handle, kernel): asking again reuses them. */
+  private final Map<String, Long> moduleByName = new HashMap<>();
+  private final Map<String, Long> functionByName = new HashMap<>();
   private final AtomicLong handles;
   private long replyBytes; // DtoH bytes of the batch being executed
   private final AtomicLong bytesInUse = new AtomicLong();
+  private final AtomicLong peakBytes = new AtomicLong();
   private final AtomicLong buffers = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
 
@@ -72,6 +80,11 @@ final class Session {
 
   long bytesInUse() {
     return bytesInUse.get();
+  }
+
+  /** Most device memory the session has held at once. */
+  long peakBytesInUse() {
+    return peakBytes.get();
   }
 
   long buffers() {
@@ -128,20 +141,32 @@ final class Session {
   private void run(Op op, BatchResult.Builder out, List<byte[]> dtoh) {
     switch (op.getKindCase()) {
       case LOAD_MODULE -> {
-        GpuModule m = modules.load(op.getLoadModule().getName());
-        long h = handles.getAndIncrement();
-        moduleHandles.put(h, m);
-        out.addHandles(h);
+        String name = name(op.getLoadModule().getName(), "module");
+        Long known = moduleByName.get(name);
+        if (known == null) {
+          GpuModule m = modules.load(name);
+          known = handles.getAndIncrement();
+          moduleHandles.put(known, m);
+          moduleByName.put(name, known);
+        }
+        out.addHandles(known);
       }
       case GET_FUNCTION -> {
-        GpuModule m = moduleHandles.get(op.getGetFunction().getModule());
+        long mh = op.getGetFunction().getModule();
+        GpuModule m = moduleHandles.get(mh);
         if (m == null) {
-          throw unknown("module", op.getGetFunction().getModule());
+          throw unknown("module", mh);
         }
-        GpuFunction f = modules.function(m, op.getGetFunction().getName());
-        long h = handles.getAndIncrement();
-        functionHandles.put(h, f);
-        out.addHandles(h);
+        String name = name(op.getGetFunction().getName(), "kernel");
+        String key = mh + "/" + name;
+        Long known = functionByName.get(key);
+        if (known == null) {
+          GpuFunction f = modules.function(m, name);
+          known = handles.getAndIncrement();
+          functionHandles.put(known, f);
+          functionByName.put(key, known);
+        }
+        out.addHandles(known);
       }
       case MALLOC -> out.addHandles(malloc(op.getMalloc().getBytes()));
       case FREE -> free(op.getFree().getPtr());
@@ -160,6 +185,10 @@ final class Session {
       case DTOH -> {
         DevicePtr p = ptr(op.getDtoh().getSrc());
         long n = op.getDtoh().getBytes();
+        if (n < 0) {
+          throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + Long.toUnsignedString(n) + " bytes from a buffer of "
+              + p.bytes() + " bytes");
+        }
         if (n > p.bytes()) {
           throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + n + " bytes from a buffer of "
               + p.bytes() + " bytes");
@@ -178,8 +207,16 @@ final class Session {
   }
 
   private long malloc(long bytes) {
-    if (bytes < 1) {
-      throw new GpuException("INVALID_ARGUMENT", "malloc of " + bytes + " bytes: size must be >= 1");
+    if (bytes == 0) {
+      throw new GpuException("INVALID_ARGUMENT", "malloc of 0 bytes: size must be >= 1");
+    }
+    if (bytes < 0) { // a uint64 above 2^63: no device has that, and no quota allows it
+      throw new GpuException("RESOURCE_EXHAUSTED", "vMemory quota of tenant '" + tenant + "': malloc of "
+          + Long.toUnsignedString(bytes) + " bytes refused, " + bytesAllowed + " bytes allowed");
+    }
+    if (ptrs.size() >= MAX_BUFFERS) {
+      throw new GpuException("RESOURCE_EXHAUSTED", "session holds " + ptrs.size() + " buffers, at most " + MAX_BUFFERS
+          + " are allowed; free some first");
     }
     long used = bytesInUse.get();
     if (bytes > bytesAllowed - used) {
@@ -190,7 +227,7 @@ final class Session {
     DevicePtr p = device.malloc(bytes);
     long h = handles.getAndIncrement();
     ptrs.put(h, p);
-    bytesInUse.addAndGet(bytes);
+    peakBytes.accumulateAndGet(bytesInUse.addAndGet(bytes), Math::max);
     backendBytes.addAndGet(bytes);
     buffers.incrementAndGet();
     return h;
@@ -246,6 +283,16 @@ final class Session {
     buffers.set(0);
     moduleHandles.clear();
     functionHandles.clear();
+    moduleByName.clear();
+    functionByName.clear();
+  }
+
+  private static String name(String n, String what) {
+    if (n.isEmpty() || n.length() > MAX_NAME_CHARS) {
+      throw new GpuException("INVALID_ARGUMENT", what + " name must have 1 to " + MAX_NAME_CHARS + " characters, got "
+          + n.length());
+    }
+    return n;
   }
 
   private DevicePtr ptr(long handle) {

@@ -25,6 +25,10 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
 
   /** Upper bound of a vMemory request (4 TiB): refuses absurd numbers, not real devices. */
   static final int MAX_VMEM_UNITS = 1 << 14;
+  /** Longest client description kept for status. */
+  static final int MAX_CLIENT_CHARS = 256;
+  /** Replies up to this size are sent from the device thread; larger ones by the reply pool. */
+  static final int INLINE_REPLY_BYTES = 256 * 1024;
 
   private final ServerCallStreamObserver<ServerMessage> call;
   private final String tenant;
@@ -41,6 +45,11 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
   @Override
   public void onNext(ClientMessage m) {
     if (ended.get()) {
+      return;
+    }
+    String bad = io.edgepipe.vgpu.remote.Marshalling.malformed(m);
+    if (bad != null) {
+      fail(Status.INVALID_ARGUMENT.withDescription(bad.length() > 300 ? bad.substring(0, 300) : bad));
       return;
     }
     Session s = session;
@@ -68,6 +77,12 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
             .setCode("INTERNAL").setMessage("backend failure: " + e).setOpIndex(-1)).build();
       }
       ServerMessage reply = ServerMessage.newBuilder().setResult(result).build();
+      if (reply.getSerializedSize() <= INLINE_REPLY_BYTES) {
+        // small: a hand-off to another thread would cost more than the copy
+        send(reply);
+        requestNext();
+        return;
+      }
       // serialising a reply of up to hundreds of MB is transport work, not device work: do it
       // off the device thread, so it is neither charged to the tenant's busy time nor keeps
       // the device from the next tenant's batch
@@ -93,7 +108,19 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
           + "] (units of 256 MiB), got " + vmem));
       return;
     }
-    Session s = core.newSession(tenant, o.getClient(), fgpu, vmem);
+    if (o.getClient().length() > MAX_CLIENT_CHARS) {
+      fail(Status.INVALID_ARGUMENT.withDescription("client description is " + o.getClient().length()
+          + " characters long, at most " + MAX_CLIENT_CHARS + " are kept"));
+      return;
+    }
+    Session s;
+    try {
+      s = core.newSession(tenant, o.getClient(), fgpu, vmem);
+    } catch (io.edgepipe.vgpu.GpuException e) {
+      String msg = e.getMessage().startsWith(e.code() + ": ") ? e.getMessage().substring(e.code().length() + 2) : e.getMessage();
+      fail(Status.Code.valueOf(e.code()).toStatus().withDescription(msg));
+      return;
+    }
     session = s;
     LOG.fine(() -> "session " + s.id + " opened for tenant " + tenant + " fgpu=" + fgpu + " vmem=" + vmem);
     send(ServerMessage.newBuilder().setOpened(Opened.newBuilder()

@@ -18,9 +18,12 @@ import java.util.Set;
  *
  * <p>File format (path from {@code vgpu-backend --tokens FILE} or the environment variable
  * {@value #ENV}): one {@code tenant:token} per line; the tenant is everything before the first
- * colon, the token everything after it, both trimmed and non-empty; blank lines and lines
- * starting with {@code #} are ignored; a tenant may appear once. Keep the file readable only by
- * the backend's user.
+ * colon, the token everything after it up to the first blank, both non-empty; blank lines and
+ * lines starting with {@code #} are ignored; a tenant may appear once. Optional limits may follow
+ * the token, separated by blanks: {@code max_fgpu=F} (sum of fGPU over the tenant's live sessions,
+ * in (0, 1]) and {@code max_vmem=N} (sum of vMemory units over them), e.g.
+ * {@code edge1:2f9c...e1  max_fgpu=0.5 max_vmem=8}. A session that would pass them is refused with
+ * RESOURCE_EXHAUSTED. Keep the file readable only by the backend's user.
  *
  * <p>Only SHA-256 digests of the tokens are kept, and a presented token is compared with
  * {@link MessageDigest#isEqual} on digests, so the comparison takes the same time whatever the
@@ -32,13 +35,24 @@ public final class TokenStore {
 
   private static final byte[] NO_MATCH = digest("\u0000no-such-token\u0000");
 
-  private final Map<String, byte[]> digests;
+  /** A tenant's caps over all its live sessions; {@link #NONE} caps nothing. */
+  public record Limits(double maxFgpu, int maxVmemUnits) {
+    public static final Limits NONE = new Limits(Double.POSITIVE_INFINITY, Integer.MAX_VALUE);
 
-  private TokenStore(Map<String, byte[]> digests) {
+    public boolean capped() {
+      return !equals(NONE);
+    }
+  }
+
+  private final Map<String, byte[]> digests;
+  private final Map<String, Limits> limits;
+
+  private TokenStore(Map<String, byte[]> digests, Map<String, Limits> limits) {
     if (digests.isEmpty()) {
       throw new IllegalArgumentException("no tenants: a backend needs at least one tenant:token");
     }
     this.digests = Map.copyOf(digests);
+    this.limits = Map.copyOf(limits);
   }
 
   /** Tenants and their tokens, e.g. for tests. */
@@ -48,7 +62,24 @@ public final class TokenStore {
       checkEntry(tenant, token, "entry for '" + tenant + "'");
       d.put(tenant, digest(token));
     });
-    return new TokenStore(d);
+    return new TokenStore(d, Map.of());
+  }
+
+  /** This store with {@code limits} for the named tenants (others keep theirs). */
+  public TokenStore withLimits(Map<String, Limits> more) {
+    Map<String, Limits> l = new LinkedHashMap<>(limits);
+    more.forEach((tenant, lim) -> {
+      if (!digests.containsKey(tenant)) {
+        throw new IllegalArgumentException("limits for unknown tenant '" + tenant + "'");
+      }
+      l.put(tenant, lim);
+    });
+    return new TokenStore(digests, l);
+  }
+
+  /** The caps of {@code tenant} ({@link Limits#NONE} when the file gives none). */
+  public Limits limits(String tenant) {
+    return limits.getOrDefault(tenant, Limits.NONE);
   }
 
   /** Reads a tokens file (format in the class comment). */
@@ -59,28 +90,67 @@ public final class TokenStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read vGPU tokens file " + file + ": " + e.getMessage(), e);
     }
+    return parse(lines, file.toString());
+  }
+
+  /** Parses the lines of a tokens file (format in the class comment); {@code source} names it in errors. */
+  public static TokenStore parse(List<String> lines, String source) {
     Map<String, byte[]> d = new LinkedHashMap<>();
+    Map<String, Limits> l = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
-      String where = file + " line " + (i + 1);
+      String where = source + " line " + (i + 1);
       int colon = line.indexOf(':');
       if (colon < 0) {
         throw new IllegalArgumentException(where + ": expected tenant:token");
       }
       String tenant = line.substring(0, colon).strip();
-      String token = line.substring(colon + 1).strip();
+      String[] rest = line.substring(colon + 1).strip().split("\\s+");
+      String token = rest[0];
       checkEntry(tenant, token, where);
       if (d.put(tenant, digest(token)) != null) {
         throw new IllegalArgumentException(where + ": tenant '" + tenant + "' appears twice");
       }
+      if (rest.length > 1) {
+        l.put(tenant, limits(rest, where));
+      }
     }
     if (d.isEmpty()) {
-      throw new IllegalArgumentException("vGPU tokens file " + file + " has no tenant:token line");
+      throw new IllegalArgumentException("vGPU tokens file " + source + " has no tenant:token line");
     }
-    return new TokenStore(d);
+    return new TokenStore(d, l);
+  }
+
+  private static Limits limits(String[] parts, String where) {
+    double fgpu = Double.POSITIVE_INFINITY;
+    int vmem = Integer.MAX_VALUE;
+    for (int i = 1; i < parts.length; i++) {
+      String p = parts[i];
+      try {
+        if (p.startsWith("max_fgpu=")) {
+          fgpu = Double.parseDouble(p.substring("max_fgpu=".length()));
+          if (!(fgpu > 0 && fgpu <= 1)) {
+            throw new NumberFormatException();
+          }
+        } else if (p.startsWith("max_vmem=")) {
+          vmem = Integer.parseInt(p.substring("max_vmem=".length()));
+          if (vmem < 1) {
+            throw new NumberFormatException();
+          }
+        } else {
+          // never echo the field: a mistyped line may hold a token
+          throw new IllegalArgumentException(where + ": after the token only max_fgpu=F and max_vmem=N may follow"
+              + " (field " + (i + 1) + " is neither)");
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(where + ": max_fgpu must be in (0, 1] and max_vmem a whole number >= 1"
+            + " of 256 MiB units");
+      }
+    }
+    return new Limits(fgpu, vmem);
   }
 
   /**
@@ -147,6 +217,6 @@ public final class TokenStore {
 
   @Override
   public String toString() {
-    return "TokenStore" + tenants(); // names only, never tokens
+    return "TokenStore" + tenants() + (limits.isEmpty() ? "" : " limits " + limits); // names only, never tokens
   }
 }

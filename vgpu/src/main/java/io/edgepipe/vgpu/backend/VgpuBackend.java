@@ -1,9 +1,17 @@
 package io.edgepipe.vgpu.backend;
 
 import io.edgepipe.vgpu.Gpu;
+import io.edgepipe.vgpu.proto.ClientMessage;
+import io.edgepipe.vgpu.proto.ServerMessage;
 import io.edgepipe.vgpu.proto.StatusReply;
+import io.edgepipe.vgpu.proto.StatusRequest;
 import io.edgepipe.vgpu.proto.VgpuGrpc;
+import io.edgepipe.vgpu.remote.Marshalling;
 import io.edgepipe.vgpu.remote.Wire;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerInterceptors;
@@ -67,7 +75,6 @@ public final class VgpuBackend {
   private static NettyServerBuilder netty(NettyServerBuilder b) {
     // handlers never block (they queue work for the device thread), so they may run on the
     // transport's threads: one thread hop less per round trip
-    if (Integer.getInteger("vgpu.window", 0) > 0) { b.flowControlWindow(Integer.getInteger("vgpu.window")); }
     return b
         .directExecutor()
         .keepAliveTime(30, TimeUnit.SECONDS)
@@ -78,11 +85,38 @@ public final class VgpuBackend {
 
   /** A backend on any transport (tests use the in-process one). */
   public VgpuBackend(ServerBuilder<?> builder, Gpu device, TokenStore tokens, FairScheduler.Config config) {
-    this.core = new BackendCore(device, config);
+    this.core = new BackendCore(device, config, tokens);
     this.server = builder
         .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
-        .addService(ServerInterceptors.intercept(new VgpuService(core), new AuthInterceptor(tokens)))
+        .addService(ServerInterceptors.intercept(definition(new VgpuService(core)), new AuthInterceptor(tokens)))
         .addService(health.getHealthService())
+        .build();
+  }
+
+  /**
+   * The service with the copy-saving marshallers on the Session stream ({@link Marshalling}): a
+   * batch's frame data is copied once on arrival and the device reads it in place.
+   */
+  private static ServerServiceDefinition definition(VgpuService service) {
+    ServerServiceDefinition stock = service.bindService();
+    MethodDescriptor<ClientMessage, ServerMessage> session = VgpuGrpc.getSessionMethod().toBuilder(
+        Marshalling.copyOnce(ClientMessage.getDefaultInstance()), Marshalling.copyOnce(ServerMessage.getDefaultInstance()))
+        .build();
+    MethodDescriptor<StatusRequest, StatusReply> status = VgpuGrpc.getStatusMethod();
+    ServiceDescriptor descriptor = ServiceDescriptor.newBuilder(VgpuGrpc.SERVICE_NAME)
+        .setSchemaDescriptor(VgpuGrpc.getServiceDescriptor().getSchemaDescriptor())
+        .addMethod(session)
+        .addMethod(status)
+        .build();
+    @SuppressWarnings("unchecked")
+    ServerCallHandler<ClientMessage, ServerMessage> sessionHandler = (ServerCallHandler<ClientMessage, ServerMessage>)
+        stock.getMethod(session.getFullMethodName()).getServerCallHandler();
+    @SuppressWarnings("unchecked")
+    ServerCallHandler<StatusRequest, StatusReply> statusHandler = (ServerCallHandler<StatusRequest, StatusReply>)
+        stock.getMethod(status.getFullMethodName()).getServerCallHandler();
+    return ServerServiceDefinition.builder(descriptor)
+        .addMethod(session, sessionHandler)
+        .addMethod(status, statusHandler)
         .build();
   }
 

@@ -2,16 +2,38 @@ package io.edgepipe.vgpu.remote;
 
 /**
  * Where and as whom to open a remote vGPU: the backend's address, the tenant and its token,
- * and the quotas requested (fGPU share in (0, 1], vMemory in 256 MiB units). {@link #toString()}
- * never shows the token.
+ * the quotas requested (fGPU share in (0, 1], vMemory in 256 MiB units), and how long to wait:
+ * {@code callTimeoutMillis} for the backend's answer to one message (then the session is dropped
+ * and the call fails with DEADLINE_EXCEEDED), {@code reconnectMillis} for re-establishing a lost
+ * session within one call (0: never reconnect). {@link #toString()} never shows the token.
  */
 public record RemoteSpec(String host, int port, String tenant, String token, double fgpu, int vmemUnits,
-    String client) {
+    String client, long callTimeoutMillis, long reconnectMillis) {
   public static final double DEFAULT_FGPU = 1.0;
   /** 16 units = 4 GiB: room for a 4K float32 frame's input and output with weights. */
   public static final int DEFAULT_VMEM_UNITS = 16;
+  /** A batch answered later than this is taken for a hung backend (a 4K frame takes well under 1 s). */
+  public static final long DEFAULT_CALL_TIMEOUT_MILLIS = 30_000;
+  /** Time one call may spend re-establishing a lost session (backend restart) before it fails. */
+  public static final long DEFAULT_RECONNECT_MILLIS = 5_000;
+
+  /** A spec with the default call timeout and reconnect window. */
+  public RemoteSpec(String host, int port, String tenant, String token, double fgpu, int vmemUnits, String client) {
+    this(host, port, tenant, token, fgpu, vmemUnits, client, DEFAULT_CALL_TIMEOUT_MILLIS, DEFAULT_RECONNECT_MILLIS);
+  }
+
+  /** This spec with other waits. */
+  public RemoteSpec withTimeouts(long callTimeoutMillis, long reconnectMillis) {
+    return new RemoteSpec(host, port, tenant, token, fgpu, vmemUnits, client, callTimeoutMillis, reconnectMillis);
+  }
 
   public RemoteSpec {
+    if (callTimeoutMillis < 1) {
+      throw new IllegalArgumentException("timeout must be > 0, got " + callTimeoutMillis + " ms");
+    }
+    if (reconnectMillis < 0) {
+      throw new IllegalArgumentException("reconnect must be >= 0 (0: never), got " + reconnectMillis + " ms");
+    }
     if (host == null || host.isEmpty()) {
       throw new IllegalArgumentException("vgpu spec needs a host");
     }
@@ -50,6 +72,7 @@ public record RemoteSpec(String host, int port, String tenant, String token, dou
   @Override
   public String toString() {
     return "RemoteSpec[" + displayName() + ", fgpu=" + fgpu + ", vmem=" + vmemUnits
-        + (token.isEmpty() ? ", no token" : ", token=***") + "]";
+        + (token.isEmpty() ? ", no token" : ", token=***") + ", timeout=" + callTimeoutMillis + "ms, reconnect="
+        + reconnectMillis + "ms]";
   }
 }

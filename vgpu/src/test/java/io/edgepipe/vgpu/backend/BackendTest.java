@@ -103,19 +103,23 @@ class BackendTest {
         RemoteGpu bob = b.open("bob", "tok-bob", 0.5, 1)) {
       DevicePtr secret = alice.malloc(64);
       alice.copyHtoD(secret, ByteBuffer.wrap(new byte[64]));
+      long trips = bob.roundTrips();
+      // the client knows its own handles: a foreign one fails at the call, with no round trip
+      // (the backend refuses foreign handles too: see VgpuFuzzTest)
       GpuException e = assertThrows(GpuException.class, () -> bob.copyDtoH(ByteBuffer.allocate(64), secret));
       assertEquals("NOT_FOUND", e.code());
       assertEquals("NOT_FOUND", assertThrows(GpuException.class, () -> bob.free(secret)).code());
       assertEquals("NOT_FOUND", assertThrows(GpuException.class,
           () -> bob.copyHtoD(secret, ByteBuffer.allocate(8))).code());
+      assertEquals(trips, bob.roundTrips());
       GpuModule m = bob.loadModule(KernelCatalog.MODULE);
       GpuFunction relu = bob.function(m, KernelCatalog.RELU_F32);
       DevicePtr own = bob.malloc(64);
-      bob.launch(relu, Dim3.of(1), Dim3.of(KernelCatalog.BLOCK), KernelArgs.of().ptr(secret).ptr(own).i32(16));
-      e = assertThrows(GpuException.class, bob::synchronize);
+      e = assertThrows(GpuException.class, () -> bob.launch(relu, Dim3.of(1), Dim3.of(KernelCatalog.BLOCK),
+          KernelArgs.of().ptr(secret).ptr(own).i32(16)));
       assertEquals("NOT_FOUND", e.code());
       assertTrue(e.getMessage().contains("relu_f32"), e.getMessage());
-      // the session survives a failed batch
+      // the session goes on
       bob.copyHtoD(own, ByteBuffer.allocate(64));
       // and alice's buffer is untouched
       alice.free(secret);
@@ -132,6 +136,25 @@ class BackendTest {
     // the token alone names the tenant
     try (RemoteGpu anon = b.open("", "tok-bob", 1, 1)) {
       assertEquals("bob", anon.tenant());
+    }
+  }
+
+  @Test
+  void tenantLimitsFromTheTokensFileCapAllItsSessions() throws Exception {
+    CpuGpu d = new CpuGpu();
+    TokenStore tokens = TokenStore.of(TOKENS).withLimits(Map.of("alice", new TokenStore.Limits(0.5, 3)));
+    try (InProcessBackend limited = new InProcessBackend(d, tokens)) {
+      try (RemoteGpu a = limited.open("alice", "tok-alice", 0.3, 2)) {
+        GpuException e = assertThrows(GpuException.class, () -> limited.open("alice", "tok-alice", 0.3, 1));
+        assertEquals("RESOURCE_EXHAUSTED", e.code());
+        assertTrue(e.getMessage().contains("fGPU 0.5"), e.getMessage());
+        e = assertThrows(GpuException.class, () -> limited.open("alice", "tok-alice", 0.1, 2));
+        assertEquals("RESOURCE_EXHAUSTED", e.code());
+        assertTrue(e.getMessage().contains("3 vMemory units"), e.getMessage());
+        limited.open("alice", "tok-alice", 0.2, 1).close(); // exactly up to the limits
+        limited.open("bob", "tok-bob", 1, 16).close(); // bob has none
+      }
+      limited.open("alice", "tok-alice", 0.5, 3).close(); // a closed session's share is free again
     }
   }
 
@@ -186,16 +209,30 @@ class BackendTest {
       gpu.copyHtoDAsync(a, ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}));
       ByteBuffer first = ByteBuffer.allocate(8);
       gpu.copyDtoHAsync(first, a);
-      gpu.copyHtoDAsync(new DevicePtr(a.handle() + 1_000_000, 8), ByteBuffer.allocate(8));
-      ByteBuffer never = ByteBuffer.allocate(8);
-      gpu.copyDtoHAsync(never, a);
       long trips = gpu.roundTrips();
-      GpuException e = assertThrows(GpuException.class, gpu::synchronize);
+      // malloc goes out at once with what is queued; only the backend knows the quota
+      GpuException e = assertThrows(GpuException.class, () -> gpu.malloc(300 * MIB));
       assertEquals(trips + 1, gpu.roundTrips());
-      assertEquals("NOT_FOUND", e.code());
-      assertTrue(e.getMessage().contains("op 2 (copyHtoD"), e.getMessage());
+      assertEquals("RESOURCE_EXHAUSTED", e.code());
+      assertTrue(e.getMessage().contains("op 2 (malloc of"), e.getMessage());
       assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, first.array());
-      assertArrayEquals(new byte[8], never.array());
+      assertEquals(8, gpu.bytesInUse());
+    }
+  }
+
+  @Test
+  void forgedOrFreedPointersAreNotFoundAtTheCall() {
+    try (RemoteGpu gpu = b.open("alice", "tok-alice", 1, 1)) {
+      DevicePtr a = gpu.malloc(8);
+      long trips = gpu.roundTrips();
+      assertEquals("NOT_FOUND", assertThrows(GpuException.class,
+          () -> gpu.copyHtoDAsync(new DevicePtr(a.handle() + 1_000_000, 8), ByteBuffer.allocate(8))).code());
+      // a forged size does not get past the real one
+      assertEquals("INVALID_ARGUMENT", assertThrows(GpuException.class,
+          () -> gpu.copyHtoDAsync(new DevicePtr(a.handle(), 1 << 20), ByteBuffer.allocate(16))).code());
+      gpu.free(a);
+      assertEquals("NOT_FOUND", assertThrows(GpuException.class, () -> gpu.free(a)).code());
+      assertEquals(trips + 1, gpu.roundTrips());
     }
   }
 

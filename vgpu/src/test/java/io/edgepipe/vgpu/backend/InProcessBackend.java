@@ -22,9 +22,17 @@ final class InProcessBackend implements AutoCloseable {
   }
 
   InProcessBackend(Gpu device, Map<String, String> tokens, FairScheduler.Config config) {
+    this(device, TokenStore.of(tokens), config);
+  }
+
+  InProcessBackend(Gpu device, TokenStore tokens) {
+    this(device, tokens, FairScheduler.Config.DEFAULT);
+  }
+
+  InProcessBackend(Gpu device, TokenStore tokens, FairScheduler.Config config) {
     try {
       backend = new VgpuBackend(InProcessServerBuilder.forName(name).directExecutor(), device,
-          TokenStore.of(tokens), config).start();
+          tokens, config).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

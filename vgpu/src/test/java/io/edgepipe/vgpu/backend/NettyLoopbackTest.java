@@ -40,7 +40,7 @@ class NettyLoopbackTest {
   @BeforeEach
   void start() throws Exception {
     device = new CpuGpu();
-    backend = VgpuBackend.onPort(0, device, TokenStore.of(Map.of("edge1", "s3cret", "edge2", "other"))).start();
+    backend = VgpuBackend.onLoopback(device, TokenStore.of(Map.of("edge1", "s3cret", "edge2", "other"))).start();
   }
 
   @AfterEach

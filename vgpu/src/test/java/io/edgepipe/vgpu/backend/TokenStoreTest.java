@@ -45,4 +45,20 @@ class TokenStoreTest {
     Files.writeString(f, "e:t\n");
     assertEquals(Set.of("e"), TokenStore.fromFlagOrEnv(null, Map.of(TokenStore.ENV, f.toString())).tenants());
   }
+
+  @Test
+  void optionalPerTenantLimits() {
+    TokenStore t = TokenStore.parse(java.util.List.of("edge1:abc  max_fgpu=0.5 max_vmem=8", "edge2:xyz max_vmem=2",
+        "edge3:q"), "tokens");
+    assertEquals(new TokenStore.Limits(0.5, 8), t.limits("edge1"));
+    assertEquals(new TokenStore.Limits(Double.POSITIVE_INFINITY, 2), t.limits("edge2"));
+    assertEquals(TokenStore.Limits.NONE, t.limits("edge3"));
+    assertEquals(Optional.of("edge1"), t.authenticate("edge1", "abc"));
+    for (String bad : new String[] {"e:t max_fgpu=0", "e:t max_fgpu=1.5", "e:t max_vmem=0", "e:t secret2"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> TokenStore.parse(java.util.List.of(bad), "tokens"));
+      assertTrue(e.getMessage().contains("line 1"), e.getMessage());
+      assertFalse(e.getMessage().contains("secret2"), "a mistyped field is never echoed: " + e.getMessage());
+    }
+  }
 }

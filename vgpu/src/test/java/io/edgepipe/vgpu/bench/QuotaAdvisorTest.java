@@ -22,4 +22,21 @@ class QuotaAdvisorTest {
     assertFalse(q.deviceFastEnough());
     assertThrows(IllegalArgumentException.class, () -> QuotaAdvisor.recommend(1, 0, 1, 1.2));
   }
+
+  @Test
+  void sizesAProfileForItsOwnRateOrATarget() {
+    // 100 frames in 2 s (50 fps) with 0.6 s of device time: 30% of the device at its own pace
+    QuotaAdvisor.Profile p = new QuotaAdvisor.Profile(100, 2_000_000_000L, 600_000_000L, 700L << 20);
+    assertEquals(50, p.fps(), 1e-9);
+    assertEquals(0.3, p.deviceShare(), 1e-9);
+    QuotaAdvisor.Recommendation own = QuotaAdvisor.recommend(p, Double.NaN, 1.2);
+    assertEquals(50, own.targetFps(), 1e-9);
+    assertEquals(0.36, own.quota().fgpu(), 1e-9);
+    assertEquals(4, own.quota().vmemUnits()); // 840 MiB
+    QuotaAdvisor.Recommendation at10 = QuotaAdvisor.recommend(p, 10, 1.0);
+    assertEquals(0.06, at10.quota().fgpu(), 1e-9);
+    assertEquals(3, at10.quota().vmemUnits());
+    assertTrue(at10.summary().contains("fgpu=0.06 vmem=3 (768 MiB) keep 10.0 fps"), at10.summary());
+    assertFalse(QuotaAdvisor.recommend(p, 500, 1.0).quota().deviceFastEnough());
+  }
 }

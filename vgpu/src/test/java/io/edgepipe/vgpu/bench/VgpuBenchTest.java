@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class VgpuBenchTest {
   @Test
   void localAndRemoteAgreeAndRemoteIsOneRoundTripPerFrame() throws Exception {
-    VgpuBackend backend = VgpuBackend.onPort(0, new CpuGpu(), TokenStore.of(Map.of("bench", "b"))).start();
+    VgpuBackend backend = VgpuBackend.onLoopback(new CpuGpu(), TokenStore.of(Map.of("bench", "b"))).start();
     try {
       VgpuBench.Config cfg = new VgpuBench.Config(
           List.of(new VgpuBench.Size(33, 17), new VgpuBench.Size(160, 120)), 1, 5, 4, 3, 1);
