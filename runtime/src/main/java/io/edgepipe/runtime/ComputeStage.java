@@ -21,7 +21,8 @@ public final class ComputeStage {
   public static FrameServer create(StageOptions o) {
     LayerSpec layerSpec = o.spec().layer(o.stage());
     TensorShape input = o.spec().shapes().get(o.index());
-    Gpu gpu = Devices.open(o.device());
+    // a stage with a certificate reaches a remote vGPU over mutual TLS with it too
+    Gpu gpu = Devices.open(o.device(), System.getenv(), o.tls() == null ? null : o.tls().channelCredentials());
     GpuLayer layer = Layers.create(layerSpec, input, gpu);
     StageMetrics metrics = new StageMetrics(o.stage());
     DownstreamClient downstream = new DownstreamClient(o.stage(),

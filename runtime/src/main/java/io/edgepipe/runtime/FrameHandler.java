@@ -164,6 +164,13 @@ public final class FrameHandler implements AutoCloseable {
         metrics.failed();
       }
       throw e;
+    } catch (io.edgepipe.vgpu.GpuException e) {
+      // the device's own status (UNAVAILABLE while a vGPU backend restarts, RESOURCE_EXHAUSTED
+      // over quota) tells the sender whether trying again can help; INTERNAL would not
+      metrics.failed();
+      Status.Code code = gpuStatus(e.code());
+      log.warning(stage + ": frame " + in.getFlowId() + "/" + in.getSeq() + " failed on the device: " + e.getMessage());
+      throw new FrameRejectedException(code, stage + ": device call failed: " + e.getMessage());
     } catch (RuntimeException e) {
       metrics.failed();
       log.log(Level.WARNING, stage + ": processing frame " + in.getFlowId() + "/" + in.getSeq() + " failed", e);
@@ -182,6 +189,14 @@ public final class FrameHandler implements AutoCloseable {
         .addAllTimings(in.getTimingsList())
         .addTimings(StageTiming.newBuilder()
             .setStage(stage).setNode(node).setReceivedUs(receivedUs).setProcessedUs(processedUs));
+  }
+
+  private static Status.Code gpuStatus(String code) {
+    try {
+      return Status.Code.valueOf(code);
+    } catch (IllegalArgumentException e) {
+      return Status.Code.INTERNAL;
+    }
   }
 
   private void forwardTombstone(Frame in, String reason) {

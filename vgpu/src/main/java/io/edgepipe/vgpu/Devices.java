@@ -61,6 +61,14 @@ public final class Devices {
    *     device, backend unreachable, token refused)
    */
   public static Gpu open(String spec, Map<String, String> env) {
+    return open(spec, env, null);
+  }
+
+  /**
+   * As {@link #open(String, Map)}, reaching a {@code vgpu://} backend with {@code credentials}
+   * (mutual TLS from the stage's own certificate), or plaintext when null.
+   */
+  public static Gpu open(String spec, Map<String, String> env, io.grpc.ChannelCredentials credentials) {
     String s = spec == null ? "" : spec.strip();
     if (s.isEmpty() || s.equals("auto")) {
       return CudaGpu.isAvailable() ? new CudaGpu(0) : new CpuGpu();
@@ -72,7 +80,7 @@ public final class Devices {
       return new CudaGpu(cudaOrdinal(s));
     }
     if (s.startsWith("vgpu://")) {
-      return RemoteGpu.connect(parseRemote(s, env));
+      return RemoteGpu.connect(parseRemote(s, env), credentials);
     }
     throw new IllegalArgumentException("unknown device spec '" + spec + "': " + FORMS);
   }

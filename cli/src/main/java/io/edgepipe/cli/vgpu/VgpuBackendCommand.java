@@ -34,6 +34,19 @@ public final class VgpuBackendCommand implements Callable<Integer> {
       description = "tenant:token file (default: the file named by $" + TokenStore.ENV + ").")
   Path tokens;
 
+  @Option(names = "--metrics-port", defaultValue = "-1",
+      description = "Serve Prometheus metrics (sessions, device memory, busy time) on this port; -1 = none (default).")
+  int metricsPort;
+
+  @Option(names = "--tls-cert", description = "Certificate (PEM) for mutual TLS (env EDGEPIPE_TLS_CERT).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "Private key (PKCS#8 PEM) of --tls-cert (env EDGEPIPE_TLS_KEY).")
+  Path tlsKey;
+
+  @Option(names = "--tls-ca", description = "CA whose certificates clients must present (env EDGEPIPE_TLS_CA).")
+  Path tlsCa;
+
   @Override
   public Integer call() throws Exception {
     if (device.startsWith("vgpu:")) {
@@ -41,9 +54,14 @@ public final class VgpuBackendCommand implements Callable<Integer> {
     }
     TokenStore ts = TokenStore.fromFlagOrEnv(tokens, System.getenv());
     Gpu gpu = Devices.open(device);
+    io.edgepipe.runtime.tls.TlsFiles tls = io.edgepipe.runtime.tls.TlsFiles.of(tlsCert, tlsKey, tlsCa, System.getenv());
+    if (tls != null && bind != null) {
+      throw new IllegalArgumentException("--bind and --tls-* together are not supported yet: use --tls-* with all interfaces");
+    }
     VgpuBackend backend;
     try {
-      backend = (bind == null ? VgpuBackend.onPort(port, gpu, ts)
+      backend = (tls != null ? VgpuBackend.onPort(port, tls.checked().serverCredentials(), gpu, ts)
+          : bind == null ? VgpuBackend.onPort(port, gpu, ts)
           : VgpuBackend.onAddress(new java.net.InetSocketAddress(bind, port), gpu, ts)).start();
     } catch (Exception e) {
       gpu.close();
@@ -56,8 +74,12 @@ public final class VgpuBackendCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "vgpu-backend-stop"));
-    System.out.printf("vgpu-backend: serving %s on %s port %d for tenants %s%n", backend.deviceName(),
-        bind == null ? "all interfaces," : bind, backend.port(), ts);
+    if (metricsPort >= 0) {
+      VgpuBackend served = backend;
+      new io.edgepipe.runtime.MetricsHttpServer("0.0.0.0", metricsPort, () -> BackendMetrics.scrape(served.status()));
+    }
+    System.out.printf("vgpu-backend: serving %s on %s port %d (%s) for tenants %s%n", backend.deviceName(),
+        bind == null ? "all interfaces," : bind, backend.port(), tls != null ? "mutual TLS" : "plaintext", ts);
     backend.awaitTermination();
     return 0;
   }

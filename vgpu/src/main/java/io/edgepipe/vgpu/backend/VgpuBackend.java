@@ -59,6 +59,15 @@ public final class VgpuBackend {
     return new VgpuBackend(netty(NettyServerBuilder.forPort(port)), device, tokens, config);
   }
 
+  /**
+   * A backend on {@code port} that requires TLS with {@code credentials} (mutual TLS: clients
+   * must present a certificate from the deployment's CA), else as {@link #onPort}.
+   */
+  public static VgpuBackend onPort(int port, io.grpc.ServerCredentials credentials, Gpu device, TokenStore tokens) {
+    return new VgpuBackend(netty(NettyServerBuilder.forPort(port, credentials)), device, tokens,
+        FairScheduler.Config.DEFAULT);
+  }
+
   /** A backend on {@code address} only (e.g. one interface of a GPU server), else as {@link #onPort}. */
   public static VgpuBackend onAddress(InetSocketAddress address, Gpu device, TokenStore tokens) {
     return new VgpuBackend(netty(NettyServerBuilder.forAddress(address)), device, tokens, FairScheduler.Config.DEFAULT);

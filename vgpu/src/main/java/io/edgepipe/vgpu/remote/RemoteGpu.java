@@ -140,10 +140,17 @@ public final class RemoteGpu implements Gpu {
    *     cannot be reached, INVALID_ARGUMENT for quotas it refuses
    */
   public static RemoteGpu connect(RemoteSpec spec) {
+    return connect(spec, null);
+  }
+
+  /** As {@link #connect(RemoteSpec)}, over TLS with {@code credentials} (plaintext when null). */
+  public static RemoteGpu connect(RemoteSpec spec, io.grpc.ChannelCredentials credentials) {
     // the response observer only hands messages to the waiting caller, so it may run on the
     // transport's thread: one thread hop less per round trip
-    ManagedChannel ch = NettyChannelBuilder.forAddress(spec.host(), spec.port())
-        .usePlaintext()
+    NettyChannelBuilder builder = credentials == null
+        ? NettyChannelBuilder.forAddress(spec.host(), spec.port()).usePlaintext()
+        : NettyChannelBuilder.forAddress(spec.host(), spec.port(), credentials);
+    ManagedChannel ch = builder
         .directExecutor()
         .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
         .keepAliveTime(30, TimeUnit.SECONDS)
