@@ -3,42 +3,22 @@ package io.edgepipe.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import io.edgepipe.cli.CliRunner.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The `pipeline run` command as a user types it. */
 class RunCommandTest {
   @TempDir
   Path tmp;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private Outcome pipeline(String... args) {
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true));
-      CommandLine cmd = Main.commandLine();
-      cmd.setErr(new PrintWriter(err, true));
-      int code = cmd.execute(args);
-      return new Outcome(code, out.toString(), err.toString());
-    } finally {
-      System.setOut(oldOut);
-    }
-  }
 
   @Test
   void runPrintsTheSummaryTablesAndWritesCsv() throws Exception {
-    Outcome r = pipeline("run", "--spec", "../pipelines/thesis.yaml", "--frames", "8", "--flows", "2",
+    Outcome r = CliRunner.pipeline("run", "--spec", "../pipelines/thesis.yaml", "--frames", "8", "--flows", "2",
         "--width", "64", "--height", "48", "--device", "cpu", "--no-progress", "--results", tmp.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("lat_p99_ms"), r.out());
@@ -56,12 +36,12 @@ class RunCommandTest {
 
   @Test
   void monolithAndProcessesModesRun() {
-    Outcome mono = pipeline("run", "--spec", "../pipelines/cnn.yaml", "--monolith", "--frames", "4",
+    Outcome mono = CliRunner.pipeline("run", "--spec", "../pipelines/cnn.yaml", "--monolith", "--frames", "4",
         "--width", "40", "--height", "30", "--device", "cpu", "--no-progress", "--results", tmp.toString());
     assertEquals(0, mono.code(), mono.out() + mono.err());
     assertTrue(mono.out().contains("monolith"), mono.out());
 
-    Outcome procs = pipeline("run", "--spec", "../pipelines/thesis.yaml", "--processes", "--frames", "6",
+    Outcome procs = CliRunner.pipeline("run", "--spec", "../pipelines/thesis.yaml", "--processes", "--frames", "6",
         "--width", "40", "--height", "30", "--device", "cpu", "--no-progress", "--results", tmp.toString());
     assertEquals(0, procs.code(), procs.out() + procs.err());
     assertTrue(procs.out().matches("(?s).*processes/reliable\\s+6\\s+6\\s+0\\s+0\\s+0.*"), procs.out());
@@ -71,7 +51,7 @@ class RunCommandTest {
   void aGeneratedVideoFileIsASource() throws Exception {
     Path video = tmp.resolve("clip.avi");
     io.edgepipe.producer.source.TestVideo.write(video, 12, 64, 48, 25);
-    Outcome r = pipeline("run", "--spec", "../pipelines/cnn.yaml", "--source", "video:" + video, "--frames", "12",
+    Outcome r = CliRunner.pipeline("run", "--spec", "../pipelines/cnn.yaml", "--source", "video:" + video, "--frames", "12",
         "--width", "64", "--height", "48", "--device", "cpu", "--no-progress", "--results", tmp.toString(),
         "--save-outputs", tmp.resolve("out").toString());
     assertEquals(0, r.code(), r.out() + r.err());
@@ -83,7 +63,7 @@ class RunCommandTest {
 
   @Test
   void userErrorsAreOneLineWithExitCodeTwo() throws Exception {
-    Outcome missing = pipeline("run", "--source", "video:/no/such/file.mp4", "--frames", "1", "--device", "cpu",
+    Outcome missing = CliRunner.pipeline("run", "--source", "video:/no/such/file.mp4", "--frames", "1", "--device", "cpu",
         "--no-progress", "--results", tmp.toString(), "--spec", "../pipelines/thesis.yaml");
     assertEquals(2, missing.code(), missing.err());
     assertTrue(missing.err().contains("/no/such/file.mp4"), missing.err());
@@ -91,7 +71,7 @@ class RunCommandTest {
 
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(bad, "input: {channels: 1, height: 8, width: 8}\nstages: [{kind: relu, colour: red}]\n");
-    Outcome badSpec = pipeline("run", "--spec", bad.toString(), "--device", "cpu", "--no-progress");
+    Outcome badSpec = CliRunner.pipeline("run", "--spec", bad.toString(), "--device", "cpu", "--no-progress");
     assertEquals(2, badSpec.code());
     assertTrue(badSpec.err().contains("stages[0].colour: unknown key"), badSpec.err());
   }
@@ -99,7 +79,7 @@ class RunCommandTest {
   @Test
   void everySubcommandHasHelp() {
     for (String sub : new String[] {"run", "stage", "bench"}) {
-      Outcome help = pipeline(sub, "--help");
+      Outcome help = CliRunner.pipeline(sub, "--help");
       assertEquals(0, help.code());
     }
   }

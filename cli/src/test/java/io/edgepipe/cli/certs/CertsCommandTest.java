@@ -1,5 +1,7 @@
 package io.edgepipe.cli.certs;
 
+import io.edgepipe.cli.CliRunner;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,10 +12,6 @@ import io.edgepipe.cli.Main;
 import io.edgepipe.runtime.tls.TlsFiles;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,37 +21,21 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import io.edgepipe.cli.CliRunner.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `pipeline certs` as a user types it, and the throwaway certificates of `pipeline run --tls`. */
 class CertsCommandTest {
   @TempDir
   Path tmp;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome pipeline(String... args) {
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true));
-      CommandLine cmd = Main.commandLine();
-      cmd.setErr(new PrintWriter(err, true));
-      int code = cmd.execute(args);
-      return new Outcome(code, out.toString(), err.toString());
-    } finally {
-      System.setOut(oldOut);
-    }
-  }
 
   @Test
   void writesCaAndServiceCertificatesSecretsAndTokensWithoutPrintingSecrets() throws Exception {
     Path pki = tmp.resolve("pki");
     Path secrets = tmp.resolve("secrets");
-    Outcome r = pipeline("certs", "--out", pki.toString(), "-n", "lab", "--stages", "producer,conv,vgpu-backend",
+    Outcome r = CliRunner.pipeline("certs", "--out", pki.toString(), "-n", "lab", "--stages", "producer,conv,vgpu-backend",
         "--manifests", secrets.toString(), "--vgpu-tenants", "conv");
     assertEquals(0, r.code(), r.out() + r.err());
     for (String f : List.of("ca.pem", "ca-key.pem", "producer.pem", "producer-key.pem", "conv.pem", "conv-key.pem",
@@ -100,21 +82,21 @@ class CertsCommandTest {
   @Test
   void anExistingCaIsReusedUnlessNewCaIsAsked() throws Exception {
     Path pki = tmp.resolve("pki");
-    assertEquals(0, pipeline("certs", "--out", pki.toString(), "--stages", "conv").code());
+    assertEquals(0, CliRunner.pipeline("certs", "--out", pki.toString(), "--stages", "conv").code());
     byte[] ca = Files.readAllBytes(pki.resolve("ca.pem"));
-    Outcome again = pipeline("certs", "--out", pki.toString(), "--stages", "relu");
+    Outcome again = CliRunner.pipeline("certs", "--out", pki.toString(), "--stages", "relu");
     assertEquals(0, again.code());
     assertTrue(again.out().contains("using the existing CA"), again.out());
     assertEquals(new String(ca, StandardCharsets.US_ASCII), Files.readString(pki.resolve("ca.pem")));
     TlsFiles.of(pki.resolve("relu.pem"), pki.resolve("relu-key.pem"), pki.resolve("ca.pem"), Map.of()).checked();
     TlsFiles.of(pki.resolve("conv.pem"), pki.resolve("conv-key.pem"), pki.resolve("ca.pem"), Map.of()).checked();
-    assertEquals(0, pipeline("certs", "--out", pki.toString(), "--stages", "relu", "--new-ca").code());
+    assertEquals(0, CliRunner.pipeline("certs", "--out", pki.toString(), "--stages", "relu", "--new-ca").code());
     assertNotEquals(new String(ca, StandardCharsets.US_ASCII), Files.readString(pki.resolve("ca.pem")));
   }
 
   @Test
   void badNamesAreOneLineErrors() {
-    Outcome r = pipeline("certs", "--out", tmp.resolve("x").toString(), "--stages", "Conv_1");
+    Outcome r = CliRunner.pipeline("certs", "--out", tmp.resolve("x").toString(), "--stages", "Conv_1");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--stages 'Conv_1' is not a DNS label"), r.err());
   }

@@ -1,46 +1,28 @@
 package io.edgepipe.cli.vgpu;
 
+import io.edgepipe.cli.CliRunner;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgepipe.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import io.edgepipe.cli.CliRunner.Outcome;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `pipeline bench vgpu`, `pipeline vgpu profile` and `pipeline vgpu status` as a user types them. */
 class VgpuCommandsTest {
   @TempDir
   Path tmp;
 
-  private record Outcome(int code, String out, String err) {}
-
-  private static Outcome pipeline(String... args) {
-    PrintStream oldOut = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StringWriter err = new StringWriter();
-    try {
-      System.setOut(new PrintStream(out, true));
-      CommandLine cmd = Main.commandLine();
-      cmd.setErr(new PrintWriter(err, true));
-      int code = cmd.execute(args);
-      return new Outcome(code, out.toString(), err.toString());
-    } finally {
-      System.setOut(oldOut);
-    }
-  }
 
   @Test
   void benchComparesEveryStageLocalAndRemoteWithOneRoundTripPerFrame() throws Exception {
-    Outcome r = pipeline("bench", "vgpu", "--spec", "../pipelines/thesis.yaml,../pipelines/cnn.yaml", "--device", "cpu",
+    Outcome r = CliRunner.pipeline("bench", "vgpu", "--spec", "../pipelines/thesis.yaml,../pipelines/cnn.yaml", "--device", "cpu",
         "--sizes", "32x24,40x30", "--warmup", "1", "--frames", "4", "--blocks", "2", "--results", tmp.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("round trips: OK, exactly 1 per frame per stage"), r.out());
@@ -58,13 +40,13 @@ class VgpuCommandsTest {
 
   @Test
   void profileRecommendsAQuotaFromTheBackendsMeasurements() {
-    Outcome r = pipeline("vgpu", "profile", "--stage", "conv", "--spec", "../pipelines/cnn.yaml", "--device", "cpu",
+    Outcome r = CliRunner.pipeline("vgpu", "profile", "--stage", "conv", "--spec", "../pipelines/cnn.yaml", "--device", "cpu",
         "--size", "64x48", "--warmup", "2", "--frames", "5", "--fps", "10", "--results", tmp.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().matches("(?s).*recommendation: fgpu=0\\.\\d\\d vmem=1 \\(256 MiB\\) keep 10\\.0 fps.*"), r.out());
     assertTrue(r.out().contains("1.00 round trips/frame"), r.out());
 
-    Outcome bad = pipeline("vgpu", "profile", "--stage", "nope", "--spec", "../pipelines/cnn.yaml", "--device", "cpu");
+    Outcome bad = CliRunner.pipeline("vgpu", "profile", "--stage", "nope", "--spec", "../pipelines/cnn.yaml", "--device", "cpu");
     assertTrue(bad.code() != 0);
     assertTrue(bad.err().contains("stage 'nope' is not in pipeline 'cnn'"), bad.err());
   }
@@ -75,7 +57,7 @@ class VgpuCommandsTest {
         var g = b.open(0.25, 2, "status-test")) {
       g.malloc(3 << 20);
       var spec = b.spec(0.25, 2, "x");
-      Outcome r = pipeline("vgpu", "status", "vgpu://" + spec.host() + ":" + spec.port() + "?tenant=local&token="
+      Outcome r = CliRunner.pipeline("vgpu", "status", "vgpu://" + spec.host() + ":" + spec.port() + "?tenant=local&token="
           + spec.token());
       assertEquals(0, r.code(), r.out() + r.err());
       assertTrue(r.out().contains("status-test"), r.out());

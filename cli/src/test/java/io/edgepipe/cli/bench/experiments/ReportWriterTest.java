@@ -31,7 +31,7 @@ class ReportWriterTest {
       e4_reason,run without --testbed (edge/server placements need the emulated testbed)
       e5_status,predictions only
       e5_profile,"compute measured in this process for the server tier; edge compute = server compute / 0.5"
-      e6_where,"embedded (4 services, loopback gRPC, this machine)"
+      e6_where,embedded (4 services over loopback gRPC on this machine)
       e6_size,640x360
       e6_fps_per_flow,30.00
       e6_deadline_ms,100.0
@@ -166,6 +166,9 @@ class ReportWriterTest {
     assertTrue(r.contains("54.14 ms at 1024x1024"), r);
     assertTrue(r.contains("communication grows 17.6x and compute 39.0x"), r);
     assertTrue(r.contains("Thesis (fig. 4.3 server, 4.6 Xavier)"), r);
+    // recorded: compute -25% at 1024 (not "about the same"), communication 17.6x vs compute 39x
+    assertTrue(r.contains("compute does not stay the same (-25%"), r);
+    assertTrue(r.contains("communication grows more slowly than compute, as there."), r);
   }
 
   @Test
@@ -174,6 +177,7 @@ class ReportWriterTest {
     assertTrue(above.contains("stays above 1 at every size (thesis: below 1 at 512x512)"), above);
     assertTrue(above.contains("at 1024x1024 it is 4.34"), above);
     assertTrue(above.contains("highest per-stage CCR at 1024x1024 is relu's"), above);
+    assertTrue(above.contains("Why ours stays higher"), above);
 
     String falling = """
         size,side,stage,compute_ms,transfer_ms,ccr
@@ -204,7 +208,7 @@ class ReportWriterTest {
     assertEquals(0, ReportWriter.capacity(Csv.parse("flows,carried\n1,no\n2,yes\n")));
     assertEquals(3, ReportWriter.capacity(Csv.parse("flows,carried\n1,yes\n2,yes\n3,yes\n4,no\n6,yes\n")));
     String r = ReportWriter.readE6(Csv.parse(E6), Csv.parse(META).asMap());
-    assertTrue(r.startsWith("Flow capacity: 1 flow(s) of 640x360 at 30.00 fps"), r);
+    assertTrue(r.startsWith("Flow capacity: 1 flow(s) of 640x360 at 30.00 fps, embedded (4 services"), r);
     assertTrue(r.contains("At 2 flows it breaks: 17.33% late (p95 280.7 ms)"), r);
     assertTrue(r.contains("dual-plane"), r);
   }
