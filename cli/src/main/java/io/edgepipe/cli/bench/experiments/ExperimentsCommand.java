@@ -96,11 +96,13 @@ public final class ExperimentsCommand implements Callable<Integer> {
     Path dir = out.resolve(name != null ? name
         : LocalDate.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + "-experiments" + (quick ? "-quick" : ""));
     Files.createDirectories(dir);
-    TestbedDrivers.Availability tb = TestbedDrivers.find(testbed, dir.resolve("logs").resolve("testbed"));
+    // process logs of testbed runs go where the repository ignores them (results/logs/), not beside the results
+    Path logs = out.resolve("logs").resolve(dir.getFileName().toString());
+    TestbedDrivers.Availability tb = TestbedDrivers.find(testbed, logs.resolve("testbed"));
     if (testbed && !tb.available()) {
       System.err.println("warning: --testbed given but no testbed: " + tb.reason() + "; E4 is skipped");
     }
-    Suite s = new Suite(plan, spec, specFile, device, dir, System.out, tb, edgeCpu);
+    Suite s = new Suite(plan, spec, specFile, device, dir, logs, System.out, tb, edgeCpu);
     s.note("date", LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16));
     s.note("spec", specFile + " (" + spec.name() + ")");
     s.note("plan", quick ? "quick" : "full");

@@ -20,6 +20,7 @@ final class Suite {
   final Path specFile;
   final String device;
   final Path dir;
+  final Path logs;
   final PrintStream console;
   final TestbedDrivers.Availability testbed;
   final double edgeCpu;
@@ -27,13 +28,14 @@ final class Suite {
   private final Map<String, String> meta = new LinkedHashMap<>();
   private ProgressBar bar;
 
-  Suite(SuitePlan plan, PipelineSpec spec, Path specFile, String device, Path dir, PrintStream console,
+  Suite(SuitePlan plan, PipelineSpec spec, Path specFile, String device, Path dir, Path logs, PrintStream console,
       TestbedDrivers.Availability testbed, double edgeCpu) {
     this.plan = plan;
     this.spec = spec;
     this.specFile = specFile;
     this.device = device;
     this.dir = dir;
+    this.logs = logs;
     this.console = console;
     this.testbed = testbed;
     this.edgeCpu = edgeCpu;

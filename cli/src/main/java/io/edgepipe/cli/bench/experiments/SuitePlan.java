@@ -50,12 +50,12 @@ public record SuitePlan(
 
   public static SuitePlan fullPlan() {
     return new SuitePlan(false, SIZES, 100, 20, 1000, 50, 300, 300, 20, List.of("1gbit", "100mbit"), 20, 1.0,
-        List.of(1, 2, 3, 4, 5, 6, 8, 10, 12), 10, 640, 360, 30, 100, 1);
+        List.of(1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32), 10, 640, 360, 30, 100, 1);
   }
 
   public static SuitePlan quickPlan() {
     return new SuitePlan(true, SIZES, 10, 4, 200, 20, 80, 150, 10, List.of("1gbit", "100mbit"), 6, 0.3,
-        List.of(1, 2, 4, 6, 8, 10), 3, 640, 360, 30, 100, 1);
+        List.of(1, 2, 4, 8, 12, 16, 24), 3, 640, 360, 30, 100, 1);
   }
 
   /** The same plan with other frame sides (E1/E2, E4/E5). */
