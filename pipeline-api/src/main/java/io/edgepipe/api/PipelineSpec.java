@@ -39,6 +39,7 @@ public record PipelineSpec(
     long maxFrameBytes,
     long deadlineMillis,
     Delivery delivery,
+    boolean deliveryDeclared,
     List<LayerSpec> layers) {
 
   public static final long DEFAULT_MAX_FRAME_BYTES = 256L << 20;
@@ -77,6 +78,7 @@ public record PipelineSpec(
       throw new SpecException("deadline_ms: must be 0 (none) or a positive number of milliseconds");
     }
     Delivery delivery;
+    boolean deliveryDeclared = root.hasNonNull("delivery");
     try {
       delivery = Delivery.parse(text(root, "", "delivery", "reliable"));
     } catch (IllegalArgumentException e) {
@@ -95,7 +97,8 @@ public record PipelineSpec(
       }
       layers.add(layer);
     }
-    PipelineSpec spec = new PipelineSpec(name, input, inputType, maxBytes, deadline, delivery, List.copyOf(layers));
+    PipelineSpec spec = new PipelineSpec(name, input, inputType, maxBytes, deadline, delivery, deliveryDeclared,
+        List.copyOf(layers));
     spec.shapes(); // refuse impossible shapes now, naming the key
     return spec;
   }
@@ -103,19 +106,19 @@ public record PipelineSpec(
   /** The same chain fed with frames of another size (benchmarks sweep sizes with one spec). */
   public PipelineSpec withInput(int height, int width) {
     PipelineSpec spec = new PipelineSpec(name, new TensorShape(input.c(), height, width), inputType,
-        maxFrameBytes, deadlineMillis, delivery, layers);
+        maxFrameBytes, deadlineMillis, delivery, deliveryDeclared, layers);
     spec.shapes();
     return spec;
   }
 
   /** The same chain with another delivery mode (a run's --delivery flag wins over the spec). */
   public PipelineSpec withDelivery(Delivery mode) {
-    return new PipelineSpec(name, input, inputType, maxFrameBytes, deadlineMillis, mode, layers);
+    return new PipelineSpec(name, input, inputType, maxFrameBytes, deadlineMillis, mode, true, layers);
   }
 
   /** The same chain with another deadline in milliseconds (0 = none). */
   public PipelineSpec withDeadline(long millis) {
-    return new PipelineSpec(name, input, inputType, maxFrameBytes, millis, delivery, layers);
+    return new PipelineSpec(name, input, inputType, maxFrameBytes, millis, delivery, deliveryDeclared, layers);
   }
 
   /** Shape on every hop: element 0 is the producer's output, element i+1 is layer i's output. */

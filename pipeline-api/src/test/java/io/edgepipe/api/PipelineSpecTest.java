@@ -36,6 +36,21 @@ class PipelineSpecTest {
   }
 
   @Test
+  void deliveryIsReliableUnlessTheSpecSaysOtherwise() {
+    PipelineSpec plain = PipelineSpec.load(PIPELINES.resolve("thesis.yaml"));
+    assertEquals(Delivery.RELIABLE, plain.delivery());
+    assertEquals(false, plain.deliveryDeclared());
+    PipelineSpec declared = PipelineSpec.parse("""
+        input: {channels: 1, height: 4, width: 4}
+        delivery: realtime
+        stages: [{kind: relu}]
+        """);
+    assertEquals(Delivery.REALTIME, declared.delivery());
+    assertEquals(true, declared.deliveryDeclared());
+    assertEquals(true, plain.withDelivery(Delivery.REALTIME).deliveryDeclared(), "a run's choice counts as declared");
+  }
+
+  @Test
   void unknownKeyIsNamed() {
     SpecException e = assertThrows(SpecException.class, () -> PipelineSpec.parse("""
         name: x

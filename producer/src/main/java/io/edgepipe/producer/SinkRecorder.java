@@ -171,15 +171,6 @@ public final class SinkRecorder implements FrameProcessor {
     }
   }
 
-  /** Frames delivered plus tombstones accounted, all flows: what the sink has seen through. */
-  public synchronized long accounted() {
-    long n = 0;
-    for (Flow f : flows.values()) {
-      n += f.delivered + f.dropped + f.rejected;
-    }
-    return n;
-  }
-
   public synchronized long delivered() {
     return delivered;
   }

@@ -67,7 +67,6 @@ public final class StageMetrics {
   public long framesRejected() { return (long) framesRejected.count(); }
   public long framesFailed() { return (long) framesFailed.count(); }
   public long framesDropped() { return (long) framesDropped.count(); }
-  public long downstreamRejectedCount() { return (long) downstreamRejected.count(); }
 
   /** The Prometheus text exposition of this stage's metrics. */
   public String scrape() {

@@ -51,21 +51,13 @@ public final class RunFlags {
     }
     if (delivery != null) {
       spec = spec.withDelivery(io.edgepipe.api.Delivery.parse(delivery));
-    } else if (!specSaysDelivery() && isLiveSource(source)) {
+    } else if (!spec.deliveryDeclared() && isLiveSource(source)) {
       spec = spec.withDelivery(io.edgepipe.api.Delivery.REALTIME); // a camera does not wait
     }
     if (deadlineMs != null) {
       spec = spec.withDeadline(deadlineMs);
     }
     return spec;
-  }
-
-  private boolean specSaysDelivery() {
-    try {
-      return java.nio.file.Files.readString(specFile).lines().anyMatch(l -> l.startsWith("delivery:"));
-    } catch (java.io.IOException e) {
-      return false;
-    }
   }
 
   static boolean isLiveSource(String source) {
