@@ -14,7 +14,7 @@ import io.grpc.ManagedChannel;
 public final class FirstHop {
   private FirstHop() {}
 
-  public static DownstreamClient open(PipelineSpec spec, ManagedChannel channel, SinkRecorder sink) {
+  public static DownstreamClient open(PipelineSpec spec, ManagedChannel channel, io.edgepipe.runtime.FrameProcessor sink) {
     return new DownstreamClient("producer", channel, true, false, ack -> { }, spec.delivery(),
         spec.delivery() == Delivery.REALTIME ? sink::onTombstone : null);
   }

@@ -5,17 +5,17 @@ import io.edgepipe.runtime.FrameHandler;
 import io.edgepipe.runtime.FrameServer;
 import io.edgepipe.runtime.StageMetrics;
 
-/** Builds the sink's server around a {@link SinkRecorder}. */
+/** Builds the sink's server around a {@link SinkRecorder} (or anything that records like one). */
 public final class SinkServer {
   private SinkServer() {}
 
-  public static FrameServer create(SinkRecorder recorder, String host, int port, int metricsPort,
+  public static FrameServer create(io.edgepipe.runtime.FrameProcessor recorder, String host, int port, int metricsPort,
       long maxFrameBytes, String node) {
     return create(recorder, host, port, metricsPort, maxFrameBytes, node, null);
   }
 
   /** @param tls serve mutual TLS with these files; null = plaintext */
-  public static FrameServer create(SinkRecorder recorder, String host, int port, int metricsPort,
+  public static FrameServer create(io.edgepipe.runtime.FrameProcessor recorder, String host, int port, int metricsPort,
       long maxFrameBytes, String node, io.edgepipe.runtime.tls.TlsFiles tls) {
     // the sink itself never drops: it reads with flow control whatever the delivery mode
     FrameHandler handler = new FrameHandler("sink", node, new FrameValidator(maxFrameBytes), recorder,

@@ -41,11 +41,15 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--all", description = "All 2^n placements, not only E^k S^(n-k) and all-server.")
   boolean all;
 
-  @Option(names = "--edge-cores", defaultValue = "0", description = "Cores of an edge node; stages beyond it share cores (default: unlimited).")
-  int edgeCores;
+  @Option(names = "--edge-cores", defaultValue = "0", description = "Cores of an edge node (0.5 = a half-core quota); its services share them (default: unlimited).")
+  double edgeCores;
 
   @Option(names = "--server-cores", defaultValue = "0", description = "Cores of a server node (default: unlimited).")
-  int serverCores;
+  double serverCores;
+
+  @Option(names = "--host-cores", defaultValue = "0", description = "Both nodes share one host of this many cores "
+      + "(an emulated testbed): their CPU together is one more limit (default: separate machines).")
+  double hostCores;
 
   @Option(names = "--max-replicas", defaultValue = "4", description = "Most replicas of the bottleneck stage on the server (default: ${DEFAULT-VALUE}).")
   int maxReplicas;
@@ -75,7 +79,7 @@ public final class PlanCommand implements Callable<Integer> {
       Profile measured = Profile.read(profile);
       SpecFile specFile = flags.specFile();
       requireSameChain(measured, specFile);
-      PlanReport report = new Planner(new PlannerOptions(parseObjective(), statistic, all, edgeCores, serverCores,
+      PlanReport report = new Planner(new PlannerOptions(parseObjective(), statistic, all, edgeCores, serverCores, hostCores,
           maxReplicas, frameSize(measured, specFile))).plan(measured);
       out.print(PlanTable.render(report));
       if (csv != null) {

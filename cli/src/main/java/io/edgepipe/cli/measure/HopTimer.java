@@ -51,11 +51,36 @@ public final class HopTimer implements AutoCloseable {
     return new HopTimer(target, true, maxFrameBytes + (1L << 20), null);
   }
 
+  /**
+   * Wall time and CPU time per frame of a busy hop.
+   *
+   * @param ms    wall milliseconds per frame, frames streamed back to back
+   * @param cpuMs CPU milliseconds per frame this process spent meanwhile (every thread: for a
+   *              loopback hop that is both ends, serialising, framing, parsing and acking)
+   */
+  public record Measurement(double ms, double cpuMs) {}
+
   public double msPerFrame(Frame frame, int warmup, int frames) {
+    return measure(frame, warmup, frames).ms();
+  }
+
+  public Measurement measure(Frame frame, int warmup, int frames) {
     stream(frame, warmup);
+    long cpu0 = processCpuNanos();
     long start = System.nanoTime();
     stream(frame, frames);
-    return (System.nanoTime() - start) / 1e6 / frames;
+    long wall = System.nanoTime() - start;
+    long cpu = processCpuNanos() - cpu0;
+    return new Measurement(wall / 1e6 / frames, cpu < 0 ? Double.NaN : cpu / 1e6 / frames);
+  }
+
+  /** CPU time of this whole process so far, or -1 where the JVM cannot tell. */
+  private static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   private void stream(Frame frame, int frames) {

@@ -87,7 +87,7 @@ public final class MeasureCommand implements Callable<Integer> {
         linkParts.length > 1 ? Double.parseDouble(linkParts[1]) : 0);
     ComputeTimer timer = new ComputeTimer(warmup, frames);
     Table table = new Table("size", "stage", "compute_median_ms", "compute_p95_ms", "out_hop", "bytes", "in_node_ms",
-        peer != null ? "edge_server_ms" : "edge_server_model_ms");
+        "hop_cpu_ms", peer != null ? "edge_server_ms" : "edge_server_model_ms");
     int layers = base.layers().size();
     try (Gpu gpu = Devices.open(device);
         HopTimer inNodeHop = HopTimer.loopback(base.maxFrameBytes());
@@ -108,7 +108,11 @@ public final class MeasureCommand implements Callable<Integer> {
           bar.step();
           String hop = stages.get(i) + "->" + (i < layers ? stages.get(i + 1) : "sink");
           Frame frame = sampleFrame(spec.shapes().get(i), spec, i);
-          double inNode = inNodeHop.msPerFrame(frame, warmup, frames);
+          HopTimer.Measurement hopTime = inNodeHop.measure(frame, warmup, frames);
+          double inNode = hopTime.ms();
+          if (Double.isFinite(hopTime.cpuMs())) {
+            profile.addHopCpu(hop, size, hopTime.cpuMs()); // what the planner charges the nodes for this hop
+          }
           profile.addTransfer(hop, LinkClass.EDGE_EDGE, size, inNode);
           profile.addTransfer(hop, LinkClass.SERVER_SERVER, size, inNode);
           double edgeServer;
@@ -120,7 +124,8 @@ public final class MeasureCommand implements Callable<Integer> {
             edgeServer = bits / BitRate.parse(linkParts[0]) * 1e3 + (linkParts.length > 1 ? Double.parseDouble(linkParts[1]) : 0);
           }
           bar.step();
-          table.row(size.toString(), stages.get(i), stat.medianMs(), stat.p95Ms(), hop, frame.getData().size(), inNode, edgeServer);
+          table.row(size.toString(), stages.get(i), stat.medianMs(), stat.p95Ms(), hop, frame.getData().size(), inNode,
+              hopTime.cpuMs(), edgeServer);
         }
       }
     }

@@ -14,6 +14,10 @@ final class ChildProtocol {
   static final String SENT = "SENT";
   /** parent: the stages are stopped (drained); summarise. */
   static final String DRAINED = "DRAINED";
+  /** child: the warm-up (if any) is over and every frame of it accounted for; the main phase starts now. */
+  static final String MAIN = "MAIN";
+  /** child: {@code PHASE <RunResult as JSON>}: an earlier phase of a run with several (the last is RESULT). */
+  static final String PHASE = "PHASE";
   /** child: {@code RESULT <RunResult as JSON>}. */
   static final String RESULT = "RESULT";
   /** child: {@code ERROR <one line>}; it exits 1. */

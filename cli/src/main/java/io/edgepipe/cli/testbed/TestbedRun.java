@@ -59,6 +59,11 @@ public final class TestbedRun implements AutoCloseable {
   private final List<NodeProcess> proxies = new CopyOnWriteArrayList<>();
   private final List<NodeProcess> stages = new CopyOnWriteArrayList<>(); // chain order
   private final List<String> proxyStats = new ArrayList<>();
+  private final List<RunResult> earlierPhases = new CopyOnWriteArrayList<>();
+  private Phases phases = Phases.NONE;
+  // CPU seconds of every service's process (and when) as the main phase starts, ends, and the paced one ends
+  private final List<Map<String, Double>> cpuMarks = new CopyOnWriteArrayList<>();
+  private final List<Long> cpuMarkNanos = new CopyOnWriteArrayList<>();
   private volatile NodeProcess producer;
   private boolean aborted; // guarded by this: Ctrl-C came, start nothing more
   private boolean ran;     // guarded by this
@@ -113,6 +118,63 @@ public final class TestbedRun implements AutoCloseable {
       close();
       finished.countDown();
     }
+  }
+
+  /**
+   * How one start of the chain is used. With {@code warmupSeconds > 0} frames first go through for
+   * that long and no result counts them (class loading and JIT of fresh JVMs). Then the run's
+   * own frames, as many as fit {@code mainSeconds} at the warm-up's rate when that is > 0 (the
+   * run's frame count is the least). Then, with {@code pacedSeconds > 0}, about that long of
+   * frames at {@code pacedFps} but at most half the rate the main phase measured; {@link #run}
+   * returns that paced phase's result and {@link #earlierPhases()} the main one.
+   */
+  public record Phases(double warmupSeconds, double mainSeconds, double pacedSeconds, double pacedFps) {
+    public static final Phases NONE = new Phases(0, 0, 0, 1);
+  }
+
+  /** Sets how the next {@link #run} uses its chain (default: one phase, exactly the run's frames). */
+  public TestbedRun withPhases(Phases value) {
+    this.phases = value;
+    return this;
+  }
+
+  /**
+   * Per service (producer = producer and sink), the CPU its process used in the main and the
+   * paced phase of a run {@link #withPhases with both}; empty otherwise.
+   */
+  public Map<String, ServiceCpu> serviceCpu(RunResult paced) {
+    if (cpuMarks.size() < 3 || earlierPhases.isEmpty()) {
+      return Map.of();
+    }
+    double mainSeconds = (cpuMarkNanos.get(1) - cpuMarkNanos.get(0)) / 1e9;
+    double pacedSeconds = (cpuMarkNanos.get(2) - cpuMarkNanos.get(1)) / 1e9;
+    double mainFps = earlierPhases.get(0).sent() / mainSeconds;
+    double pacedFps = paced.sent() / pacedSeconds;
+    Map<String, ServiceCpu> out = new java.util.LinkedHashMap<>();
+    for (String name : cpuMarks.get(0).keySet()) {
+      double c0 = cpuMarks.get(0).get(name);
+      double c1 = cpuMarks.get(1).getOrDefault(name, Double.NaN);
+      double c2 = cpuMarks.get(2).getOrDefault(name, Double.NaN);
+      out.put(name, new ServiceCpu((c1 - c0) / mainSeconds, mainFps, (c2 - c1) / pacedSeconds, pacedFps));
+    }
+    return out;
+  }
+
+  private void markCpu() {
+    Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+    if (producer != null) {
+      cpu.put("producer", io.edgepipe.testbed.ProcessCpu.seconds(producer.pid()));
+    }
+    for (NodeProcess stage : stages) {
+      cpu.put(stage.name(), io.edgepipe.testbed.ProcessCpu.seconds(stage.pid()));
+    }
+    cpuMarkNanos.add(System.nanoTime());
+    cpuMarks.add(cpu);
+  }
+
+  /** Results of the phases before the last one, in order (the main phase when a paced one followed). */
+  public List<RunResult> earlierPhases() {
+    return List.copyOf(earlierPhases);
   }
 
   /** The delay forwarders' last words: bytes forwarded and CPU seconds per GB (empty without delay). */
@@ -175,7 +237,9 @@ public final class TestbedRun implements AutoCloseable {
         "--source", o.source(), "--frames", String.valueOf(o.frames()), "--fps", String.valueOf(o.fps()),
         "--flows", String.valueOf(o.flows()), "--seed", String.valueOf(o.seed()), "--device", o.device(),
         "--node", p.node().word(), "--sink-port", String.valueOf(layout.sinkPort()), "--next", p.next(),
-        "--mode", mode));
+        "--mode", mode, "--warmup-seconds", String.valueOf(phases.warmupSeconds()),
+        "--main-seconds", String.valueOf(phases.mainSeconds()), "--paced-seconds", String.valueOf(phases.pacedSeconds()),
+        "--paced-fps", String.valueOf(phases.pacedFps())));
     for (ChainLayout.Service s : layout.stages()) {
       args.add("--await");
       args.add(s.name() + "=" + s.probe());
@@ -215,8 +279,14 @@ public final class TestbedRun implements AutoCloseable {
             }
           }
           case ChildProtocol.SENT -> {
+            markCpu();
             stopStages();
             producer.tell(ChildProtocol.DRAINED);
+          }
+          case ChildProtocol.MAIN -> markCpu();
+          case ChildProtocol.PHASE -> {
+            markCpu();
+            earlierPhases.add(JSON.readValue(rest, RunResult.class));
           }
           case ChildProtocol.RESULT -> {
             return JSON.readValue(rest, RunResult.class);

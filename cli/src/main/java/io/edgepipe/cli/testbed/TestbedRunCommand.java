@@ -45,6 +45,11 @@ public final class TestbedRunCommand implements Callable<Integer> {
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
 
+  @Option(names = "--warmup-seconds", defaultValue = "0", paramLabel = "S",
+      description = "Stream frames for S seconds first and leave them out of the report: the stage JVMs start "
+          + "cold, and on a capped edge their JIT takes seconds (default: ${DEFAULT-VALUE}).")
+  double warmupSeconds;
+
   @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, description = "Which testbed (default: ${DEFAULT-VALUE}).")
   String prefix;
 
@@ -62,10 +67,14 @@ public final class TestbedRunCommand implements Callable<Integer> {
             + "%d frame(s) x %d flow(s) from %s, device %s%n", spec.name(), state.prefix(),
         Units.formatRate(state.bandwidthBps()), Units.formatDelay(state.delay()), state.edgeCpu(), where,
         spec.input(), o.frames(), o.flows(), o.source(), o.device());
+    if (warmupSeconds > 0) {
+      System.out.printf("first %.1f s of frames are warm-up, not reported%n", warmupSeconds);
+    }
     RunResult result;
     List<String> forwarders;
     try (ProgressBar bar = Progress.bar("testbed " + where, o.frames() * o.flows(), noProgress);
-         TestbedRun run = new TestbedRun(state, where, resultsDir.resolve("logs"))) {
+         TestbedRun run = new TestbedRun(state, where, resultsDir.resolve("logs"))
+             .withPhases(new TestbedRun.Phases(warmupSeconds, 0, 0, 1))) {
       result = run.run(o, bar::step);
       forwarders = run.proxyStats();
     }

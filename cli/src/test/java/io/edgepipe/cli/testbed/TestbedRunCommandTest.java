@@ -82,6 +82,38 @@ class TestbedRunCommandTest {
   }
 
   @Test
+  void warmUpFramesAreLeftOutOfTheReport() {
+    TestbedCli.Outcome r = TestbedCli.run("run", "--prefix", PREFIX, "--placement", "ESSS",
+        "--spec", "../pipelines/thesis.yaml", "--frames", "7", "--width", "32", "--height", "32",
+        "--device", "cpu", "--no-progress", "--warmup-seconds", "1", "--results", results.toString());
+    assertEquals(0, r.code(), r.all());
+    assertTrue(r.out().contains("first 1.0 s of frames are warm-up"), r.out());
+    // at least 20 warm-up frames went through first; the report holds exactly the 7 asked for
+    assertTrue(r.out().matches("(?s).*testbed-ESSS/\\w+\\s+7\\s+7\\s+0\\s+0\\s+0\\s.*"), r.out());
+  }
+
+  /** One chain, three phases: warm-up (not counted), as fast as it goes, then paced at most 5 fps. */
+  @Test
+  void oneChainServesAThroughputAndAPacedPhase() {
+    io.edgepipe.api.PipelineSpec spec = io.edgepipe.api.PipelineSpec.load(Path.of("../pipelines/thesis.yaml"))
+        .withInput(32, 32);
+    io.edgepipe.cli.run.RunOptions o = new io.edgepipe.cli.run.RunOptions(spec, Path.of("../pipelines/thesis.yaml"),
+        "synthetic", 12, 0, 1, "cpu", 1, null, "npy");
+    try (TestbedRun run = new TestbedRun(Testbed.require(PREFIX), "EESS", results.resolve("phased"))
+        .withPhases(new TestbedRun.Phases(0.5, 0, 2, 5))) {
+      io.edgepipe.cli.run.RunResult paced = run.run(o, () -> { });
+      List<io.edgepipe.cli.run.RunResult> earlier = run.earlierPhases();
+      assertEquals(1, earlier.size());
+      assertEquals(12, earlier.get(0).sent());
+      assertEquals(12, earlier.get(0).summary().delivered());
+      assertEquals(0, earlier.get(0).lost());
+      assertEquals(10, paced.sent()); // about 2 s at 5 fps, at least 10 frames
+      assertEquals(10, paced.summary().delivered());
+      assertTrue(paced.summary().fps() < 6, "paced at most 5 fps: " + paced.summary().fps());
+    }
+  }
+
+  @Test
   void interruptingARunStopsEveryProcessItStarted() throws Exception {
     TestbedState tb = Testbed.require(PREFIX);
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

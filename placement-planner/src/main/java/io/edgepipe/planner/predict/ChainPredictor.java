@@ -13,16 +13,24 @@ import java.util.Map;
 /**
  * The prediction model (see the module README for the same in prose):
  * <ul>
- *   <li>compute of a service = sum of its stages' compute on its tier, times the tier's sharing
- *       factor max(1, instances on the tier / cores), where instances counts every replica of
- *       every service on that tier. A node with fewer cores than busy processes time-slices
- *       them, so each runs proportionally slower;</li>
+ *   <li>compute of a service = sum of its stages' compute on its tier, as measured there (on a
+ *       CPU-capped node, measured under the cap);</li>
  *   <li>send of a service = transfer time of the hop leaving its last stage over the link class
  *       its two ends imply; the last hop returns to the sink on the producer's tier;</li>
  *   <li>latency = sum of all compute and all sends (one frame walks the whole chain);</li>
  *   <li>period of a service = (compute + send) / replicas, since a stage blocks while it sends
  *       (gRPC flow control); when the send crosses the edge-server link the replicas share
  *       that one link, so the period is never below the send time;</li>
+ *   <li>a node with its cores given is one more limit: per frame, its services need CPU, and
+ *       each JVM also burns some whatever the rate (its background). Measured in a running
+ *       chain ({@code cpuMsPerFrame}, {@code backgroundCores} in the profile), the node's period
+ *       is the sum of its services' per-frame CPU over its cores less their background. Without
+ *       that measurement, the per-frame CPU is estimated as their compute (as CPU: times the
+ *       node's cores when below one) plus half the measured CPU of every gRPC hop they send or
+ *       receive (the sink receives the last hop on the producer's node). No service on the node
+ *       can beat that period; on a small machine this, not any one stage, limits a split chain.
+ *       When both nodes share one host (the emulated testbed), all of it over the host's cores
+ *       is a limit too;</li>
  *   <li>throughput = 1000 / the largest period (fps); that service is the bottleneck.</li>
  * </ul>
  */
@@ -46,18 +54,14 @@ public final class ChainPredictor {
 
   public Prediction predict(Placement placement, List<ServiceUnit> units) {
     StageChain chain = costs.chain();
-    Map<Tier, Double> sharing = sharingFactors(units);
     Tier sinkTier = placement.tier(0);
+    Map<Tier, Double> nodeMs = nodePeriods(units, sinkTier);
     List<UnitPrediction> results = new ArrayList<>();
     double latency = 0;
     UnitPrediction slowest = null;
     for (int u = 0; u < units.size(); u++) {
       ServiceUnit unit = units.get(u);
-      double compute = 0;
-      for (int stage = unit.first(); stage <= unit.last(); stage++) {
-        compute += costs.computeMs(stage, unit.tier());
-      }
-      compute *= sharing.get(unit.tier());
+      double compute = compute(unit);
       Tier receiver = u + 1 < units.size() ? units.get(u + 1).tier() : sinkTier;
       LinkClass link = LinkClass.between(unit.tier(), receiver);
       double send = costs.transferMs(unit.last(), link);
@@ -65,9 +69,11 @@ public final class ChainPredictor {
       if (!link.inNode()) {
         period = Math.max(period, send);
       }
+      double node = nodeMs.get(unit.tier());
+      period = Math.max(period, node);
       double ccr = compute > 0 ? send / compute : Double.NaN;
       UnitPrediction result = new UnitPrediction(unit.name(chain), unit.tier(), unit.replicas(), compute, send, link,
-          period, ccr);
+          period, ccr, node);
       results.add(result);
       latency += compute + send;
       if (slowest == null || period > slowest.periodMs()) {
@@ -78,17 +84,80 @@ public final class ChainPredictor {
     return new Prediction(placement, results, latency, fps, slowest.name());
   }
 
-  private Map<Tier, Double> sharingFactors(List<ServiceUnit> units) {
-    Map<Tier, Integer> instances = new EnumMap<>(Tier.class);
-    for (ServiceUnit unit : units) {
-      instances.merge(unit.tier(), unit.replicas(), Integer::sum);
+  private double compute(ServiceUnit unit) {
+    double compute = 0;
+    for (int stage = unit.first(); stage <= unit.last(); stage++) {
+      compute += costs.computeMs(stage, unit.tier());
     }
-    Map<Tier, Double> factors = new EnumMap<>(Tier.class);
+    return compute;
+  }
+
+  /**
+   * Per tier with its cores given, the period its CPU allows: CPU per frame of all its services
+   * over the cores they leave free. With every service's CPU measured in a running chain
+   * ({@link CostModel#serviceCpu}) that is their per-frame CPU over the node's cores less their
+   * background cores; otherwise it is estimated as their compute plus half of each hop's CPU at
+   * either end, with no background. With {@code hostCores}, the same over the whole host bounds
+   * every tier too.
+   */
+  private Map<Tier, Double> nodePeriods(List<ServiceUnit> units, Tier sinkTier) {
+    Map<Tier, double[]> load = new EnumMap<>(Tier.class); // {ms per frame, background cores}
     for (Tier tier : Tier.values()) {
-      int cores = options.cores(tier);
-      int busy = instances.getOrDefault(tier, 0);
-      factors.put(tier, cores <= 0 ? 1.0 : Math.max(1.0, (double) busy / cores));
+      load.put(tier, new double[2]);
     }
-    return factors;
+    boolean measured = units.stream().allMatch(this::hasServiceCpu);
+    for (int u = 0; u < units.size(); u++) {
+      ServiceUnit unit = units.get(u);
+      double[] own = load.get(unit.tier());
+      if (measured) {
+        double background = 0;
+        for (int stage = unit.first(); stage <= unit.last(); stage++) {
+          own[0] += costs.serviceCpu(stage, unit.tier()).cpuMsPerFrame();
+          background = Math.max(background, costs.serviceCpu(stage, unit.tier()).backgroundCores());
+          if (stage < unit.last()) {
+            own[0] -= costs.hopCpuMs(stage); // fused: the hop inside the process is gone
+          }
+        }
+        own[1] += background; // one process, one JVM's background
+      } else {
+        double cores = options.cores(unit.tier());
+        // a time measured under a quota below one core is that many times longer than its CPU time
+        own[0] += compute(unit) * (cores > 0 ? Math.min(1, cores) : 1) + costs.hopCpuMs(unit.last()) / 2;
+        Tier receiver = u + 1 < units.size() ? units.get(u + 1).tier() : sinkTier;
+        load.get(receiver)[0] += costs.hopCpuMs(unit.last()) / 2;
+      }
+    }
+    Map<Tier, Double> periods = new EnumMap<>(Tier.class);
+    double[] host = new double[2];
+    for (Tier tier : Tier.values()) {
+      double[] l = load.get(tier);
+      periods.put(tier, period(Math.max(0, l[0]), l[1], options.cores(tier)));
+      host[0] += Math.max(0, l[0]);
+      host[1] += l[1];
+    }
+    if (options.hostCores() > 0) {
+      // both nodes on one host: neither can pass frames faster than the host's cores do all the work
+      double hostPeriod = period(host[0], host[1], options.hostCores());
+      periods.replaceAll((tier, period) -> Math.max(period, hostPeriod));
+    }
+    return periods;
+  }
+
+  private boolean hasServiceCpu(ServiceUnit unit) {
+    for (int stage = unit.first(); stage <= unit.last(); stage++) {
+      if (costs.serviceCpu(stage, unit.tier()) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** ms per frame at which {@code cores} keep up, after the background's share; 0 = no limit. */
+  private static double period(double msPerFrame, double backgroundCores, double cores) {
+    if (cores <= 0) {
+      return 0;
+    }
+    double free = cores - backgroundCores;
+    return free > 0 ? msPerFrame / free : Double.POSITIVE_INFINITY;
   }
 }

@@ -11,7 +11,11 @@ final class PlanExplainer {
     Prediction winner = ranked.get(0);
     UnitPrediction neck = winner.bottleneckUnit();
     StringBuilder s = new StringBuilder();
-    if (objective == Objective.THROUGHPUT) {
+    if (objective == Objective.THROUGHPUT && neck.nodeBound()) {
+      s.append(String.format(Locale.ROOT, "%s wins on throughput with %s fps: the %s node's CPU is its limit, "
+              + "%.2f ms per frame for its services' compute and gRPC hops together",
+          winner.placement(), Format.fps(winner.fps()), neck.tier(), neck.nodeMs()));
+    } else if (objective == Objective.THROUGHPUT) {
       s.append(String.format(Locale.ROOT, "%s wins on throughput with %s fps: its slowest service, %s on the %s, "
               + "needs %.2f ms per frame (%.2f ms compute + %.2f ms send%s)",
           winner.placement(), Format.fps(winner.fps()), neck.name(), neck.tier(), neck.periodMs(), neck.computeMs(),

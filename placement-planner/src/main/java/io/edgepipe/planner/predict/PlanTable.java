@@ -83,7 +83,7 @@ public final class PlanTable {
     return Math.round(value * scale) / scale + 0.0;
   }
 
-  private static String cores(int cores) {
-    return cores == 0 ? "unlimited" : Integer.toString(cores);
+  private static String cores(double cores) {
+    return cores == 0 ? "unlimited" : Format.raw(cores).replaceAll("\\.?0+$", "");
   }
 }

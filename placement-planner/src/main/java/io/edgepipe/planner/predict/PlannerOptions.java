@@ -10,8 +10,10 @@ import io.edgepipe.planner.profile.Statistic;
  * @param objective     what to rank by
  * @param statistic     median or p95 compute times
  * @param allPlacements all 2^n placements instead of the producer-on-edge prefixes plus all-server
- * @param edgeCores     cores of the edge node, 0 = enough for every stage
- * @param serverCores   cores of the server node, 0 = enough for every stage
+ * @param edgeCores     cores of the edge node (0.5 = a half-core CPU quota), 0 = unlimited: no node limit
+ * @param serverCores   cores of the server node, 0 = unlimited
+ * @param hostCores     both nodes emulated on one host with this many cores (the testbed), so
+ *                      their CPU together is one more limit; 0 = separate machines
  * @param maxReplicas   most replicas the replica analysis may give the bottleneck stage (1 = none)
  * @param frameSize     frame size to plan for, null = the only one in the profile (or the largest)
  */
@@ -19,13 +21,14 @@ public record PlannerOptions(
     Objective objective,
     Statistic statistic,
     boolean allPlacements,
-    int edgeCores,
-    int serverCores,
+    double edgeCores,
+    double serverCores,
+    double hostCores,
     int maxReplicas,
     FrameSize frameSize) {
 
   public PlannerOptions {
-    if (edgeCores < 0 || serverCores < 0) {
+    if (edgeCores < 0 || serverCores < 0 || hostCores < 0) {
       throw new IllegalArgumentException("core counts must be >= 0 (0 = unlimited)");
     }
     if (maxReplicas < 1) {
@@ -34,35 +37,40 @@ public record PlannerOptions(
   }
 
   public static PlannerOptions defaults() {
-    return new PlannerOptions(Objective.THROUGHPUT, Statistic.MEDIAN, false, 0, 0, 4, null);
+    return new PlannerOptions(Objective.THROUGHPUT, Statistic.MEDIAN, false, 0, 0, 0, 4, null);
   }
 
   public PlannerOptions withObjective(Objective value) {
-    return new PlannerOptions(value, statistic, allPlacements, edgeCores, serverCores, maxReplicas, frameSize);
+    return new PlannerOptions(value, statistic, allPlacements, edgeCores, serverCores, hostCores, maxReplicas, frameSize);
   }
 
-  public PlannerOptions withCores(int edge, int server) {
-    return new PlannerOptions(objective, statistic, allPlacements, edge, server, maxReplicas, frameSize);
+  public PlannerOptions withCores(double edge, double server) {
+    return new PlannerOptions(objective, statistic, allPlacements, edge, server, hostCores, maxReplicas, frameSize);
   }
 
   public PlannerOptions withMaxReplicas(int value) {
-    return new PlannerOptions(objective, statistic, allPlacements, edgeCores, serverCores, value, frameSize);
+    return new PlannerOptions(objective, statistic, allPlacements, edgeCores, serverCores, hostCores, value, frameSize);
   }
 
   public PlannerOptions withAllPlacements(boolean value) {
-    return new PlannerOptions(objective, statistic, value, edgeCores, serverCores, maxReplicas, frameSize);
+    return new PlannerOptions(objective, statistic, value, edgeCores, serverCores, hostCores, maxReplicas, frameSize);
   }
 
   public PlannerOptions withFrameSize(FrameSize value) {
-    return new PlannerOptions(objective, statistic, allPlacements, edgeCores, serverCores, maxReplicas, value);
+    return new PlannerOptions(objective, statistic, allPlacements, edgeCores, serverCores, hostCores, maxReplicas, value);
   }
 
   public PlannerOptions withStatistic(Statistic value) {
-    return new PlannerOptions(objective, value, allPlacements, edgeCores, serverCores, maxReplicas, frameSize);
+    return new PlannerOptions(objective, value, allPlacements, edgeCores, serverCores, hostCores, maxReplicas, frameSize);
+  }
+
+  /** Both nodes on one host of {@code cores} cores (0 = separate machines). */
+  public PlannerOptions withHostCores(double cores) {
+    return new PlannerOptions(objective, statistic, allPlacements, edgeCores, serverCores, cores, maxReplicas, frameSize);
   }
 
   /** Cores of a tier's node, 0 meaning unlimited. */
-  public int cores(Tier tier) {
+  public double cores(Tier tier) {
     return tier == Tier.EDGE ? edgeCores : serverCores;
   }
 }

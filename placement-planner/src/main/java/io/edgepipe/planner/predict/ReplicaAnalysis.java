@@ -9,8 +9,8 @@ import java.util.List;
  * Throughput with r replicas of the bottleneck stage when it runs on the server (edge devices
  * are fixed hardware; the server is where capacity can be added). r goes up to --max-replicas
  * and, when the server's cores are given, to that many cores: a replica beyond the core count
- * only time-slices with the others. The prediction model (core sharing, the shared uplink)
- * applies unchanged, so extra replicas can also slow the other server stages.
+ * only time-slices with the others. The prediction model (the server's CPU, the shared uplink)
+ * applies unchanged, so replicas do not help a server whose CPU is the limit.
  */
 public final class ReplicaAnalysis {
   private ReplicaAnalysis() {}
@@ -29,7 +29,7 @@ public final class ReplicaAnalysis {
     }
     int max = options.maxReplicas();
     if (options.serverCores() > 0) {
-      max = Math.min(max, options.serverCores());
+      max = Math.min(max, Math.max(1, (int) Math.floor(options.serverCores())));
     }
     if (max < 2) {
       return ReplicaAdvice.notApplicable(stage, "--max-replicas " + options.maxReplicas()

@@ -24,6 +24,7 @@ public final class CostModel {
   private final Statistic statistic;
   private final Map<String, Profile.Compute> compute = new HashMap<>();
   private final Map<String, Long> bytes = new HashMap<>();
+  private final Map<String, Double> hopCpu = new HashMap<>();
   private final Map<String, Double> measuredTransfer = new HashMap<>();
   private final Map<LinkClass, Profile.Link> links = new HashMap<>();
 
@@ -44,6 +45,9 @@ public final class CostModel {
     for (Profile.Hop h : profile.hops()) {
       if (h.frameSize().equals(frameSize)) {
         bytes.put(h.hop(), h.bytes());
+        if (h.cpuMs() != null) {
+          hopCpu.put(h.hop(), h.cpuMs());
+        }
       }
     }
     for (Profile.Transfer t : profile.transfers()) {
@@ -84,6 +88,17 @@ public final class CostModel {
           + frameSize + "; measure it (pipeline measure) or leave placements that need it out");
     }
     return statistic.of(c);
+  }
+
+  /** The measured CPU of stage {@code index}'s service process on {@code tier}, or null when not measured. */
+  public Profile.Compute serviceCpu(int index, Tier tier) {
+    Profile.Compute c = compute.get(chain.stage(index) + "|" + tier);
+    return c != null && c.hasServiceCpu() ? c : null;
+  }
+
+  /** CPU milliseconds (one core, both ends) of moving one frame on the hop leaving stage {@code index}; 0 if not measured. */
+  public double hopCpuMs(int index) {
+    return hopCpu.getOrDefault(chain.hopName(index), 0.0);
   }
 
   /** Milliseconds to move one frame on the hop leaving stage {@code index} over {@code link}. */

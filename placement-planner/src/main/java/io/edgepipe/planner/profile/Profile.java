@@ -40,13 +40,41 @@ public record Profile(
     transfers = transfers == null ? List.of() : List.copyOf(transfers);
   }
 
-  /** Compute time of one stage on one tier for one frame size, in milliseconds per frame. */
-  @JsonPropertyOrder({"stage", "tier", "frameSize", "medianMs", "p95Ms"})
-  public record Compute(String stage, Tier tier, FrameSize frameSize, double medianMs, double p95Ms) {}
+  /**
+   * Compute time of one stage on one tier for one frame size, in milliseconds per frame; and,
+   * optionally, what the stage's whole service process costs in CPU when it runs in a chain on
+   * that tier: {@code cpuMsPerFrame} (compute, its ends of the gRPC hops, everything per frame;
+   * for the producer, the sink's too) and {@code backgroundCores} (what the JVM uses whatever the
+   * rate: event loops, timers, GC). Null when not measured; the planner then estimates the CPU
+   * from the compute time and the hops' {@code cpuMs}.
+   */
+  @JsonPropertyOrder({"stage", "tier", "frameSize", "medianMs", "p95Ms", "cpuMsPerFrame", "backgroundCores"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Compute(String stage, Tier tier, FrameSize frameSize, double medianMs, double p95Ms,
+      Double cpuMsPerFrame, Double backgroundCores) {
+    public Compute(String stage, Tier tier, FrameSize frameSize, double medianMs, double p95Ms) {
+      this(stage, tier, frameSize, medianMs, p95Ms, null, null);
+    }
 
-  /** Payload bytes one frame carries on a hop ("conv->relu") at one frame size. */
-  @JsonPropertyOrder({"hop", "frameSize", "bytes"})
-  public record Hop(String hop, FrameSize frameSize, long bytes) {}
+    /** Whether the service's CPU in a running chain was measured. */
+    public boolean hasServiceCpu() {
+      return cpuMsPerFrame != null && backgroundCores != null;
+    }
+  }
+
+  /**
+   * Payload bytes one frame carries on a hop ("conv->relu") at one frame size, and optionally
+   * the CPU time (milliseconds of one core, both ends together) that moving one frame over a
+   * gRPC hop costs: serialising, framing, parsing and acking. Null when not measured; the
+   * planner then charges no CPU for the hop.
+   */
+  @JsonPropertyOrder({"hop", "frameSize", "bytes", "cpuMs"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Hop(String hop, FrameSize frameSize, long bytes, Double cpuMs) {
+    public Hop(String hop, FrameSize frameSize, long bytes) {
+      this(hop, frameSize, bytes, null);
+    }
+  }
 
   /**
    * Parameters of a link class; a hop's transfer time over it is latencyMs + bytes * 8 /

@@ -60,6 +60,39 @@ public final class ProfileBuilder {
   }
 
   /**
+   * What the stage's service process costs in CPU in a running chain on {@code tier}: ms per
+   * frame and cores whatever the rate. Its compute time there must be added first.
+   */
+  public ProfileBuilder addServiceCpu(String stage, Tier tier, FrameSize frameSize, double cpuMsPerFrame,
+      double backgroundCores) {
+    Profile.Compute known = compute.get(stage + "|" + tier + "|" + frameSize);
+    if (known == null) {
+      throw new IllegalArgumentException("add the compute time of " + stage + " on " + tier + " at " + frameSize
+          + " before its service CPU");
+    }
+    if (!(cpuMsPerFrame >= 0) || !(backgroundCores >= 0)) {
+      throw new IllegalArgumentException("service CPU of " + stage + " must be >= 0, got " + cpuMsPerFrame + " ms/frame, "
+          + backgroundCores + " cores");
+    }
+    compute.put(stage + "|" + tier + "|" + frameSize, new Profile.Compute(stage, tier, frameSize, known.medianMs(),
+        known.p95Ms(), cpuMsPerFrame, backgroundCores));
+    return this;
+  }
+
+  /** The CPU time (ms of one core, both ends) one frame costs on a gRPC hop; the hop's bytes must be known. */
+  public ProfileBuilder addHopCpu(String hop, FrameSize frameSize, double cpuMs) {
+    Profile.Hop known = hops.get(hop + "|" + frameSize);
+    if (known == null) {
+      throw new IllegalArgumentException("add the bytes of hop " + hop + " at " + frameSize + " before its CPU time");
+    }
+    if (!(cpuMs >= 0)) {
+      throw new IllegalArgumentException("CPU time of hop " + hop + " must be >= 0, got " + cpuMs);
+    }
+    hops.put(hop + "|" + frameSize, new Profile.Hop(hop, frameSize, known.bytes(), cpuMs));
+    return this;
+  }
+
+  /**
    * Payload bytes of every hop at the spec's input size, from its shapes and element types (the
    * frame header and protobuf framing are not counted; they are small next to the payload).
    */

@@ -24,6 +24,8 @@ final class ProfileValidator {
       require(c.stage() != null && chain.indexOf(c.stage()) >= 0, at + ".stage '" + c.stage() + "' is not one of " + chain.stages());
       require(c.tier() != null && c.frameSize() != null, at + " needs tier and frameSize");
       require(c.medianMs() >= 0 && c.p95Ms() >= 0, at + " has a negative time");
+      require((c.cpuMsPerFrame() == null || c.cpuMsPerFrame() >= 0)
+          && (c.backgroundCores() == null || c.backgroundCores() >= 0), at + " has a negative service CPU");
     }
     for (int i = 0; i < profile.hops().size(); i++) {
       Profile.Hop h = profile.hops().get(i);
@@ -31,6 +33,7 @@ final class ProfileValidator {
       require(h.hop() != null && hops.contains(h.hop()), at + ".hop '" + h.hop() + "' is not one of " + hops);
       require(h.frameSize() != null, at + " needs frameSize");
       require(h.bytes() >= 0, at + ".bytes is negative");
+      require(h.cpuMs() == null || h.cpuMs() >= 0, at + ".cpuMs is negative");
     }
     for (int i = 0; i < profile.links().size(); i++) {
       Profile.Link l = profile.links().get(i);

@@ -145,13 +145,14 @@ class PlannerTest {
   }
 
   @Test
-  void replicasAreCappedByServerCoresAndShareThem() {
+  void replicasAreCappedByServerCoresAndByTheirCpu() {
     PlanReport report = plan(HEAVY_CONV, PlannerOptions.defaults().withCores(0, 2));
     ReplicaAdvice advice = report.replicas();
     assertEquals(2, advice.options().size()); // at most one replica per server core
-    // 3 services on 2 cores: factor 1.5, conv 60 ms; with 2 conv replicas 4 instances: factor 2, 80 / 2 = 40 ms
-    assertEquals(1000.0 / 60, advice.options().get(0).prediction().fps(), 1e-9);
-    assertEquals(25.0, advice.options().get(1).prediction().fps(), 1e-9);
+    // one conv: its 40 ms; two: 20 ms each, but the server needs 40 + 2 + 2 ms of CPU per frame on 2 cores = 22 ms
+    assertEquals(25.0, advice.options().get(0).prediction().fps(), 1e-9);
+    assertEquals(1000.0 / 22, advice.options().get(1).prediction().fps(), 1e-9);
+    assertTrue(advice.options().get(1).prediction().bottleneckUnit().nodeBound());
   }
 
   @Test
@@ -163,22 +164,95 @@ class PlannerTest {
   }
 
   /**
-   * Unlimited cores: SSSS and ESSS both reach 100 fps, SSSS has the lower latency (16 ms).
-   * One server core: every server stage time-slices; EEEE (edge untouched) wins.
+   * Unlimited cores: EEEE's stages take 4 ms each on the edge, 250 fps. With the edge's cores given,
+   * its three stages share them: 12 ms of CPU per frame on one core (or, measured under a half-core
+   * quota, 12 ms of that half core), 83.3 fps, and the server placements (100 fps) win.
    */
   @Test
   void coreLimitsChangeTheAnswer() {
-    Profile profile = TestProfiles.of(ms(0, 30, 6, 6), ms(0, 10, 3, 3), ms(5, 20, 20, 2), ms(0, 0, 0, 0));
+    Profile profile = TestProfiles.of(ms(0, 4, 4, 4), ms(0, 10, 3, 3), ms(5, 20, 20, 2), ms(0, 0, 0, 0));
     PlanReport unlimited = plan(profile, PlannerOptions.defaults());
-    assertEquals("SSSS", unlimited.winner().placement().letters());
-    assertEquals(16.0, unlimited.winner().latencyMs(), 1e-9);
+    assertEquals("EEEE", unlimited.winner().placement().letters());
+    assertEquals(250.0, unlimited.winner().fps(), 1e-9);
 
-    PlanReport oneCore = plan(profile, PlannerOptions.defaults().withCores(0, 1));
-    assertEquals("EEEE", oneCore.winner().placement().letters());
-    Prediction esss = oneCore.ranked().stream().filter(p -> p.placement().letters().equals("ESSS")).findFirst()
+    for (double edgeCores : new double[] {1, 0.5}) {
+      PlanReport capped = plan(profile, PlannerOptions.defaults().withCores(edgeCores, 0));
+      assertEquals("SSSS", capped.winner().placement().letters());
+      Prediction eeee = capped.ranked().stream().filter(p -> p.placement().letters().equals("EEEE")).findFirst()
+          .orElseThrow();
+      assertEquals(1000.0 / 12, eeee.fps(), 1e-9);
+      assertEquals(12.0, eeee.unit("conv").nodeMs(), 1e-9);
+      assertEquals(4.0, eeee.unit("conv").computeMs(), 1e-9); // compute itself is as measured
+      assertEquals(12.0, eeee.latencyMs(), 1e-9);             // one frame at a time does not share
+    }
+  }
+
+  /**
+   * Each gRPC hop costs 4 ms of CPU (both ends) and the stages 1 ms each: on a 2-core server SSSS
+   * needs 3 + 4 x 4 = 19 ms of CPU per frame, 9.5 ms of wall time, although no stage takes more
+   * than 1 ms. Fusing conv+relu saves one hop: 3 + 3 x 4 = 15 ms, 7.5 ms.
+   */
+  @Test
+  void hopCpuLoadsTheNodes() {
+    io.edgepipe.planner.profile.ProfileBuilder b = new io.edgepipe.planner.profile.ProfileBuilder("test",
+        TestProfiles.STAGES);
+    List<String> hops = new io.edgepipe.planner.StageChain(TestProfiles.STAGES).hopNames();
+    for (int i = 0; i < 4; i++) {
+      b.addCompute(TestProfiles.STAGES.get(i), io.edgepipe.planner.Tier.SERVER, TestProfiles.SIZE, i == 0 ? 0 : 1, 1);
+      b.addCompute(TestProfiles.STAGES.get(i), io.edgepipe.planner.Tier.EDGE, TestProfiles.SIZE, 50, 50);
+      b.addHop(hops.get(i), TestProfiles.SIZE, 1000).addHopCpu(hops.get(i), TestProfiles.SIZE, 4);
+      for (io.edgepipe.planner.profile.LinkClass link : io.edgepipe.planner.profile.LinkClass.values()) {
+        b.addTransfer(hops.get(i), link, TestProfiles.SIZE, 0.5);
+      }
+    }
+    Profile profile = b.build();
+    PlanReport report = plan(profile, PlannerOptions.defaults().withCores(1, 2));
+    Prediction ssss = report.winner();
+    assertEquals("SSSS", ssss.placement().letters());
+    assertEquals(1000.0 / 9.5, ssss.fps(), 1e-9);
+    assertTrue(ssss.bottleneckUnit().nodeBound());
+    assertTrue(report.explanation().startsWith("SSSS wins on throughput with 105.3 fps: the server node's CPU is "
+        + "its limit, 9.50 ms per frame"), report.explanation());
+    FusionOption convRelu = report.fusion().stream().filter(f -> f.services().equals("conv+relu")).findFirst()
         .orElseThrow();
-    assertEquals(30.0, esss.unit("conv").computeMs(), 1e-9); // 10 ms x (3 stages / 1 core)
-    assertEquals(5 + 30 + 9 + 9 + 2, esss.latencyMs(), 1e-9);
+    assertEquals(1000.0 / 7.5, convRelu.fused().fps(), 1e-9);
+    // without the hop CPU the same profile says 1 ms a frame (the in-node sends take 0.5 ms + compute 1 ms = 1.5)
+    assertEquals(1000.0 / 1.5, plan(profile, PlannerOptions.defaults()).winner().fps(), 1e-9);
+  }
+
+  /**
+   * Every service's CPU measured in a running chain: 1 ms a frame plus 0.05 cores of background
+   * each, on a half-core edge and a 2-core server sharing one 2-core host. EEEE: (0.5 - 4 x 0.05)
+   * cores / 4 ms = 75 fps; EESS: (0.5 - 0.1) / 2 ms = 200 fps on the edge, and the host's
+   * (2 - 0.2) / 4 ms = 450 fps is no limit; SSSS: the host, 450 fps.
+   */
+  @Test
+  void measuredServiceCpuAndBackgroundSetTheNodeLimits() {
+    io.edgepipe.planner.profile.ProfileBuilder b = new io.edgepipe.planner.profile.ProfileBuilder("test",
+        TestProfiles.STAGES);
+    List<String> hops = new io.edgepipe.planner.StageChain(TestProfiles.STAGES).hopNames();
+    for (int i = 0; i < 4; i++) {
+      for (io.edgepipe.planner.Tier tier : io.edgepipe.planner.Tier.values()) {
+        b.addCompute(TestProfiles.STAGES.get(i), tier, TestProfiles.SIZE, 0.2, 0.3)
+            .addServiceCpu(TestProfiles.STAGES.get(i), tier, TestProfiles.SIZE, 1.0, 0.05);
+      }
+      for (io.edgepipe.planner.profile.LinkClass link : io.edgepipe.planner.profile.LinkClass.values()) {
+        b.addTransfer(hops.get(i), link, TestProfiles.SIZE, 0.1);
+      }
+    }
+    Profile profile = b.build();
+    PlannerOptions testbed = PlannerOptions.defaults().withCores(0.5, 2).withHostCores(2);
+    Planner planner = new Planner(testbed);
+    assertEquals(75.0, planner.predict(profile, new Placement("EEEE")).fps(), 1e-9);
+    assertEquals(200.0, planner.predict(profile, new Placement("EESS")).fps(), 1e-9);
+    assertEquals(450.0, planner.predict(profile, new Placement("SSSS")).fps(), 1e-9);
+    assertEquals(4.0 / 0.3, planner.predict(profile, new Placement("EEEE")).unit("relu").nodeMs(), 1e-9);
+    // more background than the node has cores: it cannot keep up at all
+    Prediction starved = new Planner(PlannerOptions.defaults().withCores(0.15, 0)).predict(profile, new Placement("EEEE"));
+    assertEquals(0.0, starved.fps(), 1e-12);
+    // ESSS: the edge's (0.5 - 0.05) / 1 ms = 450 fps ties SSSS on the host; fewer stages on the server win
+    assertEquals(450.0, planner.predict(profile, new Placement("ESSS")).fps(), 1e-9);
+    assertEquals("ESSS", plan(profile, testbed).winner().placement().letters());
   }
 
   @Test

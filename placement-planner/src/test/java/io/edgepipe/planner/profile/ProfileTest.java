@@ -1,6 +1,7 @@
 package io.edgepipe.planner.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,12 +26,20 @@ class ProfileTest {
     Profile written = new ProfileBuilder("thesis", STAGES)
         .addCompute("conv", Tier.EDGE, HD, 21.5, 25.0)
         .addCompute("conv", Tier.SERVER, FrameSize.of(640, 480), 2.0, 2.5)
+        .addServiceCpu("conv", Tier.SERVER, FrameSize.of(640, 480), 3.5, 0.06)
         .addHop("conv->relu", HD, 3_686_400)
+        .addHopCpu("conv->relu", HD, 9.2)
+        .addHop("relu->maxpool", HD, 3_686_400)
         .addLink(LinkClass.EDGE_SERVER, 1e8, 1.5)
         .addTransfer("maxpool->sink", LinkClass.EDGE_SERVER, HD, 9.0)
         .write(file);
     Profile read = Profile.read(file);
     assertEquals(written, read);
+    assertEquals(9.2, read.hops().get(0).cpuMs());
+    assertEquals(3.5, read.compute().get(1).cpuMsPerFrame());
+    assertEquals(0.06, read.compute().get(1).backgroundCores());
+    assertFalse(read.compute().get(0).hasServiceCpu());
+    assertEquals(null, read.hops().get(1).cpuMs()); // optional: a profile without it still reads
     assertEquals(List.of(FrameSize.of(640, 480), HD), read.frameSizes()); // smallest first
     String json = ProfileJson.toJson(read);
     assertTrue(json.contains("\"tier\" : \"edge\""), json);
@@ -90,6 +99,10 @@ class ProfileTest {
     assertTrue(e.getMessage().contains("compute[0].stage 'relu' is not one of [producer, conv]"), e.getMessage());
     Files.writeString(file, "{\"schema\":2,\"pipeline\":\"t\",\"stages\":[\"producer\"]}");
     assertTrue(assertThrows(ProfileException.class, () -> Profile.read(file)).getMessage().contains("schema 2"));
+    Files.writeString(file, "{\"schema\":1,\"pipeline\":\"t\",\"stages\":[\"producer\",\"conv\"],\"hops\":[{\"hop\":"
+        + "\"producer->conv\",\"frameSize\":\"1x1\",\"bytes\":1,\"cpuMs\":-2}]}");
+    assertTrue(assertThrows(ProfileException.class, () -> Profile.read(file)).getMessage().contains("cpuMs is negative"));
+    assertThrows(IllegalArgumentException.class, () -> new ProfileBuilder("t", STAGES).addHopCpu("conv->relu", HD, 1));
     Files.writeString(file, "{\"schema\":1,\"pipeline\":\"t\",\"stages\":[\"producer\"],\"extra\":1}");
     assertTrue(assertThrows(ProfileException.class, () -> Profile.read(file)).getMessage().contains("extra"));
   }

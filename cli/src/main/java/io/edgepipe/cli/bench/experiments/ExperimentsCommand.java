@@ -111,6 +111,7 @@ public final class ExperimentsCommand implements Callable<Integer> {
     s.note("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     s.note("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
     s.note("testbed", tb.available() ? "yes" : "no: " + tb.reason());
+    s.note("commit", gitCommit());
     s.note("loadavg_start", loadAverage());
     s.note("experiments", String.join(" ", run));
 
@@ -204,6 +205,24 @@ public final class ExperimentsCommand implements Callable<Integer> {
       }
     }
     return chosen;
+  }
+
+  /** The commit the suite runs from, with "+changes" when the working tree differs ("-" outside git). */
+  static String gitCommit() {
+    try {
+      Process head = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+      String commit = new String(head.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      if (head.waitFor() != 0) {
+        return "-";
+      }
+      Process diff = new ProcessBuilder("git", "diff", "--quiet", "HEAD", "--", ".").start();
+      return commit + (diff.waitFor() == 0 ? "" : "+changes");
+    } catch (java.io.IOException e) {
+      return "-";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "-";
+    }
   }
 
   /** The 1, 5 and 15 minute load averages: other work on the machine shows in every timing. */

@@ -72,13 +72,32 @@ final class LibraryTestbed implements TestbedDriver {
 
   @Override
   public RunResult run(PipelineSpec spec, Path specFile, String placement, RunOptions options, Runnable progress) {
-    RunOptions o = new RunOptions(spec, specFile, options.source(), options.frames(), options.fps(), options.flows(),
-        options.device(), options.seed(), null, options.outputFormat());
-    Path logs = logDir.resolve(String.format(Locale.ROOT, "run-%03d-%s-%dx%d", ++runs, placement, spec.input().w(),
-        spec.input().h()));
-    try (TestbedRun run = new TestbedRun(requireUp(), placement, logs)) {
-      return run.run(o, progress);
+    try (TestbedRun run = new TestbedRun(requireUp(), placement, logsOf(placement, spec))) {
+      return run.run(withSpec(spec, specFile, options), progress);
     }
+  }
+
+  @Override
+  public PhasedResult runPhased(PipelineSpec spec, Path specFile, String placement, RunOptions options,
+      TestbedRun.Phases phases, Runnable progress) {
+    try (TestbedRun run = new TestbedRun(requireUp(), placement, logsOf(placement, spec)).withPhases(phases)) {
+      RunResult paced = run.run(withSpec(spec, specFile, options), progress);
+      List<RunResult> earlier = run.earlierPhases();
+      if (earlier.size() != 1) {
+        throw new IllegalStateException("expected a throughput and a paced result, got " + (earlier.size() + 1));
+      }
+      return new PhasedResult(earlier.get(0), paced, run.serviceCpu(paced));
+    }
+  }
+
+  private static RunOptions withSpec(PipelineSpec spec, Path specFile, RunOptions options) {
+    return new RunOptions(spec, specFile, options.source(), options.frames(), options.fps(), options.flows(),
+        options.device(), options.seed(), null, options.outputFormat());
+  }
+
+  private Path logsOf(String placement, PipelineSpec spec) {
+    return logDir.resolve(String.format(Locale.ROOT, "run-%03d-%s-%dx%d", ++runs, placement, spec.input().w(),
+        spec.input().h()));
   }
 
   @Override

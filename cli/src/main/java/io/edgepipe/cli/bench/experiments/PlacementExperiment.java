@@ -4,6 +4,8 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.cli.measure.BitRate;
 import io.edgepipe.cli.report.Table;
 import io.edgepipe.cli.run.RunResult;
+import io.edgepipe.cli.bench.experiments.TestbedDriver.PhasedResult;
+import io.edgepipe.cli.testbed.TestbedRun;
 import io.edgepipe.planner.Placement;
 import io.edgepipe.planner.Tier;
 import io.edgepipe.planner.predict.Planner;
@@ -38,8 +40,10 @@ final class PlacementExperiment {
   static final String E4_CSV = "e4_placements.csv";
   static final String E5_CSV = "e5_predictions.csv";
   static final String E5_BEST_CSV = "e5_best.csv";
-  static final double THROUGHPUT_SECONDS = 10;
-  static final long MAX_THROUGHPUT_FRAMES = 3000;
+  static final String E5_SERVICE_CPU_CSV = "e5_service_cpu.csv";
+  static final double THROUGHPUT_SECONDS = 8;
+  /** Warm-up of every testbed run at least (then on until the rate settles): JIT on fresh JVMs takes this long. */
+  static final double WARMUP_SECONDS = 20;
 
   private PlacementExperiment() {}
 
@@ -57,7 +61,8 @@ final class PlacementExperiment {
     if (!testbed) {
       return steps;
     }
-    long runs = (long) p.bandwidths().size() * p.sizes().size() * placements(spec.layers().size() + 1).size();
+    long runs = (long) p.bandwidths().size() * p.sizes().size() * placements(spec.layers().size() + 1).size()
+        + 2L * p.sizes().size(); // the service-CPU runs, all-edge and all-server per size
     return steps + runs * (p.placementFrames() + p.placementLatencyFrames());
   }
 
@@ -65,17 +70,20 @@ final class PlacementExperiment {
     int services = s.spec.layers().size() + 1;
     List<String> placements = placements(services);
     int cores = Runtime.getRuntime().availableProcessors();
-    PlannerOptions base = PlannerOptions.defaults().withCores(Math.max(1, (int) Math.ceil(edgeCpu)), cores);
-    s.note("e5_edge_cores_for_planner", Math.max(1, (int) Math.ceil(edgeCpu)));
+    // the nodes' CPU as the planner sees it: the edge's quota, the server uncapped, and both on this one host
+    PlannerOptions base = PlannerOptions.defaults().withCores(edgeCpu, cores).withHostCores(cores);
+    s.note("e5_edge_cores_for_planner", edgeCpu);
     s.note("e5_server_cores_for_planner", cores);
+    s.note("e5_host_cores_for_planner", cores);
     s.note("edge_cpu", edgeCpu);
     Table e4 = new Table("bandwidth", "size", "side", "placement", "frames", "delivered", "fps", "lat_mean_ms",
-        "lat_p50_ms", "lat_p95_ms", "lost");
-    s.note("e4_method", "per placement, size and rate: a run as fast as the chain goes (at least "
-        + s.plan.placementFrames() + " frames, about " + Math.round(THROUGHPUT_SECONDS) + " s at the predicted rate; "
-        + "fps over the whole run, first frames through the fresh JVMs included), then a paced run of about "
-        + Math.round(s.plan.placementLatencySeconds()) + " s (frames two predicted latencies apart and at most half "
-        + "the measured rate; latency = its median, past the JVMs' start)");
+        "lat_p50_ms", "lat_p95_ms", "lost", "edge_cores", "server_cores");
+    s.note("e4_method", "per placement, size and rate, one start of the chain: warm-up frames (not counted) for at "
+        + "least " + Math.round(WARMUP_SECONDS) + " s and on until the rate settles (4 s windows, the last within 5% of "
+        + "the one two before; at most 40 s more: fresh JVMs need that long to compile), then frames as fast as the chain goes (at least "
+        + s.plan.placementFrames() + ", about " + Math.round(THROUGHPUT_SECONDS) + " s at the warm-up's rate; fps = "
+        + "delivered / time), then a paced phase of about " + Math.round(s.plan.placementLatencySeconds())
+        + " s (frames two predicted latencies apart and at most half the measured rate; latency = its median)");
     Table e5 = new Table("bandwidth", "size", "side", "placement", "pred_latency_ms", "pred_fps", "pred_bottleneck",
         "meas_latency_ms", "meas_fps", "latency_err_pct", "fps_err_pct");
     Table best = new Table("bandwidth", "size", "objective", "predicted_best", "measured_best", "match");
@@ -96,6 +104,7 @@ final class PlacementExperiment {
       }
       for (String bw : s.plan.bandwidths()) {
         Profile profile = ProfileMeasurer.profile(m, compute, BitRate.parse(bw));
+        profile.write(s.dir.resolve("profile-" + bw + ".json")); // `pipeline plan` can replay it
         for (int side : s.plan.sizes()) {
           Map<String, Prediction> predicted = predict(profile, base, side, placements);
           for (String p : placements) {
@@ -109,10 +118,13 @@ final class PlacementExperiment {
     } else {
       s.note("e4_status", "measured");
       s.note("e5_status", "predicted and measured");
-      s.note("e5_profile", "sustained compute (mean over >= " + s.plan.computeSeconds() + " s per service and size) "
-          + "measured inside the edge node (cgroup cap " + edgeCpu + " cores) and inside the server node; hops over "
-          + "loopback gRPC; edge-server = loopback hop + bytes x 8 / the testbed's rate; measured latency = p50 of "
-          + "a paced run");
+      s.note("e5_profile", "per service, tier and size, the CPU its process needs in a running chain: the whole "
+          + "chain on the edge node (cgroup cap " + edgeCpu + " cores) and on the server node, once each per size, its "
+          + "processes' CPU read from /proc in the throughput and the paced phase, split into ms per frame and "
+          + "background cores (" + E5_SERVICE_CPU_CSV + "); sustained compute measured inside each node (latency, "
+          + "each service's own pace); hops over loopback gRPC; edge-server = loopback hop + bytes x 8 / the "
+          + "testbed's rate. Planner cores: edge " + edgeCpu + ", server and host " + cores + " (both nodes share "
+          + "this host). Measured latency = p50 of the paced phase");
       runOnTestbed(s, driver, edgeCpu, base, placements, e4, e5, best);
     }
     e4.writeCsv(s.dir.resolve(E4_CSV));
@@ -134,6 +146,9 @@ final class PlacementExperiment {
       List<String> placements, Table e4, Table e5, Table best) {
     ProfileMeasurer.Measured hopsOnly = null;
     List<ProfileMeasurer.Compute> compute = new ArrayList<>();
+    Table serviceCpu = new Table("size", "side", "tier", "run", "service", "main_fps", "main_cores", "paced_fps",
+        "paced_cores", "cpu_ms_per_frame", "background_cores");
+    List<ServiceCpuEntry> cpu = new ArrayList<>();
     try {
       for (String bw : s.plan.bandwidths()) {
         s.task("testbed up " + bw);
@@ -145,8 +160,24 @@ final class PlacementExperiment {
             s.task("E5 compute on the " + tier.label() + " node");
             compute.addAll(ProfileMeasurer.computeOf(measureOnNode(s, driver, tier), tier));
           }
+          // the CPU each service's process needs in a running chain, per tier: all of the chain on
+          // that node (no frame crosses the link, so one rate's testbed serves every rate)
+          for (int side : s.plan.sizes()) {
+            for (Tier tier : List.of(Tier.EDGE, Tier.SERVER)) {
+              String whole = (tier == Tier.EDGE ? "E" : "S").repeat(placements.get(0).length());
+              s.task("E5 service CPU " + side + "x" + side + " " + whole);
+              PhasedResult r = phasedRun(s, driver, s.spec.withInput(side, side), whole, 20);
+              r.cpu().forEach((service, c) -> {
+                cpu.add(new ServiceCpuEntry(service, tier, side, c));
+                serviceCpu.row(side + "x" + side, side, tier.label(), whole, service, c.mainFps(), c.mainCores(),
+                    c.pacedFps(), c.pacedCores(), c.cpuMsPerFrame(), c.backgroundCores());
+              });
+            }
+          }
+          serviceCpu.writeCsv(s.dir.resolve(E5_SERVICE_CPU_CSV));
         }
-        Profile profile = ProfileMeasurer.profile(hopsOnly, compute, driver.bandwidthBitsPerSec());
+        Profile profile = ProfileMeasurer.profile(hopsOnly, compute, driver.bandwidthBitsPerSec(), cpu);
+        profile.write(s.dir.resolve("profile-" + bw + ".json")); // `pipeline plan` can replay it
         for (int side : s.plan.sizes()) {
           PipelineSpec spec = s.spec.withInput(side, side);
           Map<String, Prediction> predicted = predict(profile, base, side, placements);
@@ -154,24 +185,17 @@ final class PlacementExperiment {
           for (String p : placements) {
             s.task("E4 " + bw + " " + side + "x" + side + " " + p);
             Prediction pr = predicted.get(p);
-            // throughput: as fast as the chain goes; latency: then frames paced two predicted latencies
-            // apart and at most half the measured rate, so none waits for another, for long enough that
-            // the median is past the start of the fresh JVMs
-            // enough frames for about THROUGHPUT_SECONDS at the predicted rate, so the JIT's first second weighs little
-            long thrFrames = Math.max(s.plan.placementFrames(),
-                Math.min(MAX_THROUGHPUT_FRAMES, Math.round(pr.fps() * THROUGHPUT_SECONDS)));
-            RunResult thr = s.counted(s.plan.placementFrames(),
-                progress -> driver.run(spec, s.specFile, p, s.options(spec, thrFrames, 0, 1), progress));
-            double pace = Math.max(1, Math.min(20, Math.min(1000 / (2 * Math.max(1, pr.latencyMs())),
-                thr.summary().fps() / 2)));
-            int latFrames = (int) Math.max(10, Math.min(s.plan.placementLatencyFrames(), pace * s.plan.placementLatencySeconds()));
-            RunResult lat = s.counted(s.plan.placementLatencyFrames(),
-                progress -> driver.run(spec, s.specFile, p, s.options(spec, latFrames, pace, 1), progress));
+            // frames of the paced phase two predicted latencies apart (and at most half the measured rate)
+            double pace = Math.max(1, Math.min(20, 1000 / (2 * Math.max(1, pr.latencyMs()))));
+            PhasedResult r = phasedRun(s, driver, spec, p, pace);
+            RunResult thr = r.throughput();
+            RunResult lat = r.paced();
             double latMs = lat.summary().latencyP50Ms();
             double fps = thr.summary().fps();
             measured.put(p, new double[] {latMs, fps});
-            e4.row(bw, side + "x" + side, side, p, thrFrames, thr.summary().delivered(), fps,
-                lat.summary().latencyMeanMs(), latMs, lat.summary().latencyP95Ms(), lat.lost() + thr.lost());
+            e4.row(bw, side + "x" + side, side, p, thr.sent(), thr.summary().delivered(), fps,
+                lat.summary().latencyMeanMs(), latMs, lat.summary().latencyP95Ms(), lat.lost() + thr.lost(),
+                nodeCores(s, r, p, 'E'), nodeCores(s, r, p, 'S'));
             e5.row(bw, side + "x" + side, side, p, pr.latencyMs(), pr.fps(), pr.bottleneck(), latMs, fps,
                 errPct(pr.latencyMs(), latMs), errPct(pr.fps(), fps));
           }
@@ -189,6 +213,39 @@ final class PlacementExperiment {
     } finally {
       driver.down();
     }
+  }
+
+  /** A service's measured CPU on one tier at one frame side. */
+  record ServiceCpuEntry(String service, Tier tier, int side, io.edgepipe.cli.testbed.ServiceCpu cpu) {}
+
+  /**
+   * One start of the chain on the testbed: warm-up through the fresh JVMs until their rate settles
+   * (not counted; a half-core edge compiles for tens of seconds), then as fast as the chain goes
+   * for about {@link #THROUGHPUT_SECONDS}, then a paced phase at {@code pace} fps (at most half the
+   * measured rate, so no frame waits for another).
+   */
+  private static PhasedResult phasedRun(Suite s, TestbedDriver driver, PipelineSpec spec, String placement,
+      double pace) {
+    TestbedRun.Phases phases = new TestbedRun.Phases(WARMUP_SECONDS, THROUGHPUT_SECONDS,
+        s.plan.placementLatencySeconds(), pace);
+    return s.counted(s.plan.placementFrames() + s.plan.placementLatencyFrames(),
+        progress -> driver.runPhased(spec, s.specFile, placement, s.options(spec, s.plan.placementFrames(), 0, 1),
+            phases, progress));
+  }
+
+  /** Cores the services on one node used in the main phase, together ({@code -} when not measured). */
+  private static Object nodeCores(Suite s, PhasedResult r, String placement, char node) {
+    List<String> services = ProfileMeasurer.services(s.spec);
+    double cores = 0;
+    boolean any = false;
+    for (int i = 0; i < services.size() && i < placement.length(); i++) {
+      io.edgepipe.cli.testbed.ServiceCpu c = r.cpu().get(services.get(i));
+      if (placement.charAt(i) == node && c != null && Double.isFinite(c.mainCores())) {
+        cores += c.mainCores();
+        any = true;
+      }
+    }
+    return any ? cores : (Object) "-";
   }
 
   /**

@@ -27,7 +27,12 @@ final class ProfileMeasurer {
 
   record Compute(String stage, Tier tier, FrameSize size, double medianMs, double p95Ms) {}
 
-  record Hop(String hop, FrameSize size, long bytes, double loopbackMs) {}
+  /** A hop's busy time per frame over loopback gRPC, and the CPU it cost (both ends, one core's ms). */
+  record Hop(String hop, FrameSize size, long bytes, double loopbackMs, double cpuMs) {}
+
+  /** Frames per hop measurement at least, and how long the gRPC path is warmed before any. */
+  static final int MIN_HOP_FRAMES = 60;
+  static final double HOP_WARMUP_SECONDS = 3;
 
   private ProfileMeasurer() {}
 
@@ -68,14 +73,23 @@ final class ProfileMeasurer {
       }
     }
     List<Hop> hops = new ArrayList<>();
+    int hopFrames = Math.max(frames, MIN_HOP_FRAMES);
     try (HopTimer loopback = HopTimer.loopback(s.spec.maxFrameBytes())) {
+      // the hop's CPU is counted per frame: compile the gRPC path first, or the JIT's work counts too
+      s.task("E5 hop warm-up");
+      Frame first = sample(s.spec.withInput(s.plan.sizes().get(0), s.plan.sizes().get(0)), 1);
+      long until = System.nanoTime() + (long) (HOP_WARMUP_SECONDS * 1e9);
+      while (System.nanoTime() < until) {
+        loopback.measure(first, 0, 50);
+      }
       for (int side : s.plan.sizes()) {
         PipelineSpec spec = s.spec.withInput(side, side);
         FrameSize size = FrameSize.of(side, side);
         for (int i = 0; i < names.size(); i++) {
           s.task("E5 hop " + size + " " + hopName(spec, i));
           Frame frame = sample(spec, i);
-          hops.add(new Hop(hopName(spec, i), size, frame.getData().size(), loopback.msPerFrame(frame, warmup, frames)));
+          HopTimer.Measurement t = loopback.measure(frame, hopFrames / 2, hopFrames);
+          hops.add(new Hop(hopName(spec, i), size, frame.getData().size(), t.ms(), t.cpuMs()));
           s.step();
         }
       }
@@ -94,6 +108,12 @@ final class ProfileMeasurer {
    * and edge-server transfers = measured loopback hop + bytes x 8 / rate.
    */
   static Profile profile(Measured m, List<Compute> compute, double bandwidthBitsPerSec) {
+    return profile(m, compute, bandwidthBitsPerSec, List.of());
+  }
+
+  /** The same with each service's CPU in a running chain (measured on the testbed) added to its compute entry. */
+  static Profile profile(Measured m, List<Compute> compute, double bandwidthBitsPerSec,
+      List<PlacementExperiment.ServiceCpuEntry> serviceCpu) {
     ProfileBuilder b = ProfileBuilder.forSpec(m.base());
     for (int side : m.sides()) {
       b.addHopsFromSpec(m.base().withInput(side, side));
@@ -101,8 +121,17 @@ final class ProfileMeasurer {
     for (Compute c : compute) {
       b.addCompute(c.stage(), c.tier(), c.size(), c.medianMs(), c.p95Ms());
     }
+    for (PlacementExperiment.ServiceCpuEntry e : serviceCpu) {
+      double perFrame = e.cpu().cpuMsPerFrame();
+      if (Double.isFinite(perFrame)) {
+        b.addServiceCpu(e.service(), e.tier(), FrameSize.of(e.side(), e.side()), perFrame, e.cpu().backgroundCores());
+      }
+    }
     b.addLink(LinkClass.EDGE_SERVER, bandwidthBitsPerSec, 0);
     for (Hop h : m.hops()) {
+      if (Double.isFinite(h.cpuMs())) {
+        b.addHopCpu(h.hop(), h.size(), h.cpuMs());
+      }
       b.addTransfer(h.hop(), LinkClass.EDGE_EDGE, h.size(), h.loopbackMs());
       b.addTransfer(h.hop(), LinkClass.SERVER_SERVER, h.size(), h.loopbackMs());
       b.addTransfer(h.hop(), LinkClass.EDGE_SERVER, h.size(), h.loopbackMs() + wireMs(h.bytes(), bandwidthBitsPerSec));

@@ -465,8 +465,17 @@ public final class ReportWriter {
       sb.append("\nBest placement per case:\n\n").append(table(best, "bandwidth", "size", "objective", "predicted_best",
           "measured_best", "match"));
     }
+    Optional<Csv> cpu = Csv.readIfPresent(dir.resolve(PlacementExperiment.E5_SERVICE_CPU_CSV));
+    if (cpu.isPresent() && !cpu.get().isEmpty()) {
+      sb.append("\nService CPU the profile was built from (all of the chain on one node; cores = background + fps x "
+          + "ms per frame, from the throughput and the paced phase):\n\n").append(table(cpu.get(), "size", "tier",
+          "service", "main_fps", "main_cores", "paced_fps", "paced_cores", "cpu_ms_per_frame", "background_cores"));
+    }
     return sb.toString();
   }
+
+  /** The aim for the planner's throughput prediction. */
+  static final double AIM_FPS_ERR_PCT = 15;
 
   static String readE5(Csv c, Csv best, Map<String, String> meta) {
     boolean measured = c.rows().stream().anyMatch(r -> !Double.isNaN(num(r, "meas_fps")));
@@ -492,6 +501,10 @@ public final class ReportWriter {
         .average().orElse(Double.NaN);
     Map<String, String> worst = c.rows().stream().filter(r -> Double.isFinite(num(r, "fps_err_pct")))
         .max(Comparator.comparingDouble(r -> Math.abs(num(r, "fps_err_pct")))).orElse(null);
+    long fpsRows = c.rows().stream().filter(r -> Double.isFinite(num(r, "fps_err_pct"))).count();
+    long within = c.rows().stream().filter(r -> Math.abs(num(r, "fps_err_pct")) <= AIM_FPS_ERR_PCT).count();
+    sb.append(String.format(Locale.ROOT, "Throughput predicted within %.0f%% (the aim) in %d of %d cases. ",
+        AIM_FPS_ERR_PCT, within, fpsRows));
     sb.append(String.format(Locale.ROOT, "Mean absolute error: latency %s%%, throughput %s%%", f(latErr), f(fpsErr)));
     if (worst != null) {
       sb.append(String.format(Locale.ROOT, " (worst fps: %s at %s, %s: predicted %s, measured %s)",

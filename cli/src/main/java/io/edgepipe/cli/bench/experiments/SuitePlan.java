@@ -49,12 +49,12 @@ public record SuitePlan(
   public static final List<Integer> SIZES = List.of(128, 256, 512, 1024);
 
   public static SuitePlan fullPlan() {
-    return new SuitePlan(false, SIZES, 100, 20, 1000, 50, 300, 300, 20, List.of("1gbit", "100mbit"), 20, 1.0,
+    return new SuitePlan(false, SIZES, 100, 20, 1000, 50, 300, 120, 6, List.of("1gbit", "100mbit"), 20, 1.0,
         List.of(1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32), 10, 640, 360, 30, 100, 1);
   }
 
   public static SuitePlan quickPlan() {
-    return new SuitePlan(true, SIZES, 10, 4, 200, 20, 80, 150, 10, List.of("1gbit", "100mbit"), 6, 0.3,
+    return new SuitePlan(true, SIZES, 10, 4, 200, 20, 80, 60, 4, List.of("1gbit", "100mbit"), 6, 0.3,
         List.of(1, 2, 4, 8, 12, 16, 24), 3, 640, 360, 30, 100, 1);
   }
 

@@ -14,6 +14,10 @@ import java.util.List;
  */
 public interface TestbedDriver extends AutoCloseable {
 
+  /** What {@link #runPhased} measured. */
+  record PhasedResult(RunResult throughput, RunResult paced,
+      java.util.Map<String, io.edgepipe.cli.testbed.ServiceCpu> cpu) {}
+
   /** Brings a testbed up with this link rate (e.g. "1gbit") and edge CPU cap (cores). */
   void up(String bandwidth, double edgeCpu);
 
@@ -31,6 +35,16 @@ public interface TestbedDriver extends AutoCloseable {
    * first letter's node) and reports as the embedded run does.
    */
   RunResult run(PipelineSpec spec, Path specFile, String placement, RunOptions options, Runnable progress);
+
+  /**
+   * One start of the chain for both a throughput and a latency figure (see
+   * {@link io.edgepipe.cli.testbed.TestbedRun.Phases}): warm-up no result counts, then
+   * {@code options}' frames (at least) as fast as the chain goes, then a paced phase.
+   *
+   * @return the throughput run, the paced run, and each service's CPU in them
+   */
+  PhasedResult runPhased(PipelineSpec spec, Path specFile, String placement, RunOptions options,
+      io.edgepipe.cli.testbed.TestbedRun.Phases phases, Runnable progress);
 
   /**
    * Runs {@code pipeline ARGS...} on a node ("edge" or "server": its namespace and cgroup) and
