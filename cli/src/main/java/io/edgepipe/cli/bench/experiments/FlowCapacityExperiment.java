@@ -47,6 +47,11 @@ final class FlowCapacityExperiment {
     s.note("e6_deadline_ms", p.deadlineMs());
     s.note("e6_late_tolerance_pct", onTestbed ? 5 : p.lateTolerancePct());
     s.note("e6_seconds_per_step", p.flowSeconds());
+    if (onTestbed) {
+      s.note("e6_warmup", "each step starts fresh JVMs on the testbed: frames go through for at least "
+          + Math.round(PlacementExperiment.WARMUP_SECONDS) + " s and until the rate settles before the step's flows "
+          + "start, and are not counted");
+    }
     Table t = new Table("flows", "offered_fps", "delivered_fps", "frames", "delivered", "dropped", "late", "late_pct",
         "lat_p50_ms", "lat_p95_ms", "lat_p99_ms", "carried", "attempts");
     long planned = plannedFrames(p);
@@ -129,7 +134,7 @@ final class FlowCapacityExperiment {
     SuitePlan p = s.plan;
     // the bar planned flowFrames per flow; a testbed step streams more (longer steps)
     RunResult r = s.counted(o.flows() * p.flowFrames(),
-        progress -> s.testbed.driver().run(spec, s.specFile, placement, o, progress));
+        progress -> s.testbed.driver().run(spec, s.specFile, placement, o, PlacementExperiment.WARMUP_SECONDS, progress));
     long expected = o.flows() * o.frames();
     long delivered = r.summary().delivered();
     double offered = o.flows() * p.flowFps();

@@ -71,8 +71,10 @@ final class LibraryTestbed implements TestbedDriver {
   }
 
   @Override
-  public RunResult run(PipelineSpec spec, Path specFile, String placement, RunOptions options, Runnable progress) {
-    try (TestbedRun run = new TestbedRun(requireUp(), placement, logsOf(placement, spec))) {
+  public RunResult run(PipelineSpec spec, Path specFile, String placement, RunOptions options, double warmupSeconds,
+      Runnable progress) {
+    try (TestbedRun run = new TestbedRun(requireUp(), placement, logsOf(placement, spec))
+        .withPhases(new TestbedRun.Phases(warmupSeconds, 0, 0, 1))) {
       return run.run(withSpec(spec, specFile, options), progress);
     }
   }

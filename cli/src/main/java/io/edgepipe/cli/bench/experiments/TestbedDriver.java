@@ -32,9 +32,12 @@ public interface TestbedDriver extends AutoCloseable {
 
   /**
    * Runs the chain with each microservice on the node of its letter (producer and sink on the
-   * first letter's node) and reports as the embedded run does.
+   * first letter's node) and reports as the embedded run does. With {@code warmupSeconds > 0},
+   * frames go through first until the rate settles (at least that long) and are not reported:
+   * the JVMs start cold.
    */
-  RunResult run(PipelineSpec spec, Path specFile, String placement, RunOptions options, Runnable progress);
+  RunResult run(PipelineSpec spec, Path specFile, String placement, RunOptions options, double warmupSeconds,
+      Runnable progress);
 
   /**
    * One start of the chain for both a throughput and a latency figure (see
