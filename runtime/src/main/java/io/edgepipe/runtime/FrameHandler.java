@@ -122,7 +122,9 @@ public final class FrameHandler implements AutoCloseable {
       downstream.send(out.build(), () -> answer.accept(ok));
     } catch (FrameRejectedException e) {
       metrics.failed();
-      answer.accept(ack(in, e.code(), e.getMessage()));
+      if (!goingDown(e)) {
+        answer.accept(ack(in, e.code(), e.getMessage()));
+      }
       return;
     }
     metrics.sendMicros(EpochClock.nowMicros() - processedUs);
@@ -230,8 +232,20 @@ public final class FrameHandler implements AutoCloseable {
     try {
       downstream.send(frame, () -> answer.accept(ack));
     } catch (FrameRejectedException e) {
-      answer.accept(FrameAck.newBuilder(ack).setCode(e.code().value()).setMessage(e.getMessage()).build());
+      if (!goingDown(e)) {
+        answer.accept(FrameAck.newBuilder(ack).setCode(e.code().value()).setMessage(e.getMessage()).build());
+      }
     }
+  }
+
+  /**
+   * This stage's own next-hop client is closing: the stage is going down (killed, or stopped
+   * mid-frame). It must not answer: an answer, even an error, ends the upstream's custody, and the
+   * upstream only logs a refusal, so the frame would vanish. Unanswered, it is re-sent once the
+   * upstream reconnects (reliable) or accounted as lost in flight (realtime).
+   */
+  private static boolean goingDown(FrameRejectedException e) {
+    return e.code() == Status.Code.UNAVAILABLE;
   }
 
   /** A frame's header without its payload, saying why it went no further. */
