@@ -72,7 +72,7 @@ public final class ComputeTimer {
   }
 
   /** Values like a camera's, in the hop's type (a layer's speed does not depend on them). */
-  static ByteBuffer payload(TensorShape shape, DType type) {
+  public static ByteBuffer payload(TensorShape shape, DType type) {
     int n = Math.toIntExact(shape.elements());
     ByteBuffer b = ByteBuffer.allocate(n * ElementType.sizeOf(type)).order(ByteOrder.LITTLE_ENDIAN);
     SplittableRandom random = new SplittableRandom(n);

@@ -60,6 +60,15 @@ public final class HopTimer implements AutoCloseable {
    */
   public record Measurement(double ms, double cpuMs) {}
 
+  /** A frame as hop {@code hop} of {@code spec} carries it: its shape and element type, with a realistic header. */
+  public static Frame sampleFrame(io.edgepipe.api.PipelineSpec spec, int hop, String flowId) {
+    io.edgepipe.api.TensorShape shape = spec.shapes().get(hop);
+    return Frame.newBuilder().setFlowId(flowId).setDtype(spec.hopTypes().get(hop)).setShape(shape.toProto())
+        .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(
+            ComputeTimer.payload(shape, spec.hopTypes().get(hop)).array()))
+        .build();
+  }
+
   public double msPerFrame(Frame frame, int warmup, int frames) {
     return measure(frame, warmup, frames).ms();
   }

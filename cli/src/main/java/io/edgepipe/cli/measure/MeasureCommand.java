@@ -1,8 +1,6 @@
 package io.edgepipe.cli.measure;
 
-import io.edgepipe.api.ElementType;
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.cli.report.Table;
 import io.edgepipe.cli.run.Progress;
@@ -107,7 +105,7 @@ public final class MeasureCommand implements Callable<Integer> {
           }
           bar.step();
           String hop = stages.get(i) + "->" + (i < layers ? stages.get(i + 1) : "sink");
-          Frame frame = sampleFrame(spec.shapes().get(i), spec, i);
+          Frame frame = HopTimer.sampleFrame(spec, i, "measure");
           HopTimer.Measurement hopTime = inNodeHop.measure(frame, warmup, frames);
           double inNode = hopTime.ms();
           if (Double.isFinite(hopTime.cpuMs())) {
@@ -141,17 +139,19 @@ public final class MeasureCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A frame as hop {@code i} carries it: its shape and element type, with a realistic header. */
-  private static Frame sampleFrame(TensorShape shape, PipelineSpec spec, int hop) {
-    return Frame.newBuilder().setFlowId("measure").setDtype(spec.hopTypes().get(hop)).setShape(shape.toProto())
-        .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(
-            ComputeTimer.payload(shape, spec.hopTypes().get(hop)).array()))
-        .build();
-  }
-
   private static void addAll(ProfileBuilder b, Profile p) {
-    p.compute().forEach(c -> b.addCompute(c.stage(), c.tier(), c.frameSize(), c.medianMs(), c.p95Ms()));
-    p.hops().forEach(h -> b.addHop(h.hop(), h.frameSize(), h.bytes()));
+    p.compute().forEach(c -> {
+      b.addCompute(c.stage(), c.tier(), c.frameSize(), c.medianMs(), c.p95Ms());
+      if (c.hasServiceCpu()) {
+        b.addServiceCpu(c.stage(), c.tier(), c.frameSize(), c.cpuMsPerFrame(), c.backgroundCores());
+      }
+    });
+    p.hops().forEach(h -> {
+      b.addHop(h.hop(), h.frameSize(), h.bytes());
+      if (h.cpuMs() != null) {
+        b.addHopCpu(h.hop(), h.frameSize(), h.cpuMs());
+      }
+    });
     p.links().forEach(l -> b.addLink(l.linkClass(), l.bandwidthBitsPerSec(), l.latencyMs()));
     p.transfers().forEach(t -> b.addTransfer(t.hop(), t.linkClass(), t.frameSize(), t.ms()));
   }

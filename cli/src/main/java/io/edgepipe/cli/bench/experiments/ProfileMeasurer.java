@@ -1,9 +1,6 @@
 package io.edgepipe.cli.bench.experiments;
 
-import com.google.protobuf.UnsafeByteOperations;
-import io.edgepipe.api.ElementType;
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.cli.measure.HopTimer;
 import io.edgepipe.planner.Tier;
@@ -77,7 +74,7 @@ final class ProfileMeasurer {
     try (HopTimer loopback = HopTimer.loopback(s.spec.maxFrameBytes())) {
       // the hop's CPU is counted per frame: compile the gRPC path first, or the JIT's work counts too
       s.task("E5 hop warm-up");
-      Frame first = sample(s.spec.withInput(s.plan.sizes().get(0), s.plan.sizes().get(0)), 1);
+      Frame first = HopTimer.sampleFrame(s.spec.withInput(s.plan.sizes().get(0), s.plan.sizes().get(0)), 1, "profile");
       long until = System.nanoTime() + (long) (HOP_WARMUP_SECONDS * 1e9);
       while (System.nanoTime() < until) {
         loopback.measure(first, 0, 50);
@@ -87,7 +84,7 @@ final class ProfileMeasurer {
         FrameSize size = FrameSize.of(side, side);
         for (int i = 0; i < names.size(); i++) {
           s.task("E5 hop " + size + " " + hopName(spec, i));
-          Frame frame = sample(spec, i);
+          Frame frame = HopTimer.sampleFrame(spec, i, "profile");
           HopTimer.Measurement t = loopback.measure(frame, hopFrames / 2, hopFrames);
           hops.add(new Hop(hopName(spec, i), size, frame.getData().size(), t.ms(), t.cpuMs()));
           s.step();
@@ -141,17 +138,5 @@ final class ProfileMeasurer {
 
   static double wireMs(long bytes, double bitsPerSec) {
     return bytes * 8.0 / bitsPerSec * 1e3;
-  }
-
-  /** A frame as hop {@code i} carries it (shape and element type of the spec); content does not matter to a hop. */
-  static Frame sample(PipelineSpec spec, int hop) {
-    TensorShape shape = spec.shapes().get(hop);
-    var type = spec.hopTypes().get(hop);
-    byte[] data = new byte[Math.toIntExact(shape.elements() * ElementType.sizeOf(type))];
-    for (int i = 0; i < data.length; i++) {
-      data[i] = (byte) (i * 31 + 7);
-    }
-    return Frame.newBuilder().setFlowId("profile").setDtype(type).setShape(shape.toProto())
-        .setData(UnsafeByteOperations.unsafeWrap(data)).build();
   }
 }

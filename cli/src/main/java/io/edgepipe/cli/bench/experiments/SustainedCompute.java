@@ -1,7 +1,5 @@
 package io.edgepipe.cli.bench.experiments;
 
-import io.edgepipe.api.ElementType;
-import io.edgepipe.api.Float16;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
@@ -16,12 +14,10 @@ import io.edgepipe.runtime.Layers;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Compute time per frame of each service, as the planner should see it on a node whose CPU is
@@ -99,7 +95,7 @@ final class SustainedCompute {
   private double[] layer(PipelineSpec spec, int index, Gpu gpu) {
     TensorShape shape = spec.shapes().get(index);
     DType type = spec.hopTypes().get(index);
-    ByteBuffer payload = payload(shape, type);
+    ByteBuffer payload = io.edgepipe.cli.measure.ComputeTimer.payload(shape, type);
     GpuLayer layer = Layers.create(spec.layers().get(index), shape, gpu);
     try {
       return time(() -> layer.run(payload.duplicate(), type, shape));
@@ -127,20 +123,5 @@ final class SustainedCompute {
     double[] sorted = ms.stream().mapToDouble(Double::doubleValue).toArray();
     Arrays.sort(sorted);
     return new double[] {mean, sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.95 * sorted.length) - 1)]};
-  }
-
-  /** Camera-like values in the hop's type (a layer's speed does not depend on them). */
-  static ByteBuffer payload(TensorShape shape, DType type) {
-    int n = Math.toIntExact(shape.elements());
-    ByteBuffer b = ByteBuffer.allocate(n * ElementType.sizeOf(type)).order(ByteOrder.LITTLE_ENDIAN);
-    SplittableRandom random = new SplittableRandom(n);
-    for (int i = 0; i < n; i++) {
-      switch (type) {
-        case U8 -> b.put((byte) random.nextInt(256));
-        case F16 -> b.putShort(Float16.fromFloat((float) random.nextDouble()));
-        default -> b.putFloat((float) random.nextDouble());
-      }
-    }
-    return b.flip();
   }
 }
