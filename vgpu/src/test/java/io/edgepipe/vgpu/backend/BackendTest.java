@@ -188,9 +188,11 @@ class BackendTest {
   }
 
   @Test
-  void statusListsSessionsMemoryAndShare() {
+  void statusListsSessionsMemoryAndShare() throws InterruptedException {
     try (RemoteGpu alice = b.open("alice", "tok-alice", 0.25, 2)) {
       alice.malloc(5 * MIB);
+      // the scheduler adds a job's busy time just after the job (which sent the reply) returns
+      waitFor(() -> b.backend.status().getSessions(0).getBusyNanos() > 0);
       StatusReply s = b.backend.status();
       assertEquals("cpu", s.getDeviceName());
       assertEquals(1, s.getSessionsCount());
