@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The calls {@link RemoteGpu} has queued for its next message, with the payload bytes they carry
- * each way, so the device can send early before a batch would pass the message limit
- * ({@link Wire#MAX_BATCH_PAYLOAD}).
+ * each way, so the device can send early before a batch would pass the backend's message or op
+ * limit.
  */
 final class CallBatch {
   /** Calls taken off the queue to be sent, with the HtoD bytes they carry. */
@@ -34,17 +34,19 @@ final class CallBatch {
   }
 
   /**
-   * True when a copy of up/down payload bytes would not fit beside what is queued (send the queue
-   * first).
+   * True when one more call, a copy of up/down payload bytes, would not fit beside what is queued
+   * (send the queue first): the batch would pass {@code maxPayload} bytes either way or
+   * {@code maxOps} ops (0: no limit).
    *
    * @throws GpuException INVALID_ARGUMENT for a single copy larger than a message can carry
    */
-  boolean full(long up, long down) {
-    if (up > Wire.MAX_BATCH_PAYLOAD || down > Wire.MAX_BATCH_PAYLOAD) {
+  boolean full(long up, long down, long maxPayload, int maxOps) {
+    if (up > maxPayload || down > maxPayload) {
       throw new GpuException("INVALID_ARGUMENT", "a single copy of " + Math.max(up, down)
-          + " bytes exceeds the vGPU message limit of " + Wire.MAX_BATCH_PAYLOAD + " bytes");
+          + " bytes exceeds the vGPU message limit of " + maxPayload + " bytes");
     }
-    return pendingUp + up > Wire.MAX_BATCH_PAYLOAD || pendingDown + down > Wire.MAX_BATCH_PAYLOAD;
+    return pendingUp + up > maxPayload || pendingDown + down > maxPayload
+        || (maxOps > 0 && pending.size() >= maxOps);
   }
 
   /** Empties the queue, handing back what was in it. */

@@ -12,6 +12,7 @@ import io.edgepipe.vgpu.KernelArgs;
 import io.edgepipe.vgpu.LaunchCheck;
 import io.edgepipe.vgpu.proto.Batch;
 import io.edgepipe.vgpu.proto.BatchResult;
+import io.edgepipe.vgpu.proto.Opened;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -34,8 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Launches are checked here too (argument kinds and buffer sizes, see {@link LaunchCheck}), and so
  * are handles: a pointer, module or function this device did not hand out (freed, forged, or
  * another device's) is NOT_FOUND at the call. Failures only the backend can see surface at the next
- * sync with the failing op named. A batch whose payload would pass the message limit
- * ({@link Wire#MAX_BATCH_PAYLOAD}) is sent early.
+ * sync with the failing op named. A batch that would pass the backend's message or op limit (as
+ * its session announced them) is sent early.
  *
  * <p><b>Copies.</b> HtoD payloads travel as views of the caller's buffers
  * ({@link UnsafeByteOperations#unsafeWrap}), valid because the caller may not touch them before
@@ -301,6 +302,7 @@ public final class RemoteGpu implements Gpu {
       // launch fails at the call; other kernels are checked by the backend's device
       LaunchCheck.check(function.name(), grid, block, args, p -> journal.bufferBytes(p.handle()));
     }
+    makeRoom(0, 0);
     queue.add(new Call.LaunchCall(function.handle(), function.name(), grid, block, list));
   }
 
@@ -325,9 +327,14 @@ public final class RemoteGpu implements Gpu {
 
   // ------------------------------------------------------------------ sending
 
-  /** Sends what is queued first if adding up/down payload bytes would pass the message limit. */
+  /**
+   * Sends what is queued first if one more call carrying up/down payload bytes would pass the
+   * backend's message or op limit (as its session announced them).
+   */
   private void makeRoom(long up, long down) {
-    if (queue.full(up, down)) {
+    Opened o = link.opened();
+    long payload = o.getMaxMessageBytes() > 0 ? Wire.payloadLimit(o.getMaxMessageBytes()) : Wire.MAX_BATCH_PAYLOAD;
+    if (queue.full(up, down, payload, o.getMaxBatchOps())) {
       flush();
     }
   }
