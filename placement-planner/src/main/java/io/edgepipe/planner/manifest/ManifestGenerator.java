@@ -73,14 +73,14 @@ public final class ManifestGenerator {
           vgpuClients.add(stage); // computes on the backend deployed here
         }
       }
-      workloads.add(WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage, placement.letters()),
+      workloads.add(WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage),
           tier, image(stage, tier, options), args, producer ? Ports.SINK : Ports.STAGE, producer ? "sink" : "grpc",
           options.replicas(stage), specHash, options.resources(tier), null, secrets, env, options.tls()), namespace));
     }
     List<NetworkPolicy> policies = options.networkPolicies()
         ? NetworkPolicies.build(chain, vgpuClients, options.vgpuBackendImage() != null, options)
         : List.of();
-    return new PipelineManifests(spec.name(), placement, namespace(namespace), configMap(namespace, specYaml),
+    return new PipelineManifests(spec.name(), placement, namespace(namespace), configMap(namespace, specYaml, placement),
         workloads, policies);
   }
 
@@ -142,7 +142,6 @@ public final class ManifestGenerator {
   private static Workload vgpuBackend(Placement placement, ManifestOptions options) {
     Map<String, String> labels = Labels.selector(VGPU_BACKEND);
     labels.put(Labels.COMPONENT, VGPU_BACKEND);
-    labels.put(Labels.PLACEMENT, placement.letters());
     List<String> args = new ArrayList<>(List.of(VGPU_BACKEND, "--port", Integer.toString(Ports.VGPU), "--metrics-port",
         Integer.toString(Ports.METRICS)));
     // tenant tokens from the Secret vgpu-tokens, mounted as a file
@@ -172,15 +171,24 @@ public final class ManifestGenerator {
     }
   }
 
+  /**
+   * Pod Security "restricted" is enforced (the API server refuses a pod that breaks it) and
+   * warned on (a Deployment whose pod template breaks it is admitted with a warning, where
+   * enforcement alone would only leave its ReplicaSet failing to create pods).
+   */
   private static Namespace namespace(String name) {
-    return new NamespaceBuilder().withNewMetadata().withName(name).withLabels(Labels.partOf()).endMetadata().build();
+    Map<String, String> labels = Labels.partOf();
+    labels.put("pod-security.kubernetes.io/enforce", "restricted");
+    labels.put("pod-security.kubernetes.io/warn", "restricted");
+    return new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build();
   }
 
-  private static ConfigMap configMap(String namespace, String specYaml) {
+  private static ConfigMap configMap(String namespace, String specYaml, Placement placement) {
     Map<String, String> labels = Labels.partOf();
     labels.put(Labels.NAME, SPEC_CONFIG_MAP);
     return new ConfigMapBuilder()
-        .withNewMetadata().withName(SPEC_CONFIG_MAP).withNamespace(namespace).withLabels(labels).endMetadata()
+        .withNewMetadata().withName(SPEC_CONFIG_MAP).withNamespace(namespace).withLabels(labels)
+        .addToAnnotations(Labels.PLACEMENT, placement.letters()).endMetadata()
         .addToData(SPEC_KEY, specYaml)
         .build();
   }
