@@ -2,9 +2,9 @@ package io.edgepipe.cli.deploy;
 
 import io.edgepipe.planner.manifest.ManifestOptions;
 import io.edgepipe.planner.manifest.SpecFile;
+import io.edgepipe.planner.predict.ReplicaChoice;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -24,9 +24,11 @@ public final class ManifestFlags {
   @Option(names = "--image-tag", description = "Image tag (default: the project version).")
   String imageTag;
 
-  @Option(names = "--replicas", paramLabel = "STAGE=N",
-      description = "Replicas of a stage (repeatable); more than 1 makes its Service headless and its upstream round-robin.")
-  Map<String, Integer> replicas = new LinkedHashMap<>();
+  @Option(names = "--replicas", paramLabel = "auto|N|STAGE=N",
+      description = "Replicas in the manifests (default: one pod per stage). `plan` also takes auto (its best count "
+          + "for the stage that limits) or N (N pods of that stage); STAGE=N is repeatable. More than 1 makes a "
+          + "stage's Service headless and its upstream round-robin.")
+  List<String> replicas = new ArrayList<>();
 
   @Option(names = "--vgpu-backend", paramLabel = "HOST:PORT",
       description = "vgpu-backend that edge stages use as their GPU (--device vgpu://HOST:PORT).")
@@ -61,14 +63,23 @@ public final class ManifestFlags {
   List<String> metricsFrom = new ArrayList<>();
   // --- end issue 6.5 ---
 
+  ReplicaChoice replicaChoice() {
+    return ReplicaChoice.parse(replicas);
+  }
+
+  /** Replicas for a command without a plan: STAGE=N only. */
+  Map<String, Integer> replicasWithoutPlan() {
+    return replicaChoice().withoutPlan();
+  }
+
   SpecFile specFile() {
     return SpecFile.load(spec);
   }
 
-  /** Options from the flags; {@code plannedReplicas} (from a plan) are overridden by --replicas. */
-  ManifestOptions options(Map<String, Integer> plannedReplicas) {
+  /** Options from the flags, with {@code replicas} per stage (resolved from --replicas). */
+  ManifestOptions options(Map<String, Integer> replicas) {
     ManifestOptions.Builder builder = ManifestOptions.builder().namespace(namespace).registry(registry)
-        .replicas(plannedReplicas).replicas(replicas).vgpuBackend(vgpuBackend).vgpuBackendImage(vgpuBackendImage)
+        .replicas(replicas).vgpuBackend(vgpuBackend).vgpuBackendImage(vgpuBackendImage)
         .gpuResource(gpuResource).source(source);
     if (imageTag != null) {
       builder.imageTag(imageTag);
