@@ -51,7 +51,8 @@ public final class DeployCommand implements Callable<Integer> {
     return Guarded.run(spec, () -> {
       PrintWriter out = spec.commandLine().getOut();
       SpecFile specFile = flags.specFile();
-      PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(flags.replicasWithoutPlan()));
+      PipelineManifests manifests = flags.withSecrets(
+          specFile.manifests(specFile.placement(placement), flags.options(flags.replicasWithoutPlan())));
       if (dryRun) {
         out.print(ManifestWriter.toYaml(manifests));
         out.flush();

@@ -1,6 +1,9 @@
 package io.edgepipe.cli.deploy;
 
 import io.edgepipe.planner.manifest.ManifestOptions;
+import io.edgepipe.planner.manifest.ManifestWriter;
+import io.edgepipe.planner.manifest.PipelineManifests;
+import io.edgepipe.planner.manifest.SecretSources;
 import io.edgepipe.planner.manifest.SpecFile;
 import io.edgepipe.planner.predict.ReplicaChoice;
 import java.nio.file.Path;
@@ -63,6 +66,22 @@ public final class ManifestFlags {
   List<String> metricsFrom = new ArrayList<>();
   // --- end issue 6.5 ---
 
+  @Option(names = "--secrets-from", paramLabel = "DIR",
+      description = "Folder of `pipeline certs --out DIR [--vgpu-tenants ...]`: the Secrets the manifests mount (TLS, "
+          + "vGPU tokens) are made from its files: `deploy` creates them, `manifests`/`plan` copy them under secrets/ "
+          + "(git-ignored) with a secretGenerator, so `kubectl apply -k` creates them.")
+  Path secretsFrom;
+
+  @Option(names = "--camera-resource", paramLabel = "DOMAIN/NAME[=N]",
+      description = "Device-plugin resource that gives the producer its camera (e.g. akri.sh/akri-usb-video=1); without "
+          + "it a camera:/dev/videoN source is a hostPath device in a privileged producer, an exception stated in "
+          + "the manifests.")
+  String cameraResource;
+
+  @Option(names = "--camera-group", defaultValue = "44", paramLabel = "GID",
+      description = "Group allowed to open the camera device (default: ${DEFAULT-VALUE}, \"video\" on Debian).")
+  long cameraGroup;
+
   ReplicaChoice replicaChoice() {
     return ReplicaChoice.parse(replicas);
   }
@@ -70,6 +89,17 @@ public final class ManifestFlags {
   /** Replicas for a command without a plan: STAGE=N only. */
   Map<String, Integer> replicasWithoutPlan() {
     return replicaChoice().withoutPlan();
+  }
+
+  /** Writes the manifests (with their Secrets' files when --secrets-from is given); refuses ones whose Secrets cannot be made. */
+  Path write(PipelineManifests manifests, Path root) {
+    SecretSources.requireFiles(manifests, secretsFrom);
+    return ManifestWriter.write(manifests, root, secretsFrom);
+  }
+
+  /** The manifests with their Secrets made from --secrets-from, for a deploy; refuses ones whose Secrets cannot be made. */
+  PipelineManifests withSecrets(PipelineManifests manifests) {
+    return SecretSources.requireNothing(manifests) ? manifests : manifests.withSecrets(secretsFrom);
   }
 
   SpecFile specFile() {
@@ -87,6 +117,7 @@ public final class ManifestFlags {
     resources.forEach(builder::resourceOverride);
     builder.tls(tls).networkPolicies(!noNetworkPolicies); // issue 6.5 security
     metricsFrom.forEach(builder::metricsFrom);             // issue 6.5 security
+    builder.cameraResource(cameraResource).cameraGroup(cameraGroup).secretsFrom(secretsFrom);
     return builder.build();
   }
 }

@@ -1,6 +1,5 @@
 package io.edgepipe.cli.deploy;
 
-import io.edgepipe.planner.manifest.ManifestWriter;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.SpecFile;
 import java.nio.file.Path;
@@ -34,7 +33,7 @@ public final class ManifestsCommand implements Callable<Integer> {
     return Guarded.run(spec, () -> {
       SpecFile specFile = flags.specFile();
       PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(flags.replicasWithoutPlan()));
-      Path dir = ManifestWriter.write(manifests, outputDir);
+      Path dir = flags.write(manifests, outputDir);
       spec.commandLine().getOut().println("wrote " + dir + " (kubectl apply -k " + dir + ")");
       return 0;
     });

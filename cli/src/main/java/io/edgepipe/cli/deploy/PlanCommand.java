@@ -1,6 +1,5 @@
 package io.edgepipe.cli.deploy;
 
-import io.edgepipe.planner.manifest.ManifestWriter;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.SpecFile;
 import io.edgepipe.planner.predict.Objective;
@@ -107,7 +106,7 @@ public final class PlanCommand implements Callable<Integer> {
         Map<String, Integer> chosen = replicas.resolve(report);
         PipelineManifests manifests = specFile.manifests(report.winner().placement(), flags.options(chosen));
         out.println("\nmanifests for " + report.winner().placement() + " written to "
-            + ManifestWriter.write(manifests, manifestsDir) + (chosen.isEmpty() ? "" : " with replicas " + chosen));
+            + flags.write(manifests, manifestsDir) + (chosen.isEmpty() ? "" : " with replicas " + chosen));
         if (chosen.isEmpty() && !report.recommendedReplicas().isEmpty()) {
           out.println("replicas " + report.recommendedReplicas() + " not written: add --replicas auto to write them");
         }

@@ -31,6 +31,7 @@ public final class ManifestGenerator {
   public static final String SPEC_KEY = "pipeline.yaml";
   public static final String SPEC_PATH = WorkloadFactory.SPEC_DIR + "/" + SPEC_KEY;
   public static final String VGPU_BACKEND = "vgpu-backend";
+  static final String POD_SECURITY = "pod-security.kubernetes.io/";
 
   private ManifestGenerator() {}
 
@@ -50,9 +51,11 @@ public final class ManifestGenerator {
     String namespace = options.namespace();
     String specHash = sha256(specYaml);
     List<Workload> workloads = new ArrayList<>();
+    SecretSources needs = new SecretSources();
     if (options.vgpuBackendImage() != null) {
-      workloads.add(vgpuBackend(placement, options));
+      workloads.add(vgpuBackend(placement, options, needs));
     }
+    CameraAccess camera = CameraAccess.of(options.source(), options);
     List<String> vgpuClients = new ArrayList<>();
     for (int i = 0; i < chain.size(); i++) {
       String stage = chain.stage(i);
@@ -73,15 +76,17 @@ public final class ManifestGenerator {
           vgpuClients.add(stage); // computes on the backend deployed here
         }
       }
+      needs.add(secrets);
       workloads.add(WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage, placement.letters()),
           tier, image(stage, tier, options), args, producer ? Ports.SINK : Ports.STAGE, producer ? "sink" : "grpc",
-          options.replicas(stage), specHash, options.resources(tier), null, secrets, env, options.tls()), namespace));
+          options.replicas(stage), specHash, options.resources(tier), null, secrets, env, options.tls(),
+          producer ? camera : null), namespace));
     }
     List<NetworkPolicy> policies = options.networkPolicies()
         ? NetworkPolicies.build(chain, vgpuClients, options.vgpuBackendImage() != null, options)
         : List.of();
-    return new PipelineManifests(spec.name(), placement, namespace(namespace), configMap(namespace, specYaml),
-        workloads, policies);
+    return new PipelineManifests(spec.name(), placement, namespace(namespace, camera), configMap(namespace, specYaml),
+        workloads, policies, needs.list(), List.of());
   }
 
   /** {@code <registry>/edgepipe-stage-<name>:<tag>}, with "-edge" on the tag for the trimmed edge image. */
@@ -139,7 +144,7 @@ public final class ManifestGenerator {
         "--source", options.source());
   }
 
-  private static Workload vgpuBackend(Placement placement, ManifestOptions options) {
+  private static Workload vgpuBackend(Placement placement, ManifestOptions options, SecretSources needs) {
     Map<String, String> labels = Labels.selector(VGPU_BACKEND);
     labels.put(Labels.COMPONENT, VGPU_BACKEND);
     labels.put(Labels.PLACEMENT, placement.letters());
@@ -152,6 +157,7 @@ public final class ManifestGenerator {
       args.addAll(Security.tlsArgs());
       secrets.add(Security.tlsMount(VGPU_BACKEND));
     }
+    needs.add(secrets);
     return WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(VGPU_BACKEND, labels, Tier.SERVER,
         options.vgpuBackendImage(), args, Ports.VGPU, "grpc", 1, null, options.resources(Tier.SERVER),
         options.gpuResource(), secrets, List.of(), options.tls()), options.namespace());
@@ -172,8 +178,19 @@ public final class ManifestGenerator {
     }
   }
 
-  private static Namespace namespace(String name) {
-    return new NamespaceBuilder().withNewMetadata().withName(name).withLabels(Labels.partOf()).endMetadata().build();
+  private static Namespace namespace(String name, CameraAccess camera) {
+    Namespace namespace = new NamespaceBuilder().withNewMetadata().withName(name).withLabels(Labels.partOf())
+        .endMetadata().build();
+    if (camera != null && camera.exception() != null) {
+      // the hostPath camera needs a privileged producer: admit it, but keep warning and auditing
+      // against the restricted profile so nothing else slips in unnoticed
+      namespace.getMetadata().getLabels().put(POD_SECURITY + "enforce", "privileged");
+      namespace.getMetadata().getLabels().put(POD_SECURITY + "warn", "restricted");
+      namespace.getMetadata().getLabels().put(POD_SECURITY + "audit", "restricted");
+      namespace.getMetadata().setAnnotations(new java.util.LinkedHashMap<>(
+          Map.of(CameraAccess.EXCEPTION_ANNOTATION, camera.exception())));
+    }
+    return namespace;
   }
 
   private static ConfigMap configMap(String namespace, String specYaml) {
