@@ -1,8 +1,12 @@
 package io.edgepipe.cli.measure;
 
+import io.edgepipe.harness.measure.BitRate;
+import io.edgepipe.harness.measure.ComputeTimer;
+import io.edgepipe.harness.measure.HopTimer;
+
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
-import io.edgepipe.cli.report.Table;
+import io.edgepipe.harness.report.Table;
 import io.edgepipe.cli.run.Progress;
 import io.edgepipe.planner.Tier;
 import io.edgepipe.planner.profile.FrameSize;
