@@ -1,14 +1,11 @@
-package io.edgepipe.cli;
+package io.edgepipe.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.edgepipe.api.PayloadCodec;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
-import io.edgepipe.cli.run.EmbeddedRun;
-import io.edgepipe.cli.run.MonolithRun;
-import io.edgepipe.cli.run.RunOptions;
-import io.edgepipe.cli.run.RunResult;
+import io.edgepipe.launcher.RunOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
