@@ -24,21 +24,22 @@ import java.util.logging.Logger;
  * The streaming client to the next hop.
  *
  * <p>Backpressure: {@link #send} waits while the stream is not ready (gRPC flow control) and
- * while {@link #WINDOW} frames are unanswered, so a slow next stage slows this one and only a
- * bounded number of frames is ever in flight.
+ * while its window of frames is unanswered ({@link HopWindow}: from the chain, about two frames
+ * per service downstream), so a slow next stage slows this one and only a bounded number of
+ * frames is ever in flight. Answers are matched to frames by (flow, seq), not by arrival order.
  *
  * <p>Faults: when the stream fails (the next stage died or restarts), the client reconnects
  * with exponential backoff (100 ms doubling to 2 s, no busy loop, one log line per state
- * change). In {@link Delivery#RELIABLE} delivery every unanswered frame is kept and re-sent, in
- * order, on the new stream. In {@link Delivery#REALTIME} delivery the frames lost with the old
- * stream, and those sent while the next hop is down, become tombstones ("lost at ...") that are
- * sent once it is back, so the sink can still account for them.
+ * change). What happens to unanswered frames is the {@link DeliveryPolicy}'s call: reliable
+ * delivery keeps and re-sends them, in order, on the new stream; realtime delivery turns the
+ * frames lost with the old stream, and those sent while the next hop is down, into tombstones
+ * ("lost ...") that are sent once it is back, so the sink can still account for them.
  */
 public final class DownstreamClient implements Downstream {
   private static final Logger log = Logger.getLogger(DownstreamClient.class.getName());
 
-  /** Most frames sent but not yet answered by the next hop. */
-  public static final int WINDOW = 32;
+  /** Most frames sent but not yet answered, for a sender that does not know its place in a chain. */
+  public static final int WINDOW = HopWindow.DEFAULT;
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 2_000;
   /**
@@ -59,7 +60,8 @@ public final class DownstreamClient implements Downstream {
   private final boolean ownsChannel;
   private final MethodDescriptor<Frame, FrameAck> method;
   private final Consumer<FrameAck> onErrorAck;
-  private final Delivery delivery;
+  private final DeliveryPolicy policy;
+  private final int window;
   private final Consumer<Frame> localDrops; // realtime producer: where frames it cannot send are recorded
   private final Object lock = new Object();
   private final AtomicLong sent = new AtomicLong();
@@ -99,28 +101,44 @@ public final class DownstreamClient implements Downstream {
    */
   public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
       Consumer<FrameAck> onErrorAck, Delivery delivery, Consumer<Frame> localDrops) {
+    this(stage, channel, ownsChannel, toSink, onErrorAck, delivery, localDrops, WINDOW);
+  }
+
+  /** @param window most frames unanswered at once ({@link HopWindow#forHop} for a hop of a chain) */
+  public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
+      Consumer<FrameAck> onErrorAck, Delivery delivery, Consumer<Frame> localDrops, int window) {
+    if (window < 1) {
+      throw new IllegalArgumentException("window must be at least 1, not " + window);
+    }
+    this.window = window;
     this.localDrops = localDrops;
     this.stage = stage;
     this.channel = channel;
     this.ownsChannel = ownsChannel;
     this.method = toSink ? SinkGrpc.getDeliverMethod() : StageGrpc.getStreamMethod();
     this.onErrorAck = onErrorAck;
-    this.delivery = delivery;
+    this.policy = DeliveryPolicy.of(delivery);
+  }
+
+  /** Most frames this client keeps unanswered. */
+  public int window() {
+    return window;
   }
 
   @Override
   public void send(Frame frame, Runnable onAnswered) {
     synchronized (lock) {
-      if (delivery == Delivery.REALTIME && localDrops != null) {
+      if (policy.sourceDropsWhenBusy() && localDrops != null) {
         ensureStream();
-        if (stream == null || !stream.isReady() || unanswered.size() >= WINDOW || !pendingTombstones.isEmpty()) {
-          localDrops.accept(tombstone(frame, stream == null ? "next hop unavailable" : "next hop busy"));
+        if (stream == null || !stream.isReady() || unanswered.size() >= window || !pendingTombstones.isEmpty()) {
+          localDrops.accept(Tombstones.of(frame, (stream == null ? "next hop unavailable" : "next hop busy")
+              + " after " + stage));
           if (onAnswered != null) {
             onAnswered.run();
           }
           return;
         }
-      } else if (delivery == Delivery.REALTIME && !connectedOrConnecting()) {
+      } else if (!policy.waitsForNextHop() && !connectedOrConnecting()) {
         lose(frame, "next hop unavailable", onAnswered); // answered once its tombstone is
         return;
       }
@@ -138,7 +156,7 @@ public final class DownstreamClient implements Downstream {
   private void awaitRoom() {
     while (!closing) {
       ensureStream();
-      if (stream != null && stream.isReady() && unanswered.size() < WINDOW) {
+      if (stream != null && stream.isReady() && unanswered.size() < window) {
         return;
       }
       waitOnLock(waitBudgetMs());
@@ -219,9 +237,9 @@ public final class DownstreamClient implements Downstream {
         return;
       }
       acked.incrementAndGet();
-      InFlight head = unanswered.pollFirst(); // answers come in the order frames were sent
-      if (head != null) {
-        callback = head.onAnswered();
+      InFlight answeredFrame = takeMatching(ack);
+      if (answeredFrame != null) {
+        callback = answeredFrame.onAnswered();
       }
       lock.notifyAll();
     }
@@ -231,6 +249,27 @@ public final class DownstreamClient implements Downstream {
     if (callback != null) {
       callback.run();
     }
+  }
+
+  /**
+   * The unanswered frame {@code ack} answers: the oldest with its (flow, seq), as the proto's
+   * contract says (a refusal can overtake frames still in custody further down). An ack that
+   * matches nothing is a broken next hop; the oldest frame is taken so the window cannot leak.
+   */
+  private InFlight takeMatching(FrameAck ack) {
+    for (java.util.Iterator<InFlight> it = unanswered.iterator(); it.hasNext(); ) {
+      InFlight f = it.next();
+      if (f.frame().getSeq() == ack.getSeq()
+          && Tombstones.truncatedFlowId(f.frame().getFlowId()).equals(ack.getFlowId())) {
+        it.remove();
+        return f;
+      }
+    }
+    if (!unanswered.isEmpty()) {
+      log.warning(stage + ": next hop answered " + ack.getFlowId() + "/" + ack.getSeq()
+          + ", which is not among the unanswered frames; taking the oldest");
+    }
+    return unanswered.pollFirst();
   }
 
   private void failed(Object token, Status status) {
@@ -251,7 +290,7 @@ public final class DownstreamClient implements Downstream {
             + (status.getDescription() != null ? ": " + status.getDescription() : "")
             + "); reconnecting with backoff, " + unanswered.size() + " frame(s) unanswered");
       }
-      if (delivery == Delivery.REALTIME) {
+      if (!policy.resendsAfterReconnect()) {
         // realtime does not re-send: what was in flight is reported lost, and its sender is
         // answered only once that report has been taken by the next hop
         for (InFlight f : unanswered) {
@@ -282,7 +321,7 @@ public final class DownstreamClient implements Downstream {
    * frame's sender is answered when the tombstone is, so a crash here cannot lose the record.
    */
   private void lose(Frame frame, String reason, Runnable onAnswered) {
-    Frame tombstone = frame.getDropReason().isEmpty() ? tombstone(frame, reason) : frame;
+    Frame tombstone = Tombstones.of(frame, reason + " after " + stage);
     if (pendingTombstones.size() < MAX_PENDING_TOMBSTONES) {
       pendingTombstones.addLast(new InFlight(tombstone, onAnswered));
     } else {
@@ -293,13 +332,8 @@ public final class DownstreamClient implements Downstream {
     }
   }
 
-  private Frame tombstone(Frame frame, String reason) {
-    return Frame.newBuilder().setFlowId(frame.getFlowId()).setSeq(frame.getSeq())
-        .setCaptureTimeUs(frame.getCaptureTimeUs()).setDropReason(reason + " after " + stage).build();
-  }
-
   private void flushTombstones() {
-    while (!pendingTombstones.isEmpty() && stream != null && stream.isReady() && unanswered.size() < WINDOW) {
+    while (!pendingTombstones.isEmpty() && stream != null && stream.isReady() && unanswered.size() < window) {
       InFlight t = pendingTombstones.pollFirst();
       unanswered.addLast(t);
       stream.onNext(t.frame());

@@ -36,6 +36,12 @@ public final class LayerProcessor implements FrameProcessor {
         .setData(UnsafeByteOperations.unsafeWrap(out.array()));
   }
 
+  /** The payload is copied to the device inside {@link #process}; nothing of it is kept. */
+  @Override
+  public boolean keepsInput() {
+    return false;
+  }
+
   @Override
   public void close() {
     layer.close();
