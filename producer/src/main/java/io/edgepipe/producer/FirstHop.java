@@ -18,6 +18,7 @@ public final class FirstHop {
 
   public static DownstreamClient open(PipelineSpec spec, ManagedChannel channel, io.edgepipe.runtime.FrameProcessor sink) {
     return new DownstreamClient("producer", channel, true, false, ack -> { }, spec.delivery(),
-        spec.delivery() == Delivery.REALTIME ? sink::onTombstone : null, HopWindow.forHop(spec, 0));
+        spec.delivery() == Delivery.REALTIME ? sink::onTombstone : null, HopWindow.forHop(spec, 0),
+        HopWindow.payloadBytes(spec, 0));
   }
 }

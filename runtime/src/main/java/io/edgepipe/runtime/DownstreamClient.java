@@ -5,6 +5,8 @@ import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.FrameAck;
 import io.edgepipe.api.proto.SinkGrpc;
 import io.edgepipe.api.proto.StageGrpc;
+import io.edgepipe.runtime.shm.SharedMemoryNegotiation;
+import io.edgepipe.runtime.shm.SharedRing;
 import io.grpc.CallOptions;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
@@ -62,11 +64,13 @@ public final class DownstreamClient implements Downstream {
   private final Consumer<FrameAck> onErrorAck;
   private final DeliveryPolicy policy;
   private final int window;
+  private final long sharedSlotBytes; // 0 = payloads always inline
   private final Consumer<Frame> localDrops; // realtime producer: where frames it cannot send are recorded
   private final Object lock = new Object();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong lostUncounted = new AtomicLong();
+  private final AtomicLong sentShared = new AtomicLong();
 
   // all guarded by lock
   private final Deque<InFlight> unanswered = new ArrayDeque<>();
@@ -74,11 +78,41 @@ public final class DownstreamClient implements Downstream {
   private ClientCallStreamObserver<Frame> stream;
   private Object streamToken; // identifies the current stream; callbacks of older ones are ignored
   private boolean connected;
+  private SharedRing ring;        // the current stream's shared memory, offered when it opened
+  private boolean ringAccepted;   // the next hop mapped it: payloads go through it
   private boolean closing;
   private long backoffMs = MIN_BACKOFF_MS;
   private long retryAtNanos;
 
-  private record InFlight(Frame frame, Runnable onAnswered) {}
+  /** A frame owed an answer; {@code slot} >= 0 while its payload occupies a slot of {@code ring}. */
+  private static final class InFlight {
+    final Frame frame;
+    final Runnable onAnswered;
+    SharedRing ring;
+    int slot = -1;
+
+    InFlight(Frame frame, Runnable onAnswered) {
+      this.frame = frame;
+      this.onAnswered = onAnswered;
+    }
+
+    Frame frame() {
+      return frame;
+    }
+
+    Runnable onAnswered() {
+      return onAnswered;
+    }
+
+    /** Gives its slot back: answered, or its stream is gone (a re-send takes a new one). */
+    void freeSlot() {
+      if (slot >= 0) {
+        ring.free(slot);
+        slot = -1;
+        ring = null;
+      }
+    }
+  }
 
   /**
    * @param toSink     true when the next hop is the sink (Sink/Deliver), false for a stage (Stage/Stream)
@@ -107,6 +141,17 @@ public final class DownstreamClient implements Downstream {
   /** @param window most frames unanswered at once ({@link HopWindow#forHop} for a hop of a chain) */
   public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
       Consumer<FrameAck> onErrorAck, Delivery delivery, Consumer<Frame> localDrops, int window) {
+    this(stage, channel, ownsChannel, toSink, onErrorAck, delivery, localDrops, window, 0);
+  }
+
+  /**
+   * @param sharedSlotBytes the hop's payload size: when the next hop is another process of this
+   *                        host, payloads up to this size go through a shared-memory ring of
+   *                        {@code window} slots instead of the socket (0 = always inline)
+   */
+  public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
+      Consumer<FrameAck> onErrorAck, Delivery delivery, Consumer<Frame> localDrops, int window, long sharedSlotBytes) {
+    this.sharedSlotBytes = SameJvmHops.isInProcess(channel) ? 0 : sharedSlotBytes;
     if (window < 1) {
       throw new IllegalArgumentException("window must be at least 1, not " + window);
     }
@@ -146,8 +191,9 @@ public final class DownstreamClient implements Downstream {
       if (closing) {
         throw new FrameRejectedException(Status.Code.UNAVAILABLE, stage + ": closing");
       }
-      unanswered.addLast(new InFlight(frame, onAnswered));
-      stream.onNext(frame);
+      InFlight f = new InFlight(frame, onAnswered);
+      unanswered.addLast(f);
+      stream.onNext(onWire(f));
       sent.incrementAndGet();
     }
   }
@@ -175,6 +221,7 @@ public final class DownstreamClient implements Downstream {
     }
     Object token = new Object();
     streamToken = token;
+    openRing(token);
     ClientResponseObserver<Frame, FrameAck> responses = new ClientResponseObserver<>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<Frame> requests) {
@@ -200,16 +247,60 @@ public final class DownstreamClient implements Downstream {
     // inheriting that call's cancellation (the outgoing stream outlives any one upstream stream).
     Context previous = Context.current().fork().attach();
     try {
+      io.grpc.Channel via = ring == null ? channel
+          : io.grpc.ClientInterceptors.intercept(channel, SharedMemoryNegotiation.offer(ring.name(), () -> ringAccepted(token)));
       stream = (ClientCallStreamObserver<Frame>) ClientCalls.asyncBidiStreamingCall(
-          channel.newCall(method, CallOptions.DEFAULT.withOnReadyThreshold(Transport.ON_READY_THRESHOLD)),
+          via.newCall(method, CallOptions.DEFAULT.withOnReadyThreshold(Transport.ON_READY_THRESHOLD)),
           responses);
     } finally {
       Context.current().detach(previous);
     }
     // what the previous stream left unanswered goes first, in order
     for (InFlight f : unanswered) {
-      stream.onNext(f.frame());
+      stream.onNext(onWire(f));
     }
+  }
+
+  /** A fresh ring for a new stream, offered to the next hop (each stream has its own). */
+  private void openRing(Object token) {
+    closeRing();
+    if (sharedSlotBytes > 0) {
+      ring = SharedRing.create(window, sharedSlotBytes);
+    }
+  }
+
+  private void ringAccepted(Object token) {
+    synchronized (lock) {
+      if (token == streamToken && ring != null) {
+        ringAccepted = true;
+      }
+    }
+  }
+
+  /** The frame as it goes on the wire: its payload moved into a shared slot when agreed and one is free. */
+  private Frame onWire(InFlight f) {
+    f.freeSlot();
+    if (ringAccepted && ring != null) {
+      SharedRing.Placed placed = ring.place(f.frame());
+      if (placed != null) {
+        f.ring = ring;
+        f.slot = placed.slot();
+        sentShared.incrementAndGet();
+        return placed.frame();
+      }
+    }
+    return f.frame();
+  }
+
+  private void closeRing() {
+    if (ring != null) {
+      for (InFlight f : unanswered) {
+        f.freeSlot();
+      }
+      ring.close();
+      ring = null;
+    }
+    ringAccepted = false;
   }
 
   private void onReady(Object token) {
@@ -239,6 +330,7 @@ public final class DownstreamClient implements Downstream {
       acked.incrementAndGet();
       InFlight answeredFrame = takeMatching(ack);
       if (answeredFrame != null) {
+        answeredFrame.freeSlot(); // the next hop is done with the payload
         callback = answeredFrame.onAnswered();
       }
       lock.notifyAll();
@@ -279,6 +371,7 @@ public final class DownstreamClient implements Downstream {
       }
       stream = null;
       streamToken = null;
+      closeRing(); // unanswered frames keep their own payloads and take new slots when re-sent
       boolean wasConnected = connected;
       connected = false;
       if (closing) {
@@ -336,7 +429,7 @@ public final class DownstreamClient implements Downstream {
     while (!pendingTombstones.isEmpty() && stream != null && stream.isReady() && unanswered.size() < window) {
       InFlight t = pendingTombstones.pollFirst();
       unanswered.addLast(t);
-      stream.onNext(t.frame());
+      stream.onNext(onWire(t));
     }
   }
 
@@ -364,6 +457,11 @@ public final class DownstreamClient implements Downstream {
     return acked.get();
   }
 
+  /** Frames whose payload went through shared memory rather than the socket. */
+  public long sentShared() {
+    return sentShared.get();
+  }
+
   /** Frames lost while the next hop was down beyond what could be kept as tombstones. */
   public long lostUncounted() {
     return lostUncounted.get();
@@ -373,6 +471,7 @@ public final class DownstreamClient implements Downstream {
   public void abort() {
     synchronized (lock) {
       closing = true;
+      closeRing();
       lock.notifyAll();
     }
     channel.shutdownNow();
@@ -405,6 +504,7 @@ public final class DownstreamClient implements Downstream {
           waitOnLock(100);
         }
       }
+      closeRing();
     }
     if (ownsChannel) {
       channel.shutdown();

@@ -1,5 +1,6 @@
 package io.edgepipe.runtime;
 
+import io.edgepipe.runtime.shm.SharedMemoryNegotiation;
 import io.edgepipe.runtime.tls.TlsFiles;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -62,7 +63,7 @@ public final class FrameServer {
   public FrameServer start() throws IOException {
     ServerServiceDefinition frames = FrameMarshalling.strict(service.bindService());
     server = Transport.server(host, requestedPort, maxFrameBytes, tls)
-        .addService(frames)
+        .addService(io.grpc.ServerInterceptors.intercept(frames, SharedMemoryNegotiation.server()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build()

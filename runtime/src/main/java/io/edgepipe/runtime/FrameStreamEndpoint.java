@@ -2,6 +2,8 @@ package io.edgepipe.runtime;
 
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.FrameAck;
+import io.edgepipe.runtime.shm.SharedMemoryNegotiation;
+import io.edgepipe.runtime.shm.SharedSlots;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -25,8 +27,10 @@ import java.util.logging.Logger;
  * <p>Realtime delivery: frames are read as they come into the stage's bounded
  * {@link StageInbox}, which drops the oldest when the stage falls behind.
  *
- * <p>A frame's payload may borrow the transport's buffers ({@link FrameMarshalling}); they are
- * released once the frame has been handled, or copied first when the processor keeps its input.
+ * <p>A frame's payload may borrow the transport's buffers ({@link FrameMarshalling}), released
+ * once the frame has been handled, or lie in the sender's shared-memory ring ({@link SharedSlots}),
+ * read in place until the frame is answered; either is copied first when the processor keeps its
+ * input.
  *
  * <p>Either way, when the sender half-closes, the stream is completed once every frame of it has
  * been answered: that is the graceful drain.
@@ -47,6 +51,7 @@ public final class FrameStreamEndpoint implements StreamObserver<Frame> {
   private final StageInbox inbox; // realtime only
   private final ServerCallStreamObserver<FrameAck> acks;
   private final int readAhead;
+  private final SharedSlots sharedSlots; // the sender's ring when it agreed on shared memory, else null
   private final Object ackLock = new Object();
   private int unanswered;      // guarded by ackLock
   private int requested;       // frames asked of the sender and not yet delivered, guarded by ackLock
@@ -58,6 +63,7 @@ public final class FrameStreamEndpoint implements StreamObserver<Frame> {
     this.inbox = inbox;
     this.acks = acks;
     this.readAhead = 1 + PREFETCH;
+    this.sharedSlots = SharedMemoryNegotiation.currentSlots();
   }
 
   /** Binds a new incoming stream to the handler; returns the observer gRPC delivers frames to. */
@@ -77,10 +83,17 @@ public final class FrameStreamEndpoint implements StreamObserver<Frame> {
     }
     Runnable release = FrameMarshalling.takeRelease(received);
     Frame frame = received;
-    if (release != null && handler.processorKeepsInput()) {
-      frame = FrameMarshalling.ownedCopy(received); // the processor keeps it: no borrowed bytes
-      release.run();
-      release = null;
+    boolean borrowed = release != null;
+    if (received.hasShared() && sharedSlots != null) {
+      frame = sharedSlots.resolve(received); // read in place; the sender keeps the slot until answered
+      borrowed = !frame.hasShared();
+    }
+    if (borrowed && handler.processorKeepsInput()) {
+      frame = FrameMarshalling.ownedCopy(frame); // the processor keeps it: no borrowed bytes
+      if (release != null) {
+        release.run();
+        release = null;
+      }
     }
     if (inbox != null) {
       inbox.offer(frame, this::answer, release);

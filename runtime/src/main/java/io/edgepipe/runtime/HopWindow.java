@@ -38,8 +38,12 @@ public final class HopWindow {
    */
   public static int forHop(PipelineSpec spec, int hop) {
     int servicesDownstream = spec.layers().size() - hop + 1; // the layers after the hop, and the sink
-    long frameBytes = spec.shapes().get(hop).elements() * ElementType.sizeOf(spec.hopTypes().get(hop));
-    return frames(servicesDownstream, frameBytes);
+    return frames(servicesDownstream, payloadBytes(spec, hop));
+  }
+
+  /** The payload size of hop {@code hop}'s frames (the size of a shared-memory slot for it). */
+  public static long payloadBytes(PipelineSpec spec, int hop) {
+    return spec.shapes().get(hop).elements() * ElementType.sizeOf(spec.hopTypes().get(hop));
   }
 
   static int frames(int servicesDownstream, long frameBytes) {

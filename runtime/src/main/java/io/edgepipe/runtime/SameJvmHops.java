@@ -25,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SameJvmHops {
   private static final boolean ENABLED = !"socket".equals(System.getProperty("edgepipe.sameJvmHops"));
   private static final Set<Integer> SERVING = ConcurrentHashMap.newKeySet();
+  private static final java.util.Map<ManagedChannel, Boolean> IN_PROCESS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   private SameJvmHops() {}
 
@@ -67,7 +69,14 @@ public final class SameJvmHops {
   }
 
   static ManagedChannel channel(int port, int maxMessageBytes) {
-    return InProcessChannelBuilder.forName(name(port)).maxInboundMessageSize(maxMessageBytes).build();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name(port)).maxInboundMessageSize(maxMessageBytes).build();
+    IN_PROCESS.put(channel, Boolean.TRUE);
+    return channel;
+  }
+
+  /** Whether {@code channel} is a same-JVM hop (its payloads already travel by reference). */
+  static boolean isInProcess(ManagedChannel channel) {
+    return IN_PROCESS.containsKey(channel);
   }
 
   private static String name(int port) {
