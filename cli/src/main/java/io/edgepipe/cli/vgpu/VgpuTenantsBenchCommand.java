@@ -1,6 +1,6 @@
 package io.edgepipe.cli.vgpu;
 
-import io.edgepipe.cli.report.ResultFiles;
+import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.vgpu.bench.TenantsBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
