@@ -65,6 +65,13 @@ public final class DeployCommand implements Callable<Integer> {
             .deploy(manifests, noWait ? null : new RolloutWaiter(Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(2)));
         out.println(result.unchanged() ? "nothing changed" : "applied");
         out.print(Landings.render(result.landings()));
+        if (!result.notRunning().isEmpty()) {
+          // placed but unable to start (node without a Ready kubelet, pods refused): waiting longer would not help
+          out.println("not running:");
+          result.notRunning().forEach(line -> out.println("  " + line));
+          out.flush();
+          return 1;
+        }
         out.flush();
       }
       return 0;

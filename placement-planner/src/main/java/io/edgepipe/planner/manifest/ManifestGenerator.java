@@ -77,7 +77,7 @@ public final class ManifestGenerator {
         }
       }
       needs.add(secrets);
-      workloads.add(WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage, placement.letters()),
+      workloads.add(WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage),
           tier, image(stage, tier, options), args, producer ? Ports.SINK : Ports.STAGE, producer ? "sink" : "grpc",
           options.replicas(stage), specHash, options.resources(tier), null, secrets, env, options.tls(),
           producer ? camera : null), namespace));
@@ -85,8 +85,8 @@ public final class ManifestGenerator {
     List<NetworkPolicy> policies = options.networkPolicies()
         ? NetworkPolicies.build(chain, vgpuClients, options.vgpuBackendImage() != null, options)
         : List.of();
-    return new PipelineManifests(spec.name(), placement, namespace(namespace, camera), configMap(namespace, specYaml),
-        workloads, policies, needs.list(), List.of());
+    return new PipelineManifests(spec.name(), placement, namespace(namespace, camera),
+        configMap(namespace, specYaml, placement), workloads, policies, needs.list(), List.of());
   }
 
   /** {@code <registry>/edgepipe-stage-<name>:<tag>}, with "-edge" on the tag for the trimmed edge image. */
@@ -147,7 +147,6 @@ public final class ManifestGenerator {
   private static Workload vgpuBackend(Placement placement, ManifestOptions options, SecretSources needs) {
     Map<String, String> labels = Labels.selector(VGPU_BACKEND);
     labels.put(Labels.COMPONENT, VGPU_BACKEND);
-    labels.put(Labels.PLACEMENT, placement.letters());
     List<String> args = new ArrayList<>(List.of(VGPU_BACKEND, "--port", Integer.toString(Ports.VGPU), "--metrics-port",
         Integer.toString(Ports.METRICS)));
     // tenant tokens from the Secret vgpu-tokens, mounted as a file
@@ -178,26 +177,36 @@ public final class ManifestGenerator {
     }
   }
 
+  /**
+   * Pod Security "restricted" is enforced (the API server refuses a pod that breaks it) and
+   * warned on (a Deployment whose pod template breaks it is admitted with a warning, where
+   * enforcement alone would only leave its ReplicaSet failing to create pods). The one exception is
+   * a hostPath camera, which needs a privileged producer: then the namespace admits it but keeps
+   * warning and auditing against "restricted", and says why in an annotation.
+   */
   private static Namespace namespace(String name, CameraAccess camera) {
-    Namespace namespace = new NamespaceBuilder().withNewMetadata().withName(name).withLabels(Labels.partOf())
-        .endMetadata().build();
-    if (camera != null && camera.exception() != null) {
-      // the hostPath camera needs a privileged producer: admit it, but keep warning and auditing
-      // against the restricted profile so nothing else slips in unnoticed
-      namespace.getMetadata().getLabels().put(POD_SECURITY + "enforce", "privileged");
-      namespace.getMetadata().getLabels().put(POD_SECURITY + "warn", "restricted");
-      namespace.getMetadata().getLabels().put(POD_SECURITY + "audit", "restricted");
+    Map<String, String> labels = Labels.partOf();
+    boolean hostCamera = camera != null && camera.exception() != null;
+    labels.put(POD_SECURITY + "enforce", hostCamera ? "privileged" : "restricted");
+    labels.put(POD_SECURITY + "warn", "restricted");
+    if (hostCamera) {
+      labels.put(POD_SECURITY + "audit", "restricted");
+    }
+    Namespace namespace = new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+        .build();
+    if (hostCamera) {
       namespace.getMetadata().setAnnotations(new java.util.LinkedHashMap<>(
           Map.of(CameraAccess.EXCEPTION_ANNOTATION, camera.exception())));
     }
     return namespace;
   }
 
-  private static ConfigMap configMap(String namespace, String specYaml) {
+  private static ConfigMap configMap(String namespace, String specYaml, Placement placement) {
     Map<String, String> labels = Labels.partOf();
     labels.put(Labels.NAME, SPEC_CONFIG_MAP);
     return new ConfigMapBuilder()
-        .withNewMetadata().withName(SPEC_CONFIG_MAP).withNamespace(namespace).withLabels(labels).endMetadata()
+        .withNewMetadata().withName(SPEC_CONFIG_MAP).withNamespace(namespace).withLabels(labels)
+        .addToAnnotations(Labels.PLACEMENT, placement.letters()).endMetadata()
         .addToData(SPEC_KEY, specYaml)
         .build();
   }
