@@ -1,7 +1,10 @@
 package io.edgepipe.cli.bench;
 
-import io.edgepipe.cli.report.ResultFiles;
-import io.edgepipe.cli.report.Table;
+import io.edgepipe.experiments.bench.TransportBench;
+
+import io.edgepipe.harness.report.ResultFiles;
+import io.edgepipe.harness.report.Table;
+import io.edgepipe.harness.report.Spread;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
