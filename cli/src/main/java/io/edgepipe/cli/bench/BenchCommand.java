@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
     description = "Benchmarks: each compares two things in one run, prints a table and writes CSV under results/.",
     subcommands = {KernelsBenchCommand.class, CodecBenchCommand.class, TransportBenchCommand.class, PipelineBenchCommand.class,
         io.edgepipe.cli.bench.experiments.ExperimentsCommand.class, io.edgepipe.cli.vgpu.VgpuBenchCommand.class,
+        io.edgepipe.cli.vgpu.VgpuTenantsBenchCommand.class,
         SoakCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec
