@@ -11,6 +11,7 @@ import io.edgepipe.producer.Producer;
 import io.edgepipe.producer.SinkRecorder;
 import io.edgepipe.runtime.Downstream;
 import io.edgepipe.runtime.LayerProcessor;
+import io.edgepipe.runtime.PayloadCodecs;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
 import java.util.function.Consumer;
@@ -47,8 +48,10 @@ public final class MonolithRun implements Downstream {
   /** Called by the producer for each frame: compute every layer in turn and deliver. */
   @Override
   public synchronized void send(Frame frame, Runnable onAnswered) {
-    Frame.Builder f = frame.toBuilder();
-    Frame.Builder out = layers.process(frame, (layer, received, processed) ->
+    // no wire between the layers here: a compressed first hop is decoded once, the rest stays raw
+    Frame decoded = PayloadCodecs.decoded("monolith", frame);
+    Frame.Builder f = decoded.toBuilder();
+    Frame.Builder out = layers.processRaw(decoded, (layer, received, processed) ->
         f.addTimings(StageTiming.newBuilder().setStage(layer.name()).setNode("local")
             .setReceivedUs(received).setProcessedUs(processed).setSentUs(processed)));
     sink.process(f.setDtype(out.getDtype()).setShape(out.getShape()).setData(out.getData()).build());

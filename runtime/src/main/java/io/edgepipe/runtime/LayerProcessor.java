@@ -16,10 +16,11 @@ import java.util.List;
 /**
  * A compute service's {@link FrameProcessor}: runs its group of one or more consecutive layers
  * ({@link LayerGroup}) on the frame's payload, in turn, on the service's one device. Between two
- * layers the payload is what the hop between them would carry (the first layer's output element
- * type), so a group computes bit-identically what the same layers compute as separate services:
- * only the hops disappear. This is the one place where layers run on a frame; a stage, a fused
- * service and the monolith all run through it.
+ * layers the payload is what the hop between them would carry raw (the first layer's output
+ * element type), so a group computes bit-identically what the same layers compute as separate
+ * services: only the hops disappear. The input is decoded and the output encoded with the hop
+ * codecs ({@link PayloadCodecs}). This is the one place where layers run on a frame; a stage, a
+ * fused service and the monolith all run through it.
  */
 public final class LayerProcessor implements FrameProcessor {
   /** Told when each layer of the group has run (the monolith keeps a timing record per layer). */
@@ -29,6 +30,7 @@ public final class LayerProcessor implements FrameProcessor {
 
   private final List<GpuLayer> layers;
   private final Gpu ownedDevice;
+  private final String name;
 
   /** @param ownedDevice the stage's own device, closed with the processor (null if shared) */
   public LayerProcessor(GpuLayer layer, Gpu ownedDevice) {
@@ -42,6 +44,7 @@ public final class LayerProcessor implements FrameProcessor {
     }
     this.layers = List.copyOf(layers);
     this.ownedDevice = ownedDevice;
+    this.name = LayerGroup.name(this.layers.stream().map(l -> l.spec().name()).toList());
   }
 
   /** The processor of the named consecutive layers of {@code spec}, each set up on {@code gpu}. */
@@ -67,15 +70,23 @@ public final class LayerProcessor implements FrameProcessor {
 
   @Override
   public Frame.Builder process(Frame in) {
-    return process(in, null);
+    return run(in, null, true);
   }
 
-  /** @param timings told as each layer finishes, or null */
-  public Frame.Builder process(Frame in, LayerTimings timings) {
+  /**
+   * The layers' output left raw, not encoded for a next hop (the monolith has none).
+   *
+   * @param timings told as each layer finishes, or null
+   */
+  public Frame.Builder processRaw(Frame in, LayerTimings timings) {
+    return run(in, timings, false);
+  }
+
+  private Frame.Builder run(Frame in, LayerTimings timings, boolean encode) {
     TensorShape shape = TensorShape.of(in.getShape());
     DType type = in.getDtype();
-    // the payload is read in place (no copy) and the last output buffer is handed over to protobuf
-    ByteBuffer data = in.getData().asReadOnlyByteBuffer();
+    // an uncompressed payload is read in place (no copy); the last output buffer is handed over to protobuf
+    ByteBuffer data = PayloadCodecs.input(name, in);
     for (GpuLayer layer : layers) {
       TensorShape out;
       try {
@@ -92,10 +103,17 @@ public final class LayerProcessor implements FrameProcessor {
       type = layer.spec().outputType();
       shape = out;
     }
-    return Frame.newBuilder()
-        .setDtype(type)
-        .setShape(shape.toProto())
-        .setData(UnsafeByteOperations.unsafeWrap(data.array()));
+    Frame.Builder result = Frame.newBuilder().setDtype(type).setShape(shape.toProto());
+    if (!encode) {
+      return result.setData(UnsafeByteOperations.unsafeWrap(data.array()));
+    }
+    return PayloadCodecs.output(layers.get(layers.size() - 1).spec().outputCodec(), result, data.array());
+  }
+
+  /** The payload is copied to the device inside {@link #process}; nothing of it is kept. */
+  @Override
+  public boolean keepsInput() {
+    return false;
   }
 
   @Override

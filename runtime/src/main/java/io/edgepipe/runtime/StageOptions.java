@@ -46,9 +46,14 @@ public record StageOptions(
     return spec.indexOf(layers().get(0));
   }
 
+  /** The index of this stage's last layer: its output leaves on hop {@code lastIndex() + 1}. */
+  public int lastIndex() {
+    List<String> layers = layers();
+    return spec.indexOf(layers.get(layers.size() - 1));
+  }
+
   /** True when this service runs the last layer, whose next hop is the sink. */
   public boolean feedsSink() {
-    List<String> layers = layers();
-    return spec.indexOf(layers.get(layers.size() - 1)) == spec.layers().size() - 1;
+    return lastIndex() == spec.layers().size() - 1;
   }
 }

@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -43,14 +45,37 @@ import org.bytedeco.opencv.opencv_core.Point;
  *
  * <p>Method: inputs are copied into the Mats once, outside the timed region, so neither side pays
  * for Java/native copies; output buffers are allocated once and reused. Each kernel is warmed up
- * (JIT for ours, lazy init and thread pool for OpenCV) and then timed {@code iterations} times;
- * median and mean are reported. Both sides run with their default parallelism: ours on the common
- * ForkJoinPool, OpenCV on its own pool ({@link #opencvThreads()}).
+ * (JIT for ours, lazy init and thread pool for OpenCV) and then timed {@code iterations} times
+ * (at least {@value #MIN_ITERATIONS}), the two sides alternating call by call; min, median and max
+ * are reported and the ratio is of the medians. Each kernel is compared at both sides' default
+ * parallelism and at one thread each (see {@link #runAll}).
  */
 public final class KernelBench {
-  /** One compared kernel. {@code oursMs}/{@code opencvMs} are medians; ratio = ours / OpenCV. */
-  public record Row(String kernel, double oursMs, double opencvMs, double ratio, double maxAbsDiff,
-      double oursMeanMs, double opencvMeanMs) {}
+  /**
+   * One compared kernel at one thread setting. Times are milliseconds per call over the timed
+   * iterations; {@code ratio} is ours / OpenCV of the medians, so no single outlier decides it.
+   */
+  public record Row(String kernel, String threads, Spread ours, Spread opencv, double maxAbsDiff) {
+    public double ratio() {
+      return ours.median() / opencv.median();
+    }
+  }
+
+  /** Minimum, median and maximum of a sample, in milliseconds. */
+  public record Spread(double min, double median, double max) {
+    static Spread of(double[] ms) {
+      double[] s = ms.clone();
+      Arrays.sort(s);
+      return new Spread(s[0], KernelBench.median(s), s[s.length - 1]);
+    }
+  }
+
+  /** Untimed calls per side before timing, at least; and at least this long warming. */
+  static final int WARMUP_CALLS = 20;
+  static final long WARMUP_NANOS = 2_000_000_000L;
+
+  /** Fewest timed iterations accepted: a median of fewer says little on a shared machine. */
+  public static final int MIN_ITERATIONS = 20;
 
   public static final int DEFAULT_HEIGHT = 720;
   public static final int DEFAULT_WIDTH = 1280;
@@ -78,11 +103,37 @@ public final class KernelBench {
     return new KernelBench().runAll(iterations);
   }
 
+  /**
+   * Every kernel twice: with each side's default parallelism (ours on the common ForkJoinPool,
+   * OpenCV on its own pool), then with one thread each (ours inside a one-thread ForkJoinPool,
+   * whose parallel streams then run on that thread alone; OpenCV with {@code setNumThreads(1)}).
+   * The one-thread rows compare the kernels' code; the default rows include how each side's
+   * thread pool copes with a busy machine.
+   */
   public List<Row> runAll(int iterations) {
-    if (iterations <= 0) {
-      throw new IllegalArgumentException("iterations must be > 0");
+    List<Row> rows = new ArrayList<>(runAt(iterations, "default"));
+    int cvThreads = opencv_core.getNumThreads();
+    ForkJoinPool one = new ForkJoinPool(1);
+    try {
+      opencv_core.setNumThreads(1);
+      rows.addAll(one.submit(() -> runAt(iterations, "1")).get());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      opencv_core.setNumThreads(cvThreads);
+      one.shutdown();
     }
-    int warmup = Math.max(5, iterations / 5);
+    return rows;
+  }
+
+  private List<Row> runAt(int iterations, String threads) {
+    if (iterations < MIN_ITERATIONS) {
+      throw new IllegalArgumentException("iterations must be >= " + MIN_ITERATIONS + ", got " + iterations);
+    }
+    int warmup = Math.max(WARMUP_CALLS, iterations / 5);
     Random random = new Random(seed);
     float[] in = new float[height * width];
     for (int i = 0; i < in.length; i++) {
@@ -96,33 +147,33 @@ public final class KernelBench {
 
     List<Row> rows = new ArrayList<>();
     try (Mat src = toMat(in, height, width)) {
-      rows.add(conv(in, src, weights, bias, warmup, iterations));
-      rows.add(relu(in, src, warmup, iterations));
-      rows.add(maxPool(in, src, warmup, iterations));
+      rows.add(conv(in, src, weights, bias, warmup, iterations, threads));
+      rows.add(relu(in, src, warmup, iterations, threads));
+      rows.add(maxPool(in, src, warmup, iterations, threads));
     }
     return rows;
   }
 
-  private Row conv(float[] in, Mat src, float[] weights, float[] bias, int warmup, int iterations) {
+  private Row conv(float[] in, Mat src, float[] weights, float[] bias, int warmup, int iterations, String threads) {
     float[] ours = new float[height * width];
     Runnable oursRun = () -> Conv2d.forward(in, weights, bias, ours, 1, height, width, 1, 3, 1, 1, height, width);
     try (Mat kernel = toMat(weights, 3, 3); Mat dst = new Mat(height, width, CV_32FC1);
          Point anchor = new Point(-1, -1)) {
       Runnable cvRun = () -> opencv_imgproc.filter2D(src, dst, CV_32F, kernel, anchor, bias[0], BORDER_CONSTANT);
-      return row("conv2d 3x3 pad1 vs filter2D", oursRun, cvRun, warmup, iterations, ours, dst);
+      return row("conv2d 3x3 pad1 vs filter2D", threads, oursRun, cvRun, warmup, iterations, ours, dst);
     }
   }
 
-  private Row relu(float[] in, Mat src, int warmup, int iterations) {
+  private Row relu(float[] in, Mat src, int warmup, int iterations, String threads) {
     float[] ours = new float[in.length];
     Runnable oursRun = () -> Relu.forward(in, ours, in.length);
     try (Mat dst = new Mat(height, width, CV_32FC1)) {
       Runnable cvRun = () -> opencv_imgproc.threshold(src, dst, 0, 0, opencv_imgproc.THRESH_TOZERO);
-      return row("relu vs threshold(TOZERO)", oursRun, cvRun, warmup, iterations, ours, dst);
+      return row("relu vs threshold(TOZERO)", threads, oursRun, cvRun, warmup, iterations, ours, dst);
     }
   }
 
-  private Row maxPool(float[] in, Mat src, int warmup, int iterations) {
+  private Row maxPool(float[] in, Mat src, int warmup, int iterations, String threads) {
     int oh = height / 2;
     int ow = width / 2;
     float[] ours = new float[oh * ow];
@@ -141,32 +192,42 @@ public final class KernelBench {
         opencv_core.max(left, right, horizontal);
         opencv_core.max(top, bottom, dst);
       };
-      return row("maxpool 2x2 s2 vs reshape+max", oursRun, cvRun, warmup, iterations, ours, dst);
+      return row("maxpool 2x2 s2 vs reshape+max", threads, oursRun, cvRun, warmup, iterations, ours, dst);
     }
   }
 
-  private static Row row(String name, Runnable ours, Runnable opencv, int warmup, int iterations,
+  private static Row row(String name, String threads, Runnable ours, Runnable opencv, int warmup, int iterations,
       float[] oursOut, Mat opencvOut) {
-    double[] o = time(ours, warmup, iterations);
-    double[] c = time(opencv, warmup, iterations);
+    double[][] t = timeInterleaved(ours, opencv, warmup, iterations);
     double diff = maxAbsDiff(oursOut, fromMat(opencvOut));
-    double oMed = median(o);
-    double cMed = median(c);
-    return new Row(name, oMed, cMed, oMed / cMed, diff, mean(o), mean(c));
+    return new Row(name, threads, Spread.of(t[0]), Spread.of(t[1]), diff);
   }
 
-  /** Milliseconds per call, {@code iterations} samples after {@code warmup} untimed calls. */
-  private static double[] time(Runnable r, int warmup, int iterations) {
-    for (int i = 0; i < warmup; i++) {
-      r.run();
+  /**
+   * Milliseconds per call of {@code a} and of {@code b}, {@code iterations} samples each after
+   * at least {@code warmup} untimed calls of each and {@link #WARMUP_NANOS} of warming (the JIT
+   * compiles on background threads, which a busy machine starves: a count alone left conv in the
+   * interpreter for its first timed calls). The two alternate call by call, so a burst of load
+   * from elsewhere on the machine falls on both sides alike instead of on whichever ran then.
+   */
+  static double[][] timeInterleaved(Runnable a, Runnable b, int warmup, int iterations) {
+    long start = System.nanoTime();
+    for (int i = 0; i < warmup || System.nanoTime() - start < WARMUP_NANOS; i++) {
+      a.run();
+      b.run();
     }
-    double[] ms = new double[iterations];
+    double[][] ms = new double[2][iterations];
     for (int i = 0; i < iterations; i++) {
-      long t0 = System.nanoTime();
-      r.run();
-      ms[i] = (System.nanoTime() - t0) / 1e6;
+      ms[0][i] = timeOnce(a);
+      ms[1][i] = timeOnce(b);
     }
     return ms;
+  }
+
+  private static double timeOnce(Runnable r) {
+    long t0 = System.nanoTime();
+    r.run();
+    return (System.nanoTime() - t0) / 1e6;
   }
 
   static double median(double[] v) {
@@ -174,10 +235,6 @@ public final class KernelBench {
     Arrays.sort(s);
     int n = s.length;
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-  }
-
-  static double mean(double[] v) {
-    return Arrays.stream(v).average().orElse(Double.NaN);
   }
 
   static double maxAbsDiff(float[] a, float[] b) {
@@ -221,20 +278,11 @@ public final class KernelBench {
   public String describe() {
     return String.format(Locale.ROOT,
         "%dx%d float32, 1 channel; ours: common ForkJoinPool parallelism %d (+ calling thread);"
-            + " OpenCV %s: %d threads; %d CPUs",
+            + " OpenCV %s: %d threads; %d CPUs, load average %.1f",
         width, height, java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(),
         opencv_core.getVersionString().getString().replace("\0", "").strip(), opencvThreads(),
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
-  /** A fixed-width table of the rows, for the terminal. */
-  public static String format(List<Row> rows) {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-32s %10s %10s %8s %11s %10s %10s%n",
-        "kernel", "ours ms", "opencv ms", "ratio", "max|diff|", "ours avg", "opencv avg"));
-    for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "%-32s %10.3f %10.3f %8.2f %11.3g %10.3f %10.3f%n",
-          r.kernel(), r.oursMs(), r.opencvMs(), r.ratio(), r.maxAbsDiff(), r.oursMeanMs(), r.opencvMeanMs()));
-    }
-    return sb.toString();
-  }
 }

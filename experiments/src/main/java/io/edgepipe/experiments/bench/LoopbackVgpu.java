@@ -32,7 +32,11 @@ public final class LoopbackVgpu implements AutoCloseable {
     this.token = HexFormat.of().formatHex(t);
     Gpu device = Devices.open(deviceSpec);
     try {
-      this.backend = VgpuBackend.onLoopback(device, TokenStore.of(Map.of(TENANT, token))).start();
+      // one tenant on its own loopback backend, sized by the profile itself: no admission caps
+      this.backend = VgpuBackend.onAddress(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+          device, TokenStore.of(Map.of(TENANT, token)).withLimits(Map.of(TENANT,
+              new TokenStore.Limits(1.0, io.edgepipe.vgpu.backend.BackendLimits.MAX_VMEM_UNITS, 64, false))),
+          io.edgepipe.vgpu.backend.BackendLimits.defaults().withDeviceMemory(Long.MAX_VALUE / 2, 0)).start();
     } catch (IOException e) {
       device.close();
       throw new UncheckedIOException("cannot start a loopback vgpu-backend: " + e.getMessage(), e);
