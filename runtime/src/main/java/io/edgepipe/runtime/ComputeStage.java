@@ -19,6 +19,14 @@ public final class ComputeStage {
 
   /** Builds the stage's server, not yet started. */
   public static FrameServer create(StageOptions o) {
+    return create(o, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #create(StageOptions)}, with the stage's downstream wrapped by {@code wrap} (a
+   * controller that must repoint it to a moved next stage).
+   */
+  public static FrameServer create(StageOptions o, java.util.function.UnaryOperator<Downstream> wrap) {
     LayerSpec layerSpec = o.spec().layer(o.stage());
     TensorShape input = o.spec().shapes().get(o.index());
     // a stage with a certificate reaches a remote vGPU over mutual TLS with it too
@@ -32,11 +40,12 @@ public final class ComputeStage {
         }, o.spec().delivery(), null, HopWindow.forHop(o.spec(), o.index() + 1),
         HopWindow.payloadBytes(o.spec(), o.index() + 1));
     FrameProcessor processor = new LayerProcessor(layer, gpu);
+    Downstream out = wrap.apply(downstream);
     FrameHandler handler = new FrameHandler(o.stage(), o.node(),
-        new FrameValidator(o.spec().maxFrameBytes()), processor, downstream, metrics, o.spec().delivery(),
+        new FrameValidator(o.spec().maxFrameBytes()), processor, out, metrics, o.spec().delivery(),
         o.spec().deadlineMillis());
     log.info(o.stage() + ": " + layerSpec.kind() + " on " + gpu.name() + ", next hop " + o.next());
     return new FrameServer(o.stage(), o.host(), o.port(), o.metricsPort(), o.spec().maxFrameBytes(),
-        new StageService(handler), handler, downstream, o.tls());
+        new StageService(handler), handler, out, o.tls());
   }
 }
