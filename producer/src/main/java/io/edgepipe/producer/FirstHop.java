@@ -1,7 +1,7 @@
 package io.edgepipe.producer;
 
-import io.edgepipe.api.Delivery;
 import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.runtime.DeliveryPolicy;
 import io.edgepipe.runtime.DownstreamClient;
 import io.edgepipe.runtime.HopWindow;
 import io.grpc.ManagedChannel;
@@ -18,7 +18,7 @@ public final class FirstHop {
 
   public static DownstreamClient open(PipelineSpec spec, ManagedChannel channel, io.edgepipe.runtime.FrameProcessor sink) {
     return new DownstreamClient("producer", channel, true, false, ack -> { }, spec.delivery(),
-        spec.delivery() == Delivery.REALTIME ? sink::onTombstone : null, HopWindow.forHop(spec, 0),
+        DeliveryPolicy.of(spec.delivery()).sourceDropsWhenBusy() ? sink::onTombstone : null, HopWindow.forHop(spec, 0),
         HopWindow.payloadBytes(spec, 0));
   }
 }
