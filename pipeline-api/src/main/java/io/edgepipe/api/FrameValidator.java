@@ -54,6 +54,9 @@ public final class FrameValidator {
       }
       return frame.getData().isEmpty() ? null : "a tombstone (drop_reason set) must carry no data";
     }
+    if (frame.getTensorsCount() > 0) { // a model partition's named tensors (issue 12)
+      return NamedTensorCheck.problem(frame, maxFrameBytes);
+    }
     DType type = frame.getDtype();
     int elementSize = type == DType.UNRECOGNIZED ? -1 : ElementType.sizeOf(type);
     if (elementSize < 0) {
