@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     description = "Benchmarks: each compares two things in one run, prints a table and writes CSV under results/.",
     subcommands = {KernelsBenchCommand.class, TransportBenchCommand.class, PipelineBenchCommand.class,
         io.edgepipe.cli.bench.experiments.ExperimentsCommand.class, io.edgepipe.cli.vgpu.VgpuBenchCommand.class,
-        SoakCommand.class})
+        SoakCommand.class, io.edgepipe.cli.model.ModelBenchCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec
   CommandSpec spec;

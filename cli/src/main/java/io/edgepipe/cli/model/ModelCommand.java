@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
     description = {"Real networks from ONNX files: list their layers, tensors and cut points (inspect), "
         + "write a pipeline spec that runs one split at cut points (import), compare its speed with ONNX Runtime (bench).",
         "Fetch the shipped models and photos with scripts/fetch-models.sh."},
-    subcommands = {ModelInspectCommand.class, ModelImportCommand.class, ModelRunCommand.class})
+    subcommands = {ModelInspectCommand.class, ModelImportCommand.class, ModelRunCommand.class, ModelBenchCommand.class})
 public final class ModelCommand implements Runnable {
   @Spec
   CommandSpec spec;
