@@ -1,5 +1,7 @@
 package io.edgepipe.cli;
 
+import io.edgepipe.launcher.UserErrors;
+
 import picocli.CommandLine;
 
 /** Entry point of the {@code pipeline} command. */

@@ -7,7 +7,7 @@ import io.edgepipe.cli.deploy.PlanCommand;
 import io.edgepipe.cli.deploy.StatusCommand;
 import io.edgepipe.cli.deploy.UndeployCommand;
 import io.edgepipe.cli.run.RunCommand;
-import io.edgepipe.cli.run.StageCommand;
+import io.edgepipe.launcher.StageCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
         PlanCommand.class,
         ManifestsCommand.class,
         DeployCommand.class,
+        io.edgepipe.cli.deploy.AutoplaceCommand.class, // issue 13: live re-placement on k3s
         StatusCommand.class,
         UndeployCommand.class,
         io.edgepipe.cli.certs.CertsCommand.class, // issue 6.5 security

@@ -1,10 +1,8 @@
 package io.edgepipe.cli.deploy;
 
-import io.edgepipe.planner.manifest.ManifestWriter;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.SpecFile;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +18,8 @@ public final class ManifestsCommand implements Callable<Integer> {
   @Option(names = "--placement", required = true, description = "One letter per stage, producer first: E (edge) or S (server), e.g. EESS.")
   String placement;
 
-  @Option(names = {"-o", "--output-dir"}, defaultValue = "manifests", description = "Folder for the manifests (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-o", "--output-dir"}, defaultValue = "results/manifests",
+      description = "Folder for the manifests (default: ${DEFAULT-VALUE}; the committed manifests/ holds examples).")
   Path outputDir;
 
   @Mixin
@@ -33,8 +32,8 @@ public final class ManifestsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return Guarded.run(spec, () -> {
       SpecFile specFile = flags.specFile();
-      PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(Map.of()));
-      Path dir = ManifestWriter.write(manifests, outputDir);
+      PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(flags.replicasWithoutPlan()));
+      Path dir = flags.write(manifests, outputDir);
       spec.commandLine().getOut().println("wrote " + dir + " (kubectl apply -k " + dir + ")");
       return 0;
     });

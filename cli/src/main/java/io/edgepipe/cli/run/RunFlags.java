@@ -1,5 +1,7 @@
 package io.edgepipe.cli.run;
 
+import io.edgepipe.launcher.RunOptions;
+
 import io.edgepipe.api.PipelineSpec;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

@@ -1,5 +1,7 @@
 package io.edgepipe.cli.vgpu;
 
+import io.edgepipe.vgpu.backend.BackendMetrics;
+
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.backend.TokenStore;
