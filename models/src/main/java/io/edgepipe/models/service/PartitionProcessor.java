@@ -87,6 +87,12 @@ public final class PartitionProcessor implements FrameProcessor {
     }
   }
 
+  /** The tensors are decoded to arrays and copied to the device inside {@link #process}. */
+  @Override
+  public boolean keepsInput() {
+    return false;
+  }
+
   @Override
   public void close() {
     runner.close();
