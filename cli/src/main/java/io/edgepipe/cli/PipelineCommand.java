@@ -23,12 +23,14 @@ import picocli.CommandLine.Model.CommandSpec;
         PlanCommand.class,
         ManifestsCommand.class,
         DeployCommand.class,
+        io.edgepipe.cli.deploy.AutoplaceCommand.class, // issue 13: live re-placement on k3s
         StatusCommand.class,
         UndeployCommand.class,
         io.edgepipe.cli.certs.CertsCommand.class, // issue 6.5 security
         io.edgepipe.cli.vgpu.VgpuBackendCommand.class,
         io.edgepipe.cli.vgpu.VgpuCommand.class,
         io.edgepipe.cli.testbed.TestbedCommand.class,
+        io.edgepipe.cli.model.ModelCommand.class, // issue 12: ONNX models
     })
 public final class PipelineCommand implements Runnable {
   @Spec
