@@ -4,13 +4,13 @@ import io.edgepipe.planner.PlannerException;
 import io.edgepipe.planner.Placement;
 import io.edgepipe.planner.Tier;
 import io.edgepipe.planner.manifest.Labels;
+import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.Workload;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +22,7 @@ import java.util.Map;
  * starts on a node of the new tier before the old one is stopped (the default rolling update),
  * the Service's DNS name repoints the upstream, and the old pod drains on SIGTERM while the
  * upstream's custody window re-sends anything it had not answered. Stages that stay keep their
- * pod template untouched (no restart); every Deployment's placement label is updated.
+ * pod template untouched (no restart); the placement annotation on the spec's config map is updated.
  */
 public final class ClusterPlacement {
   private final KubernetesClient client;
@@ -57,21 +57,24 @@ public final class ClusterPlacement {
       if (index < 0) {
         continue; // the vgpu-backend does not move
       }
-      boolean changes = from.tier(index) != to.tier(index);
+      if (from.tier(index) == to.tier(index)) {
+        continue; // untouched: no restart
+      }
       PodTemplateSpec template = workload.deployment().getSpec().getTemplate();
       client.apps().deployments().inNamespace(namespace).withName(name).edit(d -> {
-        Map<String, String> labels = new LinkedHashMap<>(d.getMetadata().getLabels());
-        labels.put(Labels.PLACEMENT, to.letters());
-        d.getMetadata().setLabels(labels);
-        if (changes) {
-          d.getSpec().setTemplate(template);
-        }
+        d.getSpec().setTemplate(template);
         return d;
       });
-      if (changes) {
-        moved.add(name);
-      }
+      moved.add(name);
     }
+    // the placement is recorded on the spec's config map only, as the deployer does
+    client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).edit(c -> {
+      Map<String, String> annotations = new java.util.LinkedHashMap<>(
+          c.getMetadata().getAnnotations() == null ? Map.of() : c.getMetadata().getAnnotations());
+      annotations.put(Labels.PLACEMENT, to.letters());
+      c.getMetadata().setAnnotations(annotations);
+      return c;
+    });
     return moved;
   }
 
