@@ -19,6 +19,14 @@ public final class ComputeStage {
 
   /** Builds the stage's server, not yet started. */
   public static FrameServer create(StageOptions o) {
+    return create(o, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #create(StageOptions)}, with the stage's downstream wrapped by {@code wrap} (a
+   * controller that must repoint it to a moved next stage).
+   */
+  public static FrameServer create(StageOptions o, java.util.function.UnaryOperator<Downstream> wrap) {
     List<String> layers = o.layers();
     // a stage with a certificate reaches a remote vGPU over mutual TLS with it too
     Gpu gpu = Devices.open(o.device(), System.getenv(), o.tls() == null ? null : o.tls().channelCredentials());
@@ -36,11 +44,12 @@ public final class ComputeStage {
           log.warning(o.stage() + ": next hop refused " + ack.getFlowId() + "/" + ack.getSeq() + ": " + ack.getMessage());
         }, o.spec().delivery(), null, HopWindow.forHop(o.spec(), o.lastIndex() + 1),
         HopWindow.payloadBytes(o.spec(), o.lastIndex() + 1));
+    Downstream out = wrap.apply(downstream);
     FrameHandler handler = new FrameHandler(o.stage(), o.node(),
-        new FrameValidator(o.spec().maxFrameBytes()), processor, downstream, metrics, o.spec().delivery(),
+        new FrameValidator(o.spec().maxFrameBytes()), processor, out, metrics, o.spec().delivery(),
         o.spec().deadlineMillis());
     log.info(o.stage() + ": " + processor.kinds() + " on " + gpu.name() + ", next hop " + o.next());
     return new FrameServer(o.stage(), o.host(), o.port(), o.metricsPort(), o.spec().maxFrameBytes(),
-        new StageService(handler), handler, downstream, o.tls());
+        new StageService(handler), handler, out, o.tls());
   }
 }

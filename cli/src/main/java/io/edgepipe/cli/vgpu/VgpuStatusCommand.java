@@ -11,8 +11,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code pipeline vgpu status vgpu://host:port}: sessions, memory and busy shares of a backend. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show a vgpu-backend's sessions: tenant, fGPU, memory in use/peak/allowed, busy share and the "
-        + "share its fGPU entitled it to.",
+    description = {"Show the sessions of a vgpu-backend that the token may see (its tenant's own; every tenant's "
+        + "with an admin token): tenant, fGPU, memory in use/peak/allowed, busy share and the share its fGPU entitled "
+        + "it to.",
         "The token comes from the spec, $" + Devices.TOKEN_ENV + " or the file named by $" + Devices.TOKEN_FILE_ENV + "."})
 public final class VgpuStatusCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "BACKEND", description = "vgpu://host[:port][?tenant=NAME]")
