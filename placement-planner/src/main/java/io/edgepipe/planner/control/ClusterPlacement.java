@@ -1,8 +1,8 @@
 package io.edgepipe.planner.control;
 
 import io.edgepipe.planner.PlannerException;
-import io.edgepipe.planner.Placement;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Placement;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.manifest.Labels;
 import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.PipelineManifests;
