@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,14 +68,16 @@ public final class ClusterPlacement {
       });
       moved.add(name);
     }
-    // the placement is recorded on the spec's config map only, as the deployer does
-    client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).edit(c -> {
-      Map<String, String> annotations = new java.util.LinkedHashMap<>(
-          c.getMetadata().getAnnotations() == null ? Map.of() : c.getMetadata().getAnnotations());
-      annotations.put(Labels.PLACEMENT, to.letters());
-      c.getMetadata().setAnnotations(annotations);
-      return c;
-    });
+    // recorded where deploy records it: on the spec config map, not on every workload
+    if (client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).get() != null) {
+      client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).edit(cm -> {
+        Map<String, String> annotations = cm.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(cm.getMetadata().getAnnotations());
+        annotations.put(Labels.PLACEMENT, to.letters());
+        cm.getMetadata().setAnnotations(annotations);
+        return cm;
+      });
+    }
     return moved;
   }
 
