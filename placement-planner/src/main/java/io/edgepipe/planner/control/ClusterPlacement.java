@@ -1,8 +1,8 @@
 package io.edgepipe.planner.control;
 
 import io.edgepipe.planner.PlannerException;
-import io.edgepipe.planner.Placement;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Placement;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.manifest.Labels;
 import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.PipelineManifests;
@@ -23,7 +23,7 @@ import java.util.Map;
  * starts on a node of the new tier before the old one is stopped (the default rolling update),
  * the Service's DNS name repoints the upstream, and the old pod drains on SIGTERM while the
  * upstream's custody window re-sends anything it had not answered. Stages that stay keep their
- * pod template untouched (no restart); the placement annotation of the spec config map is updated.
+ * pod template untouched (no restart); the placement annotation on the spec's config map is updated.
  */
 public final class ClusterPlacement {
   private final KubernetesClient client;
@@ -59,7 +59,7 @@ public final class ClusterPlacement {
         continue; // the vgpu-backend does not move
       }
       if (from.tier(index) == to.tier(index)) {
-        continue;
+        continue; // untouched: no restart
       }
       PodTemplateSpec template = workload.deployment().getSpec().getTemplate();
       client.apps().deployments().inNamespace(namespace).withName(name).edit(d -> {

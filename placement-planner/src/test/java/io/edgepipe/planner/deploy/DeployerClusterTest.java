@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.StageChain;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.manifest.Labels;
 import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.ManifestOptions;
@@ -167,7 +167,7 @@ class DeployerClusterTest {
 
   static PipelineManifests manifests(String placement, ManifestOptions.Builder options) throws Exception {
     PipelineSpec spec = PipelineSpec.load(THESIS);
-    return ManifestGenerator.generate(spec, Files.readString(THESIS), Placement.parse(placement, StageChain.of(spec)),
+    return ManifestGenerator.generate(spec, Files.readString(THESIS), Placement.parse(placement, StageChain.of(spec).stages()),
         options.namespace(NAMESPACE).build());
   }
 
