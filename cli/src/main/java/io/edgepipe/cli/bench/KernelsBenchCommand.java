@@ -1,5 +1,7 @@
 package io.edgepipe.cli.bench;
 
+import io.edgepipe.cli.options.OutputFolder;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.cli.report.ResultFiles;
 import io.edgepipe.cli.report.Table;
 import java.nio.file.Path;
@@ -9,13 +11,14 @@ import picocli.CommandLine.Option;
 
 /** {@code pipeline bench kernels}: our CPU kernels vs OpenCV on the same 1280x720 frames. */
 @Command(name = "kernels", mixinStandardHelpOptions = true,
-    description = "Each CPU kernel vs OpenCV's nearest equivalent (through JavaCV) on the same 1280x720 float frames: time of each and the ratio.")
+    description = {"Time each CPU kernel against OpenCV's nearest equivalent on the same 1280x720 float frames.",
+        "OpenCV runs through JavaCV; the table shows the time of each and the ratio."})
 public final class KernelsBenchCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "50", description = "Timed iterations per kernel (default: ${DEFAULT-VALUE}).")
   int iterations;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Override
   public Integer call() {
@@ -24,7 +27,7 @@ public final class KernelsBenchCommand implements Callable<Integer> {
       table.row(r.kernel(), r.oursMs(), r.opencvMs(), String.format("%.2fx", r.ratio()), String.format("%.2g", r.maxAbsDiff()));
     }
     table.print(System.out);
-    Path csv = ResultFiles.csv(resultsDir, "kernels");
+    Path csv = ResultFiles.csv(out.folder("bench"), "kernels");
     table.writeCsv(csv);
     System.out.println("\nwrote " + csv);
     return 0;

@@ -1,5 +1,6 @@
 package io.edgepipe.cli.bench;
 
+import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.cli.report.ResultFiles;
 import io.edgepipe.cli.report.Table;
 import io.edgepipe.cli.run.EmbeddedRun;
@@ -24,13 +25,14 @@ import picocli.CommandLine.Option;
  * time allows.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-    description = "Frames through the 4-stage pipeline and through the monolith, same run: fps of each, the ratio, and the pipeline's efficiency against its slowest stage.")
+    description = {"Stream frames through the 4-stage pipeline and through the monolith in one run, and compare them.",
+        "Shows the fps of each, the ratio, and the pipeline's efficiency against its slowest stage."})
 public final class PipelineBenchCommand implements Callable<Integer> {
   @Mixin
   RunFlags flags;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -39,7 +41,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RunOptions o = flags.options(null, "npy");
+    RunOptions o = flags.requireFrameCount("bench pipeline").options(null, "npy");
     RunResult pipeline;
     RunResult monolith;
     long cpu0 = processCpuNanos();
@@ -81,7 +83,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         cpuBound, String.format("%.0f%%", 100 * pipeline.summary().fps() / cpuBound));
     System.out.println();
     t.print(System.out);
-    Path csv = ResultFiles.csv(resultsDir, "pipeline-" + o.spec().name());
+    Path csv = ResultFiles.csv(out.folder("bench"), "pipeline-" + o.spec().name());
     RunReport.wide(List.of(pipeline, monolith)).writeCsv(csv);
     t.writeCsv(Path.of(csv.toString().replace(".csv", "-ratio.csv")));
     System.out.println("\nwrote " + csv);

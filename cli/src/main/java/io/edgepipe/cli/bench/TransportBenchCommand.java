@@ -1,5 +1,7 @@
 package io.edgepipe.cli.bench;
 
+import io.edgepipe.cli.options.OutputFolder;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.cli.report.ResultFiles;
 import io.edgepipe.cli.report.Table;
 import java.nio.file.Path;
@@ -9,13 +11,14 @@ import picocli.CommandLine.Option;
 
 /** {@code pipeline bench transport}: a gRPC hop vs a raw socket, same bytes, loopback. */
 @Command(name = "transport", mixinStandardHelpOptions = true,
-    description = "One gRPC hop vs a raw TCP socket moving the same float32 frames over loopback: MB/s of each and the ratio.")
+    description = {"Compare one gRPC hop with a raw TCP socket moving the same float32 frames over loopback.",
+        "The table shows the MB/s of each and the ratio."})
 public final class TransportBenchCommand implements Callable<Integer> {
   @Option(names = "--megabytes", defaultValue = "400", description = "Data moved per size and transport (default: ${DEFAULT-VALUE} MB).")
   int megabytes;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Override
   public Integer call() {
@@ -29,7 +32,7 @@ public final class TransportBenchCommand implements Callable<Integer> {
       System.err.printf("  %s done%n", r.size());
     }
     table.print(System.out);
-    Path csv = ResultFiles.csv(resultsDir, "transport");
+    Path csv = ResultFiles.csv(out.folder("bench"), "transport");
     table.writeCsv(csv);
     System.out.println("\nwrote " + csv);
     return 0;

@@ -1,5 +1,7 @@
 package io.edgepipe.cli.deploy;
 
+import io.edgepipe.cli.options.SpecOption;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.planner.manifest.ManifestOptions;
 import io.edgepipe.planner.manifest.SpecFile;
 import java.nio.file.Path;
@@ -11,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /** Flags shared by the commands that generate manifests (plan, manifests, deploy). */
 public final class ManifestFlags {
-  @Option(names = "--spec", defaultValue = "pipelines/thesis.yaml", description = "Pipeline spec (default: ${DEFAULT-VALUE}).")
-  Path spec;
+  @Mixin
+  SpecOption spec;
 
   @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
   String namespace;
@@ -62,7 +64,7 @@ public final class ManifestFlags {
   // --- end issue 6.5 ---
 
   SpecFile specFile() {
-    return SpecFile.load(spec);
+    return SpecFile.load(spec.file());
   }
 
   /** Options from the flags; {@code plannedReplicas} (from a plan) are overridden by --replicas. */

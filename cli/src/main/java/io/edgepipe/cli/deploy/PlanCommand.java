@@ -1,5 +1,6 @@
 package io.edgepipe.cli.deploy;
 
+import io.edgepipe.cli.options.ManifestsFolder;
 import io.edgepipe.planner.StageChain;
 import io.edgepipe.planner.manifest.ManifestWriter;
 import io.edgepipe.planner.manifest.PipelineManifests;
@@ -25,9 +26,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline plan --profile p.json}: predict every placement, pick one, write its manifests. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-    description = "Predict latency, throughput and CCR of every candidate placement from a measured profile, "
-        + "rank them, explain the winner, show what fusing stages or replicating the bottleneck would gain, "
-        + "and write the winner's manifests.")
+    description = {"Rank every candidate placement from a measured profile and write the winner's manifests.",
+        "Latency, throughput and CCR of each placement are predicted from the profile; the command explains the "
+            + "winner and shows what fusing stages or replicating the bottleneck would gain."})
 public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--profile", required = true, description = "Profile JSON written by `pipeline measure`.")
   Path profile;
@@ -35,7 +36,7 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--objective", defaultValue = "throughput", description = "throughput or latency (default: ${DEFAULT-VALUE}).")
   String objective;
 
-  @Option(names = "--statistic", defaultValue = "MEDIAN", description = "Compute times to use: MEDIAN or P95 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--statistic", defaultValue = "median", description = "Compute times to use: median or p95, any case (default: ${DEFAULT-VALUE}).")
   Statistic statistic;
 
   @Option(names = "--all", description = "All 2^n placements, not only E^k S^(n-k) and all-server.")
@@ -60,8 +61,8 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--csv", paramLabel = "FILE", description = "Also write the candidate table as CSV.")
   Path csv;
 
-  @Option(names = "--manifests-dir", defaultValue = "manifests", description = "Where the winner's manifests go (default: ${DEFAULT-VALUE}).")
-  Path manifestsDir;
+  @Mixin
+  ManifestsFolder manifestsOut;
 
   @Option(names = "--no-manifests", description = "Do not write manifests.")
   boolean noManifests;
@@ -90,7 +91,7 @@ public final class PlanCommand implements Callable<Integer> {
         PipelineManifests manifests = specFile.manifests(report.winner().placement(),
             flags.options(report.recommendedReplicas()));
         out.println("\nmanifests for " + report.winner().placement() + " written to "
-            + ManifestWriter.write(manifests, manifestsDir)
+            + ManifestWriter.write(manifests, manifestsOut.folder())
             + (report.recommendedReplicas().isEmpty() ? "" : " with replicas " + report.recommendedReplicas()));
       }
       out.flush();

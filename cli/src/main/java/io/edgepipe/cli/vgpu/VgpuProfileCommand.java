@@ -1,5 +1,7 @@
 package io.edgepipe.cli.vgpu;
 
+import io.edgepipe.cli.options.OutputFolder;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.cli.report.ResultFiles;
 import io.edgepipe.cli.report.Table;
@@ -16,10 +18,10 @@ import picocli.CommandLine.Option;
  * sizing of one stage's fGPU and vMemory (see {@link StageProfiler}).
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-    description = {"Profile-guided quota sizing (gEdge): run the stage's real layer with the device to itself "
-        + "(through a loopback vgpu-backend, fGPU 1), let the backend measure its device busy time and peak memory, "
-        + "and recommend the smallest fGPU and vMemory (256 MiB units) that keep its frame rate: the rate it reached, "
-        + "or --fps.",
+    description = {"Recommend the smallest fGPU and vMemory quota that keep a stage's frame rate.",
+        "Profile-guided quota sizing (gEdge): the stage's real layer runs with the device to itself (through a "
+            + "loopback vgpu-backend, fGPU 1), the backend measures its device busy time and peak memory, and the "
+            + "recommendation (vMemory in 256 MiB units) keeps the rate it reached, or --fps.",
         "Use the result as vgpu://gpu-server:50100?tenant=T&fgpu=F&vmem=N for that stage."})
 public final class VgpuProfileCommand implements Callable<Integer> {
   @Option(names = "--stage", required = true, description = "Stage of the spec to profile, e.g. conv.")
@@ -55,8 +57,8 @@ public final class VgpuProfileCommand implements Callable<Integer> {
       + "saturates the device with the rest, and report the rate it keeps.")
   boolean verify;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Override
   public Integer call() throws Exception {
@@ -105,11 +107,11 @@ public final class VgpuProfileCommand implements Callable<Integer> {
             "entitled_share");
         vt.row(r.stage(), c.fgpu(), c.competitorFgpu(), c.frames(), f1(c.fps()), f1(rec.targetFps()), kept ? "yes" : "no",
             f3(c.busyShare()), f3(c.entitledShare()));
-        Path v = ResultFiles.csv(resultsDir, "vgpu-profile-" + r.stage() + "-verify");
+        Path v = ResultFiles.csv(out.folder("bench"), "vgpu-profile-" + r.stage() + "-verify");
         vt.writeCsv(v);
         System.out.println("wrote " + v);
       }
-      Path csv = ResultFiles.csv(resultsDir, "vgpu-profile-" + r.stage());
+      Path csv = ResultFiles.csv(out.folder("bench"), "vgpu-profile-" + r.stage());
       t.writeCsv(csv);
       System.out.println("\nwrote " + csv);
       return 0;
