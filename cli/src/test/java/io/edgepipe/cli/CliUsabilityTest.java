@@ -170,4 +170,49 @@ class CliUsabilityTest {
       assertTrue(doc.contains("`" + generic + "`"), "column " + column + " is documented in docs/run-csv.md");
     }
   }
+
+  /** Two photos of 40x30 with a gradient, as an image folder source. */
+  private Path photos() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("photos"));
+    for (String name : new String[] {"alpha", "beta"}) {
+      java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+      for (int y = 0; y < 30; y++) {
+        for (int x = 0; x < 40; x++) {
+          int v = x * 6;
+          img.setRGB(x, y, (v << 16) | (v << 8) | v);
+        }
+      }
+      javax.imageio.ImageIO.write(img, "png", dir.resolve(name + ".png").toFile());
+    }
+    return dir;
+  }
+
+  @Test
+  void aSourceOfAnotherSizeIsNotStretchedSilently() throws Exception {
+    Path photos = photos();
+    Outcome stretched = CliRunner.pipeline("run", "--spec", "../pipelines/thesis.yaml", "--source", "images:" + photos,
+        "--frames", "all", "--width", "64", "--height", "48", "--device", "cpu", "--no-progress", "--out", tmp.toString());
+    assertEquals(0, stretched.code(), stretched.out() + stretched.err());
+    assertTrue(stretched.out().contains("40x30 -> 64x48 (stretched)"), stretched.out());
+
+    Outcome own = CliRunner.pipeline("run", "--spec", "../pipelines/thesis.yaml", "--source", "images:" + photos,
+        "--frames", "all", "--input-size", "source", "--device", "cpu", "--no-progress", "--out", tmp.toString(),
+        "--save-outputs", tmp.resolve("png").toString(), "--output-format", "png");
+    assertEquals(0, own.code(), own.out() + own.err());
+    assertTrue(own.out().contains("40x30 (source size)"), own.out());
+    assertTrue(own.out().matches("(?s).*embedded/reliable\\s+2\\s+2\\s+0\\s+0\\s+0.*"), own.out());
+    // thesis: conv 3x3 pad 1 keeps 40x30, max-pool 2x2 halves it: the shapes follow from the source's size
+    java.awt.image.BufferedImage out = javax.imageio.ImageIO.read(tmp.resolve("png").resolve("cam0-000000-alpha.png").toFile());
+    assertEquals(20, out.getWidth());
+    assertEquals(15, out.getHeight());
+    int min = 255;
+    int max = 0;
+    for (int x = 2; x < 18; x++) {
+      int v = out.getRaster().getSample(x, 7, 0);
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    assertTrue(max - min > 200, "the picture uses the grey range (" + min + ".." + max + "), not nearly black");
+    assertTrue(Files.exists(tmp.resolve("png").resolve("cam0-000001-beta.png")), "names keep the source file's name");
+  }
 }

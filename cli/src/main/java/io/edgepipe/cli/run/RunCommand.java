@@ -57,7 +57,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     PipelineSpec spec = flags.spec();
     RunOptions o = flags.options(saveOutputs, outputFormat);
-    Consumer<Frame> outputs = saveOutputs == null ? null : OutputSaver.create(saveOutputs, outputFormat);
+    Consumer<Frame> outputs = saveOutputs == null ? null : OutputSaver.create(saveOutputs, outputFormat, flags.source());
     String inputSize = flags.sizing(spec).describe(spec);
     System.out.printf("%s: input %s, %d channel(s) %s; %s x %d flow(s) from %s, %s delivery, device %s%n",
         spec.name(), inputSize, spec.input().c(), spec.inputType().name().toLowerCase(),

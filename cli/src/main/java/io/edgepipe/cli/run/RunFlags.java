@@ -90,6 +90,10 @@ public final class RunFlags {
         || source.startsWith("http://") || source.startsWith("https://");
   }
 
+  public String source() {
+    return source;
+  }
+
   public Path specFile() {
     return specOption.file();
   }
