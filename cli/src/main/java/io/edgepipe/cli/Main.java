@@ -1,5 +1,8 @@
 package io.edgepipe.cli;
 
+import io.edgepipe.launcher.FlagErrors;
+import io.edgepipe.launcher.UserErrors;
+
 import picocli.CommandLine;
 
 /** Entry point of the {@code pipeline} command. */

@@ -7,7 +7,7 @@ import io.edgepipe.cli.deploy.PlanCommand;
 import io.edgepipe.cli.deploy.StatusCommand;
 import io.edgepipe.cli.deploy.UndeployCommand;
 import io.edgepipe.cli.run.RunCommand;
-import io.edgepipe.cli.run.StageCommand;
+import io.edgepipe.launcher.StageCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;

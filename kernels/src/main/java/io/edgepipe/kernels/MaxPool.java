@@ -1,5 +1,6 @@
 package io.edgepipe.kernels;
 
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
@@ -22,8 +23,9 @@ import java.util.stream.IntStream;
  *       of the scan. No arithmetic is done, so there is no rounding; the CUDA kernel implements
  *       the same rule explicitly and is bit-identical.</li>
  * </ul>
- * Output rows run in parallel on the common ForkJoinPool when the output has at least
- * {@link Conv2d#PARALLEL_THRESHOLD} elements.
+ * Output rows are split into contiguous bands, run in parallel on the common ForkJoinPool when
+ * the output has at least {@link Conv2d#PARALLEL_THRESHOLD} elements; 2x2 windows with stride 2
+ * take a vectorised path (see {@code rowTwoByTwo}).
  */
 public final class MaxPool {
   private MaxPool() {}
@@ -49,14 +51,17 @@ public final class MaxPool {
     if (in == out) {
       throw new IllegalArgumentException("maxpool cannot run in place");
     }
-    int rows = c * oh;
+    final int rows = c * oh;
+    int bands = 1;
     if ((long) rows * ow >= Conv2d.PARALLEL_THRESHOLD && rows > 1) {
-      IntStream.range(0, rows).parallel()
-          .forEach(r -> row(in, out, h, w, window, stride, oh, ow, r / oh, r % oh));
+      bands = Math.min(rows, 4 * (ForkJoinPool.getCommonPoolParallelism() + 1));
+    }
+    if (bands == 1) {
+      band(in, out, h, w, window, stride, oh, ow, 0, rows);
     } else {
-      for (int r = 0; r < rows; r++) {
-        row(in, out, h, w, window, stride, oh, ow, r / oh, r % oh);
-      }
+      final int n = bands;
+      IntStream.range(0, n).parallel()
+          .forEach(b -> band(in, out, h, w, window, stride, oh, ow, b * rows / n, (b + 1) * rows / n));
     }
   }
 
@@ -69,21 +74,53 @@ public final class MaxPool {
     return (size - window) / stride + 1;
   }
 
+  /** Output rows [r0, r1) counted over all channels (row r is channel r / oh, output row r % oh). */
+  private static void band(float[] in, float[] out, int h, int w, int window, int stride, int oh, int ow,
+      int r0, int r1) {
+    if (window == 2 && stride == 2) {
+      final float[] top = new float[2 * ow];
+      final float[] bottom = new float[2 * ow];
+      for (int r = r0; r < r1; r++) {
+        rowTwoByTwo(in, out, h, w, oh, ow, r / oh, r % oh, top, bottom);
+      }
+      return;
+    }
+    for (int r = r0; r < r1; r++) {
+      row(in, out, h, w, window, stride, oh, ow, r / oh, r % oh);
+    }
+  }
+
+  /**
+   * The 2x2 stride-2 window (the thesis chain's), in two steps: the vertical maximum of the two
+   * input rows over the whole row, then the maximum of each horizontal pair. C2 (JDK 17) only
+   * vectorises a loop whose array accesses all use the loop index plus the same offset, so the
+   * two input rows are first copied into scratch rows ({@code arraycopy} runs at memory speed);
+   * the vertical step is then a vector {@code max}, and only half the maxima are left to the
+   * scalar pair step, whose stride-2 loads C2 does not vectorise. The maximum is the same
+   * whatever the order, so the result is bit-identical to the one-step loop.
+   */
+  private static void rowTwoByTwo(float[] in, float[] out, int h, int w, int oh, int ow, int ch, int oy,
+      float[] top, float[] bottom) {
+    final int n = 2 * ow; // a trailing odd column is outside every window
+    final int r0 = (ch * h + 2 * oy) * w;
+    System.arraycopy(in, r0, top, 0, n);
+    System.arraycopy(in, r0 + w, bottom, 0, n);
+    for (int x = 0; x < n; x++) {
+      // Math.max is a branch-free intrinsic that C2 turns into vector instructions; a
+      // compare-and-branch mispredicts on real activations
+      top[x] = Math.max(top[x], bottom[x]);
+    }
+    final int o = (ch * oh + oy) * ow;
+    for (int ox = 0; ox < ow; ox++) {
+      final float m = Math.max(top[2 * ox], top[2 * ox + 1]);
+      out[o + ox] = m != m ? Float.NaN : m; // canonical NaN (Math.max does not fix the payload)
+    }
+  }
+
   private static void row(float[] in, float[] out, int h, int w, int window, int stride,
       int oh, int ow, int ch, int oy) {
     final int o = (ch * oh + oy) * ow;
     final int r0 = (ch * h + oy * stride) * w;
-    // Math.max is a branch-free intrinsic; a compare-and-branch per element mispredicts on real
-    // activations and is about three times slower.
-    if (window == 2 && stride == 2) {
-      final int r1 = r0 + w;
-      for (int ox = 0; ox < ow; ox++) {
-        final int x = 2 * ox;
-        float m = Math.max(Math.max(in[r0 + x], in[r0 + x + 1]), Math.max(in[r1 + x], in[r1 + x + 1]));
-        out[o + ox] = m != m ? Float.NaN : m;
-      }
-      return;
-    }
     for (int ox = 0; ox < ow; ox++) {
       final int x0 = r0 + ox * stride;
       float m = Float.NEGATIVE_INFINITY;

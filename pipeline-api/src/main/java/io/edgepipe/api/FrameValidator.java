@@ -1,5 +1,6 @@
 package io.edgepipe.api;
 
+import io.edgepipe.api.proto.Codec;
 import io.edgepipe.api.proto.DType;
 import io.edgepipe.api.proto.Frame;
 
@@ -29,7 +30,6 @@ public final class FrameValidator {
     return maxFrameBytes;
   }
 
-  /** Returns what is wrong with the frame, or null when nothing is. */
   /** The stand-in for bytes that are not a Frame, refused by {@link #problem} with the parser's message. */
   public static Frame unparseable(String parserMessage) {
     String m = parserMessage.length() > 200 ? parserMessage.substring(0, 200) : parserMessage;
@@ -39,6 +39,11 @@ public final class FrameValidator {
         .build()).build();
   }
 
+  /**
+   * Returns what is wrong with the frame, or null when nothing is. For a compressed payload only
+   * the header is checked here (codec known, length within the codec's bound, a zstd frame's
+   * declared size); {@link #payload} decodes and names corruption inside the data.
+   */
   public String problem(Frame frame) {
     if (frame.getUnknownFields().hasField(UNPARSEABLE_FIELD)) {
       var values = frame.getUnknownFields().getField(UNPARSEABLE_FIELD).getLengthDelimitedList();
@@ -77,10 +82,28 @@ public final class FrameValidator {
           + maxFrameBytes + " bytes";
     }
     long expected = declared * w * elementSize;
-    if (frame.getData().size() != expected) {
-      return "data is " + frame.getData().size() + " bytes but shape " + c + "x" + h + "x" + w + " "
-          + type.name() + " needs " + expected;
+    if (frame.getCodec() == Codec.CODEC_NONE) {
+      if (frame.getData().size() != expected) {
+        return "data is " + frame.getData().size() + " bytes but shape " + c + "x" + h + "x" + w + " "
+            + type.name() + " needs " + expected;
+      }
+      return null;
     }
-    return null;
+    if (frame.getCodec() == Codec.UNRECOGNIZED) {
+      return "codec value " + frame.getCodecValue() + " is not a known codec (CODEC_NONE, CODEC_LZ4, CODEC_ZSTD)";
+    }
+    String problem = PayloadCodec.of(frame).headerProblem(frame.getData(), expected);
+    return problem == null ? null : problem + " (shape " + c + "x" + h + "x" + w + " " + type.name() + ")";
+  }
+
+  /**
+   * The payload of a frame that passed {@link #problem}, decoded if it travelled compressed
+   * (little-endian CHW bytes; NONE is read in place). A compressed payload is only known to be
+   * intact once decoded, so this is the second half of validation.
+   *
+   * @throws PayloadCodec.CorruptPayloadException naming the problem, for INVALID_ARGUMENT
+   */
+  public static java.nio.ByteBuffer payload(Frame frame) {
+    return PayloadCodec.payloadOf(frame);
   }
 }

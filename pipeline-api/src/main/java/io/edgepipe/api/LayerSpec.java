@@ -12,6 +12,7 @@ import io.edgepipe.api.proto.DType;
  * @param outputType  element type of the hop leaving this stage
  * @param weightsFile conv2d weights file (see the kernels module for the format), or null
  * @param weightsSeed seed used to generate conv2d weights when no file is given
+ * @param outputCodec how the hop leaving this stage encodes its payload (spec key {@code codec})
  */
 public record LayerSpec(
     String name,
@@ -23,11 +24,25 @@ public record LayerSpec(
     int window,
     String weightsFile,
     long weightsSeed,
-    DType outputType) {
+    DType outputType,
+    PayloadCodec outputCodec) {
 
   public static final String CONV2D = "conv2d";
   public static final String RELU = "relu";
   public static final String MAXPOOL = "maxpool";
+
+  /** A layer whose output hop is not compressed. */
+  public LayerSpec(String name, String kind, int outChannels, int kernel, int stride, int padding, int window,
+      String weightsFile, long weightsSeed, DType outputType) {
+    this(name, kind, outChannels, kernel, stride, padding, window, weightsFile, weightsSeed, outputType,
+        PayloadCodec.NONE);
+  }
+
+  /** The same layer with another codec on its output hop (a run's or the planner's choice). */
+  public LayerSpec withOutputCodec(PayloadCodec codec) {
+    return new LayerSpec(name, kind, outChannels, kernel, stride, padding, window, weightsFile, weightsSeed,
+        outputType, codec);
+  }
 
   /** Shape this layer produces from {@code in}; throws a SpecException naming the key at fault. */
   public TensorShape outputShape(TensorShape in, String where) {

@@ -29,6 +29,8 @@ import java.util.Set;
  *   - {name: relu, kind: relu, output_dtype: f32}
  *   - {name: maxpool, kind: maxpool, window: 2, stride: 2, output_dtype: f32}
  * </pre>
+ * {@code input} and each stage may also say {@code codec: none|lz4|zstd}, how the hop leaving the
+ * producer or that stage encodes its payload on the wire ({@link PayloadCodec}; default none).
  *
  * Unknown keys and impossible shapes are refused with a {@link SpecException} naming the key.
  */
@@ -40,7 +42,14 @@ public record PipelineSpec(
     long deadlineMillis,
     Delivery delivery,
     boolean deliveryDeclared,
-    List<LayerSpec> layers) {
+    List<LayerSpec> layers,
+    PayloadCodec inputCodec) {
+
+  /** A spec whose producer hop is not compressed. */
+  public PipelineSpec(String name, TensorShape input, DType inputType, long maxFrameBytes, long deadlineMillis,
+      Delivery delivery, boolean deliveryDeclared, List<LayerSpec> layers) {
+    this(name, input, inputType, maxFrameBytes, deadlineMillis, delivery, deliveryDeclared, layers, PayloadCodec.NONE);
+  }
 
   public static final long DEFAULT_MAX_FRAME_BYTES = 256L << 20;
 
@@ -67,11 +76,12 @@ public record PipelineSpec(
     allowOnly(root, "", "name", "input", "stages", "max_frame_bytes", "deadline_ms", "delivery");
     String name = text(root, "", "name", "pipeline");
     JsonNode in = require(root, "", "input");
-    allowOnly(in, "input", "channels", "height", "width", "dtype");
+    allowOnly(in, "input", "channels", "height", "width", "dtype", "codec");
     TensorShape input = new TensorShape(
         positive(in, "input", "channels", -1), positive(in, "input", "height", -1),
         positive(in, "input", "width", -1));
     DType inputType = dtype(in, "input", "dtype", "u8");
+    PayloadCodec inputCodec = codec(in, "input");
     long maxBytes = root.has("max_frame_bytes") ? positiveLong(root, "max_frame_bytes") : DEFAULT_MAX_FRAME_BYTES;
     long deadline = root.has("deadline_ms") ? root.get("deadline_ms").asLong(-1) : 0;
     if (deadline < 0) {
@@ -98,7 +108,7 @@ public record PipelineSpec(
       layers.add(layer);
     }
     PipelineSpec spec = new PipelineSpec(name, input, inputType, maxBytes, deadline, delivery, deliveryDeclared,
-        List.copyOf(layers));
+        List.copyOf(layers), inputCodec);
     spec.shapes(); // refuse impossible shapes now, naming the key
     return spec;
   }
@@ -106,19 +116,20 @@ public record PipelineSpec(
   /** The same chain fed with frames of another size (benchmarks sweep sizes with one spec). */
   public PipelineSpec withInput(int height, int width) {
     PipelineSpec spec = new PipelineSpec(name, new TensorShape(input.c(), height, width), inputType,
-        maxFrameBytes, deadlineMillis, delivery, deliveryDeclared, layers);
+        maxFrameBytes, deadlineMillis, delivery, deliveryDeclared, layers, inputCodec);
     spec.shapes();
     return spec;
   }
 
   /** The same chain with another delivery mode (a run's --delivery flag wins over the spec). */
   public PipelineSpec withDelivery(Delivery mode) {
-    return new PipelineSpec(name, input, inputType, maxFrameBytes, deadlineMillis, mode, true, layers);
+    return new PipelineSpec(name, input, inputType, maxFrameBytes, deadlineMillis, mode, true, layers, inputCodec);
   }
 
   /** The same chain with another deadline in milliseconds (0 = none). */
   public PipelineSpec withDeadline(long millis) {
-    return new PipelineSpec(name, input, inputType, maxFrameBytes, millis, delivery, deliveryDeclared, layers);
+    return new PipelineSpec(name, input, inputType, maxFrameBytes, millis, delivery, deliveryDeclared, layers,
+        inputCodec);
   }
 
   /** Shape on every hop: element 0 is the producer's output, element i+1 is layer i's output. */
@@ -152,6 +163,32 @@ public record PipelineSpec(
     return types;
   }
 
+  /** Codec on every hop, in the same order as {@link #shapes()}. */
+  public List<PayloadCodec> hopCodecs() {
+    List<PayloadCodec> codecs = new ArrayList<>();
+    codecs.add(inputCodec);
+    for (LayerSpec layer : layers) {
+      codecs.add(layer.outputCodec());
+    }
+    return codecs;
+  }
+
+  /**
+   * The same chain with a codec per hop, in the order of {@link #shapes()} (the planner's choice
+   * or a benchmark's), replacing what the spec said.
+   */
+  public PipelineSpec withHopCodecs(List<PayloadCodec> codecs) {
+    if (codecs.size() != layers.size() + 1) {
+      throw new IllegalArgumentException("need " + (layers.size() + 1) + " codecs (one per hop), got " + codecs.size());
+    }
+    List<LayerSpec> recoded = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      recoded.add(layers.get(i).withOutputCodec(codecs.get(i + 1)));
+    }
+    return new PipelineSpec(name, input, inputType, maxFrameBytes, deadlineMillis, delivery, deliveryDeclared,
+        List.copyOf(recoded), codecs.get(0));
+  }
+
   public LayerSpec layer(String stageName) {
     for (LayerSpec layer : layers) {
       if (layer.name().equals(stageName)) {
@@ -172,9 +209,11 @@ public record PipelineSpec(
     String kind = text(node, where, "kind", null);
     String name = text(node, where, "name", kind);
     DType out = dtype(node, where, "output_dtype", "f32");
+    PayloadCodec codec = codec(node, where);
     switch (kind) {
       case LayerSpec.CONV2D: {
-        allowOnly(node, where, "name", "kind", "out_channels", "kernel", "stride", "padding", "weights", "output_dtype");
+        allowOnly(node, where, "name", "kind", "out_channels", "kernel", "stride", "padding", "weights", "output_dtype",
+            "codec");
         int padding = node.has("padding") ? node.get("padding").asInt(-1) : 0;
         if (padding < 0 || !node.path("padding").isMissingNode() && !node.get("padding").isInt()) {
           throw new SpecException(where + ".padding: must be an integer >= 0");
@@ -198,15 +237,15 @@ public record PipelineSpec(
         }
         int kernel = positive(node, where, "kernel", 3);
         return new LayerSpec(name, kind, positive(node, where, "out_channels", 1), kernel,
-            positive(node, where, "stride", 1), padding, 0, file, seed, out);
+            positive(node, where, "stride", 1), padding, 0, file, seed, out, codec);
       }
       case LayerSpec.RELU:
-        allowOnly(node, where, "name", "kind", "output_dtype");
-        return new LayerSpec(name, kind, 0, 0, 1, 0, 0, null, 0, out);
+        allowOnly(node, where, "name", "kind", "output_dtype", "codec");
+        return new LayerSpec(name, kind, 0, 0, 1, 0, 0, null, 0, out, codec);
       case LayerSpec.MAXPOOL: {
-        allowOnly(node, where, "name", "kind", "window", "stride", "output_dtype");
+        allowOnly(node, where, "name", "kind", "window", "stride", "output_dtype", "codec");
         int window = positive(node, where, "window", 2);
-        return new LayerSpec(name, kind, 0, 0, positive(node, where, "stride", window), 0, window, null, 0, out);
+        return new LayerSpec(name, kind, 0, 0, positive(node, where, "stride", window), 0, window, null, 0, out, codec);
       }
       default:
         throw new SpecException(where + ".kind: unknown layer kind '" + kind + "' (use conv2d, relu or maxpool)");
@@ -276,6 +315,15 @@ public record PipelineSpec(
       return ElementType.parse(text);
     } catch (IllegalArgumentException e) {
       throw new SpecException(path(where, key) + ": " + e.getMessage());
+    }
+  }
+
+  private static PayloadCodec codec(JsonNode node, String where) {
+    String text = text(node, where, "codec", "none");
+    try {
+      return PayloadCodec.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(path(where, "codec") + ": " + e.getMessage());
     }
   }
 

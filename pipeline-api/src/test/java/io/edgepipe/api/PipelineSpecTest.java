@@ -113,6 +113,30 @@ class PipelineSpecTest {
     assertMessage("stages: missing", "input: {channels: 1, height: 4, width: 4}\n");
   }
 
+  @Test
+  void eachHopMayNameItsCodec() {
+    PipelineSpec spec = PipelineSpec.parse("""
+        input: {channels: 1, height: 4, width: 4, codec: zstd}
+        stages: [{kind: conv2d, codec: lz4}, {kind: relu}, {kind: maxpool, codec: none}]
+        """);
+    assertEquals(List.of(PayloadCodec.ZSTD, PayloadCodec.LZ4, PayloadCodec.NONE, PayloadCodec.NONE), spec.hopCodecs());
+    PipelineSpec planned = spec.withHopCodecs(List.of(PayloadCodec.NONE, PayloadCodec.NONE, PayloadCodec.ZSTD,
+        PayloadCodec.LZ4));
+    assertEquals(PayloadCodec.ZSTD, planned.layer("relu").outputCodec());
+    assertEquals(PayloadCodec.NONE, planned.inputCodec());
+    assertEquals(PayloadCodec.LZ4, planned.withInput(8, 8).hopCodecs().get(3));
+    assertEquals(List.of(PayloadCodec.NONE, PayloadCodec.NONE, PayloadCodec.NONE, PayloadCodec.NONE),
+        PipelineSpec.load(PIPELINES.resolve("thesis.yaml")).hopCodecs());
+    assertMessage("stages[1].codec: unknown codec 'gzip' (use none, lz4 or zstd)", """
+        input: {channels: 1, height: 4, width: 4}
+        stages: [{kind: relu}, {kind: maxpool, codec: gzip}]
+        """);
+    assertMessage("input.codec: unknown codec 'snappy'", """
+        input: {channels: 1, height: 4, width: 4, codec: snappy}
+        stages: [{kind: relu}]
+        """);
+  }
+
   private static void assertMessage(String start, String yaml) {
     SpecException e = assertThrows(SpecException.class, () -> PipelineSpec.parse(yaml));
     assertTrue(e.getMessage().startsWith(start), e.getMessage());

@@ -1,7 +1,7 @@
 package io.edgepipe.producer;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.edgepipe.api.ElementType;
+import io.edgepipe.api.PayloadCodec;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
 import io.edgepipe.api.proto.Frame;
@@ -18,10 +18,17 @@ import java.nio.ByteOrder;
 public final class FrameEncoder {
   private final TensorShape shape;
   private final DType type;
+  private final PayloadCodec codec;
 
   public FrameEncoder(TensorShape shape, DType type) {
+    this(shape, type, PayloadCodec.NONE);
+  }
+
+  /** @param codec how the first hop encodes the payload on the wire (the spec's {@code input.codec}) */
+  public FrameEncoder(TensorShape shape, DType type, PayloadCodec codec) {
     this.shape = shape;
     this.type = type;
+    this.codec = codec;
   }
 
   public Frame.Builder encode(RawImage image) {
@@ -46,10 +53,9 @@ public final class FrameEncoder {
       }
       payload = bytes.array();
     }
-    return Frame.newBuilder()
+    return codec.encodeInto(Frame.newBuilder()
         .setDtype(type)
         .setShape(shape.toProto())
-        .setCaptureTimeUs(image.captureTimeMicros())
-        .setData(UnsafeByteOperations.unsafeWrap(payload));
+        .setCaptureTimeUs(image.captureTimeMicros()), payload);
   }
 }

@@ -39,7 +39,7 @@ public final class Producer {
    * @return frames sent on this flow
    */
   public long stream(String flowId, FrameSource source, double fps, long maxFrames, Runnable progress) {
-    FrameEncoder encoder = new FrameEncoder(spec.input(), spec.inputType());
+    FrameEncoder encoder = new FrameEncoder(spec.input(), spec.inputType(), spec.inputCodec());
     long periodNanos = fps > 0 ? (long) (TimeUnit.SECONDS.toNanos(1) / fps) : 0;
     long start = System.nanoTime();
     long seq = 0;

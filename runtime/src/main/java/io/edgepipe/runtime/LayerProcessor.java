@@ -1,6 +1,5 @@
 package io.edgepipe.runtime;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.vgpu.Gpu;
@@ -29,11 +28,10 @@ public final class LayerProcessor implements FrameProcessor {
           + ": cannot take a " + inShape + " frame: " + e.getMessage());
     }
     // the payload is read in place (no copy) and the output buffer is handed over to protobuf
-    ByteBuffer out = layer.run(in.getData().asReadOnlyByteBuffer(), in.getDtype(), inShape);
-    return Frame.newBuilder()
+    ByteBuffer out = layer.run(PayloadCodecs.input(layer.spec().name(), in), in.getDtype(), inShape);
+    return PayloadCodecs.output(layer.spec().outputCodec(), Frame.newBuilder()
         .setDtype(layer.spec().outputType())
-        .setShape(outShape.toProto())
-        .setData(UnsafeByteOperations.unsafeWrap(out.array()));
+        .setShape(outShape.toProto()), out.array());
   }
 
   @Override

@@ -50,6 +50,14 @@ public interface Gpu extends AutoCloseable {
   /** Frees device memory. Freeing twice or freeing a foreign pointer is an error. */
   void free(DevicePtr ptr);
 
+  /**
+   * Device memory in bytes that allocations may use, or -1 if the device does not say (a vgpu
+   * backend then needs it configured).
+   */
+  default long memoryCapacity() {
+    return -1;
+  }
+
   /** Frees everything this device still holds. */
   @Override
   void close();

@@ -70,8 +70,26 @@ public final class LaunchCheck {
       case KernelCatalog.F32_TO_U8 -> new Sig(new String[] {"in", "out", "n"}, new Elem[] {F, B, null});
       case KernelCatalog.F16_TO_F32 -> new Sig(new String[] {"in", "out", "n"}, new Elem[] {H, F, null});
       case KernelCatalog.F32_TO_F16 -> new Sig(new String[] {"in", "out", "n"}, new Elem[] {F, H, null});
-      default -> null;
+      default -> registeredSig(KernelRegistry.find(kernel));
     };
+  }
+
+  /** A registered kernel's signature: every pointer is f32. */
+  private static Sig registeredSig(RegisteredKernel r) {
+    if (r == null) {
+      return null;
+    }
+    boolean[] p = r.pointers();
+    Elem[] elems = new Elem[p.length];
+    for (int i = 0; i < p.length; i++) {
+      elems[i] = p[i] ? F : null;
+    }
+    return new Sig(r.argNames(), elems);
+  }
+
+  /** The registered kernel behind {@code kernel}, or null for a built-in one or an unknown one. */
+  private static RegisteredKernel registered(String kernel) {
+    return outIndexBuiltin(kernel) >= 0 ? null : KernelRegistry.find(kernel);
   }
 
   /** True if {@code kernel} is one of the catalog's kernels. */
@@ -143,6 +161,14 @@ public final class LaunchCheck {
   /** Elements each pointer argument needs (indexed by argument position), after checking the ints. */
   private static long[] elementsNeeded(String kernel, Sig sig, int[] v) {
     long[] e = new long[sig.names.length];
+    RegisteredKernel r = registered(kernel);
+    if (r != null) {
+      try {
+        return r.elementsNeeded(v.clone());
+      } catch (IllegalArgumentException ex) {
+        throw bad(kernel, ex.getMessage());
+      }
+    }
     switch (kernel) {
       case KernelCatalog.CONV2D_F32 -> {
         positive(kernel, sig, v, 4, 5, 6, 7, 8, 9);
@@ -223,7 +249,18 @@ public final class LaunchCheck {
   }
 
   private static int outIndex(String kernel) {
-    return kernel.equals(KernelCatalog.CONV2D_F32) ? 3 : 1;
+    RegisteredKernel r = registered(kernel);
+    return r != null ? r.outputIndex() : kernel.equals(KernelCatalog.CONV2D_F32) ? 3 : 1;
+  }
+
+  /** Output position of a built-in kernel, -1 if the name is not built in. */
+  private static int outIndexBuiltin(String kernel) {
+    return switch (kernel) {
+      case KernelCatalog.CONV2D_F32 -> 3;
+      case KernelCatalog.RELU_F32, KernelCatalog.MAXPOOL_F32, KernelCatalog.BGR_U8_HWC_TO_F32_CHW,
+          KernelCatalog.U8_TO_F32, KernelCatalog.F32_TO_U8, KernelCatalog.F16_TO_F32, KernelCatalog.F32_TO_F16 -> 1;
+      default -> -1;
+    };
   }
 
   /**

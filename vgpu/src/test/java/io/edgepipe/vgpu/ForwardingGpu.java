@@ -16,6 +16,11 @@ public class ForwardingGpu implements Gpu {
   }
 
   @Override
+  public long memoryCapacity() {
+    return d.memoryCapacity();
+  }
+
+  @Override
   public GpuModule loadModule(String moduleName) {
     return d.loadModule(moduleName);
   }

@@ -1,15 +1,15 @@
 package io.edgepipe.cli.bench;
 
+import io.edgepipe.harness.report.ResultFiles;
+import io.edgepipe.harness.report.Table;
+import io.edgepipe.harness.EmbeddedRun;
+import io.edgepipe.harness.MonolithRun;
 import io.edgepipe.cli.options.OutputFolder;
-import io.edgepipe.cli.report.ResultFiles;
-import io.edgepipe.cli.report.Table;
-import io.edgepipe.cli.run.EmbeddedRun;
-import io.edgepipe.cli.run.MonolithRun;
 import io.edgepipe.cli.run.Progress;
 import io.edgepipe.cli.run.RunFlags;
-import io.edgepipe.cli.run.RunOptions;
-import io.edgepipe.cli.run.RunReport;
-import io.edgepipe.cli.run.RunResult;
+import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.harness.RunReport;
+import io.edgepipe.harness.RunResult;
 import io.edgepipe.producer.PhaseRow;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,14 +1,14 @@
 package io.edgepipe.cli.bench;
 
+import io.edgepipe.harness.report.ResultFiles;
+import io.edgepipe.harness.report.Table;
+import io.edgepipe.harness.EmbeddedRun;
 import io.edgepipe.cli.options.OutputFolder;
-import io.edgepipe.cli.report.ResultFiles;
-import io.edgepipe.cli.report.Table;
-import io.edgepipe.cli.run.EmbeddedRun;
 import io.edgepipe.cli.run.Progress;
 import io.edgepipe.cli.run.RunFlags;
-import io.edgepipe.cli.run.RunOptions;
-import io.edgepipe.cli.run.RunReport;
-import io.edgepipe.cli.run.RunResult;
+import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.harness.RunReport;
+import io.edgepipe.harness.RunResult;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;

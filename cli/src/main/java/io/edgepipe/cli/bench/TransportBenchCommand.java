@@ -1,9 +1,11 @@
 package io.edgepipe.cli.bench;
 
+import io.edgepipe.experiments.bench.TransportBench;
+
+import io.edgepipe.harness.report.ResultFiles;
+import io.edgepipe.harness.report.Table;
 import io.edgepipe.cli.options.OutputFolder;
 import picocli.CommandLine.Mixin;
-import io.edgepipe.cli.report.ResultFiles;
-import io.edgepipe.cli.report.Table;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

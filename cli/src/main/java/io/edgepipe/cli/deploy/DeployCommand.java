@@ -12,7 +12,6 @@ import io.edgepipe.planner.manifest.SpecFile;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +51,8 @@ public final class DeployCommand implements Callable<Integer> {
     return Guarded.run(spec, () -> {
       PrintWriter out = spec.commandLine().getOut();
       SpecFile specFile = flags.specFile();
-      PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(Map.of()));
+      PipelineManifests manifests = flags.withSecrets(
+          specFile.manifests(specFile.placement(placement), flags.options(flags.replicasWithoutPlan())));
       if (dryRun) {
         out.print(ManifestWriter.toYaml(manifests));
         out.flush();
@@ -65,6 +65,13 @@ public final class DeployCommand implements Callable<Integer> {
             .deploy(manifests, noWait ? null : new RolloutWaiter(Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(2)));
         out.println(result.unchanged() ? "nothing changed" : "applied");
         out.print(Landings.render(result.landings()));
+        if (!result.notRunning().isEmpty()) {
+          // placed but unable to start (node without a Ready kubelet, pods refused): waiting longer would not help
+          out.println("not running:");
+          result.notRunning().forEach(line -> out.println("  " + line));
+          out.flush();
+          return 1;
+        }
         out.flush();
       }
       return 0;

@@ -1,12 +1,15 @@
 package io.edgepipe.cli.deploy;
 
-import io.edgepipe.cli.options.SpecOption;
+import io.edgepipe.launcher.options.SpecOption;
 import picocli.CommandLine.Mixin;
 import io.edgepipe.planner.manifest.ManifestOptions;
+import io.edgepipe.planner.manifest.ManifestWriter;
+import io.edgepipe.planner.manifest.PipelineManifests;
+import io.edgepipe.planner.manifest.SecretSources;
 import io.edgepipe.planner.manifest.SpecFile;
+import io.edgepipe.planner.predict.ReplicaChoice;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -26,9 +29,11 @@ public final class ManifestFlags {
   @Option(names = "--image-tag", description = "Image tag (default: the project version).")
   String imageTag;
 
-  @Option(names = "--replicas", paramLabel = "STAGE=N",
-      description = "Replicas of a stage (repeatable); more than 1 makes its Service headless and its upstream round-robin.")
-  Map<String, Integer> replicas = new LinkedHashMap<>();
+  @Option(names = "--replicas", paramLabel = "auto|N|STAGE=N",
+      description = "Replicas in the manifests (default: one pod per stage). `plan` also takes auto (its best count "
+          + "for the stage that limits) or N (N pods of that stage); STAGE=N is repeatable. More than 1 makes a "
+          + "stage's Service headless and its upstream round-robin.")
+  List<String> replicas = new ArrayList<>();
 
   @Option(names = "--vgpu-backend", paramLabel = "HOST:PORT",
       description = "vgpu-backend that edge stages use as their GPU (--device vgpu://HOST:PORT).")
@@ -63,14 +68,50 @@ public final class ManifestFlags {
   List<String> metricsFrom = new ArrayList<>();
   // --- end issue 6.5 ---
 
+  @Option(names = "--secrets-from", paramLabel = "DIR",
+      description = "Folder of `pipeline certs --out DIR [--vgpu-tenants ...]`: the Secrets the manifests mount (TLS, "
+          + "vGPU tokens) are made from its files: `deploy` creates them, `manifests`/`plan` copy them under secrets/ "
+          + "(git-ignored) with a secretGenerator, so `kubectl apply -k` creates them.")
+  Path secretsFrom;
+
+  @Option(names = "--camera-resource", paramLabel = "DOMAIN/NAME[=N]",
+      description = "Device-plugin resource that gives the producer its camera (e.g. akri.sh/akri-usb-video=1); without "
+          + "it a camera:/dev/videoN source is a hostPath device in a privileged producer, an exception stated in "
+          + "the manifests.")
+  String cameraResource;
+
+  @Option(names = "--camera-group", defaultValue = "44", paramLabel = "GID",
+      description = "Group allowed to open the camera device (default: ${DEFAULT-VALUE}, \"video\" on Debian).")
+  long cameraGroup;
+
+  ReplicaChoice replicaChoice() {
+    return ReplicaChoice.parse(replicas);
+  }
+
+  /** Replicas for a command without a plan: STAGE=N only. */
+  Map<String, Integer> replicasWithoutPlan() {
+    return replicaChoice().withoutPlan();
+  }
+
+  /** Writes the manifests (with their Secrets' files when --secrets-from is given); refuses ones whose Secrets cannot be made. */
+  Path write(PipelineManifests manifests, Path root) {
+    SecretSources.requireFiles(manifests, secretsFrom);
+    return ManifestWriter.write(manifests, root, secretsFrom);
+  }
+
+  /** The manifests with their Secrets made from --secrets-from, for a deploy; refuses ones whose Secrets cannot be made. */
+  PipelineManifests withSecrets(PipelineManifests manifests) {
+    return SecretSources.requireNothing(manifests) ? manifests : manifests.withSecrets(secretsFrom);
+  }
+
   SpecFile specFile() {
     return SpecFile.load(spec.file());
   }
 
-  /** Options from the flags; {@code plannedReplicas} (from a plan) are overridden by --replicas. */
-  ManifestOptions options(Map<String, Integer> plannedReplicas) {
+  /** Options from the flags, with {@code replicas} per stage (resolved from --replicas). */
+  ManifestOptions options(Map<String, Integer> replicas) {
     ManifestOptions.Builder builder = ManifestOptions.builder().namespace(namespace).registry(registry)
-        .replicas(plannedReplicas).replicas(replicas).vgpuBackend(vgpuBackend).vgpuBackendImage(vgpuBackendImage)
+        .replicas(replicas).vgpuBackend(vgpuBackend).vgpuBackendImage(vgpuBackendImage)
         .gpuResource(gpuResource).source(source);
     if (imageTag != null) {
       builder.imageTag(imageTag);
@@ -78,6 +119,7 @@ public final class ManifestFlags {
     resources.forEach(builder::resourceOverride);
     builder.tls(tls).networkPolicies(!noNetworkPolicies); // issue 6.5 security
     metricsFrom.forEach(builder::metricsFrom);             // issue 6.5 security
+    builder.cameraResource(cameraResource).cameraGroup(cameraGroup).secretsFrom(secretsFrom);
     return builder.build();
   }
 }

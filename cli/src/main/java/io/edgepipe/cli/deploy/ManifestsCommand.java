@@ -1,11 +1,9 @@
 package io.edgepipe.cli.deploy;
 
-import io.edgepipe.cli.options.ManifestsFolder;
-import io.edgepipe.planner.manifest.ManifestWriter;
+import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.SpecFile;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +20,7 @@ public final class ManifestsCommand implements Callable<Integer> {
   String placement;
 
   @Mixin
-  ManifestsFolder out;
+  OutputFolder out;
 
   @Mixin
   ManifestFlags flags;
@@ -34,8 +32,8 @@ public final class ManifestsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return Guarded.run(spec, () -> {
       SpecFile specFile = flags.specFile();
-      PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(Map.of()));
-      Path dir = ManifestWriter.write(manifests, out.folder());
+      PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(flags.replicasWithoutPlan()));
+      Path dir = flags.write(manifests, out.folder("manifests"));
       spec.commandLine().getOut().println("wrote " + dir + " (kubectl apply -k " + dir + ")");
       return 0;
     });

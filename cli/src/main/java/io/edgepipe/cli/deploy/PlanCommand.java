@@ -1,8 +1,6 @@
 package io.edgepipe.cli.deploy;
 
-import io.edgepipe.cli.options.ManifestsFolder;
-import io.edgepipe.planner.StageChain;
-import io.edgepipe.planner.manifest.ManifestWriter;
+import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.SpecFile;
 import io.edgepipe.planner.predict.Objective;
@@ -11,12 +9,15 @@ import io.edgepipe.planner.predict.PlanReport;
 import io.edgepipe.planner.predict.PlanTable;
 import io.edgepipe.planner.predict.Planner;
 import io.edgepipe.planner.predict.PlannerOptions;
+import io.edgepipe.planner.predict.ReplicaChoice;
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.Profile;
 import io.edgepipe.planner.profile.ProfileException;
+import io.edgepipe.planner.profile.ProfileMatch;
 import io.edgepipe.planner.profile.Statistic;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,11 +43,13 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--all", description = "All 2^n placements, not only E^k S^(n-k) and all-server.")
   boolean all;
 
-  @Option(names = "--edge-cores", defaultValue = "0", description = "Cores of an edge node (0.5 = a half-core quota); its services share them (default: unlimited).")
-  double edgeCores;
+  @Option(names = "--edge-cores", description = "Cores of an edge node (0.5 = a half-core quota; 0 = unlimited); its "
+      + "services share them (default: this machine's cores, and the plan says so).")
+  Double edgeCores;
 
-  @Option(names = "--server-cores", defaultValue = "0", description = "Cores of a server node (default: unlimited).")
-  double serverCores;
+  @Option(names = "--server-cores", description = "Cores of a server node (0 = unlimited; default: this machine's cores, "
+      + "and the plan says so).")
+  Double serverCores;
 
   @Option(names = "--host-cores", defaultValue = "0", description = "Both nodes share one host of this many cores "
       + "(an emulated testbed): their CPU together is one more limit (default: separate machines).")
@@ -55,14 +58,15 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--max-replicas", defaultValue = "4", description = "Most replicas of the bottleneck stage on the server (default: ${DEFAULT-VALUE}).")
   int maxReplicas;
 
-  @Option(names = "--frame-size", paramLabel = "WxH", description = "Frame size to plan for (default: the spec's input if profiled, else the largest profiled).")
+  @Option(names = "--frame-size", paramLabel = "WxH", description = "Frame size to plan for; it must be profiled "
+      + "(default: the spec's input). Other than the spec's input, only with --no-manifests.")
   String frameSize;
 
   @Option(names = "--csv", paramLabel = "FILE", description = "Also write the candidate table as CSV.")
   Path csv;
 
   @Mixin
-  ManifestsFolder manifestsOut;
+  OutputFolder manifestsOut;
 
   @Option(names = "--no-manifests", description = "Do not write manifests.")
   boolean noManifests;
@@ -79,20 +83,33 @@ public final class PlanCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       Profile measured = Profile.read(profile);
       SpecFile specFile = flags.specFile();
-      requireSameChain(measured, specFile);
-      PlanReport report = new Planner(new PlannerOptions(parseObjective(), statistic, all, edgeCores, serverCores, hostCores,
-          maxReplicas, frameSize(measured, specFile))).plan(measured);
+      ReplicaChoice replicas = flags.replicaChoice();
+      FrameSize asked = parseFrameSize();
+      ProfileMatch.Result match = ProfileMatch.check(measured, profile.toString(), specFile.spec(),
+          specFile.path().toString(), asked);
+      if (!noManifests && asked != null && !asked.equals(specInput(specFile))) {
+        throw new ProfileException("--frame-size " + asked + " differs from the input " + specInput(specFile) + " of "
+            + specFile.path() + ", which the manifests run; add --no-manifests to compare only, or change the spec");
+      }
+      if (match.warning() != null) {
+        spec.commandLine().getErr().println(match.warning());
+      }
+      PlannerOptions options = new PlannerOptions(parseObjective(), statistic, all, 0, 0, hostCores, maxReplicas,
+          match.frameSize()).withCores(edgeCores, serverCores, Runtime.getRuntime().availableProcessors());
+      PlanReport report = new Planner(options).plan(measured);
       out.print(PlanTable.render(report));
       if (csv != null) {
         PlanCsv.write(report, csv);
         out.println("\ntable written to " + csv);
       }
       if (!noManifests) {
-        PipelineManifests manifests = specFile.manifests(report.winner().placement(),
-            flags.options(report.recommendedReplicas()));
+        Map<String, Integer> chosen = replicas.resolve(report);
+        PipelineManifests manifests = specFile.manifests(report.winner().placement(), flags.options(chosen));
         out.println("\nmanifests for " + report.winner().placement() + " written to "
-            + ManifestWriter.write(manifests, manifestsOut.folder())
-            + (report.recommendedReplicas().isEmpty() ? "" : " with replicas " + report.recommendedReplicas()));
+            + flags.write(manifests, manifestsOut.folder("manifests")) + (chosen.isEmpty() ? "" : " with replicas " + chosen));
+        if (chosen.isEmpty() && !report.recommendedReplicas().isEmpty()) {
+          out.println("replicas " + report.recommendedReplicas() + " not written: add --replicas auto to write them");
+        }
       }
       out.flush();
       return 0;
@@ -107,24 +124,18 @@ public final class PlanCommand implements Callable<Integer> {
     }
   }
 
-  private FrameSize frameSize(Profile measured, SpecFile specFile) {
-    if (frameSize != null) {
-      try {
-        return FrameSize.parse(frameSize);
-      } catch (IllegalArgumentException e) {
-        throw new ProfileException("--frame-size: " + e.getMessage());
-      }
+  private FrameSize parseFrameSize() {
+    if (frameSize == null) {
+      return null;
     }
-    FrameSize input = FrameSize.of(specFile.spec().input().w(), specFile.spec().input().h());
-    return measured.frameSizes().contains(input) ? input : null;
+    try {
+      return FrameSize.parse(frameSize);
+    } catch (IllegalArgumentException e) {
+      throw new ProfileException("--frame-size: " + e.getMessage());
+    }
   }
 
-  /** Manifests are written from the spec, so the profile must describe the same chain. */
-  private static void requireSameChain(Profile measured, SpecFile specFile) {
-    StageChain chain = specFile.chain();
-    if (!measured.stages().equals(chain.stages())) {
-      throw new ProfileException("profile stages " + measured.stages() + " differ from spec " + specFile.path()
-          + " stages " + chain.stages() + "; pass the spec the profile was measured with (--spec)");
-    }
+  private static FrameSize specInput(SpecFile specFile) {
+    return FrameSize.of(specFile.spec().input().w(), specFile.spec().input().h());
   }
 }

@@ -2,9 +2,9 @@ package io.edgepipe.cli.deploy;
 
 import io.edgepipe.planner.deploy.ClusterConnector;
 import io.edgepipe.planner.deploy.Undeployer;
+import io.edgepipe.planner.deploy.Undeployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,11 +30,14 @@ public final class UndeployCommand implements Callable<Integer> {
     return Guarded.run(spec, () -> {
       PrintWriter out = spec.commandLine().getOut();
       try (KubernetesClient client = ClusterConnector.fromEnvironment().connect(context)) {
-        List<String> deleted = Undeployer.undeploy(client, namespace);
-        if (deleted.isEmpty()) {
+        Undeployment result = Undeployer.undeploy(client, namespace);
+        if (result.deleted().isEmpty()) {
           out.println("nothing of edgepipe in namespace " + namespace);
         }
-        deleted.forEach(name -> out.println("  deleted " + name));
+        result.deleted().forEach(name -> out.println("  deleted " + name));
+        if (!result.namespaceKept().isEmpty()) {
+          out.println(result.namespaceKept());
+        }
       }
       return 0;
     });

@@ -1,12 +1,16 @@
 package io.edgepipe.cli.measure;
 
-import io.edgepipe.cli.options.DeviceOption;
+import io.edgepipe.harness.measure.BitRate;
+import io.edgepipe.harness.measure.ComputeTimer;
+import io.edgepipe.harness.measure.HopTimer;
+
+import io.edgepipe.launcher.options.DeviceOption;
 import io.edgepipe.cli.options.OutputFolder;
-import io.edgepipe.cli.options.SpecOption;
+import io.edgepipe.launcher.options.SpecOption;
 import picocli.CommandLine.Mixin;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
-import io.edgepipe.cli.report.Table;
+import io.edgepipe.harness.report.Table;
 import io.edgepipe.cli.run.Progress;
 import io.edgepipe.planner.Tier;
 import io.edgepipe.planner.profile.FrameSize;
@@ -87,7 +91,7 @@ public final class MeasureCommand implements Callable<Integer> {
     };
     ProfileBuilder profile = ProfileBuilder.forSpec(base);
     if (merge != null) {
-      addAll(profile, Profile.read(merge));
+      profile.merge(Profile.read(merge), merge.toString());
     }
     String[] linkParts = link.split(",");
     profile.addLink(LinkClass.EDGE_SERVER, BitRate.parse(linkParts[0]),
@@ -146,22 +150,5 @@ public final class MeasureCommand implements Callable<Integer> {
         + (peer != null ? "measured against " + peer : "from --link " + link + " (bandwidth + latency model)"));
     System.out.println("wrote " + file);
     return 0;
-  }
-
-  private static void addAll(ProfileBuilder b, Profile p) {
-    p.compute().forEach(c -> {
-      b.addCompute(c.stage(), c.tier(), c.frameSize(), c.medianMs(), c.p95Ms());
-      if (c.hasServiceCpu()) {
-        b.addServiceCpu(c.stage(), c.tier(), c.frameSize(), c.cpuMsPerFrame(), c.backgroundCores());
-      }
-    });
-    p.hops().forEach(h -> {
-      b.addHop(h.hop(), h.frameSize(), h.bytes());
-      if (h.cpuMs() != null) {
-        b.addHopCpu(h.hop(), h.frameSize(), h.cpuMs());
-      }
-    });
-    p.links().forEach(l -> b.addLink(l.linkClass(), l.bandwidthBitsPerSec(), l.latencyMs()));
-    p.transfers().forEach(t -> b.addTransfer(t.hop(), t.linkClass(), t.frameSize(), t.ms()));
   }
 }

@@ -1,10 +1,21 @@
 package io.edgepipe.cli.run;
 
+import io.edgepipe.harness.EmbeddedRun;
+import io.edgepipe.harness.MonolithRun;
+import io.edgepipe.harness.OutputSaver;
+import io.edgepipe.harness.ProcessRun;
+import io.edgepipe.harness.RunReport;
+import io.edgepipe.harness.RunResult;
+import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.harness.RunCsv;
+import io.edgepipe.harness.RunNotes;
+import io.edgepipe.harness.RunSettings;
+
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.cli.report.ResultFiles;
-import io.edgepipe.cli.report.Table;
+import io.edgepipe.harness.report.ResultFiles;
+import io.edgepipe.harness.report.Table;
 import io.edgepipe.api.proto.Frame;
-import io.edgepipe.cli.certs.EphemeralTls;
+import io.edgepipe.harness.EphemeralTls;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

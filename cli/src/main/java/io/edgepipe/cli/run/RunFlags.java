@@ -1,10 +1,13 @@
 package io.edgepipe.cli.run;
 
+import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.harness.InputSizing;
+
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.cli.options.DeviceOption;
-import io.edgepipe.cli.options.FrameCount;
-import io.edgepipe.cli.options.PacingOption;
-import io.edgepipe.cli.options.SpecOption;
+import io.edgepipe.launcher.options.DeviceOption;
+import io.edgepipe.launcher.options.FrameCount;
+import io.edgepipe.launcher.options.PacingOption;
+import io.edgepipe.launcher.options.SpecOption;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,13 +1,15 @@
 package io.edgepipe.cli.testbed;
 
+import io.edgepipe.harness.testbed.TestbedRun;
+
 import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.cli.report.ResultFiles;
+import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.cli.run.Progress;
 import io.edgepipe.cli.run.RunFlags;
-import io.edgepipe.cli.run.RunOptions;
-import io.edgepipe.cli.run.RunReport;
-import io.edgepipe.cli.run.RunResult;
+import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.harness.RunReport;
+import io.edgepipe.harness.RunResult;
 import io.edgepipe.testbed.Names;
 import io.edgepipe.testbed.Testbed;
 import io.edgepipe.testbed.TestbedState;

@@ -1,6 +1,8 @@
 package io.edgepipe.cli.vgpu;
 
-import io.edgepipe.cli.options.BindOption;
+import io.edgepipe.vgpu.backend.BackendMetrics;
+
+import io.edgepipe.launcher.options.BindOption;
 import picocli.CommandLine.Mixin;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;

@@ -1,10 +1,13 @@
 package io.edgepipe.cli.vgpu;
 
+import io.edgepipe.experiments.bench.LoopbackVgpu;
+import io.edgepipe.experiments.bench.StageVgpuBench;
+
 import io.edgepipe.cli.options.OutputFolder;
 import picocli.CommandLine.Mixin;
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.cli.report.ResultFiles;
-import io.edgepipe.cli.report.Table;
+import io.edgepipe.harness.report.ResultFiles;
+import io.edgepipe.harness.report.Table;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.remote.RemoteGpu;

@@ -1,10 +1,14 @@
 package io.edgepipe.cli.vgpu;
 
+import io.edgepipe.experiments.bench.LoopbackVgpu;
+import io.edgepipe.experiments.bench.StageProfiler;
+import io.edgepipe.experiments.bench.StageVgpuBench;
+
 import io.edgepipe.cli.options.OutputFolder;
 import picocli.CommandLine.Mixin;
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.cli.report.ResultFiles;
-import io.edgepipe.cli.report.Table;
+import io.edgepipe.harness.report.ResultFiles;
+import io.edgepipe.harness.report.Table;
 import io.edgepipe.vgpu.bench.QuotaAdvisor;
 import io.edgepipe.vgpu.remote.Wire;
 import java.nio.file.Path;

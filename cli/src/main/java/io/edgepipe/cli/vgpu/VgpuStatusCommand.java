@@ -1,6 +1,6 @@
 package io.edgepipe.cli.vgpu;
 
-import io.edgepipe.cli.report.Table;
+import io.edgepipe.harness.report.Table;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.proto.SessionStatus;
 import io.edgepipe.vgpu.proto.StatusReply;

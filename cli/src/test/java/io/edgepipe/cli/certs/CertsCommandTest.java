@@ -1,5 +1,7 @@
 package io.edgepipe.cli.certs;
 
+import io.edgepipe.harness.EphemeralTls;
+
 import io.edgepipe.cli.CliRunner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,7 @@
 package io.edgepipe.cli.testbed;
 
+import io.edgepipe.harness.testbed.TestbedRun;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,12 +99,12 @@ class TestbedRunCommandTest {
   void oneChainServesAThroughputAndAPacedPhase() {
     io.edgepipe.api.PipelineSpec spec = io.edgepipe.api.PipelineSpec.load(Path.of("../pipelines/thesis.yaml"))
         .withInput(32, 32);
-    io.edgepipe.cli.run.RunOptions o = new io.edgepipe.cli.run.RunOptions(spec, Path.of("../pipelines/thesis.yaml"),
+    io.edgepipe.launcher.RunOptions o = new io.edgepipe.launcher.RunOptions(spec, Path.of("../pipelines/thesis.yaml"),
         "synthetic", 12, 0, 1, "cpu", 1, null, "npy");
     try (TestbedRun run = new TestbedRun(Testbed.require(PREFIX), "EESS", results.resolve("phased"))
         .withPhases(new TestbedRun.Phases(0.5, 0, 2, 5))) {
-      io.edgepipe.cli.run.RunResult paced = run.run(o, () -> { });
-      List<io.edgepipe.cli.run.RunResult> earlier = run.earlierPhases();
+      io.edgepipe.harness.RunResult paced = run.run(o, () -> { });
+      List<io.edgepipe.harness.RunResult> earlier = run.earlierPhases();
       assertEquals(1, earlier.size());
       assertEquals(12, earlier.get(0).sent());
       assertEquals(12, earlier.get(0).summary().delivered());

@@ -1,5 +1,7 @@
 package io.edgepipe.cli.vgpu;
 
+import io.edgepipe.experiments.bench.LoopbackVgpu;
+
 import io.edgepipe.cli.CliRunner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

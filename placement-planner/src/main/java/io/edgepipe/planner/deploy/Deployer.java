@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>applies every object (server-side apply on real clusters, so a repeat changes nothing);</li>
  *   <li>deletes edgepipe Deployments and Services the manifests no longer contain (a stage of
  *       another pipeline, a vgpu-backend not asked for any more);</li>
- *   <li>waits for the rollout, reporting progress, and reports where each pod landed.</li>
+ *   <li>waits for the rollout, reporting progress, and reports where each pod landed (and, when
+ *       pods are bound but cannot start, why, instead of waiting out the timeout).</li>
  * </ol>
  */
 public final class Deployer {
@@ -43,7 +44,8 @@ public final class Deployer {
   }
 
   /**
-   * Everything: check, apply, prune, wait (unless {@code waiter} is null), report.
+   * Everything: check, apply, prune, wait (unless {@code waiter} is null), report. The wait ends
+   * early, with {@link DeployResult#notRunning()} saying why, when pods are placed but cannot run.
    *
    * @throws ClusterException when a tier has no node or the rollout times out
    */
@@ -53,10 +55,9 @@ public final class Deployer {
     listener.allApplied(applied);
     List<String> names = new ArrayList<>();
     manifests.workloads().forEach(w -> names.add(w.name()));
-    if (waiter != null) {
-      waiter.await(client, manifests.namespaceName(), names, listener);
-    }
-    return new DeployResult(applied, Landings.of(client, manifests.namespaceName(), names));
+    List<String> notRunning = waiter == null ? List.of()
+        : waiter.await(client, manifests.namespaceName(), names, listener);
+    return new DeployResult(applied, Landings.of(client, manifests.namespaceName(), names), notRunning);
   }
 
   /** Applies every object in order, then prunes what is no longer wanted. */

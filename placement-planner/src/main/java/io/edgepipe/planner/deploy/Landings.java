@@ -1,8 +1,6 @@
 package io.edgepipe.planner.deploy;
 
-import io.edgepipe.planner.Tier;
 import io.edgepipe.planner.manifest.Labels;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
@@ -16,11 +14,13 @@ public final class Landings {
   /** Landings ordered as {@code order} lists the workloads (chain order), others after by name. */
   public static List<StageLanding> of(KubernetesClient client, String namespace, List<String> order) {
     List<StageLanding> landings = new ArrayList<>();
+    PodDiagnosis nodes = new PodDiagnosis(client);
     for (Pod pod : pods(client, namespace)) {
       String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
       String stage = pod.getMetadata().getLabels().getOrDefault(Labels.NAME, "?");
       String phase = pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Unknown" : pod.getStatus().getPhase();
-      landings.add(new StageLanding(stage, pod.getMetadata().getName(), node == null ? "-" : node, tierOf(client, node),
+      landings.add(new StageLanding(stage, pod.getMetadata().getName(), node == null ? "-" : node,
+          node == null ? "-" : nodes.tierOf(node),
           phase));
     }
     landings.sort(Comparator.comparingInt((StageLanding l) -> order.contains(l.stage()) ? order.indexOf(l.stage())
@@ -50,16 +50,5 @@ public final class Landings {
 
   static List<Pod> pods(KubernetesClient client, String namespace) {
     return client.pods().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE).list().getItems();
-  }
-
-  private static String tierOf(KubernetesClient client, String nodeName) {
-    if (nodeName == null) {
-      return "-";
-    }
-    Node node = client.nodes().withName(nodeName).get();
-    if (node == null || node.getMetadata().getLabels() == null) {
-      return "-";
-    }
-    return node.getMetadata().getLabels().getOrDefault(Tier.NODE_LABEL, "-");
   }
 }

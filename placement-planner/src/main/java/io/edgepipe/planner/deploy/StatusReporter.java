@@ -17,8 +17,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
-/** The state of a deployed pipeline: each workload's replicas, nodes and live fps. */
+/**
+ * The state of a deployed pipeline: each workload's replicas, nodes and live fps, and per stage
+ * one line on what could not be read and why (pods not running, metrics not answering).
+ */
 public final class StatusReporter {
   private final KubernetesClient client;
   private final FpsMeter fpsMeter;
@@ -32,7 +36,10 @@ public final class StatusReporter {
   public List<StageStatus> status(String namespace) {
     List<Deployment> deployments = client.apps().deployments().inNamespace(namespace)
         .withLabel(Labels.PART_OF, Labels.PART_OF_VALUE).list().getItems();
-    List<String> order = chainOrder(namespace);
+    ConfigMap spec = client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).get();
+    List<String> order = chainOrder(spec);
+    String placement = spec == null || spec.getMetadata().getAnnotations() == null ? "-"
+        : spec.getMetadata().getAnnotations().getOrDefault(Labels.PLACEMENT, "-");
     deployments.sort(Comparator.comparingInt((Deployment d) -> {
       int index = order.indexOf(d.getMetadata().getName());
       return index < 0 ? Integer.MAX_VALUE : index;
@@ -48,7 +55,18 @@ public final class StatusReporter {
         pods.add(pod);
       }
     }
-    Map<String, OptionalDouble> fps = fpsMeter.measure(podsByName);
+    // only running pods are scraped; for the others the reason is what status reports
+    PodDiagnosis diagnosis = new PodDiagnosis(client);
+    Map<String, List<Pod>> runningByName = new LinkedHashMap<>();
+    Map<String, List<String>> notRunning = new LinkedHashMap<>();
+    podsByName.forEach((name, pods) -> {
+      runningByName.put(name, new ArrayList<>());
+      notRunning.put(name, new ArrayList<>());
+      for (Pod pod : pods) {
+        diagnosis.notRunning(pod).ifPresentOrElse(notRunning.get(name)::add, () -> runningByName.get(name).add(pod));
+      }
+    });
+    Map<String, OptionalDouble> fps = fpsMeter.measure(runningByName);
 
     List<StageStatus> statuses = new ArrayList<>();
     for (Deployment d : deployments) {
@@ -63,15 +81,31 @@ public final class StatusReporter {
       String tier = selector == null ? "-" : selector.getOrDefault(Tier.NODE_LABEL, "-");
       int desired = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
       int ready = d.getStatus() == null || d.getStatus().getReadyReplicas() == null ? 0 : d.getStatus().getReadyReplicas();
-      statuses.add(new StageStatus(name, tier, d.getMetadata().getLabels().getOrDefault(Labels.PLACEMENT, "-"), ready,
-          desired, new ArrayList<>(nodes), fps.getOrDefault(name, OptionalDouble.empty())));
+      OptionalDouble stageFps = fps.getOrDefault(name, OptionalDouble.empty());
+      statuses.add(new StageStatus(name, tier, placement, ready,
+          desired, new ArrayList<>(nodes), stageFps,
+          unreadable(podsByName.get(name), notRunning.get(name), runningByName.get(name), stageFps)));
     }
     return statuses;
   }
 
+  /** What keeps a stage's fps from being read; empty when every pod was read. */
+  private static String unreadable(List<Pod> pods, List<String> notRunning, List<Pod> running, OptionalDouble fps) {
+    if (pods.isEmpty()) {
+      return "no pods";
+    }
+    if (!notRunning.isEmpty()) {
+      return String.join("; ", notRunning);
+    }
+    if (fps.isEmpty()) {
+      return "/metrics of " + running.stream().map(p -> p.getMetadata().getName()).collect(Collectors.joining(", "))
+          + " did not answer through the API server's pod proxy";
+    }
+    return "";
+  }
+
   /** The chain of the deployed spec (from its config map), so stages list in data-path order. */
-  private List<String> chainOrder(String namespace) {
-    ConfigMap spec = client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).get();
+  private static List<String> chainOrder(ConfigMap spec) {
     if (spec == null || spec.getData() == null || !spec.getData().containsKey(ManifestGenerator.SPEC_KEY)) {
       return List.of(StageChain.PRODUCER);
     }
@@ -108,6 +142,11 @@ public final class StatusReporter {
         line.append(' ').append(String.format("%-" + widths[c] + "s", row[c])).append(' ');
       }
       out.append(line.toString().stripTrailing()).append('\n');
+    }
+    for (StageStatus s : statuses) {
+      if (!s.unreadable().isEmpty()) {
+        out.append("  ").append(s.name()).append(": fps not read: ").append(s.unreadable()).append('\n');
+      }
     }
     return out.toString();
   }

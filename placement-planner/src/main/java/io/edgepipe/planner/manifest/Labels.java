@@ -9,6 +9,10 @@ public final class Labels {
   public static final String PART_OF = "app.kubernetes.io/part-of";
   public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String PART_OF_VALUE = "edgepipe";
+  /**
+   * Annotation of the spec config map: the placement deployed. Only there: as a label of every
+   * workload it would change all of them (and restart every pod) when one stage moves.
+   */
   public static final String PLACEMENT = "edgepipe.io/placement";
   public static final String STAGE = "edgepipe.io/stage";
   /** Pod annotation: hash of the pipeline spec, so pods restart when the spec changes. */
@@ -34,9 +38,8 @@ public final class Labels {
     return labels;
   }
 
-  public static Map<String, String> stage(String stage, String placement) {
+  public static Map<String, String> stage(String stage) {
     Map<String, String> labels = selector(stage);
-    labels.put(PLACEMENT, placement);
     labels.put(STAGE, stage);
     return labels;
   }

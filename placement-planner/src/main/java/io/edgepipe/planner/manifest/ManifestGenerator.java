@@ -31,6 +31,7 @@ public final class ManifestGenerator {
   public static final String SPEC_KEY = "pipeline.yaml";
   public static final String SPEC_PATH = WorkloadFactory.SPEC_DIR + "/" + SPEC_KEY;
   public static final String VGPU_BACKEND = "vgpu-backend";
+  static final String POD_SECURITY = "pod-security.kubernetes.io/";
 
   private ManifestGenerator() {}
 
@@ -50,9 +51,11 @@ public final class ManifestGenerator {
     String namespace = options.namespace();
     String specHash = sha256(specYaml);
     List<Workload> workloads = new ArrayList<>();
+    SecretSources needs = new SecretSources();
     if (options.vgpuBackendImage() != null) {
-      workloads.add(vgpuBackend(placement, options));
+      workloads.add(vgpuBackend(placement, options, needs));
     }
+    CameraAccess camera = CameraAccess.of(options.source(), options);
     List<String> vgpuClients = new ArrayList<>();
     for (int i = 0; i < chain.size(); i++) {
       String stage = chain.stage(i);
@@ -73,15 +76,17 @@ public final class ManifestGenerator {
           vgpuClients.add(stage); // computes on the backend deployed here
         }
       }
-      workloads.add(WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage, placement.letters()),
+      needs.add(secrets);
+      workloads.add(WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage),
           tier, image(stage, tier, options), args, producer ? Ports.SINK : Ports.STAGE, producer ? "sink" : "grpc",
-          options.replicas(stage), specHash, options.resources(tier), null, secrets, env, options.tls()), namespace));
+          options.replicas(stage), specHash, options.resources(tier), null, secrets, env, options.tls(),
+          producer ? camera : null), namespace));
     }
     List<NetworkPolicy> policies = options.networkPolicies()
         ? NetworkPolicies.build(chain, vgpuClients, options.vgpuBackendImage() != null, options)
         : List.of();
-    return new PipelineManifests(spec.name(), placement, namespace(namespace), configMap(namespace, specYaml),
-        workloads, policies);
+    return new PipelineManifests(spec.name(), placement, namespace(namespace, camera),
+        configMap(namespace, specYaml, placement), workloads, policies, needs.list(), List.of());
   }
 
   /** {@code <registry>/edgepipe-stage-<name>:<tag>}, with "-edge" on the tag for the trimmed edge image. */
@@ -139,10 +144,9 @@ public final class ManifestGenerator {
         "--source", options.source());
   }
 
-  private static Workload vgpuBackend(Placement placement, ManifestOptions options) {
+  private static Workload vgpuBackend(Placement placement, ManifestOptions options, SecretSources needs) {
     Map<String, String> labels = Labels.selector(VGPU_BACKEND);
     labels.put(Labels.COMPONENT, VGPU_BACKEND);
-    labels.put(Labels.PLACEMENT, placement.letters());
     List<String> args = new ArrayList<>(List.of(VGPU_BACKEND, "--port", Integer.toString(Ports.VGPU), "--metrics-port",
         Integer.toString(Ports.METRICS)));
     // tenant tokens from the Secret vgpu-tokens, mounted as a file
@@ -152,6 +156,7 @@ public final class ManifestGenerator {
       args.addAll(Security.tlsArgs());
       secrets.add(Security.tlsMount(VGPU_BACKEND));
     }
+    needs.add(secrets);
     return WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(VGPU_BACKEND, labels, Tier.SERVER,
         options.vgpuBackendImage(), args, Ports.VGPU, "grpc", 1, null, options.resources(Tier.SERVER),
         options.gpuResource(), secrets, List.of(), options.tls()), options.namespace());
@@ -172,15 +177,36 @@ public final class ManifestGenerator {
     }
   }
 
-  private static Namespace namespace(String name) {
-    return new NamespaceBuilder().withNewMetadata().withName(name).withLabels(Labels.partOf()).endMetadata().build();
+  /**
+   * Pod Security "restricted" is enforced (the API server refuses a pod that breaks it) and
+   * warned on (a Deployment whose pod template breaks it is admitted with a warning, where
+   * enforcement alone would only leave its ReplicaSet failing to create pods). The one exception is
+   * a hostPath camera, which needs a privileged producer: then the namespace admits it but keeps
+   * warning and auditing against "restricted", and says why in an annotation.
+   */
+  private static Namespace namespace(String name, CameraAccess camera) {
+    Map<String, String> labels = Labels.partOf();
+    boolean hostCamera = camera != null && camera.exception() != null;
+    labels.put(POD_SECURITY + "enforce", hostCamera ? "privileged" : "restricted");
+    labels.put(POD_SECURITY + "warn", "restricted");
+    if (hostCamera) {
+      labels.put(POD_SECURITY + "audit", "restricted");
+    }
+    Namespace namespace = new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+        .build();
+    if (hostCamera) {
+      namespace.getMetadata().setAnnotations(new java.util.LinkedHashMap<>(
+          Map.of(CameraAccess.EXCEPTION_ANNOTATION, camera.exception())));
+    }
+    return namespace;
   }
 
-  private static ConfigMap configMap(String namespace, String specYaml) {
+  private static ConfigMap configMap(String namespace, String specYaml, Placement placement) {
     Map<String, String> labels = Labels.partOf();
     labels.put(Labels.NAME, SPEC_CONFIG_MAP);
     return new ConfigMapBuilder()
-        .withNewMetadata().withName(SPEC_CONFIG_MAP).withNamespace(namespace).withLabels(labels).endMetadata()
+        .withNewMetadata().withName(SPEC_CONFIG_MAP).withNamespace(namespace).withLabels(labels)
+        .addToAnnotations(Labels.PLACEMENT, placement.letters()).endMetadata()
         .addToData(SPEC_KEY, specYaml)
         .build();
   }

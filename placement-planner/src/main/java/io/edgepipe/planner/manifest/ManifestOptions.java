@@ -27,6 +27,9 @@ public final class ManifestOptions {
   private final boolean tls;
   private final boolean networkPolicies;
   private final List<String> metricsFrom;
+  private final String cameraResource;
+  private final long cameraGroup;
+  private final java.nio.file.Path secretsFrom;
 
   private ManifestOptions(Builder b) {
     this.namespace = b.namespace;
@@ -41,6 +44,9 @@ public final class ManifestOptions {
     this.tls = b.tls;
     this.networkPolicies = b.networkPolicies;
     this.metricsFrom = List.copyOf(b.metricsFrom);
+    this.cameraResource = b.cameraResource;
+    this.cameraGroup = b.cameraGroup;
+    this.secretsFrom = b.secretsFrom;
   }
 
   public static Builder builder() {
@@ -119,6 +125,21 @@ public final class ManifestOptions {
     return metricsFrom;
   }
 
+  /** Device-plugin resource that gives the producer its camera ("akri.sh/akri-usb-video=1"), or null for hostPath. */
+  public String cameraResource() {
+    return cameraResource;
+  }
+
+  /** Group that may open the camera device (44 = "video" on Debian). */
+  public long cameraGroup() {
+    return cameraGroup;
+  }
+
+  /** Folder of local secret files ({@code pipeline certs --out}) the Secrets are made from, or null. */
+  public java.nio.file.Path secretsFrom() {
+    return secretsFrom;
+  }
+
   /** Mutable collector of options. */
   public static final class Builder {
     private String namespace = "edgepipe";
@@ -133,6 +154,9 @@ public final class ManifestOptions {
     private boolean tls;
     private boolean networkPolicies = true;
     private final List<String> metricsFrom = new ArrayList<>();
+    private String cameraResource;
+    private long cameraGroup = 44;
+    private java.nio.file.Path secretsFrom;
 
     private Builder() {
       for (Tier tier : Tier.values()) {
@@ -241,6 +265,30 @@ public final class ManifestOptions {
         throw new ManifestException("--metrics-from '" + cidr + "' is not a CIDR such as 10.0.0.0/24");
       }
       metricsFrom.add(cidr);
+      return this;
+    }
+
+    /** Default none: a camera source is then mounted as a hostPath device (see {@link CameraAccess}). */
+    public Builder cameraResource(String value) {
+      cameraResource = value;
+      return this;
+    }
+
+    /** Default 44 ("video" on Debian and Ubuntu). */
+    public Builder cameraGroup(long value) {
+      if (value < 0) {
+        throw new ManifestException("--camera-group must be a group id >= 0, got " + value);
+      }
+      cameraGroup = value;
+      return this;
+    }
+
+    /**
+     * Default none. A folder as {@code pipeline certs --out DIR [--vgpu-tenants ...]} writes it:
+     * the Secrets the manifests mount are made from its files (see {@link SecretSources}).
+     */
+    public Builder secretsFrom(java.nio.file.Path value) {
+      secretsFrom = value;
       return this;
     }
 

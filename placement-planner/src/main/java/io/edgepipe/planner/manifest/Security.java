@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How every edgepipe pod is locked down, and where its secrets are mounted.
@@ -106,9 +108,13 @@ public final class Security {
   /**
    * A Secret mounted read-only into one container.
    *
-   * @param key  the one key to mount (as file {@code path}), or null for every key under its name
+   * @param key   the one key to mount (as file {@code path}), or null for every key under its name
+   * @param type  the Secret's type ("kubernetes.io/tls", "Opaque")
+   * @param files the Secret's keys this mount needs, each with the file in the secrets folder it is
+   *              made from (as {@code pipeline certs --out DIR} names them)
    */
-  record SecretMount(String volume, String secret, String mountPath, String key, String path) {
+  record SecretMount(String volume, String secret, String mountPath, String key, String path, String type,
+      Map<String, String> files) {
     Volume toVolume() {
       VolumeBuilder b = new VolumeBuilder().withName(volume);
       if (key == null) {
@@ -124,15 +130,21 @@ public final class Security {
   }
 
   static SecretMount tlsMount(String workload) {
-    return new SecretMount(TLS_VOLUME, tlsSecretName(workload), TLS_DIR, null, null);
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put(TLS_CERT_KEY, workload + ".pem");
+    files.put(TLS_KEY_KEY, workload + "-key.pem");
+    files.put(TLS_CA_KEY, "ca.pem");
+    return new SecretMount(TLS_VOLUME, tlsSecretName(workload), TLS_DIR, null, null, "kubernetes.io/tls", files);
   }
 
   static SecretMount vgpuTokensMount() {
-    return new SecretMount(VGPU_TOKENS_VOLUME, VGPU_TOKENS_SECRET, VGPU_TOKENS_DIR, null, null);
+    return new SecretMount(VGPU_TOKENS_VOLUME, VGPU_TOKENS_SECRET, VGPU_TOKENS_DIR, null, null, "Opaque",
+        Map.of(VGPU_TOKENS_KEY, "vgpu-tokens"));
   }
 
   static SecretMount vgpuClientTokenMount(String stage) {
-    return new SecretMount(VGPU_TOKEN_VOLUME, VGPU_CLIENT_TOKENS_SECRET, VGPU_TOKEN_DIR, stage, "token");
+    return new SecretMount(VGPU_TOKEN_VOLUME, VGPU_CLIENT_TOKENS_SECRET, VGPU_TOKEN_DIR, stage, "token", "Opaque",
+        Map.of(stage, "vgpu-token-" + stage));
   }
 
   static Volume tmpVolume() {

@@ -44,10 +44,18 @@ final class WorkloadFactory {
    * @param env       environment variables besides EDGEPIPE_NODE
    * @param tls       the gRPC port serves mutual TLS: kubelet's gRPC probe speaks plaintext only,
    *                  so the probes check that the port accepts connections instead
+   * @param camera    the camera the container reads (the producer of a camera source), or null
    */
   record WorkloadSpec(String name, Map<String, String> labels, Tier tier, String image, List<String> args,
       int grpcPort, String grpcName, int replicas, String specHash, ContainerResources resources, String gpuResource,
-      List<Security.SecretMount> secrets, List<EnvVar> env, boolean tls) {
+      List<Security.SecretMount> secrets, List<EnvVar> env, boolean tls, CameraAccess camera) {
+
+    WorkloadSpec(String name, Map<String, String> labels, Tier tier, String image, List<String> args,
+        int grpcPort, String grpcName, int replicas, String specHash, ContainerResources resources, String gpuResource,
+        List<Security.SecretMount> secrets, List<EnvVar> env, boolean tls) {
+      this(name, labels, tier, image, args, grpcPort, grpcName, replicas, specHash, resources, gpuResource, secrets,
+          env, tls, null);
+    }
 
     /** Without secrets, extra environment or TLS. */
     WorkloadSpec(String name, Map<String, String> labels, Tier tier, String image, List<String> args,
@@ -98,6 +106,18 @@ final class WorkloadFactory {
     for (Security.SecretMount secret : w.secrets()) {
       builder.editSpec().editTemplate().editSpec().addToVolumes(secret.toVolume()).endSpec().endTemplate().endSpec();
     }
+    if (w.camera() != null) {
+      // the device's group, so the non-root user may open it
+      builder.editSpec().editTemplate().editSpec().editSecurityContext().withSupplementalGroups(w.camera().group())
+          .endSecurityContext().endSpec().endTemplate().endSpec();
+      if (!w.camera().viaPlugin()) {
+        builder.editSpec().editTemplate().editSpec().addToVolumes(w.camera().volume()).endSpec().endTemplate().endSpec()
+            .editMetadata().addToAnnotations(CameraAccess.EXCEPTION_ANNOTATION, w.camera().exception()).endMetadata()
+            .editSpec().editTemplate().editMetadata()
+            .addToAnnotations(CameraAccess.EXCEPTION_ANNOTATION, w.camera().exception()).endMetadata()
+            .endTemplate().endSpec();
+      }
+    }
     return builder.build();
   }
 
@@ -121,6 +141,11 @@ final class WorkloadFactory {
       container.addNewVolumeMount().withName(SPEC_VOLUME).withMountPath(SPEC_DIR).withReadOnly(true).endVolumeMount();
     }
     container.addAllToVolumeMounts(Security.mounts(w.secrets()));
+    if (w.camera() != null && !w.camera().viaPlugin()) {
+      container.addToVolumeMounts(w.camera().mount());
+      // the stated exception (see CameraAccess): privileged, which the API only accepts with escalation allowed
+      container.editSecurityContext().withPrivileged(true).withAllowPrivilegeEscalation(true).endSecurityContext();
+    }
     return container.build();
   }
 
@@ -147,6 +172,9 @@ final class WorkloadFactory {
     if (w.gpuResource() != null) {
       // extended resources are requested through limits only
       limits.put(w.gpuResource(), new Quantity("1"));
+    }
+    if (w.camera() != null) {
+      limits.putAll(w.camera().limits()); // the device plugin's camera, when there is one
     }
     return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
   }

@@ -31,7 +31,8 @@ import java.util.Map;
  *       can beat that period; on a small machine this, not any one stage, limits a split chain.
  *       When both nodes share one host (the emulated testbed), all of it over the host's cores
  *       is a limit too;</li>
- *   <li>throughput = 1000 / the largest period (fps); that service is the bottleneck.</li>
+ *   <li>throughput = 1000 / the largest period (fps); what sets that period is the {@link Limit}:
+ *       a service's compute, its in-node hop, the edge-server link, a node's CPU or the host's.</li>
  * </ul>
  */
 public final class ChainPredictor {
@@ -56,32 +57,54 @@ public final class ChainPredictor {
     StageChain chain = costs.chain();
     Tier sinkTier = placement.tier(0);
     Map<Tier, Double> nodeMs = nodePeriods(units, sinkTier);
+    double hostMs = hostPeriod(units, sinkTier);
     List<UnitPrediction> results = new ArrayList<>();
     double latency = 0;
-    UnitPrediction slowest = null;
+    Limit limit = null;
     for (int u = 0; u < units.size(); u++) {
       ServiceUnit unit = units.get(u);
       double compute = compute(unit);
       Tier receiver = u + 1 < units.size() ? units.get(u + 1).tier() : sinkTier;
       LinkClass link = LinkClass.between(unit.tier(), receiver);
       double send = costs.transferMs(unit.last(), link);
-      double period = (compute + send) / unit.replicas();
-      if (!link.inNode()) {
-        period = Math.max(period, send);
+      double own = (compute + send) / unit.replicas();
+      boolean linkFloor = !link.inNode() && send > own; // replicas share the one uplink
+      if (linkFloor) {
+        own = send;
       }
-      double node = nodeMs.get(unit.tier());
-      period = Math.max(period, node);
+      double node = Math.max(nodeMs.get(unit.tier()), hostMs);
+      double period = Math.max(own, node);
       double ccr = compute > 0 ? send / compute : Double.NaN;
-      UnitPrediction result = new UnitPrediction(unit.name(chain), unit.tier(), unit.replicas(), compute, send, link,
-          period, ccr, node);
-      results.add(result);
+      String name = unit.name(chain);
+      results.add(new UnitPrediction(name, unit.tier(), unit.replicas(), compute, send, link, period, ccr, node));
       latency += compute + send;
-      if (slowest == null || period > slowest.periodMs()) {
-        slowest = result;
+      if (limit == null || own > limit.periodMs()) {
+        limit = ownLimit(name, chain.hopName(unit.last()), unit.tier(), link, compute, send, linkFloor, own);
       }
     }
-    double fps = slowest.periodMs() > 0 ? 1000.0 / slowest.periodMs() : Double.POSITIVE_INFINITY;
-    return new Prediction(placement, results, latency, fps, slowest.name());
+    for (UnitPrediction unit : results) {
+      double node = nodeMs.get(unit.tier());
+      if (node > limit.periodMs()) {
+        limit = new Limit(Limit.Kind.NODE_CPU, null, null, unit.tier(), node);
+      }
+    }
+    if (hostMs > limit.periodMs()) {
+      limit = new Limit(Limit.Kind.HOST_CPU, null, null, null, hostMs);
+    }
+    double fps = limit.periodMs() > 0 ? 1000.0 / limit.periodMs() : Double.POSITIVE_INFINITY;
+    return new Prediction(placement, results, latency, fps, limit);
+  }
+
+  /** What limits one service by itself: its link when the uplink sets its pace, else the larger of its hop and its compute. */
+  private static Limit ownLimit(String name, String hop, Tier tier, LinkClass link, double compute, double send,
+      boolean linkFloor, double period) {
+    if (linkFloor || (send > compute && !link.inNode())) {
+      return new Limit(Limit.Kind.LINK, name, hop, tier, period);
+    }
+    if (send > compute) {
+      return new Limit(Limit.Kind.HOP, name, hop, tier, period);
+    }
+    return new Limit(Limit.Kind.COMPUTE, name, null, tier, period);
   }
 
   private double compute(ServiceUnit unit) {
@@ -97,11 +120,34 @@ public final class ChainPredictor {
    * over the cores they leave free. With every service's CPU measured in a running chain
    * ({@link CostModel#serviceCpu}) that is their per-frame CPU over the node's cores less their
    * background cores; otherwise it is estimated as their compute plus half of each hop's CPU at
-   * either end, with no background. With {@code hostCores}, the same over the whole host bounds
-   * every tier too.
+   * either end, with no background.
    */
   private Map<Tier, Double> nodePeriods(List<ServiceUnit> units, Tier sinkTier) {
-    Map<Tier, double[]> load = new EnumMap<>(Tier.class); // {ms per frame, background cores}
+    Map<Tier, double[]> load = loads(units, sinkTier);
+    Map<Tier, Double> periods = new EnumMap<>(Tier.class);
+    for (Tier tier : Tier.values()) {
+      double[] l = load.get(tier);
+      periods.put(tier, period(Math.max(0, l[0]), l[1], options.cores(tier)));
+    }
+    return periods;
+  }
+
+  /** With both nodes on one host ({@code hostCores}), the period at which the host's cores do all the work; else 0. */
+  private double hostPeriod(List<ServiceUnit> units, Tier sinkTier) {
+    if (options.hostCores() <= 0) {
+      return 0;
+    }
+    double[] host = new double[2];
+    for (double[] l : loads(units, sinkTier).values()) {
+      host[0] += Math.max(0, l[0]);
+      host[1] += l[1];
+    }
+    return period(host[0], host[1], options.hostCores());
+  }
+
+  /** Per tier: {CPU ms per frame, background cores} of the services on it. */
+  private Map<Tier, double[]> loads(List<ServiceUnit> units, Tier sinkTier) {
+    Map<Tier, double[]> load = new EnumMap<>(Tier.class);
     for (Tier tier : Tier.values()) {
       load.put(tier, new double[2]);
     }
@@ -127,20 +173,7 @@ public final class ChainPredictor {
         load.get(receiver)[0] += costs.hopCpuMs(unit.last()) / 2;
       }
     }
-    Map<Tier, Double> periods = new EnumMap<>(Tier.class);
-    double[] host = new double[2];
-    for (Tier tier : Tier.values()) {
-      double[] l = load.get(tier);
-      periods.put(tier, period(Math.max(0, l[0]), l[1], options.cores(tier)));
-      host[0] += Math.max(0, l[0]);
-      host[1] += l[1];
-    }
-    if (options.hostCores() > 0) {
-      // both nodes on one host: neither can pass frames faster than the host's cores do all the work
-      double hostPeriod = period(host[0], host[1], options.hostCores());
-      periods.replaceAll((tier, period) -> Math.max(period, hostPeriod));
-    }
-    return periods;
+    return load;
   }
 
   private boolean hasServiceCpu(ServiceUnit unit) {

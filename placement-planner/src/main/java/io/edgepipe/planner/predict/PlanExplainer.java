@@ -9,17 +9,18 @@ final class PlanExplainer {
 
   static String explain(Objective objective, List<Prediction> ranked) {
     Prediction winner = ranked.get(0);
-    UnitPrediction neck = winner.bottleneckUnit();
+    Limit limit = winner.limit();
     StringBuilder s = new StringBuilder();
-    if (objective == Objective.THROUGHPUT && neck.nodeBound()) {
-      s.append(String.format(Locale.ROOT, "%s wins on throughput with %s fps: the %s node's CPU is its limit, "
-              + "%.2f ms per frame for its services' compute and gRPC hops together",
-          winner.placement(), Format.fps(winner.fps()), neck.tier(), neck.nodeMs()));
+    UnitPrediction neck = winner.bottleneckUnit();
+    if (objective == Objective.THROUGHPUT && limit.cpuBound()) {
+      s.append(String.format(Locale.ROOT, "%s wins on throughput with %s fps: %s is its limit, "
+              + "%.2f ms per frame for the services' compute and gRPC hops together",
+          winner.placement(), Format.fps(winner.fps()), limit.describe(), limit.periodMs()));
     } else if (objective == Objective.THROUGHPUT) {
-      s.append(String.format(Locale.ROOT, "%s wins on throughput with %s fps: its slowest service, %s on the %s, "
+      s.append(String.format(Locale.ROOT, "%s wins on throughput with %s fps: %s is its limit; %s on the %s "
               + "needs %.2f ms per frame (%.2f ms compute + %.2f ms send%s)",
-          winner.placement(), Format.fps(winner.fps()), neck.name(), neck.tier(), neck.periodMs(), neck.computeMs(),
-          neck.sendMs(), neck.replicas() > 1 ? ", over " + neck.replicas() + " replicas" : ""));
+          winner.placement(), Format.fps(winner.fps()), limit.describe(), neck.name(), neck.tier(), neck.periodMs(),
+          neck.computeMs(), neck.sendMs(), neck.replicas() > 1 ? ", over " + neck.replicas() + " replicas" : ""));
     } else {
       double compute = winner.units().stream().mapToDouble(UnitPrediction::computeMs).sum();
       s.append(String.format(Locale.ROOT, "%s wins on latency with %.2f ms end to end (%.2f ms compute + %.2f ms "

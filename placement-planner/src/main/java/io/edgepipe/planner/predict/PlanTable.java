@@ -11,9 +11,14 @@ public final class PlanTable {
   public static String render(PlanReport report) {
     StringBuilder out = new StringBuilder();
     PlannerOptions o = report.options();
-    out.append(String.format(Locale.ROOT, "pipeline %s, frame %s, objective %s, %s compute, cores edge %s / server %s%n%n",
+    out.append(String.format(Locale.ROOT, "pipeline %s, frame %s, objective %s, %s compute, cores edge %s / server %s%s%n",
         report.pipeline(), report.frameSize(), o.objective(), o.statistic().name().toLowerCase(Locale.ROOT),
-        cores(o.edgeCores()), cores(o.serverCores())));
+        cores(o.edgeCores()), cores(o.serverCores()), o.hostCores() > 0 ? " on one host of " + cores(o.hostCores()) : ""));
+    if (o.coresAssumed()) {
+      out.append("cores not given: assumed this machine's for each tier not given; set --edge-cores and "
+          + "--server-cores (0 = unlimited)\n");
+    }
+    out.append('\n');
     out.append(TextTable.render(candidateHeader(report), candidateRows(report)));
     out.append('\n').append(report.explanation()).append("\n\n");
     out.append(fusion(report)).append('\n').append(replicas(report));
@@ -32,7 +37,7 @@ public final class PlanTable {
     List<List<String>> rows = new ArrayList<>();
     for (Prediction p : report.ranked()) {
       List<String> row = new ArrayList<>(List.of(p == report.winner() ? "*" : "", p.placement().letters(),
-          Format.ms(p.latencyMs()), Format.fps(p.fps()), p.bottleneck() + " (" + p.bottleneckUnit().tier().letter() + ")"));
+          Format.ms(p.latencyMs()), Format.fps(p.fps()), p.bottleneck()));
       for (String stage : report.stages()) {
         row.add(Format.ccr(p.ccr(stage)));
       }
@@ -59,7 +64,7 @@ public final class PlanTable {
 
   private static String replicas(PlanReport report) {
     ReplicaAdvice advice = report.replicas();
-    String title = "replicas of the bottleneck " + advice.stage() + ":\n";
+    String title = advice.stage() == null ? "replicas:\n" : "replicas of " + advice.stage() + ":\n";
     if (advice.note() != null) {
       return title + "  none: " + advice.note() + "\n";
     }

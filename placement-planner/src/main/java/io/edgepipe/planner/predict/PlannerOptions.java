@@ -16,6 +16,7 @@ import io.edgepipe.planner.profile.Statistic;
  *                      their CPU together is one more limit; 0 = separate machines
  * @param maxReplicas   most replicas the replica analysis may give the bottleneck stage (1 = none)
  * @param frameSize     frame size to plan for, null = the only one in the profile (or the largest)
+ * @param coresAssumed  the core counts were not given but assumed (this machine's), which the plan says
  */
 public record PlannerOptions(
     Objective objective,
@@ -25,7 +26,13 @@ public record PlannerOptions(
     double serverCores,
     double hostCores,
     int maxReplicas,
-    FrameSize frameSize) {
+    FrameSize frameSize,
+    boolean coresAssumed) {
+
+  public PlannerOptions(Objective objective, Statistic statistic, boolean allPlacements, double edgeCores,
+      double serverCores, double hostCores, int maxReplicas, FrameSize frameSize) {
+    this(objective, statistic, allPlacements, edgeCores, serverCores, hostCores, maxReplicas, frameSize, false);
+  }
 
   public PlannerOptions {
     if (edgeCores < 0 || serverCores < 0 || hostCores < 0) {
@@ -67,6 +74,19 @@ public record PlannerOptions(
   /** Both nodes on one host of {@code cores} cores (0 = separate machines). */
   public PlannerOptions withHostCores(double cores) {
     return new PlannerOptions(objective, statistic, allPlacements, edgeCores, serverCores, cores, maxReplicas, frameSize);
+  }
+
+  /**
+   * Core counts for the tiers whose count was not given (null): this machine's {@code machineCores}
+   * for each, marked as assumed. A plan without core limits predicts as if every service had a
+   * core to itself, which on a small machine overstates throughput several times.
+   */
+  public PlannerOptions withCores(Double edge, Double server, int machineCores) {
+    if (edge != null && server != null) {
+      return withCores(edge.doubleValue(), server.doubleValue());
+    }
+    return new PlannerOptions(objective, statistic, allPlacements, edge != null ? edge : machineCores,
+        server != null ? server : machineCores, hostCores, maxReplicas, frameSize, true);
   }
 
   /** Cores of a tier's node, 0 meaning unlimited. */

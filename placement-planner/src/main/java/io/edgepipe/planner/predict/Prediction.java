@@ -10,10 +10,10 @@ import java.util.List;
  * @param units      one entry per service, chain order
  * @param latencyMs  end-to-end time of one frame: all compute plus all transfers, sink included
  * @param fps        pipelined throughput: 1000 / the slowest service's period
- * @param bottleneck name of the service with the longest period (the first one on a tie)
+ * @param limit      what sets the pace (the first service on a tie; a CPU only when it is slower)
  */
 public record Prediction(Placement placement, List<UnitPrediction> units, double latencyMs, double fps,
-    String bottleneck) {
+    Limit limit) {
 
   public Prediction {
     units = List.copyOf(units);
@@ -28,13 +28,19 @@ public record Prediction(Placement placement, List<UnitPrediction> units, double
     throw new IllegalArgumentException("no service '" + name + "' in " + placement);
   }
 
+  /** What limits, as the table's bottleneck column shows it ("conv compute (S)", "server CPU"). */
+  public String bottleneck() {
+    return limit.label();
+  }
+
+  /** The service whose compute, hop or link limits; null when a CPU shared by several services does. */
   public UnitPrediction bottleneckUnit() {
-    return unit(bottleneck);
+    return limit.service() == null ? null : unit(limit.service());
   }
 
   /** Milliseconds between frames at the predicted throughput. */
   public double periodMs() {
-    return bottleneckUnit().periodMs();
+    return limit.periodMs();
   }
 
   /** CCR of a stage (its name in a plain, unfused prediction). */

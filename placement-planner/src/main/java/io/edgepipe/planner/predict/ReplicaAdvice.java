@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Replicas of a placement's bottleneck stage on the server.
  *
- * @param stage        the bottleneck stage
+ * @param stage        the stage whose compute limits; null when a CPU shared by several services does
  * @param options      predictions with 1..max replicas of it (empty when not applicable)
  * @param bestReplicas the replica count with the highest throughput (fewest on a tie), 1 = none help
  * @param note         why replicas were not considered, or null

@@ -17,15 +17,26 @@ public final class ReplicaAnalysis {
 
   public static ReplicaAdvice analyze(ChainPredictor predictor, Prediction base, PlannerOptions options) {
     StageChain chain = predictor.costs().chain();
-    String stage = base.bottleneck();
-    int index = chain.indexOf(stage);
-    UnitPrediction bottleneck = base.bottleneckUnit();
-    if (index == 0) {
-      return ReplicaAdvice.notApplicable(stage, "the bottleneck is the producer, which holds the sink and runs once");
+    Limit limit = base.limit();
+    String stage = limit.service();
+    switch (limit.kind()) {
+      case NODE_CPU, HOST_CPU:
+        return ReplicaAdvice.notApplicable(null, limit.describe() + " is the limit; replicas there would share "
+            + "the same cores");
+      case LINK:
+        return ReplicaAdvice.notApplicable(stage, limit.describe() + " is the limit; replicas would share that "
+            + "one link");
+      default:
+        break;
     }
-    if (bottleneck.tier() != Tier.SERVER) {
-      return ReplicaAdvice.notApplicable(stage, "the bottleneck " + stage + " is on the edge; replicas are only "
-          + "considered on the server");
+    int index = chain.indexOf(stage);
+    if (index == 0) {
+      return ReplicaAdvice.notApplicable(stage, limit.describe() + " is the limit, and the producer holds the sink "
+          + "and runs once");
+    }
+    if (limit.tier() != Tier.SERVER) {
+      return ReplicaAdvice.notApplicable(stage, limit.describe() + " is the limit; replicas are only considered on "
+          + "the server");
     }
     int max = options.maxReplicas();
     if (options.serverCores() > 0) {

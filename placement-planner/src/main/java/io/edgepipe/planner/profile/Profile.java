@@ -16,13 +16,18 @@ import java.util.List;
  * @param schema     format version, {@link #SCHEMA}
  * @param pipeline   name of the pipeline spec it was measured with
  * @param stages     chain order, producer first (hop names derive from it)
+ * @param layers     what the times depend on besides the frame size ({@link LayerSignature}): the
+ *                   input's channels and type, each layer's kind and parameters; null in profiles
+ *                   written before it was recorded
  * @param frameSizes frame sizes measured, smallest first
  */
-@JsonPropertyOrder({"schema", "pipeline", "stages", "frameSizes", "compute", "hops", "links", "transfers"})
+@JsonPropertyOrder({"schema", "pipeline", "stages", "layers", "frameSizes", "compute", "hops", "links", "transfers"})
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Profile(
     int schema,
     String pipeline,
     List<String> stages,
+    List<String> layers,
     List<FrameSize> frameSizes,
     List<Compute> compute,
     List<Hop> hops,
@@ -33,6 +38,7 @@ public record Profile(
 
   public Profile {
     stages = stages == null ? List.of() : List.copyOf(stages);
+    layers = layers == null ? null : List.copyOf(layers);
     frameSizes = frameSizes == null ? List.of() : List.copyOf(frameSizes);
     compute = compute == null ? List.of() : List.copyOf(compute);
     hops = hops == null ? List.of() : List.copyOf(hops);

@@ -29,19 +29,26 @@ import java.util.TreeSet;
 public final class ProfileBuilder {
   private final String pipeline;
   private final StageChain chain;
+  private final List<String> layers;
   private final Map<String, Profile.Compute> compute = new LinkedHashMap<>();
   private final Map<String, Profile.Hop> hops = new LinkedHashMap<>();
   private final Map<LinkClass, Profile.Link> links = new LinkedHashMap<>();
   private final Map<String, Profile.Transfer> transfers = new LinkedHashMap<>();
 
+  /** A profile that does not record its layers (hand-made ones, tests); the planner warns when it reads one. */
   public ProfileBuilder(String pipeline, List<String> stages) {
-    this.pipeline = pipeline;
-    this.chain = new StageChain(stages);
+    this(pipeline, stages, null);
   }
 
-  /** A builder for the spec's chain: producer followed by its layers. */
+  private ProfileBuilder(String pipeline, List<String> stages, List<String> layers) {
+    this.pipeline = pipeline;
+    this.chain = new StageChain(stages);
+    this.layers = layers;
+  }
+
+  /** A builder for the spec's chain (producer followed by its layers) that records the spec's {@link LayerSignature}. */
   public static ProfileBuilder forSpec(PipelineSpec spec) {
-    return new ProfileBuilder(spec.name(), StageChain.of(spec).stages());
+    return new ProfileBuilder(spec.name(), StageChain.of(spec).stages(), LayerSignature.of(spec));
   }
 
   public ProfileBuilder addCompute(String stage, Tier tier, FrameSize frameSize, double medianMs, double p95Ms) {
@@ -125,12 +132,41 @@ public final class ProfileBuilder {
     return this;
   }
 
+  /**
+   * Adds every entry of {@code other} (e.g. the other tier's measurements); entries added later
+   * replace them. A profile of another pipeline, chain or layer set is refused: merged, its times
+   * would pass for this pipeline's.
+   */
+  public ProfileBuilder merge(Profile other, String name) {
+    if (!other.pipeline().equals(pipeline) || !other.stages().equals(chain.stages())
+        || (other.layers() != null && layers != null && !other.layers().equals(layers))) {
+      throw new ProfileException("profile " + name + " was measured for pipeline '" + other.pipeline() + "' "
+          + other.stages() + (other.layers() != null ? " " + other.layers() : "") + ", not '" + pipeline + "' "
+          + chain.stages() + (layers != null ? " " + layers : "") + "; merge only measurements of the same spec");
+    }
+    other.compute().forEach(c -> {
+      addCompute(c.stage(), c.tier(), c.frameSize(), c.medianMs(), c.p95Ms());
+      if (c.hasServiceCpu()) {
+        addServiceCpu(c.stage(), c.tier(), c.frameSize(), c.cpuMsPerFrame(), c.backgroundCores());
+      }
+    });
+    other.hops().forEach(h -> {
+      addHop(h.hop(), h.frameSize(), h.bytes());
+      if (h.cpuMs() != null) {
+        addHopCpu(h.hop(), h.frameSize(), h.cpuMs());
+      }
+    });
+    other.links().forEach(l -> addLink(l.linkClass(), l.bandwidthBitsPerSec(), l.latencyMs()));
+    other.transfers().forEach(t -> addTransfer(t.hop(), t.linkClass(), t.frameSize(), t.ms()));
+    return this;
+  }
+
   public Profile build() {
     TreeSet<FrameSize> sizes = new TreeSet<>();
     compute.values().forEach(c -> sizes.add(c.frameSize()));
     hops.values().forEach(h -> sizes.add(h.frameSize()));
     transfers.values().forEach(t -> sizes.add(t.frameSize()));
-    return new Profile(Profile.SCHEMA, pipeline, chain.stages(), new ArrayList<>(sizes),
+    return new Profile(Profile.SCHEMA, pipeline, chain.stages(), layers, new ArrayList<>(sizes),
         new ArrayList<>(compute.values()), new ArrayList<>(hops.values()),
         new ArrayList<>(links.values()), new ArrayList<>(transfers.values()));
   }

@@ -57,10 +57,13 @@ class DeployerMockTest {
     client.pods().inAnyNamespace().delete();
     client.namespaces().delete();
     client.nodes().delete();
+    // Ready kubelets: pods bound to them are expected to start
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName("jetson").addToLabels("edgepipe.io/tier", "edge")
-        .endMetadata().build()).create();
+        .endMetadata().withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+        .build()).create();
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName("gpu-box").addToLabels("edgepipe.io/tier", "server")
-        .endMetadata().build()).create();
+        .endMetadata().withNewStatus().addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus()
+        .build()).create();
   }
 
   static PipelineManifests manifests(String placement, ManifestOptions options) throws Exception {
@@ -83,7 +86,8 @@ class DeployerMockTest {
           client.pods().inNamespace("edgepipe").resource(new PodBuilder().withNewMetadata().withName(pod)
               .withLabels(d.getSpec().getTemplate().getMetadata().getLabels()).endMetadata()
               .withNewSpec().withNodeName(tier.equals("edge") ? "jetson" : "gpu-box").endSpec()
-              .withNewStatus().withPhase("Running").endStatus().build()).create();
+              .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True").endCondition()
+              .endStatus().build()).create();
         }
       }
     }
@@ -158,7 +162,7 @@ class DeployerMockTest {
     String table = StatusReporter.render("edgepipe", status);
     assertTrue(table.contains("relu      server  1/1    gpu-box  -"), table);
 
-    List<String> deleted = Undeployer.undeploy(client, "edgepipe");
+    List<String> deleted = Undeployer.undeploy(client, "edgepipe").deleted();
     assertTrue(deleted.contains("Namespace/edgepipe"), deleted.toString());
     assertTrue(client.apps().deployments().inNamespace("edgepipe").list().getItems().isEmpty());
     assertTrue(client.services().inNamespace("edgepipe").list().getItems().isEmpty());
@@ -176,7 +180,8 @@ class DeployerMockTest {
     DeployResult moved = deployer(ready).deploy(manifests("ESSS", ManifestOptions.defaults()), QUICK);
     Map<String, ApplyOutcome> outcomes = moved.applied().stream()
         .collect(Collectors.toMap(r -> r.kind() + "/" + r.name(), AppliedResource::outcome));
-    assertEquals(ApplyOutcome.UNCHANGED, outcomes.get("ConfigMap/pipeline-spec"));
+    assertEquals(ApplyOutcome.CONFIGURED, outcomes.get("ConfigMap/pipeline-spec")); // its placement annotation
+    assertEquals(ApplyOutcome.UNCHANGED, outcomes.get("Deployment/relu")); // relu did not move
     assertEquals(ApplyOutcome.CONFIGURED, outcomes.get("Deployment/conv")); // placement label and node changed
     Deployment conv = client.apps().deployments().inNamespace("edgepipe").withName("conv").get();
     assertEquals("server", conv.getSpec().getTemplate().getSpec().getNodeSelector().get("edgepipe.io/tier"));
@@ -203,7 +208,7 @@ class DeployerMockTest {
         .create();
     DeployResult result = deployer(new ReadyMaker()).deploy(manifests("EESS", ManifestOptions.defaults()), QUICK);
     assertEquals(new AppliedResource("Namespace", "edgepipe", ApplyOutcome.SKIPPED), result.applied().get(0));
-    List<String> deleted = Undeployer.undeploy(client, "edgepipe");
+    List<String> deleted = Undeployer.undeploy(client, "edgepipe").deleted();
     assertFalse(deleted.contains("Namespace/edgepipe"));
     assertTrue(client.namespaces().withName("edgepipe").get() != null);
     assertTrue(client.apps().deployments().inNamespace("edgepipe").list().getItems().isEmpty());

@@ -45,8 +45,10 @@ class ManifestGeneratorTest {
     assertEquals("edgepipe/edgepipe-stage-conv:1.0-edge", container(m, "conv").getImage());
     assertEquals("edgepipe/edgepipe-stage-relu:1.0", container(m, "relu").getImage());
     Deployment relu = workload(m, "relu").deployment();
+    // the placement is on the spec config map only, so moving one stage leaves the others untouched
     assertEquals(Map.of("app.kubernetes.io/name", "relu", "app.kubernetes.io/part-of", "edgepipe",
-        "edgepipe.io/placement", "EESS", "edgepipe.io/stage", "relu"), relu.getMetadata().getLabels());
+        "edgepipe.io/stage", "relu"), relu.getMetadata().getLabels());
+    assertEquals("EESS", m.configMap().getMetadata().getAnnotations().get("edgepipe.io/placement"));
     assertEquals(Map.of("app.kubernetes.io/name", "relu", "app.kubernetes.io/part-of", "edgepipe"),
         relu.getSpec().getSelector().getMatchLabels());
     assertEquals(List.of("stage", "relu", "--spec", "/etc/edgepipe/pipeline.yaml", "--port", "50051", "--metrics-port",

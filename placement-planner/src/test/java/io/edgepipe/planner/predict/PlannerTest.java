@@ -40,14 +40,14 @@ class PlannerTest {
     assertEquals("ESSS", esss.placement().letters());
     assertEquals(1000.0 / 15, esss.fps(), 1e-9);
     assertEquals(30.0, esss.latencyMs(), 1e-9);
-    assertEquals("producer", esss.bottleneck());
+    assertEquals("edge-server link (producer->conv)", esss.bottleneck());
     assertEquals(List.of("ESSS", "EEEE", "SSSS", "EEES", "EESS"), order(report));
     // CCR: producer has no compute (undefined), conv's output stays on the server, maxpool returns 8 ms / 1 ms
     assertTrue(Double.isNaN(esss.ccr("producer")));
     assertEquals(0.0, esss.ccr("conv"), 1e-12);
     assertEquals(8.0, esss.ccr("maxpool"), 1e-12);
-    assertTrue(report.explanation().startsWith("ESSS wins on throughput with 66.7 fps: its slowest service, producer "
-        + "on the edge, needs 15.00 ms per frame (0.00 ms compute + 15.00 ms send)"), report.explanation());
+    assertTrue(report.explanation().startsWith("ESSS wins on throughput with 66.7 fps: the edge-server link under "
+        + "producer->conv is its limit; producer on the edge needs 15.00 ms per frame (0.00 ms compute + 15.00 ms send)"), report.explanation());
     assertTrue(report.explanation().contains("the runner-up EEEE reaches 50.0 fps"), report.explanation());
   }
 
@@ -68,7 +68,7 @@ class PlannerTest {
     assertEquals(8.0, eees.unit("maxpool").sendMs(), 1e-12);
     assertEquals(0.0, eees.unit("conv").sendMs(), 1e-12);
     assertEquals(20 + 4 + 30 + 1 + 8, eees.latencyMs(), 1e-9);
-    assertEquals("relu", eees.bottleneck());
+    assertEquals("edge-server link (relu->maxpool)", eees.bottleneck());
   }
 
   /** conv costs 50 ms on either tier; relu and maxpool 1 ms; the uplink 2 ms a hop. */
@@ -140,7 +140,7 @@ class PlannerTest {
     assertEquals(List.of(25.0, 50.0, 75.0, 1000.0 / 12), advice.options().stream()
         .map(o -> o.prediction().fps()).collect(Collectors.toList()));
     assertEquals(4, advice.bestReplicas());
-    assertEquals("producer", advice.best().bottleneck());
+    assertEquals("edge-server link (producer->conv)", advice.best().bottleneck());
     assertEquals(Map.of("conv", 4), report.recommendedReplicas());
   }
 
@@ -152,7 +152,8 @@ class PlannerTest {
     // one conv: its 40 ms; two: 20 ms each, but the server needs 40 + 2 + 2 ms of CPU per frame on 2 cores = 22 ms
     assertEquals(25.0, advice.options().get(0).prediction().fps(), 1e-9);
     assertEquals(1000.0 / 22, advice.options().get(1).prediction().fps(), 1e-9);
-    assertTrue(advice.options().get(1).prediction().bottleneckUnit().nodeBound());
+    assertEquals("server CPU", advice.options().get(1).prediction().bottleneck());
+    assertEquals(Limit.Kind.NODE_CPU, advice.options().get(1).prediction().limit().kind());
   }
 
   @Test
@@ -210,7 +211,8 @@ class PlannerTest {
     Prediction ssss = report.winner();
     assertEquals("SSSS", ssss.placement().letters());
     assertEquals(1000.0 / 9.5, ssss.fps(), 1e-9);
-    assertTrue(ssss.bottleneckUnit().nodeBound());
+    assertEquals(Limit.Kind.NODE_CPU, ssss.limit().kind());
+    assertTrue(ssss.unit("conv").nodeBound());
     assertTrue(report.explanation().startsWith("SSSS wins on throughput with 105.3 fps: the server node's CPU is "
         + "its limit, 9.50 ms per frame"), report.explanation());
     FusionOption convRelu = report.fusion().stream().filter(f -> f.services().equals("conv+relu")).findFirst()
@@ -260,7 +262,7 @@ class PlannerTest {
     String csv = PlanCsv.render(plan(SPLIT, PlannerOptions.defaults()));
     String[] lines = csv.split("\n");
     assertEquals("placement,latency_ms,fps,bottleneck,ccr_producer,ccr_conv,ccr_relu,ccr_maxpool,winner", lines[0]);
-    assertEquals("ESSS,30.0000,66.6667,producer,,0.0000,0.0000,8.0000,true", lines[1]);
+    assertEquals("ESSS,30.0000,66.6667,edge-server link (producer->conv),,0.0000,0.0000,8.0000,true", lines[1]);
     assertEquals(6, lines.length);
   }
 
@@ -269,6 +271,29 @@ class PlannerTest {
     String table = PlanTable.render(plan(SPLIT, PlannerOptions.defaults()));
     assertTrue(table.contains("*  ESSS"), table);
     assertTrue(table.contains("CCR maxpool"), table);
-    assertTrue(table.contains("replicas of the bottleneck producer"), table);
+    assertTrue(table.contains("edge-server link (producer->conv)"), table);
+    assertTrue(table.contains("replicas of producer:\n  none: the edge-server link under producer->conv is the limit; "
+        + "replicas would share that one link"), table);
+  }
+
+  /**
+   * The issue's case: the server's CPU limits SSSS. The table's column, the sentence and the
+   * replica advice all name the server's CPU (not "producer", the first service on that node).
+   */
+  @Test
+  void aCpuLimitIsNamedTheSameInTableExplanationAndAdvice() {
+    Profile profile = TestProfiles.of(ms(0, 50, 50, 50), ms(0, 10, 10, 10), ms(40, 40, 40, 40), ms(0, 0, 0, 0));
+    PlanReport report = plan(profile, PlannerOptions.defaults().withCores(1, 1));
+    Prediction ssss = report.winner();
+    assertEquals("SSSS", ssss.placement().letters());
+    assertEquals(Limit.Kind.NODE_CPU, ssss.limit().kind());
+    assertEquals(100.0 / 3, ssss.fps(), 1e-9); // 30 ms of compute on one core
+    String table = PlanTable.render(report);
+    assertTrue(table.contains("*  SSSS") && table.lines().anyMatch(l -> l.contains("SSSS") && l.contains("server CPU")),
+        table);
+    assertTrue(report.explanation().contains("the server node's CPU is its limit"), report.explanation());
+    assertTrue(report.replicas().note().startsWith("the server node's CPU is the limit; replicas there would share"),
+        report.replicas().note());
+    assertFalse(table.contains("producer ("), table);
   }
 }

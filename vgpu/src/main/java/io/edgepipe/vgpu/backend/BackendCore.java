@@ -1,20 +1,32 @@
 package io.edgepipe.vgpu.backend;
 
 import io.edgepipe.vgpu.Gpu;
+import io.edgepipe.vgpu.GpuException;
 import io.edgepipe.vgpu.proto.SessionStatus;
 import io.edgepipe.vgpu.proto.StatusReply;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the backend's service shares: the device, its scheduler, modules and live sessions. */
+/**
+ * What the backend's service shares: the device, its scheduler, modules, live sessions, and the
+ * admission ledger. A session is admitted only if its vMemory reservation fits the device's
+ * unreserved memory and its host reservation fits the host budget, so a tenant's allocations
+ * inside its reservation always succeed and no tenant can make the backend hold more host memory
+ * than it was admitted with.
+ */
 final class BackendCore {
+  private static final long MIB = 1L << 20;
+
   final Gpu device;
+  final BackendLimits limits;
   final FairScheduler scheduler;
   final SharedModules modules;
   /** Sends replies (serialisation can be long) so that the device thread never waits on it. */
@@ -23,67 +35,131 @@ final class BackendCore {
     t.setDaemon(true);
     return t;
   });
+  /** Open and reply deadlines. */
+  final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "vgpu-timers");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Session ids and handles: random, so they tell nothing about other sessions. */
+  final SecureRandom random = new SecureRandom();
   private final AtomicLong deviceBytes = new AtomicLong();
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final AtomicLong nextId = new AtomicLong(1);
-  private final AtomicLong handles = new AtomicLong(1);
-  private final String idPrefix;
+  /** Device memory reservations may add up to (the device's memory less the margin). */
+  private final long reservable;
+  private long deviceReserved; // guarded by this
+  private long hostReserved; // guarded by this
 
   private final TokenStore tokens;
 
-  BackendCore(Gpu device, FairScheduler.Config config, TokenStore tokens) {
+  BackendCore(Gpu device, BackendLimits limits, TokenStore tokens) {
     this.device = device;
+    this.limits = limits;
     this.tokens = tokens;
-    this.scheduler = new FairScheduler("vgpu-device", config);
+    this.scheduler = new FairScheduler("vgpu-device", limits.scheduler());
     this.modules = new SharedModules(device);
-    // session ids differ between backend runs, so a stale id is never mistaken for a live one
-    this.idPrefix = Long.toString(new SecureRandom().nextInt(1 << 30), 36);
+    long memory = limits.deviceMemoryBytes() > 0 ? limits.deviceMemoryBytes() : device.memoryCapacity();
+    if (memory <= 0) {
+      throw new IllegalArgumentException("device " + device.name() + " does not report its memory: configure it");
+    }
+    this.reservable = memory - limits.margin(memory);
+    random.nextLong(); // seeds it now, not in the first tenant's open
+  }
+
+  /** Device memory sessions' reservations may add up to. */
+  long reservableBytes() {
+    return reservable;
+  }
+
+  /** The caps that apply to {@code tenant}: its line's, else the backend's defaults. */
+  TokenStore.Limits limitsOf(String tenant) {
+    return tokens.limits(tenant).orElse(limits.tenantDefaults());
   }
 
   /**
-   * A new session, or a GpuException RESOURCE_EXHAUSTED when the tenant's live sessions together
-   * would pass its limits from the tokens file.
+   * Admits a new session, reserving its vMemory and host memory, or throws GpuException
+   * RESOURCE_EXHAUSTED naming the cap, reservation or budget it would pass (PERMISSION_DENIED for
+   * an admin token, which opens no sessions).
    */
   synchronized Session newSession(String tenant, String client, double fgpu, int vmemUnits) {
-    TokenStore.Limits lim = tokens.limits(tenant);
-    if (lim.capped()) {
-      double f = 0;
-      long v = 0;
-      for (Session s : sessions.values()) {
-        if (s.tenant.equals(tenant)) {
-          f += s.fgpu;
-          v += s.vmemUnits;
-        }
-      }
-      if (f + fgpu > lim.maxFgpu() + 1e-9) {
-        throw new io.edgepipe.vgpu.GpuException("RESOURCE_EXHAUSTED", "tenant '" + tenant + "' may hold fGPU "
-            + lim.maxFgpu() + " over all its sessions: " + round(f) + " in use, " + fgpu + " requested");
-      }
-      if (v + vmemUnits > lim.maxVmemUnits()) {
-        throw new io.edgepipe.vgpu.GpuException("RESOURCE_EXHAUSTED", "tenant '" + tenant + "' may hold "
-            + lim.maxVmemUnits() + " vMemory units (256 MiB each) over all its sessions: " + v + " in use, "
-            + vmemUnits + " requested");
+    TokenStore.Limits lim = limitsOf(tenant);
+    if (lim.admin()) {
+      throw new GpuException("PERMISSION_DENIED", "'" + tenant + "' is an admin token: it may read status, not open sessions");
+    }
+    double f = 0;
+    long v = 0;
+    int n = 0;
+    for (Session s : sessions.values()) {
+      if (s.tenant.equals(tenant) && !s.ended) {
+        f += s.fgpu;
+        v += s.vmemUnits;
+        n++;
       }
     }
-    String id = idPrefix + "-" + nextId.getAndIncrement();
+    if (n + 1 > lim.maxSessions()) {
+      throw new GpuException("RESOURCE_EXHAUSTED", "tenant '" + tenant + "' may have " + lim.maxSessions()
+          + " sessions open at once; " + n + " are open");
+    }
+    if (f + fgpu > lim.maxFgpu() + 1e-9) {
+      throw new GpuException("RESOURCE_EXHAUSTED", "tenant '" + tenant + "' may hold fGPU "
+          + lim.maxFgpu() + " over all its sessions: " + round(f) + " in use, " + fgpu + " requested");
+    }
+    if (v + vmemUnits > lim.maxVmemUnits()) {
+      throw new GpuException("RESOURCE_EXHAUSTED", "tenant '" + tenant + "' may hold "
+          + lim.maxVmemUnits() + " vMemory units (256 MiB each) over all its sessions: " + v + " in use, "
+          + vmemUnits + " requested");
+    }
+    long want = vmemUnits * Session.VMEM_UNIT;
+    if (deviceReserved + want > reservable) {
+      throw new GpuException("RESOURCE_EXHAUSTED", "device memory: " + vmemUnits + " vMemory unit(s) ("
+          + want / MIB + " MiB) requested, " + deviceReserved / MIB + " MiB reserved by open sessions, "
+          + (reservable - deviceReserved) / MIB + " MiB free of " + reservable / MIB + " MiB reservable");
+    }
+    long host = limits.hostBytesPerSession();
+    if (hostReserved + host > limits.hostBudgetBytes()) {
+      throw new GpuException("RESOURCE_EXHAUSTED", "host memory: a session reserves " + host / MIB
+          + " MiB for its messages, " + hostReserved / MIB + " MiB reserved by open sessions, "
+          + (limits.hostBudgetBytes() - hostReserved) / MIB + " MiB free of " + limits.hostBudgetBytes() / MIB
+          + " MiB");
+    }
+    String id;
+    do {
+      id = Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
+    } while (sessions.containsKey(id));
     FairScheduler.Lane lane = scheduler.register(id, fgpu);
-    Session s = new Session(id, tenant, client, fgpu, vmemUnits, lane, device, modules, deviceBytes, handles);
+    Session s = new Session(id, tenant, client, fgpu, vmemUnits, lane, device, modules, deviceBytes, random,
+        limits.maxBatchPayload());
+    deviceReserved += want;
+    hostReserved += host;
     sessions.put(id, s);
     return s;
   }
 
   private static String round(double v) {
-    return String.format(java.util.Locale.ROOT, "%.3f", v);
+    return String.format(Locale.ROOT, "%.3f", v);
   }
 
-  /** On the device thread: frees the session's memory and forgets it. */
+  /** On the device thread: frees the session's memory, forgets it and returns its reservations. */
   void release(Session s) {
     s.release();
-    sessions.remove(s.id);
+    synchronized (this) {
+      if (sessions.remove(s.id) != null) {
+        deviceReserved -= s.bytesAllowed;
+        hostReserved -= limits.hostBytesPerSession();
+      }
+    }
   }
 
   long deviceBytesInUse() {
     return deviceBytes.get();
+  }
+
+  synchronized long deviceBytesReserved() {
+    return deviceReserved;
+  }
+
+  synchronized long hostBytesReserved() {
+    return hostReserved;
   }
 
   int sessionCount() {
@@ -94,21 +170,38 @@ final class BackendCore {
     return new ArrayList<>(sessions.values());
   }
 
+  /** Every session (admin view). */
   StatusReply status() {
-    List<Session> live = sessions();
+    return status(null);
+  }
+
+  /**
+   * What {@code viewer} may see: an admin token (or null, the backend itself) sees every session
+   * and the device totals; a tenant sees its own sessions, and totals over them only.
+   */
+  StatusReply status(String viewer) {
+    boolean all = viewer == null || tokens.isAdmin(viewer);
+    List<Session> live = new ArrayList<>();
+    for (Session s : sessions()) {
+      if (all || s.tenant.equals(viewer)) {
+        live.add(s);
+      }
+    }
     long[] busy = new long[live.size()];
     long[] entitled = new long[live.size()];
     long liveBusy = 0;
+    long bytes = 0;
     for (int i = 0; i < busy.length; i++) {
       FairScheduler.LaneStats st = scheduler.stats(live.get(i).lane);
       busy[i] = st.busyNanos();
       entitled[i] = st.entitledNanos();
       liveBusy += busy[i];
+      bytes += live.get(i).bytesInUse();
     }
     StatusReply.Builder r = StatusReply.newBuilder()
         .setDeviceName(device.name())
-        .setDeviceBytesInUse(deviceBytes.get())
-        .setBusyNanosTotal(scheduler.totalBusyNanos());
+        .setDeviceBytesInUse(all ? deviceBytes.get() : bytes)
+        .setBusyNanosTotal(all ? scheduler.totalBusyNanos() : liveBusy);
     for (int i = 0; i < busy.length; i++) {
       Session s = live.get(i);
       r.addSessions(SessionStatus.newBuilder()

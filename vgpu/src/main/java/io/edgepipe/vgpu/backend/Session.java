@@ -26,10 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One vGPU on the backend: a tenant's session with its quotas and its own handle table. Handles
  * are numbers mapped to the device's pointers per session, so a session can name only what it
- * allocated; they are drawn from one backend-wide counter, so another session's handle is never
- * also a valid handle here, and using it is always NOT_FOUND rather than a silent mix-up.
- * {@link #execute} and {@link #release} run on the device thread only; the counters may be read
- * from any thread.
+ * allocated; they are random 63-bit numbers, so they tell nothing about other sessions (no
+ * backend-wide counter to read others' activity from), and another session's handle is NOT_FOUND
+ * here rather than a silent mix-up. A batch runs in slices ({@link #runSlice}) so the scheduler
+ * can put other tenants' work between them. {@link #runSlice} and {@link #release} run on the
+ * device thread only; the counters may be read from any thread.
  */
 final class Session {
   /** One vMemory unit: 256 MiB, as in gEdge. */
@@ -46,6 +47,11 @@ final class Session {
   final int vmemUnits;
   final long bytesAllowed;
   final FairScheduler.Lane lane;
+  /**
+   * Set when the stream has ended: the session no longer counts against its tenant's caps, though
+   * its memory (and device reservation) stays until {@link #release} has run on the device thread.
+   */
+  volatile boolean ended;
 
   private final Gpu device;
   private final SharedModules modules;
@@ -56,15 +62,15 @@ final class Session {
   /** Handles already given for a module name / (module handle, kernel): asking again reuses them. */
   private final Map<String, Long> moduleByName = new HashMap<>();
   private final Map<String, Long> functionByName = new HashMap<>();
-  private final AtomicLong handles;
-  private long replyBytes; // DtoH bytes of the batch being executed
+  private final java.util.Random handles;
+  private final long maxPayload;
   private final AtomicLong bytesInUse = new AtomicLong();
   private final AtomicLong peakBytes = new AtomicLong();
   private final AtomicLong buffers = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
 
   Session(String id, String tenant, String client, double fgpu, int vmemUnits, FairScheduler.Lane lane,
-      Gpu device, SharedModules modules, AtomicLong backendBytes, AtomicLong handles) {
+      Gpu device, SharedModules modules, AtomicLong backendBytes, java.util.Random handles, long maxPayload) {
     this.id = id;
     this.tenant = tenant;
     this.client = client;
@@ -76,6 +82,7 @@ final class Session {
     this.modules = modules;
     this.backendBytes = backendBytes;
     this.handles = handles;
+    this.maxPayload = maxPayload;
   }
 
   long bytesInUse() {
@@ -95,57 +102,94 @@ final class Session {
     return batches.get();
   }
 
-  /**
-   * Runs the ops in order, then synchronizes the device. Stops at the first failing op and
-   * reports it with its index; the results of the ops before it are returned.
-   */
-  BatchResult execute(Batch batch) {
-    long t0 = System.nanoTime();
+  /** A batch under way: the ops run so far and what they produced. */
+  static final class Run {
+    final Batch batch;
+    final BatchResult.Builder out;
+    final List<byte[]> dtoh = new ArrayList<>();
+    long replyBytes;
+    long busyNanos;
+    int next;
+    Error error;
+    int slices;
+
+    Run(Batch batch) {
+      this.batch = batch;
+      this.out = BatchResult.newBuilder().setSeq(batch.getSeq());
+    }
+
+    boolean done() {
+      return error != null || next >= batch.getOpsCount();
+    }
+  }
+
+  /** Starts {@code batch} (nothing runs yet). */
+  Run start(Batch batch) {
     batches.incrementAndGet();
-    BatchResult.Builder out = BatchResult.newBuilder().setSeq(batch.getSeq());
-    List<byte[]> dtoh = new ArrayList<>();
-    replyBytes = 0;
-    Error error = null;
-    int i = 0;
+    return new Run(batch);
+  }
+
+  /**
+   * Runs the batch's next ops in order until they are all done, one fails, or {@code sliceNanos}
+   * have passed, then synchronizes the device (so the slice's device time is spent within it).
+   * Stops at the first failing op and records it with its index. Returns true when the batch is
+   * finished ({@link #finish}).
+   */
+  boolean runSlice(Run r, long sliceNanos) {
+    long t0 = System.nanoTime();
+    r.slices++;
+    int i = r.next;
     try {
-      for (; i < batch.getOpsCount(); i++) {
-        run(batch.getOps(i), out, dtoh);
+      while (i < r.batch.getOpsCount()) {
+        run(r.batch.getOps(i), r);
+        i++;
+        if (System.nanoTime() - t0 >= sliceNanos) {
+          break;
+        }
       }
     } catch (GpuException e) {
-      error = error(e, i);
+      r.error = error(e, i);
     } catch (RuntimeException e) {
-      error = Error.newBuilder().setCode("INTERNAL").setMessage(String.valueOf(e)).setOpIndex(i).build();
+      r.error = Error.newBuilder().setCode("INTERNAL").setMessage(String.valueOf(e)).setOpIndex(i).build();
     }
+    r.next = i;
     try {
       device.synchronize();
     } catch (GpuException e) {
-      if (error == null) {
-        error = error(e, -1);
+      if (r.error == null) {
+        r.error = error(e, -1);
       }
     } catch (RuntimeException e) {
-      if (error == null) {
-        error = Error.newBuilder().setCode("INTERNAL").setMessage(String.valueOf(e)).setOpIndex(-1).build();
+      if (r.error == null) {
+        r.error = Error.newBuilder().setCode("INTERNAL").setMessage(String.valueOf(e)).setOpIndex(-1).build();
       }
     }
-    out.setBusyNanos(System.nanoTime() - t0);
-    for (byte[] d : dtoh) {
-      // the array is ours and no longer written: hand it to protobuf without a copy
-      out.addDtoh(UnsafeByteOperations.unsafeWrap(d));
-    }
-    if (error != null) {
-      out.setError(error);
-    }
-    return out.build();
+    r.busyNanos += System.nanoTime() - t0;
+    return r.done();
   }
 
-  private void run(Op op, BatchResult.Builder out, List<byte[]> dtoh) {
+  /** The finished batch's result. */
+  BatchResult finish(Run r) {
+    r.out.setBusyNanos(r.busyNanos);
+    for (byte[] d : r.dtoh) {
+      // the array is ours and no longer written: hand it to protobuf without a copy
+      r.out.addDtoh(UnsafeByteOperations.unsafeWrap(d));
+    }
+    if (r.error != null) {
+      r.out.setError(r.error);
+    }
+    return r.out.build();
+  }
+
+  private void run(Op op, Run r) {
+    BatchResult.Builder out = r.out;
     switch (op.getKindCase()) {
       case LOAD_MODULE -> {
         String name = name(op.getLoadModule().getName(), "module");
         Long known = moduleByName.get(name);
         if (known == null) {
           GpuModule m = modules.load(name);
-          known = handles.getAndIncrement();
+          known = newHandle();
           moduleHandles.put(known, m);
           moduleByName.put(name, known);
         }
@@ -162,7 +206,7 @@ final class Session {
         Long known = functionByName.get(key);
         if (known == null) {
           GpuFunction f = modules.function(m, name);
-          known = handles.getAndIncrement();
+          known = newHandle();
           functionHandles.put(known, f);
           functionByName.put(key, known);
         }
@@ -193,14 +237,14 @@ final class Session {
           throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + n + " bytes from a buffer of "
               + p.bytes() + " bytes");
         }
-        replyBytes += n;
-        if (replyBytes > Wire.MAX_BATCH_PAYLOAD) {
+        r.replyBytes += n;
+        if (r.replyBytes > maxPayload) {
           throw new GpuException("INVALID_ARGUMENT", "the batch's copyDtoH data exceeds "
-              + Wire.MAX_BATCH_PAYLOAD + " bytes, more than one reply may carry; synchronize more often");
+              + maxPayload + " bytes, more than one reply may carry; synchronize more often");
         }
         byte[] d = new byte[(int) n];
         device.copyDtoHAsync(ByteBuffer.wrap(d), p);
-        dtoh.add(d);
+        r.dtoh.add(d);
       }
       default -> throw new GpuException("INVALID_ARGUMENT", "empty op");
     }
@@ -225,7 +269,7 @@ final class Session {
           + vmemUnits + " x 256 MiB)");
     }
     DevicePtr p = device.malloc(bytes);
-    long h = handles.getAndIncrement();
+    long h = newHandle();
     ptrs.put(h, p);
     peakBytes.accumulateAndGet(bytesInUse.addAndGet(bytes), Math::max);
     backendBytes.addAndGet(bytes);
@@ -285,6 +329,16 @@ final class Session {
     functionHandles.clear();
     moduleByName.clear();
     functionByName.clear();
+  }
+
+  /** A handle not in use in this session: random, positive, never 0. */
+  private long newHandle() {
+    while (true) {
+      long h = handles.nextLong() & Long.MAX_VALUE;
+      if (h != 0 && !ptrs.containsKey(h) && !moduleHandles.containsKey(h) && !functionHandles.containsKey(h)) {
+        return h;
+      }
+    }
   }
 
   private static String name(String n, String what) {

@@ -9,22 +9,27 @@ import io.edgepipe.vgpu.proto.ServerMessage;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The server side of one Session stream: admits the {@code open}, queues each {@code batch} on
- * the session's fair-scheduler lane, answers from the device thread, and asks gRPC for the next
- * client message only after answering (so a session never has more than one batch queued and
- * large frames are not buffered in memory). The stream's end, for whatever reason, frees the
- * session's memory on the device thread.
+ * the session's fair-scheduler lane in slices (a slice that leaves ops undone queues the rest
+ * again, so other tenants' batches run between them), answers from the device thread, and asks
+ * gRPC for the next client message only once the reply has left for the network (so a session
+ * holds at most one inbound message and one reply: what its host reservation covers). A stream
+ * that does not open in time, or whose client does not read a reply in time, is ended. The
+ * stream's end, for whatever reason, frees the session's memory on the device thread.
  */
 final class SessionHandler implements StreamObserver<ClientMessage> {
   private static final Logger LOG = Logger.getLogger(SessionHandler.class.getName());
 
   /** Upper bound of a vMemory request (4 TiB): refuses absurd numbers, not real devices. */
-  static final int MAX_VMEM_UNITS = 1 << 14;
+  static final int MAX_VMEM_UNITS = BackendLimits.MAX_VMEM_UNITS;
   /** Longest client description kept for status. */
   static final int MAX_CLIENT_CHARS = 256;
   /** Replies up to this size are sent from the device thread; larger ones by the reply pool. */
@@ -34,12 +39,22 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
   private final String tenant;
   private final BackendCore core;
   private final AtomicBoolean ended = new AtomicBoolean();
+  /** True from sending a reply until the transport has taken it (then the next message is read). */
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicLong replies = new AtomicLong();
+  private final ScheduledFuture<?> openDeadline;
   private volatile Session session;
 
   SessionHandler(ServerCallStreamObserver<ServerMessage> call, String tenant, BackendCore core) {
     this.call = call;
     this.tenant = tenant;
     this.core = core;
+    long t = core.limits.openTimeoutMillis();
+    this.openDeadline = core.timers.schedule(() -> {
+      if (session == null) {
+        fail(Status.DEADLINE_EXCEEDED.withDescription("no open within " + t + " ms of the stream's start"));
+      }
+    }, t, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -66,33 +81,92 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       return;
     }
     Batch batch = m.getBatch();
-    boolean queued = core.scheduler.submit(s.lane, () -> {
+    int max = core.limits.maxOpsPerBatch();
+    if (batch.getOpsCount() > max) {
+      // refused before it runs; the session stays usable, like any failed batch
+      reply(BatchResult.newBuilder().setSeq(batch.getSeq()).setError(io.edgepipe.vgpu.proto.Error.newBuilder()
+          .setCode("INVALID_ARGUMENT").setOpIndex(-1).setMessage("a batch may carry at most " + max + " ops, this one has "
+              + batch.getOpsCount() + ": synchronize more often")).build());
+      return;
+    }
+    if (!core.scheduler.submit(s.lane, new BatchJob(s, s.start(batch)))) {
+      fail(Status.UNAVAILABLE.withDescription("the backend is stopping"));
+    }
+  }
+
+  /** One slice of a batch on the device thread; queues the next slice, or replies when done. */
+  private final class BatchJob implements Runnable {
+    private final Session s;
+    private final Session.Run run;
+
+    BatchJob(Session s, Session.Run run) {
+      this.s = s;
+      this.run = run;
+    }
+
+    @Override
+    public void run() {
       BatchResult result;
       try {
-        result = s.execute(batch);
+        if (!s.runSlice(run, core.limits.sliceNanos())) {
+          core.scheduler.submit(s.lane, this); // false: the session ended meanwhile, drop the rest
+          return;
+        }
+        result = s.finish(run);
       } catch (RuntimeException | Error e) {
         // never leave the client waiting for an answer that will not come
         LOG.log(Level.WARNING, "batch of session " + s.id + " failed", e);
-        result = BatchResult.newBuilder().setSeq(batch.getSeq()).setError(io.edgepipe.vgpu.proto.Error.newBuilder()
+        result = BatchResult.newBuilder().setSeq(run.batch.getSeq()).setError(io.edgepipe.vgpu.proto.Error.newBuilder()
             .setCode("INTERNAL").setMessage("backend failure: " + e).setOpIndex(-1)).build();
       }
-      ServerMessage reply = ServerMessage.newBuilder().setResult(result).build();
-      if (reply.getSerializedSize() <= INLINE_REPLY_BYTES) {
-        // small: a hand-off to another thread would cost more than the copy
-        send(reply);
-        requestNext();
-        return;
+      reply(result);
+    }
+  }
+
+  private void reply(BatchResult result) {
+    ServerMessage reply = ServerMessage.newBuilder().setResult(result).build();
+    if (reply.getSerializedSize() <= INLINE_REPLY_BYTES) {
+      // small: a hand-off to another thread would cost more than the copy
+      sendThenRead(reply);
+      return;
+    }
+    // serialising a reply of up to hundreds of MB is transport work, not device work: do it
+    // off the device thread, so it is neither charged to the tenant's busy time nor keeps
+    // the device from the next tenant's batch
+    core.replies.execute(() -> sendThenRead(reply));
+  }
+
+  /**
+   * Sends a reply and reads the next message once the transport has taken the reply; a client
+   * that leaves it unread for the reply timeout loses the session (and the memory it holds).
+   */
+  private void sendThenRead(ServerMessage reply) {
+    long n = replies.incrementAndGet();
+    draining.set(true);
+    send(reply);
+    if (call.isReady()) {
+      drained();
+      return;
+    }
+    long t = core.limits.replyTimeoutMillis();
+    core.timers.schedule(() -> {
+      if (replies.get() == n && draining.get()) {
+        fail(Status.DEADLINE_EXCEEDED.withDescription("a reply of " + reply.getSerializedSize()
+            + " bytes was not read within " + t + " ms; the session was ended"));
       }
-      // serialising a reply of up to hundreds of MB is transport work, not device work: do it
-      // off the device thread, so it is neither charged to the tenant's busy time nor keeps
-      // the device from the next tenant's batch
-      core.replies.execute(() -> {
-        send(reply);
-        requestNext();
-      });
-    });
-    if (!queued) {
-      fail(Status.UNAVAILABLE.withDescription("the backend is stopping"));
+    }, t, TimeUnit.MILLISECONDS);
+  }
+
+  /** The call's on-ready handler: the transport took what was sent. */
+  void onReady() {
+    if (call.isReady()) {
+      drained();
+    }
+  }
+
+  private void drained() {
+    if (draining.compareAndSet(true, false)) {
+      requestNext();
     }
   }
 
@@ -122,10 +196,12 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       return;
     }
     session = s;
+    openDeadline.cancel(false);
     LOG.fine(() -> "session " + s.id + " opened for tenant " + tenant + " fgpu=" + fgpu + " vmem=" + vmem);
     send(ServerMessage.newBuilder().setOpened(Opened.newBuilder()
         .setSessionId(s.id).setTenant(tenant).setDeviceName(core.device.name())
-        .setVmemBytesAllowed(s.bytesAllowed)).build());
+        .setVmemBytesAllowed(s.bytesAllowed).setMaxMessageBytes(core.limits.maxMessageBytes())
+        .setMaxBatchOps(core.limits.maxOpsPerBatch())).build());
     requestNext();
   }
 
@@ -162,10 +238,12 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
+    openDeadline.cancel(false);
     Session s = session;
     if (s == null) {
       return;
     }
+    s.ended = true;
     core.scheduler.unregister(s.lane);
     core.scheduler.control(() -> {
       core.release(s);

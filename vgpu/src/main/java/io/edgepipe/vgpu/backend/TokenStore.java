@@ -21,9 +21,12 @@ import java.util.Set;
  * colon, the token everything after it up to the first blank, both non-empty; blank lines and
  * lines starting with {@code #} are ignored; a tenant may appear once. Optional limits may follow
  * the token, separated by blanks: {@code max_fgpu=F} (sum of fGPU over the tenant's live sessions,
- * in (0, 1]) and {@code max_vmem=N} (sum of vMemory units over them), e.g.
- * {@code edge1:2f9c...e1  max_fgpu=0.5 max_vmem=8}. A session that would pass them is refused with
- * RESOURCE_EXHAUSTED. Keep the file readable only by the backend's user.
+ * in (0, 1]), {@code max_vmem=N} (sum of vMemory units over them) and {@code max_sessions=N}
+ * (sessions open at once), e.g. {@code edge1:2f9c...e1  max_fgpu=0.5 max_vmem=8}. A session that
+ * would pass them is refused with RESOURCE_EXHAUSTED; a cap the line does not name is the
+ * backend's default ({@link BackendLimits#tenantDefaults()}). The field {@code role=admin} makes a
+ * line an admin token: it opens no sessions, and the status RPC shows it every tenant's sessions
+ * (a tenant's token shows only its own). Keep the file readable only by the backend's user.
  *
  * <p>Only SHA-256 digests of the tokens are kept, and a presented token is compared with
  * {@link MessageDigest#isEqual} on digests, so the comparison takes the same time whatever the
@@ -35,12 +38,24 @@ public final class TokenStore {
 
   private static final byte[] NO_MATCH = digest("\u0000no-such-token\u0000");
 
-  /** A tenant's caps over all its live sessions; {@link #NONE} caps nothing. */
-  public record Limits(double maxFgpu, int maxVmemUnits) {
-    public static final Limits NONE = new Limits(Double.POSITIVE_INFINITY, Integer.MAX_VALUE);
+  /**
+   * A tenant's caps over all its live sessions; a field left unset (NaN, 0) takes the backend's
+   * default. {@code admin}: a status-only token that sees every tenant.
+   */
+  public record Limits(double maxFgpu, int maxVmemUnits, int maxSessions, boolean admin) {
+    /** Nothing set: every cap is the backend's default. */
+    public static final Limits UNSET = new Limits(Double.NaN, 0, 0, false);
 
-    public boolean capped() {
-      return !equals(NONE);
+    /** Caps on fGPU and vMemory, the rest default. */
+    public Limits(double maxFgpu, int maxVmemUnits) {
+      this(maxFgpu, maxVmemUnits, 0, false);
+    }
+
+    /** These caps, with each unset one taken from {@code defaults}. */
+    public Limits orElse(Limits defaults) {
+      return new Limits(Double.isNaN(maxFgpu) ? defaults.maxFgpu : maxFgpu,
+          maxVmemUnits > 0 ? maxVmemUnits : defaults.maxVmemUnits,
+          maxSessions > 0 ? maxSessions : defaults.maxSessions, admin);
     }
   }
 
@@ -77,9 +92,14 @@ public final class TokenStore {
     return new TokenStore(digests, l);
   }
 
-  /** The caps of {@code tenant} ({@link Limits#NONE} when the file gives none). */
+  /** The caps of {@code tenant} as the file gives them ({@link Limits#UNSET} when it gives none). */
   public Limits limits(String tenant) {
-    return limits.getOrDefault(tenant, Limits.NONE);
+    return limits.getOrDefault(tenant, Limits.UNSET);
+  }
+
+  /** True for an admin (status-only) token's tenant. */
+  public boolean isAdmin(String tenant) {
+    return limits(tenant).admin();
   }
 
   /** Reads a tokens file (format in the class comment). */
@@ -125,8 +145,10 @@ public final class TokenStore {
   }
 
   private static Limits limits(String[] parts, String where) {
-    double fgpu = Double.POSITIVE_INFINITY;
-    int vmem = Integer.MAX_VALUE;
+    double fgpu = Double.NaN;
+    int vmem = 0;
+    int sessions = 0;
+    boolean admin = false;
     for (int i = 1; i < parts.length; i++) {
       String p = parts[i];
       try {
@@ -136,21 +158,30 @@ public final class TokenStore {
             throw new NumberFormatException();
           }
         } else if (p.startsWith("max_vmem=")) {
-          vmem = Integer.parseInt(p.substring("max_vmem=".length()));
-          if (vmem < 1) {
-            throw new NumberFormatException();
-          }
+          vmem = positive(p.substring("max_vmem=".length()));
+        } else if (p.startsWith("max_sessions=")) {
+          sessions = positive(p.substring("max_sessions=".length()));
+        } else if (p.equals("role=admin")) {
+          admin = true;
         } else {
           // never echo the field: a mistyped line may hold a token
-          throw new IllegalArgumentException(where + ": after the token only max_fgpu=F and max_vmem=N may follow"
-              + " (field " + (i + 1) + " is neither)");
+          throw new IllegalArgumentException(where + ": after the token only max_fgpu=F, max_vmem=N, max_sessions=N"
+              + " and role=admin may follow (field " + (i + 1) + " is none of them)");
         }
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(where + ": max_fgpu must be in (0, 1] and max_vmem a whole number >= 1"
-            + " of 256 MiB units");
+        throw new IllegalArgumentException(where + ": max_fgpu must be in (0, 1], max_vmem (256 MiB units) and"
+            + " max_sessions whole numbers >= 1");
       }
     }
-    return new Limits(fgpu, vmem);
+    return new Limits(fgpu, vmem, sessions, admin);
+  }
+
+  private static int positive(String s) {
+    int v = Integer.parseInt(s);
+    if (v < 1) {
+      throw new NumberFormatException();
+    }
+    return v;
   }
 
   /**

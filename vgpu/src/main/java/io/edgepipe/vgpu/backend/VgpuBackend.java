@@ -56,7 +56,11 @@ public final class VgpuBackend {
   }
 
   public static VgpuBackend onPort(int port, Gpu device, TokenStore tokens, FairScheduler.Config config) {
-    return new VgpuBackend(netty(NettyServerBuilder.forPort(port)), device, tokens, config);
+    return onPort(port, device, tokens, BackendLimits.defaults().withScheduler(config));
+  }
+
+  public static VgpuBackend onPort(int port, Gpu device, TokenStore tokens, BackendLimits limits) {
+    return new VgpuBackend(netty(NettyServerBuilder.forPort(port), limits), device, tokens, limits);
   }
 
   /**
@@ -64,13 +68,21 @@ public final class VgpuBackend {
    * must present a certificate from the deployment's CA), else as {@link #onPort}.
    */
   public static VgpuBackend onPort(int port, io.grpc.ServerCredentials credentials, Gpu device, TokenStore tokens) {
-    return new VgpuBackend(netty(NettyServerBuilder.forPort(port, credentials)), device, tokens,
-        FairScheduler.Config.DEFAULT);
+    return onPort(port, credentials, device, tokens, BackendLimits.defaults());
+  }
+
+  public static VgpuBackend onPort(int port, io.grpc.ServerCredentials credentials, Gpu device, TokenStore tokens,
+      BackendLimits limits) {
+    return new VgpuBackend(netty(NettyServerBuilder.forPort(port, credentials), limits), device, tokens, limits);
   }
 
   /** A backend on {@code address} only (e.g. one interface of a GPU server), else as {@link #onPort}. */
   public static VgpuBackend onAddress(InetSocketAddress address, Gpu device, TokenStore tokens) {
-    return new VgpuBackend(netty(NettyServerBuilder.forAddress(address)), device, tokens, FairScheduler.Config.DEFAULT);
+    return onAddress(address, device, tokens, BackendLimits.defaults());
+  }
+
+  public static VgpuBackend onAddress(InetSocketAddress address, Gpu device, TokenStore tokens, BackendLimits limits) {
+    return new VgpuBackend(netty(NettyServerBuilder.forAddress(address), limits), device, tokens, limits);
   }
 
   /**
@@ -81,7 +93,13 @@ public final class VgpuBackend {
     return onAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), device, tokens);
   }
 
-  private static NettyServerBuilder netty(NettyServerBuilder b) {
+  /**
+   * Keepalive: the backend pings an idle connection every 30 s and closes it when no answer comes
+   * within 10 s (a vanished client's sessions are freed); clients may ping every 10 s or more
+   * rarely, also without calls. A connection that has not finished its handshake within the
+   * limits' handshake timeout, or has had no call for their idle time, is closed.
+   */
+  private static NettyServerBuilder netty(NettyServerBuilder b, BackendLimits limits) {
     // handlers never block (they queue work for the device thread), so they may run on the
     // transport's threads: one thread hop less per round trip
     return b
@@ -89,14 +107,21 @@ public final class VgpuBackend {
         .keepAliveTime(30, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true);
+        .permitKeepAliveWithoutCalls(true)
+        .maxConnectionIdle(limits.idleConnectionMillis(), TimeUnit.MILLISECONDS)
+        .handshakeTimeout(limits.handshakeTimeoutMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A backend on any transport (tests use the in-process one). */
   public VgpuBackend(ServerBuilder<?> builder, Gpu device, TokenStore tokens, FairScheduler.Config config) {
-    this.core = new BackendCore(device, config, tokens);
+    this(builder, device, tokens, BackendLimits.defaults().withScheduler(config));
+  }
+
+  /** A backend on any transport, with {@code limits}. */
+  public VgpuBackend(ServerBuilder<?> builder, Gpu device, TokenStore tokens, BackendLimits limits) {
+    this.core = new BackendCore(device, limits, tokens);
     this.server = builder
-        .maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES)
+        .maxInboundMessageSize(limits.maxMessageBytes())
         .addService(ServerInterceptors.intercept(definition(new VgpuService(core)), new AuthInterceptor(tokens)))
         .addService(health.getHealthService())
         .build();
@@ -160,6 +185,26 @@ public final class VgpuBackend {
     return core.status();
   }
 
+  /** The limits this backend enforces. */
+  public BackendLimits limits() {
+    return core.limits;
+  }
+
+  /** Device memory reserved by open sessions (their vMemory quotas). */
+  public long deviceBytesReserved() {
+    return core.deviceBytesReserved();
+  }
+
+  /** Device memory sessions' reservations may add up to. */
+  public long deviceBytesReservable() {
+    return core.reservableBytes();
+  }
+
+  /** Host memory reserved by open sessions for their messages. */
+  public long hostBytesReserved() {
+    return core.hostBytesReserved();
+  }
+
   /** {@link #stop(long)} with 5 s of grace. */
   public void stop() throws InterruptedException {
     stop(5_000);
@@ -182,6 +227,7 @@ public final class VgpuBackend {
     }
     core.scheduler.close(); // runs the queued releases first
     core.replies.shutdownNow();
+    core.timers.shutdownNow();
     core.device.close();
   }
 

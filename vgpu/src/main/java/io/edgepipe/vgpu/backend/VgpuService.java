@@ -23,13 +23,14 @@ final class VgpuService extends VgpuGrpc.VgpuImplBase {
     call.disableAutoRequest();
     SessionHandler handler = new SessionHandler(call, AuthInterceptor.TENANT.get(), core);
     call.setOnCancelHandler(handler::cancelled);
+    call.setOnReadyHandler(handler::onReady);
     call.request(1);
     return handler;
   }
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusReply> responses) {
-    responses.onNext(core.status());
+    responses.onNext(core.status(AuthInterceptor.TENANT.get()));
     responses.onCompleted();
   }
 }

@@ -11,9 +11,10 @@ import java.nio.ByteOrder;
  * by reinterpreting the bytes little-endian (what a GPU buffer is). Host copies decode or encode
  * directly between the caller's ByteBuffer and the current array in one bulk pass.
  *
- * <p>A fresh buffer holds zeros and has no array yet: the first use picks the representation (a
- * copy into a fresh buffer guesses float32 when the size is a multiple of 4, since nearly every
- * buffer of the project is float32; a wrong guess costs one conversion, once). Array lengths
+ * <p>A fresh buffer holds zeros in a float32 array (a byte array when its size is not a multiple
+ * of 4), allocated at once, so the memory a malloc grants is really held from then on and no later
+ * write can run the host out of memory; nearly every buffer of the project is float32, and a
+ * wrong guess costs one conversion, once. Array lengths
  * round up to whole elements; trailing bytes of a partial element live in its low-order bytes.
  * Not thread-safe (neither is the device).
  */
@@ -26,6 +27,7 @@ final class CpuBuffer {
 
   CpuBuffer(int bytes) {
     this.bytes = bytes;
+    become(bytes % 4 == 0 ? Elem.F32 : Elem.U8);
   }
 
   int bytes() {

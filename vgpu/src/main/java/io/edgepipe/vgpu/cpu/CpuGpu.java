@@ -56,6 +56,11 @@ public final class CpuGpu implements Gpu {
     return "cpu";
   }
 
+  @Override
+  public long memoryCapacity() {
+    return capacity;
+  }
+
   /** Bytes currently allocated (safe to read from any thread). */
   public long bytesInUse() {
     return bytesInUse.get();
@@ -104,7 +109,14 @@ public final class CpuGpu implements Gpu {
           + capacity + " bytes of the cpu device are in use");
     }
     long handle = NEXT_HANDLE.getAndIncrement();
-    buffers.put(handle, new CpuBuffer((int) bytes));
+    CpuBuffer b;
+    try {
+      b = new CpuBuffer((int) bytes);
+    } catch (OutOfMemoryError e) {
+      // the Java heap is smaller than the capacity this device was given
+      throw new GpuException("RESOURCE_EXHAUSTED", "malloc of " + bytes + " bytes: the host has no room for it");
+    }
+    buffers.put(handle, b);
     bytesInUse.addAndGet(bytes);
     return new DevicePtr(handle, bytes);
   }

@@ -7,6 +7,8 @@ import io.edgepipe.kernels.Relu;
 import io.edgepipe.vgpu.GpuException;
 import io.edgepipe.vgpu.KernelArgs;
 import io.edgepipe.vgpu.KernelCatalog;
+import io.edgepipe.vgpu.KernelRegistry;
+import io.edgepipe.vgpu.RegisteredKernel;
 import io.edgepipe.vgpu.LaunchCheck;
 import java.util.function.Function;
 
@@ -40,11 +42,33 @@ final class CpuKernels {
         case KernelCatalog.F32_TO_U8 -> Convert.f32ToU8(buf.apply(0).floats(), buf.apply(1).u8ForOverwrite(v[2]), v[2]);
         case KernelCatalog.F16_TO_F32 -> Convert.f16ToF32(buf.apply(0).halves(), buf.apply(1).floatsForOverwrite(v[2]), v[2]);
         case KernelCatalog.F32_TO_F16 -> Convert.f32ToF16(buf.apply(0).floats(), buf.apply(1).halvesForOverwrite(v[2]), v[2]);
-        default -> throw new GpuException("NOT_FOUND", "no kernel named " + c.kernel());
+        default -> runRegistered(c, v, buf);
       }
     } catch (IllegalArgumentException e) {
       // LaunchCheck should have caught it; report it as the kernel's own refusal
       throw new GpuException("INVALID_ARGUMENT", c.kernel() + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A kernel contributed by another module: its CPU twin on the buffers' float views. */
+  private static void runRegistered(LaunchCheck.Checked c, int[] ints, Function<Integer, CpuBuffer> buf) {
+    RegisteredKernel k = KernelRegistry.find(c.kernel());
+    if (k == null) {
+      throw new GpuException("NOT_FOUND", "no kernel named " + c.kernel());
+    }
+    float[][] arrays = new float[ints.length][];
+    int out = k.outputIndex();
+    // read the inputs first, then take the output for overwrite (it is never an input)
+    for (LaunchCheck.Need n : c.needs()) {
+      if (n.index() != out) {
+        arrays[n.index()] = buf.apply(n.index()).floats();
+      }
+    }
+    for (LaunchCheck.Need n : c.needs()) {
+      if (n.index() == out) {
+        arrays[out] = buf.apply(out).floatsForOverwrite(n.elements());
+      }
+    }
+    k.runCpu(ints, arrays);
   }
 }

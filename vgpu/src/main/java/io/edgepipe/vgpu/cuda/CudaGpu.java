@@ -93,6 +93,8 @@ public final class CudaGpu implements Gpu {
   }
 
   /** Opens device {@code ordinal} (0 = first GPU). */
+  private final long totalMemory;
+
   public CudaGpu(int ordinal) {
     CudaProbe.Result p = CudaProbe.probe();
     if (!p.available()) {
@@ -110,6 +112,9 @@ public final class CudaGpu implements Gpu {
       len++;
     }
     this.name = "cuda:" + ordinal + " " + new String(nb, 0, len, StandardCharsets.US_ASCII);
+    long[] total = new long[1];
+    check(jcuda.driver.JCudaDriver.cuDeviceTotalMem(total, dev), "cuDeviceTotalMem");
+    this.totalMemory = total[0];
     check(cuCtxCreate(ctx, 0, dev), "cuCtxCreate");
     check(cuStreamCreate(stream, 0), "cuStreamCreate");
   }
@@ -117,6 +122,11 @@ public final class CudaGpu implements Gpu {
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public long memoryCapacity() {
+    return totalMemory;
   }
 
   /** Bytes allocated through this device and not yet freed. */

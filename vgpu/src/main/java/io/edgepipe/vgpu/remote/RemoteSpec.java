@@ -10,8 +10,11 @@ package io.edgepipe.vgpu.remote;
 public record RemoteSpec(String host, int port, String tenant, String token, double fgpu, int vmemUnits,
     String client, long callTimeoutMillis, long reconnectMillis) {
   public static final double DEFAULT_FGPU = 1.0;
-  /** 16 units = 4 GiB: room for a 4K float32 frame's input and output with weights. */
-  public static final int DEFAULT_VMEM_UNITS = 16;
+  /**
+   * 4 units = 1 GiB: room for a 4K float32 frame's input and output with weights. The backend
+   * reserves it for the session, so ask for what the stage needs (pipeline vgpu profile says).
+   */
+  public static final int DEFAULT_VMEM_UNITS = 4;
   /** A batch answered later than this is taken for a hung backend (a 4K frame takes well under 1 s). */
   public static final long DEFAULT_CALL_TIMEOUT_MILLIS = 30_000;
   /** Time one call may spend re-establishing a lost session (backend restart) before it fails. */

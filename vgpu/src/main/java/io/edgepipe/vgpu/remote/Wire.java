@@ -14,7 +14,12 @@ public final class Wire {
   public static final int MAX_MESSAGE_BYTES = 512 << 20;
 
   /** Payload a batch may carry each way; the client flushes before it would exceed this. */
-  public static final long MAX_BATCH_PAYLOAD = MAX_MESSAGE_BYTES - (1 << 20);
+  public static final long MAX_BATCH_PAYLOAD = payloadLimit(MAX_MESSAGE_BYTES);
+
+  /** Payload a batch may carry each way when messages may have {@code maxMessageBytes}: room is left for framing. */
+  public static long payloadLimit(long maxMessageBytes) {
+    return maxMessageBytes - Math.min(1 << 20, maxMessageBytes / 8);
+  }
 
   // The HTTP/2 flow-control window is left at gRPC's default (1 MiB, auto-tuned from the
   // measured bandwidth-delay product): on loopback, fixed 8 and 32 MiB windows made a 16 MiB

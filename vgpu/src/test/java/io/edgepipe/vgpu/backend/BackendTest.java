@@ -141,7 +141,7 @@ class BackendTest {
 
   @Test
   void tenantLimitsFromTheTokensFileCapAllItsSessions() throws Exception {
-    CpuGpu d = new CpuGpu();
+    CpuGpu d = new CpuGpu(8L << 30); // room to reserve bob's default cap (nothing is allocated)
     TokenStore tokens = TokenStore.of(TOKENS).withLimits(Map.of("alice", new TokenStore.Limits(0.5, 3)));
     try (InProcessBackend limited = new InProcessBackend(d, tokens)) {
       try (RemoteGpu a = limited.open("alice", "tok-alice", 0.3, 2)) {
@@ -152,7 +152,9 @@ class BackendTest {
         assertEquals("RESOURCE_EXHAUSTED", e.code());
         assertTrue(e.getMessage().contains("3 vMemory units"), e.getMessage());
         limited.open("alice", "tok-alice", 0.2, 1).close(); // exactly up to the limits
-        limited.open("bob", "tok-bob", 1, 16).close(); // bob has none
+        limited.open("bob", "tok-bob", 1, 16).close(); // bob's line names no caps: the backend's defaults
+        e = assertThrows(GpuException.class, () -> limited.open("bob", "tok-bob", 1, 17));
+        assertTrue(e.getMessage().contains("16 vMemory units"), e.getMessage());
       }
       limited.open("alice", "tok-alice", 0.5, 3).close(); // a closed session's share is free again
     }

@@ -30,9 +30,13 @@ final class InProcessBackend implements AutoCloseable {
   }
 
   InProcessBackend(Gpu device, TokenStore tokens, FairScheduler.Config config) {
+    this(device, tokens, BackendLimits.defaults().withScheduler(config));
+  }
+
+  InProcessBackend(Gpu device, TokenStore tokens, BackendLimits limits) {
     try {
       backend = new VgpuBackend(InProcessServerBuilder.forName(name).directExecutor(), device,
-          tokens, config).start();
+          tokens, limits).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

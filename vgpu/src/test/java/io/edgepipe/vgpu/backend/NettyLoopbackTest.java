@@ -114,8 +114,16 @@ class NettyLoopbackTest {
           () -> VgpuGrpc.newBlockingStub(ch).status(StatusRequest.getDefaultInstance()));
       assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
 
+      // another tenant sees none of edge1's sessions, nor its memory
+      Metadata other = new Metadata();
+      other.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer other");
+      StatusReply o = VgpuGrpc.newBlockingStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(other))
+          .status(StatusRequest.getDefaultInstance());
+      assertEquals(0, o.getSessionsCount());
+      assertEquals(0, o.getDeviceBytesInUse());
+
       Metadata md = new Metadata();
-      md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer other");
+      md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer s3cret");
       StatusReply s = VgpuGrpc.newBlockingStub(ch).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
           .status(StatusRequest.getDefaultInstance());
       assertEquals(1, s.getSessionsCount());

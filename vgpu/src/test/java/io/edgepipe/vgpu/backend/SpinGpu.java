@@ -54,6 +54,11 @@ final class SpinGpu implements Gpu {
   }
 
   @Override
+  public long memoryCapacity() {
+    return cpu.memoryCapacity();
+  }
+
+  @Override
   public DevicePtr malloc(long bytes) {
     return cpu.malloc(bytes);
   }

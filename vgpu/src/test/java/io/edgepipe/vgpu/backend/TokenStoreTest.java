@@ -49,12 +49,18 @@ class TokenStoreTest {
   @Test
   void optionalPerTenantLimits() {
     TokenStore t = TokenStore.parse(java.util.List.of("edge1:abc  max_fgpu=0.5 max_vmem=8", "edge2:xyz max_vmem=2",
-        "edge3:q"), "tokens");
+        "edge3:q", "edge4:r max_sessions=3", "ops:adm role=admin"), "tokens");
     assertEquals(new TokenStore.Limits(0.5, 8), t.limits("edge1"));
-    assertEquals(new TokenStore.Limits(Double.POSITIVE_INFINITY, 2), t.limits("edge2"));
-    assertEquals(TokenStore.Limits.NONE, t.limits("edge3"));
+    assertEquals(new TokenStore.Limits(Double.NaN, 2), t.limits("edge2"));
+    assertEquals(TokenStore.Limits.UNSET, t.limits("edge3"));
+    assertEquals(new TokenStore.Limits(Double.NaN, 0, 3, false), t.limits("edge4"));
+    // unset caps come from the backend's defaults
+    assertEquals(new TokenStore.Limits(1.0, 2, 8, false), t.limits("edge2").orElse(BackendLimits.TENANT_DEFAULTS));
+    assertEquals(BackendLimits.TENANT_DEFAULTS, t.limits("edge3").orElse(BackendLimits.TENANT_DEFAULTS));
+    assertTrue(t.isAdmin("ops"));
+    assertFalse(t.isAdmin("edge1"));
     assertEquals(Optional.of("edge1"), t.authenticate("edge1", "abc"));
-    for (String bad : new String[] {"e:t max_fgpu=0", "e:t max_fgpu=1.5", "e:t max_vmem=0", "e:t secret2"}) {
+    for (String bad : new String[] {"e:t max_fgpu=0", "e:t max_fgpu=1.5", "e:t max_vmem=0", "e:t max_sessions=0", "e:t secret2"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> TokenStore.parse(java.util.List.of(bad), "tokens"));
       assertTrue(e.getMessage().contains("line 1"), e.getMessage());

@@ -116,8 +116,11 @@ class VgpuFuzzTest {
         return p;
       }
     };
+    // the backend is told of more memory than the device has, so sessions are admitted whose
+    // quota passes the device: the device's own refusals are fuzzed too
     backend = VgpuBackend.onAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), recording,
-        TokenStore.of(Map.of("edge1", "s3cret", "edge2", "other"))).start();
+        TokenStore.of(Map.of("edge1", "s3cret", "edge2", "other")),
+        BackendLimits.defaults().withDeviceMemory(64L << 30, 0)).start();
     channel = NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), backend.port())
         .usePlaintext().maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build();
   }

@@ -27,6 +27,20 @@ class CpuGpuTest {
   private static final Dim3 B = Dim3.of(KernelCatalog.BLOCK);
 
   /** The device gives what the Java twin gives when called directly on arrays. */
+  /** Granted memory is held from malloc on, so no later write or launch can run the heap out. */
+  @Test
+  void buffersAreMaterialisedAtMallocAndAHeapShortfallIsRefusedThere() {
+    assertTrue(new CpuBuffer(16).kind() != null, "a fresh buffer holds its array");
+    assertTrue(new CpuBuffer(15).kind() != null, "also one whose size is not whole floats");
+    // a device told of more memory than the heap has: the malloc fails, as RESOURCE_EXHAUSTED
+    try (CpuGpu gpu = new CpuGpu(64L << 30)) {
+      long tooBig = Math.min(CpuGpu.MAX_ALLOCATION, Runtime.getRuntime().maxMemory() + (64L << 20));
+      GpuException e = assertThrows(GpuException.class, () -> gpu.malloc(tooBig));
+      assertEquals("RESOURCE_EXHAUSTED", e.code());
+      assertEquals(0, gpu.bytesInUse());
+    }
+  }
+
   @Test
   void everyKernelMatchesItsTwinBitForBit() {
     try (CpuGpu gpu = new CpuGpu()) {

@@ -1,8 +1,21 @@
 package io.edgepipe.cli.bench.experiments;
 
-import io.edgepipe.cli.options.DeviceOption;
+import io.edgepipe.experiments.FlowCapacityExperiment;
+import io.edgepipe.experiments.LatencyExperiment;
+import io.edgepipe.experiments.MetaFile;
+import io.edgepipe.experiments.PlacementExperiment;
+import io.edgepipe.experiments.ProfileMeasurer;
+import io.edgepipe.experiments.ReportWriter;
+import io.edgepipe.experiments.Suite;
+import io.edgepipe.experiments.SuitePlan;
+import io.edgepipe.experiments.SustainedCompute;
+import io.edgepipe.experiments.TestbedDrivers;
+import io.edgepipe.experiments.ThroughputExperiment;
+import io.edgepipe.experiments.Warmup;
+
+import io.edgepipe.launcher.options.DeviceOption;
 import io.edgepipe.cli.options.OutputFolder;
-import io.edgepipe.cli.options.SpecOption;
+import io.edgepipe.launcher.options.SpecOption;
 import picocli.CommandLine.Mixin;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.cli.run.Progress;
@@ -92,7 +105,7 @@ public final class ExperimentsCommand implements Callable<Integer> {
       plan = plan.withSizes(sizes);
     }
     if (bandwidths != null && !bandwidths.isEmpty()) {
-      bandwidths.forEach(io.edgepipe.cli.measure.BitRate::parse); // refuse a bad rate before anything runs
+      bandwidths.forEach(io.edgepipe.harness.measure.BitRate::parse); // refuse a bad rate before anything runs
       plan = plan.withBandwidths(bandwidths);
     }
     Set<String> run = selected();
@@ -102,7 +115,7 @@ public final class ExperimentsCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     // process logs of testbed runs go where the repository ignores them (results/logs/), not beside the results
     Path logs = out.root().resolve("logs").resolve(dir.getFileName().toString());
-    TestbedDrivers.Availability tb = TestbedDrivers.find(testbed, logs.resolve("testbed"));
+    TestbedDrivers.Availability tb = TestbedDrivers.find(testbed, logs.resolve("testbed"), io.edgepipe.cli.Main.class.getName());
     if (testbed && !tb.available()) {
       System.err.println("warning: --testbed given but no testbed: " + tb.reason() + "; E4 is skipped");
     }

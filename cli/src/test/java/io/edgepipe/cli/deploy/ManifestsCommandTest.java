@@ -1,0 +1,76 @@
+package io.edgepipe.cli.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgepipe.cli.CliRunner;
+import io.edgepipe.cli.CliRunner.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Manifests whose Secrets cannot be made are refused; with `pipeline certs`' folder, the kustomization makes them. */
+class ManifestsCommandTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void mountedSecretsComeFromTheCertsFolder() throws Exception {
+    Path out = dir.resolve("m");
+    Outcome missing = CliRunner.pipeline("manifests", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml",
+        "--tls", "-o", out.toString());
+    assertEquals(2, missing.code(), missing.out() + missing.err());
+    assertEquals(1, missing.err().strip().lines().count(), missing.err());
+    assertTrue(missing.err().contains("pass --secrets-from DIR"), missing.err());
+    assertFalse(Files.exists(out), "nothing written");
+
+    Path certs = dir.resolve("certs");
+    assertEquals(0, CliRunner.pipeline("certs", "--out", certs.toString()).code());
+    Outcome ok = CliRunner.pipeline("manifests", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml", "--tls",
+        "--secrets-from", certs.toString(), "-o", out.toString());
+    assertEquals(0, ok.code(), ok.err());
+    Path written = out.resolve("thesis-EESS");
+    assertTrue(ok.out().contains("kubectl apply -k " + written), ok.out());
+    String kustomization = Files.readString(written.resolve("kustomization.yaml"));
+    assertTrue(kustomization.contains("name: \"relu-tls\""), kustomization);
+    assertEquals(Files.readString(certs.resolve("relu-key.pem")), Files.readString(written.resolve("secrets/relu-tls/tls.key")));
+
+    // written again without TLS: the secret copies go with the manifests that used them
+    assertEquals(0, CliRunner.pipeline("manifests", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml",
+        "-o", out.toString()).code());
+    assertFalse(Files.exists(written.resolve("secrets")));
+  }
+
+  @Test
+  void aDryRunDeployNamesTheSecretsWithoutPrintingThem() throws Exception {
+    Path certs = dir.resolve("certs");
+    assertEquals(0, CliRunner.pipeline("certs", "--out", certs.toString()).code());
+    Outcome r = CliRunner.pipeline("deploy", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml", "--tls",
+        "--secrets-from", certs.toString(), "--dry-run");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("# Secret conv-tls (made from local files; not printed)"), r.out());
+    assertFalse(r.out().contains("PRIVATE KEY"), r.out());
+    Outcome missing = CliRunner.pipeline("deploy", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml", "--tls",
+        "--dry-run");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("pass --secrets-from DIR"), missing.err());
+  }
+
+  @Test
+  void aCameraProducerGetsItsDevice() throws Exception {
+    Outcome r = CliRunner.pipeline("manifests", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml",
+        "--source", "camera:/dev/video0", "-o", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    String producer = Files.readString(dir.resolve("thesis-EESS/producer.yaml"));
+    assertTrue(producer.contains("# Exception to the restricted Pod Security profile"), producer);
+    assertTrue(producer.contains("path: \"/dev/video0\"") || producer.contains("path: /dev/video0"), producer);
+    Outcome plugin = CliRunner.pipeline("manifests", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml",
+        "--source", "camera:/dev/video0", "--camera-resource", "akri.sh/akri-usb-video", "-o", dir.toString());
+    assertEquals(0, plugin.code(), plugin.err());
+    String viaPlugin = Files.readString(dir.resolve("thesis-EESS/producer.yaml"));
+    assertTrue(viaPlugin.contains("akri.sh/akri-usb-video"), viaPlugin);
+    assertFalse(viaPlugin.contains("hostPath"), viaPlugin);
+  }
+}

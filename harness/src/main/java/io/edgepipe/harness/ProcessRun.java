@@ -1,0 +1,252 @@
+package io.edgepipe.harness;
+
+import io.edgepipe.launcher.FlowDriver;
+import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.launcher.StageArgs;
+
+import io.edgepipe.api.LayerSpec;
+import io.edgepipe.runtime.tls.TlsFiles;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.api.proto.Frame;
+import io.edgepipe.producer.FirstHop;
+import io.edgepipe.producer.Producer;
+import io.edgepipe.producer.SinkRecorder;
+import io.edgepipe.producer.SinkServer;
+import io.edgepipe.runtime.DownstreamClient;
+import io.edgepipe.runtime.FrameServer;
+import io.edgepipe.runtime.Transport;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One JVM per compute stage (as containers would run them), with the producer and the sink in
+ * this JVM. Stage processes are started with `pipeline stage NAME`, their logs go to
+ * {@code <logDir>/<stage>.log}, and they are stopped (SIGTERM, which drains) in chain order.
+ * Like k3s restarting a pod, a supervisor restarts a stage process that dies (same command, same
+ * port), while the chain starts as well as once frames flow; its neighbours are not restarted and
+ * reconnect on their own. A stage that exits {@value #MAX_STARTUP_EXITS} times before it ever
+ * serves is reported with its log instead (a crash loop: a bad flag or spec).
+ */
+public final class ProcessRun implements AutoCloseable {
+  private static final String LOOPBACK = "127.0.0.1";
+
+  private final PipelineSpec spec;
+  private final SinkRecorder sink;
+  private final FrameServer sinkServer;
+  private final List<Process> processes = new ArrayList<>(); // chain order, guarded by this
+  private final List<List<String>> commands = new ArrayList<>();
+  private final List<File> logs = new ArrayList<>();
+  private final Thread supervisor;
+  private volatile boolean stopping;
+  private volatile boolean startingUp = true;
+  /** A stage that exits this often before it ever serves is broken (bad flag, bad spec), not unlucky. */
+  static final int MAX_STARTUP_EXITS = 3;
+  private int restarts;
+  private final List<Integer> exits = new ArrayList<>(); // per stage: exits seen by the supervisor
+  private final List<Integer> lastExitCode = new ArrayList<>();
+  private final List<Integer> ports = new ArrayList<>();
+  private final EphemeralTls tls;
+
+  public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
+      io.edgepipe.api.Delivery delivery) {
+    this(spec, specFile, device, outputs, logDir, delivery, null);
+  }
+
+  /** @param tls mutual TLS on every hop (services "sink", each layer, "producer"); null = plaintext */
+  public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
+      io.edgepipe.api.Delivery delivery, EphemeralTls tls) {
+    this.tls = tls;
+    if (specFile == null) {
+      throw new IllegalArgumentException("--processes needs the spec as a file (--spec)");
+    }
+    this.spec = spec;
+    this.sink = new SinkRecorder(outputs, spec.delivery());
+    try {
+      sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local", tlsOf("sink")).start();
+      List<LayerSpec> layers = spec.layers();
+      for (int i = 0; i < layers.size(); i++) {
+        ports.add(freePort());
+      }
+      logDir.toFile().mkdirs();
+      for (int i = 0; i < layers.size(); i++) {
+        String next = LOOPBACK + ":" + (i + 1 < layers.size() ? ports.get(i + 1) : sinkServer.port());
+        List<String> cmd = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g", "-cp", System.getProperty("java.class.path"), StageArgs.MAIN));
+        cmd.addAll(StageArgs.of(spec.withDelivery(delivery), specFile, layers.get(i).name(), LOOPBACK, ports.get(i),
+            next, device, "local", tls == null ? null : tls.forService(layers.get(i).name())));
+        commands.add(cmd);
+        logs.add(logDir.resolve(layers.get(i).name() + ".log").toFile());
+        processes.add(launch(i));
+        exits.add(0);
+        lastExitCode.add(0);
+      }
+      // supervised from the first moment: a stage that dies while the chain starts (before it
+      // ever served) is restarted like one that dies later, not taken for a failed run
+      supervisor = new Thread(this::supervise, "stage-supervisor");
+      supervisor.setDaemon(true);
+      supervisor.start();
+      for (int i = 0; i < layers.size(); i++) {
+        awaitServing(i, logDir, tlsOf("producer"));
+      }
+    } catch (IOException e) {
+      close();
+      throw new UncheckedIOException("cannot start stage processes", e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private Process launch(int i) throws IOException {
+    return new ProcessBuilder(commands.get(i)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.get(i))).start();
+  }
+
+  /** Restarts any stage process that exits while the run is not stopping. */
+  private void supervise() {
+    while (!stopping) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      synchronized (this) {
+        for (int i = 0; i < processes.size() && !stopping; i++) {
+          Process p = processes.get(i);
+          if (!p.isAlive()) {
+            if (startingUp && exits.get(i) >= MAX_STARTUP_EXITS) {
+              continue; // already given up on: awaitServing reports it
+            }
+            exits.set(i, exits.get(i) + 1);
+            lastExitCode.set(i, p.exitValue());
+            boolean crashLoop = startingUp && exits.get(i) >= MAX_STARTUP_EXITS;
+            System.err.printf("supervisor: stage %s (pid %d) exited with %d%s; %s%n", spec.layers().get(i).name(),
+                p.pid(), p.exitValue(), startingUp ? " while starting" : "", crashLoop ? "giving up" : "restarting it");
+            if (crashLoop) {
+              continue; // awaitServing reports it, with the log
+            }
+            try {
+              processes.set(i, launch(i));
+              restarts++;
+            } catch (IOException e) {
+              System.err.println("supervisor: cannot restart " + spec.layers().get(i).name() + ": " + e.getMessage());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** PIDs of the stage processes in chain order (fault tests kill them). */
+  public synchronized List<Long> pids() {
+    return processes.stream().map(Process::pid).toList();
+  }
+
+  public synchronized int restarts() {
+    return restarts;
+  }
+
+  public RunResult run(RunOptions o, Runnable progress) {
+    DownstreamClient toFirst = FirstHop.open(spec,
+        Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes(), tlsOf("producer")), sink);
+    Producer producer = new Producer(spec, toFirst, "local");
+    try {
+      FlowDriver.drive(o, producer, progress);
+    } finally {
+      toFirst.close();
+      stopAll();
+    }
+    return RunResult.of("processes/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
+  }
+
+  /** SIGTERM each stage in chain order and wait: its shutdown hook drains into the next one. */
+  private synchronized void stopAll() {
+    stopping = true;
+    for (Process p : processes) {
+      p.destroy();
+      try {
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      }
+    }
+    processes.clear();
+  }
+
+  private TlsFiles tlsOf(String service) {
+    return tls == null ? null : tls.forService(service);
+  }
+
+  /**
+   * Waits until stage {@code index} answers its health check, whichever process of it is current:
+   * the supervisor may have replaced one that died while starting.
+   */
+  private void awaitServing(int index, Path logDir, TlsFiles tls) {
+    String stage = spec.layers().get(index).name();
+    ManagedChannel channel = Transport.channel(LOOPBACK + ":" + ports.get(index), 1 << 20, tls);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline) {
+        synchronized (this) {
+          if (exits.get(index) >= MAX_STARTUP_EXITS) {
+            throw new IllegalStateException("stage " + stage + " exited " + exits.get(index) + " times while starting"
+                + " (last exit code " + lastExitCode.get(index) + "); see " + logDir.resolve(stage + ".log"));
+          }
+        }
+        try {
+          HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance());
+          if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+            if (index == spec.layers().size() - 1) {
+              startingUp = false;
+            }
+            return;
+          }
+        } catch (RuntimeException notYet) {
+          // not listening yet, or restarting
+        }
+        Thread.sleep(200);
+      }
+      throw new IllegalStateException("stage " + stage + " did not become healthy in 60 s; see "
+          + logDir.resolve(stage + ".log"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    stopAll();
+    if (sinkServer != null) {
+      try {
+        sinkServer.stop(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

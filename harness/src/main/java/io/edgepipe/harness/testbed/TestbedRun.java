@@ -1,0 +1,448 @@
+package io.edgepipe.harness.testbed;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgepipe.api.LayerSpec;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.harness.RunResult;
+import io.edgepipe.testbed.ChainLayout;
+import io.edgepipe.testbed.DelayProxy;
+import io.edgepipe.testbed.Node;
+import io.edgepipe.testbed.NodeLauncher;
+import io.edgepipe.testbed.NodeProcess;
+import io.edgepipe.testbed.Placement;
+import io.edgepipe.testbed.Testbed;
+import io.edgepipe.testbed.TestbedException;
+import io.edgepipe.testbed.TestbedState;
+import io.edgepipe.testbed.Units;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Runs the chain across an up testbed: each compute stage as {@code pipeline stage NAME} on the
+ * node of its placement letter (its namespace, and its cpu cgroup), the producer and the sink as
+ * one {@link TestbedProducer} process on the first letter's node, and, when the testbed has a
+ * delay, one {@link DelayProxy} per node that sends across the link (in that node's namespace
+ * but outside its cgroup: the emulated network does not spend the emulated node's CPU). Same-node hops use the
+ * namespace's loopback, cross-node hops the veth addresses ({@link ChainLayout}).
+ *
+ * <p>The producer process checks every stage's health from its own namespace, streams, and says
+ * SENT; this runner then stops the stages in chain order (SIGTERM: each drains into the next),
+ * tells it DRAINED and reads back the {@link RunResult}. Every child is stopped by its PID at the
+ * end, on failure, and on Ctrl-C (a shutdown hook). One run at a time per testbed (a lock file).
+ *
+ * <pre>{@code
+ * try (TestbedRun run = new TestbedRun(Testbed.require("edgepipe"), "EESS", Path.of("results/testbed/logs"))) {
+ *   RunResult r = run.run(options, () -> { });
+ * }
+ * }</pre>
+ */
+public final class TestbedRun implements AutoCloseable {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+  private static final Duration STAGE_DRAIN = Duration.ofSeconds(60);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final TestbedState state;
+  private final String placementText;
+  private final Path logDir;
+  private final NodeLauncher launcher;
+  private final List<NodeProcess> proxies = new CopyOnWriteArrayList<>();
+  private final List<NodeProcess> stages = new CopyOnWriteArrayList<>(); // chain order
+  private final List<String> proxyStats = new ArrayList<>();
+  private final List<RunResult> earlierPhases = new CopyOnWriteArrayList<>();
+  private Phases phases = Phases.NONE;
+  // CPU seconds of every service's process (and when) as the main phase starts, ends, and the paced one ends
+  private final List<Map<String, Double>> cpuMarks = new CopyOnWriteArrayList<>();
+  private final List<Long> cpuMarkNanos = new CopyOnWriteArrayList<>();
+  private volatile NodeProcess producer;
+  private boolean aborted; // guarded by this: Ctrl-C came, start nothing more
+  private boolean ran;     // guarded by this
+  private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+  private Thread ctrlC;
+  private FileChannel lockFile;
+  private FileLock lock;
+
+  /**
+   * @param placement one letter per microservice, producer first (e.g. {@code EESS})
+   * @param logDir    where each process's log goes ({@code <service>.log}, {@code delay-<node>.log})
+   */
+  public TestbedRun(TestbedState state, String placement, Path logDir) {
+    this.state = state;
+    this.placementText = placement;
+    this.logDir = logDir;
+    this.launcher = Testbed.launcher(state);
+  }
+
+  /**
+   * Starts the placed chain, streams {@code o} through it, stops it, and returns what the sink
+   * saw. The spec must come from a file ({@code o.specFile()}): the stage processes read it
+   * again. One run per instance.
+   *
+   * @param progress called once per frame handed to the first stage
+   */
+  public RunResult run(RunOptions o, Runnable progress) {
+    PipelineSpec spec = o.spec();
+    if (o.specFile() == null) {
+      throw new IllegalArgumentException("a testbed run needs the spec as a file (--spec)");
+    }
+    List<String> stageNames = spec.layers().stream().map(LayerSpec::name).toList();
+    Placement placement = Placement.parse(placementText, stageNames.size() + 1);
+    ChainLayout layout = ChainLayout.plan(placement, stageNames, state, ChainLayout.DEFAULT_BASE_PORT);
+    String mode = "testbed-" + placement + "/" + spec.delivery().label();
+    synchronized (this) {
+      if (ran) {
+        throw new IllegalStateException("a TestbedRun runs once; make a new one");
+      }
+      ran = true;
+    }
+    ctrlC = new Thread(this::killAll, "testbed-run-ctrl-c");
+    Runtime.getRuntime().addShutdownHook(ctrlC);
+    try {
+      lock();
+      clearLogs(layout);
+      startProxies(layout);
+      startStages(spec, o, layout);
+      startProducer(spec, o, layout, mode);
+      return converse(progress);
+    } finally {
+      close();
+      finished.countDown();
+    }
+  }
+
+  /**
+   * How one start of the chain is used. With {@code warmupSeconds > 0} frames first go through for
+   * that long and no result counts them (class loading and JIT of fresh JVMs). Then the run's
+   * own frames, as many as fit {@code mainSeconds} at the warm-up's rate when that is > 0 (the
+   * run's frame count is the least). Then, with {@code pacedSeconds > 0}, about that long of
+   * frames at {@code pacedFps} but at most half the rate the main phase measured; {@link #run}
+   * returns that paced phase's result and {@link #earlierPhases()} the main one.
+   */
+  public record Phases(double warmupSeconds, double mainSeconds, double pacedSeconds, double pacedFps) {
+    public static final Phases NONE = new Phases(0, 0, 0, 1);
+  }
+
+  /** Sets how the next {@link #run} uses its chain (default: one phase, exactly the run's frames). */
+  public TestbedRun withPhases(Phases value) {
+    this.phases = value;
+    return this;
+  }
+
+  /**
+   * Per service (producer = producer and sink), the CPU its process used in the main and the
+   * paced phase of a run {@link #withPhases with both}; empty otherwise.
+   */
+  public Map<String, ServiceCpu> serviceCpu(RunResult paced) {
+    if (cpuMarks.size() < 3 || earlierPhases.isEmpty()) {
+      return Map.of();
+    }
+    double mainSeconds = (cpuMarkNanos.get(1) - cpuMarkNanos.get(0)) / 1e9;
+    double pacedSeconds = (cpuMarkNanos.get(2) - cpuMarkNanos.get(1)) / 1e9;
+    double mainFps = earlierPhases.get(0).sent() / mainSeconds;
+    double pacedFps = paced.sent() / pacedSeconds;
+    Map<String, ServiceCpu> out = new java.util.LinkedHashMap<>();
+    for (String name : cpuMarks.get(0).keySet()) {
+      double c0 = cpuMarks.get(0).get(name);
+      double c1 = cpuMarks.get(1).getOrDefault(name, Double.NaN);
+      double c2 = cpuMarks.get(2).getOrDefault(name, Double.NaN);
+      out.put(name, new ServiceCpu((c1 - c0) / mainSeconds, mainFps, (c2 - c1) / pacedSeconds, pacedFps));
+    }
+    return out;
+  }
+
+  private void markCpu() {
+    Map<String, Double> cpu = new java.util.LinkedHashMap<>();
+    if (producer != null) {
+      cpu.put("producer", io.edgepipe.testbed.ProcessCpu.seconds(producer.pid()));
+    }
+    for (NodeProcess stage : stages) {
+      cpu.put(stage.name(), io.edgepipe.testbed.ProcessCpu.seconds(stage.pid()));
+    }
+    cpuMarkNanos.add(System.nanoTime());
+    cpuMarks.add(cpu);
+  }
+
+  /** Results of the phases before the last one, in order (the main phase when a paced one followed). */
+  public List<RunResult> earlierPhases() {
+    return List.copyOf(earlierPhases);
+  }
+
+  /** The delay forwarders' last words: bytes forwarded and CPU seconds per GB (empty without delay). */
+  public List<String> proxyStats() {
+    return List.copyOf(proxyStats);
+  }
+
+  private void startProxies(ChainLayout layout) {
+    int buffer = DelayProxy.bufferFor(state.bandwidthBps(), state.delay());
+    for (Map.Entry<Node, List<DelayProxy.Route>> e : layout.proxyRoutes().entrySet()) {
+      List<String> args = new ArrayList<>(List.of("--delay", Units.formatDelay(state.delay()),
+          "--buffer", String.valueOf(buffer)));
+      e.getValue().forEach(r -> args.add(r.toString()));
+      String name = "delay-" + e.getKey().word();
+      adopt(proxies, launcher.startDelayProxy(name, e.getKey(), args, logDir.resolve(name + ".log")));
+    }
+    for (NodeProcess p : proxies) {
+      expect(p, "READY", Duration.ofSeconds(60));
+    }
+  }
+
+  /** Waits for a child's protocol line starting with {@code word}; fails with its log on exit or timeout. */
+  private void expect(NodeProcess p, String word, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (System.nanoTime() < deadline) {
+        String m = p.nextMessage(Duration.ofMillis(200));
+        if (m == null) {
+          continue;
+        }
+        if (m.equals(NodeProcess.EOF)) {
+          break;
+        }
+        if (m.startsWith(word)) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throwIfAborted();
+    throw new TestbedException(p.name() + " did not start (no " + word + " within " + timeout.toSeconds()
+        + " s); see " + p.log());
+  }
+
+  private void startStages(PipelineSpec spec, RunOptions o, ChainLayout layout) {
+    for (ChainLayout.Service s : layout.stages()) {
+      List<String> args = io.edgepipe.launcher.StageArgs.of(spec, o.specFile().toAbsolutePath(), s.name(), "0.0.0.0",
+          s.port(), s.next(), o.device(), s.node().word(), null);
+      adopt(stages, launcher.startJava(s.name(), s.node(), List.of("-Xmx1g"), io.edgepipe.launcher.StageArgs.MAIN, args,
+          logDir.resolve(s.name() + ".log")));
+    }
+  }
+
+  private void startProducer(PipelineSpec spec, RunOptions o, ChainLayout layout, String mode) {
+    ChainLayout.Service p = layout.producer();
+    List<String> args = new ArrayList<>(List.of("--spec", o.specFile().toAbsolutePath().toString(),
+        "--height", String.valueOf(spec.input().h()), "--width", String.valueOf(spec.input().w()),
+        "--delivery", spec.delivery().label(), "--deadline-ms", String.valueOf(spec.deadlineMillis()),
+        "--source", o.source(), "--frames", String.valueOf(o.frames()), "--fps", String.valueOf(o.fps()),
+        "--flows", String.valueOf(o.flows()), "--seed", String.valueOf(o.seed()), "--device", o.device(),
+        "--node", p.node().word(), "--sink-port", String.valueOf(layout.sinkPort()), "--next", p.next(),
+        "--mode", mode, "--warmup-seconds", String.valueOf(phases.warmupSeconds()),
+        "--main-seconds", String.valueOf(phases.mainSeconds()), "--paced-seconds", String.valueOf(phases.pacedSeconds()),
+        "--paced-fps", String.valueOf(phases.pacedFps())));
+    for (ChainLayout.Service s : layout.stages()) {
+      args.add("--await");
+      args.add(s.name() + "=" + s.probe());
+    }
+    List<NodeProcess> one = new ArrayList<>();
+    adopt(one, launcher.startJava("producer", p.node(), List.of("-Xmx1g"), TestbedProducer.class.getName(), args,
+        logDir.resolve("producer.log")));
+    producer = one.get(0);
+  }
+
+  /** Follows the producer's lines until its result; watches the stages while they start. */
+  private RunResult converse(Runnable progress) {
+    long readyBy = System.nanoTime() + READY_TIMEOUT.toNanos();
+    boolean ready = false;
+    try {
+      while (true) {
+        String m = producer.nextMessage(Duration.ofMillis(200));
+        if (m == null) {
+          if (!ready) {
+            checkAlive(readyBy);
+          }
+          continue;
+        }
+        if (m.equals(NodeProcess.EOF)) {
+          producer.waitFor(Duration.ofSeconds(5));
+          throwIfAborted();
+          throw new TestbedException("the producer exited" + (producer.isAlive() ? "" : " with code "
+              + producer.exitValue()) + " before its result; see " + producer.log());
+        }
+        String word = m.split(" ", 2)[0];
+        String rest = m.length() > word.length() ? m.substring(word.length() + 1) : "";
+        switch (word) {
+          case ChildProtocol.READY -> ready = true;
+          case ChildProtocol.FRAMES -> {
+            for (long i = Long.parseLong(rest.strip()); i > 0; i--) {
+              progress.run();
+            }
+          }
+          case ChildProtocol.SENT -> {
+            markCpu();
+            stopStages();
+            producer.tell(ChildProtocol.DRAINED);
+          }
+          case ChildProtocol.MAIN -> markCpu();
+          case ChildProtocol.PHASE -> {
+            markCpu();
+            earlierPhases.add(JSON.readValue(rest, RunResult.class));
+          }
+          case ChildProtocol.RESULT -> {
+            return JSON.readValue(rest, RunResult.class);
+          }
+          case ChildProtocol.ERROR -> throw new TestbedException("producer: " + rest + "; see " + producer.log());
+          default -> { } // unknown words are for the log only
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestbedException("testbed run interrupted");
+    } catch (IOException e) {
+      throw new TestbedException("cannot read the producer's result: " + e.getMessage() + "; see " + producer.log());
+    }
+  }
+
+  private synchronized void throwIfAborted() {
+    if (aborted) {
+      throw new TestbedException("testbed run interrupted");
+    }
+  }
+
+  private void checkAlive(long readyBy) {
+    throwIfAborted();
+    for (NodeProcess p : allChildren()) {
+      if (!p.isAlive()) {
+        throw new TestbedException(p.name() + " exited with code " + p.exitValue() + " while starting; see " + p.log());
+      }
+    }
+    if (System.nanoTime() > readyBy) {
+      throw new TestbedException("the chain did not become ready in " + READY_TIMEOUT.toSeconds() + " s; see "
+          + logDir);
+    }
+  }
+
+  /** SIGTERM in chain order; each stage's shutdown hook drains into the next before it exits. */
+  private void stopStages() {
+    for (NodeProcess s : stages) {
+      s.stop(STAGE_DRAIN);
+    }
+  }
+
+  private void stopProxies() {
+    for (NodeProcess p : proxies) {
+      p.stop(Duration.ofSeconds(10));
+      try {
+        String m;
+        while ((m = p.nextMessage(Duration.ofSeconds(2))) != null && !m.equals(NodeProcess.EOF)) {
+          if (m.startsWith("STATS ")) {
+            proxyStats.add(p.name() + ": " + m.substring(6));
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private List<NodeProcess> allChildren() {
+    List<NodeProcess> all = new ArrayList<>(proxies);
+    all.addAll(stages);
+    if (producer != null) {
+      all.add(producer);
+    }
+    return all;
+  }
+
+  /** Each run starts its logs afresh. */
+  private void clearLogs(ChainLayout layout) {
+    List<String> names = new ArrayList<>();
+    layout.services().forEach(s -> names.add(s.name()));
+    for (Node n : Node.values()) {
+      names.add("delay-" + n.word());
+    }
+    try {
+      for (String name : names) {
+        java.nio.file.Files.deleteIfExists(logDir.resolve(name + ".log"));
+      }
+    } catch (IOException e) {
+      throw new TestbedException("cannot clear the logs in " + logDir + ": " + e.getMessage());
+    }
+  }
+
+  /** Keeps a started child, unless Ctrl-C came meanwhile: then it is killed at once. */
+  private synchronized void adopt(List<NodeProcess> into, NodeProcess p) {
+    if (aborted) {
+      p.kill();
+      throw new TestbedException("testbed run interrupted");
+    }
+    into.add(p);
+  }
+
+  /** Ctrl-C: SIGKILL every child at once (no time for a drain), and any started later. */
+  private void killAll() {
+    synchronized (this) {
+      aborted = true;
+    }
+    List<NodeProcess> all = allChildren();
+    System.err.println("testbed run: interrupted; killing " + all.size() + " process(es)");
+    all.forEach(NodeProcess::kill);
+    // The JVM exits when this hook returns: wait until the run's own thread has let go of any
+    // process it was starting (adopt kills it) and closed, so nothing outlives us.
+    try {
+      finished.await(15, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    allChildren().forEach(NodeProcess::kill);
+  }
+
+  private void lock() {
+    Path file = state.names().stateDir().resolve("run.lock");
+    try {
+      lockFile = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = lockFile.tryLock();
+    } catch (IOException e) {
+      throw new TestbedException("cannot open " + file + ": " + e.getMessage());
+    }
+    if (lock == null) {
+      closeLockFile();
+      throw new TestbedException("another `testbed run` is using testbed " + state.prefix() + " (" + file + ")");
+    }
+  }
+
+  private void closeLockFile() {
+    try {
+      if (lockFile != null) {
+        lockFile.close(); // releases the lock
+      }
+    } catch (IOException ignored) {
+      // nothing to keep
+    }
+    lockFile = null;
+    lock = null;
+  }
+
+  /** Stops whatever still runs (stages with a drain, the producer, the proxies) and frees the testbed. */
+  @Override
+  public void close() {
+    stopStages();
+    if (producer != null) {
+      producer.stop(Duration.ofSeconds(10));
+    }
+    stopProxies();
+    stages.clear();
+    proxies.clear();
+    producer = null;
+    if (ctrlC != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(ctrlC);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is already killing the children
+      }
+      ctrlC = null;
+    }
+    closeLockFile();
+  }
+
+}

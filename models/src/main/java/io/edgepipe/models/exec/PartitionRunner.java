@@ -1,0 +1,126 @@
+package io.edgepipe.models.exec;
+
+import io.edgepipe.models.graph.Const;
+import io.edgepipe.models.graph.ModelGraph;
+import io.edgepipe.models.graph.Step;
+import io.edgepipe.models.kinds.Launcher;
+import io.edgepipe.models.kinds.Shapes;
+import io.edgepipe.vgpu.DevicePtr;
+import io.edgepipe.vgpu.Gpu;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the layers of a model between two cuts on one device, through the {@link Gpu} API: the
+ * tensors crossing the first cut are copied in, every layer is launched, the tensors crossing the
+ * second cut are copied out, and the device is synchronised once (one round trip on a remote
+ * vGPU). Constants are uploaded once; every tensor keeps its device buffer between runs.
+ */
+public final class PartitionRunner implements AutoCloseable {
+  private final ModelGraph graph;
+  private final List<Step> steps;
+  private final List<String> inputs;
+  private final List<String> outputs;
+  private final Gpu gpu;
+  private final Launcher launcher;
+  private final Map<String, DevicePtr> buffers = new HashMap<>();
+
+  public PartitionRunner(ModelGraph graph, int from, int to, Gpu gpu) {
+    if (from < 0 || to > graph.steps().size() || from > to) {
+      throw new IllegalArgumentException("partition " + from + ".." + to + " is outside the model's cuts 0.."
+          + graph.steps().size());
+    }
+    this.graph = graph;
+    this.steps = graph.steps().subList(from, to);
+    this.inputs = graph.crossing(from);
+    this.outputs = graph.crossing(to);
+    this.gpu = gpu;
+    this.launcher = new Launcher(gpu);
+    for (String in : inputs) {
+      buffers.put(in, gpu.malloc(bytes(graph.shapes().get(in))));
+    }
+    for (Step s : steps) {
+      for (String in : s.inputs()) {
+        Const c = graph.constants().get(in);
+        if (c != null && !buffers.containsKey(in)) {
+          DevicePtr p = gpu.malloc(Math.max(4, c.bytes()));
+          gpu.copyHtoD(p, littleEndian(c.asFloats()));
+          buffers.put(in, p);
+        }
+      }
+      buffers.put(s.output(), gpu.malloc(bytes(s.outputShape())));
+    }
+  }
+
+  /** Names of the tensors the partition takes (those crossing its first cut). */
+  public List<String> inputs() {
+    return inputs;
+  }
+
+  /** Names of the tensors it hands on (those crossing its second cut). */
+  public List<String> outputs() {
+    return outputs;
+  }
+
+  public int[] shape(String tensor) {
+    return graph.shapes().get(tensor);
+  }
+
+  /** Runs the partition; {@code in} holds every input tensor by name, in row-major f32. */
+  public Map<String, float[]> run(Map<String, float[]> in) {
+    for (String name : inputs) {
+      float[] v = in.get(name);
+      long need = Shapes.elements(shape(name));
+      if (v == null || v.length != need) {
+        throw new IllegalArgumentException("tensor '" + name + "' must have " + need + " elements of shape "
+            + Shapes.format(shape(name)) + (v == null ? ", it is missing" : ", it has " + v.length));
+      }
+      gpu.copyHtoDAsync(buffers.get(name), littleEndian(v));
+    }
+    for (Step s : steps) {
+      List<DevicePtr> ptrs = new ArrayList<>(s.inputs().size());
+      for (String t : s.inputs()) {
+        ptrs.add(buffers.get(t));
+      }
+      s.layer().launch(launcher, ptrs, buffers.get(s.output()));
+    }
+    Map<String, ByteBuffer> host = new LinkedHashMap<>();
+    for (String name : outputs) {
+      ByteBuffer b = ByteBuffer.allocate((int) bytes(shape(name))).order(ByteOrder.LITTLE_ENDIAN);
+      gpu.copyDtoHAsync(b, buffers.get(name));
+      host.put(name, b);
+    }
+    gpu.synchronize();
+    Map<String, float[]> result = new LinkedHashMap<>();
+    host.forEach((name, b) -> {
+      float[] f = new float[b.capacity() / 4];
+      b.asFloatBuffer().get(f);
+      result.put(name, f);
+    });
+    return result;
+  }
+
+  private static long bytes(int[] shape) {
+    return Math.max(4, Shapes.elements(shape) * 4);
+  }
+
+  static ByteBuffer littleEndian(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(Math.max(4, v.length * 4)).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    b.limit(v.length * 4);
+    return b;
+  }
+
+  @Override
+  public void close() {
+    for (DevicePtr p : buffers.values()) {
+      gpu.free(p);
+    }
+    buffers.clear();
+  }
+}

@@ -1,0 +1,50 @@
+package io.edgepipe.models.kinds;
+
+import io.edgepipe.vgpu.DevicePtr;
+import io.edgepipe.vgpu.KernelArgs;
+import java.util.List;
+
+/**
+ * An element-wise kind of one input and two float parameters, launched as
+ * {@code kernel(in, out, n, p1, p2)}: the shape passes through.
+ */
+public abstract class UnaryKind implements LayerKind {
+
+  /** The layer: kernel name and parameters, launched over every element. */
+  public record Unary(String kernel, int[] outputShape, float p1, float p2, boolean twoParams) implements Layer {
+    @Override
+    public int[] deviceInputs(int inputCount) {
+      return new int[] {0}; // Clip's min/max inputs were read at import
+    }
+
+    @Override
+    public void launch(Launcher l, List<DevicePtr> in, DevicePtr out) {
+      long n = Shapes.elements(outputShape);
+      KernelArgs a = KernelArgs.of().ptr(in.get(0)).ptr(out).i32((int) n);
+      if (twoParams) {
+        a.i32(Launcher.bits(p1)).i32(Launcher.bits(p2));
+      }
+      l.launch(kernel, n, a);
+    }
+  }
+
+  /** Base of the (in, out, n, p1, p2) kernels: the size rule. */
+  public abstract static class UnaryKernel extends Kernel {
+    protected UnaryKernel(String name) {
+      super(name, "ptr in", "ptr out", "int n", "int p1", "int p2");
+    }
+
+    @Override
+    public long[] elementsNeeded(int[] v) {
+      nonNegative(v, "n");
+      return needs("in", v[2], "out", v[2]);
+    }
+
+    @Override
+    public void runCpu(int[] v, float[][] b) {
+      apply(b[0], b[1], v[2], Float.intBitsToFloat(v[3]), Float.intBitsToFloat(v[4]));
+    }
+
+    protected abstract void apply(float[] in, float[] out, int n, float p1, float p2);
+  }
+}

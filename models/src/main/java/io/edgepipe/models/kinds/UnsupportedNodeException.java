@@ -1,0 +1,8 @@
+package io.edgepipe.models.kinds;
+
+/** A node the importer cannot run: an operator outside the set, or a feature of one it lacks. */
+public final class UnsupportedNodeException extends RuntimeException {
+  public UnsupportedNodeException(String message) {
+    super(message);
+  }
+}

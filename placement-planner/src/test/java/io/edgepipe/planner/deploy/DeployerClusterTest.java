@@ -1,0 +1,391 @@
+package io.edgepipe.planner.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.planner.Placement;
+import io.edgepipe.planner.StageChain;
+import io.edgepipe.planner.Tier;
+import io.edgepipe.planner.manifest.Labels;
+import io.edgepipe.planner.manifest.ManifestGenerator;
+import io.edgepipe.planner.manifest.ManifestOptions;
+import io.edgepipe.planner.manifest.PipelineManifests;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Deploy, status and undeploy against a real Kubernetes API server: the one
+ * {@code scripts/control-plane.sh up} starts (API server, controller manager and scheduler,
+ * no kubelet), or a real k3s cluster. Runs only when EDGEPIPE_CLUSTER_KUBECONFIG names a
+ * kubeconfig: never against whatever cluster KUBECONFIG happens to point at.
+ *
+ * <p>A cluster with no node labelled edgepipe.io/tier gets two fake Nodes (objects only, removed
+ * afterwards): the scheduler binds pods to them and, with no kubelet, they stay Pending.
+ */
+@Tag("cluster")
+class DeployerClusterTest {
+  static final String ENV = "EDGEPIPE_CLUSTER_KUBECONFIG";
+  static final String NAMESPACE = "edgepipe-it";
+  static final Path THESIS = Path.of("../pipelines/thesis.yaml");
+  static final List<String> PLACEMENTS = List.of("ESSS", "EESS", "EEES", "EEEE", "SSSS");
+  static final Map<Tier, String> FAKE_NODES = Map.of(Tier.EDGE, "edgepipe-it-edge", Tier.SERVER, "edgepipe-it-server");
+
+  static KubernetesClient client;
+  static ApiWarnings warnings;
+  static boolean fakeNodes;
+
+  @BeforeAll
+  static void connect() throws Exception {
+    String kubeconfig = System.getenv(ENV);
+    if (kubeconfig == null || kubeconfig.isBlank()) {
+      return; // each test skips, saying what it needs
+    }
+    warnings = new ApiWarnings();
+    client = warnings.installOn(new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(new File(kubeconfig)))).build();
+    fakeNodes = client.nodes().withLabel(Tier.NODE_LABEL).list().getItems().isEmpty();
+    if (fakeNodes) {
+      for (Map.Entry<Tier, String> node : FAKE_NODES.entrySet()) {
+        registerFakeNode(node.getValue(), node.getKey());
+      }
+    }
+  }
+
+  /**
+   * A Node object as a kubelet would register it, minus the kubelet. The API server taints a new
+   * Node not-ready (NoSchedule) until its kubelet reports; there is none, so the test lifts the
+   * taint to let the scheduler bind pods, and the Node stays without a Ready condition.
+   */
+  static void registerFakeNode(String name, Tier tier) {
+    client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).addToLabels(Tier.NODE_LABEL, tier.label())
+        .addToLabels("kubernetes.io/hostname", name).endMetadata().build()).create();
+    client.nodes().withName(name).edit(n -> {
+      n.getSpec().setTaints(List.of());
+      return n;
+    });
+    client.nodes().withName(name).editStatus(n -> {
+      n.getStatus().setCapacity(Map.of("cpu", quantity("8"), "memory", quantity("16Gi"), "pods", quantity("110")));
+      n.getStatus().setAllocatable(n.getStatus().getCapacity());
+      return n;
+    });
+  }
+
+  static io.fabric8.kubernetes.api.model.Quantity quantity(String text) {
+    return new io.fabric8.kubernetes.api.model.Quantity(text);
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    if (client == null) {
+      return;
+    }
+    try {
+      removeTestNamespace();
+      if (fakeNodes) {
+        FAKE_NODES.values().forEach(n -> client.nodes().withName(n).delete());
+      }
+    } finally {
+      client.close();
+    }
+  }
+
+  @BeforeEach
+  void emptyNamespace() {
+    assumeTrue(client != null, "needs a Kubernetes API server: run scripts/control-plane.sh build && "
+        + "scripts/control-plane.sh up and export the " + ENV + " it prints (or set " + ENV + " to a k3s kubeconfig)");
+    removeTestNamespace();
+    warningsBefore = warnings.all().size();
+  }
+
+  int warningsBefore;
+
+  /** Warnings the API server sent since the test began. */
+  List<String> newWarnings() {
+    List<String> all = warnings.all();
+    return all.subList(warningsBefore, all.size());
+  }
+
+  static void removeTestNamespace() {
+    if (client.namespaces().withName(NAMESPACE).get() != null) {
+      client.namespaces().withName(NAMESPACE).delete();
+      waitUntil(() -> client.namespaces().withName(NAMESPACE).get() == null, Duration.ofSeconds(90),
+          "namespace " + NAMESPACE + " to be gone");
+    }
+  }
+
+  static PipelineManifests manifests(String placement, ManifestOptions.Builder options) throws Exception {
+    PipelineSpec spec = PipelineSpec.load(THESIS);
+    return ManifestGenerator.generate(spec, Files.readString(THESIS), Placement.parse(placement, StageChain.of(spec)),
+        options.namespace(NAMESPACE).build());
+  }
+
+  static PipelineManifests manifests(String placement) throws Exception {
+    return manifests(placement, ManifestOptions.builder());
+  }
+
+  static Deployer deployer() {
+    return Deployer.serverSideApply(client, new DeployListener() {});
+  }
+
+  /** Kind/name to resourceVersion of every object edgepipe applied, the namespace included. */
+  static Map<String, String> versions(PipelineManifests m) {
+    Map<String, String> versions = new TreeMap<>();
+    for (HasMetadata desired : m.all()) {
+      HasMetadata live = client.resource(desired).get();
+      assertNotNull(live, desired.getKind() + "/" + desired.getMetadata().getName() + " is missing");
+      versions.put(desired.getKind() + "/" + desired.getMetadata().getName(), live.getMetadata().getResourceVersion());
+    }
+    return versions;
+  }
+
+  @Test
+  void deployIsServerSideApplyAndARepeatChangesNothing() throws Exception {
+    PipelineManifests m = manifests("EESS");
+    DeployResult first = deployer().deploy(m, null);
+    assertTrue(first.applied().stream().allMatch(r -> r.outcome() == ApplyOutcome.CREATED), first.applied().toString());
+    for (HasMetadata desired : m.all()) {
+      HasMetadata live = client.resource(desired).get();
+      List<String> managers = live.getMetadata().getManagedFields().stream()
+          .filter(f -> "Apply".equals(f.getOperation())).map(ManagedFieldsEntry::getManager).collect(Collectors.toList());
+      assertEquals(List.of("edgepipe"), managers, desired.getKind() + "/" + desired.getMetadata().getName());
+    }
+    Map<String, String> before = versions(m);
+
+    DeployResult again = deployer().deploy(manifests("EESS"), null);
+    assertTrue(again.unchanged(), again.applied().toString());
+    assertEquals(before, versions(m));
+    assertEquals(List.of(), newWarnings());
+  }
+
+  @Test
+  void everyPlacementIsAdmittedStrictlyUnderPodSecurityRestrictedWithoutWarnings() throws Exception {
+    List<PipelineManifests> variants = new ArrayList<>();
+    for (String placement : PLACEMENTS) {
+      variants.add(manifests(placement));
+    }
+    variants.add(manifests("EESS", ManifestOptions.builder().replicas("relu", 2).replicas("maxpool", 3)));
+    variants.add(manifests("EESS", ManifestOptions.builder().vgpuBackendImage("edgepipe/vgpu-backend:it")));
+    variants.add(manifests("EESS", ManifestOptions.builder().tls(true)));
+    for (PipelineManifests m : variants) {
+      DeployResult result = deployer().deploy(m, null);
+      assertFalse(result.applied().isEmpty());
+      assertEquals(List.of(), newWarnings(), "warnings while applying " + m.directoryName());
+    }
+    Namespace ns = client.namespaces().withName(NAMESPACE).get();
+    assertEquals("restricted", ns.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
+
+    // the checks are live: the namespace refuses a pod that breaks "restricted", and strict
+    // validation refuses a field the server does not know
+    Pod root = new PodBuilder().withNewMetadata().withName("runs-as-root").withNamespace(NAMESPACE).endMetadata()
+        .withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec().build();
+    KubernetesClientException refused = assertThrows(KubernetesClientException.class,
+        () -> client.resource(root).create());
+    assertTrue(refused.getMessage().contains("violates PodSecurity \"restricted"), refused.getMessage());
+    HasMetadata unknownField = client.getKubernetesSerialization().unmarshal(
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"typo\",\"namespace\":\"" + NAMESPACE
+            + "\"},\"dataa\":{\"k\":\"v\"}}", io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    KubernetesClientException strict = assertThrows(KubernetesClientException.class,
+        () -> client.resource(unknownField).fieldValidation(Validation.STRICT).fieldManager("edgepipe").serverSideApply());
+    assertTrue(strict.getMessage().contains("dataa"), strict.getMessage());
+  }
+
+  @Test
+  void aNewPlacementChangesOnlyTheStageThatMoved() throws Exception {
+    PipelineManifests eess = manifests("EESS");
+    deployer().deploy(eess, null);
+    waitUntil(() -> boundPods().size() == 4, Duration.ofSeconds(60), "4 pods bound to nodes");
+    Map<String, List<String>> podsBefore = boundPods();
+    Map<String, String> before = versions(eess);
+
+    PipelineManifests esss = manifests("ESSS");
+    DeployResult moved = deployer().deploy(esss, null);
+    Map<String, ApplyOutcome> outcomes = moved.applied().stream()
+        .collect(Collectors.toMap(r -> r.kind() + "/" + r.name(), AppliedResource::outcome));
+    Map<String, String> after = versions(esss);
+    List<String> changed = new ArrayList<>();
+    before.forEach((object, version) -> {
+      if (!version.equals(after.get(object))) {
+        changed.add(object);
+      }
+    });
+    assertEquals(List.of("ConfigMap/pipeline-spec", "Deployment/conv"), changed);
+    assertEquals(ApplyOutcome.CONFIGURED, outcomes.get("Deployment/conv"));
+    assertEquals(ApplyOutcome.UNCHANGED, outcomes.get("Deployment/relu"));
+
+    // conv gets a new pod on the server tier (the old one stays until the new one is ready);
+    // the other stages keep their pods
+    waitUntil(() -> boundPods().getOrDefault("conv", List.of()).stream()
+        .anyMatch(pod -> !podsBefore.get("conv").contains(pod) && tierOfNode(nodeOf(pod)).equals("server")),
+        Duration.ofSeconds(60), "a conv pod on the server tier");
+    Map<String, List<String>> podsAfter = boundPods();
+    for (String stage : List.of("producer", "relu", "maxpool")) {
+      assertEquals(podsBefore.get(stage), podsAfter.get(stage), stage + " was restarted");
+    }
+  }
+
+  @Test
+  void podsLandOnTheirTierAndDeployAndStatusSayTheyAreNotRunning() throws Exception {
+    PipelineManifests m = manifests("EESS");
+    Duration timeout = Duration.ofSeconds(120);
+    long start = System.nanoTime();
+    if (!fakeNodes) {
+      // a real cluster runs the pods (when the images are there): only where they land is checked
+      deployer().deploy(m, null);
+      waitUntil(() -> boundPods().size() == 4, Duration.ofSeconds(60), "4 pods bound to nodes");
+      assertEachStageOnItsTier(m);
+      return;
+    }
+    DeployResult result = deployer().deploy(m, new RolloutWaiter(timeout, Duration.ofMillis(500)));
+    assertTrue(System.nanoTime() - start < timeout.toNanos() / 2, "deploy waited for pods that cannot start");
+    assertEquals(4, result.notRunning().size(), result.notRunning().toString());
+    for (String line : result.notRunning()) {
+      assertTrue(line.matches("(producer|conv|relu|maxpool): pod \\S+ is Pending on node edgepipe-it-(edge|server) "
+          + "\\((edge|server)\\), whose kubelet is not Ready, so it will not start there"), line);
+    }
+    Map<String, String> landed = result.landings().stream()
+        .collect(Collectors.toMap(StageLanding::stage, l -> l.node() + "/" + l.tier() + "/" + l.phase()));
+    assertEquals(Map.of("producer", "edgepipe-it-edge/edge/Pending", "conv", "edgepipe-it-edge/edge/Pending",
+        "relu", "edgepipe-it-server/server/Pending", "maxpool", "edgepipe-it-server/server/Pending"), landed);
+    assertEachStageOnItsTier(m);
+
+    List<StageStatus> status = new StatusReporter(client,
+        new FpsMeter(new ApiProxyFramesCounter(client), Duration.ofSeconds(1))).status(NAMESPACE);
+    assertEquals(List.of("producer", "conv", "relu", "maxpool"),
+        status.stream().map(StageStatus::name).collect(Collectors.toList()));
+    for (StageStatus s : status) {
+      assertEquals(0, s.ready());
+      assertFalse(s.fps().isPresent());
+      assertTrue(s.unreadable().matches("pod " + s.name() + "-\\S+ is Pending on node edgepipe-it-" + s.tier()
+          + " \\(" + s.tier() + "\\), whose kubelet is not Ready, so it will not start there"), s.unreadable());
+    }
+    String table = StatusReporter.render(NAMESPACE, status);
+    for (String stage : List.of("producer", "conv", "relu", "maxpool")) {
+      assertEquals(1, table.lines().filter(l -> l.startsWith("  " + stage + ": fps not read: pod ")).count(), table);
+    }
+  }
+
+  @Test
+  void undeployRemovesWhatEdgepipeMadeAndNothingElse() throws Exception {
+    PipelineManifests m = manifests("EESS");
+    deployer().deploy(m, null);
+    waitUntil(() -> boundPods().size() == 4, Duration.ofSeconds(60), "4 pods bound to nodes");
+    client.configMaps().inNamespace(NAMESPACE).resource(new ConfigMapBuilder().withNewMetadata().withName("notes")
+        .endMetadata().addToData("owner", "someone else").build()).create();
+
+    Undeployment first = Undeployer.undeploy(client, NAMESPACE);
+    assertTrue(first.deleted().containsAll(List.of("Deployment/conv", "Service/conv", "ConfigMap/pipeline-spec",
+        "NetworkPolicy/default-deny-ingress")), first.deleted().toString());
+    assertFalse(first.deleted().contains("Namespace/" + NAMESPACE));
+    assertEquals("namespace " + NAMESPACE + " kept: it holds objects edgepipe did not make (ConfigMap/notes)",
+        first.namespaceKept());
+    // the controllers take the ReplicaSets, pods and endpoints along
+    waitUntil(() -> edgepipeObjects().isEmpty(), Duration.ofSeconds(60), "no edgepipe object left");
+    assertNotNull(client.configMaps().inNamespace(NAMESPACE).withName("notes").get());
+    if (fakeNodes) {
+      FAKE_NODES.values().forEach(n -> assertNotNull(client.nodes().withName(n).get(), n));
+    }
+
+    client.configMaps().inNamespace(NAMESPACE).withName("notes").delete();
+    waitUntil(() -> client.configMaps().inNamespace(NAMESPACE).withName("notes").get() == null,
+        Duration.ofSeconds(10), "notes to be gone");
+    Undeployment second = Undeployer.undeploy(client, NAMESPACE);
+    assertEquals(List.of("Namespace/" + NAMESPACE), second.deleted());
+    waitUntil(() -> client.namespaces().withName(NAMESPACE).get() == null, Duration.ofSeconds(90),
+        "namespace " + NAMESPACE + " to be gone");
+  }
+
+  /** Objects labelled as edgepipe's, of every kind a deploy makes or causes. */
+  static List<String> edgepipeObjects() {
+    List<HasMetadata> found = new ArrayList<>();
+    found.addAll(client.apps().deployments().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    found.addAll(client.apps().replicaSets().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    found.addAll(client.pods().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    found.addAll(client.services().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    found.addAll(client.endpoints().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    found.addAll(client.discovery().v1().endpointSlices().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list()
+        .getItems());
+    found.addAll(client.configMaps().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    found.addAll(client.network().networkPolicies().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    return found.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).collect(Collectors.toList());
+  }
+
+  /** Stage to the names of its pods that are bound to a node and not being deleted. */
+  static Map<String, List<String>> boundPods() {
+    Map<String, List<String>> pods = new TreeMap<>();
+    for (Pod pod : client.pods().inNamespace(NAMESPACE).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE).list()
+        .getItems()) {
+      if (pod.getSpec().getNodeName() != null && pod.getMetadata().getDeletionTimestamp() == null) {
+        pods.computeIfAbsent(pod.getMetadata().getLabels().get(Labels.NAME), k -> new ArrayList<>())
+            .add(pod.getMetadata().getName());
+      }
+    }
+    pods.values().forEach(names -> names.sort(null));
+    return pods;
+  }
+
+  static String nodeOf(String pod) {
+    return client.pods().inNamespace(NAMESPACE).withName(pod).get().getSpec().getNodeName();
+  }
+
+  static String tierOfNode(String node) {
+    Node n = client.nodes().withName(node).get();
+    return n.getMetadata().getLabels().getOrDefault(Tier.NODE_LABEL, "-");
+  }
+
+  static void assertEachStageOnItsTier(PipelineManifests m) {
+    for (Pod pod : client.pods().inNamespace(NAMESPACE).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE).list()
+        .getItems()) {
+      String stage = pod.getMetadata().getLabels().get(Labels.NAME);
+      Tier wanted = m.placement().tier(m.chain().indexOf(stage));
+      assertEquals(wanted.label(), tierOfNode(pod.getSpec().getNodeName()), stage + " on " + pod.getSpec().getNodeName());
+    }
+  }
+
+  static void waitUntil(BooleanSupplier condition, Duration limit, String what) {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("waited " + limit.toSeconds() + " s for " + what);
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting for " + what);
+      }
+    }
+  }
+}
