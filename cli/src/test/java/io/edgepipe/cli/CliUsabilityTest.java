@@ -195,6 +195,12 @@ class CliUsabilityTest {
     assertEquals(0, stretched.code(), stretched.out() + stretched.err());
     assertTrue(stretched.out().contains("40x30 -> 64x48 (stretched)"), stretched.out());
 
+    Outcome boxed = CliRunner.pipeline("run", "--spec", "../pipelines/thesis.yaml", "--source", "images:" + photos,
+        "--frames", "all", "--width", "80", "--height", "48", "--input-size", "letterbox", "--device", "cpu",
+        "--no-progress", "--out", tmp.toString());
+    assertEquals(0, boxed.code(), boxed.out() + boxed.err());
+    assertTrue(boxed.out().contains("40x30 -> 80x48 (letterboxed: 64x48 inside black bars)"), boxed.out());
+
     Outcome own = CliRunner.pipeline("run", "--spec", "../pipelines/thesis.yaml", "--source", "images:" + photos,
         "--frames", "all", "--input-size", "source", "--device", "cpu", "--no-progress", "--out", tmp.toString(),
         "--save-outputs", tmp.resolve("png").toString(), "--output-format", "png");

@@ -42,7 +42,8 @@ public final class RunFlags {
 
   @Option(names = "--input-size", defaultValue = "stretch", paramLabel = "MODE",
       description = "When the source's frames differ in size from the spec's input: stretch (resize to the spec's "
-          + "input, the default), or source (run at the source's own size; later shapes follow from the spec).")
+          + "input, the default), letterbox (fit them in unstretched, with black bars), or source (run at the source's "
+          + "own size; later shapes follow from the spec).")
   InputSizing.Mode inputSize;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic source (flow i uses seed+i).")
@@ -131,7 +132,8 @@ public final class RunFlags {
       throw new IllegalArgumentException("--frames all runs until the source ends, and " + source
           + " does not end: give --frames N, or a video file, image folder or synthetic:N source");
     }
-    return new RunOptions(spec(), specOption.file(), source, frames, pacing.fps(), flows, deviceOption.checked(), seed,
-        saveOutputs, outputFormat);
+    PipelineSpec spec = spec();
+    return new RunOptions(spec, specOption.file(), source, frames, pacing.fps(), flows, deviceOption.checked(), seed,
+        saveOutputs, outputFormat, sizing(spec).letterbox());
   }
 }
