@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
         PlanCommand.class,
         ManifestsCommand.class,
         DeployCommand.class,
+        io.edgepipe.cli.deploy.AutoplaceCommand.class, // issue 13: live re-placement on k3s
         StatusCommand.class,
         UndeployCommand.class,
         io.edgepipe.cli.certs.CertsCommand.class, // issue 6.5 security

@@ -1,12 +1,12 @@
 package io.edgepipe.harness;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.runtime.FrameProcessor;
 import io.edgepipe.runtime.FrameRejectedException;
 import io.edgepipe.runtime.GpuLayer;
+import io.edgepipe.runtime.PayloadCodecs;
 import io.edgepipe.vgpu.Gpu;
 import io.grpc.Status;
 import java.nio.ByteBuffer;
@@ -38,7 +38,7 @@ final class FusedProcessor implements FrameProcessor {
   public Frame.Builder process(Frame in) {
     TensorShape shape = TensorShape.of(in.getShape());
     DType type = in.getDtype();
-    ByteBuffer data = in.getData().asReadOnlyByteBuffer();
+    ByteBuffer data = PayloadCodecs.input(name, in);
     for (GpuLayer layer : layers) {
       TensorShape out;
       try {
@@ -51,8 +51,8 @@ final class FusedProcessor implements FrameProcessor {
       type = layer.spec().outputType();
       shape = out;
     }
-    return Frame.newBuilder().setDtype(type).setShape(shape.toProto())
-        .setData(UnsafeByteOperations.unsafeWrap(data.array()));
+    return PayloadCodecs.output(layers.get(layers.size() - 1).spec().outputCodec(),
+        Frame.newBuilder().setDtype(type).setShape(shape.toProto()), data.array());
   }
 
   @Override

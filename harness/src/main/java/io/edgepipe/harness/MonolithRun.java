@@ -14,6 +14,7 @@ import io.edgepipe.producer.SinkRecorder;
 import io.edgepipe.runtime.Downstream;
 import io.edgepipe.runtime.GpuLayer;
 import io.edgepipe.runtime.Layers;
+import io.edgepipe.runtime.PayloadCodecs;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
 import java.nio.ByteBuffer;
@@ -52,7 +53,8 @@ public final class MonolithRun implements Downstream {
   /** Called by the producer for each frame: compute every layer in turn and deliver. */
   @Override
   public synchronized void send(Frame frame, Runnable onAnswered) {
-    Frame.Builder f = frame.toBuilder();
+    // no wire between the layers here: a compressed first hop is decoded once, the rest stays raw
+    Frame.Builder f = PayloadCodecs.decoded("monolith", frame).toBuilder();
     for (GpuLayer layer : layers) {
       long received = EpochClock.nowMicros();
       TensorShape inShape = TensorShape.of(f.getShape());

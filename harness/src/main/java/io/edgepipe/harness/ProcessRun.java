@@ -55,6 +55,7 @@ public final class ProcessRun implements AutoCloseable {
   private int restarts;
   private final List<Integer> exits = new ArrayList<>(); // per stage: exits seen by the supervisor
   private final List<Integer> lastExitCode = new ArrayList<>();
+  private long stageCpuNanos; // guarded by this
   private final List<Integer> ports = new ArrayList<>();
   private final EphemeralTls tls;
 
@@ -158,6 +159,11 @@ public final class ProcessRun implements AutoCloseable {
     return restarts;
   }
 
+  /** CPU time the stage processes had used when they were stopped (all of them, for benchmarks). */
+  public synchronized long stageCpuNanos() {
+    return stageCpuNanos;
+  }
+
   public RunResult run(RunOptions o, Runnable progress) {
     DownstreamClient toFirst = FirstHop.open(spec,
         Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes(), tlsOf("producer")), sink);
@@ -175,6 +181,8 @@ public final class ProcessRun implements AutoCloseable {
   private synchronized void stopAll() {
     stopping = true;
     for (Process p : processes) {
+      // read before the stage drains and exits (an exited process's CPU time can no longer be read)
+      stageCpuNanos += p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
       p.destroy();
       try {
         if (!p.waitFor(30, TimeUnit.SECONDS)) {

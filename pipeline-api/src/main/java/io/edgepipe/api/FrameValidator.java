@@ -59,6 +59,10 @@ public final class FrameValidator {
       }
       return frame.getData().isEmpty() ? null : "a tombstone (drop_reason set) must carry no data";
     }
+    if (frame.hasShared()) { // a receiver replaces a slot it can read by the payload before validating
+      return "shared-memory slot (offset " + frame.getShared().getOffset() + ", length "
+          + frame.getShared().getLength() + ") is outside this stream's shared memory, or none was agreed";
+    }
     DType type = frame.getDtype();
     int elementSize = type == DType.UNRECOGNIZED ? -1 : ElementType.sizeOf(type);
     if (elementSize < 0) {

@@ -29,7 +29,8 @@ public final class ComputeStage {
         Transport.channel(o.next(), o.spec().maxFrameBytes(), o.tls()), true, o.feedsSink(), ack -> {
           metrics.downstreamRejected();
           log.warning(o.stage() + ": next hop refused " + ack.getFlowId() + "/" + ack.getSeq() + ": " + ack.getMessage());
-        }, o.spec().delivery());
+        }, o.spec().delivery(), null, HopWindow.forHop(o.spec(), o.index() + 1),
+        HopWindow.payloadBytes(o.spec(), o.index() + 1));
     FrameProcessor processor = new LayerProcessor(layer, gpu);
     FrameHandler handler = new FrameHandler(o.stage(), o.node(),
         new FrameValidator(o.spec().maxFrameBytes()), processor, downstream, metrics, o.spec().delivery(),

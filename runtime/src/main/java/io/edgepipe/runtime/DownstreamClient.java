@@ -5,6 +5,8 @@ import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.FrameAck;
 import io.edgepipe.api.proto.SinkGrpc;
 import io.edgepipe.api.proto.StageGrpc;
+import io.edgepipe.runtime.shm.SharedMemoryNegotiation;
+import io.edgepipe.runtime.shm.SharedRing;
 import io.grpc.CallOptions;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
@@ -24,21 +26,22 @@ import java.util.logging.Logger;
  * The streaming client to the next hop.
  *
  * <p>Backpressure: {@link #send} waits while the stream is not ready (gRPC flow control) and
- * while {@link #WINDOW} frames are unanswered, so a slow next stage slows this one and only a
- * bounded number of frames is ever in flight.
+ * while its window of frames is unanswered ({@link HopWindow}: from the chain, about two frames
+ * per service downstream), so a slow next stage slows this one and only a bounded number of
+ * frames is ever in flight. Answers are matched to frames by (flow, seq), not by arrival order.
  *
  * <p>Faults: when the stream fails (the next stage died or restarts), the client reconnects
  * with exponential backoff (100 ms doubling to 2 s, no busy loop, one log line per state
- * change). In {@link Delivery#RELIABLE} delivery every unanswered frame is kept and re-sent, in
- * order, on the new stream. In {@link Delivery#REALTIME} delivery the frames lost with the old
- * stream, and those sent while the next hop is down, become tombstones ("lost at ...") that are
- * sent once it is back, so the sink can still account for them.
+ * change). What happens to unanswered frames is the {@link DeliveryPolicy}'s call: reliable
+ * delivery keeps and re-sends them, in order, on the new stream; realtime delivery turns the
+ * frames lost with the old stream, and those sent while the next hop is down, into tombstones
+ * ("lost ...") that are sent once it is back, so the sink can still account for them.
  */
 public final class DownstreamClient implements Downstream {
   private static final Logger log = Logger.getLogger(DownstreamClient.class.getName());
 
-  /** Most frames sent but not yet answered by the next hop. */
-  public static final int WINDOW = 32;
+  /** Most frames sent but not yet answered, for a sender that does not know its place in a chain. */
+  public static final int WINDOW = HopWindow.DEFAULT;
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 2_000;
   /**
@@ -59,12 +62,15 @@ public final class DownstreamClient implements Downstream {
   private final boolean ownsChannel;
   private final MethodDescriptor<Frame, FrameAck> method;
   private final Consumer<FrameAck> onErrorAck;
-  private final Delivery delivery;
+  private final DeliveryPolicy policy;
+  private final int window;
+  private final long sharedSlotBytes; // 0 = payloads always inline
   private final Consumer<Frame> localDrops; // realtime producer: where frames it cannot send are recorded
   private final Object lock = new Object();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong lostUncounted = new AtomicLong();
+  private final AtomicLong sentShared = new AtomicLong();
 
   // all guarded by lock
   private final Deque<InFlight> unanswered = new ArrayDeque<>();
@@ -72,11 +78,41 @@ public final class DownstreamClient implements Downstream {
   private ClientCallStreamObserver<Frame> stream;
   private Object streamToken; // identifies the current stream; callbacks of older ones are ignored
   private boolean connected;
+  private SharedRing ring;        // the current stream's shared memory, offered when it opened
+  private boolean ringAccepted;   // the next hop mapped it: payloads go through it
   private boolean closing;
   private long backoffMs = MIN_BACKOFF_MS;
   private long retryAtNanos;
 
-  private record InFlight(Frame frame, Runnable onAnswered) {}
+  /** A frame owed an answer; {@code slot} >= 0 while its payload occupies a slot of {@code ring}. */
+  private static final class InFlight {
+    final Frame frame;
+    final Runnable onAnswered;
+    SharedRing ring;
+    int slot = -1;
+
+    InFlight(Frame frame, Runnable onAnswered) {
+      this.frame = frame;
+      this.onAnswered = onAnswered;
+    }
+
+    Frame frame() {
+      return frame;
+    }
+
+    Runnable onAnswered() {
+      return onAnswered;
+    }
+
+    /** Gives its slot back: answered, or its stream is gone (a re-send takes a new one). */
+    void freeSlot() {
+      if (slot >= 0) {
+        ring.free(slot);
+        slot = -1;
+        ring = null;
+      }
+    }
+  }
 
   /**
    * @param toSink     true when the next hop is the sink (Sink/Deliver), false for a stage (Stage/Stream)
@@ -99,28 +135,55 @@ public final class DownstreamClient implements Downstream {
    */
   public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
       Consumer<FrameAck> onErrorAck, Delivery delivery, Consumer<Frame> localDrops) {
+    this(stage, channel, ownsChannel, toSink, onErrorAck, delivery, localDrops, WINDOW);
+  }
+
+  /** @param window most frames unanswered at once ({@link HopWindow#forHop} for a hop of a chain) */
+  public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
+      Consumer<FrameAck> onErrorAck, Delivery delivery, Consumer<Frame> localDrops, int window) {
+    this(stage, channel, ownsChannel, toSink, onErrorAck, delivery, localDrops, window, 0);
+  }
+
+  /**
+   * @param sharedSlotBytes the hop's payload size: when the next hop is another process of this
+   *                        host, payloads up to this size go through a shared-memory ring of
+   *                        {@code window} slots instead of the socket (0 = always inline)
+   */
+  public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
+      Consumer<FrameAck> onErrorAck, Delivery delivery, Consumer<Frame> localDrops, int window, long sharedSlotBytes) {
+    this.sharedSlotBytes = SameJvmHops.isInProcess(channel) ? 0 : sharedSlotBytes;
+    if (window < 1) {
+      throw new IllegalArgumentException("window must be at least 1, not " + window);
+    }
+    this.window = window;
     this.localDrops = localDrops;
     this.stage = stage;
     this.channel = channel;
     this.ownsChannel = ownsChannel;
     this.method = toSink ? SinkGrpc.getDeliverMethod() : StageGrpc.getStreamMethod();
     this.onErrorAck = onErrorAck;
-    this.delivery = delivery;
+    this.policy = DeliveryPolicy.of(delivery);
+  }
+
+  /** Most frames this client keeps unanswered. */
+  public int window() {
+    return window;
   }
 
   @Override
   public void send(Frame frame, Runnable onAnswered) {
     synchronized (lock) {
-      if (delivery == Delivery.REALTIME && localDrops != null) {
+      if (policy.sourceDropsWhenBusy() && localDrops != null) {
         ensureStream();
-        if (stream == null || !stream.isReady() || unanswered.size() >= WINDOW || !pendingTombstones.isEmpty()) {
-          localDrops.accept(tombstone(frame, stream == null ? "next hop unavailable" : "next hop busy"));
+        if (stream == null || !stream.isReady() || unanswered.size() >= window || !pendingTombstones.isEmpty()) {
+          localDrops.accept(Tombstones.of(frame, (stream == null ? "next hop unavailable" : "next hop busy")
+              + " after " + stage));
           if (onAnswered != null) {
             onAnswered.run();
           }
           return;
         }
-      } else if (delivery == Delivery.REALTIME && !connectedOrConnecting()) {
+      } else if (!policy.waitsForNextHop() && !connectedOrConnecting()) {
         lose(frame, "next hop unavailable", onAnswered); // answered once its tombstone is
         return;
       }
@@ -128,8 +191,9 @@ public final class DownstreamClient implements Downstream {
       if (closing) {
         throw new FrameRejectedException(Status.Code.UNAVAILABLE, stage + ": closing");
       }
-      unanswered.addLast(new InFlight(frame, onAnswered));
-      stream.onNext(frame);
+      InFlight f = new InFlight(frame, onAnswered);
+      unanswered.addLast(f);
+      stream.onNext(onWire(f));
       sent.incrementAndGet();
     }
   }
@@ -138,7 +202,7 @@ public final class DownstreamClient implements Downstream {
   private void awaitRoom() {
     while (!closing) {
       ensureStream();
-      if (stream != null && stream.isReady() && unanswered.size() < WINDOW) {
+      if (stream != null && stream.isReady() && unanswered.size() < window) {
         return;
       }
       waitOnLock(waitBudgetMs());
@@ -157,6 +221,7 @@ public final class DownstreamClient implements Downstream {
     }
     Object token = new Object();
     streamToken = token;
+    openRing(token);
     ClientResponseObserver<Frame, FrameAck> responses = new ClientResponseObserver<>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<Frame> requests) {
@@ -182,16 +247,60 @@ public final class DownstreamClient implements Downstream {
     // inheriting that call's cancellation (the outgoing stream outlives any one upstream stream).
     Context previous = Context.current().fork().attach();
     try {
+      io.grpc.Channel via = ring == null ? channel
+          : io.grpc.ClientInterceptors.intercept(channel, SharedMemoryNegotiation.offer(ring.name(), () -> ringAccepted(token)));
       stream = (ClientCallStreamObserver<Frame>) ClientCalls.asyncBidiStreamingCall(
-          channel.newCall(method, CallOptions.DEFAULT.withOnReadyThreshold(Transport.ON_READY_THRESHOLD)),
+          via.newCall(method, CallOptions.DEFAULT.withOnReadyThreshold(Transport.ON_READY_THRESHOLD)),
           responses);
     } finally {
       Context.current().detach(previous);
     }
     // what the previous stream left unanswered goes first, in order
     for (InFlight f : unanswered) {
-      stream.onNext(f.frame());
+      stream.onNext(onWire(f));
     }
+  }
+
+  /** A fresh ring for a new stream, offered to the next hop (each stream has its own). */
+  private void openRing(Object token) {
+    closeRing();
+    if (sharedSlotBytes > 0) {
+      ring = SharedRing.create(window, sharedSlotBytes);
+    }
+  }
+
+  private void ringAccepted(Object token) {
+    synchronized (lock) {
+      if (token == streamToken && ring != null) {
+        ringAccepted = true;
+      }
+    }
+  }
+
+  /** The frame as it goes on the wire: its payload moved into a shared slot when agreed and one is free. */
+  private Frame onWire(InFlight f) {
+    f.freeSlot();
+    if (ringAccepted && ring != null) {
+      SharedRing.Placed placed = ring.place(f.frame());
+      if (placed != null) {
+        f.ring = ring;
+        f.slot = placed.slot();
+        sentShared.incrementAndGet();
+        return placed.frame();
+      }
+    }
+    return f.frame();
+  }
+
+  private void closeRing() {
+    if (ring != null) {
+      for (InFlight f : unanswered) {
+        f.freeSlot();
+      }
+      ring.close();
+      ring = null;
+    }
+    ringAccepted = false;
   }
 
   private void onReady(Object token) {
@@ -219,9 +328,10 @@ public final class DownstreamClient implements Downstream {
         return;
       }
       acked.incrementAndGet();
-      InFlight head = unanswered.pollFirst(); // answers come in the order frames were sent
-      if (head != null) {
-        callback = head.onAnswered();
+      InFlight answeredFrame = takeMatching(ack);
+      if (answeredFrame != null) {
+        answeredFrame.freeSlot(); // the next hop is done with the payload
+        callback = answeredFrame.onAnswered();
       }
       lock.notifyAll();
     }
@@ -233,6 +343,27 @@ public final class DownstreamClient implements Downstream {
     }
   }
 
+  /**
+   * The unanswered frame {@code ack} answers: the oldest with its (flow, seq), as the proto's
+   * contract says (a refusal can overtake frames still in custody further down). An ack that
+   * matches nothing is a broken next hop; the oldest frame is taken so the window cannot leak.
+   */
+  private InFlight takeMatching(FrameAck ack) {
+    for (java.util.Iterator<InFlight> it = unanswered.iterator(); it.hasNext(); ) {
+      InFlight f = it.next();
+      if (f.frame().getSeq() == ack.getSeq()
+          && Tombstones.truncatedFlowId(f.frame().getFlowId()).equals(ack.getFlowId())) {
+        it.remove();
+        return f;
+      }
+    }
+    if (!unanswered.isEmpty()) {
+      log.warning(stage + ": next hop answered " + ack.getFlowId() + "/" + ack.getSeq()
+          + ", which is not among the unanswered frames; taking the oldest");
+    }
+    return unanswered.pollFirst();
+  }
+
   private void failed(Object token, Status status) {
     synchronized (lock) {
       if (token != streamToken) {
@@ -240,6 +371,7 @@ public final class DownstreamClient implements Downstream {
       }
       stream = null;
       streamToken = null;
+      closeRing(); // unanswered frames keep their own payloads and take new slots when re-sent
       boolean wasConnected = connected;
       connected = false;
       if (closing) {
@@ -251,7 +383,7 @@ public final class DownstreamClient implements Downstream {
             + (status.getDescription() != null ? ": " + status.getDescription() : "")
             + "); reconnecting with backoff, " + unanswered.size() + " frame(s) unanswered");
       }
-      if (delivery == Delivery.REALTIME) {
+      if (!policy.resendsAfterReconnect()) {
         // realtime does not re-send: what was in flight is reported lost, and its sender is
         // answered only once that report has been taken by the next hop
         for (InFlight f : unanswered) {
@@ -282,7 +414,7 @@ public final class DownstreamClient implements Downstream {
    * frame's sender is answered when the tombstone is, so a crash here cannot lose the record.
    */
   private void lose(Frame frame, String reason, Runnable onAnswered) {
-    Frame tombstone = frame.getDropReason().isEmpty() ? tombstone(frame, reason) : frame;
+    Frame tombstone = Tombstones.of(frame, reason + " after " + stage);
     if (pendingTombstones.size() < MAX_PENDING_TOMBSTONES) {
       pendingTombstones.addLast(new InFlight(tombstone, onAnswered));
     } else {
@@ -293,16 +425,11 @@ public final class DownstreamClient implements Downstream {
     }
   }
 
-  private Frame tombstone(Frame frame, String reason) {
-    return Frame.newBuilder().setFlowId(frame.getFlowId()).setSeq(frame.getSeq())
-        .setCaptureTimeUs(frame.getCaptureTimeUs()).setDropReason(reason + " after " + stage).build();
-  }
-
   private void flushTombstones() {
-    while (!pendingTombstones.isEmpty() && stream != null && stream.isReady() && unanswered.size() < WINDOW) {
+    while (!pendingTombstones.isEmpty() && stream != null && stream.isReady() && unanswered.size() < window) {
       InFlight t = pendingTombstones.pollFirst();
       unanswered.addLast(t);
-      stream.onNext(t.frame());
+      stream.onNext(onWire(t));
     }
   }
 
@@ -330,6 +457,11 @@ public final class DownstreamClient implements Downstream {
     return acked.get();
   }
 
+  /** Frames whose payload went through shared memory rather than the socket. */
+  public long sentShared() {
+    return sentShared.get();
+  }
+
   /** Frames lost while the next hop was down beyond what could be kept as tombstones. */
   public long lostUncounted() {
     return lostUncounted.get();
@@ -339,6 +471,7 @@ public final class DownstreamClient implements Downstream {
   public void abort() {
     synchronized (lock) {
       closing = true;
+      closeRing();
       lock.notifyAll();
     }
     channel.shutdownNow();
@@ -371,6 +504,7 @@ public final class DownstreamClient implements Downstream {
           waitOnLock(100);
         }
       }
+      closeRing();
     }
     if (ownsChannel) {
       channel.shutdown();

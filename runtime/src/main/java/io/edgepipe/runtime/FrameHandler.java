@@ -30,7 +30,7 @@ public final class FrameHandler implements AutoCloseable {
   private final FrameProcessor processor;
   private final Downstream downstream; // null for the sink
   private final StageMetrics metrics;
-  private final Delivery delivery;
+  private final DeliveryPolicy policy;
   private final long deadlineMicros; // 0 = none
   private final Object computeLock = new Object();
   private StageInbox inbox; // realtime delivery's input queue, made on first use
@@ -51,7 +51,7 @@ public final class FrameHandler implements AutoCloseable {
     this.processor = processor;
     this.downstream = downstream;
     this.metrics = metrics;
-    this.delivery = delivery;
+    this.policy = DeliveryPolicy.of(delivery);
     this.deadlineMicros = deadlineMillis * 1_000;
   }
 
@@ -64,12 +64,17 @@ public final class FrameHandler implements AutoCloseable {
   }
 
   public Delivery delivery() {
-    return delivery;
+    return policy.mode();
+  }
+
+  /** Whether the processor keeps its input after {@code process} returns (see {@link FrameProcessor#keepsInput}). */
+  boolean processorKeepsInput() {
+    return processor.keepsInput();
   }
 
   /** The realtime input queue shared by every upstream stream, or null in reliable delivery. */
   synchronized StageInbox inbox() {
-    if (delivery != Delivery.REALTIME) {
+    if (!policy.dropsOldestWhenBehind()) {
       return null;
     }
     if (inbox == null) {
@@ -91,7 +96,7 @@ public final class FrameHandler implements AutoCloseable {
       return;
     }
     if (!in.getDropReason().isEmpty()) {
-      forwardTombstoneThenAnswer(in, answer); // accounted for further down
+      forwardTombstoneThenAnswer(Tombstones.of(in, ""), answer); // accounted for further down
       return;
     }
     if (deadlineMicros > 0 && receivedUs - in.getCaptureTimeUs() > deadlineMicros) {
@@ -203,11 +208,11 @@ public final class FrameHandler implements AutoCloseable {
 
   private void forwardTombstone(Frame in, String reason) {
     if (downstream == null) {
-      processor.onTombstone(tombstone(in, reason));
+      processor.onTombstone(Tombstones.of(in, reason));
       return;
     }
     try {
-      downstream.send(tombstone(in, reason));
+      downstream.send(Tombstones.of(in, reason));
     } catch (FrameRejectedException e) {
       log.warning(stage + ": could not forward the tombstone of " + in.getSeq() + ": " + e.getMessage());
     }
@@ -248,13 +253,6 @@ public final class FrameHandler implements AutoCloseable {
     return e.code() == Status.Code.UNAVAILABLE;
   }
 
-  /** A frame's header without its payload, saying why it went no further. */
-  static Frame tombstone(Frame in, String reason) {
-    String flow = truncate(in.getFlowId());
-    return Frame.newBuilder().setFlowId(flow).setSeq(in.getSeq()).setCaptureTimeUs(in.getCaptureTimeUs())
-        .setDropReason(reason.length() > 1024 ? reason.substring(0, 1024) : reason).build();
-  }
-
   private static StageTiming.Builder lastTiming(Frame.Builder f) {
     return f.getTimingsBuilder(f.getTimingsCount() - 1);
   }
@@ -266,14 +264,8 @@ public final class FrameHandler implements AutoCloseable {
   }
 
   private static FrameAck ack(Frame in, Status.Code code, String message) {
-    return FrameAck.newBuilder().setFlowId(truncate(in.getFlowId())).setSeq(in.getSeq())
+    return FrameAck.newBuilder().setFlowId(Tombstones.truncatedFlowId(in.getFlowId())).setSeq(in.getSeq())
         .setCode(code.value()).setMessage(message).build();
-  }
-
-  /** A hostile 1 MB flow id is not echoed back in full. */
-  private static String truncate(String flowId) {
-    return flowId.length() <= FrameValidator.MAX_FLOW_ID_LENGTH ? flowId
-        : flowId.substring(0, FrameValidator.MAX_FLOW_ID_LENGTH);
   }
 
   @Override

@@ -1,25 +1,55 @@
 package io.edgepipe.runtime;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.DiscardUnknownFieldsParser;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import io.edgepipe.api.FrameValidator;
 import io.edgepipe.api.proto.Frame;
+import io.edgepipe.api.proto.StageGrpc;
+import io.grpc.Detachable;
+import io.grpc.HasByteBuffer;
+import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
 import io.grpc.MethodDescriptor.Marshaller;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Makes a request that is not a Frame at all (random bytes, a truncated message) answered with
- * INVALID_ARGUMENT naming the problem, like any other bad frame: the sender sent something wrong,
- * the stage is fine and keeps serving (on a stream, the next frame too). A marshaller that throws
- * makes gRPC close the call with UNKNOWN, so instead the parse failure comes back as a frame marked
- * with {@link FrameValidator#UNPARSEABLE_FIELD}, which the validator refuses with its message.
+ * How a service parses the Frames it receives.
+ *
+ * <p>Strict: a request that is not a Frame at all (random bytes, a truncated message) is answered
+ * with INVALID_ARGUMENT naming the problem, like any other bad frame: the sender sent something
+ * wrong, the stage is fine and keeps serving (on a stream, the next frame too). A marshaller that
+ * throws makes gRPC close the call with UNKNOWN, so instead the parse failure comes back as a
+ * frame marked with {@link FrameValidator#UNPARSEABLE_FIELD}, which the validator refuses.
+ *
+ * <p>Zero-copy, on a stage's {@code Stream}: when the transport offers its buffers
+ * ({@link Detachable} and {@link HasByteBuffer}, as grpc-netty does), the message is parsed over
+ * them with aliasing, so the payload is not copied off the network buffers. Those buffers then
+ * belong to the frame until {@link #takeRelease}'s runnable is run (by
+ * {@link FrameStreamEndpoint}, once the frame is handled). Unknown fields are discarded, so
+ * nothing but the payload can borrow them.
  */
 final class FrameMarshalling {
+  /** Buffers lent to frames parsed in place, until the stream endpoint takes them. */
+  private static final Map<Frame, InputStream> LENT = Collections.synchronizedMap(new IdentityHashMap<>());
+  private static final Parser<Frame> PARSER = DiscardUnknownFieldsParser.wrap(Frame.parser());
+
   private FrameMarshalling() {}
 
-  /** The service with every Frame-typed request parsed through {@link #strict}. */
+  /** The service with every Frame-typed request parsed strictly, and a stage's stream in place. */
   @SuppressWarnings("unchecked")
   static ServerServiceDefinition strict(ServerServiceDefinition service) {
     ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
@@ -28,8 +58,10 @@ final class FrameMarshalling {
       if (descriptor.getRequestMarshaller() instanceof MethodDescriptor.PrototypeMarshaller<?> p
           && p.getMessagePrototype() instanceof Frame) {
         ServerMethodDefinition<Frame, Object> frames = (ServerMethodDefinition<Frame, Object>) method;
+        // only the stage stream's endpoint releases lent buffers; other calls get owned frames
+        boolean inPlace = descriptor.getFullMethodName().equals(StageGrpc.getStreamMethod().getFullMethodName());
         MethodDescriptor<Frame, Object> strictDescriptor = frames.getMethodDescriptor().toBuilder()
-            .setRequestMarshaller(strict((Marshaller<Frame>) descriptor.getRequestMarshaller())).build();
+            .setRequestMarshaller(strict((Marshaller<Frame>) descriptor.getRequestMarshaller(), inPlace)).build();
         builder.addMethod(ServerMethodDefinition.create(strictDescriptor, frames.getServerCallHandler()));
       } else {
         builder.addMethod(method);
@@ -38,7 +70,7 @@ final class FrameMarshalling {
     return builder.build();
   }
 
-  private static Marshaller<Frame> strict(Marshaller<Frame> inner) {
+  private static Marshaller<Frame> strict(Marshaller<Frame> inner, boolean inPlace) {
     return new Marshaller<>() {
       @Override
       public InputStream stream(Frame value) {
@@ -48,6 +80,9 @@ final class FrameMarshalling {
       @Override
       public Frame parse(InputStream stream) {
         try {
+          if (inPlace && lendsBuffers(stream)) {
+            return parseInPlace(((Detachable) stream).detach());
+          }
           return inner.parse(stream);
         } catch (StatusRuntimeException e) {
           Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -55,5 +90,67 @@ final class FrameMarshalling {
         }
       }
     };
+  }
+
+  private static boolean lendsBuffers(InputStream stream) {
+    return stream instanceof KnownLength && stream instanceof Detachable
+        && stream instanceof HasByteBuffer h && h.byteBufferSupported();
+  }
+
+  /** Parses over the detached stream's buffers; on success the frame owns the stream until released. */
+  private static Frame parseInPlace(InputStream detached) {
+    boolean lent = false;
+    try {
+      int size = detached.available();
+      detached.mark(size); // keep the buffers while walking them
+      List<ByteString> pieces = new ArrayList<>();
+      while (detached.available() > 0) {
+        ByteBuffer piece = ((HasByteBuffer) detached).getByteBuffer();
+        pieces.add(UnsafeByteOperations.unsafeWrap(piece));
+        detached.skip(piece.remaining());
+      }
+      detached.reset();
+      CodedInputStream in = ByteString.copyFrom(pieces).newCodedInput(); // a rope over the pieces, no copy
+      in.enableAliasing(true);
+      in.setSizeLimit(Integer.MAX_VALUE); // the transport already enforced the message limit
+      Frame frame = PARSER.parseFrom(in);
+      in.checkLastTagWas(0);
+      if (frame.getData().isEmpty()) {
+        return frame; // nothing borrowed: the buffers go back now (finally)
+      }
+      LENT.put(frame, detached);
+      lent = true;
+      return frame;
+    } catch (InvalidProtocolBufferException e) {
+      return FrameValidator.unparseable(String.valueOf(e.getMessage()));
+    } catch (IOException e) {
+      return FrameValidator.unparseable(String.valueOf(e.getMessage()));
+    } finally {
+      if (!lent) {
+        closeQuietly(detached);
+      }
+    }
+  }
+
+  /**
+   * What gives back the transport buffers {@code frame}'s payload borrows, or null when it
+   * borrows none. Taken once: the caller must run it when the frame's payload is no longer read.
+   */
+  static Runnable takeRelease(Frame frame) {
+    InputStream lent = LENT.remove(frame);
+    return lent == null ? null : () -> closeQuietly(lent);
+  }
+
+  /** {@code frame} with its payload copied out of any borrowed buffers. */
+  static Frame ownedCopy(Frame frame) {
+    return frame.toBuilder().setData(UnsafeByteOperations.unsafeWrap(frame.getData().toByteArray())).build();
+  }
+
+  private static void closeQuietly(InputStream stream) {
+    try {
+      stream.close();
+    } catch (IOException ignored) {
+      // releasing a buffer cannot usefully fail
+    }
   }
 }

@@ -15,6 +15,42 @@ public interface FrameProcessor extends AutoCloseable {
    */
   Frame.Builder process(Frame in);
 
+  /**
+   * Whether this processor may still use {@code in} (its payload) after {@link #process}
+   * returns: kept for later, or passed on inside its output. A frame read off the network may
+   * borrow the transport's buffers, which are released once {@code process} returns; for a
+   * processor that keeps its input, the runtime hands it a private copy instead. A processor that
+   * only reads the payload while it computes returns false and gets it without a copy.
+   */
+  default boolean keepsInput() {
+    return true;
+  }
+
+  /** {@code processor}, declared to read its input only while it computes (no copy needed). */
+  static FrameProcessor readingInPlace(FrameProcessor processor) {
+    return new FrameProcessor() {
+      @Override
+      public Frame.Builder process(Frame in) {
+        return processor.process(in);
+      }
+
+      @Override
+      public boolean keepsInput() {
+        return false;
+      }
+
+      @Override
+      public void onTombstone(Frame tombstone) {
+        processor.onTombstone(tombstone);
+      }
+
+      @Override
+      public void close() {
+        processor.close();
+      }
+    };
+  }
+
   /** A tombstone reached the end of the chain (only the sink, which forwards nothing, gets these). */
   default void onTombstone(Frame tombstone) {}
 

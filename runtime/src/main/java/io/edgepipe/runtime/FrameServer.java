@@ -1,8 +1,11 @@
 package io.edgepipe.runtime;
 
+import io.edgepipe.runtime.shm.SharedMemoryNegotiation;
 import io.edgepipe.runtime.tls.TlsFiles;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import java.util.List;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
@@ -30,6 +33,7 @@ public final class FrameServer {
   private final TlsFiles tls;
   private final HealthStatusManager health = new HealthStatusManager();
   private Server server;
+  private Server sameJvmServer; // the same services in-process, for hops from this JVM
   private MetricsHttpServer metricsServer;
 
   /**
@@ -57,12 +61,16 @@ public final class FrameServer {
   }
 
   public FrameServer start() throws IOException {
+    ServerServiceDefinition frames = FrameMarshalling.strict(service.bindService());
     server = Transport.server(host, requestedPort, maxFrameBytes, tls)
-        .addService(FrameMarshalling.strict(service.bindService()))
+        .addService(io.grpc.ServerInterceptors.intercept(frames, SharedMemoryNegotiation.server()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         .build()
         .start();
+    if (tls == null) {
+      sameJvmServer = SameJvmHops.serve(server.getPort(), List.of(frames, health.getHealthService().bindService()));
+    }
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
     if (metricsPort >= 0) {
@@ -91,11 +99,20 @@ public final class FrameServer {
       return;
     }
     health.enterTerminalState();
+    SameJvmHops.stopped(server.getPort());
     server.shutdown();
-    if (!server.awaitTermination(timeout, unit)) {
+    if (sameJvmServer != null) {
+      sameJvmServer.shutdown();
+    }
+    if (!server.awaitTermination(timeout, unit)
+        || (sameJvmServer != null && !sameJvmServer.awaitTermination(timeout, unit))) {
       log.warning(name + ": streams still open after " + timeout + " " + unit + "; cancelling them");
       server.shutdownNow();
       server.awaitTermination(5, TimeUnit.SECONDS);
+      if (sameJvmServer != null) {
+        sameJvmServer.shutdownNow();
+        sameJvmServer.awaitTermination(5, TimeUnit.SECONDS);
+      }
     }
     if (downstream != null) {
       downstream.close();
@@ -114,7 +131,11 @@ public final class FrameServer {
     if (server == null) {
       return;
     }
+    SameJvmHops.stopped(server.getPort());
     server.shutdownNow();
+    if (sameJvmServer != null) {
+      sameJvmServer.shutdownNow();
+    }
     if (downstream != null) {
       downstream.abort();
     }
@@ -124,6 +145,9 @@ public final class FrameServer {
     }
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
+      if (sameJvmServer != null) {
+        sameJvmServer.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

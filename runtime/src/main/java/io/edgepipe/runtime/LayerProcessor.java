@@ -34,6 +34,12 @@ public final class LayerProcessor implements FrameProcessor {
         .setShape(outShape.toProto()), out.array());
   }
 
+  /** The payload is copied to the device inside {@link #process}; nothing of it is kept. */
+  @Override
+  public boolean keepsInput() {
+    return false;
+  }
+
   @Override
   public void close() {
     layer.close();

@@ -17,7 +17,14 @@ import java.util.logging.Logger;
 final class StageInbox implements AutoCloseable {
   private static final Logger log = Logger.getLogger(StageInbox.class.getName());
 
-  private record Entry(Frame frame, Consumer<FrameAck> answer, boolean tombstone) {}
+  /** @param release frees the transport buffers the frame's payload borrows (null if none) */
+  private record Entry(Frame frame, Consumer<FrameAck> answer, boolean tombstone, Runnable release) {
+    void releasePayload() {
+      if (release != null) {
+        release.run();
+      }
+    }
+  }
 
   private final FrameHandler handler;
   private final int capacity;
@@ -34,9 +41,15 @@ final class StageInbox implements AutoCloseable {
     this.worker.start();
   }
 
-  void offer(Frame frame, Consumer<FrameAck> answer) {
+  void offer(Frame frame, Consumer<FrameAck> answer, Runnable release) {
     Entry dropped = null;
     synchronized (queue) {
+      if (stopped) { // the stage is going down: unanswered, the frame stays in the sender's custody
+        if (release != null) {
+          release.run();
+        }
+        return;
+      }
       if (frames >= capacity) {
         for (Entry e : queue) {
           if (!e.tombstone()) {
@@ -48,16 +61,17 @@ final class StageInbox implements AutoCloseable {
           // the tombstone takes the dropped frame's place in line and carries its answer, so the
           // sender learns of the drop only once the record of it has moved on (custody)
           queue.remove(dropped);
-          queue.addLast(new Entry(FrameHandler.tombstone(dropped.frame(), "queue full at " + handler.stage()),
-              dropped.answer(), true));
+          queue.addLast(new Entry(Tombstones.of(dropped.frame(), "queue full at " + handler.stage()),
+              dropped.answer(), true, null));
           frames--;
         }
       }
-      queue.addLast(new Entry(frame, answer, false));
+      queue.addLast(new Entry(frame, answer, false, release));
       frames++;
       queue.notifyAll();
     }
     if (dropped != null) {
+      dropped.releasePayload();
       handler.metrics().frameIn();
       handler.metrics().dropped();
     }
@@ -86,6 +100,8 @@ final class StageInbox implements AutoCloseable {
         handler.handle(next.frame(), next.answer() != null ? next.answer() : ack -> {});
       } catch (RuntimeException e) {
         log.log(Level.WARNING, handler.stage() + ": frame " + next.frame().getSeq() + " failed in the inbox", e);
+      } finally {
+        next.releasePayload();
       }
     }
   }
@@ -109,5 +125,11 @@ final class StageInbox implements AutoCloseable {
   public void close() {
     stopped = true;
     worker.interrupt();
+    synchronized (queue) {
+      for (Entry e : queue) {
+        e.releasePayload(); // abandoned with the stage: their buffers go back to the transport
+      }
+      queue.clear();
+    }
   }
 }

@@ -34,7 +34,9 @@ public final class Transport {
   /**
    * A channel to {@code target}: "host:port", or any gRPC target such as
    * "dns:///maxpool.edgepipe.svc.cluster.local:50051" (round-robin over every address the name
-   * resolves to, for replicated stages behind a headless Service).
+   * resolves to, for replicated stages behind a headless Service). A target served by a
+   * {@link FrameServer} in this JVM is reached in-process: frames pass by reference, no copy
+   * (see {@link SameJvmHops}); TLS hops always use the socket.
    */
   public static ManagedChannel channel(String target, long maxFrameBytes) {
     return channel(target, maxFrameBytes, null);
@@ -48,6 +50,18 @@ public final class Transport {
    * service certificates). Null = plaintext.
    */
   public static ManagedChannel channel(String target, long maxFrameBytes, TlsFiles tls) {
+    Integer localPort = tls == null ? SameJvmHops.servingPort(target) : null;
+    if (localPort != null) {
+      return SameJvmHops.channel(localPort, maxMessageBytes(maxFrameBytes));
+    }
+    return socketChannel(target, maxFrameBytes, tls);
+  }
+
+  /**
+   * As {@link #channel(String, long, TlsFiles)}, but always over a socket, even to a server in
+   * this JVM (to measure or test the network path itself).
+   */
+  public static ManagedChannel socketChannel(String target, long maxFrameBytes, TlsFiles tls) {
     NettyChannelBuilder b = NettyChannelBuilder.forTarget(target);
     if (tls == null) {
       b.usePlaintext();

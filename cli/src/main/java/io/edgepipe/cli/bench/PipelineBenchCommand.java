@@ -2,8 +2,10 @@ package io.edgepipe.cli.bench;
 
 import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.harness.report.Table;
+import io.edgepipe.harness.report.Spread;
 import io.edgepipe.harness.EmbeddedRun;
 import io.edgepipe.harness.MonolithRun;
+import io.edgepipe.harness.ProcessRun;
 import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.cli.run.Progress;
 import io.edgepipe.cli.run.RunFlags;
@@ -12,8 +14,12 @@ import io.edgepipe.harness.RunReport;
 import io.edgepipe.harness.RunResult;
 import io.edgepipe.producer.PhaseRow;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,18 +27,44 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code pipeline bench pipeline}: the same frames through the gRPC pipeline and the monolith in
- * one run. Also reports the pipeline against its ideal: the rate its slowest stage's compute
- * time allows.
+ * one run, repeated: fps, CPU per frame and p50 latency of each, the pipeline at full speed and
+ * paced at a fraction of that speed, optionally with one process per stage. Also reports the
+ * pipeline against its ideal: the rate its slowest stage's compute time allows.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = {"Stream frames through the 4-stage pipeline and through the monolith in one run, and compare them.",
-        "Shows the fps of each, the ratio, and the pipeline's efficiency against its slowest stage."})
+        "Each round runs both, repeated: fps, CPU per frame and p50 latency of each (full speed and paced), the "
+            + "ratios, and the pipeline's efficiency against its slowest stage."})
 public final class PipelineBenchCommand implements Callable<Integer> {
   @Mixin
   RunFlags flags;
 
   @Mixin
   OutputFolder out;
+
+  @Option(names = "--repeat", defaultValue = "3", description = "Rounds of every mode (default: ${DEFAULT-VALUE}).")
+  int repeat;
+
+  @Option(names = "--processes", description = "Also run the chain with one JVM per stage (shared-memory hops).")
+  boolean processes;
+
+  @Option(names = "--paced", defaultValue = "0.8", description = "Also run each chain paced at this fraction of its full speed in the same round, for latency (0 = skip; default: ${DEFAULT-VALUE}).")
+  double pacedFraction;
+
+  /** One timed run: what the sink saw and the CPU time every process of the run spent. */
+  private record Timed(RunResult result, long cpuNanos) {
+    double fps() {
+      return result.summary().fps();
+    }
+
+    double cpuMsPerFrame() {
+      return cpuNanos / 1e6 / Math.max(1, result.sent());
+    }
+
+    double p50() {
+      return result.summary().latencyP50Ms();
+    }
+  }
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -41,52 +73,152 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (repeat < 1 || pacedFraction < 0 || pacedFraction >= 1) {
+      throw new IllegalArgumentException("--repeat must be at least 1 and --paced in [0, 1)");
+    }
     RunOptions o = flags.requireFrameCount("bench pipeline").options(null, "npy");
-    RunResult pipeline;
-    RunResult monolith;
+    if (processes && o.specFile() == null) {
+      throw new IllegalArgumentException("--processes needs --spec FILE");
+    }
+    warmUp(o);
+    Map<String, List<Timed>> byMode = new LinkedHashMap<>();
+    RunResult lastPipeline = null;
+    for (int round = 1; round <= repeat; round++) {
+      System.err.printf("round %d of %d%n", round, repeat);
+      Timed embedded = timed("embedded", o, this::embedded);
+      lastPipeline = embedded.result();
+      add(byMode, "embedded", embedded);
+      add(byMode, "monolith", timed("monolith", o, this::monolith));
+      if (pacedFraction > 0) {
+        add(byMode, "embedded paced", timed("embedded paced", paced(o, embedded.fps()), this::embedded));
+      }
+      if (processes) {
+        Timed proc = timed("processes", o, this::processes);
+        add(byMode, "processes", proc);
+        if (pacedFraction > 0) {
+          add(byMode, "processes paced", timed("processes paced", paced(o, proc.fps()), this::processes));
+        }
+      }
+    }
+    print(o, byMode, lastPipeline);
+    return 0;
+  }
+
+  private void warmUp(RunOptions o) {
+    RunOptions few = new RunOptions(o.spec(), o.specFile(), o.source(), Math.min(100, o.frames()), 0, o.flows(),
+        o.device(), o.seed(), null, "npy");
+    timed("warm-up embedded", few, this::embedded);
+    timed("warm-up monolith", few, this::monolith);
+  }
+
+  private RunOptions paced(RunOptions o, double fullSpeedFps) {
+    return new RunOptions(o.spec(), o.specFile(), o.source(), o.frames(), pacedFraction * fullSpeedFps / o.flows(),
+        o.flows(), o.device(), o.seed(), null, "npy");
+  }
+
+  private static void add(Map<String, List<Timed>> byMode, String mode, Timed t) {
+    byMode.computeIfAbsent(mode, m -> new ArrayList<>()).add(t);
+  }
+
+  private Timed timed(String label, RunOptions o, Function<RunOptions, Timed> mode) {
+    try (ProgressBar bar = Progress.bar(label, o.frames() * o.flows(), false)) {
+      this.progress = bar::step;
+      return mode.apply(o);
+    }
+  }
+
+  private Runnable progress = () -> {};
+
+  private Timed embedded(RunOptions o) {
     long cpu0 = processCpuNanos();
-    try (ProgressBar bar = Progress.bar("pipeline", o.frames() * o.flows(), false);
-        EmbeddedRun run = new EmbeddedRun(o.spec(), o.device(), null)) {
-      pipeline = run.run(o, bar::step);
+    try (EmbeddedRun run = new EmbeddedRun(o.spec(), o.device(), null)) {
+      RunResult r = run.run(o, progress);
+      return new Timed(r, processCpuNanos() - cpu0);
     }
-    long cpu1 = processCpuNanos();
-    try (ProgressBar bar = Progress.bar("monolith", o.frames() * o.flows(), false);
-        MonolithRun run = new MonolithRun(o.spec(), o.device(), null)) {
-      monolith = run.run(o, bar::step);
+  }
+
+  private Timed monolith(RunOptions o) {
+    long cpu0 = processCpuNanos();
+    try (MonolithRun run = new MonolithRun(o.spec(), o.device(), null)) {
+      RunResult r = run.run(o, progress);
+      return new Timed(r, processCpuNanos() - cpu0);
     }
-    long cpu2 = processCpuNanos();
-    double frames = o.frames() * o.flows();
-    double pipelineCpuMs = (cpu1 - cpu0) / 1e6 / frames;
-    double monolithCpuMs = (cpu2 - cpu1) / 1e6 / frames;
-    int cores = Runtime.getRuntime().availableProcessors();
-    RunReport.totals(List.of(pipeline, monolith)).print(System.out);
+  }
+
+  private Timed processes(RunOptions o) {
+    long cpu0 = processCpuNanos();
+    try (ProcessRun run = new ProcessRun(o.spec(), o.specFile(), o.device(), null, out.root().resolve("logs"),
+        o.spec().delivery())) {
+      RunResult r = run.run(o, progress);
+      // this JVM (producer and sink) plus every stage process
+      return new Timed(r, processCpuNanos() - cpu0 + run.stageCpuNanos());
+    }
+  }
+
+  private void print(RunOptions o, Map<String, List<Timed>> byMode, RunResult lastPipeline) {
+    Table modes = new Table("mode", "fps", "cpu_ms_per_frame", "p50_ms", "p95_ms", "lost");
+    Table runs = new Table("mode", "round", "frames", "fps", "cpu_ms_per_frame", "p50_ms", "p95_ms", "delivered", "lost");
+    for (Map.Entry<String, List<Timed>> e : byMode.entrySet()) {
+      List<Timed> ts = e.getValue();
+      modes.row(e.getKey(), spread(ts, Timed::fps).text("%.1f"), spread(ts, Timed::cpuMsPerFrame).text("%.2f"),
+          spread(ts, Timed::p50).text("%.1f"), spread(ts, t -> t.result().summary().latencyP95Ms()).text("%.1f"),
+          ts.stream().mapToLong(t -> t.result().lost()).sum());
+      for (int i = 0; i < ts.size(); i++) {
+        Timed t = ts.get(i);
+        runs.row(e.getKey(), i + 1, t.result().sent(), t.fps(), t.cpuMsPerFrame(), t.p50(),
+            t.result().summary().latencyP95Ms(), t.result().summary().delivered(), t.result().lost());
+      }
+    }
+    System.out.println("\nmedian (min-max) of " + repeat + " rounds, " + o.frames() * o.flows() + " frames of "
+        + o.spec().input() + " each; " + Runtime.getRuntime().availableProcessors() + " cores");
+    modes.print(System.out);
+
+    Table ratios = new Table("ratio", "value");
+    ratio(ratios, byMode, "embedded", "monolith", "pipeline/monolith fps (embedded)", Timed::fps);
+    ratio(ratios, byMode, "processes", "monolith", "pipeline/monolith fps (--processes)", Timed::fps);
+    ratio(ratios, byMode, "embedded", "monolith", "pipeline/monolith CPU per frame (embedded)", Timed::cpuMsPerFrame);
+    ratio(ratios, byMode, "processes", "monolith", "pipeline/monolith CPU per frame (--processes)", Timed::cpuMsPerFrame);
+    ratio(ratios, byMode, "embedded", "embedded paced", "p50 full speed / p50 paced (embedded)", Timed::p50);
+    ratio(ratios, byMode, "processes", "processes paced", "p50 full speed / p50 paced (--processes)", Timed::p50);
     System.out.println();
-    RunReport.phases(pipeline).print(System.out);
+    ratios.print(System.out);
+
+    System.out.println();
+    RunReport.phases(lastPipeline).print(System.out);
     double slowest = 0;
     String slowestStage = "";
-    for (PhaseRow p : pipeline.summary().phases()) {
+    for (PhaseRow p : lastPipeline.summary().phases()) {
       if (!p.stage().equals("sink") && p.processMs() > slowest) {
         slowest = p.processMs();
         slowestStage = p.stage();
       }
     }
-    double ideal = 1000.0 / slowest;
-    // Two ideals: the slowest stage's pace (each stage on its own core), and what this machine's
-    // cores allow given the CPU time the pipeline spends per frame (all stages sharing them)
-    double cpuBound = cores * 1000.0 / pipelineCpuMs;
-    Table t = new Table("pipeline_fps", "monolith_fps", "pipeline/monolith", "slowest_stage",
-        "slowest_process_ms", "ideal_fps", "pipeline/ideal", "cpu_ms_per_frame", "monolith_cpu_ms_per_frame",
-        "cores", "cpu_bound_fps", "pipeline/cpu_bound");
-    t.row(pipeline.summary().fps(), monolith.summary().fps(),
-        String.format("%.2fx", pipeline.summary().fps() / monolith.summary().fps()), slowestStage, slowest, ideal,
-        String.format("%.0f%%", 100 * pipeline.summary().fps() / ideal), pipelineCpuMs, monolithCpuMs, cores,
-        cpuBound, String.format("%.0f%%", 100 * pipeline.summary().fps() / cpuBound));
-    System.out.println();
-    t.print(System.out);
+    System.out.printf("%nslowest stage %s: %.2f ms per frame, so at most %.0f fps if each stage had its own core%n",
+        slowestStage, slowest, 1000.0 / slowest);
+
     Path csv = ResultFiles.csv(out.folder("bench"), "pipeline-" + o.spec().name());
-    RunReport.wide(List.of(pipeline, monolith)).writeCsv(csv);
-    t.writeCsv(Path.of(csv.toString().replace(".csv", "-ratio.csv")));
+    modes.writeCsv(csv);
+    ratios.writeCsv(Path.of(csv.toString().replace(".csv", "-ratios.csv")));
+    runs.writeCsv(Path.of(csv.toString().replace(".csv", "-runs.csv")));
     System.out.println("\nwrote " + csv);
-    return 0;
+  }
+
+  /** Per round, a/b of the two modes' figures; median (min-max) over rounds. */
+  private static void ratio(Table t, Map<String, List<Timed>> byMode, String a, String b, String label,
+      java.util.function.ToDoubleFunction<Timed> f) {
+    List<Timed> as = byMode.get(a);
+    List<Timed> bs = byMode.get(b);
+    if (as == null || bs == null) {
+      return;
+    }
+    double[] r = new double[Math.min(as.size(), bs.size())];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = f.applyAsDouble(as.get(i)) / f.applyAsDouble(bs.get(i));
+    }
+    t.row(label, Spread.of(r).text("%.2f"));
+  }
+
+  private static Spread spread(List<Timed> ts, java.util.function.ToDoubleFunction<Timed> f) {
+    return Spread.of(ts.stream().mapToDouble(f).toArray());
   }
 }

@@ -4,6 +4,7 @@ import io.edgepipe.experiments.bench.TransportBench;
 
 import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.harness.report.Table;
+import io.edgepipe.harness.report.Spread;
 import io.edgepipe.cli.options.OutputFolder;
 import picocli.CommandLine.Mixin;
 import java.nio.file.Path;
@@ -14,28 +15,57 @@ import picocli.CommandLine.Option;
 /** {@code pipeline bench transport}: a gRPC hop vs a raw socket, same bytes, loopback. */
 @Command(name = "transport", mixinStandardHelpOptions = true,
     description = {"Compare one gRPC hop with a raw TCP socket moving the same float32 frames over loopback.",
-        "The table shows the MB/s of each and the ratio."})
+        "The table shows the MB/s of each, the ratio, and CPU seconds per GB moved (both ends), each as the median "
+            + "(min-max) of --repeat runs."})
 public final class TransportBenchCommand implements Callable<Integer> {
-  @Option(names = "--megabytes", defaultValue = "400", description = "Data moved per size and transport (default: ${DEFAULT-VALUE} MB).")
+  @Option(names = "--megabytes", defaultValue = "400", description = "Data moved per size, transport and run (default: ${DEFAULT-VALUE} MB).")
   int megabytes;
+
+  @Option(names = "--repeat", defaultValue = "3", description = "Runs of each transport per size, interleaved (default: ${DEFAULT-VALUE}).")
+  int repeat;
 
   @Mixin
   OutputFolder out;
 
   @Override
   public Integer call() {
+    if (repeat < 1 || megabytes < 1) {
+      throw new IllegalArgumentException("--repeat and --megabytes must be at least 1");
+    }
     int[][] sizes = {{1, 128, 128}, {1, 256, 256}, {1, 512, 512}, {1, 1024, 1024}, {3, 720, 1280}};
-    Table table = new Table("frame (CxHxW f32)", "bytes", "frames", "grpc_MBps", "raw_MBps", "grpc/raw");
+    Table table = new Table("frame (CxHxW f32)", "bytes", "frames", "grpc_MBps", "raw_MBps", "grpc/raw",
+        "grpc_cpu_s_per_GB", "raw_cpu_s_per_GB");
+    Table runs = new Table("frame", "bytes", "frames", "run", "grpc_MBps", "raw_MBps", "grpc/raw",
+        "grpc_cpu_s_per_GB", "raw_cpu_s_per_GB");
     for (int[] s : sizes) {
       long bytes = (long) s[0] * s[1] * s[2] * 4;
       int frames = (int) Math.max(20, Math.min(20_000, megabytes * 1_000_000L / bytes));
-      TransportBench.Row r = TransportBench.measure(s[0], s[1], s[2], frames);
-      table.row(r.size(), r.bytes(), r.frames(), r.grpcMBps(), r.rawMBps(), String.format("%.0f%%", 100 * r.ratio()));
-      System.err.printf("  %s done%n", r.size());
+      byte[] payload = TransportBench.payload(bytes);
+      double[] grpc = new double[repeat];
+      double[] raw = new double[repeat];
+      double[] ratio = new double[repeat];
+      double[] grpcCpu = new double[repeat];
+      double[] rawCpu = new double[repeat];
+      String size = s[0] + "x" + s[1] + "x" + s[2];
+      for (int i = 0; i < repeat; i++) { // interleaved, so a load change hits both transports alike
+        TransportBench.Run g = TransportBench.grpc(s[0], s[1], s[2], payload, frames);
+        TransportBench.Run r = TransportBench.raw(payload, frames);
+        grpc[i] = g.mbps();
+        raw[i] = r.mbps();
+        ratio[i] = g.mbps() / r.mbps();
+        grpcCpu[i] = g.cpuSecondsPerGb();
+        rawCpu[i] = r.cpuSecondsPerGb();
+        runs.row(size, bytes, frames, i + 1, g.mbps(), r.mbps(), ratio[i], g.cpuSecondsPerGb(), r.cpuSecondsPerGb());
+      }
+      table.row(size, bytes, frames, Spread.of(grpc).text("%.0f"), Spread.of(raw).text("%.0f"),
+          Spread.of(ratio).text("%.2f"), Spread.of(grpcCpu).text("%.2f"), Spread.of(rawCpu).text("%.2f"));
+      System.err.printf("  %s done%n", size);
     }
+    System.out.println("median (min-max) of " + repeat + " runs; both ends in this JVM, CPU is the process's");
     table.print(System.out);
     Path csv = ResultFiles.csv(out.folder("bench"), "transport");
     table.writeCsv(csv);
+    runs.writeCsv(Path.of(csv.toString().replace(".csv", "-runs.csv")));
     System.out.println("\nwrote " + csv);
     return 0;
   }

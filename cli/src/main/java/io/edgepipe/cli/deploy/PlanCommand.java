@@ -68,6 +68,10 @@ public final class PlanCommand implements Callable<Integer> {
   @Mixin
   OutputFolder manifestsOut;
 
+  @Option(names = "--codec-costs", paramLabel = "FILE", description = "Codec CSV of `pipeline bench codec`: also "
+      + "pick each cross-node hop's codec for the winner (the one that moves the most frames over that link).")
+  Path codecCosts;
+
   @Option(names = "--no-manifests", description = "Do not write manifests.")
   boolean noManifests;
 
@@ -98,6 +102,9 @@ public final class PlanCommand implements Callable<Integer> {
           match.frameSize()).withCores(edgeCores, serverCores, Runtime.getRuntime().availableProcessors());
       PlanReport report = new Planner(options).plan(measured);
       out.print(PlanTable.render(report));
+      if (codecCosts != null) {
+        out.print(codecTable(report, measured, options));
+      }
       if (csv != null) {
         PlanCsv.write(report, csv);
         out.println("\ntable written to " + csv);
@@ -114,6 +121,30 @@ public final class PlanCommand implements Callable<Integer> {
       out.flush();
       return 0;
     });
+  }
+
+  /** Each candidate's cross-node hops with the codec HopCodecChoice picks for each. */
+  private String codecTable(PlanReport report, Profile measured, PlannerOptions options) {
+    var costs = new io.edgepipe.planner.profile.CostModel(measured, options.frameSize(), options.statistic());
+    var byHop = io.edgepipe.planner.codec.CodecPlan.readCosts(codecCosts);
+    io.edgepipe.harness.report.Table t = new io.edgepipe.harness.report.Table("placement", "hop", "link", "bytes",
+        "link_Mbit", "codec", "send_ms_none", "period_ms_codec", "hop_fps_none", "hop_fps_codec");
+    for (var prediction : report.ranked()) {
+      for (var h : io.edgepipe.planner.codec.CodecPlan.choose(prediction, costs, byHop)) {
+        t.row(prediction.placement().toString(), h.hop(), h.link().toString(), h.bytes(), h.linkBitsPerSecond() / 1e6,
+            h.best().cost().codec().label(), h.none().periodMs(), h.best().periodMs(), h.none().framesPerSecond(),
+            h.best().framesPerSecond());
+      }
+    }
+    java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream ps = new java.io.PrintStream(text, true, java.nio.charset.StandardCharsets.UTF_8);
+    ps.println("\ncodec per cross-node hop (HopCodecChoice, costs from " + codecCosts + "; in-node hops keep none):");
+    if (t.rows().isEmpty()) {
+      ps.println("  no hop crosses between nodes, or none has codec costs");
+    } else {
+      t.print(ps);
+    }
+    return text.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private Objective parseObjective() {

@@ -1,5 +1,6 @@
 package io.edgepipe.cli.vgpu;
 
+import io.edgepipe.launcher.options.SpecOption;
 import io.edgepipe.experiments.bench.LoopbackVgpu;
 import io.edgepipe.experiments.bench.StageProfiler;
 import io.edgepipe.experiments.bench.StageVgpuBench;
@@ -31,9 +32,8 @@ public final class VgpuProfileCommand implements Callable<Integer> {
   @Option(names = "--stage", required = true, description = "Stage of the spec to profile, e.g. conv.")
   String stage;
 
-  @Option(names = "--spec", defaultValue = "pipelines/thesis.yaml", paramLabel = "FILE",
-      description = "Pipeline spec (default: ${DEFAULT-VALUE}).")
-  Path specFile;
+  @Mixin
+  SpecOption specOption;
 
   @Option(names = "--device", defaultValue = "auto",
       description = "Device the backend serves: auto, cpu, cuda, cuda:N (default: ${DEFAULT-VALUE}); profile on the "
@@ -66,7 +66,7 @@ public final class VgpuProfileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PipelineSpec spec = PipelineSpec.load(specFile);
+    PipelineSpec spec = specOption.load();
     if (size != null) {
       StageVgpuBench.Size s = StageVgpuBench.Size.parse(size);
       spec = spec.withInput(s.height(), s.width());

@@ -133,4 +133,11 @@ class PlanCommandTest {
     assertTrue(auto.out().contains("with replicas {conv=4}"), auto.out());
     assertTrue(Files.readString(conv).contains("replicas: 4"), Files.readString(conv));
   }
+
+  @Test
+  void autoplaceNeedsOneOfPlacementOrProfile() {
+    assertOneLineError(CliRunner.pipeline("autoplace", "--spec", THESIS.toString()), "not neither");
+    assertOneLineError(CliRunner.pipeline("autoplace", "--spec", THESIS.toString(), "--placement", "ESSS", "--profile",
+        profile.toString()), "not both");
+  }
 }

@@ -14,49 +14,58 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /**
- * One gRPC hop (the runtime's own streaming client and server, with flow control and acks)
- * against a raw TCP socket moving the same payload bytes over loopback. Both receivers read
- * every message completely into memory; both senders stop the clock when the receiver has
- * confirmed the last one.
+ * One gRPC hop (the runtime's own streaming client and server, with flow control and acks, the
+ * receiver parsing in place off Netty's buffers) against a raw TCP socket moving the same payload
+ * bytes over loopback. Both receivers take every message off the wire; both senders stop the clock
+ * when the receiver has confirmed the last one. Both ends run in this JVM, so the process CPU time
+ * of a run is the CPU of both ends.
  */
 public final class TransportBench {
-  /** Throughput of one frame size over both transports. */
-  public record Row(String size, long bytes, int frames, double grpcMBps, double rawMBps) {
-    public double ratio() {
-      return grpcMBps / rawMBps;
-    }
-  }
+  /** One timed run of one transport. */
+  public record Run(double mbps, double cpuSecondsPerGb) {}
 
   private TransportBench() {}
 
-  public static Row measure(int c, int h, int w, int frames) {
-    long bytes = (long) c * h * w * 4;
+  public static byte[] payload(long bytes) {
     byte[] payload = new byte[(int) bytes];
     new java.util.Random(1).nextBytes(payload);
-    grpc(c, h, w, payload, Math.max(3, frames / 5)); // warm-up
-    raw(payload, Math.max(3, frames / 5));
-    double grpcSeconds = grpc(c, h, w, payload, frames);
-    double rawSeconds = raw(payload, frames);
-    double mb = bytes * (double) frames / 1e6;
-    return new Row(c + "x" + h + "x" + w, bytes, frames, mb / grpcSeconds, mb / rawSeconds);
+    return payload;
   }
 
-  private static double grpc(int c, int h, int w, byte[] payload, int frames) {
+  public static Run grpc(int c, int h, int w, byte[] payload, int frames) {
     Frame frame = Frame.newBuilder().setFlowId("bench").setDtype(DType.F32)
         .setShape(Shape.newBuilder().setC(c).setH(h).setW(w)).setData(UnsafeByteOperations.unsafeWrap(payload)).build();
     try (HopTimer hop = HopTimer.loopback(payload.length)) {
-      return hop.msPerFrame(frame, 0, frames) * frames / 1e3; // the caller has warmed up already
+      HopTimer.Measurement m = hop.measure(frame, Math.max(3, frames / 5), frames);
+      return run(payload.length, frames, m.ms() * frames / 1e3, m.cpuMs() * frames / 1e3);
     }
   }
 
+  public static Run raw(byte[] payload, int frames) {
+    rawSeconds(payload, Math.max(3, frames / 5)); // warm-up
+    long cpu0 = processCpuNanos();
+    double seconds = rawSeconds(payload, frames);
+    return run(payload.length, frames, seconds, (processCpuNanos() - cpu0) / 1e9);
+  }
+
+  private static Run run(long bytes, int frames, double seconds, double cpuSeconds) {
+    double moved = bytes * (double) frames;
+    return new Run(moved / 1e6 / seconds, cpuSeconds / (moved / 1e9));
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   /** Length-prefixed messages over a plain socket; the receiver answers one byte after the last. */
-  private static double raw(byte[] payload, int frames) {
+  private static double rawSeconds(byte[] payload, int frames) {
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread receiver = new Thread(() -> {
         try (Socket s = listener.accept();
             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream(), 1 << 16))) {
           for (int i = 0; i < frames; i++) {
-            byte[] message = new byte[in.readInt()]; // a fresh buffer per message, as gRPC parses into one
+            byte[] message = new byte[in.readInt()]; // a fresh buffer per message, as a receiver would keep it
             in.readFully(message);
           }
           s.getOutputStream().write(1);

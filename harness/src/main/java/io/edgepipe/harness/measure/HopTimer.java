@@ -29,14 +29,16 @@ public final class HopTimer implements AutoCloseable {
     this.target = target;
     this.toSink = toSink;
     this.localReceiver = localReceiver;
-    this.channel = Transport.channel(target, maxBytes);
+    // always the socket: a hop timer measures the network path, even to a receiver in this JVM
+    this.channel = Transport.socketChannel(target, maxBytes, null);
   }
 
   /** Over loopback to a receiver in this JVM that parses and drops each frame. */
   public static HopTimer loopback(long maxFrameBytes) {
     long maxBytes = maxFrameBytes + (1L << 20);
-    FrameHandler handler = new FrameHandler("hop-timer", "local", new FrameValidator(maxBytes), in -> null, null,
-        new StageMetrics("hop-timer"));
+    // reads nothing of the payload, so it is parsed in place off the transport's buffers (no copy)
+    FrameHandler handler = new FrameHandler("hop-timer", "local", new FrameValidator(maxBytes),
+        io.edgepipe.runtime.FrameProcessor.readingInPlace(in -> null), null, new StageMetrics("hop-timer"));
     FrameServer server = new FrameServer("hop-timer", "127.0.0.1", 0, -1, maxBytes, new StageService(handler), handler, null);
     try {
       server.start();

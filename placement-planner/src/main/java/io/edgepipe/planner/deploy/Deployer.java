@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  *   <li>refuses a placement whose tiers have no labelled nodes;</li>
  *   <li>applies every object (server-side apply on real clusters, so a repeat changes nothing);</li>
- *   <li>deletes edgepipe Deployments and Services the manifests no longer contain (a stage of
- *       another pipeline, a vgpu-backend not asked for any more);</li>
+ *   <li>deletes edgepipe Deployments, Services, NetworkPolicies and Secrets the manifests no
+ *       longer contain (a stage of another pipeline, a vgpu-backend not asked for any more);</li>
  *   <li>waits for the rollout, reporting progress, and reports where each pod landed (and, when
  *       pods are bound but cannot start, why, instead of waiting out the timeout).</li>
  * </ol>
@@ -146,6 +146,16 @@ public final class Deployer {
       if (!wantedPolicies.contains(policy.getMetadata().getName())) {
         client.resource(policy).delete();
         pruned.add(record(policy, ApplyOutcome.DELETED));
+      }
+    }
+    // Secrets no workload mounts any more (TLS turned off, the vGPU backend gone)
+    Set<String> mounted = new HashSet<>();
+    manifests.secretsNeeded().forEach(n -> mounted.add(n.name()));
+    for (var secret : client.secrets().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE).list()
+        .getItems()) {
+      if (!mounted.contains(secret.getMetadata().getName())) {
+        client.resource(secret).delete();
+        pruned.add(record(secret, ApplyOutcome.DELETED));
       }
     }
     pruned.forEach(listener::applied);

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class ForeignObjects {
         if (!listable(resource, groupVersion)) {
           continue;
         }
-        for (GenericKubernetesResource object : client.genericKubernetesResources(groupVersion, resource.getKind())
+        for (GenericKubernetesResource object : client.genericKubernetesResources(context(groupVersion, resource))
             .inNamespace(namespace).list().getItems()) {
           String id = resource.getKind() + "/" + object.getMetadata().getName();
           if (!ours(object) && !CLUSTER_DEFAULTS.contains(id)) {
@@ -64,6 +65,14 @@ final class ForeignObjects {
       }
     }
     return versions;
+  }
+
+  /** The resource as discovery described it, so listing it needs no further lookup. */
+  private static ResourceDefinitionContext context(String groupVersion, APIResource resource) {
+    int slash = groupVersion.indexOf('/');
+    return new ResourceDefinitionContext.Builder().withGroup(slash < 0 ? "" : groupVersion.substring(0, slash))
+        .withVersion(groupVersion.substring(slash + 1)).withPlural(resource.getName()).withKind(resource.getKind())
+        .withNamespaced(true).build();
   }
 
   private static boolean listable(APIResource resource, String groupVersion) {

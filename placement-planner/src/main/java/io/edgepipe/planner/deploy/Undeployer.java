@@ -25,6 +25,8 @@ public final class Undeployer {
         .list().getItems(), client, deleted);
     deleteAll(client.configMaps().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE)
         .list().getItems(), client, deleted);
+    deleteAll(client.secrets().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE)
+        .list().getItems(), client, deleted);
     deleteAll(client.network().networkPolicies().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE)
         .list().getItems(), client, deleted);
     deleteAll(client.pods().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE)

@@ -101,6 +101,11 @@ public final class CostModel {
     return hopCpu.getOrDefault(chain.hopName(index), 0.0);
   }
 
+  /** Payload bytes of one frame on the hop leaving stage {@code index}, or -1 when the profile has none. */
+  public long hopBytes(int index) {
+    return bytes.getOrDefault(chain.hopName(index), -1L);
+  }
+
   /** Milliseconds to move one frame on the hop leaving stage {@code index} over {@code link}. */
   public double transferMs(int index, LinkClass link) {
     String hop = chain.hopName(index);

@@ -46,6 +46,11 @@ public final class ProfileBuilder {
     this.layers = layers;
   }
 
+  /** A builder that starts as a copy of {@code profile}: same pipeline, stages, layers and entries. */
+  public static ProfileBuilder copyOf(Profile profile) {
+    return new ProfileBuilder(profile.pipeline(), profile.stages(), profile.layers()).merge(profile, "copy");
+  }
+
   /** A builder for the spec's chain (producer followed by its layers) that records the spec's {@link LayerSignature}. */
   public static ProfileBuilder forSpec(PipelineSpec spec) {
     return new ProfileBuilder(spec.name(), StageChain.of(spec).stages(), LayerSignature.of(spec));

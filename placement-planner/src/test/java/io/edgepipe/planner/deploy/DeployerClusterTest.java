@@ -15,6 +15,7 @@ import io.edgepipe.planner.manifest.Labels;
 import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.ManifestOptions;
 import io.edgepipe.planner.manifest.PipelineManifests;
+import io.edgepipe.planner.manifest.SecretSources;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -34,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,7 +52,7 @@ import org.junit.jupiter.api.Test;
  * Deploy, status and undeploy against a real Kubernetes API server: the one
  * {@code scripts/control-plane.sh up} starts (API server, controller manager and scheduler,
  * no kubelet), or a real k3s cluster. Runs only when EDGEPIPE_CLUSTER_KUBECONFIG names a
- * kubeconfig: never against whatever cluster KUBECONFIG happens to point at.
+ * kubeconfig, or KUBECONFIG does and the run selects this group ({@code -Dgroups=cluster}).
  *
  * <p>A cluster with no node labelled edgepipe.io/tier gets two fake Nodes (objects only, removed
  * afterwards): the scheduler binds pods to them and, with no kubelet, they stay Pending.
@@ -69,8 +71,8 @@ class DeployerClusterTest {
 
   @BeforeAll
   static void connect() throws Exception {
-    String kubeconfig = System.getenv(ENV);
-    if (kubeconfig == null || kubeconfig.isBlank()) {
+    String kubeconfig = kubeconfig();
+    if (kubeconfig == null) {
       return; // each test skips, saying what it needs
     }
     warnings = new ApiWarnings();
@@ -82,6 +84,21 @@ class DeployerClusterTest {
         registerFakeNode(node.getValue(), node.getKey());
       }
     }
+  }
+
+  /**
+   * EDGEPIPE_CLUSTER_KUBECONFIG; or KUBECONFIG when the run asked for this group by name
+   * ({@code -Dgroups=cluster}, which surefire passes on as a system property). A KUBECONFIG set
+   * for everyday work alone never makes the default test run deploy to that cluster.
+   */
+  static String kubeconfig() {
+    String explicit = System.getenv(ENV);
+    if (explicit != null && !explicit.isBlank()) {
+      return explicit;
+    }
+    String usual = System.getenv("KUBECONFIG");
+    boolean asked = Arrays.asList(System.getProperty("groups", "").split(",")).contains("cluster");
+    return asked && usual != null && !usual.isBlank() ? usual.split(File.pathSeparator)[0] : null;
   }
 
   /**
@@ -125,7 +142,8 @@ class DeployerClusterTest {
   @BeforeEach
   void emptyNamespace() {
     assumeTrue(client != null, "needs a Kubernetes API server: run scripts/control-plane.sh build && "
-        + "scripts/control-plane.sh up and export the " + ENV + " it prints (or set " + ENV + " to a k3s kubeconfig)");
+        + "scripts/control-plane.sh up and export the " + ENV + " it prints (or, for a k3s cluster, "
+        + "KUBECONFIG=... ./mvnw test -Dgroups=cluster)");
     removeTestNamespace();
     warningsBefore = warnings.all().size();
   }
@@ -197,15 +215,21 @@ class DeployerClusterTest {
       variants.add(manifests(placement));
     }
     variants.add(manifests("EESS", ManifestOptions.builder().replicas("relu", 2).replicas("maxpool", 3)));
-    variants.add(manifests("EESS", ManifestOptions.builder().vgpuBackendImage("edgepipe/vgpu-backend:it")));
-    variants.add(manifests("EESS", ManifestOptions.builder().tls(true)));
+    variants.add(withSecrets(manifests("EESS", ManifestOptions.builder().vgpuBackendImage("edgepipe/vgpu-backend:it")
+        .tls(true))));
+    variants.add(manifests("EESS", ManifestOptions.builder().source("camera:/dev/video0")
+        .cameraResource("akri.sh/akri-usb-video=1")));
     for (PipelineManifests m : variants) {
       DeployResult result = deployer().deploy(m, null);
       assertFalse(result.applied().isEmpty());
       assertEquals(List.of(), newWarnings(), "warnings while applying " + m.directoryName());
+      Namespace ns = client.namespaces().withName(NAMESPACE).get();
+      assertEquals("restricted", ns.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
     }
-    Namespace ns = client.namespaces().withName(NAMESPACE).get();
-    assertEquals("restricted", ns.getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
+    assertEquals(7, client.secrets().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems().size());
+    // the next deploy mounts no Secret: the ones it made are pruned
+    deployer().deploy(manifests("EESS"), null);
+    assertEquals(List.of(), client.secrets().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
 
     // the checks are live: the namespace refuses a pod that breaks "restricted", and strict
     // validation refuses a field the server does not know
@@ -220,6 +244,44 @@ class DeployerClusterTest {
     KubernetesClientException strict = assertThrows(KubernetesClientException.class,
         () -> client.resource(unknownField).fieldValidation(Validation.STRICT).fieldManager("edgepipe").serverSideApply());
     assertTrue(strict.getMessage().contains("dataa"), strict.getMessage());
+  }
+
+  @Test
+  void aHostPathCameraIsAdmittedAsTheOneWarnedException() throws Exception {
+    // without a camera device plugin the producer is privileged with a hostPath device: the
+    // namespace then enforces "privileged" but keeps warning against "restricted", so the API
+    // server admits it and says exactly what breaks the profile
+    PipelineManifests m = manifests("EESS", ManifestOptions.builder().source("camera:/dev/video0"));
+    deployer().deploy(m, null);
+    List<String> warned = newWarnings();
+    assertEquals(1, warned.size(), warned.toString());
+    String warning = warned.get(0);
+    assertTrue(warning.contains("/deployments/producer") && warning.contains("would violate PodSecurity \"restricted")
+        && warning.contains("privileged") && warning.contains("hostPath volumes"), warning);
+    assertEquals("privileged", client.namespaces().withName(NAMESPACE).get().getMetadata().getLabels()
+        .get("pod-security.kubernetes.io/enforce"));
+    waitUntil(() -> client.pods().inNamespace(NAMESPACE).withLabel(Labels.NAME, "producer").list().getItems().size() == 1,
+        Duration.ofSeconds(60), "the producer pod to be admitted");
+  }
+
+  /** The manifests with their Secrets made from placeholder files (the API server checks keys, not PEM). */
+  static PipelineManifests withSecrets(PipelineManifests m) throws Exception {
+    Path folder = Files.createTempDirectory("edgepipe-it-secrets");
+    for (SecretSources.Needed needed : m.secretsNeeded()) {
+      for (String file : needed.files().values()) {
+        Files.createDirectories(folder.resolve(file).getParent());
+        Files.writeString(folder.resolve(file), "placeholder " + file);
+      }
+    }
+    try {
+      return m.withSecrets(folder);
+    } finally {
+      try (var files = Files.walk(folder)) {
+        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).collect(Collectors.toList())) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   @Test

@@ -139,7 +139,12 @@ final class BackendCore {
     return String.format(Locale.ROOT, "%.3f", v);
   }
 
-  /** On the device thread: frees the session's memory, forgets it and returns its reservations. */
+  /**
+   * On the device thread: frees the session's memory, forgets it and returns its reservations. A
+   * session that made the backend hold a lot (large buffers or messages) is followed by a full
+   * collection, so the JVM gives the memory back to the system rather than keeping the heap it
+   * grew to (see {@link #returnMemory}).
+   */
   void release(Session s) {
     s.release();
     synchronized (this) {
@@ -148,6 +153,35 @@ final class BackendCore {
         hostReserved -= limits.hostBytesPerSession();
       }
     }
+    if (s.largestFootprint() >= RETURN_AFTER_BYTES) {
+      returnMemory();
+    }
+  }
+
+  /** Sessions that held at least this much at once are followed by a collection when they end. */
+  static final long RETURN_AFTER_BYTES = 16 * MIB;
+  private static final long GC_SPACING_NANOS = 2_000_000_000L;
+  private long lastCollection = System.nanoTime() - GC_SPACING_NANOS; // guarded by this
+  private boolean collectionQueued; // guarded by this
+
+  /**
+   * Asks for a full collection off the device thread, at most once per 2 s: the heap then shrinks
+   * to what is live and the freed pages go back to the system (G1 uncommits after a full GC), so
+   * resident memory returns to its level before a tenant's burst.
+   */
+  private synchronized void returnMemory() {
+    if (collectionQueued) {
+      return;
+    }
+    collectionQueued = true;
+    long wait = Math.max(0, lastCollection + GC_SPACING_NANOS - System.nanoTime());
+    timers.schedule(() -> {
+      synchronized (this) {
+        collectionQueued = false;
+        lastCollection = System.nanoTime();
+      }
+      System.gc();
+    }, wait + 200_000_000L, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   long deviceBytesInUse() {

@@ -68,6 +68,7 @@ final class Session {
   private final AtomicLong peakBytes = new AtomicLong();
   private final AtomicLong buffers = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong largestMessage = new AtomicLong();
 
   Session(String id, String tenant, String client, double fgpu, int vmemUnits, FairScheduler.Lane lane,
       Gpu device, SharedModules modules, AtomicLong backendBytes, java.util.Random handles, long maxPayload) {
@@ -100,6 +101,16 @@ final class Session {
 
   long batches() {
     return batches.get();
+  }
+
+  /** Notes a message of {@code bytes} received or sent for this session. */
+  void noteMessage(long bytes) {
+    largestMessage.accumulateAndGet(bytes, Math::max);
+  }
+
+  /** Most host and device memory the session made the backend hold at one time, roughly. */
+  long largestFootprint() {
+    return Math.max(largestMessage.get(), peakBytes.get());
   }
 
   /** A batch under way: the ops run so far and what they produced. */

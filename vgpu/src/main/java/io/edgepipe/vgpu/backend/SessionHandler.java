@@ -81,6 +81,7 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       return;
     }
     Batch batch = m.getBatch();
+    s.noteMessage(m.getSerializedSize());
     int max = core.limits.maxOpsPerBatch();
     if (batch.getOpsCount() > max) {
       // refused before it runs; the session stays usable, like any failed batch
@@ -141,6 +142,10 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
    * that leaves it unread for the reply timeout loses the session (and the memory it holds).
    */
   private void sendThenRead(ServerMessage reply) {
+    Session s = session;
+    if (s != null) {
+      s.noteMessage(reply.getSerializedSize());
+    }
     long n = replies.incrementAndGet();
     draining.set(true);
     send(reply);

@@ -13,6 +13,7 @@ import io.edgepipe.vgpu.GpuException;
 import io.edgepipe.vgpu.GpuFunction;
 import io.edgepipe.vgpu.GpuModule;
 import io.edgepipe.vgpu.KernelArgs;
+import io.edgepipe.vgpu.bench.RawSession;
 import io.edgepipe.vgpu.cpu.CpuGpu;
 import io.edgepipe.vgpu.proto.Arg;
 import io.edgepipe.vgpu.proto.BatchResult;

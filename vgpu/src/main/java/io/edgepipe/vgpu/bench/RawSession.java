@@ -1,4 +1,4 @@
-package io.edgepipe.vgpu.backend;
+package io.edgepipe.vgpu.bench;
 
 import io.edgepipe.vgpu.proto.Batch;
 import io.edgepipe.vgpu.proto.ClientMessage;
@@ -18,14 +18,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A session stream driven message by message, as a hostile client written from vgpu.proto would:
- * it reads replies only when asked ({@link #read}), so it can leave them unread.
+ * it reads replies only when asked ({@link #read}), so it can leave them unread. For the tests and
+ * the tenants bench.
  */
-final class RawSession implements ClientResponseObserver<ClientMessage, ServerMessage> {
+public final class RawSession implements ClientResponseObserver<ClientMessage, ServerMessage> {
   private final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
   private ClientCallStreamObserver<ClientMessage> requests;
   private volatile Status ended;
 
-  RawSession(Channel channel, String token) {
+  public RawSession(Channel channel, String token) {
     Metadata md = new Metadata();
     md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     VgpuGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md)).session(this);
@@ -37,30 +38,30 @@ final class RawSession implements ClientResponseObserver<ClientMessage, ServerMe
     r.disableAutoRequestWithInitial(0);
   }
 
-  void send(ClientMessage m) {
+  public void send(ClientMessage m) {
     requests.onNext(m);
   }
 
   /** Sends open and reads its answer. */
-  ServerMessage open(double fgpu, int vmemUnits) throws InterruptedException {
+  public ServerMessage open(double fgpu, int vmemUnits) throws InterruptedException {
     send(ClientMessage.newBuilder().setOpen(Open.newBuilder().setFgpu(fgpu).setVmemUnits(vmemUnits)).build());
     return read(5_000);
   }
 
   /** Sends a batch without reading its reply. */
-  void batch(long seq, List<Op> ops) {
+  public void batch(long seq, List<Op> ops) {
     send(ClientMessage.newBuilder().setBatch(Batch.newBuilder().setSeq(seq).addAllOps(ops)).build());
   }
 
   /** Reads one more message: the next reply, or null if the stream ended (see {@link #ended()}). */
-  ServerMessage read(long timeoutMillis) throws InterruptedException {
+  public ServerMessage read(long timeoutMillis) throws InterruptedException {
     requests.request(1);
     Object o = inbox.poll(timeoutMillis, TimeUnit.MILLISECONDS);
     return o instanceof ServerMessage m ? m : null;
   }
 
   /** The stream's end status, waiting up to {@code timeoutMillis}; null while it is open. */
-  Status awaitEnd(long timeoutMillis) throws InterruptedException {
+  public Status awaitEnd(long timeoutMillis) throws InterruptedException {
     long end = System.currentTimeMillis() + timeoutMillis;
     while (ended == null && System.currentTimeMillis() < end) {
       Thread.sleep(10);
@@ -68,7 +69,7 @@ final class RawSession implements ClientResponseObserver<ClientMessage, ServerMe
     return ended;
   }
 
-  void cancel() {
+  public void cancel() {
     requests.cancel("test done", null);
   }
 

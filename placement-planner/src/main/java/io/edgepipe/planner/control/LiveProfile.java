@@ -1,0 +1,231 @@
+package io.edgepipe.planner.control;
+
+import io.edgepipe.api.proto.StageTiming;
+import io.edgepipe.planner.Placement;
+import io.edgepipe.planner.StageChain;
+import io.edgepipe.planner.Tier;
+import io.edgepipe.planner.profile.FrameSize;
+import io.edgepipe.planner.profile.LinkClass;
+import io.edgepipe.planner.profile.Profile;
+import io.edgepipe.planner.profile.ProfileBuilder;
+import io.edgepipe.planner.profile.ProfileException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A profile kept current from what a running chain's frames carry: each stage's receive,
+ * process and send times (the {@link StageTiming} records) and each node's cores.
+ *
+ * <ul>
+ *   <li>Compute: per stage and the tier it runs on now, an exponentially weighted moving average
+ *       (weight {@code alpha} per frame) of processed - received, kept as CPU time (times the
+ *       node's cores when below one: under a CPU quota a stage's wall time is its CPU time over
+ *       the quota), so a later quota change rescales it even for stages that have left that node.
+ *       Entries persist when a stage moves: its last figures on the old tier are the best guess
+ *       for moving back.</li>
+ *   <li>Edge-server link: per frame that crosses it, the hop's bytes (from the profile) over its
+ *       time (receiver's received - sender's sent, less the link's latency), averaged as a rate. The rate then prices every hop over the link, not only the one that crosses it now,
+ *       which is what lets the planner compare cuts. Both ends' clocks must agree (one host on the
+ *       testbed; NTP on a cluster, where the error adds to the latency).</li>
+ * </ul>
+ * Not thread-safe: the caller serialises observations (one sink thread).
+ */
+public final class LiveProfile {
+  private final Profile base;
+  private final FrameSize size;
+  private final StageChain chain;
+  private final double alpha;
+  private final Map<String, Double> cpuMs = new HashMap<>();
+  private final Map<Tier, Double> cores = new EnumMap<>(Tier.class);
+  private final Map<String, Long> hopBytes = new HashMap<>();
+  private final double latencyMs;
+  private double bitsPerSec;
+  private long linkSamples;
+
+  /**
+   * @param base  the measured profile to start from; it must give the hops' bytes at {@code size}
+   *              and an edge-server link (parameters, or a measured transfer of some hop)
+   * @param alpha weight of each new frame in the averages, 0 < alpha <= 1
+   * @param edgeCores cores of the edge node now (0 = unlimited)
+   * @param serverCores cores of the server node now (0 = unlimited)
+   */
+  public LiveProfile(Profile base, FrameSize size, double alpha, double edgeCores, double serverCores) {
+    if (!(alpha > 0 && alpha <= 1)) {
+      throw new IllegalArgumentException("alpha must be in (0, 1], got " + alpha);
+    }
+    this.base = base;
+    this.size = size;
+    this.chain = base.chain();
+    this.alpha = alpha;
+    cores.put(Tier.EDGE, edgeCores);
+    cores.put(Tier.SERVER, serverCores);
+    for (Profile.Hop hop : base.hops()) {
+      if (hop.frameSize().equals(size)) {
+        hopBytes.put(hop.hop(), hop.bytes());
+      }
+    }
+    if (hopBytes.size() < chain.size()) {
+      throw new ProfileException("profile of '" + base.pipeline() + "' lacks the bytes of some hops at " + size
+          + "; a live profile prices every hop from the link rate");
+    }
+    for (Profile.Compute c : base.compute()) {
+      if (c.frameSize().equals(size)) {
+        cpuMs.put(c.stage() + "|" + c.tier(), c.medianMs() * quotaFactor(c.tier()));
+      }
+    }
+    Profile.Link link = base.links().stream().filter(l -> l.linkClass() == LinkClass.EDGE_SERVER).findFirst()
+        .orElse(null);
+    latencyMs = link != null ? link.latencyMs() : 0;
+    bitsPerSec = link != null ? link.bandwidthBitsPerSec() : fromMeasuredTransfer();
+  }
+
+  private double fromMeasuredTransfer() {
+    for (Profile.Transfer t : base.transfers()) {
+      if (t.linkClass() == LinkClass.EDGE_SERVER && t.frameSize().equals(size) && hopBytes.get(t.hop()) > 0) {
+        return hopBytes.get(t.hop()) * 8000.0 / t.ms();
+      }
+    }
+    throw new ProfileException("profile of '" + base.pipeline() + "' has no edge-server link at " + size);
+  }
+
+  /** What one frame's timings say, for a chain running as {@code placement}; {@code sinkReceivedUs} 0 = unknown. */
+  public void observe(Placement placement, List<StageTiming> timings, long sinkReceivedUs) {
+    StageTiming previous = null;
+    int previousIndex = -1;
+    for (StageTiming t : timings) {
+      int index = chain.indexOf(t.getStage());
+      if (index < 0) {
+        continue; // a stage this profile does not know (e.g. the sink's own record)
+      }
+      Tier tier = placement.tier(index);
+      double compute = (t.getProcessedUs() - t.getReceivedUs()) / 1000.0;
+      if (compute >= 0) {
+        average(t.getStage() + "|" + tier, compute * quotaFactor(tier));
+      }
+      if (previous != null && index == previousIndex + 1) {
+        hop(placement, previousIndex, t.getReceivedUs() - previous.getSentUs());
+      }
+      previous = t;
+      previousIndex = index;
+    }
+    if (previous != null && previousIndex == chain.size() - 1 && sinkReceivedUs > 0) {
+      hop(placement, previousIndex, sinkReceivedUs - previous.getSentUs());
+    }
+  }
+
+  /**
+   * An out-of-band measurement of the edge-server link (a probe, or the rate a shaper was set to),
+   * averaged like the frames' samples. Needed when no hop crosses the link (EEEE, SSSS): the
+   * frames then say nothing about it.
+   */
+  public void observeLinkRate(double bitsPerSec) {
+    if (!(bitsPerSec > 0)) {
+      throw new IllegalArgumentException("link rate must be > 0, got " + bitsPerSec);
+    }
+    average(bitsPerSec);
+  }
+
+  /** Cores a node has now (a changed CPU quota, a node's allocatable CPU); 0 = unlimited. */
+  public void observeCores(Tier tier, double value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("cores must be >= 0, got " + value);
+    }
+    cores.put(tier, value);
+  }
+
+  public double cores(Tier tier) {
+    return cores.get(tier);
+  }
+
+  /** The edge-server link's rate as currently estimated, in bits per second. */
+  public double linkBitsPerSec() {
+    return bitsPerSec;
+  }
+
+  /** Frames that crossed the edge-server link so far. */
+  public long linkSamples() {
+    return linkSamples;
+  }
+
+  /** Compute of a stage on a tier as predicted now, ms per frame; NaN when never measured. */
+  public double computeMs(String stage, Tier tier) {
+    Double cpu = cpuMs.get(stage + "|" + tier);
+    return cpu == null ? Double.NaN : cpu / quotaFactor(tier);
+  }
+
+  /**
+   * The profile as it stands: measured compute replaced by the averages, every edge-server hop
+   * priced from the current link rate (measured edge-server transfers dropped), the rest as
+   * measured.
+   */
+  public Profile snapshot() {
+    ProfileBuilder b = ProfileBuilder.copyOf(withoutEdgeServerTransfers());
+    for (Map.Entry<String, Double> e : cpuMs.entrySet()) {
+      String[] key = e.getKey().split("\\|");
+      Tier tier = Tier.parse(key[1]);
+      double ms = e.getValue() / quotaFactor(tier);
+      b.addCompute(key[0], tier, size, ms, ms);
+      Profile.Compute measured = baseCompute(key[0], tier);
+      if (measured != null && measured.hasServiceCpu()) {
+        // the service's CPU changes by as much as its compute does
+        double cpu = Math.max(0, measured.cpuMsPerFrame() + (e.getValue() - measured.medianMs() * quotaFactor(tier)));
+        b.addServiceCpu(key[0], tier, size, cpu, measured.backgroundCores());
+      }
+    }
+    b.addLink(LinkClass.EDGE_SERVER, linkBitsPerSec(), latencyMs);
+    return b.build();
+  }
+
+  private Profile.Compute baseCompute(String stage, Tier tier) {
+    for (Profile.Compute c : base.compute()) {
+      if (c.frameSize().equals(size) && c.stage().equals(stage) && c.tier() == tier) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private Profile withoutEdgeServerTransfers() {
+    List<Profile.Transfer> kept = new ArrayList<>();
+    for (Profile.Transfer t : base.transfers()) {
+      if (t.linkClass() != LinkClass.EDGE_SERVER) {
+        kept.add(t);
+      }
+    }
+    return new Profile(base.schema(), base.pipeline(), base.stages(), base.layers(), base.frameSizes(), base.compute(),
+        base.hops(), base.links(), kept);
+  }
+
+  private void hop(Placement placement, int sender, long micros) {
+    Tier from = placement.tier(sender);
+    Tier to = sender + 1 < placement.size() ? placement.tier(sender + 1) : placement.tier(0); // the sink is with the producer
+    long bytes = hopBytes.get(chain.hopName(sender));
+    if (from == to || bytes <= 0 || micros < 0) {
+      return; // in-node hops keep their measured figures
+    }
+    average(bytes * 8000.0 / Math.max(1e-3, micros / 1000.0 - latencyMs));
+  }
+
+  /**
+   * The rate itself is averaged (not the time per byte): a slow spell then weighs no more than a
+   * fast one, so the estimate recovers from 10 Mbit to 1 Gbit as fast as it falls (a few frames).
+   */
+  private void average(double sampleBitsPerSec) {
+    bitsPerSec += alpha * (sampleBitsPerSec - bitsPerSec);
+    linkSamples++;
+  }
+
+  private void average(String key, double sample) {
+    Double old = cpuMs.get(key);
+    cpuMs.put(key, old == null ? sample : old + alpha * (sample - old));
+  }
+
+  /** Wall time per CPU time on a tier: its cores when below one (a quota), else 1. */
+  private double quotaFactor(Tier tier) {
+    double c = cores.get(tier);
+    return c > 0 ? Math.min(1, c) : 1;
+  }
+}

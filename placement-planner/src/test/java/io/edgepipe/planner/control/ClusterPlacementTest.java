@@ -1,0 +1,81 @@
+package io.edgepipe.planner.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgepipe.planner.PlannerException;
+import io.edgepipe.planner.manifest.ManifestOptions;
+import io.edgepipe.planner.manifest.PipelineManifests;
+import io.edgepipe.planner.manifest.SpecFile;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** `autoplace`'s move against fabric8's CRUD mock server: only what changes tier is patched. */
+@EnableKubernetesMockClient(crud = true)
+class ClusterPlacementTest {
+  static final SpecFile THESIS = SpecFile.load(Path.of("../pipelines/thesis.yaml"));
+  static final List<String> STAGES = List.of("producer", "conv", "relu", "maxpool");
+
+  KubernetesClient client;
+
+  static PipelineManifests manifests(String placement) {
+    return THESIS.manifests(THESIS.placement(placement), ManifestOptions.builder().imageTag("1.0").build());
+  }
+
+  @BeforeEach
+  void deployed() {
+    client.apps().deployments().inAnyNamespace().delete();
+    client.namespaces().delete();
+    for (HasMetadata resource : manifests("EESS").all()) {
+      client.resource(resource).create();
+    }
+  }
+
+  private Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace("edgepipe").withName(name).get();
+  }
+
+  @Test
+  void movingPatchesTheStagesThatChangeTierAndLabelsTheRest() {
+    ClusterPlacement cluster = new ClusterPlacement(client, "edgepipe");
+    assertEquals("EESS", cluster.current(STAGES).letters());
+    PodTemplateSpec producerBefore = deployment("producer").getSpec().getTemplate();
+    PodTemplateSpec reluBefore = deployment("relu").getSpec().getTemplate();
+
+    assertEquals(List.of("conv"), cluster.move(manifests("ESSS")));
+
+    assertEquals("ESSS", cluster.current(STAGES).letters());
+    Deployment conv = deployment("conv");
+    assertEquals("server", conv.getSpec().getTemplate().getSpec().getNodeSelector().get("edgepipe.io/tier"));
+    // what follows from the tier: the full image, the server's device
+    assertEquals("edgepipe/edgepipe-stage-conv:1.0", conv.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+    List<String> args = conv.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    assertEquals("auto", args.get(args.indexOf("--device") + 1));
+    assertEquals("ESSS", conv.getSpec().getTemplate().getMetadata().getLabels().get("edgepipe.io/placement"));
+    for (String stage : STAGES) {
+      assertEquals("ESSS", deployment(stage).getMetadata().getLabels().get("edgepipe.io/placement"), stage);
+    }
+    // the others keep their pod template: no restart
+    assertEquals(producerBefore, deployment("producer").getSpec().getTemplate());
+    assertEquals(reluBefore, deployment("relu").getSpec().getTemplate());
+
+    assertEquals(List.of("conv", "relu", "maxpool"), cluster.move(manifests("EEEE")));
+    assertEquals("EEEE", cluster.current(STAGES).letters());
+    assertEquals(List.of(), cluster.move(manifests("EEEE")), "nothing to move");
+  }
+
+  @Test
+  void aPipelineThatIsNotDeployedIsOneLine() {
+    ClusterPlacement elsewhere = new ClusterPlacement(client, "other");
+    PlannerException e = assertThrows(PlannerException.class, () -> elsewhere.current(STAGES));
+    assertTrue(e.getMessage().startsWith("no Deployment 'producer' in namespace other"), e.getMessage());
+  }
+}

@@ -1,0 +1,109 @@
+package io.edgepipe.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgepipe.api.FrameValidator;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.api.proto.Frame;
+import io.grpc.Status;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Same-JVM hops by reference, acks matched by (flow, seq), and windows from the chain. */
+class DataPlaneContractTest {
+  private static final long LIMIT = 64L << 20;
+
+  @Test
+  void aHopInsideOneJvmPassesThePayloadByReference() throws Exception {
+    List<Frame> received = new CopyOnWriteArrayList<>();
+    FrameHandler h = new FrameHandler("sink", "test", new FrameValidator(LIMIT), in -> {
+      received.add(in);
+      return null;
+    }, null, new StageMetrics("sink"));
+    FrameServer sink = new FrameServer("sink", "127.0.0.1", 0, -1, LIMIT, new StageService(h), h, null).start();
+    Frame sent = TestFrames.f32("cam", 0, 3, 720, 1280);
+    DownstreamClient client = new DownstreamClient("test", Transport.channel("127.0.0.1:" + sink.port(), LIMIT),
+        true, false, ack -> {});
+    try {
+      client.send(sent);
+      client.close();
+    } finally {
+      sink.stop(5, TimeUnit.SECONDS);
+    }
+    assertEquals(1, received.size());
+    assertSame(sent.getData(), received.get(0).getData(), "the 11 MB payload was copied on a same-JVM hop");
+  }
+
+  /**
+   * A refused frame is answered at once, while good frames sent before it wait for custody at a
+   * slow next hop: the refusal overtakes them. Each answer must still settle its own frame: a
+   * good frame's sender is told only once the next hop has the frame.
+   */
+  @Test
+  void answersThatOvertakeEachOtherSettleTheirOwnFrames() throws Exception {
+    Set<Long> atNextHop = ConcurrentHashMap.newKeySet();
+    FrameHandler nextHandler = new FrameHandler("slow", "test", new FrameValidator(LIMIT), in -> {
+      sleep(30);
+      atNextHop.add(in.getSeq());
+      return null;
+    }, null, new StageMetrics("slow"));
+    FrameServer next = new FrameServer("slow", "127.0.0.1", 0, -1, LIMIT, new StageService(nextHandler),
+        nextHandler, null).start();
+    DownstreamClient toNext = new DownstreamClient("odd", Transport.channel("127.0.0.1:" + next.port(), LIMIT),
+        true, false, ack -> {});
+    FrameHandler h = new FrameHandler("odd", "test", new FrameValidator(LIMIT), in -> {
+      if (in.getSeq() % 2 == 1) {
+        throw new FrameRejectedException(Status.Code.INVALID_ARGUMENT, "odd frames are refused");
+      }
+      return Frame.newBuilder().setDtype(in.getDtype()).setShape(in.getShape()).setData(in.getData());
+    }, toNext, new StageMetrics("odd"));
+    FrameServer stage = new FrameServer("odd", "127.0.0.1", 0, -1, LIMIT, new StageService(h), h, toNext).start();
+    List<String> early = new CopyOnWriteArrayList<>();
+    List<Long> settled = new CopyOnWriteArrayList<>();
+    DownstreamClient client = new DownstreamClient("test", Transport.channel("127.0.0.1:" + stage.port(), LIMIT),
+        true, false, ack -> {});
+    try {
+      for (long seq = 0; seq < 40; seq++) {
+        long s = seq;
+        client.send(TestFrames.f32("cam", seq, 1, 8, 8), () -> {
+          settled.add(s);
+          if (s % 2 == 0 && !atNextHop.contains(s)) {
+            early.add("frame " + s + " settled before the next hop had it");
+          }
+        });
+      }
+      client.close();
+    } finally {
+      stage.stop(5, TimeUnit.SECONDS);
+      next.stop(5, TimeUnit.SECONDS);
+    }
+    assertEquals(40, settled.size());
+    assertEquals(40, Set.copyOf(settled).size(), "each frame settled once");
+    assertTrue(early.isEmpty(), early.toString());
+  }
+
+  @Test
+  void theWindowOfEachHopCoversTheServicesAfterIt() {
+    PipelineSpec spec = PipelineSpec.load(Path.of("..", "pipelines", "thesis.yaml"));
+    // conv, relu, maxpool and the sink after the producer's hop; the sink alone after maxpool's
+    assertEquals(List.of(8, 6, 4, 2), List.of(HopWindow.forHop(spec, 0), HopWindow.forHop(spec, 1),
+        HopWindow.forHop(spec, 2), HopWindow.forHop(spec, 3)));
+    assertEquals(4, HopWindow.frames(4, 128L << 20), "512 MiB byte budget caps 128 MiB frames at 4");
+    assertEquals(2, HopWindow.frames(2, 1L << 30), "never less than one frame per service downstream");
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
