@@ -11,6 +11,11 @@
 # config JSON and the layer tar). Jib takes it as `tar://.../edgepipe-jre-base.tar`
 # (mvn -Poffline-images, see docs/images.md); `podman load -i` and `docker load -i` read it too.
 #
+# --headless builds target/base/edgepipe-jre-headless-base.tar (edgepipe/jre-headless-base:17)
+# instead: the same without java.desktop, and so without the font/image libraries it links
+# (freetype, harfbuzz, png, jpeg, lcms2, glib). It is the base of the compute-stage and sink
+# images (stage-launcher/pom.xml), which draw, decode and encode no pictures.
+#
 # The image is built for this machine's architecture (amd64 here). Users with registry access do
 # not need it: the default base of the Jib build is eclipse-temurin:17-jre (multi-arch).
 #
@@ -23,9 +28,16 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+headless=0
+[[ "${1:-}" == --headless ]] && headless=1
 out_dir="$root/target/base"
-out="$out_dir/edgepipe-jre-base.tar"
-tag=${EDGEPIPE_BASE_TAG:-edgepipe/jre-base:17}
+if (( headless )); then
+  out="$out_dir/edgepipe-jre-headless-base.tar"
+  tag=${EDGEPIPE_BASE_TAG:-edgepipe/jre-headless-base:17}
+else
+  out="$out_dir/edgepipe-jre-base.tar"
+  tag=${EDGEPIPE_BASE_TAG:-edgepipe/jre-base:17}
+fi
 epoch=${SOURCE_DATE_EPOCH:-0}
 
 # What the application needs (jdeps over cli's classpath: java.base, java.desktop, java.logging,
@@ -35,6 +47,9 @@ epoch=${SOURCE_DATE_EPOCH:-0}
 default_modules=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,\
 java.desktop,java.instrument,java.scripting,java.security.jgss,java.security.sasl,jdk.crypto.ec,\
 jdk.unsupported,jdk.httpserver,jdk.jfr,jdk.management,jdk.naming.dns,jdk.zipfs
+if (( headless )); then
+  default_modules=${default_modules/java.desktop,/}
+fi
 modules=${EDGEPIPE_JRE_MODULES:-$default_modules}
 
 # Native libraries of the JDK that only a desktop needs (X11, sound, splash screen): left out, so

@@ -3,7 +3,10 @@
 #
 #   scripts/build-images.sh                 offline: the local JRE base (scripts/build-base-image.sh,
 #                                           rebuilt only when missing) and one tar per image under
-#                                           cli/target/images/, linux/amd64; then the size table
+#                                           stage-launcher/target/images/ (stages, producer, sink) and
+#                                           cli/target/images/ (vgpu-backend), linux/amd64; then the
+#                                           size table, beside the sizes before the stage images
+#                                           left the cli module (scripts/image-sizes-before.tsv)
 #   scripts/build-images.sh --push -Dimage.registry=registry.lab:5000
 #                                           jib:build of every image to that registry, linux/amd64 +
 #                                           linux/arm64, from eclipse-temurin:17-jre (-Dimage.base=...)
@@ -11,15 +14,18 @@
 #
 # Other options:
 #   --rebuild-base   make target/base/edgepipe-jre-base.tar again first
-#   --installed      take the other modules from ~/.m2 (mvn -pl cli) instead of building them from
-#                    this checkout (mvn -pl cli -am, the default: images hold the current code)
+#   --installed      take the other modules from ~/.m2 (mvn -pl stage-launcher,cli) instead of building
+#                    them from this checkout (-am, the default: images hold the current code)
 # Anything else is passed to Maven, e.g. -o (offline), -Dimage.tag=0.1.0, -Dimage.registry=edgepipe.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-images_dir="$root/cli/target/images"
+images_dirs=("$root/stage-launcher/target/images" "$root/cli/target/images")
 base_tar="$root/target/base/edgepipe-jre-base.tar"
+headless_base_tar="$root/target/base/edgepipe-jre-headless-base.tar"
+# sizes measured before the stage images were built from stage-launcher: tar name, tar bytes, unpacked bytes
+before_file="$root/scripts/image-sizes-before.tsv"
 
 mode=offline
 rebuild_base=0
@@ -31,12 +37,13 @@ for arg in "$@"; do
     --table) mode=table ;;
     --rebuild-base) rebuild_base=1 ;;
     --installed) also_make=() ;;
-    -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) mvn_args+=("$arg") ;;
   esac
 done
 
-if command -v mvn >/dev/null; then mvn=(mvn); else mvn=("$root/mvnw"); fi
+# the wrapper first: it pins the Maven version the build is tested with
+if [[ -x "$root/mvnw" ]]; then mvn=("$root/mvnw"); else mvn=(mvn); fi
 
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
@@ -58,12 +65,12 @@ unpacked_bytes() {
 # "name:tag" from a docker-archive tar's manifest.json
 repo_tag() { tar -xOf "$1" manifest.json | grep -o '"RepoTags":\["[^"]*"' | sed 's/.*\["//; s/"$//'; }
 
-# whether any layer of the image holds a JCuda natives jar
-has_cuda_natives() {
-  local tar_file=$1 layer
+# whether any layer of the image holds a jar whose path matches $2 (a grep pattern)
+has_jar() {
+  local tar_file=$1 pattern=$2 layer
   while read -r layer; do
     [[ -z "$layer" ]] && continue
-    if tar -xOf "$tar_file" "$layer" | tar -tzf - 2>/dev/null | grep 'jcuda-natives-' >/dev/null; then
+    if tar -xOf "$tar_file" "$layer" | tar -tzf - 2>/dev/null | grep -E "$pattern" >/dev/null; then
       echo yes
       return
     fi
@@ -71,45 +78,51 @@ has_cuda_natives() {
   echo no
 }
 
+# "tar MB" before, from $before_file, or "-" for an image that did not exist then
+before_mb() {
+  local name=$1 bytes
+  bytes=$( [[ -f "$before_file" ]] && awk -v n="$name" '$1 == n { print $2 }' "$before_file")
+  if [[ -n "$bytes" ]]; then mb "$bytes"; else echo -; fi
+}
+
 print_table() {
   shopt -s nullglob
   # each full image, then its edge variant
   local tars=()
-  while read -r t; do tars+=("$t"); done < <(printf '%s\n' "$images_dir"/*.tar | sed 's/-edge\.tar$/.tar~edge/' | LC_ALL=C sort | sed 's/\.tar~edge$/-edge.tar/')
+  while read -r t; do tars+=("$t"); done < <(for d in "${images_dirs[@]}"; do printf '%s\n' "$d"/*.tar; done \
+    | sed 's/-edge\.tar$/.tar~edge/' | awk -F/ 'NF { print $NF "\t" $0 }' | LC_ALL=C sort | cut -f2 \
+    | sed 's/\.tar~edge$/-edge.tar/')
   if (( ${#tars[@]} == 0 )); then
-    echo "build-images: no image tars in $images_dir" >&2
+    echo "build-images: no image tars in ${images_dirs[*]}" >&2
     exit 2
   fi
-  declare -A tar_size unpacked
-  local t name
-  for t in "${tars[@]}"; do
-    name=$(basename "$t" .tar)
-    tar_size[$name]=$(stat -c %s "$t")
-    unpacked[$name]=$(unpacked_bytes "$t")
-  done
   echo
-  printf '%-52s %-13s %-13s %9s %12s %20s\n' image variant cuda-natives "tar MB" "unpacked MB" "edge saves (unp.)"
+  local fmt='%-52s %-13s %-5s %-6s %9s %12s %11s %8s\n'
+  printf "$fmt" image variant cuda video "tar MB" "unpacked MB" "before tar" change
+  local t name tar_bytes before
   for t in "${tars[@]}"; do
     name=$(basename "$t" .tar)
-    local variant=full saves=- full_name
-    if [[ "$name" == *-edge ]]; then
-      variant=edge-trimmed
-      full_name=${name%-edge}
-      if [[ -n "${unpacked[$full_name]:-}" ]]; then
-        local d=$((unpacked[$full_name] - unpacked[$name]))
-        saves="$(mb "$d") MB ($(awk -v d="$d" -v f="${unpacked[$full_name]}" 'BEGIN { printf "%.1f", 100 * d / f }')%)"
-      fi
+    tar_bytes=$(stat -c %s "$t")
+    local variant=full change=-
+    [[ "$name" == *-edge ]] && variant=edge-trimmed
+    before=$(before_mb "$name")
+    if [[ "$before" != - ]]; then
+      change=$(awk -v a="$tar_bytes" -v b="$(awk -v n="$name" '$1 == n { print $2 }' "$before_file")" \
+        'BEGIN { printf "%+.0f%%", 100 * (a - b) / b }')
     fi
-    printf '%-52s %-13s %-13s %9s %12s %20s\n' "$(repo_tag "$t")" "$variant" "$(has_cuda_natives "$t")" \
-      "$(mb "${tar_size[$name]}")" "$(mb "${unpacked[$name]}")" "$saves"
+    printf "$fmt" "$(repo_tag "$t")" "$variant" "$(has_jar "$t" 'jcuda-natives-')" \
+      "$(has_jar "$t" '/(ffmpeg|opencv)-[^/]*linux-x86_64\.jar$')" "$(mb "$tar_bytes")" "$(mb "$(unpacked_bytes "$t")")" \
+      "$before" "$change"
   done
-  if [[ -f "$base_tar" ]]; then
-    printf '%-52s %-13s %-13s %9s %12s %20s\n' "$(repo_tag "$base_tar") (base)" "-" "no" \
-      "$(mb "$(stat -c %s "$base_tar")")" "$(mb "$(unpacked_bytes "$base_tar")")" "-"
-  fi
+  local b
+  for b in "$base_tar" "$headless_base_tar"; do
+    [[ -f "$b" ]] || continue
+    printf "$fmt" "$(repo_tag "$b") (base)" "-" no no "$(mb "$(stat -c %s "$b")")" "$(mb "$(unpacked_bytes "$b")")" "-" "-"
+  done
   echo
   echo "tar MB: the docker-archive (gzip layers: about what a node pulls); unpacked MB: the layers"
-  echo "decompressed (disk on the node). Edge and full images share the base and app layers."
+  echo "decompressed (disk on the node). cuda: JCuda natives in the image; video: FFmpeg/OpenCV natives."
+  echo "before tar: the same image built from the cli module ($(basename "$before_file"))."
 }
 
 case "$mode" in
@@ -120,15 +133,18 @@ case "$mode" in
     if [[ $rebuild_base == 1 || ! -f "$base_tar" ]]; then
       "$root/scripts/build-base-image.sh"
     fi
-    rm -rf "$images_dir"
-    echo "build-images: mvn -Poffline-images package (cli${also_make:+ and the modules it needs})"
-    "${mvn[@]}" -B -q -Poffline-images -pl cli "${also_make[@]}" package -DskipTests "${mvn_args[@]}"
+    if [[ $rebuild_base == 1 || ! -f "$headless_base_tar" ]]; then
+      "$root/scripts/build-base-image.sh" --headless
+    fi
+    rm -rf "${images_dirs[@]}"
+    echo "build-images: mvn -Poffline-images package (stage-launcher, cli${also_make:+ and the modules they need})"
+    "${mvn[@]}" -B -q -Poffline-images -pl stage-launcher,cli "${also_make[@]}" package -DskipTests "${mvn_args[@]}"
     print_table
-    echo "load one: podman load -i $images_dir/edgepipe-stage-conv-edge.tar"
-    echo "      or: sudo k3s ctr images import $images_dir/edgepipe-stage-conv-edge.tar"
+    echo "load one: podman load -i ${images_dirs[0]}/edgepipe-stage-conv-edge.tar"
+    echo "      or: sudo k3s ctr images import ${images_dirs[0]}/edgepipe-stage-conv-edge.tar"
     ;;
   push)
     echo "build-images: mvn -Pimages package (jib:build of every image, linux/amd64 + linux/arm64)"
-    "${mvn[@]}" -B -Pimages -pl cli "${also_make[@]}" package -DskipTests "${mvn_args[@]}"
+    "${mvn[@]}" -B -Pimages -pl stage-launcher,cli "${also_make[@]}" package -DskipTests "${mvn_args[@]}"
     ;;
 esac

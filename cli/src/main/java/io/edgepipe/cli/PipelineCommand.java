@@ -30,6 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
         io.edgepipe.cli.vgpu.VgpuBackendCommand.class,
         io.edgepipe.cli.vgpu.VgpuCommand.class,
         io.edgepipe.cli.testbed.TestbedCommand.class,
+        io.edgepipe.cli.model.ModelCommand.class, // issue 12: ONNX models
     })
 public final class PipelineCommand implements Runnable {
   @Spec

@@ -3,7 +3,7 @@ package io.edgepipe.experiments;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.harness.measure.HopTimer;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.Profile;

@@ -3,7 +3,7 @@ package io.edgepipe.experiments;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.ProfileBuilder;
 import io.edgepipe.producer.FrameEncoder;

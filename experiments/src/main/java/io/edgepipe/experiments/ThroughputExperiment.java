@@ -1,12 +1,13 @@
 package io.edgepipe.experiments;
 
-import io.edgepipe.harness.FusedRun;
+import io.edgepipe.harness.EmbeddedRun;
 
 import io.edgepipe.api.LayerSpec;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.harness.report.Table;
 import io.edgepipe.harness.MonolithRun;
 import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.runtime.LayerGroup;
 import io.edgepipe.harness.RunResult;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.Map;
  * E3 (thesis tables 4.2/4.3, figures 4.5/4.8): throughput of streaming 1280x720 frames as fast
  * as the chain takes them, through the monolith and through pipelines of 2, 3 and 4 stages
  * (the producer counts as a stage, as in the thesis). The 2- and 3-stage pipelines are the
- * 4-stage one with consecutive layers fused into one service ({@link FusedRun}); every grouping
+ * 4-stage one with consecutive layers fused into one service ({@link EmbeddedRun#fused}); every grouping
  * of the layers is run, so the 3-stage row comes in both splits.
  *
  * <p>Next to fps it records the CPU time the whole process spent per frame: on a machine with
@@ -42,7 +43,7 @@ public final class ThroughputExperiment {
         return "producer+" + String.join("+", layers) + " (one process)";
       }
       List<String> names = new ArrayList<>(List.of("producer"));
-      groups.forEach(g -> names.add(FusedRun.name(g)));
+      groups.forEach(g -> names.add(LayerGroup.name(g)));
       return String.join(" | ", names);
     }
   }
@@ -101,7 +102,7 @@ public final class ThroughputExperiment {
           r = run.run(o, s::step);
         }
       } else {
-        try (FusedRun run = new FusedRun(spec, v.groups(), s.device, log)) {
+        try (EmbeddedRun run = EmbeddedRun.fused(spec, v.groups(), s.device, log)) {
           r = run.run(o, s::step);
         }
       }

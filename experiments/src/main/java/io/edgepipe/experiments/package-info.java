@@ -17,7 +17,7 @@
  *   <tr><td>E2</td><td>CCR per stage and size from E1's runs: (send + next receive) / process</td>
  *       <td>e2_ccr.csv, e2_ccr.png</td></tr>
  *   <tr><td>E3</td><td>fps of 1000 (quick: 200) 1280x720 frames: monolith, and 2/3/4-stage pipelines
- *       made by fusing consecutive layers into one service ({@link io.edgepipe.harness.FusedRun})</td>
+ *       made by fusing consecutive layers into one service ({@link io.edgepipe.harness.EmbeddedRun#fused})</td>
  *       <td>e3_throughput.csv, e3_throughput.png</td></tr>
  *   <tr><td>E4</td><td>latency and fps of SSSS, ESSS, EESS, EEES, EEEE on the testbed per size and link
  *       rate; skipped (with the reason in the report) without --testbed, root or a usable testbed</td>

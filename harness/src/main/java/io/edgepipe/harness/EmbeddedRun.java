@@ -3,7 +3,6 @@ package io.edgepipe.harness;
 import io.edgepipe.launcher.FlowDriver;
 import io.edgepipe.launcher.RunOptions;
 
-import io.edgepipe.api.LayerSpec;
 import io.edgepipe.runtime.tls.TlsFiles;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
@@ -14,6 +13,7 @@ import io.edgepipe.producer.SinkServer;
 import io.edgepipe.runtime.ComputeStage;
 import io.edgepipe.runtime.DownstreamClient;
 import io.edgepipe.runtime.FrameServer;
+import io.edgepipe.runtime.LayerGroup;
 import io.edgepipe.runtime.StageOptions;
 import io.edgepipe.runtime.Transport;
 import java.io.IOException;
@@ -25,8 +25,13 @@ import java.util.function.Consumer;
 
 /**
  * Every service of the chain in this JVM, talking real gRPC over loopback: the sink, each
- * compute stage, and the producer. Started last-to-first so each hop's target is listening;
+ * compute service, and the producer. Started last-to-first so each hop's target is listening;
  * stopped first-to-last so each stage drains into a next hop that is still up.
+ *
+ * <p>Each compute service runs a group of consecutive layers ({@link LayerGroup}): one layer
+ * each is the ordinary pipeline; {@link #fused} groups them, {@code [[conv, relu], [maxpool]]}
+ * running a {@code conv+relu} service and a {@code maxpool} service (a 3-stage pipeline, producer
+ * included, as the thesis counts) with the same runtime wiring ({@link ComputeStage}).
  */
 public final class EmbeddedRun implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
@@ -37,6 +42,7 @@ public final class EmbeddedRun implements AutoCloseable {
   private final List<FrameServer> stages = new ArrayList<>(); // chain order
   private final List<StageOptions> options = new ArrayList<>();
   private final EphemeralTls tls;
+  private final String mode;
 
   /** Starts the sink and the stages; frames can be sent to {@link #firstStagePort()}. */
   public EmbeddedRun(PipelineSpec spec, String device, Consumer<Frame> outputs) {
@@ -45,25 +51,44 @@ public final class EmbeddedRun implements AutoCloseable {
 
   /** @param tls mutual TLS on every hop with these certificates (services "sink", each layer, "producer"); null = plaintext */
   public EmbeddedRun(PipelineSpec spec, String device, Consumer<Frame> outputs, EphemeralTls tls) {
+    this(spec, LayerGroup.oneEach(spec), device, outputs, tls, "embedded");
+  }
+
+  /**
+   * The pipeline with consecutive layers fused into one service per group.
+   *
+   * @param groups  the spec's layers by name, in chain order, each inner list one service
+   * @param outputs called with every delivered frame (may be null)
+   */
+  public static EmbeddedRun fused(PipelineSpec spec, List<List<String>> groups, String device,
+      Consumer<Frame> outputs) {
+    LayerGroup.checkPartition(spec, groups);
+    return new EmbeddedRun(spec, groups, device, outputs, null, "fused");
+  }
+
+  private EmbeddedRun(PipelineSpec spec, List<List<String>> groups, String device, Consumer<Frame> outputs,
+      EphemeralTls tls, String mode) {
     this.spec = spec;
     this.tls = tls;
+    this.mode = mode;
     this.sink = new SinkRecorder(outputs, spec.delivery());
     try {
       sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local", tlsOf("sink")).start();
       String next = LOOPBACK + ":" + sinkServer.port();
-      List<LayerSpec> layers = spec.layers();
-      FrameServer[] started = new FrameServer[layers.size()];
-      for (int i = layers.size() - 1; i >= 0; i--) {
-        StageOptions o = new StageOptions(spec, layers.get(i).name(), LOOPBACK, 0, -1, next, device, "local",
-            tlsOf(layers.get(i).name()));
-        started[i] = ComputeStage.create(o).start();
+      for (int i = groups.size() - 1; i >= 0; i--) {
+        String name = LayerGroup.name(groups.get(i));
+        StageOptions o = new StageOptions(spec, name, LOOPBACK, 0, -1, next, device, "local", tlsOf(name));
+        FrameServer started = ComputeStage.create(o).start();
+        stages.add(0, started); // so that close() stops it if a later one fails
         options.add(0, o);
-        next = LOOPBACK + ":" + started[i].port();
+        next = LOOPBACK + ":" + started.port();
       }
-      stages.addAll(List.of(started));
     } catch (IOException e) {
       close();
-      throw new UncheckedIOException("cannot start the embedded pipeline", e);
+      throw new UncheckedIOException("cannot start the " + mode + " pipeline", e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
   }
 
@@ -120,7 +145,7 @@ public final class EmbeddedRun implements AutoCloseable {
       toFirst.close(); // waits for the first stage's answers
       drain();
     }
-    return RunResult.of("embedded/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
+    return RunResult.of(mode + "/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
   }
 
   /** Stops the stages in chain order; each one's stop waits for its next hop's acks. */

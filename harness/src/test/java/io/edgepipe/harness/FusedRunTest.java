@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.runtime.LayerGroup;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ class FusedRunTest {
         List.of(List.of("conv", "relu"), List.of("maxpool")))) {
       Map<String, Frame> fused = new ConcurrentHashMap<>();
       RunResult r;
-      try (FusedRun run = new FusedRun(spec, groups, "cpu", f -> fused.put(f.getFlowId() + "/" + f.getSeq(), f))) {
+      try (EmbeddedRun run = EmbeddedRun.fused(spec, groups, "cpu", f -> fused.put(f.getFlowId() + "/" + f.getSeq(), f))) {
         r = run.run(o, null);
       }
       assertEquals(3, r.summary().delivered(), groups.toString());
@@ -41,7 +42,7 @@ class FusedRunTest {
       // one timing record per service: the producer and each group, named by its layers
       List<String> services = fused.values().iterator().next().getTimingsList().stream().map(t -> t.getStage()).toList();
       List<String> expected = new java.util.ArrayList<>(List.of("producer"));
-      groups.forEach(g -> expected.add(FusedRun.name(g)));
+      groups.forEach(g -> expected.add(LayerGroup.name(g)));
       assertEquals(expected, services);
     }
   }
@@ -50,10 +51,10 @@ class FusedRunTest {
   void groupsMustSplitTheLayersInOrder() {
     PipelineSpec spec = PipelineSpec.load(SPEC);
     assertThrows(IllegalArgumentException.class,
-        () -> FusedRun.checkGroups(spec, List.of(List.of("relu", "conv"), List.of("maxpool"))));
-    assertThrows(IllegalArgumentException.class, () -> FusedRun.checkGroups(spec, List.of(List.of("conv"))));
+        () -> LayerGroup.checkPartition(spec, List.of(List.of("relu", "conv"), List.of("maxpool"))));
+    assertThrows(IllegalArgumentException.class, () -> LayerGroup.checkPartition(spec, List.of(List.of("conv"))));
     assertThrows(IllegalArgumentException.class,
-        () -> FusedRun.checkGroups(spec, List.of(List.of("conv", "relu", "maxpool"), List.of())));
-    FusedRun.checkGroups(spec, List.of(List.of("conv"), List.of("relu", "maxpool")));
+        () -> LayerGroup.checkPartition(spec, List.of(List.of("conv", "relu", "maxpool"), List.of())));
+    LayerGroup.checkPartition(spec, List.of(List.of("conv"), List.of("relu", "maxpool")));
   }
 }

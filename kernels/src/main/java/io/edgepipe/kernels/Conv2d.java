@@ -1,7 +1,5 @@
 package io.edgepipe.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 
 /**
  * 2-D convolution, the CPU twin of the CUDA kernel {@code conv2d_f32}.
@@ -36,8 +34,9 @@ import java.util.stream.IntStream;
  * </ul>
  *
  * <h2>Implementation</h2>
- * Output rows are split into contiguous bands, run in parallel on the common ForkJoinPool when
- * the output has at least {@link #PARALLEL_THRESHOLD} elements. Within a band:
+ * Output rows are split into contiguous bands, claimed one at a time by the calling thread and
+ * the pool's threads ({@link Bands}) when the output has at least {@link #PARALLEL_THRESHOLD}
+ * elements. Within a band:
  * <ul>
  *   <li>HotSpot C2 in JDK 17 only auto-vectorises a loop whose array accesses all use the same
  *       index (a loop over {@code in[r + x + 1]} and {@code acc[x]} stays scalar). So for every
@@ -75,18 +74,14 @@ public final class Conv2d {
       int cin, int h, int w, int cout, int k, int stride, int pad, int oh, int ow) {
     check(in, weights, bias, out, cin, h, w, cout, k, stride, pad, oh, ow);
     Layer l = new Layer(in, weights, bias, out, cin, h, w, cout, k, stride, pad, oh, ow);
-    int bands = 1;
-    if ((long) cout * oh * ow >= PARALLEL_THRESHOLD) {
-      // a few bands per thread so that an unlucky split still balances; each band re-copies
-      // up to k-1 input rows, which is small next to its height
-      bands = Math.min(oh, 4 * (ForkJoinPool.getCommonPoolParallelism() + 1));
-    }
-    if (bands == 1) {
+    if ((long) cout * oh * ow < PARALLEL_THRESHOLD) {
       l.band(0, oh);
-    } else {
-      final int n = bands;
-      IntStream.range(0, n).parallel().forEach(b -> l.band(b * oh / n, (b + 1) * oh / n));
+      return;
     }
+    // a few bands per thread, claimed one at a time (see Bands); each band re-copies up to k-1
+    // input rows, which is small next to its height
+    final int n = Bands.count(oh);
+    Bands.run(n, b -> l.band(b * oh / n, (b + 1) * oh / n));
   }
 
   /** Output size along one axis: {@code (size + 2*pad - k)/stride + 1}. */

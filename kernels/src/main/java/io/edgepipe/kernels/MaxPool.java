@@ -1,7 +1,5 @@
 package io.edgepipe.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 
 /**
  * 2-D max pooling, the CPU twin of the CUDA kernel {@code maxpool_f32}.
@@ -23,8 +21,9 @@ import java.util.stream.IntStream;
  *       of the scan. No arithmetic is done, so there is no rounding; the CUDA kernel implements
  *       the same rule explicitly and is bit-identical.</li>
  * </ul>
- * Output rows are split into contiguous bands, run in parallel on the common ForkJoinPool when
- * the output has at least {@link Conv2d#PARALLEL_THRESHOLD} elements; 2x2 windows with stride 2
+ * Output rows are split into contiguous bands, claimed one at a time by the calling thread and the
+ * pool's threads ({@link Bands}) when the output has at least {@link Conv2d#PARALLEL_THRESHOLD}
+ * elements; 2x2 windows with stride 2
  * take a vectorised path (see {@code rowTwoByTwo}).
  */
 public final class MaxPool {
@@ -52,17 +51,12 @@ public final class MaxPool {
       throw new IllegalArgumentException("maxpool cannot run in place");
     }
     final int rows = c * oh;
-    int bands = 1;
-    if ((long) rows * ow >= Conv2d.PARALLEL_THRESHOLD && rows > 1) {
-      bands = Math.min(rows, 4 * (ForkJoinPool.getCommonPoolParallelism() + 1));
-    }
-    if (bands == 1) {
+    if ((long) rows * ow < Conv2d.PARALLEL_THRESHOLD || rows == 1) {
       band(in, out, h, w, window, stride, oh, ow, 0, rows);
-    } else {
-      final int n = bands;
-      IntStream.range(0, n).parallel()
-          .forEach(b -> band(in, out, h, w, window, stride, oh, ow, b * rows / n, (b + 1) * rows / n));
+      return;
     }
+    final int n = Bands.count(rows);
+    Bands.run(n, b -> band(in, out, h, w, window, stride, oh, ow, b * rows / n, (b + 1) * rows / n));
   }
 
   /** Output size along one axis: {@code (size - window)/stride + 1}. */

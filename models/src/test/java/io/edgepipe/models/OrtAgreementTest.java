@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgepipe.models.bench.OrtReference;
 import io.edgepipe.models.exec.ModelInput;
 import io.edgepipe.models.exec.PartitionRunner;
 import io.edgepipe.models.graph.ModelGraph;

@@ -63,6 +63,9 @@ public final class FrameValidator {
       return "shared-memory slot (offset " + frame.getShared().getOffset() + ", length "
           + frame.getShared().getLength() + ") is outside this stream's shared memory, or none was agreed";
     }
+    if (frame.getTensorsCount() > 0) { // a model partition's named tensors (issue 12)
+      return NamedTensorCheck.problem(frame, maxFrameBytes);
+    }
     DType type = frame.getDtype();
     int elementSize = type == DType.UNRECOGNIZED ? -1 : ElementType.sizeOf(type);
     if (elementSize < 0) {

@@ -1,5 +1,7 @@
 package io.edgepipe.planner;
 
+import io.edgepipe.api.Tier;
+
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.Profile;

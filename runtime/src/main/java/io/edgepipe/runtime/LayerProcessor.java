@@ -1,37 +1,113 @@
 package io.edgepipe.runtime;
 
+import com.google.protobuf.UnsafeByteOperations;
+import io.edgepipe.api.EpochClock;
+import io.edgepipe.api.LayerSpec;
+import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.TensorShape;
+import io.edgepipe.api.proto.DType;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.vgpu.Gpu;
 import io.grpc.Status;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
-/** A compute stage's {@link FrameProcessor}: runs its {@link GpuLayer} on the frame's payload. */
+/**
+ * A compute service's {@link FrameProcessor}: runs its group of one or more consecutive layers
+ * ({@link LayerGroup}) on the frame's payload, in turn, on the service's one device. Between two
+ * layers the payload is what the hop between them would carry raw (the first layer's output
+ * element type), so a group computes bit-identically what the same layers compute as separate
+ * services: only the hops disappear. The input is decoded and the output encoded with the hop
+ * codecs ({@link PayloadCodecs}). This is the one place where layers run on a frame; a stage, a
+ * fused service and the monolith all run through it.
+ */
 public final class LayerProcessor implements FrameProcessor {
-  private final GpuLayer layer;
+  /** Told when each layer of the group has run (the monolith keeps a timing record per layer). */
+  public interface LayerTimings {
+    void ran(LayerSpec layer, long startMicros, long endMicros);
+  }
+
+  private final List<GpuLayer> layers;
   private final Gpu ownedDevice;
+  private final String name;
 
   /** @param ownedDevice the stage's own device, closed with the processor (null if shared) */
   public LayerProcessor(GpuLayer layer, Gpu ownedDevice) {
-    this.layer = layer;
+    this(List.of(layer), ownedDevice);
+  }
+
+  /** @param ownedDevice the service's own device, closed with the processor (null if shared) */
+  public LayerProcessor(List<GpuLayer> layers, Gpu ownedDevice) {
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("a compute service needs at least one layer");
+    }
+    this.layers = List.copyOf(layers);
     this.ownedDevice = ownedDevice;
+    this.name = LayerGroup.name(this.layers.stream().map(l -> l.spec().name()).toList());
+  }
+
+  /** The processor of the named consecutive layers of {@code spec}, each set up on {@code gpu}. */
+  public static LayerProcessor open(PipelineSpec spec, List<String> names, Gpu gpu, Gpu ownedDevice) {
+    List<TensorShape> shapes = spec.shapes();
+    List<GpuLayer> layers = new ArrayList<>();
+    try {
+      for (String name : names) {
+        int index = spec.indexOf(name);
+        layers.add(Layers.create(spec.layers().get(index), shapes.get(index), gpu));
+      }
+    } catch (RuntimeException e) {
+      layers.forEach(GpuLayer::close);
+      throw e;
+    }
+    return new LayerProcessor(layers, ownedDevice);
+  }
+
+  /** The kinds of its layers, for a log line ({@code conv2d+relu}). */
+  public String kinds() {
+    return String.join("+", layers.stream().map(l -> l.spec().kind()).toList());
   }
 
   @Override
   public Frame.Builder process(Frame in) {
-    TensorShape inShape = TensorShape.of(in.getShape());
-    TensorShape outShape;
-    try {
-      outShape = layer.outputShape(inShape);
-    } catch (IllegalArgumentException e) {
-      throw new FrameRejectedException(Status.Code.INVALID_ARGUMENT, layer.spec().name()
-          + ": cannot take a " + inShape + " frame: " + e.getMessage());
+    return run(in, null, true);
+  }
+
+  /**
+   * The layers' output left raw, not encoded for a next hop (the monolith has none).
+   *
+   * @param timings told as each layer finishes, or null
+   */
+  public Frame.Builder processRaw(Frame in, LayerTimings timings) {
+    return run(in, timings, false);
+  }
+
+  private Frame.Builder run(Frame in, LayerTimings timings, boolean encode) {
+    TensorShape shape = TensorShape.of(in.getShape());
+    DType type = in.getDtype();
+    // an uncompressed payload is read in place (no copy); the last output buffer is handed over to protobuf
+    ByteBuffer data = PayloadCodecs.input(name, in);
+    for (GpuLayer layer : layers) {
+      TensorShape out;
+      try {
+        out = layer.outputShape(shape);
+      } catch (IllegalArgumentException e) {
+        throw new FrameRejectedException(Status.Code.INVALID_ARGUMENT, layer.spec().name()
+            + ": cannot take a " + shape + " frame: " + e.getMessage());
+      }
+      long start = timings == null ? 0 : EpochClock.nowMicros();
+      data = layer.run(data, type, shape);
+      if (timings != null) {
+        timings.ran(layer.spec(), start, EpochClock.nowMicros());
+      }
+      type = layer.spec().outputType();
+      shape = out;
     }
-    // the payload is read in place (no copy) and the output buffer is handed over to protobuf
-    ByteBuffer out = layer.run(PayloadCodecs.input(layer.spec().name(), in), in.getDtype(), inShape);
-    return PayloadCodecs.output(layer.spec().outputCodec(), Frame.newBuilder()
-        .setDtype(layer.spec().outputType())
-        .setShape(outShape.toProto()), out.array());
+    Frame.Builder result = Frame.newBuilder().setDtype(type).setShape(shape.toProto());
+    if (!encode) {
+      return result.setData(UnsafeByteOperations.unsafeWrap(data.array()));
+    }
+    return PayloadCodecs.output(layers.get(layers.size() - 1).spec().outputCodec(), result, data.array());
   }
 
   /** The payload is copied to the device inside {@link #process}; nothing of it is kept. */
@@ -42,7 +118,7 @@ public final class LayerProcessor implements FrameProcessor {
 
   @Override
   public void close() {
-    layer.close();
+    layers.forEach(GpuLayer::close);
     if (ownedDevice != null) {
       ownedDevice.close();
     }

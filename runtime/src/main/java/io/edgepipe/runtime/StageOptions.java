@@ -2,9 +2,11 @@ package io.edgepipe.runtime;
 
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.runtime.tls.TlsFiles;
+import java.util.List;
 
 /**
- * How one service of the chain is started: which spec and stage, where it listens, where its
+ * How one service of the chain is started: which spec and stage (a layer, or a group of
+ * consecutive layers named {@code conv+relu}, see {@link LayerGroup}), where it listens, where its
  * output goes, and on which device it computes. The CLI fills it from flags, each of which
  * falls back to an environment variable (EDGEPIPE_PORT, EDGEPIPE_NEXT, EDGEPIPE_DEVICE,
  * EDGEPIPE_NODE...) so a k3s Deployment can set them and name the next hop by its Service DNS.
@@ -34,13 +36,24 @@ public record StageOptions(
     this(spec, stage, host, port, metricsPort, next, device, node, null);
   }
 
-  /** The index of this stage in the chain (0 = the first layer after the producer). */
-  public int index() {
-    return spec.indexOf(stage);
+  /** The layers this service runs, in order: the stage, or each layer of a group such as {@code conv+relu}. */
+  public List<String> layers() {
+    return LayerGroup.layers(spec, stage);
   }
 
-  /** True when this is the last layer, whose next hop is the sink. */
+  /** The index of this stage's (first) layer in the chain (0 = the first layer after the producer). */
+  public int index() {
+    return spec.indexOf(layers().get(0));
+  }
+
+  /** The index of this stage's last layer: its output leaves on hop {@code lastIndex() + 1}. */
+  public int lastIndex() {
+    List<String> layers = layers();
+    return spec.indexOf(layers.get(layers.size() - 1));
+  }
+
+  /** True when this service runs the last layer, whose next hop is the sink. */
   public boolean feedsSink() {
-    return index() == spec.layers().size() - 1;
+    return lastIndex() == spec.layers().size() - 1;
   }
 }

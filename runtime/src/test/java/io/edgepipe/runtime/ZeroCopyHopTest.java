@@ -22,12 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A stage that reads its input in place off Netty's buffers (over a real socket), with Netty's
- * leak detector at paranoid level (every buffer tracked; the module's tests also run with
- * -Dio.grpc.netty.shaded.io.netty.leakDetection.level=paranoid). Its next hop is killed and
+ * leak detector at paranoid level (every buffer tracked). Its next hop is killed and
  * restarted mid-run, so frames are re-sent after the reconnect. Every frame arrives intact, the
  * stage saw every payload still in the transport's direct buffers (no copy to the heap), and no
  * buffer leaked.
@@ -37,8 +38,21 @@ class ZeroCopyHopTest {
   private static final int FRAMES = 200;
   private static final int SIDE = 256; // 1x256x256 f32 = 256 KiB, many Netty buffers per frame
 
-  static {
+  private static ResourceLeakDetector.Level levelBefore;
+
+  /**
+   * Paranoid for this class only, as -Dio.grpc.netty.shaded.io.netty.leakDetection.level=paranoid
+   * would set it: its per-access records would themselves fill the heap of StreamAbuseTest.
+   */
+  @BeforeAll
+  static void paranoid() {
+    levelBefore = ResourceLeakDetector.getLevel();
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
+  }
+
+  @AfterAll
+  static void restoreLevel() {
+    ResourceLeakDetector.setLevel(levelBefore);
   }
 
   private final List<String> leaks = new CopyOnWriteArrayList<>();

@@ -1,12 +1,14 @@
 package io.edgepipe.launcher;
 
+import io.edgepipe.api.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns a failure the user can fix (bad spec, missing file or camera, bad flag value) into one
- * line on stderr and exit code 2; anything else is a bug and keeps its stack trace.
+ * Turns a failure the user can fix (bad spec, missing file or camera, bad flag value: a
+ * {@link UserError}, a bad argument or state, an I/O failure) into one line on stderr and exit
+ * code 2; anything else is a bug and keeps its stack trace.
  */
 public final class UserErrors implements IExecutionExceptionHandler {
   @Override
@@ -22,10 +24,8 @@ public final class UserErrors implements IExecutionExceptionHandler {
     throw e;
   }
 
-  private static boolean isUserError(Throwable t) {
-    return t instanceof IllegalArgumentException || t instanceof IllegalStateException
-        || t instanceof java.io.UncheckedIOException || t.getClass().getSimpleName().endsWith("SourceException")
-        || t.getClass().getSimpleName().endsWith("PlacementException")
-        || t.getClass().getSimpleName().equals("GpuException");
+  static boolean isUserError(Throwable t) {
+    return t instanceof UserError || t instanceof IllegalArgumentException || t instanceof IllegalStateException
+        || t instanceof java.io.UncheckedIOException;
   }
 }

@@ -1,5 +1,6 @@
 package io.edgepipe.testbed;
 
+import io.edgepipe.api.Placement;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -41,16 +42,16 @@ public record ChainLayout(List<Service> services, int sinkPort, Map<Node, List<D
     }
     boolean delayed = state.delayMicros() > 0;
     int sinkPort = basePort;
-    Node producer = placement.producer();
+    Node producer = Node.of(placement.producer());
     Map<Node, List<DelayProxy.Route>> routes = new EnumMap<>(Node.class);
     for (Node n : Node.values()) {
       routes.put(n, new ArrayList<>());
     }
     List<Service> services = new ArrayList<>();
     for (int i = 0; i < placement.size(); i++) {
-      Node here = placement.node(i);
+      Node here = Node.of(placement.tier(i));
       boolean last = i == stageNames.size();
-      Node there = last ? producer : placement.node(i + 1);
+      Node there = last ? producer : Node.of(placement.tier(i + 1));
       int nextPort = last ? sinkPort : basePort + 1 + i;
       String next;
       if (here == there) {

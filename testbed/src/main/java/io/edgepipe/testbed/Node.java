@@ -1,5 +1,7 @@
 package io.edgepipe.testbed;
 
+import io.edgepipe.api.Tier;
+
 /** The two nodes of the testbed, and their letters in a placement string. */
 public enum Node {
   EDGE('E', "edge"),
@@ -22,12 +24,9 @@ public enum Node {
     return word;
   }
 
-  public static Node ofLetter(char c) {
-    return switch (Character.toUpperCase(c)) {
-      case 'E' -> EDGE;
-      case 'S' -> SERVER;
-      default -> throw new IllegalArgumentException("placement letter '" + c + "' is not E (edge) or S (server)");
-    };
+  /** The testbed node that plays a placement's tier. */
+  public static Node of(Tier tier) {
+    return tier == Tier.EDGE ? EDGE : SERVER;
   }
 
   public Node other() {

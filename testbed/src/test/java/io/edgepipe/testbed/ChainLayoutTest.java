@@ -5,26 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.edgepipe.api.Placement;
+import io.edgepipe.api.Tier;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChainLayoutTest {
   private static final List<String> STAGES = List.of("conv", "relu", "maxpool");
+  private static final List<String> SERVICES = List.of("producer", "conv", "relu", "maxpool");
 
   private static TestbedState state(String delay) {
     return TestbedState.of(TestbedConfig.defaults().withDelay(delay), TestbedState.UP);
   }
 
   private static ChainLayout plan(String placement, String delay) {
-    return ChainLayout.plan(Placement.parse(placement, 4), STAGES, state(delay), 50100);
+    return ChainLayout.plan(Placement.parse(placement, SERVICES), STAGES, state(delay), 50100);
   }
 
   @Test
   void placementLettersAreCheckedAgainstTheChain() {
-    assertEquals(List.of(Node.EDGE, Node.EDGE, Node.SERVER, Node.SERVER), Placement.parse("eess", 4).nodes());
-    IllegalArgumentException len = assertThrows(IllegalArgumentException.class, () -> Placement.parse("EES", 4));
-    assertTrue(len.getMessage().contains("4 microservices"), len.getMessage());
-    IllegalArgumentException letter = assertThrows(IllegalArgumentException.class, () -> Placement.parse("EXSS", 4));
+    assertEquals(List.of(Tier.EDGE, Tier.EDGE, Tier.SERVER, Tier.SERVER), Placement.parse("eess", SERVICES).tiers());
+    assertEquals(Node.SERVER, Node.of(Placement.parse("eess", SERVICES).tier(3)));
+    IllegalArgumentException len = assertThrows(IllegalArgumentException.class, () -> Placement.parse("EES", SERVICES));
+    assertTrue(len.getMessage().contains("expected 4 letters"), len.getMessage());
+    IllegalArgumentException letter = assertThrows(IllegalArgumentException.class,
+        () -> Placement.parse("EXSS", SERVICES));
     assertTrue(letter.getMessage().contains("'X'"), letter.getMessage());
   }
 

@@ -1,11 +1,13 @@
 package io.edgepipe.vgpu;
 
+import io.edgepipe.api.UserError;
+
 /**
  * A failed device call. {@code code} follows gRPC status names so that local and remote devices
  * report alike: RESOURCE_EXHAUSTED (quota or memory), NOT_FOUND (unknown handle),
  * INVALID_ARGUMENT (bad launch), UNAVAILABLE (backend gone), INTERNAL (driver error).
  */
-public class GpuException extends RuntimeException {
+public class GpuException extends RuntimeException implements UserError {
   private final String code;
 
   public GpuException(String code, String message) {

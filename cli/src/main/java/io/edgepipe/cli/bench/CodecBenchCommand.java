@@ -52,7 +52,7 @@ public final class CodecBenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "10", description = "Frames coded first and not counted (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--link-mbit", split = ",", defaultValue = "100,1000",
+  @Option(names = "--link-mbit", split = ",", defaultValue = "100,1000,10000",
       description = "Link rates for the planner's choice, Mbit/s (default: ${DEFAULT-VALUE}).")
   List<Double> linkMbit;
 

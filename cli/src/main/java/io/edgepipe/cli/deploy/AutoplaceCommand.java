@@ -1,6 +1,6 @@
 package io.edgepipe.cli.deploy;
 
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.control.ClusterPlacement;
 import io.edgepipe.planner.control.ClusterTimingFeed;
 import io.edgepipe.planner.control.LiveProfile;

@@ -1,5 +1,6 @@
 package io.edgepipe.cli.deploy;
 
+import io.edgepipe.api.PlacementException;
 import io.edgepipe.api.SpecException;
 import io.edgepipe.planner.PlannerException;
 import java.util.concurrent.Callable;
@@ -17,7 +18,7 @@ final class Guarded {
   static int run(CommandSpec spec, Callable<Integer> body) throws Exception {
     try {
       return body.call();
-    } catch (PlannerException | SpecException e) {
+    } catch (PlannerException | SpecException | PlacementException e) {
       spec.commandLine().getErr().println(spec.commandLine().getColorScheme().errorText("error: " + e.getMessage()));
       return USER_ERROR;
     }

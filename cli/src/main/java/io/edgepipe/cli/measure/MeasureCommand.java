@@ -12,7 +12,7 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.harness.report.Table;
 import io.edgepipe.cli.run.Progress;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.Profile;

@@ -2,10 +2,11 @@ package io.edgepipe.cli.vgpu;
 
 import io.edgepipe.vgpu.backend.BackendMetrics;
 
-import io.edgepipe.launcher.options.BindOption;
 import picocli.CommandLine.Mixin;
-import io.edgepipe.vgpu.Devices;
+import io.edgepipe.launcher.options.BindOption;
 import io.edgepipe.vgpu.Gpu;
+import io.edgepipe.vgpu.backend.BackendDevice;
+import io.edgepipe.vgpu.backend.BackendLimits;
 import io.edgepipe.vgpu.backend.TokenStore;
 import io.edgepipe.vgpu.backend.VgpuBackend;
 import io.edgepipe.vgpu.remote.Wire;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
     description = {"Serve remote vGPUs (vgpu://this-host:PORT) on this machine's GPU until interrupted.",
         "Each tenant gets fGPU and vMemory quotas. Tokens: one tenant:token per line in --tokens FILE or the file "
             + "named by $" + TokenStore.ENV + ", optionally followed by per-tenant caps over all its sessions: "
-            + "max_fgpu=F max_vmem=N (256 MiB units)."})
+            + "max_fgpu=F max_vmem=N (256 MiB units) max_sessions=N; role=admin marks a status-only token that sees "
+            + "every tenant. Admission, memory and sharing guarantees: docs/vgpu.md."})
 public final class VgpuBackendCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "" + Wire.DEFAULT_PORT,
       description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -40,6 +42,28 @@ public final class VgpuBackendCommand implements Callable<Integer> {
       description = "Serve Prometheus metrics (sessions, device memory, busy time) on this port; -1 = none (default).")
   int metricsPort;
 
+  @Option(names = "--device-memory-mib", defaultValue = "0",
+      description = "Device memory sessions may reserve, margin included (default: what the GPU reports; for the cpu "
+          + "device a fifth of the heap).")
+  long deviceMemoryMib;
+
+  @Option(names = "--max-message-mib", defaultValue = "64",
+      description = "Largest message (a batch's payload each way) in MiB (default: ${DEFAULT-VALUE}).")
+  int maxMessageMib;
+
+  @Option(names = "--host-budget-mib", defaultValue = "0",
+      description = "Host memory all sessions' messages may hold, 2 x max message per session (default: a quarter of "
+          + "the heap).")
+  long hostBudgetMib;
+
+  @Option(names = "--max-batch-ops", defaultValue = "4096",
+      description = "Most ops in one batch (default: ${DEFAULT-VALUE}).")
+  int maxBatchOps;
+
+  @Option(names = "--reply-timeout-s", defaultValue = "30",
+      description = "A reply unread this long ends its session (default: ${DEFAULT-VALUE}).")
+  long replyTimeoutSeconds;
+
   @Option(names = "--tls-cert", description = "Certificate (PEM) for mutual TLS (env EDGEPIPE_TLS_CERT).")
   Path tlsCert;
 
@@ -56,16 +80,22 @@ public final class VgpuBackendCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--device must be a local device (cuda, cuda:N, cpu or auto), not " + device);
     }
     TokenStore ts = TokenStore.fromFlagOrEnv(tokens, System.getenv());
-    Gpu gpu = Devices.open(device);
+    BackendLimits limits = BackendLimits.defaults();
+    limits = limits.withDeviceMemory(deviceMemoryMib << 20, limits.marginBytes())
+        .withMessages(maxMessageMib << 20, hostBudgetMib > 0 ? hostBudgetMib << 20 : limits.hostBudgetBytes())
+        .withBatches(maxBatchOps, limits.sliceNanos())
+        .withTimeouts(replyTimeoutSeconds * 1000, limits.openTimeoutMillis(), limits.handshakeTimeoutMillis(),
+            limits.idleConnectionMillis());
+    Gpu gpu = BackendDevice.open(device, limits.deviceMemoryBytes());
     io.edgepipe.runtime.tls.TlsFiles tls = io.edgepipe.runtime.tls.TlsFiles.of(tlsCert, tlsKey, tlsCa, System.getenv());
     if (tls != null && bind != null) {
       throw new IllegalArgumentException("--bind and --tls-* together are not supported yet: use --tls-* with all interfaces");
     }
     VgpuBackend backend;
     try {
-      backend = (tls != null ? VgpuBackend.onPort(port, tls.checked().serverCredentials(), gpu, ts)
-          : bind == null ? VgpuBackend.onPort(port, gpu, ts)
-          : VgpuBackend.onAddress(new java.net.InetSocketAddress(bind, port), gpu, ts)).start();
+      backend = (tls != null ? VgpuBackend.onPort(port, tls.checked().serverCredentials(), gpu, ts, limits)
+          : bind == null ? VgpuBackend.onPort(port, gpu, ts, limits)
+          : VgpuBackend.onAddress(new java.net.InetSocketAddress(bind, port), gpu, ts, limits)).start();
     } catch (Exception e) {
       gpu.close();
       throw e;
@@ -83,6 +113,10 @@ public final class VgpuBackendCommand implements Callable<Integer> {
     }
     System.out.printf("vgpu-backend: serving %s on %s port %d (%s) for tenants %s%n", backend.deviceName(),
         bind == null ? "all interfaces," : bind, backend.port(), tls != null ? "mutual TLS" : "plaintext", ts);
+    System.out.printf("vgpu-backend: %d MiB of device memory reservable, host budget %d MiB (%d MiB per session), "
+        + "messages up to %d MiB, %d ops per batch%n", backend.deviceBytesReservable() >> 20,
+        limits.hostBudgetBytes() >> 20, limits.hostBytesPerSession() >> 20, limits.maxMessageBytes() >> 20,
+        limits.maxOpsPerBatch());
     backend.awaitTermination();
     return 0;
   }

@@ -11,9 +11,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code pipeline vgpu status vgpu://host:port}: sessions, memory and busy shares of a backend. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show a vgpu-backend's sessions: tenant, fGPU, memory, and busy share against its fGPU.",
-        "Memory is shown in use, peak and allowed. The token comes from the spec, $" + Devices.TOKEN_ENV
-            + " or the file named by $" + Devices.TOKEN_FILE_ENV + "."})
+    description = {"Show the sessions of a vgpu-backend that the token may see.",
+        "A token sees its tenant's own sessions, an admin token every tenant's: tenant, fGPU, memory in "
+            + "use/peak/allowed, busy share and the share its fGPU entitled it to. The token comes from the spec, $"
+            + Devices.TOKEN_ENV + " or the file named by $" + Devices.TOKEN_FILE_ENV + "."})
 public final class VgpuStatusCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "BACKEND",
       description = "The backend as --device names it: vgpu://host[:port][?tenant=NAME], or host:port.")

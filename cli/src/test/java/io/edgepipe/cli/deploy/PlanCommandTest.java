@@ -8,7 +8,7 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.cli.CliRunner;
 import io.edgepipe.cli.CliRunner.Outcome;
 import io.edgepipe.planner.StageChain;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.ProfileBuilder;

@@ -11,7 +11,7 @@ import io.edgepipe.testbed.DelayProxy;
 import io.edgepipe.testbed.Node;
 import io.edgepipe.testbed.NodeLauncher;
 import io.edgepipe.testbed.NodeProcess;
-import io.edgepipe.testbed.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.testbed.Testbed;
 import io.edgepipe.testbed.TestbedException;
 import io.edgepipe.testbed.TestbedState;
@@ -96,7 +96,9 @@ public final class TestbedRun implements AutoCloseable {
       throw new IllegalArgumentException("a testbed run needs the spec as a file (--spec)");
     }
     List<String> stageNames = spec.layers().stream().map(LayerSpec::name).toList();
-    Placement placement = Placement.parse(placementText, stageNames.size() + 1);
+    List<String> services = new ArrayList<>(List.of("producer"));
+    services.addAll(stageNames);
+    Placement placement = Placement.parse(placementText, services);
     ChainLayout layout = ChainLayout.plan(placement, stageNames, state, ChainLayout.DEFAULT_BASE_PORT);
     String mode = "testbed-" + placement + "/" + spec.delivery().label();
     synchronized (this) {

@@ -46,7 +46,33 @@ public record ModelInput(int height, int width, boolean nhwc, boolean bgr, float
   public float[] fromImage(BufferedImage img) {
     int sw = img.getWidth();
     int sh = img.getHeight();
-    int[] argb = img.getRGB(0, 0, sw, sh, null, 0, sw);
+    return fromArgb(img.getRGB(0, 0, sw, sh, null, 0, sw), sh, sw);
+  }
+
+  /**
+   * A frame of the pipeline's producer: CHW, BGR (or one gray channel), values 0..255 (u8) or
+   * 0..1 ({@code unit} true: f32/f16 frames carry v/255).
+   */
+  public float[] fromChw(float[] chw, int c, int sh, int sw, boolean unit) {
+    if (c != 3 && c != 1) {
+      throw new IllegalArgumentException("a picture frame has 1 or 3 channels, this one has " + c);
+    }
+    int[] argb = new int[sh * sw];
+    float k = unit ? 255f : 1f;
+    for (int i = 0; i < argb.length; i++) {
+      int b = px(chw[i] * k);
+      int g = c == 3 ? px(chw[sh * sw + i] * k) : b;
+      int r = c == 3 ? px(chw[2 * sh * sw + i] * k) : b;
+      argb[i] = 0xff000000 | r << 16 | g << 8 | b;
+    }
+    return fromArgb(argb, sh, sw);
+  }
+
+  private static int px(float v) {
+    return Math.max(0, Math.min(255, Math.round(v)));
+  }
+
+  private float[] fromArgb(int[] argb, int sh, int sw) {
     float[] out = new float[3 * height * width];
     for (int y = 0; y < height; y++) {
       float fy = Math.max(0, Math.min(sh - 1, (y + 0.5f) * sh / height - 0.5f));

@@ -25,7 +25,8 @@ public record ModelGraph(
     Map<String, Const> constants,
     List<Step> steps,
     Map<String, int[]> shapes,
-    List<Unsupported> unsupported) {
+    List<Unsupported> unsupported,
+    Map<String, Integer> folded) { // operators folded away at import, by op (BatchNormalization: into Conv)
 
   /** A node that cannot run, and why. */
   public record Unsupported(String node, String op, String reason) {

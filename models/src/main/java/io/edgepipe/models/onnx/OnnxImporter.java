@@ -40,7 +40,7 @@ public final class OnnxImporter {
   private OnnxImporter() {}
 
   /** Thrown for a file that is not an ONNX model or whose inputs have no size. */
-  public static final class ModelException extends RuntimeException {
+  public static final class ModelException extends IllegalArgumentException {
     public ModelException(String message) {
       super(message);
     }
@@ -78,6 +78,7 @@ public final class OnnxImporter {
     final Map<String, int[]> inputs = new LinkedHashMap<>();
     final List<Step> steps = new ArrayList<>();
     final List<ModelGraph.Unsupported> unsupported = new ArrayList<>();
+    final Map<String, Integer> folded = new LinkedHashMap<>();
 
     Builder(ModelProto model, String name, Map<String, int[]> overrides) {
       this.model = model;
@@ -114,12 +115,17 @@ public final class OnnxImporter {
       for (ValueInfoProto vi : model.getGraph().getOutputList()) {
         outputs.add(vi.getName());
       }
+      int before = steps.size();
       BatchNormFolding.apply(steps, constants, outputs);
+      if (steps.size() < before) {
+        folded.merge("BatchNormalization", before - steps.size(), Integer::sum);
+      }
       Map<String, int[]> stepShapes = new HashMap<>(inputs);
       for (Step s : steps) {
         stepShapes.put(s.output(), s.outputShape());
       }
-      return new ModelGraph(name, inputs, outputs, constants, List.copyOf(steps), stepShapes, List.copyOf(unsupported));
+      return new ModelGraph(name, inputs, outputs, constants, List.copyOf(steps), stepShapes, List.copyOf(unsupported),
+          folded);
     }
 
     private int[] inputShape(ValueInfoProto vi) {
@@ -165,6 +171,7 @@ public final class OnnxImporter {
       Map<String, Object> attrs = attributes(node, nodeName);
       String out = node.getOutput(0);
       if (op.equals("Constant")) {
+        folded.merge(op, 1, Integer::sum);
         putConstant(out, constantValue(attrs, nodeName));
         return;
       }
@@ -193,6 +200,7 @@ public final class OnnxImporter {
       NodeView view = new NodeView(nodeName, op, opset, ins, inShapes, inConsts, attrs);
       boolean foldable = Folds.OPS.contains(op) || op.equals("Reshape") || op.equals("Concat");
       if (op.equals("Shape") || foldable && allConst) {
+        folded.merge(op, 1, Integer::sum);
         putConstant(out, Folds.fold(view, consts));
         return;
       }
@@ -229,6 +237,7 @@ public final class OnnxImporter {
         deviceInputs.add(ins.get(i));
       }
       if (allConst && !ins.isEmpty()) {
+        folded.merge(op, 1, Integer::sum);
         putConstant(out, ConstantEvaluator.evaluate(layer, deviceInputs, constants));
         return;
       }

@@ -1,9 +1,10 @@
 package io.edgepipe.planner.control;
 
 import io.edgepipe.planner.PlannerException;
-import io.edgepipe.planner.Placement;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Placement;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.manifest.Labels;
+import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.Workload;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -22,7 +23,7 @@ import java.util.Map;
  * starts on a node of the new tier before the old one is stopped (the default rolling update),
  * the Service's DNS name repoints the upstream, and the old pod drains on SIGTERM while the
  * upstream's custody window re-sends anything it had not answered. Stages that stay keep their
- * pod template untouched (no restart); every Deployment's placement label is updated.
+ * pod template untouched (no restart); the placement annotation on the spec's config map is updated.
  */
 public final class ClusterPlacement {
   private final KubernetesClient client;
@@ -57,20 +58,25 @@ public final class ClusterPlacement {
       if (index < 0) {
         continue; // the vgpu-backend does not move
       }
-      boolean changes = from.tier(index) != to.tier(index);
+      if (from.tier(index) == to.tier(index)) {
+        continue; // untouched: no restart
+      }
       PodTemplateSpec template = workload.deployment().getSpec().getTemplate();
       client.apps().deployments().inNamespace(namespace).withName(name).edit(d -> {
-        Map<String, String> labels = new LinkedHashMap<>(d.getMetadata().getLabels());
-        labels.put(Labels.PLACEMENT, to.letters());
-        d.getMetadata().setLabels(labels);
-        if (changes) {
-          d.getSpec().setTemplate(template);
-        }
+        d.getSpec().setTemplate(template);
         return d;
       });
-      if (changes) {
-        moved.add(name);
-      }
+      moved.add(name);
+    }
+    // recorded where deploy records it: on the spec config map, not on every workload
+    if (client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).get() != null) {
+      client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).edit(cm -> {
+        Map<String, String> annotations = cm.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
+            : new LinkedHashMap<>(cm.getMetadata().getAnnotations());
+        annotations.put(Labels.PLACEMENT, to.letters());
+        cm.getMetadata().setAnnotations(annotations);
+        return cm;
+      });
     }
     return moved;
   }

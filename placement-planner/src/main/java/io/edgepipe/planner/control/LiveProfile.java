@@ -1,9 +1,9 @@
 package io.edgepipe.planner.control;
 
 import io.edgepipe.api.proto.StageTiming;
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.StageChain;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.Profile;

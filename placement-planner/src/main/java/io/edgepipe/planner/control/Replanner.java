@@ -1,8 +1,8 @@
 package io.edgepipe.planner.control;
 
 import io.edgepipe.api.proto.StageTiming;
-import io.edgepipe.planner.Placement;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Placement;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.predict.Candidates;
 import io.edgepipe.planner.predict.Objective;
 import io.edgepipe.planner.predict.PlacementRanking;

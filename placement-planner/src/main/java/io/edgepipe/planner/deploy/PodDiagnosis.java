@@ -1,6 +1,6 @@
 package io.edgepipe.planner.deploy;
 
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;

@@ -2,7 +2,7 @@ package io.edgepipe.planner.deploy;
 
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.planner.StageChain;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.manifest.Labels;
 import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.fabric8.kubernetes.api.model.ConfigMap;

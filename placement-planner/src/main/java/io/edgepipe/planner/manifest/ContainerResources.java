@@ -1,6 +1,6 @@
 package io.edgepipe.planner.manifest;
 
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,9 +1,9 @@
 package io.edgepipe.planner.manifest;
 
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.StageChain;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -1,6 +1,6 @@
 package io.edgepipe.planner.manifest;
 
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.EnumMap;

@@ -1,6 +1,6 @@
 package io.edgepipe.planner.manifest;
 
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.StageChain;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;

@@ -2,7 +2,7 @@ package io.edgepipe.planner.manifest;
 
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.SpecException;
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.StageChain;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ public record SpecFile(Path path, PipelineSpec spec, String text) {
 
   /** Parses a placement string against this spec's chain (throws PlacementException). */
   public Placement placement(String letters) {
-    return Placement.parse(letters, chain());
+    return Placement.parse(letters, chain().stages());
   }
 
   public PipelineManifests manifests(Placement placement, ManifestOptions options) {

@@ -1,6 +1,6 @@
 package io.edgepipe.planner.manifest;
 
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;

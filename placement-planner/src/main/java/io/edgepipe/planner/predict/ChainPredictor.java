@@ -1,8 +1,8 @@
 package io.edgepipe.planner.predict;
 
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.StageChain;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import io.edgepipe.planner.profile.CostModel;
 import io.edgepipe.planner.profile.LinkClass;
 import java.util.ArrayList;

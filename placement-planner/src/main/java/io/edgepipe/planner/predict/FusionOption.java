@@ -1,6 +1,6 @@
 package io.edgepipe.planner.predict;
 
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 
 /**
  * Two adjacent stages on the same tier run as one service: the hop between them disappears

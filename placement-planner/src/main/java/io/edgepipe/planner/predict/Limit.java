@@ -1,6 +1,6 @@
 package io.edgepipe.planner.predict;
 
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import java.util.Locale;
 
 /**

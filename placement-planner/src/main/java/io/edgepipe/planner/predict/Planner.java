@@ -1,6 +1,6 @@
 package io.edgepipe.planner.predict;
 
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.profile.CostModel;
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.Profile;

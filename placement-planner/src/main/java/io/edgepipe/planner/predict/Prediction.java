@@ -1,6 +1,6 @@
 package io.edgepipe.planner.predict;
 
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.edgepipe.planner.profile;
 
 import io.edgepipe.planner.StageChain;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -2,7 +2,7 @@ package io.edgepipe.planner.profile;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 
 /**
  * The kind of link a hop crosses, implied by the tiers of its two ends. Same-tier hops are

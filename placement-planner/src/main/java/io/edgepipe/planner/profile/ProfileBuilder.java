@@ -5,7 +5,7 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
 import io.edgepipe.planner.StageChain;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

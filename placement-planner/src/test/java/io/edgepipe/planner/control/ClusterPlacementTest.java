@@ -59,10 +59,8 @@ class ClusterPlacementTest {
     assertEquals("edgepipe/edgepipe-stage-conv:1.0", conv.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
     List<String> args = conv.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
     assertEquals("auto", args.get(args.indexOf("--device") + 1));
-    assertEquals("ESSS", conv.getSpec().getTemplate().getMetadata().getLabels().get("edgepipe.io/placement"));
-    for (String stage : STAGES) {
-      assertEquals("ESSS", deployment(stage).getMetadata().getLabels().get("edgepipe.io/placement"), stage);
-    }
+    assertEquals("ESSS", client.configMaps().inNamespace("edgepipe").withName("pipeline-spec").get().getMetadata()
+        .getAnnotations().get("edgepipe.io/placement"));
     // the others keep their pod template: no restart
     assertEquals(producerBefore, deployment("producer").getSpec().getTemplate());
     assertEquals(reluBefore, deployment("relu").getSpec().getTemplate());

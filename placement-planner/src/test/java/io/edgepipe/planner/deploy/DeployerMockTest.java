@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.StageChain;
 import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.ManifestOptions;
@@ -68,7 +68,7 @@ class DeployerMockTest {
 
   static PipelineManifests manifests(String placement, ManifestOptions options) throws Exception {
     PipelineSpec spec = PipelineSpec.load(THESIS);
-    return ManifestGenerator.generate(spec, Files.readString(THESIS), Placement.parse(placement, StageChain.of(spec)),
+    return ManifestGenerator.generate(spec, Files.readString(THESIS), Placement.parse(placement, StageChain.of(spec).stages()),
         options);
   }
 

@@ -2,7 +2,6 @@ package io.edgepipe.planner.manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -39,7 +38,7 @@ class CameraAndSecretsTest {
     assertTrue(pod(m, "producer").getVolumes().stream().noneMatch(v -> v.getHostPath() != null));
     assertFalse(producer.getSecurityContext().getPrivileged());
     assertFalse(producer.getSecurityContext().getAllowPrivilegeEscalation());
-    assertNull(m.namespace().getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
+    assertEquals("restricted", m.namespace().getMetadata().getLabels().get("pod-security.kubernetes.io/enforce"));
     assertFalse(ManifestWriter.files(m).get("producer.yaml").contains("Exception"));
   }
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.StageChain;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -22,7 +22,7 @@ class ManifestGeneratorTest {
 
   static PipelineManifests thesis(String placement, ManifestOptions options) throws Exception {
     PipelineSpec spec = PipelineSpec.load(THESIS);
-    return ManifestGenerator.generate(spec, Files.readString(THESIS), Placement.parse(placement, StageChain.of(spec)),
+    return ManifestGenerator.generate(spec, Files.readString(THESIS), Placement.parse(placement, StageChain.of(spec).stages()),
         options);
   }
 

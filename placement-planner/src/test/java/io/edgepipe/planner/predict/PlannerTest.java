@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgepipe.planner.Placement;
+import io.edgepipe.api.Placement;
 import io.edgepipe.planner.TestProfiles;
 import io.edgepipe.planner.profile.Profile;
 import java.util.List;
@@ -199,8 +199,8 @@ class PlannerTest {
         TestProfiles.STAGES);
     List<String> hops = new io.edgepipe.planner.StageChain(TestProfiles.STAGES).hopNames();
     for (int i = 0; i < 4; i++) {
-      b.addCompute(TestProfiles.STAGES.get(i), io.edgepipe.planner.Tier.SERVER, TestProfiles.SIZE, i == 0 ? 0 : 1, 1);
-      b.addCompute(TestProfiles.STAGES.get(i), io.edgepipe.planner.Tier.EDGE, TestProfiles.SIZE, 50, 50);
+      b.addCompute(TestProfiles.STAGES.get(i), io.edgepipe.api.Tier.SERVER, TestProfiles.SIZE, i == 0 ? 0 : 1, 1);
+      b.addCompute(TestProfiles.STAGES.get(i), io.edgepipe.api.Tier.EDGE, TestProfiles.SIZE, 50, 50);
       b.addHop(hops.get(i), TestProfiles.SIZE, 1000).addHopCpu(hops.get(i), TestProfiles.SIZE, 4);
       for (io.edgepipe.planner.profile.LinkClass link : io.edgepipe.planner.profile.LinkClass.values()) {
         b.addTransfer(hops.get(i), link, TestProfiles.SIZE, 0.5);
@@ -234,7 +234,7 @@ class PlannerTest {
         TestProfiles.STAGES);
     List<String> hops = new io.edgepipe.planner.StageChain(TestProfiles.STAGES).hopNames();
     for (int i = 0; i < 4; i++) {
-      for (io.edgepipe.planner.Tier tier : io.edgepipe.planner.Tier.values()) {
+      for (io.edgepipe.api.Tier tier : io.edgepipe.api.Tier.values()) {
         b.addCompute(TestProfiles.STAGES.get(i), tier, TestProfiles.SIZE, 0.2, 0.3)
             .addServiceCpu(TestProfiles.STAGES.get(i), tier, TestProfiles.SIZE, 1.0, 0.05);
       }

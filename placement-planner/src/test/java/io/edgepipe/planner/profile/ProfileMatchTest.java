@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgepipe.api.PipelineSpec;
-import io.edgepipe.planner.Tier;
+import io.edgepipe.api.Tier;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

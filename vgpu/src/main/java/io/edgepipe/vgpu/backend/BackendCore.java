@@ -141,9 +141,10 @@ final class BackendCore {
 
   /**
    * On the device thread: frees the session's memory, forgets it and returns its reservations. A
-   * session that made the backend hold a lot (large buffers or messages) is followed by a full
-   * collection, so the JVM gives the memory back to the system rather than keeping the heap it
-   * grew to (see {@link #returnMemory}).
+   * session that made the backend hold a lot (buffers or messages of 16 MiB or more), or that
+   * leaves 64 MiB or more of heap committed but unused (garbage of a busy session), is followed
+   * by a full collection, so the JVM gives the memory back to the system rather than keeping the
+   * heap it grew to (see {@link #returnMemory}).
    */
   void release(Session s) {
     s.release();
@@ -153,7 +154,9 @@ final class BackendCore {
         hostReserved -= limits.hostBytesPerSession();
       }
     }
-    if (s.largestFootprint() >= RETURN_AFTER_BYTES) {
+    java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
+        .getHeapMemoryUsage();
+    if (s.largestFootprint() >= RETURN_AFTER_BYTES || heap.getCommitted() - heap.getUsed() >= 4 * RETURN_AFTER_BYTES) {
       returnMemory();
     }
   }

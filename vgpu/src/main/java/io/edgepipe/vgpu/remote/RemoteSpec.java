@@ -11,10 +11,11 @@ public record RemoteSpec(String host, int port, String tenant, String token, dou
     String client, long callTimeoutMillis, long reconnectMillis) {
   public static final double DEFAULT_FGPU = 1.0;
   /**
-   * 4 units = 1 GiB: room for a 4K float32 frame's input and output with weights. The backend
-   * reserves it for the session, so ask for what the stage needs (pipeline vgpu profile says).
+   * 1 unit = 256 MiB: room for a 720p float32 frame's input and output with weights many times
+   * over. The backend reserves it for the session, so ask for what the stage needs (pipeline vgpu
+   * profile says; a 4K float32 frame needs vmem=2 or more).
    */
-  public static final int DEFAULT_VMEM_UNITS = 4;
+  public static final int DEFAULT_VMEM_UNITS = 1;
   /** A batch answered later than this is taken for a hung backend (a 4K frame takes well under 1 s). */
   public static final long DEFAULT_CALL_TIMEOUT_MILLIS = 30_000;
   /** Time one call may spend re-establishing a lost session (backend restart) before it fails. */

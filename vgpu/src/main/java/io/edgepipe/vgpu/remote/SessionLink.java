@@ -121,6 +121,11 @@ final class SessionLink {
    * broke under it (not a deadline), and reconnecting is on.
    */
   boolean lostUnder(GpuException e) {
+    if (stream.broken() && spec.reconnectMillis() <= 0 && !"DEADLINE_EXCEEDED".equals(e.code())) {
+      // the same answer whether the loss was noticed before the call or during it
+      throw new GpuException("UNAVAILABLE", displayName + ": the session with the vgpu backend was lost "
+          + "(reconnect=0): " + e.getMessage(), e);
+    }
     boolean lost = stream.broken() && spec.reconnectMillis() > 0 && !"DEADLINE_EXCEEDED".equals(e.code());
     if (lost) {
       LOG.info(() -> displayName + ": session " + opened.getSessionId() + " lost (" + e.getMessage()

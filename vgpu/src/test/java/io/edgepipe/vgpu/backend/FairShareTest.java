@@ -31,6 +31,12 @@ class FairShareTest {
   private static final int LAUNCHES_PER_BATCH = 4; // 1 ms of device time per round trip
   private static final long WARMUP_MS = 300;
   private static final long WINDOW_MS = 2500;
+  /**
+   * Every tenant is admitted: the spin device allocates nothing, so its memory and the host
+   * budget are declared large enough for eight sessions (admission is HostileTenantTest's topic).
+   */
+  private static final BackendLimits ROOMY = BackendLimits.defaults().withDeviceMemory(64L << 30, 0)
+      .withMessages(64 << 20, 4L << 30);
 
   @Test
   void twoTenants() throws Exception {
@@ -51,7 +57,7 @@ class FairShareTest {
   @Test
   void idleShareGoesToOthers() throws Exception {
     Map<String, String> tokens = Map.of("big", "t-big", "small", "t-small");
-    try (InProcessBackend b = new InProcessBackend(new SpinGpu(), tokens)) {
+    try (InProcessBackend b = new InProcessBackend(new SpinGpu(), TokenStore.of(tokens), ROOMY)) {
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> threads = new ArrayList<>();
       // "big" has fGPU 0.8 but uses ~1/6 of the device (1 ms of work, then 5 ms of pause)
@@ -72,7 +78,7 @@ class FairShareTest {
     for (int i = 0; i < fgpu.length; i++) {
       tokens.put("t" + i, "tok" + i);
     }
-    try (InProcessBackend b = new InProcessBackend(new SpinGpu(), tokens)) {
+    try (InProcessBackend b = new InProcessBackend(new SpinGpu(), TokenStore.of(tokens), ROOMY)) {
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> threads = new ArrayList<>();
       for (int i = 0; i < fgpu.length; i++) {

@@ -117,10 +117,11 @@ class VgpuFuzzTest {
       }
     };
     // the backend is told of more memory than the device has, so sessions are admitted whose
-    // quota passes the device: the device's own refusals are fuzzed too
+    // quota passes the device: the device's own refusals are fuzzed too; and of a host budget
+    // that admits every session, however fast the fuzzer opens them (admission: HostileTenantTest)
     backend = VgpuBackend.onAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), recording,
         TokenStore.of(Map.of("edge1", "s3cret", "edge2", "other")),
-        BackendLimits.defaults().withDeviceMemory(64L << 30, 0)).start();
+        BackendLimits.defaults().withDeviceMemory(64L << 30, 0).withMessages(64 << 20, 16L << 30)).start();
     channel = NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), backend.port())
         .usePlaintext().maxInboundMessageSize(Wire.MAX_MESSAGE_BYTES).build();
   }

@@ -193,7 +193,7 @@ public final class ExperimentsCommand implements Callable<Integer> {
     SuitePlan plan = quick ? SuitePlan.quickPlan() : SuitePlan.fullPlan();
     List<Integer> sides = sizes != null && !sizes.isEmpty() ? sizes : plan.sizes();
     PipelineSpec spec = specOption.load();
-    io.edgepipe.planner.Tier tier = io.edgepipe.planner.Tier.parse(nodeCompute);
+    io.edgepipe.api.Tier tier = io.edgepipe.api.Tier.parse(nodeCompute);
     int frames = plan.profileFrames();
     List<ProfileMeasurer.Compute> compute = new SustainedCompute(Math.max(3, frames / 3), frames, plan.computeSeconds())
         .measure(spec, sides, tier, deviceOption.value(), null);

@@ -53,6 +53,18 @@ public final class ConvKernel extends Kernel {
     int g = o / (cout / group);
     int outBase = (b * cout + o) * oh * ow;
     java.util.Arrays.fill(out, outBase, outBase + oh * ow, bias[o]);
+    if (kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && oh == h && ow == w) {
+      // pointwise: each input plane is one contiguous run of the output plane (same sum order)
+      int hw = h * w;
+      for (int c = 0; c < cpg; c++) {
+        float wv = wt[o * cpg + c];
+        int inBase = (b * cin + g * cpg + c) * hw;
+        for (int i = 0; i < hw; i++) {
+          out[outBase + i] += wv * in[inBase + i];
+        }
+      }
+      return;
+    }
     for (int c = 0; c < cpg; c++) {
       int inBase = (b * cin + g * cpg + c) * h * w;
       int wBase = (o * cpg + c) * kh * kw;

@@ -1,4 +1,4 @@
-package io.edgepipe.models;
+package io.edgepipe.models.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -10,19 +10,19 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** ONNX Runtime on the CPU: the reference the tests compare against. */
-final class OrtReference implements AutoCloseable {
+/** ONNX Runtime on the CPU with a fixed thread count: the reference the tests and `bench model` compare against. */
+public final class OrtReference implements AutoCloseable {
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final OrtSession session;
 
-  OrtReference(Path model, int threads) throws OrtException {
+  public OrtReference(Path model, int threads) throws OrtException {
     OrtSession.SessionOptions o = new OrtSession.SessionOptions();
     o.setIntraOpNumThreads(threads);
     o.setInterOpNumThreads(1);
     session = env.createSession(model.toString(), o);
   }
 
-  Map<String, float[]> run(String input, int[] shape, float[] data) throws OrtException {
+  public Map<String, float[]> run(String input, int[] shape, float[] data) throws OrtException {
     long[] s = new long[shape.length];
     for (int i = 0; i < s.length; i++) {
       s[i] = shape[i];

@@ -1,4 +1,5 @@
-package io.edgepipe.planner;
+package io.edgepipe.api;
+
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +7,8 @@ import java.util.Locale;
 
 /**
  * One tier per microservice in chain order, producer first, written as letters: "EESS" puts the
- * producer and conv on the edge and relu and maxpool on the server.
+ * producer and conv on the edge and relu and maxpool on the server. The one placement type: the
+ * planner, the testbed and the experiments all read it here, with one set of rules.
  */
 public record Placement(String letters) {
   public Placement {
@@ -16,13 +18,13 @@ public record Placement(String letters) {
   }
 
   /**
-   * Reads a placement for a chain of {@code chain.size()} stages; lower case is accepted. The
-   * error names the expected length, the stages and the allowed letters, so it can be printed
-   * as the only line.
+   * Reads a placement for a chain of these services (producer first); lower case and surrounding
+   * blanks are accepted. The error names the expected length, the services and the allowed
+   * letters, so it can be printed as the only line.
    */
-  public static Placement parse(String text, StageChain chain) {
-    int n = chain.size();
-    String expected = "expected " + n + " letters, one per stage (" + String.join(", ", chain.stages())
+  public static Placement parse(String text, List<String> services) {
+    int n = services.size();
+    String expected = "expected " + n + " letters, one per stage (" + String.join(", ", services)
         + "), each E (edge) or S (server), e.g. " + "E".repeat(Math.max(1, n / 2)) + "S".repeat(n - Math.max(1, n / 2));
     if (text == null || text.isBlank()) {
       throw new PlacementException("placement is empty: " + expected);
@@ -69,12 +71,17 @@ public record Placement(String letters) {
     return count;
   }
 
-  /** Stages of {@code chain} placed on {@code tier}, in chain order. */
-  public List<String> stagesOn(Tier tier, StageChain chain) {
+  /** The tier of the producer (and of the sink, which lives beside it). */
+  public Tier producer() {
+    return tier(0);
+  }
+
+  /** Services (producer first, as {@link #parse} took them) placed on {@code tier}, in chain order. */
+  public List<String> stagesOn(Tier tier, List<String> services) {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < letters.length(); i++) {
       if (tier(i) == tier) {
-        names.add(chain.stage(i));
+        names.add(services.get(i));
       }
     }
     return names;

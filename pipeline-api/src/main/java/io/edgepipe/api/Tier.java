@@ -1,4 +1,4 @@
-package io.edgepipe.planner;
+package io.edgepipe.api;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;

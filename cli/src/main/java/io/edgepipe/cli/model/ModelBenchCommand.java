@@ -1,0 +1,58 @@
+package io.edgepipe.cli.model;
+
+import io.edgepipe.models.bench.ModelBench;
+import io.edgepipe.models.graph.ModelGraph;
+import io.edgepipe.models.service.ModelSources;
+import io.edgepipe.models.spec.ModelSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pipeline bench model --spec pipelines/NAME.yaml --source images:DIR} (also {@code pipeline model bench}). */
+@Command(name = "model", aliases = "bench", mixinStandardHelpOptions = true,
+    description = "Compares, in one run on the same inputs, the whole model on the cpu device with ONNX Runtime on "
+        + "the CPU: time per frame (min/median/max) and the ratio; writes a CSV of every frame.")
+public final class ModelBenchCommand implements Callable<Integer> {
+  @Option(names = "--spec", required = true, description = "A spec written by 'pipeline model import'.")
+  Path spec;
+
+  @Option(names = "--source", required = true, description = "images:DIR or npy:DIR.")
+  String source;
+
+  @Option(names = "--frames", defaultValue = "100", description = "Timed frames per engine (default: ${DEFAULT-VALUE}).")
+  int frames;
+
+  @Option(names = "--warmup", defaultValue = "50", description = "Untimed frames first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--ort-threads", defaultValue = "2", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
+  int ortThreads;
+
+  @Option(names = "--csv", defaultValue = "results/bench/model-bench.csv", description = "Per-frame times (default: ${DEFAULT-VALUE}).")
+  Path csv;
+
+  @Override
+  public Integer call() throws Exception {
+    if (frames < 1 || warmup < 0 || ortThreads < 1) {
+      throw new IllegalArgumentException("--frames and --ort-threads must be >= 1, --warmup >= 0");
+    }
+    ModelSpec s = ModelSpec.load(spec);
+    ModelGraph g = s.graph();
+    List<float[]> inputs = new ArrayList<>();
+    String in = g.inputs().keySet().iterator().next();
+    long seq = 0;
+    for (Path f : ModelSources.files(source)) {
+      ModelSources.Item item = ModelSources.read(f, g, seq++);
+      inputs.add(item.picture() != null ? s.input().fromImage(item.picture())
+          : io.edgepipe.models.service.TensorFrames.get(item.frame()).get(in));
+    }
+    ModelBench.Result r = ModelBench.run(s, g, inputs, warmup, frames, ortThreads);
+    System.out.print(ModelBench.table(s, g, r));
+    ModelBench.csv(csv, r);
+    System.out.println("per-frame times in " + csv);
+    return 0;
+  }
+}

@@ -1,0 +1,89 @@
+package io.edgepipe.kernels;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs bands {@code 0..n-1} of a kernel on the calling thread and the pool's other threads, each
+ * thread claiming the next unclaimed band until none is left.
+ *
+ * <p>Why not a parallel stream: a stream splits the range in halves, and a pool thread that
+ * steals a half and is then descheduled (a busy machine, a CPU quota) makes the caller wait for
+ * that whole half. Here a late helper finds the bands already claimed, and a descheduled one
+ * holds back at most the one band it is running. The caller waits only for bands that were
+ * claimed, so helpers that never get to run cost nothing.
+ *
+ * <p>Helpers run in the pool the caller is in (so a kernel called inside a one-thread
+ * ForkJoinPool runs on that one thread), else in the common pool.
+ */
+final class Bands {
+  private Bands() {}
+
+  /** How many bands to cut a kernel into: a few per thread so that claiming balances the load. */
+  static int count(int rows) {
+    return Math.max(1, Math.min(rows, 4 * threads()));
+  }
+
+  /** Threads a kernel may use from here: this one plus the other threads of its pool. */
+  static int threads() {
+    ForkJoinPool pool = ForkJoinTask.inForkJoinPool() ? ForkJoinTask.getPool() : ForkJoinPool.commonPool();
+    return ForkJoinTask.inForkJoinPool() ? pool.getParallelism() : pool.getParallelism() + 1;
+  }
+
+  static void run(int n, IntConsumer band) {
+    int helpers = Math.min(n, threads()) - 1;
+    if (helpers <= 0) {
+      for (int b = 0; b < n; b++) {
+        band.accept(b);
+      }
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Object finished = new Object();
+    Runnable claim = () -> {
+      for (int b = next.getAndIncrement(); b < n; b = next.getAndIncrement()) {
+        try {
+          band.accept(b);
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        } finally {
+          if (done.incrementAndGet() == n) {
+            synchronized (finished) {
+              finished.notifyAll();
+            }
+          }
+        }
+      }
+    };
+    ForkJoinPool pool = ForkJoinTask.inForkJoinPool() ? ForkJoinTask.getPool() : ForkJoinPool.commonPool();
+    for (int i = 0; i < helpers; i++) {
+      pool.execute(claim);
+    }
+    claim.run();
+    boolean interrupted = false;
+    synchronized (finished) {
+      while (done.get() < n) { // bands claimed by helpers still running: the output is not complete
+        try {
+          finished.wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Throwable t = failure.get();
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+  }
+}
