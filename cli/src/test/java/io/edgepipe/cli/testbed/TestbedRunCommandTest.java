@@ -158,7 +158,7 @@ class TestbedRunCommandTest {
         "--spec", "../pipelines/thesis.yaml", "--frames", "1", "--device", "cpu", "--no-progress",
         "--results", results.toString());
     assertEquals(2, r.code(), r.all());
-    assertTrue(r.err().contains("4 microservices"), r.err());
+    assertTrue(r.err().contains("expected 4 letters, one per stage"), r.err());
   }
 
   @Test
