@@ -166,7 +166,7 @@ up() {
 
   start kine --endpoint "sqlite://$RUN/state/state.db?_journal=WAL&cache=shared&_busy_timeout=30000" \
     --listen-address "unix://$RUN/kine.sock" --metrics-bind-address 0
-  wait_for kine 30 test -S "$RUN/kine.sock"
+  wait_for kine 90 test -S "$RUN/kine.sock"
 
   # privileged containers are allowed, as k3s allows them: the namespace's Pod Security level decides
   # loopback only; the endpoint reconciler would publish 127.0.0.1 as the kubernetes Service's

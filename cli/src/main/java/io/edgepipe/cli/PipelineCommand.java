@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** The root command: {@code pipeline <subcommand>}. */
-@Command(name = "pipeline", mixinStandardHelpOptions = true, version = "edgepipe 0.1.0",
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Split a CNN into gRPC microservices and run, measure, plan and deploy them.",
     subcommands = {
         RunCommand.class,

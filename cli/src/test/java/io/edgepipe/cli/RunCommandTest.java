@@ -29,7 +29,7 @@ class RunCommandTest {
     try (Stream<Path> files = Files.list(tmp)) {
       Path csv = files.filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow();
       String text = Files.readString(csv);
-      assertTrue(text.startsWith("mode,sent,delivered"), text);
+      assertTrue(text.startsWith("row,mode,spec,input_size,"), text);
       assertTrue(text.contains("conv_process_ms"), text);
     }
   }

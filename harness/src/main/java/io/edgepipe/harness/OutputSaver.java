@@ -8,14 +8,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import io.edgepipe.producer.source.ImageFolderSource;
 import java.util.function.Consumer;
 
-/** Saves each frame the sink receives as f32 (.npy or PNG), whatever type its last hop used. */
+/**
+ * Saves each frame the sink receives as f32 (.npy or PNG), whatever type its last hop used, named
+ * by flow and frame index, and by the source file's name where the source is an image folder.
+ */
 public final class OutputSaver {
   private OutputSaver() {}
 
   public static Consumer<Frame> create(Path dir, String format) {
+    return create(dir, format, null);
+  }
+
+  /** @param source the run's --source: frames of an image folder keep their file's name */
+  public static Consumer<Frame> create(Path dir, String format, String source) {
+    List<String> names = sourceNames(source);
     OutputWriter writer;
     try {
       writer = new OutputWriter(dir, OutputWriter.Format.parse(format));
@@ -24,12 +36,27 @@ public final class OutputSaver {
     }
     return frame -> {
       try {
-        writer.write(frame.getFlowId(), frame.getSeq(), asF32(frame), frame.getShape().getC(),
+        String name = frame.getSeq() < names.size() ? names.get((int) frame.getSeq()) : null;
+        writer.write(frame.getFlowId(), frame.getSeq(), name, asF32(frame), frame.getShape().getC(),
             frame.getShape().getH(), frame.getShape().getW());
       } catch (IOException e) {
         throw new UncheckedIOException("cannot save output " + frame.getFlowId() + "/" + frame.getSeq(), e);
       }
     };
+  }
+
+  /** Frame i of an image folder is its i-th file (the source's order); other sources have indices only. */
+  static List<String> sourceNames(String source) {
+    if (source == null) {
+      return List.of();
+    }
+    Path folder = source.startsWith("images:") ? Path.of(source.substring("images:".length()))
+        : source.contains(":") || !Files.isDirectory(Path.of(source)) ? null : Path.of(source);
+    if (folder == null) {
+      return List.of();
+    }
+    return ImageFolderSource.imageFiles(folder).stream()
+        .map(p -> p.getFileName().toString().replaceFirst("\\.[^.]*$", "")).toList();
   }
 
   static ByteBuffer asF32(Frame frame) {

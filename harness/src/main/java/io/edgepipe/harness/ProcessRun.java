@@ -34,7 +34,9 @@ import java.util.function.Consumer;
  * this JVM. Stage processes are started with `pipeline stage NAME`, their logs go to
  * {@code <logDir>/<stage>.log}, and they are stopped (SIGTERM, which drains) in chain order.
  * Like k3s restarting a pod, a supervisor restarts a stage process that dies (same command, same
- * port); its neighbours are not restarted and reconnect on their own.
+ * port), while the chain starts as well as once frames flow; its neighbours are not restarted and
+ * reconnect on their own. A stage that exits {@value #MAX_STARTUP_EXITS} times before it ever
+ * serves is reported with its log instead (a crash loop: a bad flag or spec).
  */
 public final class ProcessRun implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
@@ -47,7 +49,12 @@ public final class ProcessRun implements AutoCloseable {
   private final List<File> logs = new ArrayList<>();
   private final Thread supervisor;
   private volatile boolean stopping;
+  private volatile boolean startingUp = true;
+  /** A stage that exits this often before it ever serves is broken (bad flag, bad spec), not unlucky. */
+  static final int MAX_STARTUP_EXITS = 3;
   private int restarts;
+  private final List<Integer> exits = new ArrayList<>(); // per stage: exits seen by the supervisor
+  private final List<Integer> lastExitCode = new ArrayList<>();
   private long stageCpuNanos; // guarded by this
   private final List<Integer> ports = new ArrayList<>();
   private final EphemeralTls tls;
@@ -83,13 +90,17 @@ public final class ProcessRun implements AutoCloseable {
         commands.add(cmd);
         logs.add(logDir.resolve(layers.get(i).name() + ".log").toFile());
         processes.add(launch(i));
+        exits.add(0);
+        lastExitCode.add(0);
       }
-      for (int i = 0; i < layers.size(); i++) {
-        awaitServing(layers.get(i).name(), ports.get(i), processes.get(i), logDir, tlsOf("producer"));
-      }
+      // supervised from the first moment: a stage that dies while the chain starts (before it
+      // ever served) is restarted like one that dies later, not taken for a failed run
       supervisor = new Thread(this::supervise, "stage-supervisor");
       supervisor.setDaemon(true);
       supervisor.start();
+      for (int i = 0; i < layers.size(); i++) {
+        awaitServing(i, logDir, tlsOf("producer"));
+      }
     } catch (IOException e) {
       close();
       throw new UncheckedIOException("cannot start stage processes", e);
@@ -116,8 +127,17 @@ public final class ProcessRun implements AutoCloseable {
         for (int i = 0; i < processes.size() && !stopping; i++) {
           Process p = processes.get(i);
           if (!p.isAlive()) {
-            System.err.printf("supervisor: stage %s (pid %d) exited with %d; restarting it%n",
-                spec.layers().get(i).name(), p.pid(), p.exitValue());
+            if (startingUp && exits.get(i) >= MAX_STARTUP_EXITS) {
+              continue; // already given up on: awaitServing reports it
+            }
+            exits.set(i, exits.get(i) + 1);
+            lastExitCode.set(i, p.exitValue());
+            boolean crashLoop = startingUp && exits.get(i) >= MAX_STARTUP_EXITS;
+            System.err.printf("supervisor: stage %s (pid %d) exited with %d%s; %s%n", spec.layers().get(i).name(),
+                p.pid(), p.exitValue(), startingUp ? " while starting" : "", crashLoop ? "giving up" : "restarting it");
+            if (crashLoop) {
+              continue; // awaitServing reports it, with the log
+            }
             try {
               processes.set(i, launch(i));
               restarts++;
@@ -180,23 +200,33 @@ public final class ProcessRun implements AutoCloseable {
     return tls == null ? null : tls.forService(service);
   }
 
-  private static void awaitServing(String stage, int port, Process process, Path logDir, TlsFiles tls) {
-    ManagedChannel channel = Transport.channel(LOOPBACK + ":" + port, 1 << 20, tls);
+  /**
+   * Waits until stage {@code index} answers its health check, whichever process of it is current:
+   * the supervisor may have replaced one that died while starting.
+   */
+  private void awaitServing(int index, Path logDir, TlsFiles tls) {
+    String stage = spec.layers().get(index).name();
+    ManagedChannel channel = Transport.channel(LOOPBACK + ":" + ports.get(index), 1 << 20, tls);
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("stage " + stage + " exited with code " + process.exitValue()
-              + "; see " + logDir.resolve(stage + ".log"));
+        synchronized (this) {
+          if (exits.get(index) >= MAX_STARTUP_EXITS) {
+            throw new IllegalStateException("stage " + stage + " exited " + exits.get(index) + " times while starting"
+                + " (last exit code " + lastExitCode.get(index) + "); see " + logDir.resolve(stage + ".log"));
+          }
         }
         try {
           HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
               .check(HealthCheckRequest.getDefaultInstance());
           if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+            if (index == spec.layers().size() - 1) {
+              startingUp = false;
+            }
             return;
           }
         } catch (RuntimeException notYet) {
-          // not listening yet
+          // not listening yet, or restarting
         }
         Thread.sleep(200);
       }

@@ -59,7 +59,7 @@ public record PipelineSpec(
     try {
       return parse(Files.readString(file));
     } catch (IOException e) {
-      throw new SpecException("cannot read pipeline spec " + file + ": " + e.getMessage());
+      throw new SpecException("cannot read pipeline spec " + FileProblem.describe(file, e));
     }
   }
 

@@ -39,6 +39,7 @@ public final class SinkRecorder implements FrameProcessor {
   private static final class Flow {
     long next;            // lowest seq not yet accounted for
     long highest = -1;    // highest seq seen
+    long highestDelivered = -1; // highest seq delivered (tombstones do not count for order)
     long delivered;
     long dropped;
     long rejected;
@@ -110,8 +111,12 @@ public final class SinkRecorder implements FrameProcessor {
       flow.duplicates++;
       return;
     }
-    if (seq < flow.highest) {
-      flow.outOfOrder++;
+    boolean delivers = in.getDropReason().isEmpty();
+    if (delivers && seq < flow.highestDelivered) {
+      flow.outOfOrder++; // only delivered frames count: out_of_order never exceeds delivered
+    }
+    if (delivers) {
+      flow.highestDelivered = Math.max(flow.highestDelivered, seq);
     }
     flow.highest = Math.max(flow.highest, seq);
     account(flow, in, arrival);

@@ -3,6 +3,7 @@ package io.edgepipe.launcher;
 import io.edgepipe.producer.Producer;
 import io.edgepipe.producer.source.FrameSource;
 import io.edgepipe.producer.source.FrameSources;
+import io.edgepipe.producer.source.LetterboxSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -22,8 +23,11 @@ public final class FlowDriver {
     List<FrameSource> sources = new ArrayList<>();
     try {
       for (int i = 0; i < o.flows(); i++) {
-        sources.add(FrameSources.open(o.source(), o.spec().input().h(), o.spec().input().w(),
-            o.spec().input().c(), o.seed() + i));
+        int h = o.spec().input().h();
+        int w = o.spec().input().w();
+        sources.add(o.letterbox()
+            ? new LetterboxSource(FrameSources.open(o.source(), 0, 0, o.spec().input().c(), o.seed() + i), h, w)
+            : FrameSources.open(o.source(), h, w, o.spec().input().c(), o.seed() + i));
       }
       ExecutorService pool = Executors.newFixedThreadPool(o.flows());
       try {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * @param device      device of every compute stage (auto, cpu, cuda, vgpu://host:port)
  * @param saveOutputs directory for the sink's outputs, or null
  * @param outputFormat npy or png
+ * @param letterbox   fit each source frame into the spec's input unstretched (black bars), instead of resizing it
  */
 public record RunOptions(
     PipelineSpec spec,
@@ -25,4 +26,12 @@ public record RunOptions(
     String device,
     long seed,
     Path saveOutputs,
-    String outputFormat) {}
+    String outputFormat,
+    boolean letterbox) {
+
+  /** A run whose source frames are resized to the spec's input. */
+  public RunOptions(PipelineSpec spec, Path specFile, String source, long frames, double fps, int flows, String device,
+      long seed, Path saveOutputs, String outputFormat) {
+    this(spec, specFile, source, frames, fps, flows, device, seed, saveOutputs, outputFormat, false);
+  }
+}

@@ -26,7 +26,7 @@ public final class StageArgs {
       String device, String node, TlsFiles tls) {
     List<String> args = new ArrayList<>(List.of(stage, "--spec", specFile.toString(),
         "--height", String.valueOf(spec.input().h()), "--width", String.valueOf(spec.input().w()),
-        "--host", host, "--port", String.valueOf(port), "--metrics-port", "-1", "--next", next,
+        "--bind", host, "--port", String.valueOf(port), "--metrics-port", "-1", "--next", next,
         "--device", device, "--node", node, "--delivery", spec.delivery().label(),
         "--deadline-ms", String.valueOf(spec.deadlineMillis())));
     if (tls != null) {

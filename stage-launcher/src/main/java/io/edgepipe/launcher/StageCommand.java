@@ -11,7 +11,15 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.edgepipe.launcher.options.BindOption;
+import io.edgepipe.launcher.options.DeviceOption;
+import io.edgepipe.launcher.options.FrameCount;
+import io.edgepipe.launcher.options.PacingOption;
+import io.edgepipe.launcher.options.SpecOption;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -19,23 +27,30 @@ import picocli.CommandLine.Parameters;
  * to an environment variable so a k3s Deployment can configure it.
  */
 @Command(name = "stage", mixinStandardHelpOptions = true,
-    description = {"Run one service of the chain alone (what a container runs): a compute stage",
-        "named in the spec (conv, relu, maxpool), the producer (with its sink), or the sink."})
+    description = {"Run one service of the chain alone, as a container runs it.",
+        "NAME is a compute stage named in the spec (conv, relu, maxpool), the producer (with its sink), or the "
+            + "sink. Every flag falls back to an environment variable (EDGEPIPE_PORT, EDGEPIPE_NEXT, ...)."})
 public final class StageCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "conv, relu, maxpool (any stage of the spec), producer or sink")
   String name;
 
-  @Option(names = "--spec", defaultValue = "${env:EDGEPIPE_SPEC:-pipelines/thesis.yaml}", description = "Pipeline spec (env EDGEPIPE_SPEC).")
-  Path specFile;
+  @Mixin
+  SpecOption specOption;
+
+  @Mixin
+  DeviceOption deviceOption;
+
+  @Mixin
+  BindOption bind;
+
+  @Mixin
+  PacingOption pacing;
 
   @Option(names = "--width", description = "Override the spec's input width.")
   Integer width;
 
   @Option(names = "--height", description = "Override the spec's input height.")
   Integer height;
-
-  @Option(names = "--host", defaultValue = "${env:EDGEPIPE_HOST:-0.0.0.0}", description = "Bind address (env EDGEPIPE_HOST).")
-  String host;
 
   @Option(names = "--port", defaultValue = "${env:EDGEPIPE_PORT:-50051}", description = "gRPC port (env EDGEPIPE_PORT).")
   int port;
@@ -46,9 +61,6 @@ public final class StageCommand implements Callable<Integer> {
   @Option(names = "--next", defaultValue = "${env:EDGEPIPE_NEXT}", description = "Next hop: host:port or dns:///name:port (env EDGEPIPE_NEXT).")
   String next;
 
-  @Option(names = "--device", defaultValue = "${env:EDGEPIPE_DEVICE:-auto}", description = "auto, cpu, cuda or vgpu://HOST:PORT (env EDGEPIPE_DEVICE).")
-  String device;
-
   @Option(names = "--node", defaultValue = "${env:EDGEPIPE_NODE:-local}", description = "Node name recorded in timings (env EDGEPIPE_NODE).")
   String node;
 
@@ -58,11 +70,9 @@ public final class StageCommand implements Callable<Integer> {
   @Option(names = "--source", defaultValue = "${env:EDGEPIPE_SOURCE:-synthetic}", description = "producer only: frame source.")
   String source;
 
-  @Option(names = "--frames", defaultValue = "${env:EDGEPIPE_FRAMES:-9223372036854775807}", description = "producer only: frames per flow (default: unbounded).")
+  @Option(names = "--frames", defaultValue = "${env:EDGEPIPE_FRAMES:-all}", converter = FrameCount.class, paramLabel = "N",
+      description = "producer only: frames per flow; 0 or all = until the source ends (default: ${DEFAULT-VALUE}).")
   long frames;
-
-  @Option(names = "--fps", defaultValue = "${env:EDGEPIPE_FPS:-30}", description = "producer only: frames per second per flow, 0 = as fast as possible (default: ${DEFAULT-VALUE}).")
-  double fps;
 
   @Option(names = "--flows", defaultValue = "1", description = "producer only: concurrent flows.")
   int flows;
@@ -90,7 +100,11 @@ public final class StageCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TlsFiles tls = TlsFiles.of(tlsCert, tlsKey, tlsCa, java.util.Map.of()); // env already applied by the defaults
-    PipelineSpec spec = PipelineSpec.load(specFile);
+    Path specFile = specOption.file();
+    PipelineSpec spec = specOption.load();
+    checkKnown(spec);
+    String host = bind.address();
+    String device = deviceOption.value();
     if (width != null || height != null) {
       spec = spec.withInput(height != null ? height : spec.input().h(), width != null ? width : spec.input().w());
     }
@@ -102,7 +116,7 @@ public final class StageCommand implements Callable<Integer> {
     }
     if (name.equals("producer")) {
       return ProducerService.run(spec, specFile, host, sinkPort, metricsPort, next, node,
-          new RunOptions(spec, specFile, source, frames, fps, flows, device, 1, null, "npy"), tls);
+          new RunOptions(spec, specFile, source, frames, pacing.fps(), flows, device, 1, null, "npy"), tls);
     }
     FrameServer server;
     if (name.equals("sink")) {
@@ -124,5 +138,17 @@ public final class StageCommand implements Callable<Integer> {
     }, "drain"));
     server.awaitTermination();
     return 0;
+  }
+
+  /** A name that is neither a stage of the spec nor producer or sink is a user error listing the names that work. */
+  private void checkKnown(PipelineSpec spec) {
+    List<String> known = new ArrayList<>();
+    spec.layers().forEach(l -> known.add(l.name()));
+    known.add("producer");
+    known.add("sink");
+    if (!known.contains(name)) {
+      throw new IllegalArgumentException("unknown stage '" + name + "': pipeline " + spec.name() + " ("
+          + specOption.file() + ") has " + String.join(", ", known));
+    }
   }
 }

@@ -20,6 +20,7 @@ public final class StageMain {
   public static CommandLine commandLine() {
     return new CommandLine(new StageCommand())
         .setExecutionExceptionHandler(new UserErrors())
+        .setParameterExceptionHandler(new FlagErrors())
         .setCaseInsensitiveEnumValuesAllowed(true);
   }
 }

@@ -1,5 +1,8 @@
 package io.edgepipe.cli.bench;
 
+import io.edgepipe.cli.options.OutputFolder;
+import io.edgepipe.launcher.options.SpecOption;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.experiments.bench.CodecBench;
 import io.edgepipe.harness.report.ResultFiles;
@@ -20,15 +23,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline bench codec}: each link codec on each hop of a chain, on real footage. */
 @Command(name = "codec", mixinStandardHelpOptions = true,
-    description = "Each link codec (none, lz4, zstd) on each hop of the chain, on real footage (vtest.avi from"
-        + " scripts/fetch-data.sh): wire size, compression ratio, CPU per frame and MB/s to encode and decode,"
-        + " and the codec the planner picks per hop at each link rate.")
+    description = {"Measure each link codec (none, lz4, zstd) on each hop of the chain, on real footage.",
+        "The footage is vtest.avi from scripts/fetch-data.sh; the table shows wire size, compression ratio, CPU per "
+            + "frame and MB/s to encode and decode, and the codec the planner picks per hop at each link rate."})
 public final class CodecBenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec command;
 
-  @Option(names = "--spec", defaultValue = "pipelines/thesis.yaml", description = "Pipeline spec (default: ${DEFAULT-VALUE}).")
-  Path specFile;
+  @Mixin
+  SpecOption specOption;
 
   @Option(names = "--video", description = "Footage to code (default: vtest.avi in $EDGEPIPE_DATA or ~/.cache/edgepipe/data,"
       + " where scripts/fetch-data.sh puts it).")
@@ -53,8 +56,8 @@ public final class CodecBenchCommand implements Callable<Integer> {
       description = "Link rates for the planner's choice, Mbit/s (default: ${DEFAULT-VALUE}).")
   List<Double> linkMbit;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSVs go (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   /** Where scripts/fetch-data.sh puts the footage. */
   static Path defaultVideo() {
@@ -82,7 +85,7 @@ public final class CodecBenchCommand implements Callable<Integer> {
       }
       from = "video:" + file;
     }
-    PipelineSpec spec = PipelineSpec.load(specFile).withInput(height, width);
+    PipelineSpec spec = specOption.load().withInput(height, width);
     System.out.printf("%s on %s, %d frames of %dx%d (after %d warm-up frames), one thread, CPU time per frame%n",
         spec.name(), from, frames, width, height, warmup);
     List<CodecBench.Row> rows = new CodecBench(spec, from).run(frames, warmup);
@@ -122,9 +125,9 @@ public final class CodecBenchCommand implements Callable<Integer> {
     System.out.println("\nthe planner's choice per hop (HopCodecChoice; both ends with this machine's CPU)");
     choice.print(System.out);
 
-    Path csv = ResultFiles.csv(resultsDir, "codec");
+    Path csv = ResultFiles.csv(out.folder("bench"), "codec");
     table.writeCsv(csv);
-    Path choiceCsv = ResultFiles.csv(resultsDir, "codec-choice");
+    Path choiceCsv = ResultFiles.csv(out.folder("bench"), "codec-choice");
     choice.writeCsv(choiceCsv);
     System.out.println("\nwrote " + csv + " and " + choiceCsv);
     return 0;

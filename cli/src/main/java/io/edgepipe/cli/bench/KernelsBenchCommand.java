@@ -4,6 +4,8 @@ import io.edgepipe.experiments.bench.KernelBench;
 
 import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.harness.report.Table;
+import io.edgepipe.cli.options.OutputFolder;
+import picocli.CommandLine.Mixin;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -15,8 +17,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code pipeline bench kernels}: our CPU kernels vs OpenCV on the same 1280x720 frames. */
 @Command(name = "kernels", mixinStandardHelpOptions = true,
-    description = "Each CPU kernel vs OpenCV's nearest equivalent (through JavaCV) on the same 1280x720 float frames,"
-        + " at default threads and at one thread: min/median/max of each and the ratio of the medians.")
+    description = {"Time each CPU kernel against OpenCV's nearest equivalent on the same 1280x720 float frames.",
+        "OpenCV runs through JavaCV, at default threads and at one thread; the table shows min/median/max of each "
+            + "and the ratio of the medians."})
 public final class KernelsBenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -29,8 +32,8 @@ public final class KernelsBenchCommand implements Callable<Integer> {
       description = "Times the whole comparison is run, each printed and kept in the CSV (default: ${DEFAULT-VALUE}).")
   int repeats;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Override
   public Integer call() {
@@ -61,7 +64,7 @@ public final class KernelsBenchCommand implements Callable<Integer> {
           iterations);
       table.print(System.out);
     }
-    Path csv = ResultFiles.csv(resultsDir, "kernels");
+    Path csv = ResultFiles.csv(out.folder("bench"), "kernels");
     all.writeCsv(csv);
     System.out.println("\nwrote " + csv);
     return 0;

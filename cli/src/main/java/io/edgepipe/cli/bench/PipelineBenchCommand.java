@@ -6,6 +6,7 @@ import io.edgepipe.harness.report.Spread;
 import io.edgepipe.harness.EmbeddedRun;
 import io.edgepipe.harness.MonolithRun;
 import io.edgepipe.harness.ProcessRun;
+import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.cli.run.Progress;
 import io.edgepipe.cli.run.RunFlags;
 import io.edgepipe.launcher.RunOptions;
@@ -31,13 +32,15 @@ import picocli.CommandLine.Option;
  * pipeline against its ideal: the rate its slowest stage's compute time allows.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-    description = "Frames through the 4-stage pipeline and through the monolith, same run, repeated: fps, CPU per frame and p50 latency of each (full speed and paced), the ratios, and the pipeline's efficiency against its slowest stage.")
+    description = {"Stream frames through the 4-stage pipeline and through the monolith in one run, and compare them.",
+        "Each round runs both, repeated: fps, CPU per frame and p50 latency of each (full speed and paced), the "
+            + "ratios, and the pipeline's efficiency against its slowest stage."})
 public final class PipelineBenchCommand implements Callable<Integer> {
   @Mixin
   RunFlags flags;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Option(names = "--repeat", defaultValue = "3", description = "Rounds of every mode (default: ${DEFAULT-VALUE}).")
   int repeat;
@@ -73,7 +76,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     if (repeat < 1 || pacedFraction < 0 || pacedFraction >= 1) {
       throw new IllegalArgumentException("--repeat must be at least 1 and --paced in [0, 1)");
     }
-    RunOptions o = flags.options(null, "npy");
+    RunOptions o = flags.requireFrameCount("bench pipeline").options(null, "npy");
     if (processes && o.specFile() == null) {
       throw new IllegalArgumentException("--processes needs --spec FILE");
     }
@@ -144,7 +147,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   private Timed processes(RunOptions o) {
     long cpu0 = processCpuNanos();
-    try (ProcessRun run = new ProcessRun(o.spec(), o.specFile(), o.device(), null, Path.of("results", "logs"),
+    try (ProcessRun run = new ProcessRun(o.spec(), o.specFile(), o.device(), null, out.root().resolve("logs"),
         o.spec().delivery())) {
       RunResult r = run.run(o, progress);
       // this JVM (producer and sink) plus every stage process
@@ -193,7 +196,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     System.out.printf("%nslowest stage %s: %.2f ms per frame, so at most %.0f fps if each stage had its own core%n",
         slowestStage, slowest, 1000.0 / slowest);
 
-    Path csv = ResultFiles.csv(resultsDir, "pipeline-" + o.spec().name());
+    Path csv = ResultFiles.csv(out.folder("bench"), "pipeline-" + o.spec().name());
     modes.writeCsv(csv);
     ratios.writeCsv(Path.of(csv.toString().replace(".csv", "-ratios.csv")));
     runs.writeCsv(Path.of(csv.toString().replace(".csv", "-runs.csv")));

@@ -3,6 +3,7 @@ package io.edgepipe.cli.bench;
 import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.harness.report.Table;
 import io.edgepipe.harness.EmbeddedRun;
+import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.cli.run.Progress;
 import io.edgepipe.cli.run.RunFlags;
 import io.edgepipe.launcher.RunOptions;
@@ -25,20 +26,20 @@ import picocli.CommandLine.Option;
  * what is retained, not garbage): a leak shows as a heap that keeps growing.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-    description = "A long embedded run at full speed: throughput over time and retained heap after each 10% of the frames.")
+    description = "A long embedded run at full speed: throughput over time and retained heap after each 10%% of the frames.")
 public final class SoakCommand implements Callable<Integer> {
   @Mixin
   RunFlags flags;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   /** One checkpoint: frames sent so far, fps since the previous one, retained heap. */
   public record Checkpoint(int percent, long frames, double seconds, double fps, double heapMb) {}
 
   @Override
   public Integer call() {
-    RunOptions o = flags.options(null, "npy");
+    RunOptions o = flags.requireFrameCount("bench soak").options(null, "npy");
     long total = o.frames() * o.flows();
     Table table = new Table("progress", "frames", "seconds", "fps_interval", "heap_retained_mb");
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -68,7 +69,7 @@ public final class SoakCommand implements Callable<Integer> {
     RunReport.totals(List.of(result)).print(System.out);
     System.out.println();
     table.print(System.out);
-    Path csv = ResultFiles.csv(resultsDir, "soak-" + o.spec().name());
+    Path csv = ResultFiles.csv(out.folder("bench"), "soak-" + o.spec().name());
     table.writeCsv(csv);
     System.out.println("\nwrote " + csv);
     return result.lost() == 0 ? 0 : 1;

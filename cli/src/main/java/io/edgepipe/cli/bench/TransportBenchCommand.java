@@ -5,6 +5,8 @@ import io.edgepipe.experiments.bench.TransportBench;
 import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.harness.report.Table;
 import io.edgepipe.harness.report.Spread;
+import io.edgepipe.cli.options.OutputFolder;
+import picocli.CommandLine.Mixin;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,7 +14,9 @@ import picocli.CommandLine.Option;
 
 /** {@code pipeline bench transport}: a gRPC hop vs a raw socket, same bytes, loopback. */
 @Command(name = "transport", mixinStandardHelpOptions = true,
-    description = "One gRPC hop vs a raw TCP socket moving the same float32 frames over loopback: MB/s of each, the ratio, and CPU seconds per GB moved (both ends), each as the median (min-max) of --repeat runs.")
+    description = {"Compare one gRPC hop with a raw TCP socket moving the same float32 frames over loopback.",
+        "The table shows the MB/s of each, the ratio, and CPU seconds per GB moved (both ends), each as the median "
+            + "(min-max) of --repeat runs."})
 public final class TransportBenchCommand implements Callable<Integer> {
   @Option(names = "--megabytes", defaultValue = "400", description = "Data moved per size, transport and run (default: ${DEFAULT-VALUE} MB).")
   int megabytes;
@@ -20,8 +24,8 @@ public final class TransportBenchCommand implements Callable<Integer> {
   @Option(names = "--repeat", defaultValue = "3", description = "Runs of each transport per size, interleaved (default: ${DEFAULT-VALUE}).")
   int repeat;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSVs go (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Override
   public Integer call() {
@@ -59,7 +63,7 @@ public final class TransportBenchCommand implements Callable<Integer> {
     }
     System.out.println("median (min-max) of " + repeat + " runs; both ends in this JVM, CPU is the process's");
     table.print(System.out);
-    Path csv = ResultFiles.csv(resultsDir, "transport");
+    Path csv = ResultFiles.csv(out.folder("bench"), "transport");
     table.writeCsv(csv);
     runs.writeCsv(Path.of(csv.toString().replace(".csv", "-runs.csv")));
     System.out.println("\nwrote " + csv);

@@ -31,9 +31,10 @@ import picocli.CommandLine.Option;
  * mount (as kubectl commands, or as YAML with {@code --manifests}).
  */
 @Command(name = "certs", mixinStandardHelpOptions = true,
-    description = {"Make a CA and a certificate per service for mutual TLS between the stages and to the vgpu-backend,",
-        "and print how to load them as the Secrets that `pipeline manifests --tls` mounts. An existing",
-        "OUT/ca.pem + ca-key.pem is reused (add a service without re-keying the others) unless --new-ca.",
+    description = {"Make a CA and a certificate per service for mutual TLS.",
+        "The certificates secure the hops between the stages and to the vgpu-backend; the command prints how to "
+            + "load them as the Secrets that `pipeline manifests --tls` mounts.",
+        "An existing OUT/ca.pem + ca-key.pem is reused (add a service without re-keying the others) unless --new-ca.",
         "Keys are written owner-only; OUT and the --manifests folder get a .gitignore: keep them out of git."})
 public final class CertsCommand implements Callable<Integer> {
   static final List<String> DEFAULT_SERVICES = List.of("producer", "conv", "relu", "maxpool", "sink", "vgpu-backend");

@@ -21,9 +21,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline deploy --placement EESS}: apply a placement to the cluster and wait for it. */
 @Command(name = "deploy", mixinStandardHelpOptions = true,
-    description = {"Apply a placement to the k3s cluster of the current kubeconfig (server-side apply, field "
-        + "manager edgepipe; repeating it changes nothing), wait for the rollout and show where each stage landed.",
-        "Nodes must carry the label edgepipe.io/tier=edge or edgepipe.io/tier=server."})
+    description = {"Apply a placement to the k3s cluster of the current kubeconfig and wait for the rollout.",
+        "It is a server-side apply with field manager edgepipe, so repeating it changes nothing; it then shows "
+            + "where each stage landed. Nodes must carry the label edgepipe.io/tier=edge or edgepipe.io/tier=server."})
 public final class DeployCommand implements Callable<Integer> {
   @Option(names = "--placement", required = true, description = "One letter per stage, producer first: E (edge) or S (server), e.g. EESS.")
   String placement;

@@ -1,5 +1,7 @@
 package io.edgepipe.cli.deploy;
 
+import io.edgepipe.launcher.options.SpecOption;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.planner.manifest.ManifestOptions;
 import io.edgepipe.planner.manifest.ManifestWriter;
 import io.edgepipe.planner.manifest.PipelineManifests;
@@ -14,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /** Flags shared by the commands that generate manifests (plan, manifests, deploy). */
 public final class ManifestFlags {
-  @Option(names = "--spec", defaultValue = "pipelines/thesis.yaml", description = "Pipeline spec (default: ${DEFAULT-VALUE}).")
-  Path spec;
+  @Mixin
+  SpecOption spec;
 
   @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
   String namespace;
@@ -103,7 +105,7 @@ public final class ManifestFlags {
   }
 
   SpecFile specFile() {
-    return SpecFile.load(spec);
+    return SpecFile.load(spec.file());
   }
 
   /** Options from the flags, with {@code replicas} per stage (resolved from --replicas). */

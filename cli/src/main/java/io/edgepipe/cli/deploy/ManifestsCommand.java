@@ -1,5 +1,6 @@
 package io.edgepipe.cli.deploy;
 
+import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.SpecFile;
 import java.nio.file.Path;
@@ -12,15 +13,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline manifests --placement EESS}: write the k3s manifests of a placement, apply nothing. */
 @Command(name = "manifests", mixinStandardHelpOptions = true,
-    description = {"Write the k3s manifests of a placement to OUTPUT/<pipeline>-<placement>/ without applying them.",
-        "Apply them yourself with: kubectl apply -k OUTPUT/<pipeline>-<placement>"})
+    description = {"Write the k3s manifests of a placement to OUT/<pipeline>-<placement>/ without applying them.",
+        "Apply them yourself with: kubectl apply -k OUT/<pipeline>-<placement>."})
 public final class ManifestsCommand implements Callable<Integer> {
   @Option(names = "--placement", required = true, description = "One letter per stage, producer first: E (edge) or S (server), e.g. EESS.")
   String placement;
 
-  @Option(names = {"-o", "--output-dir"}, defaultValue = "results/manifests",
-      description = "Folder for the manifests (default: ${DEFAULT-VALUE}; the committed manifests/ holds examples).")
-  Path outputDir;
+  @Mixin
+  OutputFolder out;
 
   @Mixin
   ManifestFlags flags;
@@ -33,7 +33,7 @@ public final class ManifestsCommand implements Callable<Integer> {
     return Guarded.run(spec, () -> {
       SpecFile specFile = flags.specFile();
       PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(flags.replicasWithoutPlan()));
-      Path dir = flags.write(manifests, outputDir);
+      Path dir = flags.write(manifests, out.folder("manifests"));
       spec.commandLine().getOut().println("wrote " + dir + " (kubectl apply -k " + dir + ")");
       return 0;
     });

@@ -1,5 +1,6 @@
 package io.edgepipe.cli.deploy;
 
+import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.SpecFile;
 import io.edgepipe.planner.predict.Objective;
@@ -26,9 +27,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline plan --profile p.json}: predict every placement, pick one, write its manifests. */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-    description = "Predict latency, throughput and CCR of every candidate placement from a measured profile, "
-        + "rank them, explain the winner, show what fusing stages or replicating the bottleneck would gain, "
-        + "and write the winner's manifests.")
+    description = {"Rank every candidate placement from a measured profile and write the winner's manifests.",
+        "Latency, throughput and CCR of each placement are predicted from the profile; the command explains the "
+            + "winner and shows what fusing stages or replicating the bottleneck would gain."})
 public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--profile", required = true, description = "Profile JSON written by `pipeline measure`.")
   Path profile;
@@ -36,7 +37,7 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--objective", defaultValue = "throughput", description = "throughput or latency (default: ${DEFAULT-VALUE}).")
   String objective;
 
-  @Option(names = "--statistic", defaultValue = "MEDIAN", description = "Compute times to use: MEDIAN or P95 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--statistic", defaultValue = "median", description = "Compute times to use: median or p95, any case (default: ${DEFAULT-VALUE}).")
   Statistic statistic;
 
   @Option(names = "--all", description = "All 2^n placements, not only E^k S^(n-k) and all-server.")
@@ -64,9 +65,8 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(names = "--csv", paramLabel = "FILE", description = "Also write the candidate table as CSV.")
   Path csv;
 
-  @Option(names = {"-o", "--manifests-dir"}, defaultValue = "results/manifests",
-      description = "Where the winner's manifests go (default: ${DEFAULT-VALUE}; the committed manifests/ holds examples).")
-  Path manifestsDir;
+  @Mixin
+  OutputFolder manifestsOut;
 
   @Option(names = "--codec-costs", paramLabel = "FILE", description = "Codec CSV of `pipeline bench codec`: also "
       + "pick each cross-node hop's codec for the winner (the one that moves the most frames over that link).")
@@ -113,7 +113,7 @@ public final class PlanCommand implements Callable<Integer> {
         Map<String, Integer> chosen = replicas.resolve(report);
         PipelineManifests manifests = specFile.manifests(report.winner().placement(), flags.options(chosen));
         out.println("\nmanifests for " + report.winner().placement() + " written to "
-            + flags.write(manifests, manifestsDir) + (chosen.isEmpty() ? "" : " with replicas " + chosen));
+            + flags.write(manifests, manifestsOut.folder("manifests")) + (chosen.isEmpty() ? "" : " with replicas " + chosen));
         if (chosen.isEmpty() && !report.recommendedReplicas().isEmpty()) {
           out.println("replicas " + report.recommendedReplicas() + " not written: add --replicas auto to write them");
         }

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline status}: stages, replicas ready/desired, nodes and live fps of a deployment. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show each deployed stage: tier, replicas ready/desired, nodes, and live frames per second "
-        + "(edgepipe_frames_out_total scraped twice through the API server; '-' when it cannot be read).")
+    description = {"Show each deployed stage: tier, replicas, nodes and live frames per second.",
+        "Frames per second come from edgepipe_frames_out_total scraped twice through the API server; '-' when it "
+            + "cannot be read."})
 public final class StatusCommand implements Callable<Integer> {
   @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
   String namespace;

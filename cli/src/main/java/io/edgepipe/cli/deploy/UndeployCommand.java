@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline undeploy}: remove everything edgepipe deployed in a namespace. */
 @Command(name = "undeploy", mixinStandardHelpOptions = true,
-    description = "Delete every object labelled app.kubernetes.io/part-of=edgepipe in the namespace, and the "
-        + "namespace itself when edgepipe created it.")
+    description = {"Delete every edgepipe object in the namespace.",
+        "Objects labelled app.kubernetes.io/part-of=edgepipe go, and the namespace itself when edgepipe created it."})
 public final class UndeployCommand implements Callable<Integer> {
   @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
   String namespace;

@@ -4,6 +4,10 @@ import io.edgepipe.harness.measure.BitRate;
 import io.edgepipe.harness.measure.ComputeTimer;
 import io.edgepipe.harness.measure.HopTimer;
 
+import io.edgepipe.launcher.options.DeviceOption;
+import io.edgepipe.cli.options.OutputFolder;
+import io.edgepipe.launcher.options.SpecOption;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.harness.report.Table;
@@ -30,11 +34,17 @@ import picocli.CommandLine.Option;
  * sink running on the other host (--peer).
  */
 @Command(name = "measure", mixinStandardHelpOptions = true,
-    description = {"Measure compute time per stage and frame size, and transfer time per hop and link class;",
-        "write them as a profile (JSON) for `pipeline plan`."})
+    description = {"Measure compute and transfer times and write them as a profile for `pipeline plan`.",
+        "Compute time is measured per stage and frame size, transfer time per hop and link class; the profile is JSON."})
 public final class MeasureCommand implements Callable<Integer> {
-  @Option(names = "--spec", defaultValue = "pipelines/thesis.yaml", description = "Pipeline spec (default: ${DEFAULT-VALUE}).")
-  Path specFile;
+  @Mixin
+  SpecOption specOption;
+
+  @Mixin
+  DeviceOption deviceOption;
+
+  @Mixin
+  OutputFolder out;
 
   @Option(names = "--sizes", defaultValue = "128x128,256x256,512x512,1024x1024,1280x720", split = ",",
       description = "Frame sizes WIDTHxHEIGHT (default: ${DEFAULT-VALUE}).")
@@ -45,9 +55,6 @@ public final class MeasureCommand implements Callable<Integer> {
 
   @Option(names = "--warmup", defaultValue = "10", description = "Untimed frames first (default: ${DEFAULT-VALUE}).")
   int warmup;
-
-  @Option(names = "--device", defaultValue = "${env:EDGEPIPE_DEVICE:-auto}", description = "Device the stages compute on (default: ${DEFAULT-VALUE}).")
-  String device;
 
   @Option(names = "--tier", defaultValue = "both",
       description = "Which tier this machine stands for: edge, server, or both (default: ${DEFAULT-VALUE}).")
@@ -68,12 +75,14 @@ public final class MeasureCommand implements Callable<Integer> {
   @Option(names = "--merge", paramLabel = "PROFILE", description = "Start from this profile (e.g. the other tier's) and add to it.")
   Path merge;
 
-  @Option(names = "--out", description = "Profile file to write (default: results/profiles/<pipeline>.json).")
-  Path out;
+  @Option(names = "--profile", paramLabel = "FILE",
+      description = "Profile file to write (default: <out>/profiles/<pipeline>.json).")
+  Path profileFile;
 
   @Override
   public Integer call() {
-    PipelineSpec base = PipelineSpec.load(specFile);
+    PipelineSpec base = specOption.load();
+    String device = deviceOption.checked();
     List<Tier> tiers = switch (tier) {
       case "both" -> List.of(Tier.EDGE, Tier.SERVER);
       case "edge" -> List.of(Tier.EDGE);
@@ -131,7 +140,7 @@ public final class MeasureCommand implements Callable<Integer> {
         }
       }
     }
-    Path file = out != null ? out : Path.of("results", "profiles", base.name() + ".json");
+    Path file = profileFile != null ? profileFile : out.folder("profiles").resolve(base.name() + ".json");
     profile.write(file);
     System.out.println();
     table.print(System.out);

@@ -7,6 +7,9 @@ import io.edgepipe.harness.ProcessRun;
 import io.edgepipe.harness.RunReport;
 import io.edgepipe.harness.RunResult;
 import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.harness.RunCsv;
+import io.edgepipe.harness.RunNotes;
+import io.edgepipe.harness.RunSettings;
 
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.harness.report.ResultFiles;
@@ -22,13 +25,14 @@ import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.edgepipe.cli.options.OutputFolder;
 
 /** {@code pipeline run}: the whole chain on this machine, and a summary of what came out. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {
-        "Run every stage on this machine over loopback gRPC (one JVM, or one per stage with",
-        "--processes), stream frames through them, and print throughput, latency and per-stage",
-        "times. --monolith runs the same kernels in one process without gRPC, as the baseline."})
+        "Run the whole chain on this machine and print throughput, latency and per-stage times.",
+        "Every stage runs over loopback gRPC, in one JVM or, with --processes, one JVM per compute stage; "
+            + "--monolith runs the same kernels in one process without gRPC, as the baseline."})
 public final class RunCommand implements Callable<Integer> {
   @Mixin
   RunFlags flags;
@@ -45,9 +49,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--output-format", defaultValue = "npy", description = "npy or png (default: ${DEFAULT-VALUE}).")
   String outputFormat;
 
-  @Option(names = "--results", defaultValue = "results/run", paramLabel = "DIR",
-      description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
@@ -65,21 +68,24 @@ public final class RunCommand implements Callable<Integer> {
     }
     PipelineSpec spec = flags.spec();
     RunOptions o = flags.options(saveOutputs, outputFormat);
-    Consumer<Frame> outputs = saveOutputs == null ? null : OutputSaver.create(saveOutputs, outputFormat);
-    System.out.printf("%s: %s %s input, %d frame(s) x %d flow(s) from %s, device %s%n", spec.name(),
-        spec.input(), spec.inputType().name().toLowerCase(), o.frames(), o.flows(), o.source(), o.device());
+    Consumer<Frame> outputs = saveOutputs == null ? null : OutputSaver.create(saveOutputs, outputFormat, flags.source());
+    String inputSize = flags.sizing(spec).describe(spec);
+    System.out.printf("%s: input %s, %d channel(s) %s; %s x %d flow(s) from %s, %s delivery, device %s%n",
+        spec.name(), inputSize, spec.input().c(), spec.inputType().name().toLowerCase(),
+        flags.untilSourceEnds() ? "every frame" : o.frames() + " frame(s)", o.flows(), o.source(),
+        spec.delivery().label(), flags.deviceResolved());
     RunResult result;
     List<String> services = new ArrayList<>(List.of("producer", "sink"));
     spec.layers().forEach(l -> services.add(l.name()));
     try (EphemeralTls certs = tls ? EphemeralTls.create(services) : null;
-        ProgressBar bar = Progress.bar("run", o.frames() * o.flows(), noProgress)) {
+        ProgressBar bar = Progress.bar("run", flags.untilSourceEnds() ? -1 : o.frames() * o.flows(), noProgress)) {
       Runnable step = bar::step;
       if (monolith) {
         try (MonolithRun run = new MonolithRun(spec, o.device(), outputs)) {
           result = run.run(o, step);
         }
       } else if (processes) {
-        try (ProcessRun run = new ProcessRun(spec, flags.specFile, o.device(), outputs, Path.of("results", "logs"),
+        try (ProcessRun run = new ProcessRun(spec, flags.specFile(), o.device(), outputs, out.root().resolve("logs"),
             spec.delivery(), certs)) {
           result = run.run(o, step);
         }
@@ -91,8 +97,11 @@ public final class RunCommand implements Callable<Integer> {
     }
     System.out.println();
     RunReport.print(System.out, result);
-    Path csv = ResultFiles.csv(resultsDir, spec.name() + "-" + result.mode());
-    RunReport.wide(List.of(result)).writeCsv(csv);
+    System.out.println();
+    RunNotes.of(result, o).forEach(n -> System.out.println("note: " + n));
+    Path csv = ResultFiles.csv(out.folder("run"), spec.name() + "-" + result.mode());
+    RunCsv.of(result, new RunSettings(flags.specFile().toString(), inputSize, o.flows(), o.fps(),
+        spec.delivery().label(), tls, flags.deviceResolved())).writeCsv(csv);
     System.out.println("\nwrote " + csv);
     if (saveOutputs != null) {
       System.out.println("outputs in " + saveOutputs);

@@ -8,9 +8,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline testbed}: the edge/server testbed on this host (needs root). */
 @Command(name = "testbed", mixinStandardHelpOptions = true,
-    description = {"Emulate an edge node and a server on this Linux host (root): two network namespaces",
-        "joined by a veth link shaped with htb+tbf, an optional one-way delay (user-space forwarder),",
-        "and the edge's CPU capped by a cgroup v1 quota. Stages run as processes placed by letter."},
+    description = {"Emulate an edge node and a server on this Linux host (needs root).",
+        "Two network namespaces are joined by a veth link shaped with htb+tbf, with an optional one-way delay "
+            + "(a user-space forwarder), and the edge's CPU is capped by a cgroup v1 quota. Stages run as processes "
+            + "placed by the placement letters."},
     subcommands = {TestbedUpCommand.class, TestbedDownCommand.class, TestbedStatusCommand.class,
         TestbedRunCommand.class})
 public final class TestbedCommand implements Runnable {

@@ -12,9 +12,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline testbed down}: remove everything a testbed made, finished or not. */
 @Command(name = "down", mixinStandardHelpOptions = true,
-    description = {"Stop the processes in the testbed's namespaces and cgroups, delete the namespaces",
-        "(and with them the link), stray edgepipe-* links, the cgroups and the state file. Works",
-        "from the names, so it also cleans up after a crashed or killed `testbed up`."})
+    description = {"Remove the testbed: its processes, namespaces, links, cgroups and state file.",
+        "It works from the names, so it also cleans up after a crashed or killed `testbed up`."})
 public final class TestbedDownCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

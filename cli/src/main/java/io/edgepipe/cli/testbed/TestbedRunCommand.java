@@ -2,6 +2,7 @@ package io.edgepipe.cli.testbed;
 
 import io.edgepipe.harness.testbed.TestbedRun;
 
+import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.cli.run.Progress;
@@ -26,9 +27,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline testbed run --placement EESS}: the chain across the testbed's two nodes. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Start each microservice as a process on the node its placement letter names (E = edge",
-        "namespace and CPU cgroup, S = server), the producer and sink on the first letter's node,",
-        "stream frames, and report as `pipeline run` does (tables, CSV under results/testbed/)."})
+    description = {"Run the chain on the testbed, each service on the node its placement letter names.",
+        "E is the edge namespace and CPU cgroup, S the server; the producer and sink run on the first letter's node. "
+            + "Frames stream through and the report is the one `pipeline run` prints (tables, and CSV under "
+            + "<out>/testbed/)."})
 public final class TestbedRunCommand implements Callable<Integer> {
   @Spec
   CommandSpec command;
@@ -40,9 +42,8 @@ public final class TestbedRunCommand implements Callable<Integer> {
       description = "One letter per microservice, producer first: SSSS, ESSS, EESS, EEES, EEEE.")
   String placement;
 
-  @Option(names = "--results", defaultValue = "results/testbed", paramLabel = "DIR",
-      description = "Where the CSV goes; logs go to DIR/logs (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
@@ -63,7 +64,7 @@ public final class TestbedRunCommand implements Callable<Integer> {
     }
     TestbedState state = Testbed.require(prefix);
     PipelineSpec spec = flags.spec();
-    RunOptions o = flags.options(null, "npy");
+    RunOptions o = flags.requireFrameCount("testbed run").options(null, "npy");
     String where = placement.toUpperCase(Locale.ROOT);
     System.out.printf("%s on testbed %s (link %s, delay %s, edge cpu %.2f): placement %s, %s input, "
             + "%d frame(s) x %d flow(s) from %s, device %s%n", spec.name(), state.prefix(),
@@ -75,7 +76,7 @@ public final class TestbedRunCommand implements Callable<Integer> {
     RunResult result;
     List<String> forwarders;
     try (ProgressBar bar = Progress.bar("testbed " + where, o.frames() * o.flows(), noProgress);
-         TestbedRun run = new TestbedRun(state, where, resultsDir.resolve("logs"))
+         TestbedRun run = new TestbedRun(state, where, out.folder("testbed").resolve("logs"))
              .withPhases(new TestbedRun.Phases(warmupSeconds, 0, 0, 1))) {
       result = run.run(o, bar::step);
       forwarders = run.proxyStats();
@@ -86,9 +87,9 @@ public final class TestbedRunCommand implements Callable<Integer> {
       System.out.println();
       forwarders.forEach(line -> System.out.println("delay forwarder " + line));
     }
-    Path csv = ResultFiles.csv(resultsDir, spec.name() + "-" + where);
+    Path csv = ResultFiles.csv(out.folder("testbed"), spec.name() + "-" + where);
     RunReport.wide(List.of(result)).writeCsv(csv);
-    System.out.println("\nwrote " + csv + " (logs in " + resultsDir.resolve("logs") + ")");
+    System.out.println("\nwrote " + csv + " (logs in " + out.folder("testbed").resolve("logs") + ")");
     return result.lost() == 0 ? 0 : 1;
   }
 }

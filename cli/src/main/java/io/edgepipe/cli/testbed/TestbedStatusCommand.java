@@ -10,8 +10,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline testbed status}: what is up. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Print the testbed's settings, namespaces and addresses, qdiscs with their counters",
-        "(tc -s qdisc), cgroup quotas and cpu.stat, and the processes running on each node."})
+    description = {"Show the testbed: settings, addresses, qdisc counters, CPU quotas and processes.",
+        "The qdiscs are shown with their counters (tc -s qdisc), the cgroups with their quotas and cpu.stat, and the "
+            + "processes running on each node."})
 public final class TestbedStatusCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

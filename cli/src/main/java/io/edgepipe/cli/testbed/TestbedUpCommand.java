@@ -14,9 +14,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code pipeline testbed up}: build the namespaces, the shaped link and the edge's CPU cap. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-    description = {"Create namespaces <prefix>-edge and <prefix>-server joined by a veth pair on a",
-        "private subnet, shape the link both ways, cap the edge's CPU. State goes to",
-        "/run/edgepipe-testbed/state.json; `pipeline testbed down` removes it all."})
+    description = {"Create the testbed: an edge and a server namespace joined by a shaped link.",
+        "The namespaces <prefix>-edge and <prefix>-server are joined by a veth pair on a private subnet, the link is "
+            + "shaped both ways and the edge's CPU is capped. State goes to /run/edgepipe-testbed/state.json; "
+            + "`pipeline testbed down` removes it all."})
 public final class TestbedUpCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -2,6 +2,8 @@ package io.edgepipe.cli.vgpu;
 
 import io.edgepipe.vgpu.backend.BackendMetrics;
 
+import picocli.CommandLine.Mixin;
+import io.edgepipe.launcher.options.BindOption;
 import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.backend.BackendDevice;
 import io.edgepipe.vgpu.backend.BackendLimits;
@@ -15,21 +17,18 @@ import picocli.CommandLine.Option;
 
 /** {@code pipeline vgpu-backend}: serve remote vGPUs from this machine's device until stopped. */
 @Command(name = "vgpu-backend", mixinStandardHelpOptions = true,
-    description = {"Serve remote vGPUs (vgpu://this-host:PORT) on this machine's GPU, with per-tenant fGPU "
-        + "and vMemory quotas, until interrupted.",
-        "Tokens: one tenant:token per line in --tokens FILE or the file named by $" + TokenStore.ENV + ", optionally "
-            + "followed by per-tenant caps over all its sessions: max_fgpu=F max_vmem=N (256 MiB units) max_sessions=N; "
-            + "role=admin marks a status-only token that sees every tenant. Admission, memory and sharing guarantees: "
-            + "docs/vgpu.md."})
+    description = {"Serve remote vGPUs (vgpu://this-host:PORT) on this machine's GPU until interrupted.",
+        "Each tenant gets fGPU and vMemory quotas. Tokens: one tenant:token per line in --tokens FILE or the file "
+            + "named by $" + TokenStore.ENV + ", optionally followed by per-tenant caps over all its sessions: "
+            + "max_fgpu=F max_vmem=N (256 MiB units) max_sessions=N; role=admin marks a status-only token that sees "
+            + "every tenant. Admission, memory and sharing guarantees: docs/vgpu.md."})
 public final class VgpuBackendCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "" + Wire.DEFAULT_PORT,
       description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
-  @Option(names = "--bind", paramLabel = "ADDRESS",
-      description = "Listen on this address only (e.g. the GPU server's cluster interface, or 127.0.0.1); "
-          + "default: all interfaces. The transport is plaintext: keep it on a trusted network.")
-  String bind;
+  @Mixin
+  BindOption bindOption;
 
   @Option(names = "--device", defaultValue = "auto",
       description = "Device to share: cuda, cuda:N, cpu or auto (default: ${DEFAULT-VALUE}).")
@@ -76,6 +75,7 @@ public final class VgpuBackendCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String bind = bindOption.allInterfaces() ? null : bindOption.address(); // null: every interface
     if (device.startsWith("vgpu:")) {
       throw new IllegalArgumentException("--device must be a local device (cuda, cuda:N, cpu or auto), not " + device);
     }

@@ -3,6 +3,8 @@ package io.edgepipe.cli.vgpu;
 import io.edgepipe.experiments.bench.LoopbackVgpu;
 import io.edgepipe.experiments.bench.StageVgpuBench;
 
+import io.edgepipe.cli.options.OutputFolder;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.harness.report.Table;
@@ -22,11 +24,12 @@ import picocli.CommandLine.Option;
  * the vGPU shim (a loopback vgpu-backend in this process, or {@code --backend}), per frame size.
  */
 @Command(name = "vgpu", mixinStandardHelpOptions = true,
-    description = {"Time per frame of each stage's real layer (conv, relu, maxpool of --spec) on the local device "
-        + "vs through vgpu:// to a backend on the same device (loopback, in this process), per frame size, in one "
-        + "run: the remote/local ratio, round trips per frame (must be 1) and the geometric mean ratio, against "
-        + "gEdge's 1.70x (AvA 2.00x) and the 1.15x target at 1280x720.",
-        "Prints a table and writes CSV under --results."})
+    description = {"Compare each stage's layer on the local device and through vgpu:// to a loopback backend.",
+        "Time per frame of each stage's real layer (conv, relu, maxpool of --spec) on the local device vs through "
+            + "vgpu:// to a backend on the same device (in this process), per frame size, in one run: the "
+            + "remote/local ratio, round trips per frame (must be 1) and the geometric mean ratio, against gEdge's "
+            + "1.70x (AvA 2.00x) and the 1.15x target at 1280x720.",
+        "Prints a table and writes CSV under --out."})
 public final class VgpuBenchCommand implements Callable<Integer> {
   /** gEdge's geometric-mean relative run time under its vGPU (table 3), and AvA's on the same tests. */
   static final double GEDGE = 1.70;
@@ -61,8 +64,8 @@ public final class VgpuBenchCommand implements Callable<Integer> {
       description = "The timed frames alternate local/remote in this many blocks (default: ${DEFAULT-VALUE}).")
   int blocks;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Override
   public Integer call() {
@@ -136,9 +139,9 @@ public final class VgpuBenchCommand implements Callable<Integer> {
         : "FAILED, a stage needed more than one round trip per frame");
 
     String name = "vgpu-stages";
-    Path csv = ResultFiles.csv(resultsDir, name);
+    Path csv = ResultFiles.csv(out.folder("bench"), name);
     t.writeCsv(csv);
-    Path sumCsv = resultsDir.resolve(csv.getFileName().toString().replace(".csv", "-summary.csv"));
+    Path sumCsv = out.folder("bench").resolve(csv.getFileName().toString().replace(".csv", "-summary.csv"));
     summary.writeCsv(sumCsv);
     System.out.println("wrote " + csv + " and " + sumCsv);
     return oneTrip && same ? 0 : 1;

@@ -1,9 +1,12 @@
 package io.edgepipe.cli.vgpu;
 
+import io.edgepipe.launcher.options.SpecOption;
 import io.edgepipe.experiments.bench.LoopbackVgpu;
 import io.edgepipe.experiments.bench.StageProfiler;
 import io.edgepipe.experiments.bench.StageVgpuBench;
 
+import io.edgepipe.cli.options.OutputFolder;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.harness.report.Table;
@@ -20,18 +23,17 @@ import picocli.CommandLine.Option;
  * sizing of one stage's fGPU and vMemory (see {@link StageProfiler}).
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-    description = {"Profile-guided quota sizing (gEdge): run the stage's real layer with the device to itself "
-        + "(through a loopback vgpu-backend, fGPU 1), let the backend measure its device busy time and peak memory, "
-        + "and recommend the smallest fGPU and vMemory (256 MiB units) that keep its frame rate: the rate it reached, "
-        + "or --fps.",
+    description = {"Recommend the smallest fGPU and vMemory quota that keep a stage's frame rate.",
+        "Profile-guided quota sizing (gEdge): the stage's real layer runs with the device to itself (through a "
+            + "loopback vgpu-backend, fGPU 1), the backend measures its device busy time and peak memory, and the "
+            + "recommendation (vMemory in 256 MiB units) keeps the rate it reached, or --fps.",
         "Use the result as vgpu://gpu-server:50100?tenant=T&fgpu=F&vmem=N for that stage."})
 public final class VgpuProfileCommand implements Callable<Integer> {
   @Option(names = "--stage", required = true, description = "Stage of the spec to profile, e.g. conv.")
   String stage;
 
-  @Option(names = "--spec", defaultValue = "pipelines/thesis.yaml", paramLabel = "FILE",
-      description = "Pipeline spec (default: ${DEFAULT-VALUE}).")
-  Path specFile;
+  @Mixin
+  SpecOption specOption;
 
   @Option(names = "--device", defaultValue = "auto",
       description = "Device the backend serves: auto, cpu, cuda, cuda:N (default: ${DEFAULT-VALUE}); profile on the "
@@ -59,12 +61,12 @@ public final class VgpuProfileCommand implements Callable<Integer> {
       + "saturates the device with the rest, and report the rate it keeps.")
   boolean verify;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Override
   public Integer call() throws Exception {
-    PipelineSpec spec = PipelineSpec.load(specFile);
+    PipelineSpec spec = specOption.load();
     if (size != null) {
       StageVgpuBench.Size s = StageVgpuBench.Size.parse(size);
       spec = spec.withInput(s.height(), s.width());
@@ -109,11 +111,11 @@ public final class VgpuProfileCommand implements Callable<Integer> {
             "entitled_share");
         vt.row(r.stage(), c.fgpu(), c.competitorFgpu(), c.frames(), f1(c.fps()), f1(rec.targetFps()), kept ? "yes" : "no",
             f3(c.busyShare()), f3(c.entitledShare()));
-        Path v = ResultFiles.csv(resultsDir, "vgpu-profile-" + r.stage() + "-verify");
+        Path v = ResultFiles.csv(out.folder("bench"), "vgpu-profile-" + r.stage() + "-verify");
         vt.writeCsv(v);
         System.out.println("wrote " + v);
       }
-      Path csv = ResultFiles.csv(resultsDir, "vgpu-profile-" + r.stage());
+      Path csv = ResultFiles.csv(out.folder("bench"), "vgpu-profile-" + r.stage());
       t.writeCsv(csv);
       System.out.println("\nwrote " + csv);
       return 0;

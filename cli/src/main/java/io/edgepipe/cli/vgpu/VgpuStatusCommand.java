@@ -11,17 +11,19 @@ import picocli.CommandLine.Parameters;
 
 /** {@code pipeline vgpu status vgpu://host:port}: sessions, memory and busy shares of a backend. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show the sessions of a vgpu-backend that the token may see (its tenant's own; every tenant's "
-        + "with an admin token): tenant, fGPU, memory in use/peak/allowed, busy share and the share its fGPU entitled "
-        + "it to.",
-        "The token comes from the spec, $" + Devices.TOKEN_ENV + " or the file named by $" + Devices.TOKEN_FILE_ENV + "."})
+    description = {"Show the sessions of a vgpu-backend that the token may see.",
+        "A token sees its tenant's own sessions, an admin token every tenant's: tenant, fGPU, memory in "
+            + "use/peak/allowed, busy share and the share its fGPU entitled it to. The token comes from the spec, $"
+            + Devices.TOKEN_ENV + " or the file named by $" + Devices.TOKEN_FILE_ENV + "."})
 public final class VgpuStatusCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "BACKEND", description = "vgpu://host[:port][?tenant=NAME]")
+  @Parameters(index = "0", paramLabel = "BACKEND",
+      description = "The backend as --device names it: vgpu://host[:port][?tenant=NAME], or host:port.")
   String backend;
 
   @Override
   public Integer call() {
-    StatusReply s = StatusClient.query(Devices.parseRemote(backend, System.getenv()));
+    String address = backend.contains("://") ? backend : "vgpu://" + backend; // host:port works as in --device
+    StatusReply s = StatusClient.query(Devices.parseRemote(address, System.getenv()));
     System.out.printf("device %s: %.1f MiB in use, %.3f s busy since start%n", s.getDeviceName(),
         s.getDeviceBytesInUse() / 1048576.0, s.getBusyNanosTotal() / 1e9);
     Table t = new Table("session", "tenant", "client", "fgpu", "busy_share", "busy_s", "entitled_s", "batches", "buffers",

@@ -1,5 +1,7 @@
 package io.edgepipe.cli.vgpu;
 
+import io.edgepipe.cli.options.OutputFolder;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.vgpu.bench.TenantsBench;
 import java.nio.file.Files;
@@ -33,17 +35,17 @@ public final class VgpuTenantsBenchCommand implements Callable<Integer> {
       description = "The backend's host budget for messages in MiB (default: ${DEFAULT-VALUE}).")
   int hostBudgetMib;
 
-  @Option(names = "--results", defaultValue = "results/bench", description = "Where the CSV goes (default: ${DEFAULT-VALUE}).")
-  Path resultsDir;
+  @Mixin
+  OutputFolder out;
 
   @Override
   public Integer call() throws Exception {
     TenantsBench.Result r = new TenantsBench(new TenantsBench.Config(hostile, seconds, heapMib, deviceMib, hostBudgetMib))
         .run();
     System.out.print(TenantsBench.table(r));
-    Files.createDirectories(resultsDir);
-    Path phases = ResultFiles.csv(resultsDir, "vgpu-tenants");
-    Path rss = ResultFiles.csv(resultsDir, "vgpu-tenants-rss");
+    Files.createDirectories(out.folder("bench"));
+    Path phases = ResultFiles.csv(out.folder("bench"), "vgpu-tenants");
+    Path rss = ResultFiles.csv(out.folder("bench"), "vgpu-tenants-rss");
     Files.writeString(phases, TenantsBench.phasesCsv(r));
     Files.writeString(rss, TenantsBench.rssCsv(r));
     System.out.println("wrote " + phases + " and " + rss);

@@ -1,7 +1,7 @@
 package io.edgepipe.models.kinds;
 
 /** A node the importer cannot run: an operator outside the set, or a feature of one it lacks. */
-public final class UnsupportedNodeException extends RuntimeException {
+public final class UnsupportedNodeException extends RuntimeException implements io.edgepipe.api.UserError {
   public UnsupportedNodeException(String message) {
     super(message);
   }

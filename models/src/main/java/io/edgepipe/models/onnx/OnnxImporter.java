@@ -40,7 +40,7 @@ public final class OnnxImporter {
   private OnnxImporter() {}
 
   /** Thrown for a file that is not an ONNX model or whose inputs have no size. */
-  public static final class ModelException extends IllegalArgumentException {
+  public static final class ModelException extends IllegalArgumentException implements io.edgepipe.api.UserError {
     public ModelException(String message) {
       super(message);
     }

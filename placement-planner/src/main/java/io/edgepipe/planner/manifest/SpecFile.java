@@ -19,7 +19,7 @@ public record SpecFile(Path path, PipelineSpec spec, String text) {
     try {
       text = Files.readString(path);
     } catch (IOException e) {
-      throw new SpecException("cannot read pipeline spec " + path + ": " + e.getMessage());
+      throw new SpecException("cannot read pipeline spec " + io.edgepipe.api.FileProblem.describe(path, e));
     }
     return new SpecFile(path, PipelineSpec.parse(text), text);
   }

@@ -25,7 +25,7 @@ final class ProfileJson {
     } catch (JacksonException e) {
       throw new ProfileException("profile " + file + " is not a valid profile: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new ProfileException("cannot read profile " + file + ": " + e.getMessage(), e);
+      throw new ProfileException("cannot read profile " + io.edgepipe.api.FileProblem.describe(file, e), e);
     }
     ProfileValidator.check(profile, file.toString());
     return profile;

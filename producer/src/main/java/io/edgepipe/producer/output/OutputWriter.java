@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Saves what reaches the sink: one file per frame, {@code DIR/<flow>-<seq>.npy} or {@code .png}.
- * {@code seq} is zero-padded to 6 digits so a plain name sort is frame order; characters of the
+ * Saves what reaches the sink: one file per frame, {@code DIR/<flow>-<seq>.npy} or {@code .png}, or
+ * {@code DIR/<flow>-<seq>-<name>.png} when the source frame had a name (an image folder's file).
+ * {@code seq} is the frame's index in its source (the producer numbers each flow from 0), zero-padded to 6 digits so a plain name sort is frame order; characters of the
  * flow id other than {@code [A-Za-z0-9._-]} become {@code _} so an id like {@code cam/0} cannot
  * escape the directory.
  */
@@ -60,11 +61,19 @@ public final class OutputWriter {
 
   /** The file name a frame gets, e.g. {@code cam0-000042.npy}. */
   public static String fileName(String flow, long seq, Format format) {
-    String safe = flow == null || flow.isEmpty() ? "flow" : flow.replaceAll("[^A-Za-z0-9._-]", "_");
-    if (safe.startsWith(".")) {
-      safe = "_" + safe.substring(1); // no hidden files, no ".."
-    }
-    return String.format(Locale.ROOT, "%s-%06d.%s", safe, seq, format.extension());
+    return fileName(flow, seq, null, format);
+  }
+
+  /** The same with the source frame's name, e.g. {@code cam0-000002-astronaut.png}; null = none. */
+  public static String fileName(String flow, long seq, String sourceName, Format format) {
+    String name = sourceName == null || sourceName.isEmpty() ? "" : "-" + safe(sourceName);
+    return String.format(Locale.ROOT, "%s-%06d%s.%s", safe(flow == null || flow.isEmpty() ? "flow" : flow), seq, name,
+        format.extension());
+  }
+
+  private static String safe(String s) {
+    String safe = s.replaceAll("[^A-Za-z0-9._-]", "_");
+    return safe.startsWith(".") ? "_" + safe.substring(1) : safe; // no hidden files, no ".."
   }
 
   /** Writes a CHW float32 tensor held in a Java array. */
@@ -84,7 +93,13 @@ public final class OutputWriter {
    */
   public Path write(String flow, long seq, ByteBuffer chwLittleEndian, int c, int h, int w)
       throws IOException {
-    Path file = dir.resolve(fileName(flow, seq, format));
+    return write(flow, seq, null, chwLittleEndian, c, h, w);
+  }
+
+  /** As {@link #write(String, long, ByteBuffer, int, int, int)}, the file named after the source frame too. */
+  public Path write(String flow, long seq, String sourceName, ByteBuffer chwLittleEndian, int c, int h, int w)
+      throws IOException {
+    Path file = dir.resolve(fileName(flow, seq, sourceName, format));
     if (format == Format.NPY) {
       Npy.write(file, chwLittleEndian, c, h, w);
     } else {

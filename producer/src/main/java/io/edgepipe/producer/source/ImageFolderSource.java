@@ -55,6 +55,11 @@ public final class ImageFolderSource implements FrameSource {
     return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".bmp");
   }
 
+  /** The image files a source over {@code dir} reads, in its order (frame i is file i). */
+  public static List<Path> imageFiles(Path dir) {
+    return list(dir);
+  }
+
   private static List<Path> list(Path dir) {
     if (!Files.exists(dir)) {
       throw new SourceException("image folder " + dir + " not found");

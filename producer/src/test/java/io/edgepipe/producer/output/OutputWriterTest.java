@@ -42,34 +42,49 @@ class OutputWriterTest {
   }
 
   @Test
-  void pngOfThreeChannelsIsColourWithBgrPlanes() throws Exception {
+  void pngShowsEveryChannelAsATileOfAGrid() throws Exception {
     OutputWriter out = new OutputWriter(dir, OutputWriter.Format.PNG);
-    int h = 2;
-    int w = 2;
-    float[] chw = new float[3 * h * w];
-    // pixel (0,0): only B high; pixel (0,1): only R high; each plane spans 0..10 elsewhere
-    chw[0] = 10;              // B plane, (0,0)
-    chw[2 * h * w + 1] = 10;  // R plane, (0,1)
-    chw[h * w + 3] = -4;      // G plane: min -4 at (1,1), max 0 elsewhere
-    Path f = out.write("c", 0, chw, 3, h, w);
+    int c = 4;
+    int h = 6;
+    int w = 5;
+    float[] chw = new float[c * h * w];
+    for (int ch = 0; ch < c; ch++) {
+      for (int i = 0; i < h * w; i++) {
+        chw[ch * h * w + i] = (i % w) * (ch + 1); // a left-to-right ramp, steeper per channel
+      }
+    }
+    Path f = out.write("g", 1, chw, c, h, w);
     BufferedImage img = ImageIO.read(f.toFile());
-    assertEquals(w, img.getWidth());
-    assertEquals(h, img.getHeight());
-    assertEquals(0x00FFFF, img.getRGB(0, 0) & 0xFFFFFF, "B=255, G=255 (0 is G's max), R=0");
-    assertEquals(0xFFFF00, img.getRGB(1, 0) & 0xFFFFFF, "R=255, G=255, B=0");
-    assertEquals(0x000000, img.getRGB(1, 1) & 0xFFFFFF, "G at its min");
+    assertEquals(BufferedImage.TYPE_BYTE_GRAY, img.getType());
+    assertEquals(2 * w + PngWriter.GAP, img.getWidth(), "2 columns of tiles");
+    assertEquals(2 * h + PngWriter.GAP, img.getHeight(), "2 rows of tiles");
+    for (int ch = 0; ch < c; ch++) {
+      int x0 = (ch % 2) * (w + PngWriter.GAP);
+      int y0 = (ch / 2) * (h + PngWriter.GAP);
+      assertEquals(0, img.getRaster().getSample(x0, y0 + 2, 0), "channel " + ch + ": its ramp starts black");
+      assertEquals(255, img.getRaster().getSample(x0 + w - 1, y0 + 2, 0), "channel " + ch + ": and ends white");
+    }
+    assertEquals(128, img.getRaster().getSample(w, 0, 0), "tiles are apart on mid-grey");
   }
 
   @Test
-  void pngOfOtherChannelCountsIsChannelZeroInGray() throws Exception {
+  void pngScaleIgnoresThePaddingBorderAndRareOutliers() throws Exception {
     OutputWriter out = new OutputWriter(dir, OutputWriter.Format.PNG);
-    float[] chw = {-1, 0, 1, 3, /* channel 1 ignored: */ 9, 9, 9, 9};
-    Path f = out.write("g", 1, chw, 2, 2, 2);
-    BufferedImage img = ImageIO.read(f.toFile());
-    assertEquals(BufferedImage.TYPE_BYTE_GRAY, img.getType());
-    int[] expected = {0, 64, 128, 255}; // (v + 1) * 255 / 4, rounded
-    for (int i = 0; i < 4; i++) {
-      assertEquals(expected[i], img.getRaster().getSample(i % 2, i / 2, 0), "pixel " + i);
+    int h = 64;
+    int w = 64;
+    float[] chw = new float[h * w];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        boolean border = y < 2 || x < 2 || y >= h - 2 || x >= w - 2;
+        chw[y * w + x] = border ? 1000f : (x < w / 2 ? 0f : 1f); // padding made the border huge
+      }
     }
+    chw[20 * w + 20] = -500f; // one outlier pixel inside
+    Path f = out.write("p", 2, chw, 1, h, w);
+    BufferedImage img = ImageIO.read(f.toFile());
+    assertEquals(0, img.getRaster().getSample(10, 10, 0), "the interior's low half is black");
+    assertEquals(255, img.getRaster().getSample(50, 10, 0),
+        "the interior's high half is white, not the dark grey a 1000-valued border would make it");
+    assertEquals(255, img.getRaster().getSample(0, 0, 0), "the border clips");
   }
 }

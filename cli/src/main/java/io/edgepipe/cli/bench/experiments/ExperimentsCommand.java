@@ -13,6 +13,10 @@ import io.edgepipe.experiments.TestbedDrivers;
 import io.edgepipe.experiments.ThroughputExperiment;
 import io.edgepipe.experiments.Warmup;
 
+import io.edgepipe.launcher.options.DeviceOption;
+import io.edgepipe.cli.options.OutputFolder;
+import io.edgepipe.launcher.options.SpecOption;
+import picocli.CommandLine.Mixin;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.cli.run.Progress;
 import java.nio.file.Files;
@@ -36,12 +40,18 @@ import picocli.CommandLine.Option;
  * experiment, PNG charts and report.md.
  */
 @Command(name = "experiments", mixinStandardHelpOptions = true,
-    description = {"Run the experiment suite and write CSV, PNG charts and report.md under <out>/<date>-experiments/:",
-        "E1 latency monolith vs microservices, E2 CCR per size, E3 throughput of 2/3/4-stage pipelines,",
-        "E4 placements on the testbed, E5 planner predictions vs measurements, E6 flow capacity at 30 fps."})
+    description = {"Run the experiment suite and write CSV, PNG charts and report.md under <out>/<date>-experiments/.",
+        "E1 latency monolith vs microservices, E2 CCR per size, E3 throughput of 2/3/4-stage pipelines, "
+            + "E4 placements on the testbed, E5 planner predictions vs measurements, E6 flow capacity at 30 fps."})
 public final class ExperimentsCommand implements Callable<Integer> {
-  @Option(names = "--spec", defaultValue = "pipelines/thesis.yaml", description = "Pipeline spec (default: ${DEFAULT-VALUE}).")
-  Path specFile;
+  @Mixin
+  SpecOption specOption;
+
+  @Mixin
+  DeviceOption deviceOption;
+
+  @Mixin
+  OutputFolder out;
 
   @Option(names = "--testbed", description = "Run E4/E5 (and E6) on the emulated edge/server testbed (needs root).")
   boolean testbed;
@@ -49,14 +59,8 @@ public final class ExperimentsCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "Fewer frames everywhere (about 2-3 minutes without --testbed).")
   boolean quick;
 
-  @Option(names = "--out", defaultValue = "results", description = "Parent folder of the run's folder (default: ${DEFAULT-VALUE}).")
-  Path out;
-
   @Option(names = "--name", description = "Folder name under --out (default: <yyyy-MM-dd>-experiments[-quick]).")
   String name;
-
-  @Option(names = "--device", defaultValue = "${env:EDGEPIPE_DEVICE:-auto}", description = "Device of every compute stage (default: ${DEFAULT-VALUE}).")
-  String device;
 
   @Option(names = "--only", split = ",", paramLabel = "E1,...",
       description = "Run only these experiments (E1 and E2 share runs, so do E4 and E5); the report covers what the folder holds.")
@@ -105,21 +109,21 @@ public final class ExperimentsCommand implements Callable<Integer> {
       plan = plan.withBandwidths(bandwidths);
     }
     Set<String> run = selected();
-    PipelineSpec spec = PipelineSpec.load(specFile);
-    Path dir = out.resolve(name != null ? name
+    PipelineSpec spec = specOption.load();
+    Path dir = out.root().resolve(name != null ? name
         : LocalDate.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + "-experiments" + (quick ? "-quick" : ""));
     Files.createDirectories(dir);
     // process logs of testbed runs go where the repository ignores them (results/logs/), not beside the results
-    Path logs = out.resolve("logs").resolve(dir.getFileName().toString());
+    Path logs = out.root().resolve("logs").resolve(dir.getFileName().toString());
     TestbedDrivers.Availability tb = TestbedDrivers.find(testbed, logs.resolve("testbed"), io.edgepipe.cli.Main.class.getName());
     if (testbed && !tb.available()) {
       System.err.println("warning: --testbed given but no testbed: " + tb.reason() + "; E4 is skipped");
     }
-    Suite s = new Suite(plan, spec, specFile, device, dir, logs, System.out, tb, edgeCpu);
+    Suite s = new Suite(plan, spec, specOption.file(), deviceOption.value(), dir, logs, System.out, tb, edgeCpu);
     s.note("date", LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 16));
-    s.note("spec", specFile + " (" + spec.name() + ")");
+    s.note("spec", specOption.file() + " (" + spec.name() + ")");
     s.note("plan", quick ? "quick" : "full");
-    s.note("device", device);
+    s.note("device", deviceOption.value());
     s.note("cores", Runtime.getRuntime().availableProcessors());
     s.note("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     s.note("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -188,11 +192,11 @@ public final class ExperimentsCommand implements Callable<Integer> {
     }
     SuitePlan plan = quick ? SuitePlan.quickPlan() : SuitePlan.fullPlan();
     List<Integer> sides = sizes != null && !sizes.isEmpty() ? sizes : plan.sizes();
-    PipelineSpec spec = PipelineSpec.load(specFile);
+    PipelineSpec spec = specOption.load();
     io.edgepipe.api.Tier tier = io.edgepipe.api.Tier.parse(nodeCompute);
     int frames = plan.profileFrames();
     List<ProfileMeasurer.Compute> compute = new SustainedCompute(Math.max(3, frames / 3), frames, plan.computeSeconds())
-        .measure(spec, sides, tier, device, null);
+        .measure(spec, sides, tier, deviceOption.value(), null);
     SustainedCompute.write(spec, sides, compute, profileOut);
     for (ProfileMeasurer.Compute c : compute) {
       System.out.printf(Locale.ROOT, "%s %s %s: sustained %.3f ms, p95 %.3f ms%n", tier.label(), c.size(), c.stage(),
