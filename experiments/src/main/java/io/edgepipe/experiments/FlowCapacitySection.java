@@ -6,7 +6,6 @@ import static io.edgepipe.experiments.FlowCapacityExperiment.Column.*;
 import static io.edgepipe.experiments.ReportContext.f;
 import static io.edgepipe.experiments.ReportContext.missing;
 import static io.edgepipe.experiments.ReportContext.reading;
-import static io.edgepipe.experiments.ReportContext.size;
 import static io.edgepipe.experiments.ReportContext.table;
 
 import java.awt.Color;

@@ -5,7 +5,6 @@ import static io.edgepipe.experiments.Csv.str;
 import static io.edgepipe.experiments.PlacementExperiment.PlacementColumn.*;
 import static io.edgepipe.experiments.ReportContext.f;
 import static io.edgepipe.experiments.ReportContext.reading;
-import static io.edgepipe.experiments.ReportContext.size;
 import static io.edgepipe.experiments.ReportContext.table;
 
 import java.util.ArrayList;
