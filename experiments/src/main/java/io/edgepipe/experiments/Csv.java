@@ -96,6 +96,18 @@ public record Csv(List<String> header, List<Map<String, String>> rows) {
     return rows.stream().map(r -> r.getOrDefault(column, "")).distinct().toList();
   }
 
+  public List<String> distinct(CsvColumn column) {
+    return distinct(column.header());
+  }
+
+  public static double num(Map<String, String> row, CsvColumn column) {
+    return num(row, column.header());
+  }
+
+  public static String str(Map<String, String> row, CsvColumn column) {
+    return str(row, column.header());
+  }
+
   public static double num(Map<String, String> row, String column) {
     String v = row.get(column);
     if (v == null) {

@@ -26,6 +26,12 @@ import java.util.List;
  */
 public final class FlowCapacityExperiment {
   static final String CSV = "e6_flows.csv";
+
+  /** Columns of {@link #CSV}, one row per concurrent flow count, in ascending order. */
+  public enum Column implements CsvColumn {
+    FLOWS, OFFERED_FPS, DELIVERED_FPS, FRAMES, DELIVERED, DROPPED, LATE, LATE_PCT, LAT_P50_MS, LAT_P95_MS, LAT_P99_MS,
+    CARRIED, ATTEMPTS
+  }
   static final double MIN_RATE = 0.95;
   static final double TESTBED_STEP_SECONDS = 20;
 
@@ -52,8 +58,7 @@ public final class FlowCapacityExperiment {
           + Math.round(PlacementExperiment.WARMUP_SECONDS) + " s and until the rate settles before the step's flows "
           + "start, and are not counted");
     }
-    Table t = new Table("flows", "offered_fps", "delivered_fps", "frames", "delivered", "dropped", "late", "late_pct",
-        "lat_p50_ms", "lat_p95_ms", "lat_p99_ms", "carried", "attempts");
+    Table t = CsvColumn.table(Column.values());
     long planned = plannedFrames(p);
     long done = 0;
     int capacity = 0;

@@ -24,6 +24,16 @@ public final class LatencyExperiment {
   static final String E2_CSV = "e2_ccr.csv";
   private static final long DELIVERY_TIMEOUT_S = 60;
 
+  /** Columns of {@link #E1_CSV}, one row per frame size and mode. */
+  public enum LatencyColumn implements CsvColumn {
+    SIZE, SIDE, MODE, FRAMES, LATENCY_MEAN_MS, LATENCY_P50_MS, LATENCY_P95_MS, COMPUTE_MS, COMMUNICATION_MS, OTHER_MS
+  }
+
+  /** Columns of {@link #E2_CSV}, one row per frame size and stage (and a {@code total} row per size). */
+  public enum CcrColumn implements CsvColumn {
+    SIZE, SIDE, STAGE, COMPUTE_MS, TRANSFER_MS, CCR
+  }
+
   private LatencyExperiment() {}
 
   public static long plannedFrames(SuitePlan p) {
@@ -31,9 +41,8 @@ public final class LatencyExperiment {
   }
 
   public static void run(Suite s) {
-    Table e1 = new Table("size", "side", "mode", "frames", "latency_mean_ms", "latency_p50_ms", "latency_p95_ms",
-        "compute_ms", "communication_ms", "other_ms");
-    Table e2 = new Table("size", "side", "stage", "compute_ms", "transfer_ms", "ccr");
+    Table e1 = CsvColumn.table(LatencyColumn.values());
+    Table e2 = CsvColumn.table(CcrColumn.values());
     for (int side : s.plan.sizes()) {
       PipelineSpec spec = s.spec.withInput(side, side);
       String size = side + "x" + side;

@@ -41,6 +41,28 @@ public final class PlacementExperiment {
   static final String E5_CSV = "e5_predictions.csv";
   static final String E5_BEST_CSV = "e5_best.csv";
   static final String E5_SERVICE_CPU_CSV = "e5_service_cpu.csv";
+
+  /** Columns of {@link #E4_CSV}, one row per link, frame size and placement. */
+  public enum PlacementColumn implements CsvColumn {
+    BANDWIDTH, SIZE, SIDE, PLACEMENT, FRAMES, DELIVERED, FPS, LAT_MEAN_MS, LAT_P50_MS, LAT_P95_MS, LOST, EDGE_CORES,
+    SERVER_CORES
+  }
+
+  /** Columns of {@link #E5_CSV}: the planner's prediction per link, size and placement, and the measurement if any. */
+  public enum PredictionColumn implements CsvColumn {
+    BANDWIDTH, SIZE, SIDE, PLACEMENT, PRED_LATENCY_MS, PRED_FPS, PRED_BOTTLENECK, MEAS_LATENCY_MS, MEAS_FPS,
+    LATENCY_ERR_PCT, FPS_ERR_PCT
+  }
+
+  /** Columns of {@link #E5_BEST_CSV}: the best placement per link, size and objective. */
+  public enum BestColumn implements CsvColumn {
+    BANDWIDTH, SIZE, OBJECTIVE, PREDICTED_BEST, MEASURED_BEST, MATCH
+  }
+
+  /** Columns of {@link #E5_SERVICE_CPU_CSV}: the service CPU the testbed profile was built from. */
+  public enum ServiceCpuColumn implements CsvColumn {
+    SIZE, SIDE, TIER, RUN, SERVICE, MAIN_FPS, MAIN_CORES, PACED_FPS, PACED_CORES, CPU_MS_PER_FRAME, BACKGROUND_CORES
+  }
   static final double THROUGHPUT_SECONDS = 8;
   /** Warm-up of every testbed run at least (then on until the rate settles): JIT on fresh JVMs takes this long. */
   static final double WARMUP_SECONDS = 20;
@@ -76,17 +98,15 @@ public final class PlacementExperiment {
     s.note("e5_server_cores_for_planner", cores);
     s.note("e5_host_cores_for_planner", cores);
     s.note("edge_cpu", edgeCpu);
-    Table e4 = new Table("bandwidth", "size", "side", "placement", "frames", "delivered", "fps", "lat_mean_ms",
-        "lat_p50_ms", "lat_p95_ms", "lost", "edge_cores", "server_cores");
+    Table e4 = CsvColumn.table(PlacementColumn.values());
     s.note("e4_method", "per placement, size and rate, one start of the chain: warm-up frames (not counted) for at "
         + "least " + Math.round(WARMUP_SECONDS) + " s and on until the rate settles (4 s windows, the last within 5% of "
         + "the one two before; at most 40 s more: fresh JVMs need that long to compile), then frames as fast as the chain goes (at least "
         + s.plan.placementFrames() + ", about " + Math.round(THROUGHPUT_SECONDS) + " s at the warm-up's rate; fps = "
         + "delivered / time), then a paced phase of about " + Math.round(s.plan.placementLatencySeconds())
         + " s (frames two predicted latencies apart and at most half the measured rate; latency = its median)");
-    Table e5 = new Table("bandwidth", "size", "side", "placement", "pred_latency_ms", "pred_fps", "pred_bottleneck",
-        "meas_latency_ms", "meas_fps", "latency_err_pct", "fps_err_pct");
-    Table best = new Table("bandwidth", "size", "objective", "predicted_best", "measured_best", "match");
+    Table e5 = CsvColumn.table(PredictionColumn.values());
+    Table best = CsvColumn.table(BestColumn.values());
 
     TestbedDriver driver = s.testbed.driver();
     if (driver == null) {
@@ -146,8 +166,7 @@ public final class PlacementExperiment {
       List<String> placements, Table e4, Table e5, Table best) {
     ProfileMeasurer.Measured hopsOnly = null;
     List<ProfileMeasurer.Compute> compute = new ArrayList<>();
-    Table serviceCpu = new Table("size", "side", "tier", "run", "service", "main_fps", "main_cores", "paced_fps",
-        "paced_cores", "cpu_ms_per_frame", "background_cores");
+    Table serviceCpu = CsvColumn.table(ServiceCpuColumn.values());
     List<ServiceCpuEntry> cpu = new ArrayList<>();
     try {
       for (String bw : s.plan.bandwidths()) {

@@ -26,6 +26,12 @@ import java.util.Map;
  */
 public final class ThroughputExperiment {
   static final String CSV = "e3_throughput.csv";
+
+  /** Columns of {@link #CSV}, one row per variant (monolith, 2-, 3-, 4-stage). */
+  public enum Column implements CsvColumn {
+    VARIANT, STAGES, SERVICES, FRAMES, DELIVERED, FPS, CHANGE_VS_MONOLITH_PCT, CPU_MS_PER_FRAME, CPU_BOUND_FPS,
+    SLOWEST_SERVICE, SLOWEST_SERVICE_MS, LAT_P50_MS, THESIS_SERVER_PCT, THESIS_EDGE_PCT
+  }
   static final int WIDTH = 1280;
   static final int HEIGHT = 720;
   /** Thesis, 4 microservices vs the monolith, 1000 frames of 720p. */
@@ -86,9 +92,7 @@ public final class ThroughputExperiment {
   public static void run(Suite s) {
     PipelineSpec spec = s.spec.withInput(HEIGHT, WIDTH);
     int cores = Runtime.getRuntime().availableProcessors();
-    Table t = new Table("variant", "stages", "services", "frames", "delivered", "fps", "change_vs_monolith_pct",
-        "cpu_ms_per_frame", "cpu_bound_fps", "slowest_service", "slowest_service_ms", "lat_p50_ms",
-        "thesis_server_pct", "thesis_edge_pct");
+    Table t = CsvColumn.table(Column.values());
     double monolithFps = Double.NaN;
     for (Variant v : variants(spec)) {
       s.task("E3 " + v.name() + " " + v.services());

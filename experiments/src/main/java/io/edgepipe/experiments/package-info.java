@@ -31,6 +31,12 @@
  *
  * <p>{@code meta.csv} holds the settings and notes (skips and their reasons, load average);
  * {@link io.edgepipe.experiments.ReportWriter} turns the folder's CSV files into
- * {@code report.md} and the charts, and can be re-run alone ({@code --report-only DIR}).
+ * {@code report.md} and the charts, and can be re-run alone ({@code --report-only DIR}). Each
+ * experiment declares its CSV columns once, as an enum implementing
+ * {@link io.edgepipe.experiments.CsvColumn} that writes the header and names the cells read back,
+ * and has a {@link io.edgepipe.experiments.ReportSection} next to it (LatencySection for E1,
+ * CcrSection for E2, ThroughputSection, PlacementSection, PredictionSection, FlowCapacitySection)
+ * that renders its heading, charts, reading and tables; ReportWriter only puts them in order under
+ * the heading and the table of settings.
  */
 package io.edgepipe.experiments;
