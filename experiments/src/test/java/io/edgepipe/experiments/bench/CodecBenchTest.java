@@ -45,13 +45,10 @@ class CodecBenchTest {
 
   @Test
   void realFootageCompresses() {
-    Path video = Path.of(System.getProperty("user.home"), ".cache", "edgepipe", "data", "vtest.avi");
-    String data = System.getenv("EDGEPIPE_DATA");
-    if (data != null && !data.isBlank()) {
-      video = Path.of(data, "vtest.avi");
-    }
+    // where scripts/fetch-models.sh puts it (the repository's data/, as the model tests read it)
+    Path video = Path.of(System.getProperty("edgepipe.data", "../data"), "photos", "vtest.avi");
     Assumptions.assumeTrue(Files.isReadable(video),
-        "needs vtest.avi from scripts/fetch-data.sh (Debian's opencv-doc); the synthetic test covers the same code");
+        "needs " + video + " from scripts/fetch-models.sh (Debian's opencv-doc); the synthetic test covers the same code");
     PipelineSpec spec = THESIS.withInput(576, 768);
     List<CodecBench.Row> rows = new CodecBench(spec, "video:" + video).run(3, 1);
     checkShape(rows, spec, 3);
