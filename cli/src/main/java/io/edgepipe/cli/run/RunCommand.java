@@ -3,6 +3,7 @@ package io.edgepipe.cli.run;
 import io.edgepipe.harness.EmbeddedRun;
 import io.edgepipe.harness.MonolithRun;
 import io.edgepipe.harness.OutputSaver;
+import io.edgepipe.models.post.ModelOutputSaver;
 import io.edgepipe.harness.ProcessRun;
 import io.edgepipe.harness.RunReport;
 import io.edgepipe.harness.RunResult;
@@ -46,7 +47,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--save-outputs", paramLabel = "DIR", description = "Write every output the sink receives to DIR.")
   Path saveOutputs;
 
-  @Option(names = "--output-format", defaultValue = "npy", description = "npy or png (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--output-format", defaultValue = "npy", description = "npy or png (default: ${DEFAULT-VALUE}); "
+      + "a model spec saves its post-processed result and .npy tensors instead.")
   String outputFormat;
 
   @Mixin
@@ -68,7 +70,9 @@ public final class RunCommand implements Callable<Integer> {
     }
     PipelineSpec spec = flags.spec();
     RunOptions o = flags.options(saveOutputs, outputFormat);
-    Consumer<Frame> outputs = saveOutputs == null ? null : OutputSaver.create(saveOutputs, outputFormat, flags.source());
+    Consumer<Frame> outputs = saveOutputs == null ? null : flags.isModel()
+        ? ModelOutputSaver.forSpec(flags.specFile(), saveOutputs, flags.source()) // post-processed results and .npy
+        : OutputSaver.create(saveOutputs, outputFormat, flags.source());
     String inputSize = flags.sizing(spec).describe(spec);
     System.out.printf("%s: input %s, %d channel(s) %s; %s x %d flow(s) from %s, %s delivery, device %s%n",
         spec.name(), inputSize, spec.input().c(), spec.inputType().name().toLowerCase(),

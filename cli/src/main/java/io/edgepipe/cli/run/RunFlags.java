@@ -102,6 +102,11 @@ public final class RunFlags {
     return specOption.file();
   }
 
+  /** Whether --spec names a model spec (pipeline model import) rather than a layer chain. */
+  public boolean isModel() {
+    return specOption.isModel();
+  }
+
   /** The device for reports: {@code auto} resolved, a remote address without its token. */
   public String deviceResolved() {
     return deviceOption.resolved();
