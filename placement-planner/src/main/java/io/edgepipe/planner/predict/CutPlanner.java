@@ -44,9 +44,13 @@ public final class CutPlanner {
    * @param secondCut  a cut inside the edge or the server side, or -1
    * @param bytesUp    bytes that cross the link per frame towards the server (0 at all-edge)
    * @param bytesDown  result bytes that come back to the sink on the edge (0 at all-edge)
+   * @param edgeMs     compute on the edge per frame (all its services), as measured there
+   * @param serverMs   compute on the server per frame
+   * @param linkMs     time on the edge-server link per frame, up and back
+   * @param bottleneck what sets the pace, in the model's words ("link at cut 40", "layers 0-39 compute (E)")
    */
   public record CutPrediction(int cut, int secondCut, Prediction prediction, long bytesUp, long bytesDown,
-      double edgeMs, double serverMs, double linkMs) {
+      double edgeMs, double serverMs, double linkMs, String bottleneck) {
     public String label() {
       String s = "cut " + cut;
       if (secondCut >= 0) {
@@ -161,7 +165,7 @@ public final class CutPlanner {
         link += u.sendMs();
       }
     }
-    return new CutPrediction(cut, second, p, up, down, edge, server, link);
+    return new CutPrediction(cut, second, p, up, down, edge, server, link, label(p.limit(), predictor.costs().chain()));
   }
 
   /** Stages {@code first..last} as one unit, or two when {@code second} falls strictly inside them. */
@@ -232,6 +236,16 @@ public final class CutPlanner {
     };
   }
 
+  /** A limit as a table cell: "link at cut 40", "layers 0-39 compute (E)", "edge CPU". */
+  private static String label(Limit limit, StageChain chain) {
+    return switch (limit.kind()) {
+      case COMPUTE -> layersOf(limit.service(), chain) + " compute (" + limit.tier().letter() + ")";
+      case HOP -> "hop after " + cutOf(limit.hop(), chain) + " (" + limit.tier().letter() + ")";
+      case LINK -> "link at " + cutOf(limit.hop(), chain);
+      case NODE_CPU, HOST_CPU -> limit.label();
+    };
+  }
+
   /** "layers 0-39" for a unit named by its stages joined with '+', or "the producer". */
   private static String layersOf(String unitName, StageChain chain) {
     String[] stages = unitName.split("\\+");
@@ -246,6 +260,6 @@ public final class CutPlanner {
   /** "cut 40" for the hop leaving stage 40 (the results' hop to the sink is "the results' way back"). */
   private static String cutOf(String hop, StageChain chain) {
     int sender = chain.senderOfHop(hop);
-    return sender == chain.size() - 1 ? "the results' way back" : "cut " + sender;
+    return sender == chain.size() - 1 ? "the results' return" : "cut " + sender;
   }
 }
