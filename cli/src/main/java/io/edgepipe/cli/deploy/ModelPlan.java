@@ -2,7 +2,6 @@ package io.edgepipe.cli.deploy;
 
 import io.edgepipe.experiments.models.ModelProfiles;
 import io.edgepipe.harness.measure.BitRate;
-import io.edgepipe.models.graph.ModelGraph;
 import io.edgepipe.models.spec.ModelSpec;
 import io.edgepipe.planner.predict.CutPlanner;
 import io.edgepipe.planner.predict.CutTable;
@@ -10,9 +9,7 @@ import io.edgepipe.planner.predict.PlannerOptions;
 import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.Profile;
 import io.edgepipe.planner.profile.ProfileBuilder;
-import io.edgepipe.planner.profile.ProfileException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +24,7 @@ final class ModelPlan {
   static int run(PrintWriter out, Path specFile, Path profileFile, PlannerOptions options, String link, Path csv,
       int top) {
     ModelSpec spec = ModelSpec.load(specFile);
-    Profile profile = read(spec, spec.graph(), profileFile, specFile);
+    Profile profile = ModelProfiles.read(spec, spec.graph(), profileFile, specFile);
     if (link != null) {
       String[] parts = link.split(",");
       profile = ProfileBuilder.copyOf(profile).addLink(LinkClass.EDGE_SERVER, BitRate.parse(parts[0]),
@@ -43,21 +40,6 @@ final class ModelPlan {
     out.println("(manifests are not written for model partitions yet)");
     out.flush();
     return 0;
-  }
-
-  /** The profile of this model, refusing one measured for another model or input size. */
-  static Profile read(ModelSpec spec, ModelGraph g, Path file, Path specFile) {
-    if (!Files.exists(file)) {
-      throw new ProfileException("no profile " + file + ": run pipeline measure --spec " + specFile + " first");
-    }
-    Profile profile = Profile.read(file);
-    if (!profile.stages().equals(ModelProfiles.stages(g)) || !profile.frameSizes().contains(ModelProfiles.frameSize(spec))) {
-      throw new ProfileException("profile " + file + " was measured for " + profile.pipeline() + " ("
-          + (profile.stages().size() - 1) + " stages after the producer, " + profile.frameSizes() + "), not for "
-          + specFile + " (" + g.steps().size() + " layers at " + ModelProfiles.frameSize(spec)
-          + "); run pipeline measure --spec " + specFile);
-    }
-    return profile;
   }
 
   /** The services YAML for the winner's cuts. */

@@ -4,6 +4,8 @@ import io.edgepipe.harness.EmbeddedRun;
 import io.edgepipe.harness.MonolithRun;
 import io.edgepipe.harness.OutputSaver;
 import io.edgepipe.models.post.ModelOutputSaver;
+import io.edgepipe.models.spec.ModelSpec;
+import io.edgepipe.experiments.models.AutoSplit;
 import io.edgepipe.harness.ProcessRun;
 import io.edgepipe.harness.RunReport;
 import io.edgepipe.harness.RunResult;
@@ -67,6 +69,11 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (monolith && tls) {
       throw new IllegalArgumentException("--tls secures the gRPC hops; --monolith has none");
+    }
+    if (flags.isModel() && ModelSpec.load(flags.specFile()).autoSplit()) { // the planner picks the cut
+      AutoSplit.Resolved auto = AutoSplit.resolve(flags.specFile(), out.root(), flags.device());
+      System.out.println(auto.choice());
+      flags.useSpec(auto.file());
     }
     PipelineSpec spec = flags.spec();
     RunOptions o = flags.options(saveOutputs, outputFormat);

@@ -16,6 +16,7 @@ import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.Profile;
 import io.edgepipe.planner.profile.ProfileBuilder;
+import io.edgepipe.planner.profile.ProfileException;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
 import java.nio.file.Path;
@@ -53,6 +54,26 @@ public final class ModelProfiles {
       stages.add("L" + i + "-" + g.steps().get(i).op());
     }
     return stages;
+  }
+
+  /** The profile in {@code file}, refusing one measured for another model or input size. */
+  public static Profile read(ModelSpec spec, ModelGraph g, Path file, Path specFile) {
+    if (!java.nio.file.Files.exists(file)) {
+      throw new ProfileException("no profile " + file + ": run pipeline measure --spec " + specFile + " first");
+    }
+    Profile profile = Profile.read(file);
+    if (!matches(profile, spec, g)) {
+      throw new ProfileException("profile " + file + " was measured for " + profile.pipeline() + " ("
+          + (profile.stages().size() - 1) + " stages after the producer, " + profile.frameSizes() + "), not for "
+          + specFile + " (" + g.steps().size() + " layers at " + frameSize(spec) + "); run pipeline measure --spec "
+          + specFile);
+    }
+    return profile;
+  }
+
+  /** Whether {@code profile} was measured for this model's layers at its input size. */
+  public static boolean matches(Profile profile, ModelSpec spec, ModelGraph g) {
+    return profile.stages().equals(stages(g)) && profile.frameSizes().contains(frameSize(spec));
   }
 
   public static FrameSize frameSize(ModelSpec spec) {

@@ -15,6 +15,11 @@ public final class SpecOption {
     return file;
   }
 
+  /** Reads {@code resolved} instead from now on (a model spec whose {@code split: auto} the planner resolved). */
+  public void use(Path resolved) {
+    this.file = resolved;
+  }
+
   /**
    * The spec as written; a missing or bad file is a user error naming the resolved path. A model
    * spec ({@code pipeline model import}) is the chain of its services.
