@@ -62,12 +62,12 @@ public final class ModelCutExperiment {
       driver.up(s.links().get(0), s.edgeCpu());
       Path edgeProfile = s.outDir().resolve(spec.name() + "-edge.json").toAbsolutePath();
       Path profileFile = s.outDir().resolve(spec.name() + "-profile.json").toAbsolutePath();
-      log.println("profiling " + spec.name() + " on the edge (" + s.edgeCpu() + " core) and the server ...");
-      cli(driver, "edge", List.of("measure", "--spec", specAbs.toString(), "--tier", "edge", "--frames", "10",
-          "--warmup", "3", "--profile", edgeProfile.toString()), s.outDir().resolve("measure-edge.log"));
-      cli(driver, "server", List.of("measure", "--spec", specAbs.toString(), "--tier", "server", "--frames", "10",
-          "--warmup", "3", "--merge", edgeProfile.toString(), "--profile", profileFile.toString()),
-          s.outDir().resolve("measure-server.log"));
+      if (Files.exists(profileFile) && ModelProfiles.matches(Profile.read(profileFile), absolute, g)) {
+        log.println("profile of " + spec.name() + " from " + profileFile + " (delete it to measure again)");
+      } else {
+        log.println("profiling " + spec.name() + " on the edge (" + s.edgeCpu() + " core) and the server ...");
+        profileBothNodes(driver, specAbs, edgeProfile, profileFile, s.outDir());
+      }
       Profile profile = Profile.read(profileFile);
 
       Map<String, CutPlanner.CutPlan> plans = new LinkedHashMap<>();
@@ -94,7 +94,7 @@ public final class ModelCutExperiment {
           log.printf(Locale.ROOT, "%s at %s: cut %d (%s) ...%n", spec.name(), link, cut, placement);
           RunOptions o = new RunOptions(pipeline, file, "synthetic", s.frames(), 0, 1, "cpu", 1, null, "npy");
           TestbedDriver.PhasedResult r = driver.runPhased(pipeline, file, placement, o,
-              new TestbedRun.Phases(s.warmupSeconds(), s.mainSeconds(), s.pacedSeconds(), 1000), null);
+              new TestbedRun.Phases(s.warmupSeconds(), s.mainSeconds(), s.pacedSeconds(), 1000), () -> { });
           CutPlanner.CutPrediction p = plans.get(link).singles().get(cut);
           double measured = r.throughput().summary().fps();
           double p50 = r.paced().summary().latencyP50Ms();
@@ -115,6 +115,15 @@ public final class ModelCutExperiment {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The edge's compute measured in the edge node (under its cap), the server's in the server node, merged. */
+  private static void profileBothNodes(TestbedDriver driver, Path specAbs, Path edgeProfile, Path profileFile, Path dir) {
+    cli(driver, "edge", List.of("measure", "--spec", specAbs.toString(), "--tier", "edge", "--frames", "30",
+        "--warmup", "10", "--profile", edgeProfile.toString()), dir.resolve("measure-edge.log"));
+    cli(driver, "server", List.of("measure", "--spec", specAbs.toString(), "--tier", "server", "--frames", "30",
+        "--warmup", "10", "--merge", edgeProfile.toString(), "--profile", profileFile.toString()),
+        dir.resolve("measure-server.log"));
   }
 
   private static void cli(TestbedDriver driver, String node, List<String> args, Path log) {
