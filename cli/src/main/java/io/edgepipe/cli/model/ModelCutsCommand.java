@@ -53,7 +53,13 @@ public final class ModelCutsCommand implements Callable<Integer> {
       throw new IllegalArgumentException("model-cuts needs the testbed: " + tb.reason());
     }
     try (var driver = tb.driver()) {
-      Runtime.getRuntime().addShutdownHook(new Thread(driver::down, "model-cuts-down")); // Ctrl-C leaves nothing up
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> { // Ctrl-C leaves nothing up
+        try {
+          driver.down();
+        } catch (RuntimeException e) {
+          System.err.println("model-cuts: " + e.getMessage());
+        }
+      }, "model-cuts-down"));
       Path report = ModelCutExperiment.run(new ModelCutExperiment.Settings(spec, links, edgeCpu, cuts, frames,
           warmupSeconds, 8, 8, Runtime.getRuntime().availableProcessors(), dir, io.edgepipe.cli.Main.class.getName()),
           driver, System.out);
