@@ -29,7 +29,11 @@ import java.util.Map;
  *       proxy that {@code pipeline status} uses comes from).</li>
  * </ul>
  *
- * The default deny selects edgepipe's pods rather than the whole namespace, so deploying into a
+ * Co-located ({@link CoLocation}), a stage's policy selects and admits pods by the label
+ * {@code edgepipe.io/runs-<stage>} on the stage's own ports, so it holds wherever a move puts the
+ * stage; hops inside a Pod use loopback, which NetworkPolicies do not filter.
+ *
+ * <p>The default deny selects edgepipe's pods rather than the whole namespace, so deploying into a
  * namespace shared with other workloads does not cut them off. Egress is not restricted (stages
  * resolve DNS and may reach a vGPU backend outside the cluster).
  */
