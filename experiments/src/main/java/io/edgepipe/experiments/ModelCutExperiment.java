@@ -119,11 +119,12 @@ public final class ModelCutExperiment {
 
   /** The edge's compute measured in the edge node (under its cap), the server's in the server node, merged. */
   private static void profileBothNodes(TestbedDriver driver, Path specAbs, Path edgeProfile, Path profileFile, Path dir) {
+    String model = specAbs.getFileName().toString().replace(".yaml", "");
     cli(driver, "edge", List.of("measure", "--spec", specAbs.toString(), "--tier", "edge", "--frames", "30",
-        "--warmup", "10", "--profile", edgeProfile.toString()), dir.resolve("measure-edge.log"));
+        "--warmup", "10", "--profile", edgeProfile.toString()), dir.resolve(model + "-measure-edge.log"));
     cli(driver, "server", List.of("measure", "--spec", specAbs.toString(), "--tier", "server", "--frames", "30",
         "--warmup", "10", "--merge", edgeProfile.toString(), "--profile", profileFile.toString()),
-        dir.resolve("measure-server.log"));
+        dir.resolve(model + "-measure-server.log"));
   }
 
   private static void cli(TestbedDriver driver, String node, List<String> args, Path log) {
