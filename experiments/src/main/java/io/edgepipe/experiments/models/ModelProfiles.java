@@ -30,8 +30,8 @@ import java.util.Random;
  * The planner's profile of a model (what {@code pipeline measure --spec MODEL.yaml} writes): its
  * stages are the producer and the model's layers in run order ({@code L12-Conv}), so a cut is a
  * prefix placement and the planner's own model ranks the cuts ({@code CutPlanner}). Per layer and
- * tier: compute time (each layer alone, fed with the real tensors of one picture, scaled so that the
- * layers sum to the whole model's time); per cut: the
+ * tier: compute time (each layer alone, fed with the real tensors of one picture, scaled down so that the
+ * layers sum to the whole model's time where that is less); per cut: the
  * bytes crossing it, its in-node gRPC transfer and CPU over loopback, and the edge-server link.
  */
 public final class ModelProfiles {
@@ -95,7 +95,9 @@ public final class ModelProfiles {
     }
     // A layer timed alone pays its own copies in and out and a synchronisation, which a partition
     // pays once for all its layers: scale the layers so that they sum to the whole model's time.
-    double calibration = times.sumMedianMs() > 0 ? times.wholeMedianMs() / times.sumMedianMs() : 1;
+    // Only down: a whole model slower than its layers means the long run was descheduled (a loaded
+    // host preempts a 90 ms span far more often than a 1 ms one), not that layers cost more together.
+    double calibration = times.sumMedianMs() > 0 ? Math.min(1, times.wholeMedianMs() / times.sumMedianMs()) : 1;
     for (LayerProfiler.LayerTime t : times.layers()) {
       for (Tier tier : s.tiers()) {
         double factor = calibration * (s.tiers().size() == 2 && tier == Tier.EDGE ? s.edgeSlowdown() : 1);
