@@ -87,10 +87,16 @@ public final class PartitionProcessor implements FrameProcessor {
     }
   }
 
-  /** The tensors are decoded to arrays and copied to the device inside {@link #process}. */
+  /**
+   * The tensors are only read inside {@link #process}, but a partition service read them in place
+   * over the transport's buffers and crashed the JVM (SIGSEGV copying a tensor in
+   * {@code TensorFrames.get}, a BlazeFace server partition behind a 100 Mbit testbed link, 2026-12-06):
+   * the buffers were freed while it read. Until the in-place path is fixed for named tensors, the
+   * runtime hands partitions a private copy (one copy of a cut's tensors per hop).
+   */
   @Override
   public boolean keepsInput() {
-    return false;
+    return true;
   }
 
   @Override
