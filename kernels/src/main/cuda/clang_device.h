@@ -21,6 +21,7 @@ static __device__ __forceinline__ float __fadd_rn(float a, float b) { return __n
 static __device__ __forceinline__ float __fsub_rn(float a, float b) { return __nvvm_add_rn_f(a, -b); }
 static __device__ __forceinline__ float __fmul_rn(float a, float b) { return __nvvm_mul_rn_f(a, b); }
 static __device__ __forceinline__ float __fdiv_rn(float a, float b) { return __nvvm_div_rn_f(a, b); }
+static __device__ __forceinline__ float __fmaf_rn(float a, float b, float c) { return __nvvm_fma_rn_f(a, b, c); }
 static __device__ __forceinline__ double __dsqrt_rn(double a) { return __nvvm_sqrt_rn_d(a); }
 static __device__ __forceinline__ double __ddiv_rn(double a, double b) { return __nvvm_div_rn_d(a, b); }
 static __device__ __forceinline__ float __double2float_rn(double a) { return __nvvm_d2f_rn(a); }
