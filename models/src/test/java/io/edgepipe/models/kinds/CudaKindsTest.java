@@ -42,7 +42,7 @@ class CudaKindsTest {
         GpuFunction fn = cuda.function(module, l.kernel().name());
         for (Dim3[] grid : List.of(new Dim3[] {l.grid(), l.block()}, new Dim3[] {Dim3.of(2), Dim3.of(32)})) {
           float[] got = replay(cuda, fn, l, grid[0], grid[1]);
-          KernelLaunchCases.assertReplayed(l, got, "on " + cuda.name() + " grid " + grid[0].x() + "x" + grid[1].x(), true);
+          l.assertReplayed(got, "on " + cuda.name() + " grid " + grid[0].x() + "x" + grid[1].x(), true);
         }
       }
       assertEquals(0, cuda.bytesInUse());

@@ -101,35 +101,6 @@ final class KernelLaunchCases {
     return names;
   }
 
-  /** Kernels whose CUDA twin may differ from the CPU twin by one float ulp (see softmax.cu). */
-  static final Set<String> ONE_ULP = Set.of("softmax_f32");
-
-  /**
-   * Asserts that {@code got}, the output buffer after a replay of {@code l}, is the CPU twin's:
-   * the same bits (within one ulp for {@link #ONE_ULP}); with {@code anyNaN}, a NaN matches any
-   * NaN (a GPU's arithmetic returns its canonical NaN where x86 keeps the operand's payload).
-   */
-  static void assertReplayed(LaunchRecorder.Recorded l, float[] got, String how, boolean anyNaN) {
-    float[] want = l.expected();
-    String what = l.kernel().name() + " [" + l.label() + "] " + how;
-    if (want.length != got.length) {
-      throw new AssertionError(what + ": " + got.length + " elements, expected " + want.length);
-    }
-    long slack = ONE_ULP.contains(l.kernel().name()) ? 1 : 0;
-    for (int i = 0; i < want.length; i++) {
-      int a = Float.floatToRawIntBits(want[i]);
-      int b = Float.floatToRawIntBits(got[i]);
-      boolean same = a == b
-          || anyNaN && Float.isNaN(want[i]) && Float.isNaN(got[i])
-          || !Float.isNaN(want[i]) && !Float.isNaN(got[i]) && Math.signum(want[i]) == Math.signum(got[i])
-              && Math.abs((long) a - b) <= slack;
-      if (!same) {
-        throw new AssertionError(what + ": element " + i + " is " + got[i] + " (0x" + Integer.toHexString(b)
-            + "), the CPU twin gives " + want[i] + " (0x" + Integer.toHexString(a) + ")");
-      }
-    }
-  }
-
   private static void conv(LaunchRecorder rec, Random r, String label, int[] x, int cout, int kh, int kw,
       Map<String, Object> a) {
     int group = a.containsKey("group") ? ((Long) a.get("group")).intValue() : 1;

@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The cpu device, recording every launch of a registered kernel as the layers make it: the
@@ -21,13 +22,42 @@ import java.util.List;
  * launch writes only its slice), and the output buffer after it (the CPU twin's result). Another
  * implementation of the kernel replays a recorded launch and must leave the same output.
  */
-final class LaunchRecorder implements AutoCloseable {
+public final class LaunchRecorder implements AutoCloseable {
+
+  /** Kernels whose CUDA twin may differ from the CPU twin by one float ulp (see softmax.cu). */
+  public static final Set<String> ONE_ULP = Set.of("softmax_f32");
 
   /** One launch. {@code before[i]} is pointer argument i's buffer (null at int positions). */
-  record Recorded(String label, RegisteredKernel kernel, Dim3 grid, Dim3 block, int[] ints, float[][] before,
+  public record Recorded(String label, RegisteredKernel kernel, Dim3 grid, Dim3 block, int[] ints, float[][] before,
       float[] expected) {
-    int out() {
+    public int out() {
       return kernel.outputIndex();
+    }
+
+    /**
+     * Asserts that {@code got}, the output buffer after a replay of this launch, is the CPU
+     * twin's: the same bits (within one ulp for {@link #ONE_ULP}); with {@code anyNaN}, a NaN
+     * matches any NaN (a GPU's arithmetic returns its canonical NaN where x86 keeps the operand's
+     * payload).
+     */
+    public void assertReplayed(float[] got, String how, boolean anyNaN) {
+      String what = kernel.name() + " [" + label + "] " + how;
+      if (expected.length != got.length) {
+        throw new AssertionError(what + ": " + got.length + " elements, expected " + expected.length);
+      }
+      long slack = ONE_ULP.contains(kernel.name()) ? 1 : 0;
+      for (int i = 0; i < expected.length; i++) {
+        int a = Float.floatToRawIntBits(expected[i]);
+        int b = Float.floatToRawIntBits(got[i]);
+        boolean same = a == b
+            || anyNaN && Float.isNaN(expected[i]) && Float.isNaN(got[i])
+            || !Float.isNaN(expected[i]) && !Float.isNaN(got[i]) && Math.signum(expected[i]) == Math.signum(got[i])
+                && Math.abs((long) a - b) <= slack;
+        if (!same) {
+          throw new AssertionError(what + ": element " + i + " is " + got[i] + " (0x" + Integer.toHexString(b)
+              + "), the CPU twin gives " + expected[i] + " (0x" + Integer.toHexString(a) + ")");
+        }
+      }
     }
   }
 
@@ -49,16 +79,16 @@ final class LaunchRecorder implements AutoCloseable {
   private String label = "";
 
   /** The device to run layers on. */
-  Gpu device() {
+  public Gpu device() {
     return device;
   }
 
   /** The label given to the launches that follow (the case that makes them). */
-  void label(String label) {
+  public void label(String label) {
     this.label = label;
   }
 
-  List<Recorded> launches() {
+  public List<Recorded> launches() {
     return launches;
   }
 

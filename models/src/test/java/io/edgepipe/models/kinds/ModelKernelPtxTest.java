@@ -50,7 +50,7 @@ class ModelKernelPtxTest {
         assertEquals(pointers[i] ? "u64" : "u32", params.get(i), k.name() + " parameter " + i + " (" + k.argNames()[i] + ")");
       }
       assertTrue(ptx.contains(".target sm_75"), k.name() + ": PTX for sm_75 (Turing and newer), like the thesis kernels' edgepipe.ptx");
-      Path cu = CudaSourceTwinTest.source(k);
+      Path cu = HostCudaKernels.source(k);
       assertTrue(Files.exists(cu), k.name() + ": no CUDA source " + cu);
       if (!Files.readString(cu).contains("__fmaf_rn")) { // a kernel whose twin uses Math.fma says so
         assertFalse(Pattern.compile("\\b(fma|mad)(\\.rn)?\\.f32\\b").matcher(ptx).find(),
@@ -69,7 +69,7 @@ class ModelKernelPtxTest {
   void everyCudaSourceBelongsToARegisteredKernel() throws IOException {
     Set<Path> owned = new TreeSet<>();
     for (RegisteredKernel k : new LayerKinds().kernels()) {
-      owned.add(CudaSourceTwinTest.source(k).normalize());
+      owned.add(HostCudaKernels.source(k).normalize());
     }
     Set<Path> found = new TreeSet<>();
     try (Stream<Path> s = Files.walk(KINDS)) {
