@@ -1,5 +1,6 @@
 package io.edgepipe.models;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,8 @@ import io.edgepipe.models.graph.ModelGraph;
 import io.edgepipe.models.onnx.OnnxImporter;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
+import io.edgepipe.vgpu.backend.TokenStore;
+import io.edgepipe.vgpu.backend.VgpuBackend;
 import io.edgepipe.vgpu.cpu.CpuGpu;
 import io.edgepipe.vgpu.cuda.CudaGpu;
 import java.nio.file.Path;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Both shipped models, whole and as two partitions, on the cuda device (opened by name, as
- * {@code --device cuda} does) against the cpu device. The kernels are the CPU twins' arithmetic in
+ * {@code --device cuda} does) against the cpu device, and whole through {@code vgpu://} to a
+ * backend on loopback whose device is the same GPU (bit for bit the local cuda result). The kernels are the CPU twins' arithmetic in
  * the same order, so the outputs agree to float rounding of the one kernel that is not bit-exact
  * (softmax, one ulp); the bound here is 1e-5 x max(|cpu|, 1) per element, 100 times tighter than
  * the ONNX Runtime check. Skips without a GPU or without the fetched models.
@@ -67,6 +71,18 @@ class CudaModelTest {
       for (String out : g.outputs()) {
         near(want.get(out), whole.get(out), out + " (whole model on " + cuda.name() + ")");
         near(want.get(out), split.get(out), out + " (cut at step " + cut + ")");
+      }
+      // the same GPU behind the remote shim: the same kernels, so the same bits as cuda locally
+      VgpuBackend backend = VgpuBackend.onLoopback(new CudaGpu(0), TokenStore.of(Map.of("edge1", "s3cret"))).start();
+      try (Gpu remote = Devices.open("vgpu://127.0.0.1:" + backend.port() + "?tenant=edge1&vmem=2",
+          Map.of("EDGEPIPE_VGPU_TOKEN", "s3cret"));
+          PartitionRunner r = new PartitionRunner(g, 0, steps, remote)) {
+        Map<String, float[]> viaShim = r.run(Map.of(input, x));
+        for (String out : g.outputs()) {
+          assertArrayEquals(whole.get(out), viaShim.get(out), out + " through vgpu:// to a cuda backend");
+        }
+      } finally {
+        backend.stop();
       }
     }
   }
