@@ -23,11 +23,14 @@ public final class HostCudaKernels {
   private static final Path KINDS_SOURCE = Path.of("src/main/java");
   private static final Path SHIM = Path.of("src/test/cuda/host_grid.h");
 
+  /** Programs built in this JVM, by kernel name: the test classes share them (sources do not change). */
+  private static final Map<String, Path> PROGRAMS = new HashMap<>();
+  private static final Path BUILD = Path.of("target/host-cuda");
+
   private final String cxx;
   private final Path work;
-  private final Map<String, Path> programs = new HashMap<>();
 
-  /** Compiles into {@code work} with {@code cxx} (see {@link #compiler()}). */
+  /** Compiles with {@code cxx} (see {@link #compiler()}); launches are written to {@code work}. */
   public HostCudaKernels(String cxx, Path work) {
     this.cxx = cxx;
     this.work = work;
@@ -66,8 +69,7 @@ public final class HostCudaKernels {
 
   /** Runs the recorded launch's kernel over {@code grid} x {@code block}; returns its output buffer. */
   public float[] replay(LaunchRecorder.Recorded l, Dim3 grid, Dim3 block) throws IOException {
-    Path exe = programs.containsKey(l.kernel().name()) ? programs.get(l.kernel().name()) : build(l.kernel());
-    programs.put(l.kernel().name(), exe);
+    Path exe = program(l.kernel());
     int bytes = 12;
     for (int i = 0; i < l.ints().length; i++) {
       bytes += l.before()[i] == null ? 8 : 8 + 4 * l.before()[i].length;
@@ -93,6 +95,17 @@ public final class HostCudaKernels {
     float[] f = new float[o.remaining() / 4];
     o.asFloatBuffer().get(f);
     return f;
+  }
+
+  private Path program(RegisteredKernel k) throws IOException {
+    synchronized (PROGRAMS) {
+      Path exe = PROGRAMS.get(k.name());
+      if (exe == null) {
+        exe = build(k);
+        PROGRAMS.put(k.name(), exe);
+      }
+      return exe;
+    }
   }
 
   /**
@@ -140,8 +153,9 @@ public final class HostCudaKernels {
             return fclose(out) == 0 ? 0 : 2;
         }
         """.formatted(source(k).toAbsolutePath(), call, k.outputIndex(), k.outputIndex());
-    Path cpp = work.resolve(k.name() + ".cpp");
-    Path exe = work.resolve(k.name());
+    Files.createDirectories(BUILD);
+    Path cpp = BUILD.resolve(k.name() + ".cpp");
+    Path exe = BUILD.resolve(k.name());
     Files.writeString(cpp, driver);
     run(List.of(cxx, "-std=c++17", "-O2", "-ffp-contract=off", "-include", SHIM.toAbsolutePath().toString(),
         "-o", exe.toString(), cpp.toString()), "compile " + source(k));
