@@ -14,8 +14,9 @@
 #   nvcc:  nvcc -ptx -fmad=false -arch=$ARCH (ARCH default compute_75, the oldest nvcc 13 takes);
 #   clang: clang -x cuda --cuda-device-only --cuda-gpu-arch=sm_75 -nocudainc -nocudalib
 #          -ffp-contract=off -include kernels/src/main/cuda/clang_device.h, with libdevice linked
-#          for exp (LIBDEVICE=path/libdevice.10.bc, or the one fetch-nvcc.sh unpacks). clang cannot
-#          build edgepipe.cu (it includes cuda_fp16.h from the SDK); that one is skipped.
+#          for exp (LIBDEVICE=path/libdevice.10.bc, or the one fetch-nvcc.sh unpacks), and
+#          kernels/src/main/cuda/clang/cuda_fp16.h for edgepipe.cu's half conversions. clang's PTX
+#          is ISA 6.3 (any driver since CUDA 10), nvcc 13's is 9.0 (driver R580+).
 # -fmad=false / -ffp-contract=off: no a*b+c contraction into FMA, so results match the Java twins.
 # The committed PTX is nvcc 13.0.88's (.version 9.0, .target sm_75): a CUDA 12.x/13 driver JITs it
 # for the GPU at hand. Each PTX is then assembled with ptxas for sm_75 when ptxas is found, which
@@ -95,7 +96,8 @@ compile() { # src out
         link=(-Xclang -mlink-builtin-bitcode -Xclang "$libdevice")
       fi
       "$clang" -x cuda --cuda-device-only --cuda-gpu-arch=sm_"${arch#compute_}" -nocudainc -nocudalib -O3 \
-        -ffp-contract=off -include "$root/kernels/src/main/cuda/clang_device.h" "${link[@]}" -S -o "$2" "$1" ;;
+        -ffp-contract=off -include "$root/kernels/src/main/cuda/clang_device.h" -I "$root/kernels/src/main/cuda/clang" \
+        "${link[@]}" -S -o "$2" "$1" ;;
   esac
 }
 
@@ -104,10 +106,6 @@ trap 'rm -rf "$tmp"' EXIT
 stale=0
 while read -r src out; do
   rel="${out#"$root"/}"
-  if [ "$compiler" = clang ] && grep -q 'cuda_fp16.h' "$src"; then
-    echo "build-ptx: skipped ${src#"$root"/} (includes cuda_fp16.h: nvcc only)"
-    continue
-  fi
   built="$tmp/$(basename "$out")"
   compile "$src" "$built"
   if [ "$src" != "$root/kernels/src/main/cuda/edgepipe.cu" ]; then

@@ -4,7 +4,8 @@
 // (scripts/build-ptx.sh). Only what the project's kernels use: the execution-space keywords,
 // threadIdx/blockIdx/blockDim/gridDim (clang's own header over the PTX special registers), the
 // correctly rounded float/double operations as NVVM builtins (never contracted into FMA), bit
-// casts, and exp(double) from libdevice (linked by the script with -mlink-builtin-bitcode).
+// casts, and exp(double) from libdevice (linked by the script with -mlink-builtin-bitcode);
+// clang/cuda_fp16.h beside this file stands in for the SDK's half-precision conversions.
 #ifndef EDGEPIPE_CLANG_DEVICE_H
 #define EDGEPIPE_CLANG_DEVICE_H
 
@@ -25,6 +26,9 @@ static __device__ __forceinline__ float __fmaf_rn(float a, float b, float c) { r
 static __device__ __forceinline__ double __dsqrt_rn(double a) { return __nvvm_sqrt_rn_d(a); }
 static __device__ __forceinline__ double __ddiv_rn(double a, double b) { return __nvvm_div_rn_d(a, b); }
 static __device__ __forceinline__ float __double2float_rn(double a) { return __nvvm_d2f_rn(a); }
+static __device__ __forceinline__ int __float2int_rn(float a) { return __nvvm_f2i_rn(a); }
+static __device__ __forceinline__ int max(int a, int b) { return a > b ? a : b; }
+static __device__ __forceinline__ int min(int a, int b) { return a < b ? a : b; }
 static __device__ __forceinline__ float __int_as_float(int a) { return __builtin_bit_cast(float, a); }
 static __device__ __forceinline__ unsigned int __float_as_uint(float a) { return __builtin_bit_cast(unsigned int, a); }
 static __device__ __forceinline__ float __uint_as_float(unsigned int a) { return __builtin_bit_cast(float, a); }
