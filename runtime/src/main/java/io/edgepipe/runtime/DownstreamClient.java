@@ -1,6 +1,7 @@
 package io.edgepipe.runtime;
 
 import io.edgepipe.api.Delivery;
+import io.edgepipe.api.LoopbackTarget;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.FrameAck;
 import io.edgepipe.api.proto.SinkGrpc;

@@ -389,6 +389,20 @@ class DeployerClusterTest {
     }
     DeployResult again = deployer().deploy(manifests("EESS", ManifestOptions.builder().colocate(true)), null);
     assertTrue(again.unchanged(), again.applied().toString());
+
+    // deploy EESS -> ESSS co-located: the two groups and the ConfigMap change, no Service or policy
+    Map<String, String> before = liveVersions();
+    deployer().deploy(manifests("ESSS", ManifestOptions.builder().colocate(true)), null);
+    assertEquals(List.of("ConfigMap/pipeline-spec", "Deployment/edge-group", "Deployment/server-group"),
+        changedSince(before));
+    assertEquals(List.of("producer"), containers("edge-group"));
+    // and to EEEE: the server group is pruned, the stage Services stay
+    deployer().deploy(manifests("EEEE", ManifestOptions.builder().colocate(true)), null);
+    assertEquals(List.of("edge-group"), names(client.apps().deployments().inNamespace(NAMESPACE)
+        .withLabel(Labels.PART_OF).list().getItems()));
+    assertEquals(List.of("conv", "maxpool", "producer", "relu"), names(client.services().inNamespace(NAMESPACE)
+        .withLabel(Labels.PART_OF).list().getItems()));
+    assertEquals(List.of(), newWarnings());
   }
 
   /**

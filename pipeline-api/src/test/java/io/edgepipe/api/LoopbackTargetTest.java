@@ -1,4 +1,4 @@
-package io.edgepipe.runtime;
+package io.edgepipe.api;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,10 +1,11 @@
-package io.edgepipe.runtime;
+package io.edgepipe.api;
 
 /**
  * Whether a hop's target is this host's loopback, the one kind of address that is surely in the
  * sender's host and network namespace (another process, or another container of the same Pod).
  *
- * <p>Only such hops are offered a shared-memory ring. A ring is named by its writer's pid, and
+ * <p>Only such hops are offered a shared-memory ring (and, the same way, any other segment a
+ * peer is asked to map by name). A ring is named by its writer's pid, and
  * pids repeat across pid namespaces (every container's JVM is pid 1, or a small number in a Pod
  * that shares its process namespace): a receiver in another Pod, netns or host that happens to
  * hold a file of the same name would map the wrong ring. A hop to any other address goes inline.
