@@ -86,6 +86,33 @@ class KindsReferenceTest {
     conv(1, 3, 17, 15, 4, 5, 5, new int[] {2, 2}, new int[] {1, 1, 2, 2}, new int[] {1, 1}, 1);
   }
 
+  // The CPU twin cuts the output into pixel blocks (up to 512, so these images span several, the
+  // last one partial and rows split between blocks) and, where there are few blocks, slices of the
+  // output channels; each case below goes down one of those paths with the thread pool in use.
+
+  @Test
+  void convSeveralPixelBlocksWithRowsSplitBetweenThem() {
+    conv(1, 5, 37, 41, 7, 3, 3, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 1);
+    conv(1, 9, 29, 31, 13, 1, 1, new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1);
+  }
+
+  @Test
+  void convSmallImageManyOutputChannelsIsSlicedByChannel() {
+    conv(1, 19, 5, 7, 45, 1, 1, new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1);
+    conv(1, 6, 6, 5, 33, 3, 3, new int[] {1, 1}, new int[] {1, 0, 0, 1}, new int[] {1, 1}, 1);
+  }
+
+  @Test
+  void convDepthwiseFiveByFiveStridedDilatedOddChannelsTwoImages() {
+    conv(2, 7, 23, 19, 7, 5, 5, new int[] {2, 2}, new int[] {2, 1, 0, 3}, new int[] {2, 2}, 7);
+    conv(1, 11, 40, 36, 11, 3, 3, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 11);
+  }
+
+  @Test
+  void convGroupsOfThreeInputsStridedDilatedAcrossBlocks() {
+    conv(1, 9, 26, 33, 6, 3, 2, new int[] {1, 2}, new int[] {0, 2, 1, 0}, new int[] {2, 1}, 3);
+  }
+
   @Test
   void convSamePaddingFromAutoPad() {
     float[] x = random(2 * 9 * 10);
