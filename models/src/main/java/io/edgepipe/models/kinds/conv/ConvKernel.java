@@ -3,6 +3,7 @@ package io.edgepipe.models.kinds.conv;
 import io.edgepipe.models.kinds.Kernel;
 import io.edgepipe.kernels.Bands;
 import io.edgepipe.models.kinds.FmaRows;
+import io.edgepipe.models.kinds.VectorSupport;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 
@@ -20,7 +21,8 @@ import java.util.function.IntConsumer;
  * when there are too few blocks to keep every thread busy, slices of the output channels) are
  * bands claimed by the calling thread and the pool's ({@link Bands}). Blocking and threading
  * never change any element's sequence of operations, so the result is bit-identical for any
- * thread count and to a naive loop in that order.
+ * thread count and to a naive loop in that order. Where the JVM has the Vector API the same
+ * operations run through {@link ConvVector} instead (about twice as fast, same bits).
  */
 public final class ConvKernel extends Kernel {
   public static final String NAME = "conv2d_group_f32";
@@ -59,6 +61,15 @@ public final class ConvKernel extends Kernel {
   }
 
   static void forward(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out) {
+    if (VectorSupport.ENABLED) {
+      ConvVector.forward(s, in, wt, bias, out);
+    } else {
+      forwardPortable(s, in, wt, bias, out);
+    }
+  }
+
+  /** The path without the Vector API: same bits as {@link ConvVector}, from C2's auto-vectorised loops. */
+  static void forwardPortable(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out) {
     int pixels = s.pixels();
     int block = Math.min(pixels, Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, BLOCK_FLOATS / s.taps())));
     int blocks = (pixels + block - 1) / block;
