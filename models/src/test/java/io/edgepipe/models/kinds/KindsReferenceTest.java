@@ -194,6 +194,11 @@ class KindsReferenceTest {
       binary(op, new int[] {2, 3, 5}, new int[] {1}, new int[] {2, 3, 5});
       binary(op, new int[] {5, 1}, new int[] {1, 7}, new int[] {5, 7});
       binary(op, new int[] {1, 3, 1, 1}, new int[] {2, 3, 4, 5}, new int[] {2, 3, 4, 5});
+      // above the size the twin cuts into bands: same layout, per-channel and scalar operands
+      binary(op, new int[] {1, 7, 97, 101}, new int[] {1, 7, 97, 101}, new int[] {1, 7, 97, 101});
+      binary(op, new int[] {1, 7, 97, 101}, new int[] {1, 7, 1, 1}, new int[] {1, 7, 97, 101});
+      binary(op, new int[] {1}, new int[] {2, 5, 83, 89}, new int[] {2, 5, 83, 89});
+      binary(op, new int[] {3, 1, 171}, new int[] {3, 151, 171}, new int[] {3, 151, 171});
     }
     assertThrows(UnsupportedNodeException.class, () -> create("Add", 13, attrs(),
         List.of(new int[] {2, 3}, new int[] {4}), List.of()));
@@ -342,6 +347,13 @@ class KindsReferenceTest {
         "ceil_mode", 1), List.of(new int[] {2, 3, 7, 9}), List.of());
     assertArrayEquals(new int[] {2, 3, 4, 5}, ceil.outputShape());
     assertExact(naivePool(x, 6, 7, 9, 2, 2, 2, 2, 0, 0, 4, 5, true, false, 0, 0), run(ceil, List.of(x)), "maxpool ceil");
+    // unpadded windows all inside the input take the twin's row walk; big enough to run in bands
+    float[] big = random(18 * 61 * 67);
+    Layer overlapping = create("MaxPool", 12, attrs("kernel_shape", new int[] {3, 2}, "strides", new int[] {2, 3}),
+        List.of(new int[] {2, 9, 61, 67}), List.of());
+    assertArrayEquals(new int[] {2, 9, 30, 22}, overlapping.outputShape());
+    assertExact(naivePool(big, 18, 61, 67, 3, 2, 2, 3, 0, 0, 30, 22, true, false, 0, 0), run(overlapping, List.of(big)),
+        "maxpool 3x2 stride 2x3");
   }
 
   @Test
