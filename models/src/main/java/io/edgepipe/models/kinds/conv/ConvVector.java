@@ -37,9 +37,14 @@ final class ConvVector {
 
   private ConvVector() {}
 
-  /** The layout of the padded, phase-split planes of one launch. */
-  private record Layout(ConvGeometry s, int qw, int qh, int planeSize, int flat, int[] tapOffsets) {
-    static Layout of(ConvGeometry s) {
+  /**
+   * Where the operands of one launch are read: per input channel a block of {@code planeSize}
+   * floats, tap k of channel c at {@code tapOffsets[k]} from the group's first channel, output
+   * pixel (y, x) at flat index {@code y*qw + x}, {@code flat} flat indices computed.
+   */
+  private record Layout(int qw, int qh, int planeSize, int flat, int[] tapOffsets) {
+    /** The padded, phase-split planes. */
+    static Layout padded(ConvGeometry s) {
       int oxMax = (s.kw() - 1) * s.dw() / s.sw();
       int oyMax = (s.kh() - 1) * s.dh() / s.sh();
       int qw = s.ow() + oxMax;
@@ -57,18 +62,56 @@ final class ConvVector {
           }
         }
       }
-      return new Layout(s, qw, qh, planeSize, flat, taps);
+      return new Layout(qw, qh, planeSize, flat, taps);
+    }
+
+    /** A pointwise convolution reads the input itself: its planes are already laid out as the output. */
+    static Layout input(ConvGeometry s) {
+      int[] taps = new int[s.taps()];
+      for (int c = 0; c < taps.length; c++) {
+        taps[c] = c * s.pixels();
+      }
+      return new Layout(s.w(), s.h(), s.pixels(), s.pixels(), taps);
     }
   }
 
   static void forward(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out) {
-    Layout q = Layout.of(s);
-    float[] planes = scratch(PLANES, s.n() * s.cin() * q.planeSize() + TILE);
     boolean parallel = s.multiplyAdds() >= PARALLEL_WORK && Bands.threads() > 1;
-    run(parallel, s.n() * s.cin(), image -> fillPlanes(s, q, in, image, planes));
-
     int opg = s.outPerGroup();
     int blocks = (opg + 3) / 4;
+    if (s.pointwise()) {
+      Layout q = Layout.input(s);
+      int chunks = (q.flat() + CHUNK - 1) / CHUNK;
+      run(parallel, s.n() * s.group() * blocks * chunks, band -> {
+        int chunk = band % chunks;
+        int rest = band / chunks;
+        int o0 = (rest % blocks) * 4;
+        int g = (rest / blocks) % s.group();
+        int b = rest / (blocks * s.group());
+        int base = (b * s.cin() + g * s.inPerGroup()) * q.planeSize();
+        computeBand(s, q, in, base, wt, bias, out, b, g, o0, Math.min(4, opg - o0), chunk * CHUNK,
+            Math.min(q.flat(), (chunk + 1) * CHUNK));
+      });
+      return;
+    }
+    Layout q = Layout.padded(s);
+    if (s.inPerGroup() == 1) {
+      // depthwise and the like: a band is one input channel, its planes built by the thread that uses them
+      run(parallel, s.n() * s.group(), band -> {
+        float[] planes = scratch(PLANES, q.planeSize() + TILE);
+        fillPlanes(s, q, in, band, planes, 0);
+        for (int o0 = 0; o0 < opg; o0 += 4) {
+          for (int i0 = 0; i0 < q.flat(); i0 += CHUNK) {
+            computeBand(s, q, planes, 0, wt, bias, out, band / s.group(), band % s.group(), o0, Math.min(4, opg - o0),
+                i0, Math.min(q.flat(), i0 + CHUNK));
+          }
+        }
+      });
+      return;
+    }
+    // the calling thread's planes for every channel, then bands of (image, group, 4 outputs, pixels)
+    float[] planes = scratch(PLANES, s.n() * s.cin() * q.planeSize() + TILE);
+    run(parallel, s.n() * s.cin(), channel -> fillPlanes(s, q, in, channel, planes, channel * q.planeSize()));
     int chunks = (q.flat() + CHUNK - 1) / CHUNK;
     run(parallel, s.n() * s.group() * blocks * chunks, band -> {
       int chunk = band % chunks;
@@ -76,8 +119,8 @@ final class ConvVector {
       int o0 = (rest % blocks) * 4;
       int g = (rest / blocks) % s.group();
       int b = rest / (blocks * s.group());
-      computeBand(s, q, planes, wt, bias, out, b, g, o0, Math.min(4, opg - o0), chunk * CHUNK,
-          Math.min(q.flat(), (chunk + 1) * CHUNK));
+      computeBand(s, q, planes, (b * s.cin() + g * s.inPerGroup()) * q.planeSize(), wt, bias, out, b, g, o0,
+          Math.min(4, opg - o0), chunk * CHUNK, Math.min(q.flat(), (chunk + 1) * CHUNK));
     });
   }
 
@@ -99,10 +142,9 @@ final class ConvVector {
     return h[0];
   }
 
-  /** The padded phase planes of one (image, input channel), every element written. */
-  private static void fillPlanes(ConvGeometry s, Layout q, float[] in, int channel, float[] planes) {
+  /** The padded phase planes of input channel {@code channel} (of all images), every element written, from {@code dst}. */
+  private static void fillPlanes(ConvGeometry s, Layout q, float[] in, int channel, float[] planes, int dst) {
     int src = channel * s.h() * s.w();
-    int dst = channel * q.planeSize();
     for (int ry = 0; ry < s.sh(); ry++) {
       for (int rx = 0; rx < s.sw(); rx++) {
         // columns xx whose input column xx*sw + rx - pl lies in [0, w)
@@ -131,32 +173,57 @@ final class ConvVector {
     }
   }
 
-  /** Output channels [o0, o0 + count) of group g of image b over flat pixels [i0, i1). */
-  private static void computeBand(ConvGeometry s, Layout q, float[] planes, float[] wt, float[] bias, float[] out,
-      int b, int g, int o0, int count, int i0, int i1) {
-    float[] acc = scratch(ACC, 4 * CHUNK);
-    int base = (b * s.cin() + g * s.inPerGroup()) * q.planeSize();
+  /**
+   * Output channels [o0, o0 + count) of group g of image b over flat pixels [i0, i1), the
+   * group's operands at {@code base} in {@code src}.
+   */
+  private static void computeBand(ConvGeometry s, Layout q, float[] src, int base, float[] wt, float[] bias,
+      float[] out, int b, int g, int o0, int count, int i0, int i1) {
     int o = g * s.outPerGroup() + o0;
     int taps = s.taps();
-    for (int i = i0; i < i1; i += TILE) {
-      if (count == 4) {
-        tile4(planes, base + i, q.tapOffsets(), taps, wt, o * taps, bias, o, acc, i - i0, CHUNK);
-      } else {
-        for (int j = 0; j < count; j++) {
-          tile1(planes, base + i, q.tapOffsets(), taps, wt, (o + j) * taps, bias[o + j], acc, j * CHUNK + i - i0);
+    int pixels = s.pixels();
+    int outBase = (b * s.cout() + o) * pixels;
+    if (q.qw() == s.ow() && q.flat() == pixels) {
+      // flat index = output index (pointwise): whole tiles straight into the output, the rest one by one
+      int i = i0;
+      for (; i + TILE <= i1; i += TILE) {
+        tiles(src, base + i, q.tapOffsets(), taps, wt, bias, o, count, out, outBase + i, pixels);
+      }
+      for (int j = 0; j < count; j++) {
+        for (int p = i; p < i1; p++) {
+          float acc = bias[o + j];
+          for (int k = 0; k < taps; k++) {
+            acc = Math.fma(wt[(o + j) * taps + k], src[base + q.tapOffsets()[k] + p], acc);
+          }
+          out[outBase + j * pixels + p] = acc;
         }
       }
+      return;
+    }
+    float[] acc = scratch(ACC, 4 * CHUNK);
+    for (int i = i0; i < i1; i += TILE) {
+      tiles(src, base + i, q.tapOffsets(), taps, wt, bias, o, count, acc, i - i0, CHUNK);
     }
     // keep the columns x < ow of each output row the flat range touches
-    int pixels = s.pixels();
     for (int j = 0; j < count; j++) {
-      int outBase = (b * s.cout() + o + j) * pixels;
       for (int y = i0 / q.qw(); y < s.oh() && y * q.qw() < i1; y++) {
         int x0 = Math.max(0, i0 - y * q.qw());
         int x1 = Math.min(s.ow(), i1 - y * q.qw());
         if (x1 > x0) {
-          System.arraycopy(acc, j * CHUNK + y * q.qw() + x0 - i0, out, outBase + y * s.ow() + x0, x1 - x0);
+          System.arraycopy(acc, j * CHUNK + y * q.qw() + x0 - i0, out, outBase + j * pixels + y * s.ow() + x0, x1 - x0);
         }
+      }
+    }
+  }
+
+  /** {@code count} (1..4) output channels from o over TILE flat pixels, results at dst[dstAt + j*dstStride]. */
+  private static void tiles(float[] src, int at, int[] tapOffsets, int taps, float[] wt, float[] bias, int o, int count,
+      float[] dst, int dstAt, int dstStride) {
+    if (count == 4) {
+      tile4(src, at, tapOffsets, taps, wt, o * taps, bias, o, dst, dstAt, dstStride);
+    } else {
+      for (int j = 0; j < count; j++) {
+        tile1(src, at, tapOffsets, taps, wt, (o + j) * taps, bias[o + j], dst, dstAt + j * dstStride);
       }
     }
   }
