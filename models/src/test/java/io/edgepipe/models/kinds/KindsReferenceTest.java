@@ -354,6 +354,10 @@ class KindsReferenceTest {
     assertArrayEquals(new int[] {2, 9, 30, 22}, overlapping.outputShape());
     assertExact(naivePool(big, 18, 61, 67, 3, 2, 2, 3, 0, 0, 30, 22, true, false, 0, 0), run(overlapping, List.of(big)),
         "maxpool 3x2 stride 2x3");
+    Layer twoByTwo = create("MaxPool", 12, attrs("kernel_shape", new int[] {2, 2}, "strides", new int[] {2, 2}),
+        List.of(new int[] {2, 9, 61, 67}), List.of());
+    assertExact(naivePool(big, 18, 61, 67, 2, 2, 2, 2, 0, 0, 30, 33, true, false, 0, 0), run(twoByTwo, List.of(big)),
+        "maxpool 2x2 stride 2, odd input");
   }
 
   @Test

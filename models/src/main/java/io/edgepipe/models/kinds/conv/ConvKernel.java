@@ -28,7 +28,7 @@ public final class ConvKernel extends Kernel {
   public static final String NAME = "conv2d_group_f32";
 
   /** Below this many multiply-adds the launch runs on the calling thread alone. */
-  private static final long PARALLEL_WORK = 1 << 16;
+  static final long PARALLEL_WORK = 1 << 16;
   /** Operand floats per block (rows x pixels) aimed at: the block's rows stay in L2. */
   private static final int BLOCK_FLOATS = 1 << 15;
   private static final int MIN_BLOCK = 128;

@@ -28,7 +28,11 @@ final class ConvVector {
   private static final int TILE = 2 * L;
   /** Flat pixels per band, a multiple of TILE. */
   private static final int CHUNK = 8 * TILE;
-  private static final long PARALLEL_WORK = 1 << 16;
+  /**
+   * Below this many multiply-adds (about 10 us here) the launch runs on the calling thread alone:
+   * on a busy machine handing a small layer to a pool thread costs more than it saves.
+   */
+  static final long PARALLEL_WORK = 1 << 18;
 
   /** The calling thread's padded planes, shared read-only with the pool's threads during a launch. */
   private static final ThreadLocal<float[][]> PLANES = ThreadLocal.withInitial(() -> new float[1][0]);

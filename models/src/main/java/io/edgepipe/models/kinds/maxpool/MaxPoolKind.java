@@ -28,6 +28,17 @@ public final class MaxPoolKind extends PoolKind {
       float[] in = b[0];
       float[] out = b[1];
       channels(nc, (long) nc * oh * ow * kh * kw, c -> {
+        if (kh == 2 && kw == 2 && sh == 2 && sw == 2) { // the common 2x2 pool: one pass per output row
+          for (int y = 0; y < oh; y++) {
+            int o = (c * oh + y) * ow;
+            int r0 = (c * h + 2 * y) * w;
+            int r1 = r0 + w;
+            for (int x = 0; x < ow; x++) {
+              out[o + x] = Math.max(Math.max(in[r0 + 2 * x], in[r0 + 2 * x + 1]), Math.max(in[r1 + 2 * x], in[r1 + 2 * x + 1]));
+            }
+          }
+          return;
+        }
         for (int y = 0; y < oh; y++) {
           int o = (c * oh + y) * ow;
           Arrays.fill(out, o, o + ow, Float.NEGATIVE_INFINITY);

@@ -23,11 +23,11 @@ class ConvPathsTest {
   private static final List<ConvGeometry> SHAPES = List.of(
       // n, cin, h, w, cout, kh, kw, sh, sw, pt, pl, dh, dw, group, oh, ow
       new ConvGeometry(2, 6, 45, 39, 10, 3, 3, 2, 1, 1, 0, 1, 2, 2, 23, 35),
-      new ConvGeometry(1, 40, 6, 7, 72, 1, 1, 1, 1, 0, 0, 1, 1, 1, 6, 7),
-      new ConvGeometry(1, 17, 50, 30, 17, 3, 3, 1, 1, 1, 1, 1, 1, 17, 50, 30),
+      new ConvGeometry(1, 40, 13, 11, 72, 1, 1, 1, 1, 0, 0, 1, 1, 1, 13, 11),
+      new ConvGeometry(1, 17, 70, 50, 17, 3, 3, 1, 1, 1, 1, 1, 1, 17, 70, 50),
       new ConvGeometry(1, 3, 67, 61, 7, 5, 5, 2, 2, 1, 2, 1, 1, 1, 33, 31),
-      new ConvGeometry(1, 9, 26, 33, 12, 3, 2, 1, 2, 0, 2, 2, 1, 3, 23, 19),
-      new ConvGeometry(2, 7, 47, 41, 7, 5, 5, 2, 3, 2, 1, 2, 2, 7, 21, 13));
+      new ConvGeometry(1, 9, 52, 33, 24, 3, 2, 1, 2, 0, 2, 2, 1, 3, 49, 19),
+      new ConvGeometry(2, 14, 93, 41, 14, 5, 5, 2, 3, 2, 1, 2, 2, 14, 44, 13));
 
   private static float[] random(int n) {
     float[] v = new float[n];
@@ -67,13 +67,14 @@ class ConvPathsTest {
 
   @Test
   void portablePathGivesTheSameBitsOnOneAndThreeThreads() throws Exception {
-    assertTrue(SHAPES.stream().allMatch(s -> s.multiplyAdds() >= 1 << 16), "every shape big enough to run in bands");
+    assertTrue(SHAPES.stream().allMatch(s -> s.multiplyAdds() >= ConvKernel.PARALLEL_WORK), "every shape runs in bands");
     sameBitsOnOneAndThreeThreads(ConvKernel::forwardPortable);
   }
 
   @Test
   void vectorPathGivesTheSameBitsOnOneAndThreeThreads() throws Exception {
     assumeTrue(VectorSupport.ENABLED, "needs the JVM option --add-modules jdk.incubator.vector (the module's surefire passes it)");
+    assertTrue(SHAPES.stream().allMatch(s -> s.multiplyAdds() >= ConvVector.PARALLEL_WORK), "every shape runs in bands");
     sameBitsOnOneAndThreeThreads(ConvVector::forward);
   }
 
