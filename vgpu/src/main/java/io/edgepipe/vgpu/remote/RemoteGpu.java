@@ -160,6 +160,26 @@ public final class RemoteGpu implements Gpu {
     return link.reconnects();
   }
 
+  /** True when the current session's payloads go through shared memory (backend on this host). */
+  public boolean sharedMemory() {
+    return link.payloads().shared();
+  }
+
+  /** Bytes of the segment the backend mapped for the current session (0 when payloads go inline). */
+  public long sharedMemoryBytes() {
+    return link.opened().getShm() ? link.opened().getShmBytes() : 0;
+  }
+
+  /** Payload bytes (both ways) that went through shared memory so far. */
+  public long bytesShared() {
+    return link.payloads().sharedBytes();
+  }
+
+  /** Why the backend did not map the segment offered at open ("" when it did, or none was offered). */
+  public String sharedMemoryDeclined() {
+    return link.opened().getShmDeclined();
+  }
+
   /** HtoD payload bytes sent so far. */
   public long bytesUploaded() {
     return bytesUp;
@@ -350,7 +370,7 @@ public final class RemoteGpu implements Gpu {
     while (true) {
       link.ensure(journal);
       journal.checkLostReads(q.calls());
-      Batch batch = CallBatch.translate(q.calls(), link.nextSeq(), journal);
+      Batch batch = CallBatch.translate(q.calls(), link.nextSeq(), journal, link.payloads());
       SessionLink.Reply reply;
       try {
         reply = link.send(batch);
@@ -377,13 +397,10 @@ public final class RemoteGpu implements Gpu {
     int dtoh = 0;
     for (int i = 0; i < ran; i++) {
       if (calls.get(i) instanceof Call.DtoHCall d) {
-        ByteString data = r.getDtoh(dtoh++);
-        if (data.size() != d.dst().remaining()) {
-          throw new GpuException("INTERNAL", "backend returned " + data.size() + " bytes for a copy of "
-              + d.dst().remaining());
-        }
-        data.copyTo(d.dst()); // a duplicate: the caller's position stays put
-        bytesDown += data.size();
+        int n = d.dst().remaining();
+        link.payloads().deliver(dtoh, r.getDtoh(dtoh), d.dst()); // a duplicate: the caller's position stays put
+        dtoh++;
+        bytesDown += n;
       }
     }
     if (r.hasError()) {
