@@ -107,7 +107,8 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     List<StageVgpuBench.Remote> remotes = new ArrayList<>();
     try (Gpu local = Devices.open(device)) {
       for (String label : labels) {
-        RemoteSpec spec = loopback != null ? loopback.spec(1.0, 64, "bench vgpu " + label)
+        // one tenant, one session per link: fGPU split (the sides take turns, so each has the device to itself)
+        RemoteSpec spec = loopback != null ? loopback.spec(1.0 / labels.size(), 64, "bench vgpu " + label)
             : Devices.parseRemote(requireRemote(backend), System.getenv());
         remotes.add(new StageVgpuBench.Remote(label, RemoteGpu.connect(spec.withLink(linkOptions(label)))));
       }
