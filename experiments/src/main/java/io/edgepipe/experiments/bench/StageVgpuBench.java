@@ -194,27 +194,21 @@ public final class StageVgpuBench {
 
   /** Geometric mean of the rows' remote/local ratios for the remote side {@code label} (NaN for none). */
   public static double geomeanRatio(List<Row> rows, String label) {
-    double logSum = 0;
-    int n = 0;
-    for (Row r : rows) {
-      for (Side s : r.remotes()) {
-        if (s.label().equals(label)) {
-          logSum += Math.log(r.ratio(s));
-          n++;
-        }
-      }
-    }
-    return n == 0 ? Double.NaN : Math.exp(logSum / n);
+    return geomean(rows, label, (r, s) -> r.ratio(s));
   }
 
   /** As {@link #geomeanRatio} for CPU time per frame. */
   public static double geomeanCpuRatio(List<Row> rows, String label) {
+    return geomean(rows, label, (r, s) -> s.cpuMs() / r.local().cpuMs());
+  }
+
+  private static double geomean(List<Row> rows, String label, java.util.function.ToDoubleBiFunction<Row, Side> ratio) {
     double logSum = 0;
     int n = 0;
     for (Row r : rows) {
       for (Side s : r.remotes()) {
         if (s.label().equals(label)) {
-          logSum += Math.log(s.cpuMs() / r.local().cpuMs());
+          logSum += Math.log(ratio.applyAsDouble(r, s));
           n++;
         }
       }

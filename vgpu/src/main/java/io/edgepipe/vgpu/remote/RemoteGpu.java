@@ -38,10 +38,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * sync with the failing op named. A batch that would pass the backend's message or op limit (as
  * its session announced them) is sent early.
  *
- * <p><b>Copies.</b> HtoD payloads travel as views of the caller's buffers
+ * <p><b>Copies.</b> With a backend on the same host, each session offers a shared-memory segment
+ * at open ({@link LinkOptions#shmBytes}); once the backend has mapped it, an HtoD payload is copied
+ * once into the segment and a DtoH result once out of it, and the messages carry only the ops and
+ * their places ({@link PayloadLink}). Otherwise (another host, or what does not fit the segment)
+ * HtoD payloads travel inline as views of the caller's buffers
  * ({@link UnsafeByteOperations#unsafeWrap}), valid because the caller may not touch them before
- * the sync; replies are parsed in place ({@link Marshalling.Retaining}), so DtoH data is copied once,
- * from the transport's buffers into the caller's. Host buffers' positions are left unchanged.
+ * the sync, encoded with the spec's codec if one is chosen; replies are parsed in place
+ * ({@link Marshalling.Retaining}), so DtoH data is copied once, from the transport's buffers into
+ * the caller's. Host buffers' positions are left unchanged.
  *
  * <p><b>Backend restarts.</b> Handles given to the caller are this device's own, mapped to the
  * current session's. The device keeps a journal of what a new session needs to look like the old
