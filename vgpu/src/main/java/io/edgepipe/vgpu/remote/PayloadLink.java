@@ -1,6 +1,7 @@
 package io.edgepipe.vgpu.remote;
 
 import com.google.protobuf.ByteString;
+import io.edgepipe.api.LoopbackTarget;
 import io.edgepipe.api.PayloadCodec;
 import io.edgepipe.api.shm.SharedSegment;
 import io.edgepipe.vgpu.GpuException;
@@ -36,9 +37,17 @@ final class PayloadLink implements AutoCloseable {
     this.codec = codec;
   }
 
-  /** A new segment to offer at open, or null (none wanted, or shared memory missing here). */
-  static SharedSegment offer(LinkOptions options) {
-    return options.shmBytes() > 0 ? SharedSegment.create(SEGMENT_KIND, options.shmBytes()) : null;
+  /**
+   * A new segment to offer at open to a backend at {@code host}, or null: none wanted, shared
+   * memory missing here, or a backend not behind this host's loopback. Segments are named by the
+   * creator's pid, and pids repeat across hosts and pid namespaces, so a backend elsewhere could
+   * hold a file of the same name and map the wrong one: only loopback is surely this host.
+   */
+  static SharedSegment offer(LinkOptions options, String host) {
+    if (options.shmBytes() <= 0 || !LoopbackTarget.isLoopback(host)) {
+      return null;
+    }
+    return SharedSegment.create(SEGMENT_KIND, options.shmBytes());
   }
 
   /** The session changed: {@code mapped} is its segment (the backend mapped its first {@code bytes}), or null. */

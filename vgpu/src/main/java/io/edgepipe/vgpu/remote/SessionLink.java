@@ -204,7 +204,7 @@ final class SessionLink {
    */
   void open() {
     SessionStream s = new SessionStream(channel, callOptions);
-    io.edgepipe.api.shm.SharedSegment offered = PayloadLink.offer(spec.link());
+    io.edgepipe.api.shm.SharedSegment offered = PayloadLink.offer(spec.link(), spec.host());
     Open.Builder o = Open.newBuilder().setFgpu(spec.fgpu()).setVmemUnits(spec.vmemUnits()).setClient(spec.client())
         .setCodec(spec.link().codec().label());
     if (offered != null) {

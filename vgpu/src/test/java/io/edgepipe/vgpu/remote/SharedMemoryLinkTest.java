@@ -151,6 +151,19 @@ class SharedMemoryLinkTest {
     }
   }
 
+  /** Only a backend behind this host's loopback is offered a segment (pids, hence names, repeat elsewhere). */
+  @Test
+  void onlyLoopbackBackendsAreOfferedASegment() {
+    assertEquals(null, PayloadLink.offer(LinkOptions.DEFAULT, "10.1.2.3"));
+    assertEquals(null, PayloadLink.offer(LinkOptions.DEFAULT, "gpu-server"));
+    assertEquals(null, PayloadLink.offer(LinkOptions.DEFAULT.withShmBytes(0), "127.0.0.1"));
+    for (String host : List.of("127.0.0.1", "localhost", "::1")) {
+      try (SharedSegment s = PayloadLink.offer(LinkOptions.DEFAULT, host)) {
+        assertTrue(s != null && s.bytes() == LinkOptions.DEFAULT_SHM_BYTES, host);
+      }
+    }
+  }
+
   /** Of a segment larger than the session's message reservation only that much is mapped and charged. */
   @Test
   void aTenantCannotMapMoreThanItsReservation() throws Exception {

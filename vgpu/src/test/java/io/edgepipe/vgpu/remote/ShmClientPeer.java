@@ -33,7 +33,7 @@ public final class ShmClientPeer {
         }
       }
       case "orphan" -> { // creates a segment as a client does before open, and is killed
-        System.out.println("segment " + PayloadLink.offer(new LinkOptions(1 << 20, PayloadCodec.NONE)).name());
+        System.out.println("segment " + PayloadLink.offer(new LinkOptions(1 << 20, PayloadCodec.NONE), "127.0.0.1").name());
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
       }
