@@ -151,8 +151,14 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       } catch (RuntimeException | Error e) {
         // never leave the client waiting for an answer that will not come
         LOG.log(Level.WARNING, "batch of session " + s.id + " failed", e);
+        // InternalError is the JVM's answer to a fault in a mapped file: a client that shortened
+        // its segment after the backend mapped it (the pages are gone); its fault, and the backend
+        // serves on
+        boolean segmentFault = e instanceof InternalError && s.segment != null;
         result = BatchResult.newBuilder().setSeq(run.batch.getSeq()).setError(io.edgepipe.vgpu.proto.Error.newBuilder()
-            .setCode("INTERNAL").setMessage("backend failure: " + e).setOpIndex(-1)).build();
+            .setCode(segmentFault ? "INVALID_ARGUMENT" : "INTERNAL").setOpIndex(-1)
+            .setMessage(segmentFault ? "a fault reading or writing the session's shared-memory segment: did the "
+                + "client shorten it after the backend mapped it?" : "backend failure: " + e)).build();
       }
       done(message); // every slice has run and synchronized: nothing reads its payloads any more
       reply(result);

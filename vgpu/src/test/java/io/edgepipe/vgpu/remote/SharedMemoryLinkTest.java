@@ -232,6 +232,34 @@ class SharedMemoryLinkTest {
     }
   }
 
+  /** A client that shortens its segment after the backend mapped it gets an error; the backend serves on. */
+  @Test
+  void aSegmentShortenedByItsClientIsRefusedNotFatal() throws Exception {
+    ManagedChannel ch = NettyChannelBuilder.forAddress(new InetSocketAddress("127.0.0.1", backend.port())).usePlaintext()
+        .build();
+    try (SharedSegment segment = SharedSegment.create(PayloadLink.SEGMENT_KIND, 1 << 20);
+        java.io.RandomAccessFile kept = new java.io.RandomAccessFile(SharedMemory.dir().resolve(segment.name()).toFile(),
+            "rw")) {
+      RawSession raw = new RawSession(ch, TOKEN);
+      raw.send(ClientMessage.newBuilder().setOpen(Open.newBuilder().setFgpu(1).setVmemUnits(1)
+          .setShmSegment(segment.name()).setShmBytes(segment.bytes())).build());
+      assertTrue(raw.read(5_000).getOpened().getShm());
+      kept.setLength(0); // the backend's mapping now has no pages behind it
+      raw.batch(1, List.of(Op.newBuilder().setMalloc(Malloc.newBuilder().setBytes(1 << 20)).build()));
+      long ptr = raw.read(5_000).getResult().getHandles(0);
+      raw.batch(2, List.of(Op.newBuilder().setHtod(CopyHtoD.newBuilder().setDst(ptr)
+          .setShared(ShmRange.newBuilder().setOffset(0).setLength(1 << 20))).build()));
+      ServerMessage r = raw.read(5_000);
+      assertEquals("INVALID_ARGUMENT", r.getResult().getError().getCode(), r.toString());
+      raw.batch(3, List.of(Op.newBuilder().setDtoh(CopyDtoH.newBuilder().setSrc(ptr).setBytes(64)).build()));
+      assertEquals(64, raw.read(5_000).getResult().getDtoh(0).size(), "the session serves on, inline");
+      raw.cancel();
+    } finally {
+      ch.shutdownNow();
+    }
+    roundTrip(open(""), 1 << 20); // and so does the backend, through a new segment
+  }
+
   @Test
   void aClientKilledMidSessionLeavesNoSegmentAndItsReservationReturns() throws Exception {
     Process client = new ProcessBuilder(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
