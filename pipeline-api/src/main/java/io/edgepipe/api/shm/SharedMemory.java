@@ -97,23 +97,22 @@ public final class SharedMemory {
   }
 
   /**
-   * Maps the first {@code mapBytes} of an existing segment read-write, then unlinks it. Refuses
-   * (IOException naming why, file left to its creator) anything but a regular file of exactly the
-   * {@code bytes} its creator declared, so a peer cannot make this process map a file shorter than
-   * the mapping (a read past the end of a file is a fault, not an exception).
+   * Opens an existing segment read-write, refusing (IOException naming why, file left to its
+   * creator) anything but a regular file of exactly the {@code bytes} its creator declared, so a
+   * peer cannot make this process map a file shorter than the mapping (a read past the end of a
+   * file is a fault, not an exception).
    */
-  public static MappedByteBuffer mapAndUnlink(Path file, long bytes, long mapBytes) throws IOException {
+  public static RandomAccessFile openDeclared(Path file, long bytes) throws IOException {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(file.getFileName() + " is not a segment on this host");
     }
-    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw"); FileChannel ch = f.getChannel()) {
-      if (ch.size() != bytes) {
-        throw new IOException(file.getFileName() + " is " + ch.size() + " bytes, " + bytes + " were declared");
-      }
-      MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, Math.min(bytes, mapBytes));
-      Files.deleteIfExists(file);
-      return map;
+    RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw");
+    if (f.length() != bytes) {
+      long size = f.length();
+      f.close();
+      throw new IOException(file.getFileName() + " is " + size + " bytes, " + bytes + " were declared");
     }
+    return f;
   }
 
   public static void deleteQuietly(Path file) {

@@ -1,8 +1,11 @@
 package io.edgepipe.api.shm;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -14,11 +17,14 @@ import java.nio.file.Path;
 public final class SharedSegment implements AutoCloseable {
   private final Path file;
   private final MappedByteBuffer map;
+  /** The peer's side keeps the file open, to see whether its creator has shortened it since. */
+  private final RandomAccessFile opened;
   private boolean closed;
 
-  private SharedSegment(Path file, MappedByteBuffer map) {
+  private SharedSegment(Path file, MappedByteBuffer map, RandomAccessFile opened) {
     this.file = file;
     this.map = map;
+    this.opened = opened;
   }
 
   /** A new segment of {@code bytes} of {@code kind}, or null where shared memory is missing or full. */
@@ -28,7 +34,7 @@ public final class SharedSegment implements AutoCloseable {
     }
     Path file = SharedMemory.dir().resolve(SharedMemory.newName(kind));
     try {
-      return new SharedSegment(file, SharedMemory.create(file, bytes));
+      return new SharedSegment(file, SharedMemory.create(file, bytes), null);
     } catch (IOException | RuntimeException e) {
       SharedMemory.deleteQuietly(file);
       return null;
@@ -52,7 +58,29 @@ public final class SharedSegment implements AutoCloseable {
     if (bytes < 1 || mapBytes < 1 || Math.min(bytes, mapBytes) > Integer.MAX_VALUE) {
       throw new IOException("a segment of " + bytes + " bytes cannot be mapped");
     }
-    return new SharedSegment(file, SharedMemory.mapAndUnlink(file, bytes, mapBytes));
+    RandomAccessFile f = SharedMemory.openDeclared(file, bytes);
+    try {
+      MappedByteBuffer m = f.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, Math.min(bytes, mapBytes));
+      Files.deleteIfExists(file);
+      return new SharedSegment(file, m, f);
+    } catch (IOException | RuntimeException e) {
+      f.close();
+      throw e;
+    }
+  }
+
+  /**
+   * True when the file behind a segment this side mapped as the peer has been shortened since (its
+   * creator, holding a descriptor, truncated it): touching the missing part would fault. Checked
+   * before every use, so a shortened segment is refused rather than read; a truncation in the
+   * instant between check and use is still caught, later, as the JVM's InternalError.
+   */
+  public boolean shortened() {
+    try {
+      return opened != null && opened.length() < map.capacity();
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   /** The name the peer is told. */
@@ -84,5 +112,12 @@ public final class SharedSegment implements AutoCloseable {
     closed = true;
     SharedMemory.deleteQuietly(file);
     SharedMemory.unmap(map);
+    if (opened != null) {
+      try {
+        opened.close();
+      } catch (IOException e) {
+        // closing a file we only read the size of cannot lose anything
+      }
+    }
   }
 }

@@ -349,6 +349,10 @@ final class Session {
 
   /** The segment's bytes at {@code place}, or INVALID_ARGUMENT when there is no segment or it lies outside. */
   private ByteBuffer shared(ShmRange place, String what) {
+    if (segment != null && segment.shortened()) {
+      throw new GpuException("INVALID_ARGUMENT", what + ": the session's shared-memory segment was shortened by its "
+          + "client after the backend mapped it");
+    }
     ByteBuffer view = segment == null ? null : segment.view(place.getOffset(), place.getLength());
     if (view == null) {
       throw new GpuException("INVALID_ARGUMENT", what + " names shared-memory bytes " + Long.toUnsignedString(place.getOffset())
