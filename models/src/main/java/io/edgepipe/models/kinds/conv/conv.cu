@@ -28,7 +28,7 @@ extern "C" __global__ void conv2d_group_f32(const float* __restrict__ in, const 
             for (int ky = 0; ky < kh; ky++) {
                 const int iy = y * sh - pt + ky * dh;
                 const bool rowInside = iy >= 0 && iy < h;
-                const float* row = src + ((long long)c * h + iy) * w;
+                const float* row = src + ((long long)c * h + (rowInside ? iy : 0)) * w; // read only inside
                 const float* wr = wt + ((long long)c * kh + ky) * kw;
                 for (int kx = 0; kx < kw; kx++) {
                     const int ix = x * sw - pl + kx * dw;
