@@ -42,7 +42,8 @@ public final class ProcessRun implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
 
   private final PipelineSpec spec;
-  private final SinkRecorder sink;
+  /** Where frames reaching the sink are recorded now: a throwaway recorder while warming up. */
+  private volatile SinkRecorder sink;
   private final FrameServer sinkServer;
   private final List<Process> processes = new ArrayList<>(); // chain order, guarded by this
   private final List<List<String>> commands = new ArrayList<>();
@@ -56,6 +57,7 @@ public final class ProcessRun implements AutoCloseable {
   private final List<Integer> exits = new ArrayList<>(); // per stage: exits seen by the supervisor
   private final List<Integer> lastExitCode = new ArrayList<>();
   private long stageCpuNanos; // guarded by this
+  private long stageCpuAtRunStart; // guarded by this
   private final List<Integer> ports = new ArrayList<>();
   private final EphemeralTls tls;
 
@@ -74,7 +76,7 @@ public final class ProcessRun implements AutoCloseable {
     this.spec = spec;
     this.sink = new SinkRecorder(outputs, spec.delivery());
     try {
-      sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local", tlsOf("sink")).start();
+      sinkServer = SinkServer.create(new CurrentSink(), LOOPBACK, 0, -1, spec.maxFrameBytes(), "local", tlsOf("sink")).start();
       List<LayerSpec> layers = spec.layers();
       for (int i = 0; i < layers.size(); i++) {
         ports.add(freePort());
@@ -159,12 +161,46 @@ public final class ProcessRun implements AutoCloseable {
     return restarts;
   }
 
-  /** CPU time the stage processes had used when they were stopped (all of them, for benchmarks). */
+  /**
+   * CPU time the stage processes used during {@link #run} (all of them, for benchmarks): what
+   * they had used when stopped, less what they had used when the run began (start-up and any
+   * {@link #warmUp}).
+   */
   public synchronized long stageCpuNanos() {
-    return stageCpuNanos;
+    return stageCpuNanos - stageCpuAtRunStart;
   }
 
+  /**
+   * Streams {@code o}'s frames through the chain and forgets them, leaving the stages running:
+   * their JIT compilers have then done most of their work, so a following {@link #run} measures
+   * the warm chain, as a benchmark measures its in-process modes after a warm-up.
+   */
+  public void warmUp(RunOptions o, Runnable progress) {
+    SinkRecorder measured = sink;
+    sink = new SinkRecorder(null, spec.delivery());
+    try {
+      drive(o, progress);
+    } finally {
+      sink = measured; // every warm-up frame was answered, so none reaches this one
+    }
+  }
+
+  /** Streams {@code o}'s frames through the chain, then stops the stages (each drains first). */
   public RunResult run(RunOptions o, Runnable progress) {
+    synchronized (this) {
+      stageCpuAtRunStart = liveStageCpuNanos();
+    }
+    Producer producer;
+    try {
+      producer = drive(o, progress);
+    } finally {
+      stopAll();
+    }
+    return RunResult.of("processes/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
+  }
+
+  /** Returns once every frame sent has been answered (the producer's client waits for that). */
+  private Producer drive(RunOptions o, Runnable progress) {
     DownstreamClient toFirst = FirstHop.open(spec,
         Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes(), tlsOf("producer")), sink);
     Producer producer = new Producer(spec, toFirst, "local");
@@ -172,9 +208,29 @@ public final class ProcessRun implements AutoCloseable {
       FlowDriver.drive(o, producer, progress);
     } finally {
       toFirst.close();
-      stopAll();
     }
-    return RunResult.of("processes/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
+    return producer;
+  }
+
+  private synchronized long liveStageCpuNanos() {
+    long total = 0;
+    for (Process p : processes) {
+      total += p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+    return total;
+  }
+
+  /** The sink server's processor: whichever recorder is current. */
+  private final class CurrentSink implements io.edgepipe.runtime.FrameProcessor {
+    @Override
+    public Frame.Builder process(Frame in) {
+      return sink.process(in);
+    }
+
+    @Override
+    public void onTombstone(Frame tombstone) {
+      sink.onTombstone(tombstone);
+    }
   }
 
   /** SIGTERM each stage in chain order and wait: its shutdown hook drains into the next one. */

@@ -105,10 +105,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   }
 
   private void warmUp(RunOptions o) {
-    RunOptions few = new RunOptions(o.spec(), o.specFile(), o.source(), Math.min(100, o.frames()), 0, o.flows(),
+    timed("warm-up embedded", warmUpFrames(o), this::embedded);
+    timed("warm-up monolith", warmUpFrames(o), this::monolith);
+  }
+
+  /** The warm-up every mode gets before it is timed: the first 100 frames (at most) at full speed. */
+  private static RunOptions warmUpFrames(RunOptions o) {
+    return new RunOptions(o.spec(), o.specFile(), o.source(), Math.min(100, o.frames()), 0, o.flows(),
         o.device(), o.seed(), null, "npy");
-    timed("warm-up embedded", few, this::embedded);
-    timed("warm-up monolith", few, this::monolith);
   }
 
   private RunOptions paced(RunOptions o, double fullSpeedFps) {
@@ -145,12 +149,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Fresh stage processes each time, warmed with the same frames as the in-process modes' warm-up
+   * (their JVM stays warm across rounds; each stage JVM here starts cold), then timed.
+   */
   private Timed processes(RunOptions o) {
-    long cpu0 = processCpuNanos();
     try (ProcessRun run = new ProcessRun(o.spec(), o.specFile(), o.device(), null, out.root().resolve("logs"),
         o.spec().delivery())) {
+      run.warmUp(warmUpFrames(o), () -> {});
+      long cpu0 = processCpuNanos();
       RunResult r = run.run(o, progress);
-      // this JVM (producer and sink) plus every stage process
+      // this JVM (producer and sink) plus every stage process, both over the timed frames only
       return new Timed(r, processCpuNanos() - cpu0 + run.stageCpuNanos());
     }
   }
