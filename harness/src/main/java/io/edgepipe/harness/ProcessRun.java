@@ -56,8 +56,8 @@ public final class ProcessRun implements AutoCloseable {
   private int restarts;
   private final List<Integer> exits = new ArrayList<>(); // per stage: exits seen by the supervisor
   private final List<Integer> lastExitCode = new ArrayList<>();
-  private long stageCpuNanos; // guarded by this
-  private long stageCpuAtRunStart; // guarded by this
+  private long[] stageCpuAtStop; // guarded by this; per stage, what each had used when stopped
+  private long[] stageCpuAtRunStart; // guarded by this; per stage, when the timed run began
   private final List<Integer> ports = new ArrayList<>();
   private final EphemeralTls tls;
 
@@ -167,7 +167,16 @@ public final class ProcessRun implements AutoCloseable {
    * {@link #warmUp}).
    */
   public synchronized long stageCpuNanos() {
-    return stageCpuNanos - stageCpuAtRunStart;
+    return java.util.Arrays.stream(stageCpuNanosByStage()).sum();
+  }
+
+  /** As {@link #stageCpuNanos}, per stage process in chain order. */
+  public synchronized long[] stageCpuNanosByStage() {
+    long[] used = new long[spec.layers().size()];
+    for (int i = 0; i < used.length; i++) {
+      used[i] = at(stageCpuAtStop, i) - at(stageCpuAtRunStart, i);
+    }
+    return used;
   }
 
   /**
@@ -212,12 +221,17 @@ public final class ProcessRun implements AutoCloseable {
     return producer;
   }
 
-  private synchronized long liveStageCpuNanos() {
-    long total = 0;
-    for (Process p : processes) {
-      total += p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+  private static long at(long[] a, int i) {
+    return a == null || i >= a.length ? 0 : a[i];
+  }
+
+  /** CPU time each stage process has used so far (0 for one that has exited). */
+  private synchronized long[] liveStageCpuNanos() {
+    long[] used = new long[processes.size()];
+    for (int i = 0; i < used.length; i++) {
+      used[i] = processes.get(i).info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
-    return total;
+    return used;
   }
 
   /** The sink server's processor: whichever recorder is current. */
@@ -236,9 +250,11 @@ public final class ProcessRun implements AutoCloseable {
   /** SIGTERM each stage in chain order and wait: its shutdown hook drains into the next one. */
   private synchronized void stopAll() {
     stopping = true;
+    if (!processes.isEmpty()) {
+      // read before the stages drain and exit (an exited process's CPU time can no longer be read)
+      stageCpuAtStop = liveStageCpuNanos();
+    }
     for (Process p : processes) {
-      // read before the stage drains and exits (an exited process's CPU time can no longer be read)
-      stageCpuNanos += p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
       p.destroy();
       try {
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
