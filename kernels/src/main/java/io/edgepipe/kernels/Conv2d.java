@@ -234,14 +234,35 @@ public final class Conv2d {
 
     /** {@link #band} with stride 1 on the Vector API: no ring of shifted copies, no row buffer. */
     private void vectorBand(int oy0, int oy1) {
+      // the taps inside the input rows of one output row, in the order ci, ky, kx: offset in
+      // the input from the row's first interior column, and weight for one output channel
+      final int[] offs = new int[cin * k * k];
+      final float[] wts = new float[cin * k * k];
       for (int oy = oy0; oy < oy1; oy++) {
         final int iy0 = oy - pad;
         final int kyLo = Math.max(0, -iy0);
         final int kyHi = Math.min(k, h - iy0);
+        int taps = 0;
+        for (int ci = 0; ci < cin; ci++) {
+          for (int ky = kyLo; ky < kyHi; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+              offs[taps++] = (ci * h + iy0 + ky) * w + kx;
+            }
+          }
+        }
         for (int co = 0; co < cout; co++) {
-          final int done = len == 0 ? 0 : Conv2dVector.row(in, wt, bias[co], out,
-              (co * oh + oy) * ow + oxLo, len, cin, h, w, k,
-              (iy0 + kyLo) * w + oxLo - pad, (co * cin * k + kyLo) * k, kyHi - kyLo);
+          int done = 0;
+          if (len > 0) {
+            int t = 0;
+            for (int ci = 0; ci < cin; ci++) {
+              for (int ky = kyLo; ky < kyHi; ky++) {
+                System.arraycopy(wt, ((co * cin + ci) * k + ky) * k, wts, t, k);
+                t += k;
+              }
+            }
+            done = Conv2dVector.row(in, oxLo - pad, offs, wts, taps, bias[co], out,
+                (co * oh + oy) * ow + oxLo, len);
+          }
           // the interior columns after the last whole vector are computed as border columns
           borders(co, oy, iy0, kyLo, kyHi, oxLo + done);
         }
