@@ -43,6 +43,8 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicLong replies = new AtomicLong();
   private final ScheduledFuture<?> openDeadline;
+  /** The deadline of the reply being drained, if it was not taken at once. */
+  private volatile ScheduledFuture<?> replyDeadline;
   private volatile Session session;
 
   SessionHandler(ServerCallStreamObserver<ServerMessage> call, String tenant, BackendCore core) {
@@ -154,9 +156,12 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       return;
     }
     long t = core.limits.replyTimeoutMillis();
-    core.timers.schedule(() -> {
+    // the deadline keeps the reply's size, not the reply: a task that held the message would
+    // keep its payload on the heap for the whole timeout even after the client had read it
+    int size = reply.getSerializedSize();
+    replyDeadline = core.timers.schedule(() -> {
       if (replies.get() == n && draining.get()) {
-        fail(Status.DEADLINE_EXCEEDED.withDescription("a reply of " + reply.getSerializedSize()
+        fail(Status.DEADLINE_EXCEEDED.withDescription("a reply of " + size
             + " bytes was not read within " + t + " ms; the session was ended"));
       }
     }, t, TimeUnit.MILLISECONDS);
@@ -171,6 +176,10 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
 
   private void drained() {
     if (draining.compareAndSet(true, false)) {
+      ScheduledFuture<?> d = replyDeadline;
+      if (d != null) {
+        d.cancel(false); // off the timer queue now, not when the timeout would have passed
+      }
       requestNext();
     }
   }
