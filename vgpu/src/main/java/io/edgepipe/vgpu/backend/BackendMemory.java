@@ -33,6 +33,13 @@ public final class BackendMemory {
 
   private static final long MIB = 1L << 20;
 
+  /**
+   * Free heap G1 may keep committed after a collection that shrinks it, in percent of the heap
+   * (JVM default 70: 3.3 times what is in use). 50 keeps at most twice what is in use, which is
+   * also where the watcher ({@link #heapHasSlack}) stops asking for collections, so the two agree.
+   */
+  static final int MAX_HEAP_FREE_PERCENT = 50;
+
   /** How often {@link #configureProcess}'s watcher compares the committed heap with what is needed. */
   static final long WATCH_MILLIS = 2_000;
 
@@ -84,7 +91,8 @@ public final class BackendMemory {
 
   /**
    * For a process whose job is the backend ({@code pipeline vgpu-backend}): warns when it was not
-   * started with the launch settings, and starts the watcher ({@link #shrinkIfSlack}, every
+   * started with the launch settings, sets {@link #MAX_HEAP_FREE_PERCENT} (unless the command line
+   * did), and starts the watcher ({@link #shrinkIfSlack}, every
    * {@link #WATCH_MILLIS}). It acts on the whole JVM, so a library embedding a backend does not
    * call this.
    */
@@ -94,6 +102,15 @@ public final class BackendMemory {
     if (!missing.isEmpty()) {
       LOG.warning(() -> "started without " + missing + " (the pipeline script and the vgpu-backend image set them):"
           + " resident memory will follow the JVM's and malloc's own sizing and may not return after a burst");
+    }
+    try {
+      HotSpotDiagnosticMXBean hs = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      if (hs.getVMOption("MaxHeapFreeRatio").getOrigin() == VMOption.Origin.DEFAULT
+          && Integer.parseInt(hs.getVMOption("MinHeapFreeRatio").getValue()) <= MAX_HEAP_FREE_PERCENT) {
+        hs.setVMOption("MaxHeapFreeRatio", Integer.toString(MAX_HEAP_FREE_PERCENT)); // a manageable flag
+      }
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      LOG.log(Level.FINE, "MaxHeapFreeRatio not settable", e); // the JVM's own ratio applies
     }
     java.util.concurrent.ScheduledExecutorService watcher = java.util.concurrent.Executors
         .newSingleThreadScheduledExecutor(r -> {
