@@ -96,7 +96,7 @@ public final class TestbedProducer implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PipelineSpec spec = PipelineSpec.load(specFile).withInput(height, width)
+    PipelineSpec spec = io.edgepipe.launcher.options.SpecOption.load(specFile).withInput(height, width)
         .withDelivery(Delivery.parse(delivery)).withDeadline(deadlineMs);
     PhasedSink phases = new PhasedSink(spec.delivery());
     FrameServer sink = SinkServer.create(phases, "0.0.0.0", sinkPort, -1, spec.maxFrameBytes(), node).start();
