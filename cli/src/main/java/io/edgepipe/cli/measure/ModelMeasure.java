@@ -25,7 +25,8 @@ final class ModelMeasure {
     m.profile().write(profileFile);
     m.table().print(System.out);
     System.out.printf(Locale.ROOT, "%n%s: %d layers on %s for tier(s) %s%s; the layers alone sum to %.2f ms per frame "
-            + "(median of each), the whole model as one partition takes %.2f ms (median)%n",
+            + "(median of each), the whole model as one partition takes %.2f ms (median); the profile scales the layers to sum to the whole "
+            + "(layer_ms below is before scaling)%n",
         spec.name(), g.steps().size(), device, tiers,
         tiers.size() == 2 && edgeSlowdown != 1 ? " (edge = measured x " + edgeSlowdown + ")" : "",
         m.layers().sumMedianMs(), m.layers().wholeMedianMs());

@@ -30,7 +30,8 @@ import java.util.Random;
  * The planner's profile of a model (what {@code pipeline measure --spec MODEL.yaml} writes): its
  * stages are the producer and the model's layers in run order ({@code L12-Conv}), so a cut is a
  * prefix placement and the planner's own model ranks the cuts ({@code CutPlanner}). Per layer and
- * tier: compute time (each layer alone, fed with the real tensors of one picture); per cut: the
+ * tier: compute time (each layer alone, fed with the real tensors of one picture, scaled so that the
+ * layers sum to the whole model's time); per cut: the
  * bytes crossing it, its in-node gRPC transfer and CPU over loopback, and the edge-server link.
  */
 public final class ModelProfiles {
@@ -92,9 +93,12 @@ public final class ModelProfiles {
     try (Gpu gpu = Devices.open(s.device())) {
       times = LayerProfiler.profile(g, spec.input(), picture(spec, g, s.picture()), gpu, s.warmup(), s.frames());
     }
+    // A layer timed alone pays its own copies in and out and a synchronisation, which a partition
+    // pays once for all its layers: scale the layers so that they sum to the whole model's time.
+    double calibration = times.sumMedianMs() > 0 ? times.wholeMedianMs() / times.sumMedianMs() : 1;
     for (LayerProfiler.LayerTime t : times.layers()) {
       for (Tier tier : s.tiers()) {
-        double factor = s.tiers().size() == 2 && tier == Tier.EDGE ? s.edgeSlowdown() : 1;
+        double factor = calibration * (s.tiers().size() == 2 && tier == Tier.EDGE ? s.edgeSlowdown() : 1);
         b.addCompute(stages.get(t.index() + 1), tier, size, t.medianMs() * factor, t.p95Ms() * factor);
       }
     }
@@ -110,8 +114,9 @@ public final class ModelProfiles {
         int c = cut;
         HopTimer.Measurement m = byBytes.computeIfAbsent(bytes,
             k -> hop.measure(sample(c == 0, k, spec), Math.max(2, s.warmup() / 2), Math.max(5, s.frames() / 2)));
-        b.addTransfer(name, LinkClass.EDGE_EDGE, size, m.ms());
-        b.addTransfer(name, LinkClass.SERVER_SERVER, size, m.ms());
+        for (Tier tier : s.tiers()) { // a hop inside the node measured here
+          b.addTransfer(name, tier == Tier.EDGE ? LinkClass.EDGE_EDGE : LinkClass.SERVER_SERVER, size, m.ms());
+        }
         if (Double.isFinite(m.cpuMs())) {
           b.addHopCpu(name, size, m.cpuMs());
         }

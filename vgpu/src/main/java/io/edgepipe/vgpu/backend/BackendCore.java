@@ -1,5 +1,7 @@
 package io.edgepipe.vgpu.backend;
 
+import io.edgepipe.api.shm.SharedMemory;
+import io.edgepipe.api.shm.SharedSegment;
 import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.GpuException;
 import io.edgepipe.vgpu.proto.SessionStatus;
@@ -135,6 +137,47 @@ final class BackendCore {
     return s;
   }
 
+  /**
+   * Maps the shared-memory segment {@code s} offered at open and charges what it maps to the host
+   * budget, like the session's messages: at most what the session's messages may hold
+   * ({@link BackendLimits#hostBytesPerSession}, the first that much of a larger offer), and only
+   * if it fits what is left of the budget. Returns null when mapped, else why not (the session
+   * then moves its payloads inline).
+   */
+  String attachSegment(Session s, String name, long offered) {
+    if (!SharedMemory.available()) {
+      return "shared memory is off on the backend";
+    }
+    if (offered < 1) {
+      return "a segment of " + Long.toUnsignedString(offered) + " bytes cannot be mapped";
+    }
+    long bytes = Math.min(offered, limits.hostBytesPerSession());
+    synchronized (this) {
+      if (hostReserved + bytes > limits.hostBudgetBytes()) {
+        return "host memory: a segment of " + bytes / MIB + " MiB does not fit, " + hostReserved / MIB
+            + " MiB reserved by open sessions of " + limits.hostBudgetBytes() / MIB + " MiB";
+      }
+      hostReserved += bytes;
+    }
+    try {
+      s.segment = SharedSegment.map(name, SEGMENT_KIND, offered, bytes);
+      return null;
+    } catch (java.io.IOException | RuntimeException e) {
+      synchronized (this) {
+        hostReserved -= bytes;
+      }
+      return "cannot map it: " + e.getMessage();
+    }
+  }
+
+  /** Segment kind the backend maps (the client library's; never a stage hop's ring). */
+  static final String SEGMENT_KIND = "vgpu";
+
+  /** Host memory {@code s} reserved: its messages, and its segment if it has one. */
+  private long hostBytesOf(Session s) {
+    return limits.hostBytesPerSession() + (s.segment == null ? 0 : s.segment.bytes());
+  }
+
   private static String round(double v) {
     return String.format(Locale.ROOT, "%.3f", v);
   }
@@ -147,11 +190,12 @@ final class BackendCore {
    * heap it grew to (see {@link #returnMemory}).
    */
   void release(Session s) {
+    long host = hostBytesOf(s);
     s.release();
     synchronized (this) {
       if (sessions.remove(s.id) != null) {
         deviceReserved -= s.bytesAllowed;
-        hostReserved -= limits.hostBytesPerSession();
+        hostReserved -= host;
       }
     }
     java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
