@@ -3,7 +3,8 @@
 // Each kernel is the CUDA twin of the Java CPU twin in the same folder: same name, same arguments
 // in the same order (the Java Kernel's signature), and the same arithmetic in the same order, each
 // float operation rounded once (no a*b+c contraction into FMA: the explicit __fadd_rn/__fmul_rn
-// are never contracted, and the PTX is built with -fmad=false / -ffp-contract=off), so that the
+// are never contracted, and the PTX is built with -fmad=false / -ffp-contract=off; a kernel whose
+// twin calls Math.fma calls __fmaf_rn at the same place, as conv.cu does), so that the
 // cuda and cpu devices agree bit for bit wherever the twin is defined that way (its Javadoc says).
 //
 // One thread per output element (or per row, where the twin reduces a row), 1-D grid of

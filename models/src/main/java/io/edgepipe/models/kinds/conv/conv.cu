@@ -2,8 +2,9 @@
 // cout) with strides, dilations and asymmetric zero padding, NCHW:
 //   out[b,o,y,x] = bias[o] + sum over (c in o's group, ky, kx) of
 //                  w[o,c,ky,kx] * in[b, g*cpg + c, y*sh - pt + ky*dh, x*sw - pl + kx*dw]
-// summed from bias[o] in the order c, ky, kx, taps outside the input skipped, each product and sum
-// rounded once (no FMA): the order of the Java twin's per-element sums, so the results are the same
+// summed from bias[o] in the order c, ky, kx, each term added with one fused multiply-add
+// (fma.rn.f32, as the twin's Math.fma), a tap in the padding as a term of value 0 (as the twin's
+// im2col rows): every element's sequence of operations is the twin's, so the results are the same
 // bits. One thread per output element.
 #include "../kinds.cuh"
 
@@ -26,14 +27,13 @@ extern "C" __global__ void conv2d_group_f32(const float* __restrict__ in, const 
         for (int c = 0; c < cpg; c++) {
             for (int ky = 0; ky < kh; ky++) {
                 const int iy = y * sh - pt + ky * dh;
-                if (iy < 0 || iy >= h) continue;
-                const float* row = src + ((long long)c * h + iy) * w;
+                const bool rowInside = iy >= 0 && iy < h;
+                const float* row = src + ((long long)c * h + (rowInside ? iy : 0)) * w; // read only inside
                 const float* wr = wt + ((long long)c * kh + ky) * kw;
                 for (int kx = 0; kx < kw; kx++) {
                     const int ix = x * sw - pl + kx * dw;
-                    if (ix >= 0 && ix < w) {
-                        acc = __fadd_rn(acc, __fmul_rn(wr[kx], row[ix]));
-                    }
+                    const float v = rowInside && ix >= 0 && ix < w ? row[ix] : 0.0f;
+                    acc = __fmaf_rn(wr[kx], v, acc);
                 }
             }
         }
