@@ -62,16 +62,17 @@ public final class ModelBench {
     double[] ours = new double[frames];
     double[] ort = new double[frames];
     double worst = 0;
-    Map<String, long[]> kindNanos = new TreeMap<>(); // op -> {total nanos over timed frames, layers}
+    Map<String, double[]> kindMs = new TreeMap<>(); // kind -> its layers' ms in each timed frame
     try (CpuGpu gpu = new CpuGpu(); PartitionRunner runner = new PartitionRunner(g, 0, g.steps().size(), gpu);
         OrtReference ref = new OrtReference(spec.modelFile(), ortThreads)) {
       for (int i = 0; i < warmup + frames; i++) {
         float[] x = inputs.get(i % inputs.size());
         boolean timed = i >= warmup;
+        int frame = i - warmup;
         long t0 = System.nanoTime();
         Map<String, float[]> a = runner.run(Map.of(in, x), (step, nanos) -> {
           if (timed) {
-            kindNanos.computeIfAbsent(label(step), k -> new long[2])[0] += nanos;
+            kindMs.computeIfAbsent(label(step), k -> new double[frames])[frame] += nanos / 1e6;
           }
         });
         long t1 = System.nanoTime();
@@ -90,11 +91,8 @@ public final class ModelBench {
         }
       }
     }
-    for (Step step : g.steps()) {
-      kindNanos.computeIfAbsent(label(step), k -> new long[2])[1]++;
-    }
     return new Result(new Times("edgepipe cpu (monolith)", ours), new Times("ONNX Runtime cpu, " + ortThreads
-        + " threads", ort), worst, kinds(kindNanos, frames));
+        + " threads", ort), worst, kinds(g, kindMs));
   }
 
   /** The kind of a step, with Conv told apart by the paths its twin takes (they cost very differently). */
@@ -108,11 +106,20 @@ public final class ModelBench {
     return step.op();
   }
 
-  /** Per-kind times, largest first; shares are of the summed layer times. */
-  private static List<KindTime> kinds(Map<String, long[]> nanos, int frames) {
-    double all = nanos.values().stream().mapToLong(v -> v[0]).sum();
+  /**
+   * Per-kind median time per frame, largest first (a median, since on a busy machine a few frames
+   * that lost the CPU would dominate a mean); shares are of the sum of the medians.
+   */
+  private static List<KindTime> kinds(ModelGraph g, Map<String, double[]> kindMs) {
+    Map<String, Integer> layers = new TreeMap<>();
+    for (Step step : g.steps()) {
+      layers.merge(label(step), 1, Integer::sum);
+    }
+    Map<String, Double> median = new TreeMap<>();
+    kindMs.forEach((kind, ms) -> median.put(kind, new Times(kind, ms).median()));
+    double all = median.values().stream().mapToDouble(Double::doubleValue).sum();
     List<KindTime> k = new ArrayList<>();
-    nanos.forEach((op, v) -> k.add(new KindTime(op, (int) v[1], v[0] / 1e6 / frames, all > 0 ? v[0] / all : 0)));
+    median.forEach((kind, ms) -> k.add(new KindTime(kind, layers.get(kind), ms, all > 0 ? ms / all : 0)));
     k.sort(Comparator.comparingDouble(KindTime::msPerFrame).reversed());
     return k;
   }
@@ -127,7 +134,7 @@ public final class ModelBench {
     }
     s.append(String.format("ratio edgepipe / ONNX Runtime (median): %.2fx; largest difference %.2e x max(|ref|,1)%n",
         r.ratio(), r.maxRelativeError()));
-    s.append(String.format("%nwhere edgepipe's time goes (mean over timed frames, per layer kind):%n"));
+    s.append(String.format("%nwhere edgepipe's time goes (median per frame, per layer kind):%n"));
     s.append(String.format("%-20s %7s %12s %7s%n", "layer kind", "layers", "ms per frame", "share"));
     for (KindTime k : r.kinds()) {
       s.append(String.format("%-20s %7d %12.3f %6.1f%%%n", k.op(), k.layers(), k.msPerFrame(), 100 * k.share()));

@@ -37,12 +37,21 @@ final class BackendCore {
     t.setDaemon(true);
     return t;
   });
-  /** Open and reply deadlines. */
-  final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "vgpu-timers");
-    t.setDaemon(true);
+  /**
+   * Open and reply deadlines. Cancelled ones leave the queue at once: a busy session drains
+   * hundreds of replies a second, each with a deadline that would otherwise wait out the timeout.
+   */
+  final ScheduledExecutorService timers = timers();
+
+  private static ScheduledExecutorService timers() {
+    java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, "vgpu-timers");
+      th.setDaemon(true);
+      return th;
+    });
+    t.setRemoveOnCancelPolicy(true);
     return t;
-  });
+  }
   /** Session ids and handles: random, so they tell nothing about other sessions. */
   final SecureRandom random = new SecureRandom();
   private final AtomicLong deviceBytes = new AtomicLong();
@@ -212,8 +221,9 @@ final class BackendCore {
   private boolean collectionQueued; // guarded by this
 
   /**
-   * Asks for a full collection off the device thread, at most once per 2 s: the heap then shrinks
-   * to what is live and the freed pages go back to the system (G1 uncommits after a full GC), so
+   * Asks for a full collection and a trim of the native heap off the device thread, at most once
+   * per 2 s ({@link BackendMemory#returnToSystem}): the heap then shrinks to what is live (G1
+   * uncommits after a full GC) and malloc gives back the pages of freed transport buffers, so
    * resident memory returns to its level before a tenant's burst.
    */
   private synchronized void returnMemory() {
@@ -227,7 +237,7 @@ final class BackendCore {
         collectionQueued = false;
         lastCollection = System.nanoTime();
       }
-      System.gc();
+      BackendMemory.returnToSystem();
     }, wait + 200_000_000L, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 

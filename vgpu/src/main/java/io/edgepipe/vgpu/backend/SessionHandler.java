@@ -50,6 +50,8 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicLong replies = new AtomicLong();
   private final ScheduledFuture<?> openDeadline;
+  /** The deadline of the reply being drained, if it was not taken at once. */
+  private volatile ScheduledFuture<?> replyDeadline;
   private volatile Session session;
   /** The batch message queued or running (its buffers are held until it has run), or null. */
   private volatile ClientMessage inFlight;
@@ -195,9 +197,12 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       return;
     }
     long t = core.limits.replyTimeoutMillis();
-    core.timers.schedule(() -> {
+    // the deadline keeps the reply's size, not the reply: a task that held the message would
+    // keep its payload on the heap for the whole timeout even after the client had read it
+    int size = reply.getSerializedSize();
+    replyDeadline = core.timers.schedule(() -> {
       if (replies.get() == n && draining.get()) {
-        fail(Status.DEADLINE_EXCEEDED.withDescription("a reply of " + reply.getSerializedSize()
+        fail(Status.DEADLINE_EXCEEDED.withDescription("a reply of " + size
             + " bytes was not read within " + t + " ms; the session was ended"));
       }
     }, t, TimeUnit.MILLISECONDS);
@@ -212,6 +217,10 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
 
   private void drained() {
     if (draining.compareAndSet(true, false)) {
+      ScheduledFuture<?> d = replyDeadline;
+      if (d != null) {
+        d.cancel(false); // off the timer queue now, not when the timeout would have passed
+      }
       requestNext();
     }
   }

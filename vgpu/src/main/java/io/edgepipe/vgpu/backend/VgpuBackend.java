@@ -218,6 +218,11 @@ public final class VgpuBackend {
     return core.hostBytesReserved();
   }
 
+  /** Open and reply deadlines waiting on the backend's timer (tests check they do not pile up). */
+  int pendingDeadlines() {
+    return ((java.util.concurrent.ScheduledThreadPoolExecutor) core.timers).getQueue().size();
+  }
+
   /** {@link #stop(long)} with 5 s of grace. */
   public void stop() throws InterruptedException {
     stop(5_000);
