@@ -116,6 +116,42 @@ public final class Testbed {
     return new NodeLauncher(state);
   }
 
+  /**
+   * Changes the link's rate on an up testbed, both ends, while processes use it (tc {@code change}:
+   * connections stay up); the state file follows.
+   *
+   * @return the new state
+   */
+  public static TestbedState setLinkRate(TestbedState state, long bps) {
+    requireRoot();
+    if (bps <= 0) {
+      throw new TestbedException("link rate must be > 0 bit/s, got " + bps);
+    }
+    for (Node node : Node.values()) {
+      LinkShaper.reshape(state.netns(node), state.names().veth(node), bps);
+    }
+    TestbedState changed = state.withBandwidth(bps);
+    changed.write();
+    return changed;
+  }
+
+  /**
+   * Changes the edge node's CPU quota on an up testbed while its processes run (they feel it from
+   * the next CFS period); the state file follows.
+   *
+   * @return the new state
+   */
+  public static TestbedState setEdgeCpu(TestbedState state, double cores) {
+    requireRoot();
+    if (!(cores > 0)) {
+      throw new TestbedException("edge cpu must be > 0 cores, got " + cores);
+    }
+    CpuCgroups.setQuota(state.names().cpuCgroup(Node.EDGE), cores);
+    TestbedState changed = state.withEdgeCpu(cores);
+    changed.write();
+    return changed;
+  }
+
   /** Shaping of one end of the link as tc reports it (rates in bit/s), for checks and tests. */
   public static LinkReadback readLink(TestbedState state, Node node) {
     LinkShaper.Readback r = LinkShaper.read(state.netns(node), state.names().veth(node));

@@ -52,6 +52,9 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin
   OutputFolder out;
 
+  @Mixin
+  AdaptiveFlags adaptive;
+
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
 
@@ -65,6 +68,13 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (monolith && tls) {
       throw new IllegalArgumentException("--tls secures the gRPC hops; --monolith has none");
+    }
+    if (adaptive.enabled()) {
+      if (monolith || processes || tls || saveOutputs != null) {
+        throw new IllegalArgumentException("--adaptive runs on the testbed; --monolith, --processes, --tls and "
+            + "--save-outputs do not apply");
+      }
+      return adaptive.run(flags, out.folder("run"));
     }
     PipelineSpec spec = flags.spec();
     RunOptions o = flags.options(saveOutputs, outputFormat);
