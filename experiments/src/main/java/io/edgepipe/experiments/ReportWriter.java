@@ -20,7 +20,7 @@ public final class ReportWriter {
   public static final String REPORT = "report.md";
   /** The sections, in the order of the report. */
   static final List<ReportSection> SECTIONS = List.of(new LatencySection(), new CcrSection(), new ThroughputSection(),
-      new PlacementSection(), new PredictionSection(), new FlowCapacitySection());
+      new PlacementSection(), new PredictionSection(), new FlowCapacitySection(), new AdaptiveSection());
 
   private final Path dir;
 
@@ -34,6 +34,11 @@ public final class ReportWriter {
     ReportContext context = new ReportContext(dir, meta);
     List<String> parts = new ArrayList<>();
     for (ReportSection section : SECTIONS) {
+      if (GridSection.present(context) && section instanceof PlacementSection) {
+        section = new GridSection.Measured(); // a grid run's E4/E5 replace the single-run ones
+      } else if (GridSection.present(context) && section instanceof PredictionSection) {
+        section = new GridSection.Predicted();
+      }
       parts.add(render(section, context));
     }
     String md = "# edgepipe experiments" + (meta.containsKey("date") ? " — " + meta.get("date") : "") + "\n\n"

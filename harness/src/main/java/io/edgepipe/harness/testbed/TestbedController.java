@@ -53,6 +53,7 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   private final List<MoveEvent> moves = new ArrayList<>();
   private final Map<String, Instant> freshUntil = new HashMap<>(); // "stage|tier" -> settled after
   private volatile boolean running;
+  private volatile boolean paused;
   private Thread loop;
   private long startNanos;
   private String failure;
@@ -187,6 +188,9 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   private void step(TestbedRun run) {
     Replanner.Decision d;
     double at;
+    if (paused) {
+      return;
+    }
     synchronized (this) {
       double edge = sensors.edgeCores();
       replanner.observeLinkRate(sensors.linkBitsPerSec());
@@ -222,6 +226,11 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
             m.startedMs(), m.repointedMs()));
       }
     }
+  }
+
+  /** While paused the controller keeps its profile current but neither re-plans nor moves (a warm-up). */
+  public void pause(boolean value) {
+    paused = value;
   }
 
   private double seconds() {
