@@ -169,8 +169,9 @@ public final class TestbedProducer implements Callable<Integer> {
     Map<String, Long> sent = new LinkedHashMap<>();
     long start = System.nanoTime();
     List<Double> rates = new ArrayList<>();
+    // looped: a video shorter than the warm-up would otherwise end it with empty flows, without end
     try (var src = io.edgepipe.producer.source.FrameSources.open(source, spec.input().h(), spec.input().w(),
-        spec.input().c(), seed + 1000)) {
+        spec.input().c(), seed + 1000, true)) {
       int k = 0;
       long total = 0;
       while (true) {

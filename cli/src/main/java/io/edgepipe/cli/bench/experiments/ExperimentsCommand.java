@@ -97,6 +97,10 @@ public final class ExperimentsCommand implements Callable<Integer> {
       description = "Frames of the grid (default: ${DEFAULT-VALUE}, after scripts/fetch-models.sh).")
   String gridSource;
 
+  @Option(names = "--codec-size", defaultValue = "512", paramLabel = "SIDE",
+      description = "Square frame side of the link-codec runs (--only codecs; default: ${DEFAULT-VALUE}).")
+  int codecSize;
+
   @Option(names = "--e7-size", defaultValue = "256", paramLabel = "SIDE",
       description = "Square frame side of E7 (default: ${DEFAULT-VALUE}).")
   int e7Size;
@@ -129,20 +133,22 @@ public final class ExperimentsCommand implements Callable<Integer> {
       bandwidths.forEach(io.edgepipe.harness.measure.BitRate::parse); // refuse a bad rate before anything runs
       plan = plan.withBandwidths(bandwidths);
     }
-    if (!grid && (gridCpus != null || repeats != 3)) {
+    if (!grid && gridCpus != null) {
       throw new IllegalArgumentException("--grid-cpus and --repeats shape the E4/E5 grid: give --grid too");
     }
     Set<String> run = selected();
     io.edgepipe.experiments.GridExperiment.GridPlan gridPlan = null;
-    if (grid) {
+    if (grid || run.contains("CODECS")) {
       String src = gridSource.startsWith("video:") && !Files.isRegularFile(Path.of(gridSource.substring(6)))
           ? null : gridSource;
       if (src == null) {
         throw new IllegalArgumentException("--grid-source " + gridSource + ": no such file (run scripts/fetch-models.sh, "
             + "or give --grid-source synthetic)");
       }
-      gridPlan = io.edgepipe.experiments.GridExperiment.plan(sizes, gridCpus, bandwidths, repeats, src);
-      System.out.println("E4/E5 grid: " + io.edgepipe.experiments.GridExperiment.describe(gridPlan));
+      if (grid) {
+        gridPlan = io.edgepipe.experiments.GridExperiment.plan(sizes, gridCpus, bandwidths, repeats, src);
+        System.out.println("E4/E5 grid: " + io.edgepipe.experiments.GridExperiment.describe(gridPlan));
+      }
     }
     PipelineSpec spec = specOption.load();
     Path dir = out.root().resolve(name != null ? name
@@ -198,6 +204,10 @@ public final class ExperimentsCommand implements Callable<Integer> {
       }
       if (run.contains("E6")) {
         attempt(s, "E6", failed, () -> FlowCapacityExperiment.run(s, e6Placement));
+      }
+      if (run.contains("CODECS")) {
+        attempt(s, "CODECS", failed, () -> io.edgepipe.experiments.LinkCodecExperiment.run(s, codecSize, "100mbit",
+            gridSource, Math.max(2, repeats)));
       }
       if (run.contains("E7")) {
         attempt(s, "E7", failed, () -> io.edgepipe.experiments.AdaptiveExperiment.run(s, e7Size));
@@ -260,7 +270,8 @@ public final class ExperimentsCommand implements Callable<Integer> {
         case "E4", "E5" -> chosen.add("E5");
         case "E6" -> chosen.add("E6");
         case "E7" -> chosen.add("E7");
-        default -> throw new IllegalArgumentException("--only: unknown experiment '" + e + "' (E1..E7)");
+        case "CODECS" -> chosen.add("CODECS"); // issue 11.8: only when asked
+        default -> throw new IllegalArgumentException("--only: unknown experiment '" + e + "' (E1..E7, codecs)");
       }
     }
     return chosen;
