@@ -41,6 +41,8 @@ public final class AdaptiveExperiment {
   static final double STATIC_SECONDS = 5;
   static final double STATIC_SETTLE = 2;
   static final int STATIC_REPEATS = 2;
+  /** Seconds of frames through each placement before either run is measured (JIT of every instance). */
+  static final double WARMUP_VISIT_S = 5;
 
   /** Columns of {@link #CSV}: one row per condition of the adaptive run. */
   public enum ConditionColumn implements CsvColumn {
@@ -90,7 +92,8 @@ public final class AdaptiveExperiment {
         + " s; the static reference: one run visiting every placement under every condition, " + STATIC_REPEATS
         + " x " + Math.round(STATIC_SECONDS - STATIC_SETTLE) + " s each after " + Math.round(STATIC_SETTLE)
         + " s of settling; both warmed up through every placement first. Controller: margin 20%, dwell 1 s, "
-        + "cooldown 3 s, re-plan every " + TestbedController.TICK_MS + " ms");
+        + "cooldown 3 s, re-plan every " + TestbedController.TICK_MS + " ms; the link's rate read from the shaper, "
+        + "the edge's quota from its cgroup, compute from the frames' timings");
     s.task("E7 profile");
     Suite one = s.withPlan(s.plan.withSizes(List.of(side)));
     ProfileMeasurer.Measured m = ProfileMeasurer.measure(one, List.of(Tier.SERVER));
@@ -147,13 +150,13 @@ public final class AdaptiveExperiment {
     return new Replanner.Settings(Objective.THROUGHPUT, 0.2, Duration.ofSeconds(1), Duration.ofSeconds(3), false);
   }
 
-  /** Every placement for a few seconds, ending on the start: each stage instance on both nodes sees frames (JIT). */
+  /** Every placement for {@value #WARMUP_VISIT_S} s, ending on the start: each stage instance on both nodes sees frames (JIT). */
   static List<Step> warmup(Condition first, List<String> placements) {
     List<Step> steps = new ArrayList<>();
     for (String p : placements) {
-      steps.add(new Step("warm-up " + p, first.linkBps(), first.edgeCpu(), 0, 3, 0, p, true));
+      steps.add(new Step("warm-up " + p, first.linkBps(), first.edgeCpu(), 0, WARMUP_VISIT_S, 0, p, true));
     }
-    steps.add(new Step("warm-up " + START, first.linkBps(), first.edgeCpu(), 0, 3, 0, START, true));
+    steps.add(new Step("warm-up " + START, first.linkBps(), first.edgeCpu(), 0, WARMUP_VISIT_S, 0, START, true));
     return steps;
   }
 

@@ -193,7 +193,7 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
     }
     synchronized (this) {
       double edge = sensors.edgeCores();
-      replanner.observeLinkRate(sensors.linkBitsPerSec());
+      replanner.live().setLinkRate(sensors.linkBitsPerSec()); // the shaper's rate: a reading, not a sample
       replanner.observeCores(Tier.EDGE, edge);
       replanner.observeCores(Tier.SERVER, serverCores);
       d = replanner.evaluate(Instant.now());

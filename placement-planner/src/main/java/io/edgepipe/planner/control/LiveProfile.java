@@ -150,6 +150,19 @@ public final class LiveProfile {
     average(bitsPerSec);
   }
 
+  /**
+   * The link's rate as read where it is set (a shaper's configuration, a NIC's negotiated speed):
+   * a reading, not a noisy sample, so it replaces the estimate at once instead of being averaged
+   * in; a change is priced from the next evaluation on.
+   */
+  public void setLinkRate(double bitsPerSec) {
+    if (!(bitsPerSec > 0)) {
+      throw new IllegalArgumentException("link rate must be > 0, got " + bitsPerSec);
+    }
+    this.bitsPerSec = bitsPerSec;
+    linkSamples++;
+  }
+
   /** Cores a node has now (a changed CPU quota, a node's allocatable CPU); 0 = unlimited. */
   public void observeCores(Tier tier, double value) {
     if (value < 0) {
