@@ -24,34 +24,41 @@ final class LibraryTestbed implements TestbedDriver {
   static final String PREFIX = "edgepipe-xp";
 
   private final Path logDir;
+  private final String prefix;
   /** The {@code pipeline} command's main class: {@link #runCli} runs it inside a node. */
   private final String cliMain;
   private TestbedState state;
   private int runs;
 
-  private LibraryTestbed(Path logDir, String cliMain) {
+  private LibraryTestbed(Path logDir, String cliMain, String prefix) {
     this.logDir = logDir;
+    this.prefix = prefix;
     this.cliMain = cliMain;
   }
 
   static TestbedDrivers.Availability create(Path logDir, String cliMain) {
+    return create(logDir, cliMain, PREFIX);
+  }
+
+  /** With its own prefix, so another testbed user (the suite, a person) is left alone. */
+  static TestbedDrivers.Availability create(Path logDir, String cliMain, String prefix) {
     List<String> missing = Testbed.missingPrerequisites();
     if (!missing.isEmpty()) {
       return TestbedDrivers.Availability.none("the testbed cannot run here: " + String.join("; ", missing));
     }
-    return new TestbedDrivers.Availability(new LibraryTestbed(logDir, cliMain), null);
+    return new TestbedDrivers.Availability(new LibraryTestbed(logDir, cliMain, prefix), null);
   }
 
   @Override
   public void up(String bandwidth, double edgeCpu) {
     down();
-    state = Testbed.up(TestbedConfig.defaults().withPrefix(PREFIX).withBandwidth(bandwidth).withEdgeCpu(edgeCpu));
+    state = Testbed.up(TestbedConfig.defaults().withPrefix(prefix).withBandwidth(bandwidth).withEdgeCpu(edgeCpu));
   }
 
   @Override
   public void down() {
-    if (state != null || Testbed.state(PREFIX).isPresent()) {
-      Testbed.down(PREFIX);
+    if (state != null || Testbed.state(prefix).isPresent()) {
+      Testbed.down(prefix);
     }
     state = null;
   }

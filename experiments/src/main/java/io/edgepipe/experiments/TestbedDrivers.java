@@ -29,6 +29,11 @@ public final class TestbedDrivers {
    * @param cliMain the main class of the {@code pipeline} command (run inside a node to measure there)
    */
   public static Availability find(boolean wanted, Path logDir, String cliMain) {
+    return find(wanted, logDir, cliMain, LibraryTestbed.PREFIX);
+  }
+
+  /** As {@link #find(boolean, Path, String)}, the testbed named by its own {@code prefix}. */
+  public static Availability find(boolean wanted, Path logDir, String cliMain, String prefix) {
     if (!wanted) {
       return Availability.none("run without --testbed (edge/server placements need the emulated testbed; "
           + "a loopback run on one machine is not an edge/server measurement)");
@@ -41,7 +46,7 @@ public final class TestbedDrivers {
         return Availability.none("--testbed needs the '" + tool + "' tool (iproute2), not found on PATH");
       }
     }
-    return LibraryTestbed.create(logDir, cliMain);
+    return LibraryTestbed.create(logDir, cliMain, prefix);
   }
 
   static boolean isRoot() {

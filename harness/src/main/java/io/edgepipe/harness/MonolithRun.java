@@ -10,7 +10,10 @@ import io.edgepipe.api.proto.StageTiming;
 import io.edgepipe.producer.Producer;
 import io.edgepipe.producer.SinkRecorder;
 import io.edgepipe.runtime.Downstream;
+import io.edgepipe.api.EpochClock;
+import io.edgepipe.runtime.FrameProcessor;
 import io.edgepipe.runtime.LayerProcessor;
+import io.edgepipe.runtime.StageProcessors;
 import io.edgepipe.runtime.PayloadCodecs;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
@@ -24,14 +27,14 @@ import java.util.function.Consumer;
  */
 public final class MonolithRun implements Downstream {
   private final PipelineSpec spec;
-  private final LayerProcessor layers;
+  private final FrameProcessor layers;
   private final SinkRecorder sink;
 
   public MonolithRun(PipelineSpec spec, String device, Consumer<Frame> outputs) {
     this.spec = spec;
     Gpu gpu = Devices.open(device);
     try {
-      this.layers = LayerProcessor.open(spec, spec.layers().stream().map(LayerSpec::name).toList(), gpu, gpu);
+      this.layers = StageProcessors.open(spec, spec.layers().stream().map(LayerSpec::name).toList(), gpu);
     } catch (RuntimeException e) {
       gpu.close();
       throw e;
@@ -51,13 +54,24 @@ public final class MonolithRun implements Downstream {
     // no wire between the layers here: a compressed first hop is decoded once, the rest stays raw
     Frame decoded = PayloadCodecs.decoded("monolith", frame);
     Frame.Builder f = decoded.toBuilder();
-    Frame.Builder out = layers.processRaw(decoded, (layer, received, processed) ->
-        f.addTimings(StageTiming.newBuilder().setStage(layer.name()).setNode("local")
-            .setReceivedUs(received).setProcessedUs(processed).setSentUs(processed)));
-    sink.process(f.setDtype(out.getDtype()).setShape(out.getShape()).setData(out.getData()).build());
+    Frame.Builder out;
+    if (layers instanceof LayerProcessor perLayer) {
+      out = perLayer.processRaw(decoded, (layer, received, processed) -> f.addTimings(timing(layer.name(), received, processed)));
+    } else { // a model: the whole of it is one partition, timed as one
+      long received = EpochClock.nowMicros();
+      out = layers.process(decoded);
+      f.addTimings(timing(spec.name(), received, EpochClock.nowMicros()));
+    }
+    sink.process(f.setDtype(out.getDtype()).setShape(out.getShape()).setData(out.getData())
+        .clearTensors().addAllTensors(out.getTensorsList()).build());
     if (onAnswered != null) {
       onAnswered.run();
     }
+  }
+
+  private static StageTiming timing(String stage, long received, long processed) {
+    return StageTiming.newBuilder().setStage(stage).setNode("local").setReceivedUs(received).setProcessedUs(processed)
+        .setSentUs(processed).build();
   }
 
   @Override

@@ -42,7 +42,8 @@ public final class ProcessRun implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
 
   private final PipelineSpec spec;
-  private final SinkRecorder sink;
+  /** Where frames reaching the sink are recorded now: a throwaway recorder while warming up. */
+  private volatile SinkRecorder sink;
   private final FrameServer sinkServer;
   private final List<Process> processes = new ArrayList<>(); // chain order, guarded by this
   private final List<List<String>> commands = new ArrayList<>();
@@ -55,7 +56,8 @@ public final class ProcessRun implements AutoCloseable {
   private int restarts;
   private final List<Integer> exits = new ArrayList<>(); // per stage: exits seen by the supervisor
   private final List<Integer> lastExitCode = new ArrayList<>();
-  private long stageCpuNanos; // guarded by this
+  private long[] stageCpuAtStop; // guarded by this; per stage, what each had used when stopped
+  private long[] stageCpuAtRunStart; // guarded by this; per stage, when the timed run began
   private final List<Integer> ports = new ArrayList<>();
   private final EphemeralTls tls;
 
@@ -74,7 +76,7 @@ public final class ProcessRun implements AutoCloseable {
     this.spec = spec;
     this.sink = new SinkRecorder(outputs, spec.delivery());
     try {
-      sinkServer = SinkServer.create(sink, LOOPBACK, 0, -1, spec.maxFrameBytes(), "local", tlsOf("sink")).start();
+      sinkServer = SinkServer.create(new CurrentSink(), LOOPBACK, 0, -1, spec.maxFrameBytes(), "local", tlsOf("sink")).start();
       List<LayerSpec> layers = spec.layers();
       for (int i = 0; i < layers.size(); i++) {
         ports.add(freePort());
@@ -159,12 +161,55 @@ public final class ProcessRun implements AutoCloseable {
     return restarts;
   }
 
-  /** CPU time the stage processes had used when they were stopped (all of them, for benchmarks). */
+  /**
+   * CPU time the stage processes used during {@link #run} (all of them, for benchmarks): what
+   * they had used when stopped, less what they had used when the run began (start-up and any
+   * {@link #warmUp}).
+   */
   public synchronized long stageCpuNanos() {
-    return stageCpuNanos;
+    return java.util.Arrays.stream(stageCpuNanosByStage()).sum();
   }
 
+  /** As {@link #stageCpuNanos}, per stage process in chain order. */
+  public synchronized long[] stageCpuNanosByStage() {
+    long[] used = new long[spec.layers().size()];
+    for (int i = 0; i < used.length; i++) {
+      used[i] = at(stageCpuAtStop, i) - at(stageCpuAtRunStart, i);
+    }
+    return used;
+  }
+
+  /**
+   * Streams {@code o}'s frames through the chain and forgets them, leaving the stages running:
+   * their JIT compilers have then done most of their work, so a following {@link #run} measures
+   * the warm chain, as a benchmark measures its in-process modes after a warm-up.
+   */
+  public void warmUp(RunOptions o, Runnable progress) {
+    SinkRecorder measured = sink;
+    sink = new SinkRecorder(null, spec.delivery());
+    try {
+      drive(o, progress);
+    } finally {
+      sink = measured; // every warm-up frame was answered, so none reaches this one
+    }
+  }
+
+  /** Streams {@code o}'s frames through the chain, then stops the stages (each drains first). */
   public RunResult run(RunOptions o, Runnable progress) {
+    synchronized (this) {
+      stageCpuAtRunStart = liveStageCpuNanos();
+    }
+    Producer producer;
+    try {
+      producer = drive(o, progress);
+    } finally {
+      stopAll();
+    }
+    return RunResult.of("processes/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
+  }
+
+  /** Returns once every frame sent has been answered (the producer's client waits for that). */
+  private Producer drive(RunOptions o, Runnable progress) {
     DownstreamClient toFirst = FirstHop.open(spec,
         Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes(), tlsOf("producer")), sink);
     Producer producer = new Producer(spec, toFirst, "local");
@@ -172,17 +217,44 @@ public final class ProcessRun implements AutoCloseable {
       FlowDriver.drive(o, producer, progress);
     } finally {
       toFirst.close();
-      stopAll();
     }
-    return RunResult.of("processes/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
+    return producer;
+  }
+
+  private static long at(long[] a, int i) {
+    return a == null || i >= a.length ? 0 : a[i];
+  }
+
+  /** CPU time each stage process has used so far (0 for one that has exited). */
+  private synchronized long[] liveStageCpuNanos() {
+    long[] used = new long[processes.size()];
+    for (int i = 0; i < used.length; i++) {
+      used[i] = processes.get(i).info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
+    return used;
+  }
+
+  /** The sink server's processor: whichever recorder is current. */
+  private final class CurrentSink implements io.edgepipe.runtime.FrameProcessor {
+    @Override
+    public Frame.Builder process(Frame in) {
+      return sink.process(in);
+    }
+
+    @Override
+    public void onTombstone(Frame tombstone) {
+      sink.onTombstone(tombstone);
+    }
   }
 
   /** SIGTERM each stage in chain order and wait: its shutdown hook drains into the next one. */
   private synchronized void stopAll() {
     stopping = true;
+    if (!processes.isEmpty()) {
+      // read before the stages drain and exit (an exited process's CPU time can no longer be read)
+      stageCpuAtStop = liveStageCpuNanos();
+    }
     for (Process p : processes) {
-      // read before the stage drains and exits (an exited process's CPU time can no longer be read)
-      stageCpuNanos += p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
       p.destroy();
       try {
         if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -18,22 +18,24 @@ import java.util.function.IntConsumer;
  *
  * <p>Helpers run in the pool the caller is in (so a kernel called inside a one-thread
  * ForkJoinPool runs on that one thread), else in the common pool.
+ *
+ * <p>Public so that the model layer kinds' CPU twins share this pool and its claiming rule.
  */
-final class Bands {
+public final class Bands {
   private Bands() {}
 
   /** How many bands to cut a kernel into: a few per thread so that claiming balances the load. */
-  static int count(int rows) {
+  public static int count(int rows) {
     return Math.max(1, Math.min(rows, 4 * threads()));
   }
 
   /** Threads a kernel may use from here: this one plus the other threads of its pool. */
-  static int threads() {
+  public static int threads() {
     ForkJoinPool pool = ForkJoinTask.inForkJoinPool() ? ForkJoinTask.getPool() : ForkJoinPool.commonPool();
     return ForkJoinTask.inForkJoinPool() ? pool.getParallelism() : pool.getParallelism() + 1;
   }
 
-  static void run(int n, IntConsumer band) {
+  public static void run(int n, IntConsumer band) {
     int helpers = Math.min(n, threads()) - 1;
     if (helpers <= 0) {
       for (int b = 0; b < n; b++) {

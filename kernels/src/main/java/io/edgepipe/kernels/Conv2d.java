@@ -54,12 +54,26 @@ package io.edgepipe.kernels;
  *   <li>Border columns (some tap outside the input) use a scalar loop with bounds checks.</li>
  * </ul>
  * Memory per band: {@code (cout + cin*k*k) * interiorWidth} floats of scratch, allocated per call.
+ *
+ * <p>For stride 1, when the JVM has the Vector API ({@link #VECTOR}), the interior columns are
+ * computed by {@link Conv2dVector} instead: vectors loaded straight from the input rows, no
+ * copies and no scratch, the same operations in the same order (same bits); the columns after
+ * its last whole vector take the border loop.
  */
 public final class Conv2d {
   private Conv2d() {}
 
   /** Outputs below this count are computed on the calling thread (the fork/join overhead wins). */
   public static final int PARALLEL_THRESHOLD = 1 << 16;
+
+  /**
+   * Whether stride-1 convolutions use {@link Conv2dVector}: only when this JVM resolved the
+   * incubator module ({@code --add-modules jdk.incubator.vector}, which {@code ./pipeline} and this
+   * module's tests pass) and {@code -Dedgepipe.vector=false} is not set. Without it the portable
+   * path computes the same bits, slower; Conv2dVector is never loaded, so it never fails to link.
+   */
+  static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+      && !"false".equals(System.getProperty("edgepipe.vector"));
 
   /**
    * Computes {@code out = conv(in, weights) + bias}; see the class comment for the exact semantics.
@@ -72,8 +86,15 @@ public final class Conv2d {
    */
   public static void forward(float[] in, float[] weights, float[] bias, float[] out,
       int cin, int h, int w, int cout, int k, int stride, int pad, int oh, int ow) {
+    forward(in, weights, bias, out, cin, h, w, cout, k, stride, pad, oh, ow, VECTOR);
+  }
+
+  /** {@link #forward} on the Vector API path if {@code vector} (and stride is 1), else the portable one. */
+  static void forward(float[] in, float[] weights, float[] bias, float[] out,
+      int cin, int h, int w, int cout, int k, int stride, int pad, int oh, int ow, boolean vector) {
     check(in, weights, bias, out, cin, h, w, cout, k, stride, pad, oh, ow);
-    Layer l = new Layer(in, weights, bias, out, cin, h, w, cout, k, stride, pad, oh, ow);
+    Layer l = new Layer(in, weights, bias, out, cin, h, w, cout, k, stride, pad, oh, ow,
+        vector && stride == 1);
     if ((long) cout * oh * ow < PARALLEL_THRESHOLD) {
       l.band(0, oh);
       return;
@@ -128,9 +149,11 @@ public final class Conv2d {
     final int cin, h, w, cout, k, stride, pad, oh, ow;
     /** Interior output columns [oxLo, oxHi): every tap of these columns is inside the input. */
     final int oxLo, oxHi, len;
+    /** Interior columns through Conv2dVector (stride 1 only). */
+    final boolean vector;
 
     Layer(float[] in, float[] wt, float[] bias, float[] out,
-        int cin, int h, int w, int cout, int k, int stride, int pad, int oh, int ow) {
+        int cin, int h, int w, int cout, int k, int stride, int pad, int oh, int ow, boolean vector) {
       this.in = in;
       this.wt = wt;
       this.bias = bias;
@@ -150,10 +173,15 @@ public final class Conv2d {
       this.oxLo = lo;
       this.oxHi = hi;
       this.len = hi - lo;
+      this.vector = vector;
     }
 
     /** Output rows [oy0, oy1) of every output channel. */
     void band(int oy0, int oy1) {
+      if (vector) {
+        vectorBand(oy0, oy1);
+        return;
+      }
       final float[][] acc = new float[len > 0 ? cout : 0][len];
       // ring[ci*k + iy%k][kx][x] = in[ci][iy][(oxLo + x)*stride - pad + kx]; ringRow says which iy
       final float[][][] ring = new float[cin * k][][];
@@ -199,14 +227,56 @@ public final class Conv2d {
         }
         // border columns: same order, skipping taps outside the input
         for (int co = 0; co < cout; co++) {
-          final int o = (co * oh + oy) * ow;
-          for (int ox = 0; ox < oxLo; ox++) {
-            out[o + ox] = border(co, iy0, kyLo, kyHi, ox * stride - pad);
-          }
-          for (int ox = oxHi; ox < ow; ox++) {
-            out[o + ox] = border(co, iy0, kyLo, kyHi, ox * stride - pad);
+          borders(co, oy, iy0, kyLo, kyHi, oxHi);
+        }
+      }
+    }
+
+    /** {@link #band} with stride 1 on the Vector API: no ring of shifted copies, no row buffer. */
+    private void vectorBand(int oy0, int oy1) {
+      // the taps inside the input rows of one output row, in the order ci, ky, kx: offset in
+      // the input from the row's first interior column, and weight for one output channel
+      final int[] offs = new int[cin * k * k];
+      final float[] wts = new float[cin * k * k];
+      for (int oy = oy0; oy < oy1; oy++) {
+        final int iy0 = oy - pad;
+        final int kyLo = Math.max(0, -iy0);
+        final int kyHi = Math.min(k, h - iy0);
+        int taps = 0;
+        for (int ci = 0; ci < cin; ci++) {
+          for (int ky = kyLo; ky < kyHi; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+              offs[taps++] = (ci * h + iy0 + ky) * w + kx;
+            }
           }
         }
+        for (int co = 0; co < cout; co++) {
+          int done = 0;
+          if (len > 0) {
+            int t = 0;
+            for (int ci = 0; ci < cin; ci++) {
+              for (int ky = kyLo; ky < kyHi; ky++) {
+                System.arraycopy(wt, ((co * cin + ci) * k + ky) * k, wts, t, k);
+                t += k;
+              }
+            }
+            done = Conv2dVector.row(in, oxLo - pad, offs, wts, taps, bias[co], out,
+                (co * oh + oy) * ow + oxLo, len);
+          }
+          // the interior columns after the last whole vector are computed as border columns
+          borders(co, oy, iy0, kyLo, kyHi, oxLo + done);
+        }
+      }
+    }
+
+    /** Output columns [0, oxLo) and [from, ow) of one output row, by the scalar loop. */
+    private void borders(int co, int oy, int iy0, int kyLo, int kyHi, int from) {
+      final int o = (co * oh + oy) * ow;
+      for (int ox = 0; ox < oxLo; ox++) {
+        out[o + ox] = border(co, iy0, kyLo, kyHi, ox * stride - pad);
+      }
+      for (int ox = from; ox < ow; ox++) {
+        out[o + ox] = border(co, iy0, kyLo, kyHi, ox * stride - pad);
       }
     }
 

@@ -45,18 +45,45 @@ class Conv2dTest {
     return a;
   }
 
-  /** Runs Conv2d and the reference on one shape and requires identical bits. */
+  /**
+   * Runs Conv2d and the reference on one shape and requires identical bits, on the portable path
+   * and (where this JVM has the Vector API, as this module's tests run) on the Vector API path.
+   */
   static void check(SplittableRandom rnd, int cin, int h, int w, int cout, int k, int stride, int pad) {
     float[] in = random(rnd, cin * h * w);
     ConvWeights cw = ConvWeights.generate(rnd.nextLong(), cout, cin, k);
     float[] expected = reference(in, cw.weights(), cw.bias(), cin, h, w, cout, k, stride, pad);
     int oh = Conv2d.outSize(h, k, stride, pad);
     int ow = Conv2d.outSize(w, k, stride, pad);
-    float[] out = new float[cout * oh * ow];
-    java.util.Arrays.fill(out, Float.NaN); // every element must be written
-    Conv2d.forward(in, cw.weights(), cw.bias(), out, cin, h, w, cout, k, stride, pad, oh, ow);
-    assertBitsEqual(expected, out, "cin=" + cin + " h=" + h + " w=" + w + " cout=" + cout + " k=" + k
-        + " stride=" + stride + " pad=" + pad);
+    for (boolean vector : Conv2d.VECTOR ? new boolean[] {false, true} : new boolean[] {false}) {
+      float[] out = new float[cout * oh * ow];
+      java.util.Arrays.fill(out, Float.NaN); // every element must be written
+      Conv2d.forward(in, cw.weights(), cw.bias(), out, cin, h, w, cout, k, stride, pad, oh, ow, vector);
+      assertBitsEqual(expected, out, "cin=" + cin + " h=" + h + " w=" + w + " cout=" + cout + " k=" + k
+          + " stride=" + stride + " pad=" + pad + (vector ? " (Vector API)" : " (portable)"));
+    }
+  }
+
+  @Test
+  void vectorApiIsOnWhereTheModuleIs() {
+    // this module's tests run with --add-modules jdk.incubator.vector, so the fast path is tested
+    assertEquals(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), Conv2d.VECTOR);
+  }
+
+  @Test
+  void matchesReferenceOnOddWidthsAroundTheVectorLength() {
+    // every width from 1 to 4 vectors of 16 lanes and beyond, odd and even: whole 4-vector
+    // blocks, single vectors and the scalar tail after them, with pad 0 (no border columns) and
+    // pad k/2, for k 1, 3, 5 and a few channel counts
+    SplittableRandom rnd = new SplittableRandom(5);
+    for (int w = 1; w <= 75; w += 2) {
+      for (int k : new int[] {1, 3, 5}) {
+        check(rnd, 1 + w % 3, k + w % 5, w + k - 1, 1 + w % 2, k, 1, 0); // ow == w
+        check(rnd, 2, 5, w, 3, k, 1, k / 2);
+      }
+    }
+    check(rnd, 1, 9, 1279, 1, 3, 1, 1);
+    check(rnd, 1, 9, 1281, 2, 3, 1, 1);
   }
 
   static void assertBitsEqual(float[] expected, float[] actual, String what) {

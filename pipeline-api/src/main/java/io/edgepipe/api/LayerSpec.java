@@ -5,7 +5,10 @@ import io.edgepipe.api.proto.DType;
 /**
  * One compute stage of the chain and its parameters. Which fields matter depends on
  * {@link #kind}: conv2d uses outChannels, kernel, stride, padding and weights; maxpool uses
- * window and stride; relu uses none.
+ * window and stride; relu uses none. A {@code partition} is a service of an imported model (the
+ * models module): {@code weightsFile} is the model spec it comes from, {@code name} its service
+ * there, and {@code outChannels} the f32 elements of the named tensors it hands on; its frames
+ * carry those tensors ({@code Frame.tensors}), so here its output is a flat 1x1xN that only sizes the hop.
  *
  * @param name        the stage's name (service name, metrics label), unique in the chain
  * @param kind        conv2d, relu or maxpool
@@ -30,6 +33,7 @@ public record LayerSpec(
   public static final String CONV2D = "conv2d";
   public static final String RELU = "relu";
   public static final String MAXPOOL = "maxpool";
+  public static final String PARTITION = "partition";
 
   /** A layer whose output hop is not compressed. */
   public LayerSpec(String name, String kind, int outChannels, int kernel, int stride, int padding, int window,
@@ -64,6 +68,8 @@ public record LayerSpec(
       }
       case RELU:
         return in;
+      case PARTITION:
+        return new TensorShape(1, 1, outChannels);
       default:
         throw new SpecException(where + ".kind: unknown layer kind '" + kind + "'");
     }

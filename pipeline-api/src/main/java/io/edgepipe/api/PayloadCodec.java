@@ -36,8 +36,15 @@ public enum PayloadCodec {
   /** Zstandard level: the fastest regular level, since a link codec must keep up with the link. */
   public static final int ZSTD_LEVEL = 1;
 
-  private static final LZ4Compressor LZ4_COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
-  private static final LZ4SafeDecompressor LZ4_DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
+  /**
+   * LZ4's codecs, loaded on first use: loading the native library can take seconds on a busy
+   * machine, which a process that never uses lz4 (or a service answering its first call) should
+   * not pay.
+   */
+  private static final class Lz4 {
+    static final LZ4Compressor COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
+    static final LZ4SafeDecompressor DECOMPRESSOR = LZ4Factory.fastestInstance().safeDecompressor();
+  }
   /** A zstd frame header is at most 18 bytes; the content size is read from it alone. */
   private static final int ZSTD_MAX_HEADER = 18;
 
@@ -99,8 +106,8 @@ public enum PayloadCodec {
   public ByteString encode(byte[] raw, int off, int len) {
     switch (this) {
       case LZ4: {
-        byte[] dst = new byte[LZ4_COMPRESSOR.maxCompressedLength(len)];
-        return trimmed(dst, LZ4_COMPRESSOR.compress(raw, off, len, dst, 0, dst.length));
+        byte[] dst = new byte[Lz4.COMPRESSOR.maxCompressedLength(len)];
+        return trimmed(dst, Lz4.COMPRESSOR.compress(raw, off, len, dst, 0, dst.length));
       }
       case ZSTD: {
         byte[] dst = new byte[Math.toIntExact(Zstd.compressBound(len))];
@@ -142,7 +149,7 @@ public enum PayloadCodec {
     int n;
     try {
       if (this == LZ4) {
-        n = LZ4_DECOMPRESSOR.decompress(src, 0, src.length, dst, 0, rawBytes);
+        n = Lz4.DECOMPRESSOR.decompress(src, 0, src.length, dst, 0, rawBytes);
       } else {
         long r = Zstd.decompressByteArray(dst, 0, rawBytes, src, 0, src.length);
         if (Zstd.isError(r)) {

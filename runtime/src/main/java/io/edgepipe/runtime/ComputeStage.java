@@ -30,9 +30,9 @@ public final class ComputeStage {
     List<String> layers = o.layers();
     // a stage with a certificate reaches a remote vGPU over mutual TLS with it too
     Gpu gpu = Devices.open(o.device(), System.getenv(), o.tls() == null ? null : o.tls().channelCredentials());
-    LayerProcessor processor;
+    FrameProcessor processor;
     try {
-      processor = LayerProcessor.open(o.spec(), layers, gpu, gpu);
+      processor = StageProcessors.open(o.spec(), layers, gpu);
     } catch (RuntimeException e) {
       gpu.close();
       throw e;
@@ -48,7 +48,7 @@ public final class ComputeStage {
     FrameHandler handler = new FrameHandler(o.stage(), o.node(),
         new FrameValidator(o.spec().maxFrameBytes()), processor, out, metrics, o.spec().delivery(),
         o.spec().deadlineMillis());
-    log.info(o.stage() + ": " + processor.kinds() + " on " + gpu.name() + ", next hop " + o.next());
+    log.info(o.stage() + ": " + StageProcessors.kinds(o.spec(), layers) + " on " + gpu.name() + ", next hop " + o.next());
     return new FrameServer(o.stage(), o.host(), o.port(), o.metricsPort(), o.spec().maxFrameBytes(),
         new StageService(handler), handler, out, o.tls());
   }

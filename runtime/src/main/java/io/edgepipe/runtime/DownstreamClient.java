@@ -1,6 +1,7 @@
 package io.edgepipe.runtime;
 
 import io.edgepipe.api.Delivery;
+import io.edgepipe.api.LoopbackTarget;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.FrameAck;
 import io.edgepipe.api.proto.SinkGrpc;
@@ -147,11 +148,14 @@ public final class DownstreamClient implements Downstream {
   /**
    * @param sharedSlotBytes the hop's payload size: when the next hop is another process of this
    *                        host, payloads up to this size go through a shared-memory ring of
-   *                        {@code window} slots instead of the socket (0 = always inline)
+   *                        {@code window} slots instead of the socket (0 = always inline); offered
+   *                        only when the channel's target is loopback ({@link LoopbackTarget})
    */
   public DownstreamClient(String stage, ManagedChannel channel, boolean ownsChannel, boolean toSink,
       Consumer<FrameAck> onErrorAck, Delivery delivery, Consumer<Frame> localDrops, int window, long sharedSlotBytes) {
-    this.sharedSlotBytes = SameJvmHops.isInProcess(channel) ? 0 : sharedSlotBytes;
+    // shared memory only to another process behind this host's loopback (see LoopbackTarget)
+    this.sharedSlotBytes = SameJvmHops.isInProcess(channel) || !LoopbackTarget.isLoopback(channel.authority())
+        ? 0 : sharedSlotBytes;
     if (window < 1) {
       throw new IllegalArgumentException("window must be at least 1, not " + window);
     }

@@ -104,11 +104,18 @@ final class FrameMarshalling {
       int size = detached.available();
       detached.mark(size); // keep the buffers while walking them
       List<ByteString> pieces = new ArrayList<>();
+      SmallPieces small = new SmallPieces(pieces);
       while (detached.available() > 0) {
         ByteBuffer piece = ((HasByteBuffer) detached).getByteBuffer();
-        pieces.add(UnsafeByteOperations.unsafeWrap(piece));
+        if (piece.remaining() < SmallPieces.BELOW) {
+          small.add(piece);
+        } else {
+          small.flush();
+          pieces.add(UnsafeByteOperations.unsafeWrap(piece));
+        }
         detached.skip(piece.remaining());
       }
+      small.flush();
       detached.reset();
       CodedInputStream in = ByteString.copyFrom(pieces).newCodedInput(); // a rope over the pieces, no copy
       in.enableAliasing(true);
@@ -129,6 +136,42 @@ final class FrameMarshalling {
       if (!lent) {
         closeQuietly(detached);
       }
+    }
+  }
+
+  /**
+   * Runs of adjacent small buffers, copied together into one direct buffer. Why: protobuf's rope
+   * flattens two adjacent pieces shorter than 128 bytes together into a heap array, and a rope
+   * that mixes heap and direct pieces is then parsed through a stream that copies the whole
+   * payload. A socket read that ends a few bytes into an HTTP/2 frame leaves such slivers; merged
+   * (a few bytes copied), every piece is direct and no two small ones touch.
+   */
+  private static final class SmallPieces {
+    static final int BELOW = 1024;
+    private final List<ByteString> into;
+    private final List<ByteBuffer> run = new ArrayList<>();
+    private int bytes;
+
+    SmallPieces(List<ByteString> into) {
+      this.into = into;
+    }
+
+    void add(ByteBuffer piece) {
+      run.add(piece.duplicate());
+      bytes += piece.remaining();
+    }
+
+    void flush() {
+      if (run.isEmpty()) {
+        return;
+      }
+      ByteBuffer merged = ByteBuffer.allocateDirect(bytes);
+      for (ByteBuffer piece : run) {
+        merged.put(piece);
+      }
+      into.add(UnsafeByteOperations.unsafeWrap(merged.flip()));
+      run.clear();
+      bytes = 0;
     }
   }
 

@@ -1,6 +1,6 @@
 package io.edgepipe.runtime;
 
-import io.edgepipe.api.ElementType;
+import io.edgepipe.api.HopBudget;
 import io.edgepipe.api.PipelineSpec;
 
 /**
@@ -22,11 +22,11 @@ import io.edgepipe.api.PipelineSpec;
  */
 public final class HopWindow {
   /** One frame being computed and one read ahead, per service. */
-  public static final int FRAMES_PER_SERVICE = 2;
+  public static final int FRAMES_PER_SERVICE = HopBudget.FRAMES_PER_SERVICE;
   /** Override for every hop (-Dedgepipe.window.frames=N), e.g. to compare with the old 32. */
   private static final int OVERRIDE = Integer.getInteger("edgepipe.window.frames", 0);
   /** Most payload bytes one hop keeps unanswered (-Dedgepipe.window.bytes). */
-  private static final long BYTE_BUDGET = Long.getLong("edgepipe.window.bytes", 512L << 20);
+  private static final long BYTE_BUDGET = Long.getLong("edgepipe.window.bytes", HopBudget.BYTE_BUDGET);
   /** The window of a sender that does not know its place in a chain (tools, tests). */
   public static final int DEFAULT = OVERRIDE > 0 ? OVERRIDE : 4 * FRAMES_PER_SERVICE;
 
@@ -37,21 +37,18 @@ public final class HopWindow {
    * feeds the sink.
    */
   public static int forHop(PipelineSpec spec, int hop) {
-    int servicesDownstream = spec.layers().size() - hop + 1; // the layers after the hop, and the sink
-    return frames(servicesDownstream, payloadBytes(spec, hop));
+    return frames(HopBudget.servicesDownstream(spec, hop), payloadBytes(spec, hop));
   }
 
   /** The payload size of hop {@code hop}'s frames (the size of a shared-memory slot for it). */
   public static long payloadBytes(PipelineSpec spec, int hop) {
-    return spec.shapes().get(hop).elements() * ElementType.sizeOf(spec.hopTypes().get(hop));
+    return HopBudget.payloadBytes(spec, hop);
   }
 
   static int frames(int servicesDownstream, long frameBytes) {
     if (OVERRIDE > 0) {
       return OVERRIDE;
     }
-    int byChain = FRAMES_PER_SERVICE * Math.max(1, servicesDownstream);
-    long byBytes = frameBytes <= 0 ? byChain : BYTE_BUDGET / frameBytes;
-    return (int) Math.max(Math.max(1, servicesDownstream), Math.min(byChain, byBytes));
+    return HopBudget.frames(servicesDownstream, frameBytes, BYTE_BUDGET);
   }
 }

@@ -17,6 +17,7 @@ import io.edgepipe.launcher.options.BindOption;
 import io.edgepipe.launcher.options.DeviceOption;
 import io.edgepipe.launcher.options.FrameCount;
 import io.edgepipe.launcher.options.PacingOption;
+import io.edgepipe.launcher.options.SharedMemoryDirOption;
 import io.edgepipe.launcher.options.SpecOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,9 @@ public final class StageCommand implements Callable<Integer> {
 
   @Mixin
   PacingOption pacing;
+
+  @Mixin
+  SharedMemoryDirOption sharedMemory;
 
   @Option(names = "--width", description = "Override the spec's input width.")
   Integer width;
@@ -103,6 +107,7 @@ public final class StageCommand implements Callable<Integer> {
     Path specFile = specOption.file();
     PipelineSpec spec = specOption.load();
     checkKnown(spec);
+    sharedMemory.apply(); // before any hop opens: rings are created and mapped in this directory
     String host = bind.address();
     String device = deviceOption.value();
     if (width != null || height != null) {

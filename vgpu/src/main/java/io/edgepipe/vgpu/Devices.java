@@ -2,6 +2,7 @@ package io.edgepipe.vgpu;
 
 import io.edgepipe.vgpu.cpu.CpuGpu;
 import io.edgepipe.vgpu.cuda.CudaGpu;
+import io.edgepipe.vgpu.remote.LinkOptions;
 import io.edgepipe.vgpu.remote.RemoteGpu;
 import io.edgepipe.vgpu.remote.RemoteSpec;
 import io.edgepipe.vgpu.remote.Wire;
@@ -28,7 +29,10 @@ import java.util.Set;
  *       device time in (0, 1] (default 1), {@code vmem} the memory quota in 256 MiB units (default
  *       {@value RemoteSpec#DEFAULT_VMEM_UNITS}), {@code timeout} the seconds to wait for the backend's answer
  *       to one call (default 30), {@code reconnect} the seconds one call may spend re-establishing a
- *       lost session (default 5; 0: never).</li>
+ *       lost session (default 5; 0: never), {@code shm} the shared-memory segment offered to a
+ *       backend on the same host ({@code auto}: 64 MiB, {@code off}, or MiB; default
+ *       {@value #SHM_ENV}, else auto), {@code codec} how inline payloads are encoded (none, lz4,
+ *       zstd; default {@value #CODEC_ENV}, else none).</li>
  * </ul>
  * The token is taken from {@code token=} in the spec, else from the environment variable
  * {@value #TOKEN_ENV}, else from the file named by {@value #TOKEN_FILE_ENV} (its content, trimmed).
@@ -42,11 +46,15 @@ public final class Devices {
   public static final String TOKEN_ENV = "EDGEPIPE_VGPU_TOKEN";
   public static final String TOKEN_FILE_ENV = "EDGEPIPE_VGPU_TOKEN_FILE";
   public static final String TENANT_ENV = "EDGEPIPE_VGPU_TENANT";
+  /** Default of {@code shm=} (auto, off, or MiB) for a stage's vgpu:// device. */
+  public static final String SHM_ENV = "EDGEPIPE_VGPU_SHM";
+  /** Default of {@code codec=} (none, lz4, zstd) for a stage's vgpu:// device. */
+  public static final String CODEC_ENV = "EDGEPIPE_VGPU_CODEC";
 
   private static final String FORMS =
       "expected auto, cpu, cuda, cuda:N or vgpu://host[:port][?tenant=NAME&token=T&fgpu=0.5&vmem=4]";
   private static final Set<String> QUERY_KEYS = Set.of("tenant", "token", "fgpu", "vmem", "client", "timeout",
-      "reconnect");
+      "reconnect", "shm", "codec");
 
   /** Opens the device named by {@code spec}, reading tokens from the process environment. */
   public static Gpu open(String spec) {
@@ -140,10 +148,42 @@ public final class Devices {
     String client = q.getOrDefault("client", env.getOrDefault("HOSTNAME", ""));
     long timeout = seconds(q, "timeout", RemoteSpec.DEFAULT_CALL_TIMEOUT_MILLIS, spec);
     long reconnect = seconds(q, "reconnect", RemoteSpec.DEFAULT_RECONNECT_MILLIS, spec);
+    LinkOptions link = link(q.getOrDefault("shm", env.get(SHM_ENV)), q.getOrDefault("codec", env.get(CODEC_ENV)), spec);
     try {
-      return new RemoteSpec(host, port, tenant, token, fgpu, vmem, client, timeout, reconnect);
+      return new RemoteSpec(host, port, tenant, token, fgpu, vmem, client, timeout, reconnect, link);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("bad vgpu spec '" + redact(spec) + "': " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The link options of {@code shm} ({@code auto}: {@link LinkOptions#DEFAULT_SHM_BYTES}, {@code off},
+   * or a size in MiB) and {@code codec} (none, lz4, zstd); null means the default.
+   */
+  static LinkOptions link(String shm, String codec, String spec) {
+    LinkOptions l = LinkOptions.DEFAULT;
+    try {
+      if (codec != null && !codec.isBlank()) {
+        l = l.withCodec(io.edgepipe.api.PayloadCodec.parse(codec.strip()));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad vgpu spec '" + redact(spec) + "': " + e.getMessage());
+    }
+    if (shm == null || shm.isBlank() || shm.strip().equals("auto")) {
+      return l;
+    }
+    if (shm.strip().equals("off")) {
+      return l.withShmBytes(0);
+    }
+    try {
+      long mib = Long.parseLong(shm.strip());
+      if (mib < 1 || mib > LinkOptions.MAX_SHM_BYTES >> 20) {
+        throw new NumberFormatException();
+      }
+      return l.withShmBytes(mib << 20);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bad vgpu spec '" + redact(spec) + "': shm must be auto, off or a size in MiB"
+          + " (1.." + (LinkOptions.MAX_SHM_BYTES >> 20) + ")");
     }
   }
 
@@ -178,7 +218,7 @@ public final class Devices {
       String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
       if (!QUERY_KEYS.contains(k)) {
         throw new IllegalArgumentException("bad vgpu spec '" + redact(spec) + "': unknown parameter '" + k
-            + "' (known: tenant, token, fgpu, vmem, client, timeout, reconnect)");
+            + "' (known: tenant, token, fgpu, vmem, client, timeout, reconnect, shm, codec)");
       }
       if (q.put(k, v) != null) {
         throw new IllegalArgumentException("bad vgpu spec '" + redact(spec) + "': parameter '" + k + "' given twice");

@@ -88,7 +88,7 @@ public final class LaunchCheck {
   }
 
   /** The registered kernel behind {@code kernel}, or null for a built-in one or an unknown one. */
-  private static RegisteredKernel registered(String kernel) {
+  public static RegisteredKernel registered(String kernel) {
     return outIndexBuiltin(kernel) >= 0 ? null : KernelRegistry.find(kernel);
   }
 

@@ -32,4 +32,15 @@ public interface RegisteredKernel {
    * (null at int positions); the output array is at least as long as its need.
    */
   void runCpu(int[] ints, float[][] buffers);
+
+  /**
+   * The CUDA build of this kernel for the {@code cuda} device: an absolute classpath resource
+   * (read through this kernel's class, e.g. {@code "/io/edgepipe/models/kinds/conv/conv.ptx"})
+   * holding PTX with an entry named {@link #name()} taking {@link #argNames()} (pointers as
+   * {@code .u64}, ints as {@code .u32}). Null when the kernel has no CUDA build; the cuda device
+   * then refuses it with NOT_FOUND.
+   */
+  default String ptxResource() {
+    return null;
+  }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     subcommands = {KernelsBenchCommand.class, CodecBenchCommand.class, TransportBenchCommand.class, PipelineBenchCommand.class,
         io.edgepipe.cli.bench.experiments.ExperimentsCommand.class, io.edgepipe.cli.vgpu.VgpuBenchCommand.class,
         io.edgepipe.cli.vgpu.VgpuTenantsBenchCommand.class,
-        SoakCommand.class, io.edgepipe.cli.model.ModelBenchCommand.class})
+        SoakCommand.class, io.edgepipe.cli.model.ModelBenchCommand.class, io.edgepipe.cli.model.ModelCutsCommand.class})
 public final class BenchCommand implements Runnable {
   @Spec
   CommandSpec spec;

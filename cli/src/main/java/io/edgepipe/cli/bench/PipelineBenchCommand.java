@@ -51,8 +51,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--paced", defaultValue = "0.8", description = "Also run each chain paced at this fraction of its full speed in the same round, for latency (0 = skip; default: ${DEFAULT-VALUE}).")
   double pacedFraction;
 
-  /** One timed run: what the sink saw and the CPU time every process of the run spent. */
-  private record Timed(RunResult result, long cpuNanos) {
+  /**
+   * One timed run: what the sink saw and the CPU time every process of the run spent; with
+   * {@code --processes}, also by process (this JVM's producer and sink first, then each stage).
+   */
+  private record Timed(RunResult result, long cpuNanos, long[] cpuByProcess) {
+    Timed(RunResult result, long cpuNanos) {
+      this(result, cpuNanos, null);
+    }
+
     double fps() {
       return result.summary().fps();
     }
@@ -105,10 +112,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   }
 
   private void warmUp(RunOptions o) {
-    RunOptions few = new RunOptions(o.spec(), o.specFile(), o.source(), Math.min(100, o.frames()), 0, o.flows(),
+    timed("warm-up embedded", warmUpFrames(o), this::embedded);
+    timed("warm-up monolith", warmUpFrames(o), this::monolith);
+  }
+
+  /** The warm-up every mode gets before it is timed: the first 100 frames (at most) at full speed. */
+  private static RunOptions warmUpFrames(RunOptions o) {
+    return new RunOptions(o.spec(), o.specFile(), o.source(), Math.min(100, o.frames()), 0, o.flows(),
         o.device(), o.seed(), null, "npy");
-    timed("warm-up embedded", few, this::embedded);
-    timed("warm-up monolith", few, this::monolith);
   }
 
   private RunOptions paced(RunOptions o, double fullSpeedFps) {
@@ -145,13 +156,23 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Fresh stage processes each time, warmed with the same frames as the in-process modes' warm-up
+   * (their JVM stays warm across rounds; each stage JVM here starts cold), then timed.
+   */
   private Timed processes(RunOptions o) {
-    long cpu0 = processCpuNanos();
     try (ProcessRun run = new ProcessRun(o.spec(), o.specFile(), o.device(), null, out.root().resolve("logs"),
         o.spec().delivery())) {
+      run.warmUp(warmUpFrames(o), () -> {});
+      long cpu0 = processCpuNanos();
       RunResult r = run.run(o, progress);
-      // this JVM (producer and sink) plus every stage process
-      return new Timed(r, processCpuNanos() - cpu0 + run.stageCpuNanos());
+      // this JVM (producer and sink) plus every stage process, both over the timed frames only
+      long here = processCpuNanos() - cpu0;
+      long[] stages = run.stageCpuNanosByStage();
+      long[] byProcess = new long[stages.length + 1];
+      byProcess[0] = here;
+      System.arraycopy(stages, 0, byProcess, 1, stages.length);
+      return new Timed(r, here + run.stageCpuNanos(), byProcess);
     }
   }
 
@@ -183,6 +204,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     System.out.println();
     ratios.print(System.out);
 
+    Table byProcess = cpuByProcess(o, byMode);
+    if (byProcess != null) {
+      System.out.println();
+      byProcess.print(System.out);
+    }
+
     System.out.println();
     RunReport.phases(lastPipeline).print(System.out);
     double slowest = 0;
@@ -200,7 +227,30 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     modes.writeCsv(csv);
     ratios.writeCsv(Path.of(csv.toString().replace(".csv", "-ratios.csv")));
     runs.writeCsv(Path.of(csv.toString().replace(".csv", "-runs.csv")));
+    if (byProcess != null) {
+      byProcess.writeCsv(Path.of(csv.toString().replace(".csv", "-cpu-by-process.csv")));
+    }
     System.out.println("\nwrote " + csv);
+  }
+
+  /** CPU ms per frame of each process of the --processes runs, median (min-max) over rounds; null without them. */
+  private static Table cpuByProcess(RunOptions o, Map<String, List<Timed>> byMode) {
+    if (!byMode.containsKey("processes")) {
+      return null;
+    }
+    Table t = new Table("mode", "process", "cpu_ms_per_frame");
+    for (String mode : List.of("processes", "processes paced")) {
+      List<Timed> ts = byMode.get(mode);
+      if (ts == null) {
+        continue;
+      }
+      for (int p = 0; p < ts.get(0).cpuByProcess().length; p++) {
+        final int i = p;
+        String name = p == 0 ? "producer+sink" : o.spec().layers().get(p - 1).name();
+        t.row(mode, name, spread(ts, x -> x.cpuByProcess()[i] / 1e6 / Math.max(1, x.result().sent())).text("%.2f"));
+      }
+    }
+    return t;
   }
 
   /** Per round, a/b of the two modes' figures; median (min-max) over rounds. */

@@ -79,6 +79,7 @@ public final class AutoplaceCommand implements Callable<Integer> {
       List<String> stages = specFile.chain().stages();
       try (KubernetesClient client = ClusterConnector.fromEnvironment().connect(context)) {
         ClusterPlacement cluster = new ClusterPlacement(client, flags.namespace);
+        flags.colocate = cluster.colocated(); // a move keeps the deployed layout, whatever the flag says
         if (placement != null) {
           Placement target = specFile.placement(placement);
           List<String> moved = cluster.move(flags.withSecrets(specFile.manifests(target,

@@ -84,6 +84,12 @@ public final class ManifestFlags {
       description = "Group allowed to open the camera device (default: ${DEFAULT-VALUE}, \"video\" on Debian).")
   long cameraGroup;
 
+  @Option(names = "--colocate",
+      description = "Run the stages a placement puts on one tier as containers of one Pod: hops inside it go to "
+          + "127.0.0.1 and through shared memory (a memory emptyDir), the restricted Pod Security profile is kept. "
+          + "`autoplace` keeps the layout that is deployed.")
+  boolean colocate;
+
   ReplicaChoice replicaChoice() {
     return ReplicaChoice.parse(replicas);
   }
@@ -120,6 +126,7 @@ public final class ManifestFlags {
     builder.tls(tls).networkPolicies(!noNetworkPolicies); // issue 6.5 security
     metricsFrom.forEach(builder::metricsFrom);             // issue 6.5 security
     builder.cameraResource(cameraResource).cameraGroup(cameraGroup).secretsFrom(secretsFrom);
+    builder.colocate(colocate);
     return builder.build();
   }
 }

@@ -31,8 +31,16 @@ import picocli.CommandLine.Spec;
         "Latency, throughput and CCR of each placement are predicted from the profile; the command explains the "
             + "winner and shows what fusing stages or replicating the bottleneck would gain."})
 public final class PlanCommand implements Callable<Integer> {
-  @Option(names = "--profile", required = true, description = "Profile JSON written by `pipeline measure`.")
+  @Option(names = "--profile", description = "Profile JSON written by `pipeline measure` (required, except for a model "
+      + "spec: default <out>/profiles/<name>.json).")
   Path profile;
+
+  @Option(names = "--link", paramLabel = "RATE[,LATENCY_MS]",
+      description = "Model specs: plan for this edge-server link instead of the profile's (e.g. 10mbit,0.5).")
+  String link;
+
+  @Option(names = "--top", defaultValue = "10", description = "Model specs: cuts to list, best first (default: ${DEFAULT-VALUE}).")
+  int top;
 
   @Option(names = "--objective", defaultValue = "throughput", description = "throughput or latency (default: ${DEFAULT-VALUE}).")
   String objective;
@@ -85,6 +93,16 @@ public final class PlanCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return Guarded.run(spec, () -> {
       PrintWriter out = spec.commandLine().getOut();
+      if (flags.spec.isModel()) { // a model: rank its cuts
+        PlannerOptions options = new PlannerOptions(parseObjective(), statistic, false, 0, 0, hostCores, 1, null)
+            .withCores(edgeCores, serverCores, Runtime.getRuntime().availableProcessors());
+        String name = io.edgepipe.models.spec.ModelSpec.load(flags.spec.file()).name();
+        return ModelPlan.run(out, flags.spec.file(),
+            profile != null ? profile : manifestsOut.folder("profiles").resolve(name + ".json"), options, link, csv, top);
+      }
+      if (profile == null) {
+        throw new ProfileException("--profile is required: the JSON written by pipeline measure");
+      }
       Profile measured = Profile.read(profile);
       SpecFile specFile = flags.specFile();
       ReplicaChoice replicas = flags.replicaChoice();

@@ -79,6 +79,10 @@ public final class MeasureCommand implements Callable<Integer> {
       description = "Profile file to write (default: <out>/profiles/<pipeline>.json).")
   Path profileFile;
 
+  @Option(names = "--picture", paramLabel = "FILE",
+      description = "Model specs: the picture whose tensors feed each layer (default: seeded noise at the input size).")
+  Path picture;
+
   @Override
   public Integer call() {
     PipelineSpec base = specOption.load();
@@ -89,6 +93,10 @@ public final class MeasureCommand implements Callable<Integer> {
       case "server" -> List.of(Tier.SERVER);
       default -> throw new IllegalArgumentException("--tier must be edge, server or both, not '" + tier + "'");
     };
+    if (specOption.isModel()) { // per layer and cut, for the cut planner
+      return ModelMeasure.run(specOption.file(), device, tiers, edgeSlowdown, link, warmup, frames, merge, picture,
+          profileFile != null ? profileFile : out.folder("profiles").resolve(base.name() + ".json"));
+    }
     ProfileBuilder profile = ProfileBuilder.forSpec(base);
     if (merge != null) {
       profile.merge(Profile.read(merge), merge.toString());

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 /** {@code pipeline bench model --spec pipelines/NAME.yaml --source images:DIR} (also {@code pipeline model bench}). */
 @Command(name = "model", aliases = "bench", mixinStandardHelpOptions = true,
     description = "Compares, in one run on the same inputs, the whole model on the cpu device with ONNX Runtime on "
-        + "the CPU: time per frame (min/median/max) and the ratio; writes a CSV of every frame.")
+        + "the CPU: time per frame (min/median/max) and the ratio, and where our time goes per layer kind; writes a CSV "
+        + "of every frame and one of the layer kinds.")
 public final class ModelBenchCommand implements Callable<Integer> {
   @Option(names = "--spec", required = true, description = "A spec written by 'pipeline model import'.")
   Path spec;
@@ -52,7 +53,7 @@ public final class ModelBenchCommand implements Callable<Integer> {
     ModelBench.Result r = ModelBench.run(s, g, inputs, warmup, frames, ortThreads);
     System.out.print(ModelBench.table(s, g, r));
     ModelBench.csv(csv, r);
-    System.out.println("per-frame times in " + csv);
+    System.out.println("per-frame times in " + csv + ", per layer kind in " + ModelBench.kindsCsv(csv, r));
     return 0;
   }
 }

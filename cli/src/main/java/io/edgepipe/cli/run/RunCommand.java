@@ -3,6 +3,9 @@ package io.edgepipe.cli.run;
 import io.edgepipe.harness.EmbeddedRun;
 import io.edgepipe.harness.MonolithRun;
 import io.edgepipe.harness.OutputSaver;
+import io.edgepipe.models.post.ModelOutputSaver;
+import io.edgepipe.models.spec.ModelSpec;
+import io.edgepipe.experiments.models.AutoSplit;
 import io.edgepipe.harness.ProcessRun;
 import io.edgepipe.harness.RunReport;
 import io.edgepipe.harness.RunResult;
@@ -46,7 +49,8 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--save-outputs", paramLabel = "DIR", description = "Write every output the sink receives to DIR.")
   Path saveOutputs;
 
-  @Option(names = "--output-format", defaultValue = "npy", description = "npy or png (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--output-format", defaultValue = "npy", description = "npy or png (default: ${DEFAULT-VALUE}); "
+      + "a model spec saves its post-processed result and .npy tensors instead.")
   String outputFormat;
 
   @Mixin
@@ -76,9 +80,16 @@ public final class RunCommand implements Callable<Integer> {
       }
       return adaptive.run(flags, out.folder("run"));
     }
+    if (flags.isModel() && ModelSpec.load(flags.specFile()).autoSplit()) { // the planner picks the cut
+      AutoSplit.Resolved auto = AutoSplit.resolve(flags.specFile(), out.root(), flags.device());
+      System.out.println(auto.choice());
+      flags.useSpec(auto.file());
+    }
     PipelineSpec spec = flags.spec();
     RunOptions o = flags.options(saveOutputs, outputFormat);
-    Consumer<Frame> outputs = saveOutputs == null ? null : OutputSaver.create(saveOutputs, outputFormat, flags.source());
+    Consumer<Frame> outputs = saveOutputs == null ? null : flags.isModel()
+        ? ModelOutputSaver.forSpec(flags.specFile(), saveOutputs, flags.source()) // post-processed results and .npy
+        : OutputSaver.create(saveOutputs, outputFormat, flags.source());
     String inputSize = flags.sizing(spec).describe(spec);
     System.out.printf("%s: input %s, %d channel(s) %s; %s x %d flow(s) from %s, %s delivery, device %s%n",
         spec.name(), inputSize, spec.input().c(), spec.inputType().name().toLowerCase(),

@@ -102,6 +102,16 @@ public final class RunFlags {
     return specOption.file();
   }
 
+  /** Runs {@code resolved} instead of the --spec file (a model's split: auto, resolved). */
+  public void useSpec(Path resolved) {
+    specOption.use(resolved);
+  }
+
+  /** Whether --spec names a model spec (pipeline model import) rather than a layer chain. */
+  public boolean isModel() {
+    return specOption.isModel();
+  }
+
   /** The device for reports: {@code auto} resolved, a remote address without its token. */
   public String deviceResolved() {
     return deviceOption.resolved();

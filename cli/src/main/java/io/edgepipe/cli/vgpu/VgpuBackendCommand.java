@@ -7,6 +7,7 @@ import io.edgepipe.launcher.options.BindOption;
 import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.backend.BackendDevice;
 import io.edgepipe.vgpu.backend.BackendLimits;
+import io.edgepipe.vgpu.backend.BackendMemory;
 import io.edgepipe.vgpu.backend.TokenStore;
 import io.edgepipe.vgpu.backend.VgpuBackend;
 import io.edgepipe.vgpu.remote.Wire;
@@ -79,6 +80,7 @@ public final class VgpuBackendCommand implements Callable<Integer> {
     if (device.startsWith("vgpu:")) {
       throw new IllegalArgumentException("--device must be a local device (cuda, cuda:N, cpu or auto), not " + device);
     }
+    BackendMemory.configureProcess(); // this process is the backend: an idle one gives its heap back
     TokenStore ts = TokenStore.fromFlagOrEnv(tokens, System.getenv());
     BackendLimits limits = BackendLimits.defaults();
     limits = limits.withDeviceMemory(deviceMemoryMib << 20, limits.marginBytes())

@@ -10,7 +10,10 @@ import io.edgepipe.harness.report.ResultFiles;
 import io.edgepipe.harness.report.Table;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
+import io.edgepipe.api.PayloadCodec;
+import io.edgepipe.vgpu.remote.LinkOptions;
 import io.edgepipe.vgpu.remote.RemoteGpu;
+import io.edgepipe.vgpu.remote.RemoteSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +28,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vgpu", mixinStandardHelpOptions = true,
     description = {"Compare each stage's layer on the local device and through vgpu:// to a loopback backend.",
-        "Time per frame of each stage's real layer (conv, relu, maxpool of --spec) on the local device vs through "
-            + "vgpu:// to a backend on the same device (in this process), per frame size, in one run: the "
-            + "remote/local ratio, round trips per frame (must be 1) and the geometric mean ratio, against gEdge's "
-            + "1.70x (AvA 2.00x) and the 1.15x target at 1280x720.",
+        "Time per frame (min/median/max) of each stage's real layer (conv, relu, maxpool of --spec) on the local "
+            + "device vs through vgpu:// to a backend on the same device (in this process) over each of --links "
+            + "(shared memory, inline, codecs), per frame size, in one run: the remote/local ratio, round trips per "
+            + "frame (must be 1) and the geometric mean ratio, against gEdge's 1.70x (AvA 2.00x) and the 1.15x "
+            + "target at 1280x720.",
         "Prints a table and writes CSV under --out."})
 public final class VgpuBenchCommand implements Callable<Integer> {
   /** gEdge's geometric-mean relative run time under its vGPU (table 3), and AvA's on the same tests. */
@@ -64,6 +68,12 @@ public final class VgpuBenchCommand implements Callable<Integer> {
       description = "The timed frames alternate local/remote in this many blocks (default: ${DEFAULT-VALUE}).")
   int blocks;
 
+  @Option(names = "--links", split = ",", defaultValue = "shm,inline", paramLabel = "LINK",
+      description = "Remote sides to compare, each a session of its own: shm (payloads through shared memory, the "
+          + "backend being on this host), inline (payloads in the messages), lz4, zstd (inline, encoded) "
+          + "(default: ${DEFAULT-VALUE}).")
+  List<String> links;
+
   @Mixin
   OutputFolder out;
 
@@ -77,38 +87,61 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     for (Path p : specs) {
       loaded.add(PipelineSpec.load(p));
     }
+    List<String> labels = new ArrayList<>();
+    for (String l : links) {
+      String label = l.strip().toLowerCase(Locale.ROOT);
+      linkOptions(label); // refuses an unknown one before anything starts
+      if (!labels.contains(label)) {
+        labels.add(label);
+      }
+    }
     StageVgpuBench bench = new StageVgpuBench(new StageVgpuBench.Config(parsed, warmup, frames, blocks));
-    Table t = new Table("spec", "stage", "size", "in_type", "in_KiB", "out_KiB", "local_ms", "remote_ms", "ratio",
-        "device_ms", "local_cpu_ms", "remote_cpu_ms", "trips_per_frame", "same_output");
+    Table t = new Table("spec", "stage", "size", "in_type", "in_KiB", "out_KiB", "side", "min_ms", "median_ms",
+        "max_ms", "ratio", "cpu_ms", "device_ms", "shared_KiB", "trips_per_frame", "same_output");
     double load0 = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     List<StageVgpuBench.Row> rows = new ArrayList<>();
     List<StageVgpuBench.Row> rows720 = new ArrayList<>();
     String remoteName;
     String localName;
     LoopbackVgpu loopback = backend == null ? new LoopbackVgpu(device) : null;
-    try (Gpu local = Devices.open(device);
-        RemoteGpu remote = loopback != null ? loopback.open(1.0, 64, "bench vgpu")
-            : (RemoteGpu) Devices.open(requireRemote(backend))) {
+    List<StageVgpuBench.Remote> remotes = new ArrayList<>();
+    try (Gpu local = Devices.open(device)) {
+      for (String label : labels) {
+        // one tenant, one session per link: fGPU split (the sides take turns, so each has the device to itself)
+        RemoteSpec spec = loopback != null ? loopback.spec(1.0 / labels.size(), 64, "bench vgpu " + label)
+            : Devices.parseRemote(requireRemote(backend), System.getenv());
+        remotes.add(new StageVgpuBench.Remote(label, RemoteGpu.connect(spec.withLink(linkOptions(label)))));
+      }
       localName = local.name();
-      remoteName = remote.name() + " (" + remote.backendDevice() + ")";
+      RemoteGpu first = remotes.get(0).gpu();
+      remoteName = first.name() + " (" + first.backendDevice() + ")";
       System.out.printf("local: %s   remote: %s%n", localName, remoteName);
+      for (StageVgpuBench.Remote r : remotes) {
+        if (r.label().equals("shm") && !r.gpu().sharedMemory()) {
+          System.out.println("shm: the backend did not map the segment, payloads go inline: "
+              + r.gpu().sharedMemoryDeclined());
+        }
+      }
       for (PipelineSpec spec : loaded) {
-        bench.run(spec, local, remote, r -> {
+        bench.run(spec, local, remotes, r -> {
           rows.add(r);
           if (r.size().width() == 1280 && r.size().height() == 720) {
             rows720.add(r);
           }
-          System.out.printf(Locale.ROOT, "  %-8s %-8s %-10s local %8.3f ms  remote %8.3f ms  %5.2fx  %.2f trips/frame%n",
-              spec.name(), r.stage(), r.size(), r.localMs(), r.remoteMs(), r.ratio(), r.tripsPerFrame());
-          t.row(spec.name(), r.stage(), r.size(), r.inType().name().toLowerCase(), String.format(Locale.ROOT, "%.1f", r.inBytes() / 1024.0),
-              String.format(Locale.ROOT, "%.1f", r.outBytes() / 1024.0), String.format(Locale.ROOT, "%.3f", r.localMs()),
-              String.format(Locale.ROOT, "%.3f", r.remoteMs()), String.format(Locale.ROOT, "%.2fx", r.ratio()),
-              String.format(Locale.ROOT, "%.3f", r.deviceMs()), String.format(Locale.ROOT, "%.3f", r.localCpuMs()),
-              String.format(Locale.ROOT, "%.3f", r.remoteCpuMs()), String.format(Locale.ROOT, "%.2f", r.tripsPerFrame()),
-              r.sameOutput() ? "yes" : "NO");
+          StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-8s %-8s %-10s local %8.3f ms",
+              spec.name(), r.stage(), r.size(), r.local().medianMs()));
+          addRow(t, spec, r, r.local(), "1.00x");
+          for (StageVgpuBench.Side side : r.remotes()) {
+            line.append(String.format(Locale.ROOT, "  %s %8.3f ms %5.2fx", side.label(), side.medianMs(), r.ratio(side)));
+            addRow(t, spec, r, side, fmt(r.ratio(side)));
+          }
+          System.out.println(line);
         });
       }
     } finally {
+      for (StageVgpuBench.Remote r : remotes) {
+        r.gpu().close();
+      }
       if (loopback != null) {
         loopback.close();
       }
@@ -117,18 +150,19 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     t.print(System.out);
 
     double load1 = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    double all = StageVgpuBench.geomeanRatio(rows);
-    double at720 = StageVgpuBench.geomeanRatio(rows720);
-    boolean oneTrip = rows.stream().allMatch(r -> r.tripsPerFrame() == 1.0);
-    boolean same = rows.stream().allMatch(StageVgpuBench.Row::sameOutput);
+    boolean oneTrip = rows.stream().allMatch(r -> r.remotes().stream().allMatch(s -> s.tripsPerFrame() == 1.0));
+    boolean same = rows.stream().allMatch(r -> r.remotes().stream().allMatch(StageVgpuBench.Side::sameOutput));
     Table summary = new Table("measure", "value", "reference");
     summary.row("local device", localName, "-");
     summary.row("remote device", remoteName, "-");
-    summary.row("geomean remote/local, all rows", fmt(all), String.format(Locale.ROOT, "gEdge %.2fx, AvA %.2fx", GEDGE, AVA));
-    summary.row("geomean remote/local, 1280x720", rows720.isEmpty() ? "-" : fmt(at720),
-        String.format(Locale.ROOT, "target %.2fx", TARGET_720P));
-    summary.row("geomean remote/local CPU time, all rows", fmt(cpuRatio(rows)), "process CPU, all threads");
-    summary.row("geomean remote/local CPU time, 1280x720", rows720.isEmpty() ? "-" : fmt(cpuRatio(rows720)), "-");
+    for (String label : labels) {
+      summary.row("geomean " + label + "/local, all rows", fmt(StageVgpuBench.geomeanRatio(rows, label)),
+          String.format(Locale.ROOT, "gEdge %.2fx, AvA %.2fx", GEDGE, AVA));
+      summary.row("geomean " + label + "/local, 1280x720", rows720.isEmpty() ? "-"
+          : fmt(StageVgpuBench.geomeanRatio(rows720, label)), String.format(Locale.ROOT, "target %.2fx", TARGET_720P));
+      summary.row("geomean " + label + "/local CPU time, all rows", fmt(StageVgpuBench.geomeanCpuRatio(rows, label)),
+          "process CPU, all threads");
+    }
     summary.row("round trips per frame per stage", oneTrip ? "1 in every row" : "NOT 1 in some row", "must be 1");
     summary.row("outputs remote == local", same ? "bit-identical in every row" : "DIFFER in some row", "must be identical");
     summary.row("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average "
@@ -147,12 +181,25 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     return oneTrip && same ? 0 : 1;
   }
 
-  private static double cpuRatio(List<StageVgpuBench.Row> rows) {
-    double logSum = 0;
-    for (StageVgpuBench.Row r : rows) {
-      logSum += Math.log(r.remoteCpuMs() / r.localCpuMs());
-    }
-    return rows.isEmpty() ? Double.NaN : Math.exp(logSum / rows.size());
+  /** The link a --links label names; IllegalArgumentException listing the choices. */
+  static LinkOptions linkOptions(String label) {
+    return switch (label) {
+      case "shm" -> LinkOptions.DEFAULT;
+      case "inline" -> LinkOptions.DEFAULT.withShmBytes(0);
+      case "lz4", "zstd" -> LinkOptions.DEFAULT.withShmBytes(0).withCodec(PayloadCodec.parse(label));
+      default -> throw new IllegalArgumentException("unknown link '" + label + "' in --links (use shm, inline, lz4, zstd)");
+    };
+  }
+
+  private static void addRow(Table t, PipelineSpec spec, StageVgpuBench.Row r, StageVgpuBench.Side s, String ratio) {
+    boolean remote = !Double.isNaN(s.tripsPerFrame());
+    t.row(spec.name(), r.stage(), r.size(), r.inType().name().toLowerCase(Locale.ROOT),
+        String.format(Locale.ROOT, "%.1f", r.inBytes() / 1024.0), String.format(Locale.ROOT, "%.1f", r.outBytes() / 1024.0),
+        s.label(), String.format(Locale.ROOT, "%.3f", s.minMs()), String.format(Locale.ROOT, "%.3f", s.medianMs()),
+        String.format(Locale.ROOT, "%.3f", s.maxMs()), ratio, String.format(Locale.ROOT, "%.3f", s.cpuMs()),
+        remote ? String.format(Locale.ROOT, "%.3f", s.deviceMs()) : "-",
+        remote ? String.format(Locale.ROOT, "%.1f", s.sharedPerFrame() / 1024.0) : "-",
+        remote ? String.format(Locale.ROOT, "%.2f", s.tripsPerFrame()) : "-", remote ? (s.sameOutput() ? "yes" : "NO") : "-");
   }
 
   private static String fmt(double ratio) {

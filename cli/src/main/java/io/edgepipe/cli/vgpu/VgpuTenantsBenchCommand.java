@@ -35,12 +35,23 @@ public final class VgpuTenantsBenchCommand implements Callable<Integer> {
       description = "The backend's host budget for messages in MiB (default: ${DEFAULT-VALUE}).")
   int hostBudgetMib;
 
+  @Option(names = "--warm-up-seconds", defaultValue = "10",
+      description = "Honest traffic before the first phase, not measured, so that the backend's memory has settled "
+          + "(default: ${DEFAULT-VALUE}).")
+  double warmUpSeconds;
+
+  @Option(names = "--backend-java-opts", paramLabel = "FLAGS", defaultValue = "",
+      description = "Extra JVM flags for the backend, space-separated (e.g. -XX:NativeMemoryTracking=summary, then "
+          + "jcmd PID VM.native_memory summary with the pid it prints).")
+  String backendJavaOpts;
+
   @Mixin
   OutputFolder out;
 
   @Override
   public Integer call() throws Exception {
-    TenantsBench.Result r = new TenantsBench(new TenantsBench.Config(hostile, seconds, heapMib, deviceMib, hostBudgetMib))
+    TenantsBench.Result r = new TenantsBench(new TenantsBench.Config(hostile, seconds, heapMib, deviceMib, hostBudgetMib,
+        warmUpSeconds, backendJavaOpts.isBlank() ? java.util.List.of() : java.util.List.of(backendJavaOpts.strip().split("\\s+"))))
         .run();
     System.out.print(TenantsBench.table(r));
     Files.createDirectories(out.folder("bench"));

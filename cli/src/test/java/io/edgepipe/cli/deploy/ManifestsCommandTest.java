@@ -59,6 +59,24 @@ class ManifestsCommandTest {
   }
 
   @Test
+  void colocateWritesAPodPerTierAndRefusesReplicasInOneLine() throws Exception {
+    Outcome r = CliRunner.pipeline("manifests", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml",
+        "--colocate", "-o", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    Path written = dir.resolve("thesis-EESS");
+    assertTrue(Files.exists(written.resolve("edge-group.yaml")) && Files.exists(written.resolve("server-group.yaml")));
+    assertFalse(Files.exists(written.resolve("conv.yaml")));
+    String edge = Files.readString(written.resolve("edge-group.yaml"));
+    assertTrue(edge.contains("EDGEPIPE_SHM_DIR") && edge.contains("medium: \"Memory\""), edge);
+    assertTrue(edge.contains("127.0.0.1:50101"), edge);
+    Outcome refused = CliRunner.pipeline("manifests", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml",
+        "--colocate", "--replicas", "relu=2", "-o", dir.resolve("x").toString());
+    assertEquals(2, refused.code(), refused.out() + refused.err());
+    assertEquals(1, refused.err().strip().lines().count(), refused.err());
+    assertTrue(refused.err().contains("--colocate"), refused.err());
+  }
+
+  @Test
   void aCameraProducerGetsItsDevice() throws Exception {
     Outcome r = CliRunner.pipeline("manifests", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml",
         "--source", "camera:/dev/video0", "-o", dir.toString());

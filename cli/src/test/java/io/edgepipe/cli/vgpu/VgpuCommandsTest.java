@@ -34,9 +34,14 @@ class VgpuCommandsTest {
       assertEquals(2, csv.size(), csv.toString());
       List<String> rows = Files.readAllLines(csv.stream().filter(p -> !p.toString().endsWith("summary.csv")).findFirst()
           .orElseThrow());
-      assertEquals(1 + 2 * 2 * 3, rows.size(), "a row per spec, size and stage");
+      assertEquals(1 + 2 * 2 * 3 * 3, rows.size(), "a row per spec, size, stage and side (local, shm, inline)");
       assertTrue(rows.get(0).startsWith("spec,stage,size"), rows.get(0));
-      assertTrue(rows.stream().skip(1).allMatch(l -> l.endsWith(",1.00,yes")), String.join("\n", rows));
+      assertTrue(rows.stream().skip(1).filter(l -> !l.contains(",local,")).allMatch(l -> l.endsWith(",1.00,yes")),
+          String.join("\n", rows));
+      assertTrue(rows.stream().filter(l -> l.contains(",shm,")).allMatch(l -> !l.contains(",0.0,1.00,yes")),
+          "the shm side moved its payloads through shared memory: " + String.join("\n", rows));
+      assertEquals(2 * 2 * 3, rows.stream().filter(l -> l.contains(",inline,") && l.endsWith(",0.0,1.00,yes")).count(),
+          "the inline side moved nothing through shared memory");
     }
   }
 

@@ -22,9 +22,9 @@ import java.util.function.Consumer;
 /**
  * Local vs remote cost of the real stage layers ({@link Layers#create}, the code a stage runs):
  * for each stage of a pipeline spec and each frame size, the time per frame of
- * {@link GpuLayer#run} on a local device and on a remote vGPU, measured in the same run with the
- * two sides interleaved in blocks (so drift on a busy machine hits both alike), and the round trips
- * per frame on the remote side. The payload is what a stage is handed: a read-only view of the
+ * {@link GpuLayer#run} on a local device and on one or more remote vGPUs (e.g. the same backend
+ * over a shared-memory link and inline), measured in the same run with the sides interleaved in
+ * blocks (so drift on a busy machine hits all alike), and the round trips per frame remotely. The payload is what a stage is handed: a read-only view of the
  * frame's bytes, in the hop's element type.
  */
 public final class StageVgpuBench {
@@ -59,20 +59,29 @@ public final class StageVgpuBench {
   }
 
   /**
-   * One row. Times are medians of per-frame times in ms; {@code deviceMs} is the remote backend's
-   * measured device time per frame; {@code tripsPerFrame} counts remote messages per frame (must
-   * be 1); {@code sameOutput} says the two outputs were bit-identical. {@code localCpuMs} and
-   * {@code remoteCpuMs} are this process's CPU time per frame on each side (all threads: for the
-   * remote side that is client, transport and the loopback backend together), a measure that
-   * other load on the machine does not inflate the way it does wall-clock time.
+   * One side of a row: the local device, or a remote vGPU over one kind of link. Times are the
+   * min, median and max of per-frame times in ms; {@code cpuMs} is this process's CPU time per
+   * frame while that side ran (all threads: for a remote side, client, transport and the loopback
+   * backend together), a measure other load on the machine does not inflate the way it does
+   * wall-clock time. Remote sides only: {@code deviceMs} is the backend's measured device time
+   * per frame, {@code tripsPerFrame} the messages per frame (must be 1), {@code sharedPerFrame}
+   * the payload bytes per frame that went through shared memory, {@code sameOutput} whether the
+   * output was bit-identical to the local one.
    */
+  public record Side(String label, double minMs, double medianMs, double maxMs, double cpuMs, double deviceMs,
+      double tripsPerFrame, long sharedPerFrame, boolean sameOutput) {}
+
+  /** One stage at one size: the local side and each remote side. */
   public record Row(String stage, String kind, Size size, DType inType, long inBytes, long outBytes, int frames,
-      double localMs, double remoteMs, double deviceMs, double tripsPerFrame, boolean sameOutput,
-      double localCpuMs, double remoteCpuMs) {
-    public double ratio() {
-      return remoteMs / localMs;
+      Side local, List<Side> remotes) {
+    /** A remote side's median over the local median. */
+    public double ratio(Side remote) {
+      return remote.medianMs() / local.medianMs();
     }
   }
+
+  /** A remote vGPU to compare, under the name the tables use (e.g. "shm", "inline"). */
+  public record Remote(String label, RemoteGpu gpu) {}
 
   private final Config config;
 
@@ -81,12 +90,12 @@ public final class StageVgpuBench {
   }
 
   /** Every stage of {@code spec} at every size; {@code progress} sees each row as it is done. */
-  public List<Row> run(PipelineSpec spec, Gpu local, RemoteGpu remote, Consumer<Row> progress) {
+  public List<Row> run(PipelineSpec spec, Gpu local, List<Remote> remotes, Consumer<Row> progress) {
     List<Row> rows = new ArrayList<>();
     for (Size size : config.sizes()) {
       PipelineSpec sized = spec.withInput(size.height(), size.width());
       for (int i = 0; i < sized.layers().size(); i++) {
-        Row r = runOne(sized, i, size, local, remote);
+        Row r = runOne(sized, i, size, local, remotes);
         rows.add(r);
         progress.accept(r);
       }
@@ -94,74 +103,117 @@ public final class StageVgpuBench {
     return rows;
   }
 
-  /** Stage {@code index} of {@code spec} (already sized) on both devices. */
-  public Row runOne(PipelineSpec spec, int index, Size size, Gpu local, RemoteGpu remote) {
+  /** Per-side measurements of one row, accumulated block by block. */
+  private static final class Tally {
+    final double[] ms;
+    long cpu;
+    long trips;
+    long busy;
+    long shared;
+    ByteBuffer out;
+
+    Tally(int frames) {
+      ms = new double[frames];
+    }
+  }
+
+  /**
+   * Stage {@code index} of {@code spec} (already sized) on the local device and on each remote,
+   * the sides taking turns in blocks (so drift on a busy machine hits all alike).
+   */
+  public Row runOne(PipelineSpec spec, int index, Size size, Gpu local, List<Remote> remotes) {
     LayerSpec layerSpec = spec.layers().get(index);
     TensorShape shape = spec.shapes().get(index);
     DType type = spec.hopTypes().get(index);
     // what LayerProcessor hands the layer: a read-only view of the frame's payload ByteString
     ByteString frame = ByteString.copyFrom(payload(shape, type, 31L * index + size.width()));
-    GpuLayer onLocal = Layers.create(layerSpec, shape, local);
-    GpuLayer onRemote = Layers.create(layerSpec, shape, remote);
+    List<Gpu> devices = new ArrayList<>();
+    devices.add(local);
+    remotes.forEach(r -> devices.add(r.gpu()));
+    List<GpuLayer> layers = new ArrayList<>();
     try {
-      ByteBuffer outLocal = null;
-      ByteBuffer outRemote = null;
-      for (int i = 0; i < config.warmup(); i++) {
-        outLocal = onLocal.run(frame.asReadOnlyByteBuffer(), type, shape);
-        outRemote = onRemote.run(frame.asReadOnlyByteBuffer(), type, shape);
+      for (Gpu d : devices) {
+        layers.add(Layers.create(layerSpec, shape, d));
       }
-      double[] localMs = new double[config.frames()];
-      double[] remoteMs = new double[config.frames()];
-      long trips = 0;
-      long busy = 0;
-      long localCpu = 0;
-      long remoteCpu = 0;
+      List<Tally> tallies = new ArrayList<>();
+      for (GpuLayer l : layers) {
+        Tally t = new Tally(config.frames());
+        for (int i = 0; i < config.warmup(); i++) {
+          t.out = l.run(frame.asReadOnlyByteBuffer(), type, shape);
+        }
+        tallies.add(t);
+      }
       int done = 0;
       for (int b = 0; b < config.blocks(); b++) {
         int n = (config.frames() - done) / (config.blocks() - b);
-        long c0 = processCpuNanos();
-        for (int i = 0; i < n; i++) {
-          long t0 = System.nanoTime();
-          outLocal = onLocal.run(frame.asReadOnlyByteBuffer(), type, shape);
-          localMs[done + i] = (System.nanoTime() - t0) / 1e6;
+        for (int side = 0; side < layers.size(); side++) {
+          Tally t = tallies.get(side);
+          RemoteGpu remote = side == 0 ? null : remotes.get(side - 1).gpu();
+          long trips0 = remote == null ? 0 : remote.roundTrips();
+          long busy0 = remote == null ? 0 : remote.deviceBusyNanos();
+          long shared0 = remote == null ? 0 : remote.bytesShared();
+          long c0 = processCpuNanos();
+          for (int i = 0; i < n; i++) {
+            long t0 = System.nanoTime();
+            t.out = layers.get(side).run(frame.asReadOnlyByteBuffer(), type, shape);
+            t.ms[done + i] = (System.nanoTime() - t0) / 1e6;
+          }
+          t.cpu += processCpuNanos() - c0;
+          if (remote != null) {
+            t.trips += remote.roundTrips() - trips0;
+            t.busy += remote.deviceBusyNanos() - busy0;
+            t.shared += remote.bytesShared() - shared0;
+          }
         }
-        long c1 = processCpuNanos();
-        long trips0 = remote.roundTrips();
-        long busy0 = remote.deviceBusyNanos();
-        for (int i = 0; i < n; i++) {
-          long t0 = System.nanoTime();
-          outRemote = onRemote.run(frame.asReadOnlyByteBuffer(), type, shape);
-          remoteMs[done + i] = (System.nanoTime() - t0) / 1e6;
-        }
-        long c2 = processCpuNanos();
-        localCpu += c1 - c0;
-        remoteCpu += c2 - c1;
-        trips += remote.roundTrips() - trips0;
-        busy += remote.deviceBusyNanos() - busy0;
         done += n;
       }
-      boolean same = outLocal != null && outRemote != null && outLocal.equals(outRemote);
-      TensorShape outShape = onLocal.outputShape(shape);
+      int f = config.frames();
+      Side localSide = side("local", tallies.get(0), f, null, true);
+      List<Side> remoteSides = new ArrayList<>();
+      for (int i = 0; i < remotes.size(); i++) {
+        Tally t = tallies.get(i + 1);
+        boolean same = t.out != null && tallies.get(0).out != null && t.out.equals(tallies.get(0).out);
+        remoteSides.add(side(remotes.get(i).label(), t, f, t, same));
+      }
+      TensorShape outShape = layers.get(0).outputShape(shape);
       return new Row(layerSpec.name(), layerSpec.kind(), size, type,
           shape.elements() * ElementType.sizeOf(type), outShape.elements() * ElementType.sizeOf(layerSpec.outputType()),
-          config.frames(), median(localMs), median(remoteMs), busy / 1e6 / config.frames(),
-          (double) trips / config.frames(), same, localCpu / 1e6 / config.frames(), remoteCpu / 1e6 / config.frames());
+          f, localSide, remoteSides);
     } finally {
-      onLocal.close();
-      onRemote.close();
+      layers.forEach(GpuLayer::close);
     }
   }
 
-  /** Geometric mean of the rows' remote/local ratios (NaN for no rows). */
-  public static double geomeanRatio(List<Row> rows) {
-    if (rows.isEmpty()) {
-      return Double.NaN;
-    }
+  private static Side side(String label, Tally t, int frames, Tally remote, boolean same) {
+    double[] s = t.ms.clone();
+    Arrays.sort(s);
+    return new Side(label, s[0], median(s), s[s.length - 1], t.cpu / 1e6 / frames,
+        remote == null ? Double.NaN : remote.busy / 1e6 / frames,
+        remote == null ? Double.NaN : (double) remote.trips / frames, remote == null ? 0 : remote.shared / frames, same);
+  }
+
+  /** Geometric mean of the rows' remote/local ratios for the remote side {@code label} (NaN for none). */
+  public static double geomeanRatio(List<Row> rows, String label) {
+    return geomean(rows, label, (r, s) -> r.ratio(s));
+  }
+
+  /** As {@link #geomeanRatio} for CPU time per frame. */
+  public static double geomeanCpuRatio(List<Row> rows, String label) {
+    return geomean(rows, label, (r, s) -> s.cpuMs() / r.local().cpuMs());
+  }
+
+  private static double geomean(List<Row> rows, String label, java.util.function.ToDoubleBiFunction<Row, Side> ratio) {
     double logSum = 0;
+    int n = 0;
     for (Row r : rows) {
-      logSum += Math.log(r.ratio());
+      for (Side s : r.remotes()) {
+        if (s.label().equals(label)) {
+          logSum += Math.log(ratio.applyAsDouble(r, s));
+          n++;
+        }
+      }
     }
-    return Math.exp(logSum / rows.size());
+    return n == 0 ? Double.NaN : Math.exp(logSum / n);
   }
 
   /**

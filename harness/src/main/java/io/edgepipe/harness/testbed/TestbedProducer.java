@@ -100,7 +100,7 @@ public final class TestbedProducer implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PipelineSpec spec = PipelineSpec.load(specFile).withInput(height, width)
+    PipelineSpec spec = io.edgepipe.launcher.options.SpecOption.load(specFile).withInput(height, width)
         .withDelivery(Delivery.parse(delivery)).withDeadline(deadlineMs);
     TimingWindow window = new TimingWindow();
     PhasedSink phases = adaptive

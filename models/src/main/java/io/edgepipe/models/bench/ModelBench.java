@@ -2,6 +2,8 @@ package io.edgepipe.models.bench;
 
 import io.edgepipe.models.exec.PartitionRunner;
 import io.edgepipe.models.graph.ModelGraph;
+import io.edgepipe.models.graph.Step;
+import io.edgepipe.models.kinds.conv.ConvKind;
 import io.edgepipe.models.kinds.Shapes;
 import io.edgepipe.models.spec.ModelSpec;
 import io.edgepipe.vgpu.cpu.CpuGpu;
@@ -11,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code pipeline bench model}: the whole model on the {@code cpu} device (one partition, no hops)
@@ -37,7 +41,10 @@ public final class ModelBench {
     }
   }
 
-  public record Result(Times ours, Times ort, double maxRelativeError) {
+  /** Where our time goes: one layer kind's share of the timed frames. */
+  public record KindTime(String op, int layers, double msPerFrame, double share) {}
+
+  public record Result(Times ours, Times ort, double maxRelativeError, List<KindTime> kinds) {
     public double ratio() {
       return ours.median() / ort.median();
     }
@@ -55,16 +62,23 @@ public final class ModelBench {
     double[] ours = new double[frames];
     double[] ort = new double[frames];
     double worst = 0;
+    Map<String, double[]> kindMs = new TreeMap<>(); // kind -> its layers' ms in each timed frame
     try (CpuGpu gpu = new CpuGpu(); PartitionRunner runner = new PartitionRunner(g, 0, g.steps().size(), gpu);
         OrtReference ref = new OrtReference(spec.modelFile(), ortThreads)) {
       for (int i = 0; i < warmup + frames; i++) {
         float[] x = inputs.get(i % inputs.size());
+        boolean timed = i >= warmup;
+        int frame = i - warmup;
         long t0 = System.nanoTime();
-        Map<String, float[]> a = runner.run(Map.of(in, x));
+        Map<String, float[]> a = runner.run(Map.of(in, x), (step, nanos) -> {
+          if (timed) {
+            kindMs.computeIfAbsent(label(step), k -> new double[frames])[frame] += nanos / 1e6;
+          }
+        });
         long t1 = System.nanoTime();
         Map<String, float[]> b = ref.run(in, shape, x);
         long t2 = System.nanoTime();
-        if (i >= warmup) {
+        if (timed) {
           ours[i - warmup] = (t1 - t0) / 1e6;
           ort[i - warmup] = (t2 - t1) / 1e6;
         }
@@ -78,7 +92,36 @@ public final class ModelBench {
       }
     }
     return new Result(new Times("edgepipe cpu (monolith)", ours), new Times("ONNX Runtime cpu, " + ortThreads
-        + " threads", ort), worst);
+        + " threads", ort), worst, kinds(g, kindMs));
+  }
+
+  /** The kind of a step, with Conv told apart by the paths its twin takes (they cost very differently). */
+  static String label(Step step) {
+    if (step.layer() instanceof ConvKind.Spec c) {
+      if (c.group() == c.cin() && c.group() > 1) {
+        return "Conv depthwise";
+      }
+      return c.kh() == 1 && c.kw() == 1 ? "Conv 1x1" : "Conv " + c.kh() + "x" + c.kw();
+    }
+    return step.op();
+  }
+
+  /**
+   * Per-kind median time per frame, largest first (a median, since on a busy machine a few frames
+   * that lost the CPU would dominate a mean); shares are of the sum of the medians.
+   */
+  private static List<KindTime> kinds(ModelGraph g, Map<String, double[]> kindMs) {
+    Map<String, Integer> layers = new TreeMap<>();
+    for (Step step : g.steps()) {
+      layers.merge(label(step), 1, Integer::sum);
+    }
+    Map<String, Double> median = new TreeMap<>();
+    kindMs.forEach((kind, ms) -> median.put(kind, new Times(kind, ms).median()));
+    double all = median.values().stream().mapToDouble(Double::doubleValue).sum();
+    List<KindTime> k = new ArrayList<>();
+    median.forEach((kind, ms) -> k.add(new KindTime(kind, layers.get(kind), ms, all > 0 ? ms / all : 0)));
+    k.sort(Comparator.comparingDouble(KindTime::msPerFrame).reversed());
+    return k;
   }
 
   public static String table(ModelSpec spec, ModelGraph g, Result r) {
@@ -91,6 +134,11 @@ public final class ModelBench {
     }
     s.append(String.format("ratio edgepipe / ONNX Runtime (median): %.2fx; largest difference %.2e x max(|ref|,1)%n",
         r.ratio(), r.maxRelativeError()));
+    s.append(String.format("%nwhere edgepipe's time goes (median per frame, per layer kind):%n"));
+    s.append(String.format("%-20s %7s %12s %7s%n", "layer kind", "layers", "ms per frame", "share"));
+    for (KindTime k : r.kinds()) {
+      s.append(String.format("%-20s %7d %12.3f %6.1f%%%n", k.op(), k.layers(), k.msPerFrame(), 100 * k.share()));
+    }
     return s.toString();
   }
 
@@ -102,6 +150,23 @@ public final class ModelBench {
         lines.add("\"" + t.engine() + "\"," + i + "," + String.format("%.4f", t.ms()[i]));
       }
     }
+    write(file, lines);
+  }
+
+  /** The per-kind breakdown next to the per-frame CSV: {@code NAME-kinds.csv}. */
+  public static Path kindsCsv(Path file, Result r) {
+    List<String> lines = new ArrayList<>();
+    lines.add("kind,layers,ms_per_frame,share");
+    for (KindTime k : r.kinds()) {
+      lines.add(String.format("%s,%d,%.4f,%.4f", k.op(), k.layers(), k.msPerFrame(), k.share()));
+    }
+    String name = file.getFileName().toString();
+    Path out = file.resolveSibling((name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name) + "-kinds.csv");
+    write(out, lines);
+    return out;
+  }
+
+  private static void write(Path file, List<String> lines) {
     try {
       if (file.toAbsolutePath().getParent() != null) {
         Files.createDirectories(file.toAbsolutePath().getParent());

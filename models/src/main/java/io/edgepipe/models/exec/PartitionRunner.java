@@ -71,8 +71,22 @@ public final class PartitionRunner implements AutoCloseable {
     return graph.shapes().get(tensor);
   }
 
+  /**
+   * Told how long each layer's launches took on the calling thread. On the {@code cpu} device a
+   * launch runs at once, so that is the layer's compute time; on an asynchronous device it is only
+   * the time to queue it.
+   */
+  public interface LayerTimer {
+    void layer(Step step, long nanos);
+  }
+
   /** Runs the partition; {@code in} holds every input tensor by name, in row-major f32. */
   public Map<String, float[]> run(Map<String, float[]> in) {
+    return run(in, null);
+  }
+
+  /** {@link #run(Map)}, telling {@code timer} (when not null) the time of each layer. */
+  public Map<String, float[]> run(Map<String, float[]> in, LayerTimer timer) {
     for (String name : inputs) {
       float[] v = in.get(name);
       long need = Shapes.elements(shape(name));
@@ -87,7 +101,11 @@ public final class PartitionRunner implements AutoCloseable {
       for (String t : s.inputs()) {
         ptrs.add(buffers.get(t));
       }
+      long t0 = timer == null ? 0 : System.nanoTime();
       s.layer().launch(launcher, ptrs, buffers.get(s.output()));
+      if (timer != null) {
+        timer.layer(s, System.nanoTime() - t0);
+      }
     }
     Map<String, ByteBuffer> host = new LinkedHashMap<>();
     for (String name : outputs) {

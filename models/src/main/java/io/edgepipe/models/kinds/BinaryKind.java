@@ -1,9 +1,10 @@
 package io.edgepipe.models.kinds;
 
+import io.edgepipe.kernels.Bands;
 import io.edgepipe.vgpu.DevicePtr;
 import io.edgepipe.vgpu.KernelArgs;
 import java.util.List;
-import java.util.stream.IntStream;
+import java.util.function.IntConsumer;
 
 /**
  * An element-wise kind of two inputs with numpy broadcasting up to rank 4, launched as
@@ -89,25 +90,80 @@ public abstract class BinaryKind implements LayerKind {
       return last + 1;
     }
 
+    /** Elements per band when a launch is cut into bands. */
+    private static final int BAND = 1 << 14;
+
     @Override
     public void runCpu(int[] v, float[][] buf) {
       float[] a = buf[0];
       float[] b = buf[1];
       float[] out = buf[2];
-      int d0 = v[3], d1 = v[4], d2 = v[5], d3 = v[6];
-      int rows = d0 * d1 * d2;
-      IntStream range = IntStream.range(0, rows);
-      (rows * (long) d3 >= 1 << 16 ? range.parallel() : range).forEach(r -> {
-        int i2 = r % d2;
-        int i1 = (r / d2) % d1;
-        int i0 = r / (d1 * d2);
-        int ao = i0 * v[7] + i1 * v[8] + i2 * v[9];
-        int bo = i0 * v[11] + i1 * v[12] + i2 * v[13];
-        row(a, ao, v[10], b, bo, v[14], out, r * d3, d3);
-      });
+      int[] dims = {v[3], v[4], v[5], v[6]};
+      int[] as = {v[7], v[8], v[9], v[10]};
+      int[] bs = {v[11], v[12], v[13], v[14]};
+      int d3 = dims[3];
+      int rows = dims[0] * dims[1] * dims[2];
+      boolean aFull = laidOutAsOutput(dims, as);
+      boolean bFull = laidOutAsOutput(dims, bs);
+      // whole rows per band, about BAND elements each
+      int rowsPerBand = Math.max(1, BAND / d3);
+      int bands = (rows + rowsPerBand - 1) / rowsPerBand;
+      IntConsumer band = k -> {
+        int r0 = k * rowsPerBand;
+        int r1 = Math.min(rows, r0 + rowsPerBand);
+        if (aFull && bFull) {
+          same(a, b, out, r0 * d3, r1 * d3);
+          return;
+        }
+        for (int r = r0; r < r1; r++) {
+          int i2 = r % dims[2];
+          int i1 = (r / dims[2]) % dims[1];
+          int i0 = r / (dims[1] * dims[2]);
+          int ao = i0 * as[0] + i1 * as[1] + i2 * as[2];
+          int bo = i0 * bs[0] + i1 * bs[1] + i2 * bs[2];
+          // where an input is laid out as the output, its row offset is the output's (r * d3)
+          if (aFull && bs[3] == 0) {
+            scalarB(a, b[bo], out, r * d3, (r + 1) * d3);
+          } else if (bFull && as[3] == 0) {
+            scalarA(a[ao], b, out, r * d3, (r + 1) * d3);
+          } else {
+            row(a, ao, as[3], b, bo, bs[3], out, r * d3, d3);
+          }
+        }
+      };
+      if ((long) rows * d3 >= 1 << 16 && bands > 1) {
+        Bands.run(bands, band);
+      } else {
+        for (int k = 0; k < bands; k++) {
+          band.accept(k);
+        }
+      }
     }
 
-    /** One innermost row: out[o + x] = op(a[ao + x*as], b[bo + x*bs]). */
+    /** Whether a tensor with these strides holds element i of the output at index i. */
+    private static boolean laidOutAsOutput(int[] dims, int[] strides) {
+      int step = 1;
+      for (int i = 3; i >= 0; i--) {
+        if (dims[i] != 1 && strides[i] != step) {
+          return false;
+        }
+        step *= dims[i];
+      }
+      return true;
+    }
+
+    // The loops below index every array with the same i, the only form HotSpot C2 vectorises.
+
+    /** out[i] = op(a[i], b[i]) for i in [from, to). */
+    protected abstract void same(float[] a, float[] b, float[] out, int from, int to);
+
+    /** out[i] = op(a[i], bv) for i in [from, to). */
+    protected abstract void scalarB(float[] a, float bv, float[] out, int from, int to);
+
+    /** out[i] = op(av, b[i]) for i in [from, to). */
+    protected abstract void scalarA(float av, float[] b, float[] out, int from, int to);
+
+    /** Any other row: out[o + x] = op(a[ao + x*as], b[bo + x*bs]). */
     protected abstract void row(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int o, int n);
   }
 }

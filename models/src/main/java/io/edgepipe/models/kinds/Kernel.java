@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * Base of the model kernels: a signature written as {@code "ptr in", "int n", ...} in launch
- * order, with the output named {@code out}. Subclasses give the size rule and the CPU twin.
+ * order, with the output named {@code out}. Subclasses give the size rule and the CPU twin; the
+ * CUDA twin is the {@code .cu} file in the kind's folder, found by the cuda device through
+ * {@link #ptxResource()}.
  */
 public abstract class Kernel implements RegisteredKernel {
   private final String name;
@@ -48,6 +50,17 @@ public abstract class Kernel implements RegisteredKernel {
   @Override
   public final int outputIndex() {
     return out;
+  }
+
+  /**
+   * The kind's PTX, built from the {@code <kind>.cu} beside its Java source by
+   * {@code scripts/build-ptx.sh}: {@code /io/edgepipe/models/kinds/<kind>/<kind>.ptx}, named after
+   * the package of the class that defines the kernel.
+   */
+  @Override
+  public String ptxResource() {
+    String pkg = getClass().getPackageName();
+    return "/" + pkg.replace('.', '/') + "/" + pkg.substring(pkg.lastIndexOf('.') + 1) + ".ptx";
   }
 
   /** Position of argument {@code arg}. */

@@ -1,9 +1,10 @@
 package io.edgepipe.models.kinds;
 
+import io.edgepipe.kernels.Bands;
 import io.edgepipe.vgpu.DevicePtr;
 import io.edgepipe.vgpu.KernelArgs;
 import java.util.List;
-import java.util.stream.IntStream;
+import java.util.function.IntConsumer;
 
 /**
  * 2-D pooling over NCHW windows with strides, asymmetric pads and ceil_mode, launched as
@@ -92,8 +93,7 @@ public abstract class PoolKind implements LayerKind {
       int oh = v[11], ow = v[12], flag = v[13];
       float[] in = b[0];
       float[] out = b[1];
-      IntStream range = IntStream.range(0, nc);
-      (nc * (long) oh * ow * kh * kw >= 1 << 16 ? range.parallel() : range).forEach(c -> {
+      channels(nc, nc * (long) oh * ow * kh * kw, c -> {
         for (int y = 0; y < oh; y++) {
           int y0 = y * sh - pt;
           for (int x = 0; x < ow; x++) {
@@ -102,6 +102,17 @@ public abstract class PoolKind implements LayerKind {
           }
         }
       });
+    }
+
+    /** Runs {@code plane} for channels 0..nc-1, in bands on the kernels' pool when there is enough work. */
+    protected static void channels(int nc, long work, IntConsumer plane) {
+      if (work >= 1 << 16 && nc > 1) {
+        Bands.run(nc, plane);
+      } else {
+        for (int c = 0; c < nc; c++) {
+          plane.accept(c);
+        }
+      }
     }
 
     /** Reduces the window whose top-left corner is (y0, x0) (may lie in the padding). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgepipe.vgpu.DevicePtr;
+import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.cpu.CpuGpu;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -58,24 +59,29 @@ final class KindHarness {
   /** Runs the layer on the cpu device; {@code inputs} holds every node input (null = absent). */
   static float[] run(Layer layer, List<float[]> inputs) {
     try (CpuGpu gpu = new CpuGpu()) {
-      List<DevicePtr> ptrs = new ArrayList<>();
-      for (int i : layer.deviceInputs(inputs.size())) {
-        float[] v = inputs.get(i);
-        DevicePtr p = gpu.malloc(Math.max(4, v.length * 4L));
-        ByteBuffer b = ByteBuffer.allocate(Math.max(4, v.length * 4)).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        gpu.copyHtoD(p, b);
-        ptrs.add(p);
-      }
-      int n = (int) Shapes.elements(layer.outputShape());
-      DevicePtr out = gpu.malloc(Math.max(4, n * 4L));
-      layer.launch(new Launcher(gpu), ptrs, out);
-      ByteBuffer host = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
-      gpu.copyDtoH(host, out);
-      float[] f = new float[n];
-      host.asFloatBuffer().get(f);
-      return f;
+      return run(layer, inputs, gpu);
     }
+  }
+
+  /** Runs the layer on {@code gpu}, which stays open. */
+  static float[] run(Layer layer, List<float[]> inputs, Gpu gpu) {
+    List<DevicePtr> ptrs = new ArrayList<>();
+    for (int i : layer.deviceInputs(inputs.size())) {
+      float[] v = inputs.get(i);
+      DevicePtr p = gpu.malloc(Math.max(4, v.length * 4L));
+      ByteBuffer b = ByteBuffer.allocate(Math.max(4, v.length * 4)).order(ByteOrder.LITTLE_ENDIAN);
+      b.asFloatBuffer().put(v);
+      gpu.copyHtoD(p, b);
+      ptrs.add(p);
+    }
+    int n = (int) Shapes.elements(layer.outputShape());
+    DevicePtr out = gpu.malloc(Math.max(4, n * 4L));
+    layer.launch(new Launcher(gpu), ptrs, out);
+    ByteBuffer host = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+    gpu.copyDtoH(host, out);
+    float[] f = new float[n];
+    host.asFloatBuffer().get(f);
+    return f;
   }
 
   static void assertExact(float[] expected, float[] actual, String what) {

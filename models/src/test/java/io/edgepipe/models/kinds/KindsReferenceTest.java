@@ -86,6 +86,33 @@ class KindsReferenceTest {
     conv(1, 3, 17, 15, 4, 5, 5, new int[] {2, 2}, new int[] {1, 1, 2, 2}, new int[] {1, 1}, 1);
   }
 
+  // The CPU twin cuts the output into pixel blocks (up to 512, so these images span several, the
+  // last one partial and rows split between blocks) and, where there are few blocks, slices of the
+  // output channels; each case below goes down one of those paths with the thread pool in use.
+
+  @Test
+  void convSeveralPixelBlocksWithRowsSplitBetweenThem() {
+    conv(1, 5, 37, 41, 7, 3, 3, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 1);
+    conv(1, 9, 29, 31, 13, 1, 1, new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1);
+  }
+
+  @Test
+  void convSmallImageManyOutputChannelsIsSlicedByChannel() {
+    conv(1, 19, 5, 7, 45, 1, 1, new int[] {1, 1}, new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1);
+    conv(1, 6, 6, 5, 33, 3, 3, new int[] {1, 1}, new int[] {1, 0, 0, 1}, new int[] {1, 1}, 1);
+  }
+
+  @Test
+  void convDepthwiseFiveByFiveStridedDilatedOddChannelsTwoImages() {
+    conv(2, 7, 23, 19, 7, 5, 5, new int[] {2, 2}, new int[] {2, 1, 0, 3}, new int[] {2, 2}, 7);
+    conv(1, 11, 40, 36, 11, 3, 3, new int[] {1, 1}, new int[] {1, 1, 1, 1}, new int[] {1, 1}, 11);
+  }
+
+  @Test
+  void convGroupsOfThreeInputsStridedDilatedAcrossBlocks() {
+    conv(1, 9, 26, 33, 6, 3, 2, new int[] {1, 2}, new int[] {0, 2, 1, 0}, new int[] {2, 1}, 3);
+  }
+
   @Test
   void convSamePaddingFromAutoPad() {
     float[] x = random(2 * 9 * 10);
@@ -167,6 +194,11 @@ class KindsReferenceTest {
       binary(op, new int[] {2, 3, 5}, new int[] {1}, new int[] {2, 3, 5});
       binary(op, new int[] {5, 1}, new int[] {1, 7}, new int[] {5, 7});
       binary(op, new int[] {1, 3, 1, 1}, new int[] {2, 3, 4, 5}, new int[] {2, 3, 4, 5});
+      // above the size the twin cuts into bands: same layout, per-channel and scalar operands
+      binary(op, new int[] {1, 7, 97, 101}, new int[] {1, 7, 97, 101}, new int[] {1, 7, 97, 101});
+      binary(op, new int[] {1, 7, 97, 101}, new int[] {1, 7, 1, 1}, new int[] {1, 7, 97, 101});
+      binary(op, new int[] {1}, new int[] {2, 5, 83, 89}, new int[] {2, 5, 83, 89});
+      binary(op, new int[] {3, 1, 171}, new int[] {3, 151, 171}, new int[] {3, 151, 171});
     }
     assertThrows(UnsupportedNodeException.class, () -> create("Add", 13, attrs(),
         List.of(new int[] {2, 3}, new int[] {4}), List.of()));
@@ -315,6 +347,17 @@ class KindsReferenceTest {
         "ceil_mode", 1), List.of(new int[] {2, 3, 7, 9}), List.of());
     assertArrayEquals(new int[] {2, 3, 4, 5}, ceil.outputShape());
     assertExact(naivePool(x, 6, 7, 9, 2, 2, 2, 2, 0, 0, 4, 5, true, false, 0, 0), run(ceil, List.of(x)), "maxpool ceil");
+    // unpadded windows all inside the input take the twin's row walk; big enough to run in bands
+    float[] big = random(18 * 61 * 67);
+    Layer overlapping = create("MaxPool", 12, attrs("kernel_shape", new int[] {3, 2}, "strides", new int[] {2, 3}),
+        List.of(new int[] {2, 9, 61, 67}), List.of());
+    assertArrayEquals(new int[] {2, 9, 30, 22}, overlapping.outputShape());
+    assertExact(naivePool(big, 18, 61, 67, 3, 2, 2, 3, 0, 0, 30, 22, true, false, 0, 0), run(overlapping, List.of(big)),
+        "maxpool 3x2 stride 2x3");
+    Layer twoByTwo = create("MaxPool", 12, attrs("kernel_shape", new int[] {2, 2}, "strides", new int[] {2, 2}),
+        List.of(new int[] {2, 9, 61, 67}), List.of());
+    assertExact(naivePool(big, 18, 61, 67, 2, 2, 2, 2, 0, 0, 30, 33, true, false, 0, 0), run(twoByTwo, List.of(big)),
+        "maxpool 2x2 stride 2, odd input");
   }
 
   @Test

@@ -7,13 +7,17 @@ import io.edgepipe.planner.manifest.Labels;
 import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.Workload;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A deployed pipeline's placement in a cluster, read from its Deployments' node selectors, and
@@ -24,6 +28,11 @@ import java.util.Map;
  * the Service's DNS name repoints the upstream, and the old pod drains on SIGTERM while the
  * upstream's custody window re-sends anything it had not answered. Stages that stay keep their
  * pod template untouched (no restart); the placement annotation on the spec's config map is updated.
+ *
+ * <p>Co-located (one Pod per tier, {@code --colocate}): a move changes the pod templates of the
+ * two groups the stage leaves and joins (every container of both restarts: a Pod's containers
+ * are fixed), creates a group a tier did not have and deletes one left empty. Services and
+ * NetworkPolicies select the Pod running each stage by label and stay as they are.
  */
 public final class ClusterPlacement {
   private final KubernetesClient client;
@@ -34,39 +43,55 @@ public final class ClusterPlacement {
     this.namespace = namespace;
   }
 
-  /** The placement the Deployments of {@code stages} (chain order) select now. */
+  /** The placement the Deployments running {@code stages} (chain order) select now. */
   public Placement current(List<String> stages) {
+    Map<String, Tier> where = stageTiers();
     StringBuilder letters = new StringBuilder();
     for (String stage : stages) {
-      letters.append(tierOf(deployment(stage)).letter());
+      Tier tier = where.get(stage);
+      if (tier == null) {
+        throw new PlannerException("no Deployment runs stage '" + stage + "' in namespace " + namespace
+            + "; deploy the pipeline first (pipeline deploy)");
+      }
+      letters.append(tier.letter());
     }
     return new Placement(letters.toString());
   }
 
+  /** Whether the pipeline in the namespace is deployed as co-location groups (one Pod per tier). */
+  public boolean colocated() {
+    return edgepipeDeployments().stream().anyMatch(ClusterPlacement::isGroup);
+  }
+
   /**
    * Moves the deployed chain to {@code target.placement()}: patches the Deployments of the stages
-   * whose tier changes; returns their names (empty when nothing moves).
+   * whose tier changes (co-located: of the groups they leave and join); returns the stages that
+   * move (empty when nothing does).
    */
   public List<String> move(PipelineManifests target) {
+    if (target.colocated() != colocated()) {
+      throw new PlannerException("the pipeline in namespace " + namespace + " is deployed "
+          + (colocated() ? "co-located (one Pod per tier)" : "with one Pod per stage")
+          + "; a move keeps that layout (change it with pipeline deploy" + (colocated() ? ")" : " --colocate)"));
+    }
     List<String> stages = target.stageNames();
     Placement from = current(stages);
     Placement to = target.placement();
     List<String> moved = new ArrayList<>();
-    for (Workload workload : target.workloads()) {
-      String name = workload.name();
-      int index = stages.indexOf(name);
-      if (index < 0) {
-        continue; // the vgpu-backend does not move
+    for (int i = 0; i < stages.size(); i++) {
+      if (from.tier(i) != to.tier(i)) {
+        moved.add(stages.get(i));
       }
-      if (from.tier(index) == to.tier(index)) {
-        continue; // untouched: no restart
+    }
+    if (moved.isEmpty()) {
+      return moved;
+    }
+    if (target.colocated()) {
+      moveGroups(target);
+    } else {
+      for (String stage : moved) {
+        replaceTemplate(stage, target.workloadOf(stage).deployment().getSpec().getTemplate());
       }
-      PodTemplateSpec template = workload.deployment().getSpec().getTemplate();
-      client.apps().deployments().inNamespace(namespace).withName(name).edit(d -> {
-        d.getSpec().setTemplate(template);
-        return d;
-      });
-      moved.add(name);
     }
     // recorded where deploy records it: on the spec config map, not on every workload
     if (client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).get() != null) {
@@ -81,13 +106,58 @@ public final class ClusterPlacement {
     return moved;
   }
 
-  private Deployment deployment(String stage) {
-    Deployment d = client.apps().deployments().inNamespace(namespace).withName(stage).get();
-    if (d == null) {
-      throw new PlannerException("no Deployment '" + stage + "' in namespace " + namespace
-          + "; deploy the pipeline first (pipeline deploy)");
+  /** Groups whose stages change get the new template, a new one is created, an emptied one deleted. */
+  private void moveGroups(PipelineManifests target) {
+    Set<String> wanted = new HashSet<>();
+    for (Workload group : target.workloads()) {
+      if (group.stages().isEmpty()) {
+        continue; // the vgpu-backend does not move
+      }
+      wanted.add(group.name());
+      Deployment live = client.apps().deployments().inNamespace(namespace).withName(group.name()).get();
+      if (live == null) {
+        client.resource(group.deployment()).create();
+      } else if (!containerNames(live).equals(group.stages())) {
+        replaceTemplate(group.name(), group.deployment().getSpec().getTemplate());
+      }
     }
-    return d;
+    for (Deployment live : edgepipeDeployments()) {
+      if (isGroup(live) && !wanted.contains(live.getMetadata().getName())) {
+        client.resource(live).delete(); // every stage it ran has moved to the other tier's group
+      }
+    }
+  }
+
+  private void replaceTemplate(String deployment, PodTemplateSpec template) {
+    client.apps().deployments().inNamespace(namespace).withName(deployment).edit(d -> {
+      d.getSpec().setTemplate(template);
+      return d;
+    });
+  }
+
+  /** Each container of edgepipe's Deployments (a stage, by name) with the tier its Deployment selects. */
+  private Map<String, Tier> stageTiers() {
+    Map<String, Tier> tiers = new HashMap<>();
+    for (Deployment d : edgepipeDeployments()) {
+      for (String container : containerNames(d)) {
+        tiers.put(container, tierOf(d));
+      }
+    }
+    return tiers;
+  }
+
+  private List<Deployment> edgepipeDeployments() {
+    return client.apps().deployments().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE).list()
+        .getItems();
+  }
+
+  private static boolean isGroup(Deployment d) {
+    Map<String, String> labels = d.getMetadata().getLabels();
+    return labels != null && Labels.GROUP_COMPONENT.equals(labels.get(Labels.COMPONENT));
+  }
+
+  private static List<String> containerNames(Deployment d) {
+    return d.getSpec().getTemplate().getSpec().getContainers().stream().map(Container::getName).toList();
   }
 
   private Tier tierOf(Deployment d) {

@@ -1,7 +1,7 @@
 package io.edgepipe.planner.control;
 
 import io.edgepipe.api.proto.StageTiming;
-import io.edgepipe.planner.manifest.Labels;
+import io.edgepipe.planner.deploy.StagePods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.HashMap;
@@ -18,7 +18,6 @@ import java.util.Map;
  */
 public final class ClusterTimingFeed {
   static final String METRIC = "edgepipe_phase_seconds";
-  static final int METRICS_PORT = 9090;
 
   private final KubernetesClient client;
   private final String namespace;
@@ -35,8 +34,8 @@ public final class ClusterTimingFeed {
     double[] receive = new double[stages.size()];
     for (int i = 0; i < stages.size(); i++) {
       Map<String, double[]> phases = new HashMap<>();
-      for (Pod pod : client.pods().inNamespace(namespace).withLabel(Labels.NAME, stages.get(i)).list().getItems()) {
-        PhaseHistograms.addTo(phases, scrape(pod));
+      for (Pod pod : StagePods.of(client, namespace, stages.get(i))) {
+        PhaseHistograms.addTo(phases, scrape(pod, StagePods.metricsPort(pod, stages.get(i))));
       }
       process[i] = delta(stages.get(i), "process", phases);
       receive[i] = delta(stages.get(i), "receive", phases);
@@ -52,9 +51,8 @@ public final class ClusterTimingFeed {
     return count > 0 ? (current[0] - (before == null ? 0 : before[0])) / count * 1000 : Double.NaN;
   }
 
-  private String scrape(Pod pod) {
-    String path = "api/v1/namespaces/" + namespace + "/pods/" + pod.getMetadata().getName() + ":" + METRICS_PORT
-        + "/proxy/metrics";
+  private String scrape(Pod pod, int port) {
+    String path = StagePods.metricsPath(pod, port);
     try {
       return client.raw(client.getMasterUrl().toURI().resolve(path).toString());
     } catch (Exception e) {

@@ -122,6 +122,8 @@ public final class Deployer {
   private List<AppliedResource> prune(PipelineManifests manifests) {
     Set<String> wanted = new HashSet<>();
     manifests.workloads().forEach(w -> wanted.add(w.name()));
+    Set<String> wantedServices = new HashSet<>(); // a co-location group has one per stage
+    manifests.workloads().forEach(w -> w.services().forEach(s -> wantedServices.add(s.getMetadata().getName())));
     String namespace = manifests.namespaceName();
     List<AppliedResource> pruned = new ArrayList<>();
     for (Deployment d : client.apps().deployments().inNamespace(namespace)
@@ -133,7 +135,7 @@ public final class Deployer {
     }
     for (Service s : client.services().inNamespace(namespace)
         .withLabel(Labels.PART_OF, Labels.PART_OF_VALUE).list().getItems()) {
-      if (!wanted.contains(s.getMetadata().getName())) {
+      if (!wantedServices.contains(s.getMetadata().getName())) {
         client.resource(s).delete();
         pruned.add(record(s, ApplyOutcome.DELETED));
       }

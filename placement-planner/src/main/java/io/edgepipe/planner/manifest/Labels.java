@@ -25,7 +25,23 @@ public final class Labels {
    */
   public static final String METRICS_SCRAPER = "edgepipe.io/metrics-scraper";
 
+  /** Pod label ("true") of a co-location group's pods, one per stage they run: what Services and policies select. */
+  public static final String RUNS_PREFIX = "edgepipe.io/runs-";
+  /** {@link #COMPONENT} value of a co-location group's workload. */
+  public static final String GROUP_COMPONENT = "co-location-group";
+
   private Labels() {}
+
+  /**
+   * The pods that run {@code stage} in a co-located deployment, whichever group holds it: a
+   * selector that stays the same when the stage moves to another tier's Pod.
+   */
+  public static Map<String, String> runs(String stage) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(RUNS_PREFIX + stage, "true");
+    labels.put(PART_OF, PART_OF_VALUE);
+    return labels;
+  }
 
   /**
    * Pod selector of a workload: only labels that never change. A Deployment's selector is

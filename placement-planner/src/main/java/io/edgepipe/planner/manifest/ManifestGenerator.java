@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,7 @@ public final class ManifestGenerator {
           + spec.name() + " has " + chain.size() + " stages " + chain.stages());
     }
     checkReplicas(chain, options);
+    boolean colocate = options.colocate();
     String namespace = options.namespace();
     String specHash = sha256(specYaml);
     List<Workload> workloads = new ArrayList<>();
@@ -56,12 +59,26 @@ public final class ManifestGenerator {
       workloads.add(vgpuBackend(placement, options, needs));
     }
     CameraAccess camera = CameraAccess.of(options.source(), options);
+    Map<Tier, CoLocation.RingVolume> rings = new EnumMap<>(Tier.class);
+    if (colocate) {
+      for (Tier tier : Tier.values()) {
+        CoLocation.RingVolume ring = CoLocation.ringVolume(spec, chain, placement, tier);
+        if (ring != null) {
+          rings.put(tier, ring);
+        }
+      }
+    }
     List<String> vgpuClients = new ArrayList<>();
+    Map<Tier, List<WorkloadFactory.WorkloadSpec>> groups = new LinkedHashMap<>(); // the producer's tier first
     for (int i = 0; i < chain.size(); i++) {
       String stage = chain.stage(i);
       Tier tier = placement.tier(i);
       boolean producer = i == 0;
-      List<String> args = new ArrayList<>(producer ? producerArgs(chain, options) : stageArgs(chain, i, tier, options));
+      int grpcPort = colocate ? CoLocation.grpcPort(i) : producer ? Ports.SINK : Ports.STAGE;
+      int metricsPort = colocate ? CoLocation.metricsPort(i) : Ports.METRICS;
+      String next = nextAddress(chain, placement, i, options);
+      List<String> args = new ArrayList<>(producer ? producerArgs(options, next, metricsPort)
+          : stageArgs(chain, i, tier, options, grpcPort, metricsPort, next));
       List<Security.SecretMount> secrets = new ArrayList<>();
       List<EnvVar> env = new ArrayList<>();
       if (options.tls()) {
@@ -77,16 +94,29 @@ public final class ManifestGenerator {
         }
       }
       needs.add(secrets);
-      workloads.add(WorkloadFactory.build(new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage),
-          tier, image(stage, tier, options), args, producer ? Ports.SINK : Ports.STAGE, producer ? "sink" : "grpc",
+      if (colocate) {
+        secrets.replaceAll(secret -> secret.renamed(secret.volume() + "-" + stage)); // one volume each in the Pod
+        if (rings.containsKey(tier)) {
+          env.add(rings.get(tier).env());
+        }
+      }
+      WorkloadFactory.WorkloadSpec w = new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage), tier,
+          image(stage, tier, options), args, grpcPort, colocate && !producer ? "grpc-" + i : producer ? "sink" : "grpc",
           options.replicas(stage), specHash, options.resources(tier), null, secrets, env, options.tls(),
-          producer ? camera : null), namespace));
+          producer ? camera : null, metricsPort, colocate ? "metrics-" + i : "metrics");
+      if (colocate) {
+        groups.computeIfAbsent(tier, t -> new ArrayList<>()).add(w);
+      } else {
+        workloads.add(WorkloadFactory.build(w, namespace));
+      }
     }
+    groups.forEach((tier, members) ->
+        workloads.add(WorkloadFactory.group(CoLocation.groupName(tier), tier, members, rings.get(tier), namespace)));
     List<NetworkPolicy> policies = options.networkPolicies()
         ? NetworkPolicies.build(chain, vgpuClients, options.vgpuBackendImage() != null, options)
         : List.of();
     return new PipelineManifests(spec.name(), placement, namespace(namespace, camera),
-        configMap(namespace, specYaml, placement), workloads, policies, needs.list(), List.of());
+        configMap(namespace, specYaml, placement), workloads, policies, needs.list(), List.of(), chain.stages());
   }
 
   /** {@code <registry>/edgepipe-stage-<name>:<tag>}, with "-edge" on the tag for the trimmed edge image. */
@@ -120,9 +150,15 @@ public final class ManifestGenerator {
   /**
    * Where stage {@code index} sends: "relu:50051" for a single pod; for a replicated receiver
    * "dns:///relu.NS.svc.cluster.local:50051", which resolves the headless Service to every pod
-   * so the sender's gRPC channel can round-robin over them.
+   * so the sender's gRPC channel can round-robin over them. Co-located: "127.0.0.1:PORT" when
+   * the receiver is in the same Pod, else its Service with its port ({@link CoLocation}).
    */
-  static String nextAddress(StageChain chain, int index, ManifestOptions options) {
+  static String nextAddress(StageChain chain, Placement placement, int index, ManifestOptions options) {
+    if (options.colocate()) {
+      int to = CoLocation.receiver(chain, index);
+      String host = CoLocation.insidePod(chain, placement, index) ? "127.0.0.1" : chain.stage(to);
+      return host + ":" + CoLocation.grpcPort(to);
+    }
     if (index + 1 >= chain.size()) {
       return StageChain.PRODUCER + ":" + Ports.SINK;
     }
@@ -132,15 +168,15 @@ public final class ManifestGenerator {
         : next + ":" + Ports.STAGE;
   }
 
-  private static List<String> stageArgs(StageChain chain, int index, Tier tier, ManifestOptions options) {
-    return List.of("stage", chain.stage(index), "--spec", SPEC_PATH, "--port", Integer.toString(Ports.STAGE),
-        "--metrics-port", Integer.toString(Ports.METRICS), "--next", nextAddress(chain, index, options),
-        "--device", device(tier, options));
+  private static List<String> stageArgs(StageChain chain, int index, Tier tier, ManifestOptions options, int port,
+      int metricsPort, String next) {
+    return List.of("stage", chain.stage(index), "--spec", SPEC_PATH, "--port", Integer.toString(port),
+        "--metrics-port", Integer.toString(metricsPort), "--next", next, "--device", device(tier, options));
   }
 
-  private static List<String> producerArgs(StageChain chain, ManifestOptions options) {
-    return List.of("stage", StageChain.PRODUCER, "--spec", SPEC_PATH, "--next", nextAddress(chain, 0, options),
-        "--sink-port", Integer.toString(Ports.SINK), "--metrics-port", Integer.toString(Ports.METRICS),
+  private static List<String> producerArgs(ManifestOptions options, String next, int metricsPort) {
+    return List.of("stage", StageChain.PRODUCER, "--spec", SPEC_PATH, "--next", next,
+        "--sink-port", Integer.toString(Ports.SINK), "--metrics-port", Integer.toString(metricsPort),
         "--source", options.source());
   }
 
@@ -173,6 +209,10 @@ public final class ManifestGenerator {
       }
       if (stage.equals(StageChain.PRODUCER) && entry.getValue() > 1) {
         throw new ManifestException("the producer runs once: it holds the sink, where every frame is accounted for");
+      }
+      if (options.colocate() && entry.getValue() > 1) {
+        throw new ManifestException("--colocate runs one Pod per tier: --replicas " + stage + "=" + entry.getValue()
+            + " would replicate its whole group; leave out --replicas or --colocate");
       }
     }
   }

@@ -30,6 +30,7 @@ public final class ManifestOptions {
   private final String cameraResource;
   private final long cameraGroup;
   private final java.nio.file.Path secretsFrom;
+  private final boolean colocate;
 
   private ManifestOptions(Builder b) {
     this.namespace = b.namespace;
@@ -47,6 +48,7 @@ public final class ManifestOptions {
     this.cameraResource = b.cameraResource;
     this.cameraGroup = b.cameraGroup;
     this.secretsFrom = b.secretsFrom;
+    this.colocate = b.colocate;
   }
 
   public static Builder builder() {
@@ -140,6 +142,11 @@ public final class ManifestOptions {
     return secretsFrom;
   }
 
+  /** The stages of each tier as containers of one Pod, sharing memory ({@link CoLocation}). */
+  public boolean colocate() {
+    return colocate;
+  }
+
   /** Mutable collector of options. */
   public static final class Builder {
     private String namespace = "edgepipe";
@@ -157,6 +164,7 @@ public final class ManifestOptions {
     private String cameraResource;
     private long cameraGroup = 44;
     private java.nio.file.Path secretsFrom;
+    private boolean colocate;
 
     private Builder() {
       for (Tier tier : Tier.values()) {
@@ -289,6 +297,15 @@ public final class ManifestOptions {
      */
     public Builder secretsFrom(java.nio.file.Path value) {
       secretsFrom = value;
+      return this;
+    }
+
+    /**
+     * Default off (a Pod per stage). On: the stages a placement puts on one tier run as containers
+     * of one Pod and pass payloads through a shared memory emptyDir ({@link CoLocation}).
+     */
+    public Builder colocate(boolean value) {
+      colocate = value;
       return this;
     }
 

@@ -75,7 +75,9 @@ public final class ManifestWriter {
       files.put(NETWORK_POLICIES, policies.toString());
     }
     for (Workload workload : manifests.workloads()) {
-      files.put(workload.fileName(), header + exception(workload) + yaml(workload.deployment()) + yaml(workload.service()));
+      StringBuilder text = new StringBuilder(header + exception(workload) + yaml(workload.deployment()));
+      workload.services().forEach(service -> text.append(yaml(service)));
+      files.put(workload.fileName(), text.toString());
     }
     Map<String, Object> kustomization = new LinkedHashMap<>();
     kustomization.put("apiVersion", "kustomize.config.k8s.io/v1beta1");

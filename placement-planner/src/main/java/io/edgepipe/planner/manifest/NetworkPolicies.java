@@ -29,7 +29,11 @@ import java.util.Map;
  *       proxy that {@code pipeline status} uses comes from).</li>
  * </ul>
  *
- * The default deny selects edgepipe's pods rather than the whole namespace, so deploying into a
+ * Co-located ({@link CoLocation}), a stage's policy selects and admits pods by the label
+ * {@code edgepipe.io/runs-<stage>} on the stage's own ports, so it holds wherever a move puts the
+ * stage; hops inside a Pod use loopback, which NetworkPolicies do not filter.
+ *
+ * <p>The default deny selects edgepipe's pods rather than the whole namespace, so deploying into a
  * namespace shared with other workloads does not cut them off. Egress is not restricted (stages
  * resolve DNS and may reach a vGPU backend outside the cluster).
  */
@@ -57,20 +61,33 @@ public final class NetworkPolicies {
       List<NetworkPolicyIngressRule> rules = new ArrayList<>();
       if (!vgpuClients.isEmpty()) {
         List<NetworkPolicyPeer> from = new ArrayList<>();
-        vgpuClients.forEach(stage -> from.add(podsOf(stage)));
+        vgpuClients.forEach(stage -> from.add(podsOf(stage, options)));
         rules.add(rule(from, Ports.VGPU));
       }
-      rules.add(metricsRule(options));
-      policies.add(policy(ManifestGenerator.VGPU_BACKEND, namespace, rules));
+      rules.add(metricsRule(options, Ports.METRICS));
+      policies.add(policy(ManifestGenerator.VGPU_BACKEND, namespace, Labels.selector(ManifestGenerator.VGPU_BACKEND),
+          rules));
     }
+    boolean colocate = options.colocate();
     for (int i = 0; i < chain.size(); i++) {
       String stage = chain.stage(i);
       boolean producer = i == 0;
       String upstream = producer ? chain.stage(chain.size() - 1) : chain.stage(i - 1);
-      int port = producer ? Ports.SINK : Ports.STAGE;
-      policies.add(policy(stage, namespace, List.of(rule(List.of(podsOf(upstream)), port), metricsRule(options))));
+      int port = colocate ? CoLocation.grpcPort(i) : producer ? Ports.SINK : Ports.STAGE;
+      int metrics = colocate ? CoLocation.metricsPort(i) : Ports.METRICS;
+      policies.add(policy(stage, namespace, selector(stage, options),
+          List.of(rule(List.of(podsOf(upstream, options)), port), metricsRule(options, metrics))));
     }
     return policies;
+  }
+
+  /**
+   * The pods of one workload, by the labels its selector uses; co-located, the pods of whichever
+   * group runs the stage (so a stage's policy holds wherever a move puts it).
+   */
+  private static Map<String, String> selector(String workload, ManifestOptions options) {
+    return options.colocate() && !workload.equals(ManifestGenerator.VGPU_BACKEND) ? Labels.runs(workload)
+        : Labels.selector(workload);
   }
 
   private static NetworkPolicy defaultDeny(String namespace) {
@@ -85,22 +102,23 @@ public final class NetworkPolicies {
         .build();
   }
 
-  private static NetworkPolicy policy(String workload, String namespace, List<NetworkPolicyIngressRule> rules) {
+  private static NetworkPolicy policy(String workload, String namespace, Map<String, String> pods,
+      List<NetworkPolicyIngressRule> rules) {
     Map<String, String> labels = Labels.partOf();
     labels.put(Labels.NAME, policyName(workload));
     return new NetworkPolicyBuilder()
         .withNewMetadata().withName(policyName(workload)).withNamespace(namespace).withLabels(labels).endMetadata()
         .withNewSpec()
-          .withNewPodSelector().withMatchLabels(Labels.selector(workload)).endPodSelector()
+          .withNewPodSelector().withMatchLabels(pods).endPodSelector()
           .withPolicyTypes("Ingress")
           .withIngress(rules)
         .endSpec()
         .build();
   }
 
-  /** The pods of one workload in this namespace, by the labels its selector uses. */
-  private static NetworkPolicyPeer podsOf(String workload) {
-    return new NetworkPolicyPeerBuilder().withNewPodSelector().withMatchLabels(Labels.selector(workload))
+  /** The pods of one workload in this namespace. */
+  private static NetworkPolicyPeer podsOf(String workload, ManifestOptions options) {
+    return new NetworkPolicyPeerBuilder().withNewPodSelector().withMatchLabels(selector(workload, options))
         .endPodSelector().build();
   }
 
@@ -108,7 +126,7 @@ public final class NetworkPolicies {
     return new NetworkPolicyIngressRuleBuilder().withFrom(from).withPorts(tcp(port)).build();
   }
 
-  private static NetworkPolicyIngressRule metricsRule(ManifestOptions options) {
+  private static NetworkPolicyIngressRule metricsRule(ManifestOptions options, int port) {
     List<NetworkPolicyPeer> from = new ArrayList<>();
     Map<String, String> scraper = Map.of(Labels.METRICS_SCRAPER, "true");
     from.add(new NetworkPolicyPeerBuilder().withNewPodSelector().withMatchLabels(scraper).endPodSelector().build());
@@ -117,7 +135,7 @@ public final class NetworkPolicies {
     for (String cidr : options.metricsFrom()) {
       from.add(new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(cidr).endIpBlock().build());
     }
-    return rule(from, Ports.METRICS);
+    return rule(from, port);
   }
 
   private static NetworkPolicyPort tcp(int port) {

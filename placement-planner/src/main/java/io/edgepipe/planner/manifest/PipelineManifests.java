@@ -15,38 +15,30 @@ import java.util.List;
  *
  * @param pipeline        pipeline name
  * @param placement       the placement
- * @param workloads       the vgpu-backend first when deployed, then the stages in chain order
+ * @param workloads       the vgpu-backend first when deployed, then the stages in chain order (or
+ *                        their co-location groups, the producer's first)
  * @param networkPolicies the default deny first, then one per workload (empty when turned off)
  * @param secretsNeeded   the Secrets the workloads mount (TLS, vGPU tokens) and their source files
  * @param secrets         those Secrets as objects to apply, once made from files ({@link #withSecrets});
  *                        empty until then
+ * @param stages          the chain, producer first
  */
 public record PipelineManifests(String pipeline, Placement placement, Namespace namespace, ConfigMap configMap,
     List<Workload> workloads, List<NetworkPolicy> networkPolicies, List<SecretSources.Needed> secretsNeeded,
-    List<Secret> secrets) {
+    List<Secret> secrets, List<String> stages) {
 
   public PipelineManifests {
     workloads = List.copyOf(workloads);
     networkPolicies = List.copyOf(networkPolicies);
     secretsNeeded = List.copyOf(secretsNeeded);
     secrets = List.copyOf(secrets);
-  }
-
-  public PipelineManifests(String pipeline, Placement placement, Namespace namespace, ConfigMap configMap,
-      List<Workload> workloads, List<NetworkPolicy> networkPolicies) {
-    this(pipeline, placement, namespace, configMap, workloads, networkPolicies, List.of(), List.of());
+    stages = List.copyOf(stages);
   }
 
   /** The same manifests that also create their Secrets, made from the files in {@code folder}. */
   public PipelineManifests withSecrets(java.nio.file.Path folder) {
     return new PipelineManifests(pipeline, placement, namespace, configMap, workloads, networkPolicies, secretsNeeded,
-        SecretSources.secrets(this, folder));
-  }
-
-  /** Without network policies. */
-  public PipelineManifests(String pipeline, Placement placement, Namespace namespace, ConfigMap configMap,
-      List<Workload> workloads) {
-    this(pipeline, placement, namespace, configMap, workloads, List.of());
+        SecretSources.secrets(this, folder), stages);
   }
 
   /** "thesis-EESS": the folder under manifests/. */
@@ -58,20 +50,25 @@ public record PipelineManifests(String pipeline, Placement placement, Namespace 
     return namespace.getMetadata().getName();
   }
 
-  /** Names of the pipeline's stage workloads in chain order (the vgpu-backend is not a stage). */
+  /** The stages in chain order (the vgpu-backend is not a stage). */
   public List<String> stageNames() {
-    List<String> names = new ArrayList<>();
-    for (Workload workload : workloads) {
-      if (workload.deployment().getMetadata().getLabels().containsKey(Labels.STAGE)) {
-        names.add(workload.name());
-      }
-    }
-    return names;
+    return stages;
   }
 
-  /** The chain the stage workloads form, producer first. */
+  /** Whether the stages run as containers of one Pod per tier ({@link CoLocation}). */
+  public boolean colocated() {
+    return workloads.stream()
+        .anyMatch(w -> Labels.GROUP_COMPONENT.equals(w.deployment().getMetadata().getLabels().get(Labels.COMPONENT)));
+  }
+
+  /** The workload whose pods run {@code stage}, or null. */
+  public Workload workloadOf(String stage) {
+    return workloads.stream().filter(w -> w.stages().contains(stage)).findFirst().orElse(null);
+  }
+
+  /** The chain the stages form, producer first. */
   public StageChain chain() {
-    return new StageChain(stageNames());
+    return new StageChain(stages);
   }
 
   /**
@@ -86,7 +83,7 @@ public record PipelineManifests(String pipeline, Placement placement, Namespace 
     resources.addAll(networkPolicies);
     for (Workload workload : workloads) {
       resources.add(workload.deployment());
-      resources.add(workload.service());
+      resources.addAll(workload.services());
     }
     return resources;
   }

@@ -10,6 +10,11 @@ public final class Ports {
   public static final int VGPU = 50070;
   /** Prometheus /metrics. */
   public static final int METRICS = 9090;
+  /**
+   * Containers of one Pod share its ports (--colocate): compute stage i of the chain serves gRPC
+   * on {@code COLOCATED_STAGE_BASE + i}, and service i (the producer is 0) metrics on {@code METRICS + i}.
+   */
+  public static final int COLOCATED_STAGE_BASE = 50100;
 
   private Ports() {}
 }

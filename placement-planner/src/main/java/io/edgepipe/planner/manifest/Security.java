@@ -124,6 +124,11 @@ public final class Security {
           .addNewItem().withKey(key).withPath(path).endItem().endSecret().build();
     }
 
+    /** The same mount under another volume name (volume names are unique in a Pod). */
+    SecretMount renamed(String newVolume) {
+      return new SecretMount(newVolume, secret, mountPath, key, path, type, files);
+    }
+
     VolumeMount toMount() {
       return new VolumeMountBuilder().withName(volume).withMountPath(mountPath).withReadOnly(true).build();
     }

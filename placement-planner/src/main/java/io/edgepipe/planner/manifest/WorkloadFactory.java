@@ -23,7 +23,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the Deployment and Service of one container workload from a {@link WorkloadSpec}. */
+/**
+ * Builds the Deployment and Service of one container workload from a {@link WorkloadSpec}, or the
+ * Deployment and Services of a co-location group: several stages as containers of one Pod.
+ */
 final class WorkloadFactory {
   static final String SPEC_VOLUME = "pipeline-spec";
   static final String SPEC_DIR = "/etc/edgepipe";
@@ -31,24 +34,34 @@ final class WorkloadFactory {
   private WorkloadFactory() {}
 
   /**
-   * @param name      workload name: Deployment, Service, container and DNS name
-   * @param labels    labels of every object and pod
-   * @param tier      node tier it must run on
-   * @param image     container image
-   * @param args      arguments to the image's entrypoint (the {@code pipeline} launcher)
-   * @param grpcPort  port of the gRPC service that also serves health (probes use it)
-   * @param grpcName  name of that port ("grpc", "sink")
-   * @param replicas  pod count; more than 1 makes the Service headless
-   * @param specHash  hash of the pipeline spec for the pod annotation, or null for no spec volume
-   * @param secrets   Secrets mounted read-only into the container (TLS, vGPU tokens)
-   * @param env       environment variables besides EDGEPIPE_NODE
-   * @param tls       the gRPC port serves mutual TLS: kubelet's gRPC probe speaks plaintext only,
-   *                  so the probes check that the port accepts connections instead
-   * @param camera    the camera the container reads (the producer of a camera source), or null
+   * @param name        workload name: Deployment, Service, container and DNS name
+   * @param labels      labels of every object and pod
+   * @param tier        node tier it must run on
+   * @param image       container image
+   * @param args        arguments to the image's entrypoint (the {@code pipeline} launcher)
+   * @param grpcPort    port of the gRPC service that also serves health (probes use it)
+   * @param grpcName    name of that port ("grpc", "sink"); unique in its Pod
+   * @param replicas    pod count; more than 1 makes the Service headless
+   * @param specHash    hash of the pipeline spec for the pod annotation, or null for no spec volume
+   * @param secrets     Secrets mounted read-only into the container (TLS, vGPU tokens)
+   * @param env         environment variables besides EDGEPIPE_NODE
+   * @param tls         the gRPC port serves mutual TLS: kubelet's gRPC probe speaks plaintext only,
+   *                    so the probes check that the port accepts connections instead
+   * @param camera      the camera the container reads (the producer of a camera source), or null
+   * @param metricsPort its Prometheus port
+   * @param metricsName name of that port ("metrics"); unique in its Pod
    */
   record WorkloadSpec(String name, Map<String, String> labels, Tier tier, String image, List<String> args,
       int grpcPort, String grpcName, int replicas, String specHash, ContainerResources resources, String gpuResource,
-      List<Security.SecretMount> secrets, List<EnvVar> env, boolean tls, CameraAccess camera) {
+      List<Security.SecretMount> secrets, List<EnvVar> env, boolean tls, CameraAccess camera, int metricsPort,
+      String metricsName) {
+
+    WorkloadSpec(String name, Map<String, String> labels, Tier tier, String image, List<String> args,
+        int grpcPort, String grpcName, int replicas, String specHash, ContainerResources resources, String gpuResource,
+        List<Security.SecretMount> secrets, List<EnvVar> env, boolean tls, CameraAccess camera) {
+      this(name, labels, tier, image, args, grpcPort, grpcName, replicas, specHash, resources, gpuResource, secrets,
+          env, tls, camera, Ports.METRICS, "metrics");
+    }
 
     WorkloadSpec(String name, Map<String, String> labels, Tier tier, String image, List<String> args,
         int grpcPort, String grpcName, int replicas, String specHash, ContainerResources resources, String gpuResource,
@@ -67,61 +80,105 @@ final class WorkloadFactory {
   }
 
   static Workload build(WorkloadSpec w, String namespace) {
-    return new Workload(w.name(), deployment(w, namespace), service(w, namespace));
+    Deployment deployment = deployment(w.name(), w.labels(), w.labels(), w.tier(), w.replicas(), List.of(w), null,
+        namespace);
+    List<String> stages = w.labels().containsKey(Labels.STAGE) ? List.of(w.name()) : List.of();
+    return new Workload(w.name(), deployment, List.of(service(w, namespace, Labels.selector(w.name()))), stages);
   }
 
-  private static Deployment deployment(WorkloadSpec w, String namespace) {
+  /**
+   * A co-location group: {@code members} (chain order) as containers of one Pod on {@code tier},
+   * each still behind a Service of its own name that selects whichever Pod runs it, so that a
+   * stage moving to another group changes no Service and no NetworkPolicy.
+   *
+   * @param shm the memory volume of the rings of the hops inside the Pod, or null when it has none
+   */
+  static Workload group(String name, Tier tier, List<WorkloadSpec> members, CoLocation.RingVolume shm,
+      String namespace) {
+    Map<String, String> labels = Labels.selector(name);
+    labels.put(Labels.COMPONENT, Labels.GROUP_COMPONENT);
+    Map<String, String> podLabels = new LinkedHashMap<>(labels);
+    List<Service> services = new ArrayList<>();
+    List<String> stages = new ArrayList<>();
+    for (WorkloadSpec member : members) {
+      podLabels.putAll(Labels.runs(member.name()));
+      services.add(service(member, namespace, Labels.runs(member.name())));
+      stages.add(member.name());
+    }
+    return new Workload(name, deployment(name, labels, podLabels, tier, 1, members, shm, namespace), services, stages);
+  }
+
+  private static Deployment deployment(String name, Map<String, String> labels, Map<String, String> podLabels,
+      Tier tier, int replicas, List<WorkloadSpec> members, CoLocation.RingVolume shm, String namespace) {
     Map<String, String> podAnnotations = new LinkedHashMap<>();
     podAnnotations.put("prometheus.io/scrape", "true");
-    podAnnotations.put("prometheus.io/port", Integer.toString(Ports.METRICS));
+    if (members.size() == 1) { // a group has one metrics port per container, named metrics-<i>
+      podAnnotations.put("prometheus.io/port", Integer.toString(members.get(0).metricsPort()));
+    }
     podAnnotations.put("prometheus.io/path", "/metrics");
-    if (w.specHash() != null) {
-      podAnnotations.put(Labels.SPEC_HASH, w.specHash());
+    String specHash = members.stream().map(WorkloadSpec::specHash).filter(h -> h != null).findFirst().orElse(null);
+    if (specHash != null) {
+      podAnnotations.put(Labels.SPEC_HASH, specHash);
+    }
+    List<Container> containers = new ArrayList<>();
+    for (WorkloadSpec w : members) {
+      containers.add(container(w, shm));
     }
     DeploymentBuilder builder = new DeploymentBuilder()
-        .withNewMetadata().withName(w.name()).withNamespace(namespace).withLabels(w.labels()).endMetadata()
+        .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
         .withNewSpec()
-          .withReplicas(w.replicas())
-          .withNewSelector().withMatchLabels(Labels.selector(w.name())).endSelector()
+          .withReplicas(replicas)
+          .withNewSelector().withMatchLabels(Labels.selector(name)).endSelector()
           .withNewTemplate()
-            .withNewMetadata().withLabels(w.labels()).withAnnotations(podAnnotations).endMetadata()
+            .withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
             .withNewSpec()
-              .withNodeSelector(Map.of(Tier.NODE_LABEL, w.tier().label()))
+              .withNodeSelector(Map.of(Tier.NODE_LABEL, tier.label()))
               // no stage talks to the API server
               .withAutomountServiceAccountToken(false)
               .withSecurityContext(Security.podSecurityContext())
-              .withContainers(container(w))
+              .withContainers(containers)
               // time for the runtime's graceful drain of frames in flight
               .withTerminationGracePeriodSeconds(30L)
               .addToVolumes(Security.tmpVolume())
             .endSpec()
           .endTemplate()
         .endSpec();
-    if (w.specHash() != null) {
+    if (specHash != null) {
       builder.editSpec().editTemplate().editSpec()
           .addNewVolume().withName(SPEC_VOLUME).withNewConfigMap().withName(ManifestGenerator.SPEC_CONFIG_MAP)
           .endConfigMap().endVolume()
           .endSpec().endTemplate().endSpec();
     }
-    for (Security.SecretMount secret : w.secrets()) {
-      builder.editSpec().editTemplate().editSpec().addToVolumes(secret.toVolume()).endSpec().endTemplate().endSpec();
+    if (shm != null) {
+      // ring names carry the writer's pid: one pid namespace for the Pod keeps them unique in its volume
+      builder.editSpec().editTemplate().editSpec().withShareProcessNamespace(true).addToVolumes(shm.volume())
+          .endSpec().endTemplate().endSpec();
     }
-    if (w.camera() != null) {
-      // the device's group, so the non-root user may open it
-      builder.editSpec().editTemplate().editSpec().editSecurityContext().withSupplementalGroups(w.camera().group())
-          .endSecurityContext().endSpec().endTemplate().endSpec();
-      if (!w.camera().viaPlugin()) {
-        builder.editSpec().editTemplate().editSpec().addToVolumes(w.camera().volume()).endSpec().endTemplate().endSpec()
-            .editMetadata().addToAnnotations(CameraAccess.EXCEPTION_ANNOTATION, w.camera().exception()).endMetadata()
-            .editSpec().editTemplate().editMetadata()
-            .addToAnnotations(CameraAccess.EXCEPTION_ANNOTATION, w.camera().exception()).endMetadata()
-            .endTemplate().endSpec();
+    for (WorkloadSpec w : members) {
+      for (Security.SecretMount secret : w.secrets()) {
+        builder.editSpec().editTemplate().editSpec().addToVolumes(secret.toVolume()).endSpec().endTemplate().endSpec();
+      }
+      if (w.camera() != null) {
+        addCamera(builder, w.camera());
       }
     }
     return builder.build();
   }
 
-  private static Container container(WorkloadSpec w) {
+  private static void addCamera(DeploymentBuilder builder, CameraAccess camera) {
+    // the device's group, so the non-root user may open it
+    builder.editSpec().editTemplate().editSpec().editSecurityContext().withSupplementalGroups(camera.group())
+        .endSecurityContext().endSpec().endTemplate().endSpec();
+    if (!camera.viaPlugin()) {
+      builder.editSpec().editTemplate().editSpec().addToVolumes(camera.volume()).endSpec().endTemplate().endSpec()
+          .editMetadata().addToAnnotations(CameraAccess.EXCEPTION_ANNOTATION, camera.exception()).endMetadata()
+          .editSpec().editTemplate().editMetadata()
+          .addToAnnotations(CameraAccess.EXCEPTION_ANNOTATION, camera.exception()).endMetadata()
+          .endTemplate().endSpec();
+    }
+  }
+
+  private static Container container(WorkloadSpec w, CoLocation.RingVolume shm) {
     ContainerBuilder container = new ContainerBuilder()
         .withName(w.name())
         .withImage(w.image())
@@ -141,6 +198,9 @@ final class WorkloadFactory {
       container.addNewVolumeMount().withName(SPEC_VOLUME).withMountPath(SPEC_DIR).withReadOnly(true).endVolumeMount();
     }
     container.addAllToVolumeMounts(Security.mounts(w.secrets()));
+    if (shm != null) {
+      container.addToVolumeMounts(shm.mount());
+    }
     if (w.camera() != null && !w.camera().viaPlugin()) {
       container.addToVolumeMounts(w.camera().mount());
       // the stated exception (see CameraAccess): privileged, which the API only accepts with escalation allowed
@@ -152,7 +212,7 @@ final class WorkloadFactory {
   private static List<ContainerPort> containerPorts(WorkloadSpec w) {
     return List.of(
         new ContainerPortBuilder().withName(w.grpcName()).withContainerPort(w.grpcPort()).build(),
-        new ContainerPortBuilder().withName("metrics").withContainerPort(Ports.METRICS).build());
+        new ContainerPortBuilder().withName(w.metricsName()).withContainerPort(w.metricsPort()).build());
   }
 
   /** gRPC health on the service's port; with TLS (which kubelet's gRPC probe cannot speak) a TCP connect. */
@@ -194,13 +254,15 @@ final class WorkloadFactory {
     return "cpu".equals(resource) ? 0 : "memory".equals(resource) ? 1 : 2;
   }
 
-  private static Service service(WorkloadSpec w, String namespace) {
+  /** The workload's Service, selecting {@code selector}; ports target the container's by name. */
+  private static Service service(WorkloadSpec w, String namespace, Map<String, String> selector) {
     List<ServicePort> ports = List.of(
         new ServicePortBuilder().withName(w.grpcName()).withPort(w.grpcPort()).withNewTargetPort(w.grpcName()).build(),
-        new ServicePortBuilder().withName("metrics").withPort(Ports.METRICS).withNewTargetPort("metrics").build());
+        new ServicePortBuilder().withName(w.metricsName()).withPort(w.metricsPort()).withNewTargetPort(w.metricsName())
+            .build());
     ServiceBuilder builder = new ServiceBuilder()
         .withNewMetadata().withName(w.name()).withNamespace(namespace).withLabels(w.labels()).endMetadata()
-        .withNewSpec().withSelector(Labels.selector(w.name())).withPorts(ports).endSpec();
+        .withNewSpec().withSelector(selector).withPorts(ports).endSpec();
     if (w.replicas() > 1) {
       // headless: DNS returns every pod, and the upstream's dns:/// channel round-robins over them
       // (a ClusterIP would pin one long-lived HTTP/2 connection to a single pod)

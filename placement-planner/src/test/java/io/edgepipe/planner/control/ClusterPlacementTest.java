@@ -74,6 +74,53 @@ class ClusterPlacementTest {
   void aPipelineThatIsNotDeployedIsOneLine() {
     ClusterPlacement elsewhere = new ClusterPlacement(client, "other");
     PlannerException e = assertThrows(PlannerException.class, () -> elsewhere.current(STAGES));
-    assertTrue(e.getMessage().startsWith("no Deployment 'producer' in namespace other"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("no Deployment runs stage 'producer' in namespace other"), e.getMessage());
+  }
+
+  static PipelineManifests colocated(String placement) {
+    return THESIS.manifests(THESIS.placement(placement), ManifestOptions.builder().imageTag("1.0").colocate(true)
+        .build());
+  }
+
+  private List<String> containers(String deployment) {
+    return deployment(deployment).getSpec().getTemplate().getSpec().getContainers().stream().map(c -> c.getName())
+        .toList();
+  }
+
+  @Test
+  void coLocatedMovesChangeTheGroupsTheStageLeavesAndJoinsAndNoService() {
+    client.apps().deployments().inAnyNamespace().delete();
+    client.services().inAnyNamespace().delete();
+    for (HasMetadata resource : colocated("EESS").all()) {
+      client.resource(resource).createOr(r -> r.update());
+    }
+    ClusterPlacement cluster = new ClusterPlacement(client, "edgepipe");
+    assertTrue(cluster.colocated());
+    assertEquals("EESS", cluster.current(STAGES).letters());
+    List<io.fabric8.kubernetes.api.model.Service> services = client.services().inNamespace("edgepipe").list().getItems();
+
+    assertEquals(List.of("conv"), cluster.move(colocated("ESSS")));
+    assertEquals("ESSS", cluster.current(STAGES).letters());
+    assertEquals(List.of("producer"), containers("edge-group"));
+    assertEquals(List.of("conv", "relu", "maxpool"), containers("server-group"));
+    assertEquals(services, client.services().inNamespace("edgepipe").list().getItems(), "Services untouched");
+
+    assertEquals(List.of("conv", "relu", "maxpool"), cluster.move(colocated("EEEE")));
+    assertEquals(List.of("producer", "conv", "relu", "maxpool"), containers("edge-group"));
+    assertEquals(null, deployment("server-group"), "a group left empty is deleted");
+    assertEquals("EEEE", cluster.current(STAGES).letters());
+
+    assertEquals(List.of("relu", "maxpool"), cluster.move(colocated("EESS")));
+    assertEquals(List.of("relu", "maxpool"), containers("server-group"), "a group a tier lacked is created");
+    assertEquals("EESS", client.configMaps().inNamespace("edgepipe").withName("pipeline-spec").get().getMetadata()
+        .getAnnotations().get("edgepipe.io/placement"));
+  }
+
+  @Test
+  void aMoveKeepsTheDeployedLayout() {
+    ClusterPlacement cluster = new ClusterPlacement(client, "edgepipe");
+    assertTrue(!cluster.colocated());
+    PlannerException e = assertThrows(PlannerException.class, () -> cluster.move(colocated("ESSS")));
+    assertTrue(e.getMessage().contains("one Pod per stage") && e.getMessage().contains("--colocate"), e.getMessage());
   }
 }

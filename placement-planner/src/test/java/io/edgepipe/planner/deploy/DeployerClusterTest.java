@@ -110,15 +110,29 @@ class DeployerClusterTest {
   static void registerFakeNode(String name, Tier tier) {
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).addToLabels(Tier.NODE_LABEL, tier.label())
         .addToLabels("kubernetes.io/hostname", name).endMetadata().build()).create();
-    client.nodes().withName(name).edit(n -> {
+    retryOnConflict(() -> client.nodes().withName(name).edit(n -> {
       n.getSpec().setTaints(List.of());
       return n;
-    });
-    client.nodes().withName(name).editStatus(n -> {
+    }));
+    retryOnConflict(() -> client.nodes().withName(name).editStatus(n -> {
       n.getStatus().setCapacity(Map.of("cpu", quantity("8"), "memory", quantity("16Gi"), "pods", quantity("110")));
       n.getStatus().setAllocatable(n.getStatus().getCapacity());
       return n;
-    });
+    }));
+  }
+
+  /** The node lifecycle controller updates a new Node too; an edit that raced it is read and made again. */
+  static void retryOnConflict(Runnable edit) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        edit.run();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   static io.fabric8.kubernetes.api.model.Quantity quantity(String text) {
@@ -220,6 +234,12 @@ class DeployerClusterTest {
         .tls(true))));
     variants.add(manifests("EESS", ManifestOptions.builder().source("camera:/dev/video0")
         .cameraResource("akri.sh/akri-usb-video=1")));
+    // co-located (--colocate): a Pod per tier sharing a memory emptyDir and one pid namespace
+    for (String placement : PLACEMENTS) {
+      variants.add(manifests(placement, ManifestOptions.builder().colocate(true)));
+    }
+    variants.add(withSecrets(manifests("EESS", ManifestOptions.builder().colocate(true)
+        .vgpuBackendImage("edgepipe/vgpu-backend:it").tls(true))));
     for (PipelineManifests m : variants) {
       DeployResult result = deployer().deploy(m, null);
       assertFalse(result.applied().isEmpty());
@@ -232,6 +252,7 @@ class DeployerClusterTest {
               .map(x -> x.getMetadata().getName()).sorted().collect(Collectors.toList()), m.directoryName());
     }
     assertEquals(7, variants.get(PLACEMENTS.size() + 1).secretsNeeded().size());
+    assertEquals(7, variants.get(variants.size() - 1).secretsNeeded().size());
 
     // the checks are live: the namespace refuses a pod that breaks "restricted", and strict
     // validation refuses a field the server does not know
@@ -328,6 +349,142 @@ class DeployerClusterTest {
     for (String stage : List.of("producer", "relu", "maxpool")) {
       assertEquals(podsBefore.get(stage), podsAfter.get(stage), stage + " was restarted");
     }
+  }
+
+  @Test
+  void coLocatedStagesRunAsOnePodPerTierBehindTheirOwnServices() throws Exception {
+    // from a Pod per stage to a Pod per tier: the stage Deployments are pruned, the stage Services stay
+    deployer().deploy(manifests("EESS"), null);
+    PipelineManifests m = manifests("EESS", ManifestOptions.builder().colocate(true));
+    deployer().deploy(m, null);
+    assertEquals(List.of(), newWarnings());
+    assertEquals(List.of("edge-group", "server-group"), names(client.apps().deployments().inNamespace(NAMESPACE)
+        .withLabel(Labels.PART_OF).list().getItems()));
+    assertEquals(List.of("conv", "maxpool", "producer", "relu"), names(client.services().inNamespace(NAMESPACE)
+        .withLabel(Labels.PART_OF).list().getItems()));
+    waitUntil(() -> boundPods().keySet().equals(java.util.Set.of("edge-group", "server-group"))
+        && boundPods().values().stream().allMatch(p -> p.size() == 1), Duration.ofSeconds(60),
+        "one pod per group bound to a node");
+    for (Pod pod : client.pods().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems()) {
+      if (pod.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      String group = pod.getMetadata().getLabels().get(Labels.NAME);
+      assertEquals(group.equals("edge-group") ? "edge" : "server", tierOfNode(pod.getSpec().getNodeName()), group);
+      assertEquals(group.equals("edge-group") ? List.of("producer", "conv") : List.of("relu", "maxpool"),
+          pod.getSpec().getContainers().stream().map(c -> c.getName()).collect(Collectors.toList()));
+      // the API server kept what the restricted profile and the shared ring need
+      assertEquals(Boolean.TRUE, pod.getSpec().getShareProcessNamespace(), group);
+      assertEquals("Memory", pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("shm")).findFirst()
+          .orElseThrow().getEmptyDir().getMedium(), group);
+    }
+    // every stage's Service selects exactly the live pod whose containers include it
+    for (io.fabric8.kubernetes.api.model.Service service : client.services().inNamespace(NAMESPACE)
+        .withLabel(Labels.PART_OF).list().getItems()) {
+      String stage = service.getMetadata().getName();
+      List<Pod> selected = client.pods().inNamespace(NAMESPACE).withLabels(service.getSpec().getSelector()).list()
+          .getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+      assertEquals(1, selected.size(), stage);
+      assertTrue(selected.get(0).getSpec().getContainers().stream().anyMatch(c -> c.getName().equals(stage)), stage);
+    }
+    DeployResult again = deployer().deploy(manifests("EESS", ManifestOptions.builder().colocate(true)), null);
+    assertTrue(again.unchanged(), again.applied().toString());
+
+    // deploy EESS -> ESSS co-located: the two groups and the ConfigMap change, no Service or policy
+    Map<String, String> before = liveVersions();
+    deployer().deploy(manifests("ESSS", ManifestOptions.builder().colocate(true)), null);
+    assertEquals(List.of("ConfigMap/pipeline-spec", "Deployment/edge-group", "Deployment/server-group"),
+        changedSince(before));
+    assertEquals(List.of("producer"), containers("edge-group"));
+    // and to EEEE: the server group is pruned, the stage Services stay
+    deployer().deploy(manifests("EEEE", ManifestOptions.builder().colocate(true)), null);
+    assertEquals(List.of("edge-group"), names(client.apps().deployments().inNamespace(NAMESPACE)
+        .withLabel(Labels.PART_OF).list().getItems()));
+    assertEquals(List.of("conv", "maxpool", "producer", "relu"), names(client.services().inNamespace(NAMESPACE)
+        .withLabel(Labels.PART_OF).list().getItems()));
+    assertEquals(List.of(), newWarnings());
+  }
+
+  /**
+   * {@code pipeline autoplace --placement}: ClusterPlacement patches the Deployments through the
+   * fabric8 client against the real API server. Only the moved stage's Deployment changes (a new
+   * pod on the other tier, the others keep theirs), the spec ConfigMap's annotation follows, and
+   * Services and NetworkPolicies are untouched; co-located, the two groups change and an emptied
+   * group is deleted.
+   */
+  @Test
+  void autoplaceMovesOnlyTheStagesThatChangeTier() throws Exception {
+    deployer().deploy(manifests("EESS"), null);
+    waitUntil(() -> boundPods().size() == 4, Duration.ofSeconds(60), "4 pods bound to nodes");
+    Map<String, List<String>> podsBefore = boundPods();
+    Map<String, String> before = liveVersions();
+    io.edgepipe.planner.control.ClusterPlacement cluster =
+        new io.edgepipe.planner.control.ClusterPlacement(client, NAMESPACE);
+    assertEquals("EESS", cluster.current(STAGES).letters());
+
+    assertEquals(List.of("conv"), cluster.move(manifests("ESSS")));
+    assertEquals(List.of("ConfigMap/pipeline-spec", "Deployment/conv"), changedSince(before));
+    assertEquals("ESSS", placementAnnotation());
+    assertEquals("ESSS", cluster.current(STAGES).letters());
+    assertEquals(List.of(), newWarnings());
+    waitUntil(() -> boundPods().getOrDefault("conv", List.of()).stream()
+        .anyMatch(pod -> !podsBefore.get("conv").contains(pod) && tierOfNode(nodeOf(pod)).equals("server")),
+        Duration.ofSeconds(60), "a conv pod on the server tier");
+    Map<String, List<String>> podsAfter = boundPods();
+    for (String stage : List.of("producer", "relu", "maxpool")) {
+      assertEquals(podsBefore.get(stage), podsAfter.get(stage), stage + " was restarted");
+    }
+    assertEquals(List.of(), cluster.move(manifests("ESSS")), "nothing left to move");
+
+    // co-located: conv leaves the edge group for the server's, then the server group empties
+    deployer().deploy(manifests("EESS", ManifestOptions.builder().colocate(true)), null);
+    Map<String, String> grouped = liveVersions();
+    assertEquals(List.of("conv"), cluster.move(manifests("ESSS", ManifestOptions.builder().colocate(true))));
+    assertEquals(List.of("ConfigMap/pipeline-spec", "Deployment/edge-group", "Deployment/server-group"),
+        changedSince(grouped));
+    assertEquals(List.of("producer"), containers("edge-group"));
+    assertEquals(List.of("conv", "relu", "maxpool"), containers("server-group"));
+    assertEquals(List.of("conv", "relu", "maxpool"), cluster.move(manifests("EEEE", ManifestOptions.builder()
+        .colocate(true))));
+    assertEquals("EEEE", placementAnnotation());
+    assertEquals(List.of("edge-group"), names(client.apps().deployments().inNamespace(NAMESPACE)
+        .withLabel(Labels.PART_OF).list().getItems()));
+    assertEquals(List.of(), newWarnings());
+  }
+
+  static final List<String> STAGES = List.of("producer", "conv", "relu", "maxpool");
+
+  /** Kind/name to resourceVersion of every edgepipe Deployment, Service, NetworkPolicy and the spec ConfigMap. */
+  static Map<String, String> liveVersions() {
+    Map<String, String> versions = new TreeMap<>();
+    List<HasMetadata> live = new ArrayList<>();
+    live.addAll(client.apps().deployments().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    live.addAll(client.services().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    live.addAll(client.network().networkPolicies().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    live.addAll(client.configMaps().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems());
+    live.forEach(o -> versions.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+    return versions;
+  }
+
+  /** What changed or went since {@code before}, sorted. */
+  static List<String> changedSince(Map<String, String> before) {
+    Map<String, String> now = liveVersions();
+    return before.entrySet().stream().filter(e -> !e.getValue().equals(now.get(e.getKey()))).map(Map.Entry::getKey)
+        .sorted().collect(Collectors.toList());
+  }
+
+  static String placementAnnotation() {
+    return client.configMaps().inNamespace(NAMESPACE).withName(ManifestGenerator.SPEC_CONFIG_MAP).get().getMetadata()
+        .getAnnotations().get(Labels.PLACEMENT);
+  }
+
+  static List<String> containers(String deployment) {
+    return client.apps().deployments().inNamespace(NAMESPACE).withName(deployment).get().getSpec().getTemplate()
+        .getSpec().getContainers().stream().map(c -> c.getName()).collect(Collectors.toList());
+  }
+
+  static List<String> names(List<? extends HasMetadata> objects) {
+    return objects.stream().map(o -> o.getMetadata().getName()).sorted().collect(Collectors.toList());
   }
 
   @Test

@@ -58,6 +58,21 @@ class KustomizeTest {
     assertEquals(6, count(out, "kind: NetworkPolicy"), out);
   }
 
+  @Test
+  void kubectlKustomizeAcceptsTheCoLocatedFolder() throws Exception {
+    assumeTrue(kubectlOnPath(), "kubectl is not on PATH: skipping the kustomize check");
+    Path dir = ManifestWriter.write(ManifestGeneratorTest.thesis("EESS", ManifestOptions.builder().colocate(true)
+        .build()), root);
+    Process kubectl = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+    String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(true, kubectl.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, kubectl.exitValue(), out);
+    assertEquals(2, count(out, "kind: Deployment"), out); // edge-group, server-group
+    assertEquals(4, count(out, "kind: Service\n"), out);  // one per stage
+    assertEquals(5, count(out, "kind: NetworkPolicy"), out);
+    assertEquals(2, count(out, "medium: Memory"), out);
+  }
+
   private static int count(String text, String needle) {
     int n = 0;
     for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {

@@ -47,12 +47,27 @@ class ManifestSecurityTest {
             .vgpuBackend("10.0.0.5:50070").build())));
   }
 
+  /** Co-located (--colocate): the stages of a tier as containers of one Pod sharing a memory volume. */
+  static Stream<Arguments> colocatedSets() throws Exception {
+    return Stream.of(
+        Arguments.of("EESS colocated", ManifestGeneratorTest.thesis("EESS", ManifestOptions.builder().colocate(true)
+            .build())),
+        Arguments.of("SSSS colocated tls", ManifestGeneratorTest.thesis("SSSS", ManifestOptions.builder().colocate(true)
+            .tls(true).build())),
+        Arguments.of("EEES colocated backend", ManifestGeneratorTest.thesis("EEES", ManifestOptions.builder()
+            .colocate(true).vgpuBackendImage("reg/vgpu:1").metricsFrom("10.42.0.0/16").build())));
+  }
+
+  static Stream<Arguments> allSets() throws Exception {
+    return Stream.concat(manifestSets(), colocatedSets());
+  }
+
   private static List<Deployment> deployments(PipelineManifests m) {
     return m.workloads().stream().map(Workload::deployment).toList();
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("manifestSets")
+  @MethodSource("allSets")
   void everyPodRunsAsNonRootWithDefaultSeccompAndNoApiToken(String name, PipelineManifests m) {
     for (Deployment d : deployments(m)) {
       String where = name + ": " + d.getMetadata().getName();
@@ -73,7 +88,7 @@ class ManifestSecurityTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("manifestSets")
+  @MethodSource("allSets")
   void everyContainerIsReadOnlyUnprivilegedWithoutCapabilitiesAndLimited(String name, PipelineManifests m) {
     for (Deployment d : deployments(m)) {
       PodSpec pod = d.getSpec().getTemplate().getSpec();
@@ -100,8 +115,13 @@ class ManifestSecurityTest {
         Volume tmpVolume = volume(pod, tmp.getName());
         assertNotNull(tmpVolume.getEmptyDir(), where);
         assertNotNull(tmpVolume.getEmptyDir().getSizeLimit(), where);
+        // and, co-located, the rings' folder: a memory emptyDir of limited size
         for (VolumeMount mount : c.getVolumeMounts()) {
-          if (!mount.getMountPath().equals("/tmp")) {
+          if (mount.getMountPath().equals(CoLocation.SHM_DIR)) {
+            Volume rings = volume(pod, mount.getName());
+            assertEquals("Memory", rings.getEmptyDir().getMedium(), where);
+            assertNotNull(rings.getEmptyDir().getSizeLimit(), where);
+          } else if (!mount.getMountPath().equals("/tmp")) {
             assertEquals(Boolean.TRUE, mount.getReadOnly(), where + " " + mount.getMountPath());
           }
         }
@@ -126,7 +146,7 @@ class ManifestSecurityTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("manifestSets")
+  @MethodSource("allSets")
   void defaultDenyCoversEveryPod(String name, PipelineManifests m) {
     NetworkPolicy deny = m.networkPolicies().get(0);
     assertEquals(NetworkPolicies.DEFAULT_DENY, deny.getMetadata().getName());
@@ -135,7 +155,9 @@ class ManifestSecurityTest {
     for (Deployment d : deployments(m)) {
       assertTrue(selects(deny, d), name + ": default deny misses " + d.getMetadata().getName());
     }
-    assertEquals(deployments(m).size() + 1, m.networkPolicies().size(), "default deny plus one per workload");
+    boolean backend = m.workloads().stream().anyMatch(w -> w.name().equals(ManifestGenerator.VGPU_BACKEND));
+    assertEquals(1 + m.stageNames().size() + (backend ? 1 : 0), m.networkPolicies().size(),
+        "default deny plus one per stage and the backend");
     assertTrue(m.all().indexOf(deny) < m.all().indexOf(deployments(m).get(0)), "policies before workloads");
   }
 

@@ -1,5 +1,6 @@
 package io.edgepipe.runtime.shm;
 
+import io.edgepipe.api.shm.SharedMemory;
 import com.google.protobuf.UnsafeByteOperations;
 import io.edgepipe.api.proto.Frame;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.edgepipe.runtime.shm;
 
+import io.edgepipe.api.shm.SharedMemory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

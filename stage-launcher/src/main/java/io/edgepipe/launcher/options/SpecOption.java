@@ -1,6 +1,7 @@
 package io.edgepipe.launcher.options;
 
 import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.models.pipeline.ModelPipelines;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -14,8 +15,26 @@ public final class SpecOption {
     return file;
   }
 
-  /** The spec as written; a missing or bad file is a user error naming the resolved path. */
+  /** Reads {@code resolved} instead from now on (a model spec whose {@code split: auto} the planner resolved). */
+  public void use(Path resolved) {
+    this.file = resolved;
+  }
+
+  /**
+   * The spec as written; a missing or bad file is a user error naming the resolved path. A model
+   * spec ({@code pipeline model import}) is the chain of its services.
+   */
   public PipelineSpec load() {
-    return PipelineSpec.load(file);
+    return load(file);
+  }
+
+  /** A pipeline spec or a model spec from {@code file}, as {@link #load()}. */
+  public static PipelineSpec load(Path file) {
+    return ModelPipelines.isModelSpec(file) ? ModelPipelines.load(file) : PipelineSpec.load(file);
+  }
+
+  /** Whether the file is a model spec rather than a layer chain. */
+  public boolean isModel() {
+    return ModelPipelines.isModelSpec(file);
   }
 }

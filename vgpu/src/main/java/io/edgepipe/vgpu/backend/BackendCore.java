@@ -1,5 +1,7 @@
 package io.edgepipe.vgpu.backend;
 
+import io.edgepipe.api.shm.SharedMemory;
+import io.edgepipe.api.shm.SharedSegment;
 import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.GpuException;
 import io.edgepipe.vgpu.proto.SessionStatus;
@@ -35,12 +37,21 @@ final class BackendCore {
     t.setDaemon(true);
     return t;
   });
-  /** Open and reply deadlines. */
-  final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "vgpu-timers");
-    t.setDaemon(true);
+  /**
+   * Open and reply deadlines. Cancelled ones leave the queue at once: a busy session drains
+   * hundreds of replies a second, each with a deadline that would otherwise wait out the timeout.
+   */
+  final ScheduledExecutorService timers = timers();
+
+  private static ScheduledExecutorService timers() {
+    java.util.concurrent.ScheduledThreadPoolExecutor t = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+      Thread th = new Thread(r, "vgpu-timers");
+      th.setDaemon(true);
+      return th;
+    });
+    t.setRemoveOnCancelPolicy(true);
     return t;
-  });
+  }
   /** Session ids and handles: random, so they tell nothing about other sessions. */
   final SecureRandom random = new SecureRandom();
   private final AtomicLong deviceBytes = new AtomicLong();
@@ -135,6 +146,47 @@ final class BackendCore {
     return s;
   }
 
+  /**
+   * Maps the shared-memory segment {@code s} offered at open and charges what it maps to the host
+   * budget, like the session's messages: at most what the session's messages may hold
+   * ({@link BackendLimits#hostBytesPerSession}, the first that much of a larger offer), and only
+   * if it fits what is left of the budget. Returns null when mapped, else why not (the session
+   * then moves its payloads inline).
+   */
+  String attachSegment(Session s, String name, long offered) {
+    if (!SharedMemory.available()) {
+      return "shared memory is off on the backend";
+    }
+    if (offered < 1) {
+      return "a segment of " + Long.toUnsignedString(offered) + " bytes cannot be mapped";
+    }
+    long bytes = Math.min(offered, limits.hostBytesPerSession());
+    synchronized (this) {
+      if (hostReserved + bytes > limits.hostBudgetBytes()) {
+        return "host memory: a segment of " + bytes / MIB + " MiB does not fit, " + hostReserved / MIB
+            + " MiB reserved by open sessions of " + limits.hostBudgetBytes() / MIB + " MiB";
+      }
+      hostReserved += bytes;
+    }
+    try {
+      s.segment = SharedSegment.map(name, SEGMENT_KIND, offered, bytes);
+      return null;
+    } catch (java.io.IOException | RuntimeException e) {
+      synchronized (this) {
+        hostReserved -= bytes;
+      }
+      return "cannot map it: " + e.getMessage();
+    }
+  }
+
+  /** Segment kind the backend maps (the client library's; never a stage hop's ring). */
+  static final String SEGMENT_KIND = "vgpu";
+
+  /** Host memory {@code s} reserved: its messages, and its segment if it has one. */
+  private long hostBytesOf(Session s) {
+    return limits.hostBytesPerSession() + (s.segment == null ? 0 : s.segment.bytes());
+  }
+
   private static String round(double v) {
     return String.format(Locale.ROOT, "%.3f", v);
   }
@@ -147,11 +199,12 @@ final class BackendCore {
    * heap it grew to (see {@link #returnMemory}).
    */
   void release(Session s) {
+    long host = hostBytesOf(s);
     s.release();
     synchronized (this) {
       if (sessions.remove(s.id) != null) {
         deviceReserved -= s.bytesAllowed;
-        hostReserved -= limits.hostBytesPerSession();
+        hostReserved -= host;
       }
     }
     java.lang.management.MemoryUsage heap = java.lang.management.ManagementFactory.getMemoryMXBean()
@@ -168,8 +221,9 @@ final class BackendCore {
   private boolean collectionQueued; // guarded by this
 
   /**
-   * Asks for a full collection off the device thread, at most once per 2 s: the heap then shrinks
-   * to what is live and the freed pages go back to the system (G1 uncommits after a full GC), so
+   * Asks for a full collection and a trim of the native heap off the device thread, at most once
+   * per 2 s ({@link BackendMemory#returnToSystem}): the heap then shrinks to what is live (G1
+   * uncommits after a full GC) and malloc gives back the pages of freed transport buffers, so
    * resident memory returns to its level before a tenant's burst.
    */
   private synchronized void returnMemory() {
@@ -183,7 +237,7 @@ final class BackendCore {
         collectionQueued = false;
         lastCollection = System.nanoTime();
       }
-      System.gc();
+      BackendMemory.returnToSystem();
     }, wait + 200_000_000L, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 

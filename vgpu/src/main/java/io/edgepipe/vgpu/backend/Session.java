@@ -2,6 +2,8 @@ package io.edgepipe.vgpu.backend;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.edgepipe.api.PayloadCodec;
+import io.edgepipe.api.shm.SharedSegment;
 import io.edgepipe.vgpu.DevicePtr;
 import io.edgepipe.vgpu.Dim3;
 import io.edgepipe.vgpu.Gpu;
@@ -12,6 +14,8 @@ import io.edgepipe.vgpu.KernelArgs;
 import io.edgepipe.vgpu.proto.Arg;
 import io.edgepipe.vgpu.proto.Batch;
 import io.edgepipe.vgpu.proto.BatchResult;
+import io.edgepipe.vgpu.proto.CopyHtoD;
+import io.edgepipe.vgpu.proto.ShmRange;
 import io.edgepipe.vgpu.proto.Error;
 import io.edgepipe.vgpu.proto.Launch;
 import io.edgepipe.vgpu.proto.Op;
@@ -52,6 +56,13 @@ final class Session {
    * its memory (and device reservation) stays until {@link #release} has run on the device thread.
    */
   volatile boolean ended;
+  /**
+   * The segment this session's payloads may go through (mapped at open, same host only), or null;
+   * its size is charged to the host budget. Set before the first batch, closed by {@link #release}.
+   */
+  SharedSegment segment;
+  /** How inline payloads are encoded (the client's choice at open). */
+  PayloadCodec codec = PayloadCodec.NONE;
 
   private final Gpu device;
   private final SharedModules modules;
@@ -184,7 +195,8 @@ final class Session {
     r.out.setBusyNanos(r.busyNanos);
     for (byte[] d : r.dtoh) {
       // the array is ours and no longer written: hand it to protobuf without a copy
-      r.out.addDtoh(UnsafeByteOperations.unsafeWrap(d));
+      r.out.addDtoh(d == null ? ByteString.EMPTY : codec == PayloadCodec.NONE ? UnsafeByteOperations.unsafeWrap(d)
+          : codec.encode(d));
     }
     if (r.error != null) {
       r.out.setError(r.error);
@@ -226,15 +238,18 @@ final class Session {
       case MALLOC -> out.addHandles(malloc(op.getMalloc().getBytes()));
       case FREE -> free(op.getFree().getPtr());
       case HTOD -> {
-        DevicePtr p = ptr(op.getHtod().getDst());
-        ByteString data = op.getHtod().getData();
-        if (data.size() > p.bytes()) {
-          throw new GpuException("INVALID_ARGUMENT", "copyHtoD of " + data.size() + " bytes into a buffer of "
-              + p.bytes() + " bytes");
+        CopyHtoD h = op.getHtod();
+        DevicePtr p = ptr(h.getDst());
+        long n = h.hasShared() ? h.getShared().getLength() : h.getRawBytes() > 0 ? h.getRawBytes() : h.getData().size();
+        if (n < 0 || n > p.bytes()) {
+          throw new GpuException("INVALID_ARGUMENT", "copyHtoD of " + Long.toUnsignedString(n)
+              + " bytes into a buffer of " + p.bytes() + " bytes");
         }
-        // read-only view of the request's bytes: no copy here (the cpu device decodes from it,
-        // the cuda device stages it in pinned memory); the request outlives the batch
-        device.copyHtoDAsync(p, data.asReadOnlyByteBuffer());
+        // a view of the segment or of the request's bytes: no copy here (the cpu device decodes
+        // from it, the cuda device stages it in pinned memory); both outlive the batch
+        device.copyHtoDAsync(p, h.hasShared() ? shared(h.getShared(), "copyHtoD").asReadOnlyBuffer()
+            : h.getRawBytes() > 0 ? ByteBuffer.wrap(decode(h.getData(), n))
+            : h.getData().asReadOnlyByteBuffer());
       }
       case LAUNCH -> launch(op.getLaunch());
       case DTOH -> {
@@ -247,6 +262,15 @@ final class Session {
         if (n > p.bytes()) {
           throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + n + " bytes from a buffer of "
               + p.bytes() + " bytes");
+        }
+        if (op.getDtoh().hasShared()) {
+          if (op.getDtoh().getShared().getLength() != n) {
+            throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + n + " bytes into a shared-memory place of "
+                + op.getDtoh().getShared().getLength() + " bytes");
+          }
+          device.copyDtoHAsync(shared(op.getDtoh().getShared(), "copyDtoH"), p);
+          r.dtoh.add(null); // its place in the reply stays empty
+          return;
         }
         r.replyBytes += n;
         if (r.replyBytes > maxPayload) {
@@ -323,8 +347,42 @@ final class Session {
     device.launch(f, dim(l.getGrid()), dim(l.getBlock()), args);
   }
 
+  /** The segment's bytes at {@code place}, or INVALID_ARGUMENT when there is no segment or it lies outside. */
+  private ByteBuffer shared(ShmRange place, String what) {
+    if (segment != null && segment.shortened()) {
+      throw new GpuException("INVALID_ARGUMENT", what + ": the session's shared-memory segment was shortened by its "
+          + "client after the backend mapped it");
+    }
+    ByteBuffer view = segment == null ? null : segment.view(place.getOffset(), place.getLength());
+    if (view == null) {
+      throw new GpuException("INVALID_ARGUMENT", what + " names shared-memory bytes " + Long.toUnsignedString(place.getOffset())
+          + "+" + Long.toUnsignedString(place.getLength()) + (segment == null ? ", but the session has no segment"
+              : ", outside the session's segment of " + segment.bytes() + " bytes"));
+    }
+    return view;
+  }
+
+  /** An HtoD payload in the session's codec, decoded to exactly {@code raw} bytes. */
+  private byte[] decode(ByteString data, long raw) {
+    if (codec == PayloadCodec.NONE) {
+      throw new GpuException("INVALID_ARGUMENT", "copyHtoD declares raw_bytes but the session has no codec");
+    }
+    if (raw > maxPayload) { // what it decodes to is held in host memory: bounded like a message
+      throw new GpuException("INVALID_ARGUMENT", "copyHtoD declares " + raw + " raw bytes, more than the "
+          + maxPayload + " one message may carry");
+    }
+    try {
+      return codec.decode(data, (int) raw);
+    } catch (PayloadCodec.CorruptPayloadException e) {
+      throw new GpuException("INVALID_ARGUMENT", "copyHtoD: " + e.getMessage());
+    }
+  }
+
   /** Frees everything the session holds (its end: close, cancel or lost connection). */
   void release() {
+    if (segment != null) {
+      segment.close(); // on the device thread, after the last slice: no view of it is in use
+    }
     for (DevicePtr p : ptrs.values()) {
       try {
         device.free(p);

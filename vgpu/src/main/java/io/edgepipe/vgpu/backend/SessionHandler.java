@@ -35,6 +35,13 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
   /** Replies up to this size are sent from the device thread; larger ones by the reply pool. */
   static final int INLINE_REPLY_BYTES = 256 * 1024;
 
+  /**
+   * Batches are parsed in place: their payloads are views of the transport's buffers (no copy
+   * across hosts), held until the batch has run ({@link #done}).
+   */
+  static final io.edgepipe.vgpu.remote.Marshalling.Retaining<ClientMessage> REQUESTS =
+      io.edgepipe.vgpu.remote.Marshalling.retaining(ClientMessage.getDefaultInstance());
+
   private final ServerCallStreamObserver<ServerMessage> call;
   private final String tenant;
   private final BackendCore core;
@@ -43,7 +50,11 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicLong replies = new AtomicLong();
   private final ScheduledFuture<?> openDeadline;
+  /** The deadline of the reply being drained, if it was not taken at once. */
+  private volatile ScheduledFuture<?> replyDeadline;
   private volatile Session session;
+  /** The batch message queued or running (its buffers are held until it has run), or null. */
+  private volatile ClientMessage inFlight;
 
   SessionHandler(ServerCallStreamObserver<ServerMessage> call, String tenant, BackendCore core) {
     this.call = call;
@@ -59,26 +70,38 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
 
   @Override
   public void onNext(ClientMessage m) {
+    boolean handedOver = false;
+    try {
+      handedOver = handle(m);
+    } finally {
+      if (!handedOver) {
+        done(m);
+      }
+    }
+  }
+
+  /** Acts on one client message; true when a queued batch job took it (and releases it when run). */
+  private boolean handle(ClientMessage m) {
     if (ended.get()) {
-      return;
+      return false;
     }
     String bad = io.edgepipe.vgpu.remote.Marshalling.malformed(m);
     if (bad != null) {
       fail(Status.INVALID_ARGUMENT.withDescription(bad.length() > 300 ? bad.substring(0, 300) : bad));
-      return;
+      return false;
     }
     Session s = session;
     if (s == null) {
       if (!m.hasOpen()) {
         fail(Status.FAILED_PRECONDITION.withDescription("the first message of a session must be open"));
-        return;
+        return false;
       }
       open(m.getOpen());
-      return;
+      return false;
     }
     if (!m.hasBatch()) {
       fail(Status.FAILED_PRECONDITION.withDescription("a session is opened once; later messages must be batches"));
-      return;
+      return false;
     }
     Batch batch = m.getBatch();
     s.noteMessage(m.getSerializedSize());
@@ -88,21 +111,32 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       reply(BatchResult.newBuilder().setSeq(batch.getSeq()).setError(io.edgepipe.vgpu.proto.Error.newBuilder()
           .setCode("INVALID_ARGUMENT").setOpIndex(-1).setMessage("a batch may carry at most " + max + " ops, this one has "
               + batch.getOpsCount() + ": synchronize more often")).build());
-      return;
+      return false;
     }
-    if (!core.scheduler.submit(s.lane, new BatchJob(s, s.start(batch)))) {
+    inFlight = m;
+    if (!core.scheduler.submit(s.lane, new BatchJob(s, s.start(batch), m))) {
+      inFlight = null;
       fail(Status.UNAVAILABLE.withDescription("the backend is stopping"));
+      return false;
     }
+    return true;
+  }
+
+  /** Gives back the transport buffers a message's payloads are views of (no-op if it borrowed none). */
+  private static void done(ClientMessage m) {
+    REQUESTS.release(m);
   }
 
   /** One slice of a batch on the device thread; queues the next slice, or replies when done. */
   private final class BatchJob implements Runnable {
     private final Session s;
     private final Session.Run run;
+    private final ClientMessage message;
 
-    BatchJob(Session s, Session.Run run) {
+    BatchJob(Session s, Session.Run run, ClientMessage message) {
       this.s = s;
       this.run = run;
+      this.message = message;
     }
 
     @Override
@@ -110,16 +144,25 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       BatchResult result;
       try {
         if (!s.runSlice(run, core.limits.sliceNanos())) {
-          core.scheduler.submit(s.lane, this); // false: the session ended meanwhile, drop the rest
+          if (!core.scheduler.submit(s.lane, this)) {
+            done(message); // the session ended meanwhile: the rest is dropped
+          }
           return;
         }
         result = s.finish(run);
       } catch (RuntimeException | Error e) {
         // never leave the client waiting for an answer that will not come
         LOG.log(Level.WARNING, "batch of session " + s.id + " failed", e);
+        // InternalError is the JVM's answer to a fault in a mapped file: a client that shortened
+        // its segment after the backend mapped it (the pages are gone); its fault, and the backend
+        // serves on
+        boolean segmentFault = e instanceof InternalError && s.segment != null;
         result = BatchResult.newBuilder().setSeq(run.batch.getSeq()).setError(io.edgepipe.vgpu.proto.Error.newBuilder()
-            .setCode("INTERNAL").setMessage("backend failure: " + e).setOpIndex(-1)).build();
+            .setCode(segmentFault ? "INVALID_ARGUMENT" : "INTERNAL").setOpIndex(-1)
+            .setMessage(segmentFault ? "a fault reading or writing the session's shared-memory segment: did the "
+                + "client shorten it after the backend mapped it?" : "backend failure: " + e)).build();
       }
+      done(message); // every slice has run and synchronized: nothing reads its payloads any more
       reply(result);
     }
   }
@@ -154,9 +197,12 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       return;
     }
     long t = core.limits.replyTimeoutMillis();
-    core.timers.schedule(() -> {
+    // the deadline keeps the reply's size, not the reply: a task that held the message would
+    // keep its payload on the heap for the whole timeout even after the client had read it
+    int size = reply.getSerializedSize();
+    replyDeadline = core.timers.schedule(() -> {
       if (replies.get() == n && draining.get()) {
-        fail(Status.DEADLINE_EXCEEDED.withDescription("a reply of " + reply.getSerializedSize()
+        fail(Status.DEADLINE_EXCEEDED.withDescription("a reply of " + size
             + " bytes was not read within " + t + " ms; the session was ended"));
       }
     }, t, TimeUnit.MILLISECONDS);
@@ -171,6 +217,10 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
 
   private void drained() {
     if (draining.compareAndSet(true, false)) {
+      ScheduledFuture<?> d = replyDeadline;
+      if (d != null) {
+        d.cancel(false); // off the timer queue now, not when the timeout would have passed
+      }
       requestNext();
     }
   }
@@ -192,6 +242,13 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
           + " characters long, at most " + MAX_CLIENT_CHARS + " are kept"));
       return;
     }
+    io.edgepipe.api.PayloadCodec codec;
+    try {
+      codec = o.getCodec().isEmpty() ? io.edgepipe.api.PayloadCodec.NONE : io.edgepipe.api.PayloadCodec.parse(o.getCodec());
+    } catch (IllegalArgumentException e) {
+      fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage().length() > 100 ? "unknown codec" : e.getMessage()));
+      return;
+    }
     Session s;
     try {
       s = core.newSession(tenant, o.getClient(), fgpu, vmem);
@@ -200,13 +257,17 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       fail(Status.Code.valueOf(e.code()).toStatus().withDescription(msg));
       return;
     }
+    s.codec = codec;
+    String declined = o.getShmSegment().isEmpty() ? "" : core.attachSegment(s, o.getShmSegment(), o.getShmBytes());
     session = s;
     openDeadline.cancel(false);
     LOG.fine(() -> "session " + s.id + " opened for tenant " + tenant + " fgpu=" + fgpu + " vmem=" + vmem);
     send(ServerMessage.newBuilder().setOpened(Opened.newBuilder()
         .setSessionId(s.id).setTenant(tenant).setDeviceName(core.device.name())
         .setVmemBytesAllowed(s.bytesAllowed).setMaxMessageBytes(core.limits.maxMessageBytes())
-        .setMaxBatchOps(core.limits.maxOpsPerBatch())).build());
+        .setMaxBatchOps(core.limits.maxOpsPerBatch())
+        .setShm(s.segment != null).setShmBytes(s.segment == null ? 0 : s.segment.bytes())
+        .setShmDeclined(declined == null ? "" : declined)).build());
     requestNext();
   }
 
@@ -251,6 +312,9 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
     s.ended = true;
     core.scheduler.unregister(s.lane);
     core.scheduler.control(() -> {
+      // on the device thread, after any slice of the session's batch: a batch the scheduler
+      // dropped unrun still holds its transport buffers
+      done(inFlight);
       core.release(s);
       LOG.fine(() -> "session " + s.id + " of tenant " + s.tenant + " ended; memory released");
       if (graceful) {

@@ -129,12 +129,13 @@ public final class VgpuBackend {
 
   /**
    * The service with the copy-saving marshallers on the Session stream ({@link Marshalling}): a
-   * batch's frame data is copied once on arrival and the device reads it in place.
+   * batch is parsed in place over the transport's buffers (held until it has run) and the device
+   * reads its payloads there; replies are written with a large encoder.
    */
   private static ServerServiceDefinition definition(VgpuService service) {
     ServerServiceDefinition stock = service.bindService();
     MethodDescriptor<ClientMessage, ServerMessage> session = VgpuGrpc.getSessionMethod().toBuilder(
-        Marshalling.copyOnce(ClientMessage.getDefaultInstance()), Marshalling.copyOnce(ServerMessage.getDefaultInstance()))
+        SessionHandler.REQUESTS, Marshalling.copyOnce(ServerMessage.getDefaultInstance()))
         .build();
     MethodDescriptor<StatusRequest, StatusReply> status = VgpuGrpc.getStatusMethod();
     ServiceDescriptor descriptor = ServiceDescriptor.newBuilder(VgpuGrpc.SERVICE_NAME)
@@ -155,6 +156,8 @@ public final class VgpuBackend {
   }
 
   public VgpuBackend start() throws IOException {
+    // segments of clients killed before this backend (or any peer) mapped them
+    io.edgepipe.api.shm.SharedMemory.reclaimOrphans();
     server.start();
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(VgpuGrpc.SERVICE_NAME, ServingStatus.SERVING);
@@ -190,6 +193,16 @@ public final class VgpuBackend {
     return core.limits;
   }
 
+  /** Batches parsed in place whose transport buffers are still held (0 when idle: none leaked). */
+  public static int requestsHeld() {
+    return SessionHandler.REQUESTS.held();
+  }
+
+  /** Batches parsed in place so far (in this process). */
+  public static long requestsParsedInPlace() {
+    return SessionHandler.REQUESTS.parsedInPlace();
+  }
+
   /** Device memory reserved by open sessions (their vMemory quotas). */
   public long deviceBytesReserved() {
     return core.deviceBytesReserved();
@@ -203,6 +216,11 @@ public final class VgpuBackend {
   /** Host memory reserved by open sessions for their messages. */
   public long hostBytesReserved() {
     return core.hostBytesReserved();
+  }
+
+  /** Open and reply deadlines waiting on the backend's timer (tests check they do not pile up). */
+  int pendingDeadlines() {
+    return ((java.util.concurrent.ScheduledThreadPoolExecutor) core.timers).getQueue().size();
   }
 
   /** {@link #stop(long)} with 5 s of grace. */

@@ -3,6 +3,7 @@ package io.edgepipe.vgpu.bench;
 import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.backend.BackendDevice;
 import io.edgepipe.vgpu.backend.BackendLimits;
+import io.edgepipe.vgpu.backend.BackendMemory;
 import io.edgepipe.vgpu.backend.TokenStore;
 import io.edgepipe.vgpu.backend.VgpuBackend;
 import java.net.InetAddress;
@@ -19,6 +20,7 @@ public final class BackendProcess {
   private BackendProcess() {}
 
   public static void main(String[] args) throws Exception {
+    BackendMemory.configureProcess(); // as pipeline vgpu-backend does
     long mib = 1L << 20;
     BackendLimits limits = BackendLimits.defaults()
         .withDeviceMemory(Long.parseLong(args[1]) * mib, -1)

@@ -7,6 +7,7 @@ import io.edgepipe.vgpu.GpuException;
 import io.edgepipe.vgpu.GpuFunction;
 import io.edgepipe.vgpu.KernelArgs;
 import io.edgepipe.vgpu.KernelCatalog;
+import io.edgepipe.vgpu.backend.BackendMemory;
 import io.edgepipe.vgpu.proto.CopyDtoH;
 import io.edgepipe.vgpu.proto.CopyHtoD;
 import io.edgepipe.vgpu.proto.Malloc;
@@ -54,12 +55,26 @@ public final class TenantsBench {
   static final List<String> ATTACKS = List.of("launches", "unread", "oversize", "sessions");
 
   /** Hostile tenants, seconds per phase, the backend's heap and device memory. */
-  public record Config(int hostile, double phaseSeconds, int heapMib, int deviceMib, int hostBudgetMib) {
+  /**
+   * Hostile tenants, seconds per phase, the backend's heap, device memory and host budget; seconds
+   * of honest traffic before the first phase (the JIT compiles and the backend's memory settles, so
+   * that "before" is a level, not a ramp); extra JVM flags for the backend.
+   */
+  public record Config(int hostile, double phaseSeconds, int heapMib, int deviceMib, int hostBudgetMib,
+      double warmUpSeconds, List<String> backendJavaOptions) {
+    public static final double DEFAULT_WARM_UP_SECONDS = 10;
+
     public Config {
-      if (hostile < 1 || phaseSeconds <= 0 || heapMib < 256 || deviceMib < 256 || hostBudgetMib < 128) {
+      if (hostile < 1 || phaseSeconds <= 0 || heapMib < 256 || deviceMib < 256 || hostBudgetMib < 128
+          || warmUpSeconds < 0) {
         throw new IllegalArgumentException("need >= 1 hostile tenant, a phase > 0 s, heap and device >= 256 MiB, "
-            + "host budget >= 128 MiB");
+            + "host budget >= 128 MiB, warm-up >= 0 s");
       }
+      backendJavaOptions = List.copyOf(backendJavaOptions);
+    }
+
+    public Config(int hostile, double phaseSeconds, int heapMib, int deviceMib, int hostBudgetMib) {
+      this(hostile, phaseSeconds, heapMib, deviceMib, hostBudgetMib, DEFAULT_WARM_UP_SECONDS, List.of());
     }
   }
 
@@ -101,10 +116,17 @@ public final class TenantsBench {
       t.append("hostile").append(i).append(":t-hostile").append(i).append('\n');
     }
     Files.writeString(tokens, t.toString());
-    Process backend = new ProcessBuilder(javaBin(), "-Xmx" + config.heapMib() + "m", "-XX:G1PeriodicGCInterval=1000",
-        "-cp", System.getProperty("java.class.path"), BackendProcess.class.getName(), tokens.toString(),
-        "" + config.deviceMib(), "" + config.hostBudgetMib(), "64", "2000")
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    // started as pipeline vgpu-backend is (BackendMemory's flags and malloc settings), plus the
+    // caller's extra flags (e.g. -XX:NativeMemoryTracking=summary for jcmd's breakdown)
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + config.heapMib() + "m"));
+    cmd.addAll(BackendMemory.JVM_FLAGS);
+    cmd.addAll(config.backendJavaOptions());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BackendProcess.class.getName(), tokens.toString(),
+        "" + config.deviceMib(), "" + config.hostBudgetMib(), "64", "2000"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(BackendMemory.ENVIRONMENT);
+    Process backend = pb.start();
+    System.out.println("backend pid " + backend.pid());
     try {
       int port = readPort(backend);
       return measure(backend.pid(), port);
@@ -122,7 +144,7 @@ public final class TenantsBench {
     String host = java.net.InetAddress.getLoopbackAddress().getHostAddress();
     List<Sample> timeline = new CopyOnWriteArrayList<>();
     long t0 = System.nanoTime();
-    String[] phase = {"alone"};
+    String[] phase = {"warm-up"};
     AtomicBoolean sampling = new AtomicBoolean(true);
     Thread sampler = new Thread(() -> {
       while (sampling.get()) {
@@ -139,7 +161,8 @@ public final class TenantsBench {
     Map<String, long[]> tally = new ConcurrentHashMap<>();
     try (RemoteGpu honest = RemoteGpu.connect(new RemoteSpec(host, port, "honest", "t-honest", 0.5, 1, "honest"))) {
       Honest h = new Honest(honest);
-      h.phase("warm-up", 2_000); // JIT and the backend's first sessions, not measured
+      h.phase("warm-up", (long) (config.warmUpSeconds() * 1000)); // not measured
+      phase[0] = "alone";
       phases.add(h.phase("alone", phaseMillis()));
       phase[0] = "attack";
       AtomicBoolean stop = new AtomicBoolean();
@@ -170,9 +193,10 @@ public final class TenantsBench {
     List<Attack> attacks = new ArrayList<>();
     tally.forEach((k, v) -> attacks.add(new Attack(k, v[0], v[1])));
     attacks.sort((a, b) -> a.kind().compareTo(b.kind()));
-    // before and after: the last sample of the quiet phases on either side of the attack
-    long before = last(timeline, "alone");
-    long last = last(timeline, "after");
+    // before and after: the median of the second half of the quiet phases on either side of the
+    // attack (one sample would land anywhere on the young generation's sawtooth)
+    long before = settled(timeline, "alone");
+    long last = settled(timeline, "after");
     List<Phase> withRss = new ArrayList<>();
     for (Phase p : phases) {
       List<Long> rss = timeline.stream().filter(s -> s.phase().equals(p.name())).map(Sample::rssKib).toList();
@@ -181,9 +205,15 @@ public final class TenantsBench {
     return new Result(withRss, List.copyOf(timeline), attacks, before, last);
   }
 
-  private static long last(List<Sample> timeline, String phase) {
-    List<Sample> in = timeline.stream().filter(s -> s.phase().equals(phase)).toList();
-    return in.isEmpty() ? -1 : in.get(in.size() - 1).rssKib();
+  /** Median RSS over the second half of {@code phase}'s samples, or -1 without samples. */
+  static long settled(List<Sample> timeline, String phase) {
+    List<Long> in = timeline.stream().filter(s -> s.phase().equals(phase)).map(Sample::rssKib).toList();
+    if (in.isEmpty()) {
+      return -1;
+    }
+    List<Long> half = new ArrayList<>(in.subList(in.size() / 2, in.size()));
+    Collections.sort(half);
+    return half.get(half.size() / 2);
   }
 
   private long phaseMillis() {
@@ -375,9 +405,9 @@ public final class TenantsBench {
     Phase attack = r.phases().get(1);
     b.append(String.format(Locale.ROOT, "honest p50 under attack / alone: %.2fx; p99: %.2fx%n",
         attack.percentile(0.5) / alone.percentile(0.5), attack.percentile(0.99) / alone.percentile(0.99)));
-    b.append(String.format(Locale.ROOT, "backend RSS: %d MiB at the end of the quiet phase before, %d MiB peak under"
-        + " attack, %d MiB at the end of the quiet phase after (%+.1f%%)%n", r.rssBeforeKib() >> 10, attack.rss(1.0) >> 10, r.rssAfterKib() >> 10,
-        100.0 * (r.rssAfterKib() - r.rssBeforeKib()) / r.rssBeforeKib()));
+    b.append(String.format(Locale.ROOT, "backend RSS: %d MiB settled before (median of the quiet phase's second half),"
+        + " %d MiB peak under attack, %d MiB settled after (%+.1f%%)%n", r.rssBeforeKib() >> 10, attack.rss(1.0) >> 10,
+        r.rssAfterKib() >> 10, 100.0 * (r.rssAfterKib() - r.rssBeforeKib()) / r.rssBeforeKib()));
     for (Attack a : r.attacks()) {
       b.append(String.format(Locale.ROOT, "attack %-9s %6d attempts, %6d refused or ended by the backend%n", a.kind(),
           a.attempts(), a.refused()));

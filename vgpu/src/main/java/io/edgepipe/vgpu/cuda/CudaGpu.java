@@ -26,6 +26,7 @@ import io.edgepipe.vgpu.GpuModule;
 import io.edgepipe.vgpu.KernelArgs;
 import io.edgepipe.vgpu.KernelCatalog;
 import io.edgepipe.vgpu.LaunchCheck;
+import io.edgepipe.vgpu.RegisteredKernel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -47,8 +48,10 @@ import jcuda.driver.CUstream;
 
 /**
  * A local NVIDIA GPU through the CUDA driver API (JCuda 12.6, which needs only the driver's
- * {@code libcuda.so.1}). The kernels come from the PTX the kernels module ships
- * ({@code /io/edgepipe/kernels/edgepipe.ptx}); the driver JIT-compiles it for the device.
+ * {@code libcuda.so.1}). The catalog's kernels come from the PTX the kernels module ships
+ * ({@code /io/edgepipe/kernels/edgepipe.ptx}); a registered kernel (a layer kind's, see
+ * {@link io.edgepipe.vgpu.KernelRegistry}) from the PTX resource its registration names. The driver JIT-compiles
+ * PTX for the device.
  *
  * <p>Everything runs in program order on one stream of an own context (made current on each
  * call, because a backend calls from its device thread, not the creating one). Async copies of
@@ -71,6 +74,8 @@ public final class CudaGpu implements Gpu {
   private final CUstream stream = new CUstream();
   private final Map<Long, Alloc> allocs = new HashMap<>();
   private final Map<Long, CUmodule> modules = new HashMap<>();
+  /** Modules of registered kernels (the layer kinds' own PTX), by resource name. */
+  private final Map<String, CUmodule> kernelModules = new HashMap<>();
   private final Map<String, GpuModule> modulesByName = new HashMap<>();
   private final Map<Long, Fn> functions = new HashMap<>();
   private final PinnedStaging staging = new PinnedStaging();
@@ -163,6 +168,10 @@ public final class CudaGpu implements Gpu {
     }
     if (!LaunchCheck.isKnown(kernelName)) {
       throw new GpuException("NOT_FOUND", "module '" + module.name() + "' has no kernel named '" + kernelName + "'");
+    }
+    RegisteredKernel registered = LaunchCheck.registered(kernelName);
+    if (registered != null) {
+      m = registeredModule(registered);
     }
     CUfunction f = new CUfunction();
     check(cuModuleGetFunction(f, m, kernelName), "cuModuleGetFunction(" + kernelName + ")");
@@ -316,6 +325,10 @@ public final class CudaGpu implements Gpu {
       cuModuleUnload(m);
     }
     modules.clear();
+    for (CUmodule m : kernelModules.values()) {
+      cuModuleUnload(m);
+    }
+    kernelModules.clear();
     staging.free();
     cuStreamDestroy(stream);
     cuCtxDestroy(ctx);
@@ -338,17 +351,39 @@ public final class CudaGpu implements Gpu {
     check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent");
   }
 
-  /** The PTX text, NUL-terminated as cuModuleLoadData requires. */
+  /**
+   * The module holding a registered kernel (a layer kind's): its own PTX resource, loaded once
+   * per device and shared by the kernels that name the same resource.
+   */
+  private CUmodule registeredModule(RegisteredKernel k) {
+    String resource = k.ptxResource();
+    if (resource == null) {
+      throw new GpuException("NOT_FOUND", "kernel '" + k.name() + "' has no CUDA build (its registration names no PTX)");
+    }
+    CUmodule m = kernelModules.get(resource);
+    if (m == null) {
+      m = new CUmodule();
+      check(cuModuleLoadData(m, ptx(k.getClass(), resource)), "cuModuleLoadData(" + resource + ")");
+      kernelModules.put(resource, m);
+    }
+    return m;
+  }
+
+  /** The project module's PTX text, NUL-terminated as cuModuleLoadData requires. */
   private static byte[] ptx() {
-    try (InputStream in = CudaGpu.class.getResourceAsStream(PTX_RESOURCE)) {
+    return ptx(CudaGpu.class, PTX_RESOURCE);
+  }
+
+  private static byte[] ptx(Class<?> owner, String resource) {
+    try (InputStream in = owner.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new GpuException("NOT_FOUND", "PTX resource " + PTX_RESOURCE
-            + " is not on the classpath (is the kernels jar there?)");
+        throw new GpuException("NOT_FOUND", "PTX resource " + resource + " is not on the classpath of "
+            + owner.getName() + " (was scripts/build-ptx.sh run and its output committed?)");
       }
       byte[] text = in.readAllBytes();
       return Arrays.copyOf(text, text.length + 1);
     } catch (IOException e) {
-      throw new GpuException("INTERNAL", "cannot read " + PTX_RESOURCE + ": " + e.getMessage(), e);
+      throw new GpuException("INTERNAL", "cannot read " + resource + ": " + e.getMessage(), e);
     }
   }
 

@@ -5,8 +5,6 @@ import io.edgepipe.vgpu.Dim3;
 import io.edgepipe.vgpu.KernelArgs;
 import io.edgepipe.vgpu.LaunchCheck;
 import io.edgepipe.vgpu.proto.Arg;
-import io.edgepipe.vgpu.proto.CopyDtoH;
-import io.edgepipe.vgpu.proto.CopyHtoD;
 import io.edgepipe.vgpu.proto.Free;
 import io.edgepipe.vgpu.proto.GetFunction;
 import io.edgepipe.vgpu.proto.Launch;
@@ -22,7 +20,8 @@ import java.util.stream.IntStream;
  * into the current session's handles when the batch is sent.
  */
 sealed interface Call {
-  Op toOp(HandleJournal handles);
+  /** The op in the current session's handles; payloads placed by {@code payloads} (segment or inline). */
+  Op toOp(HandleJournal handles, PayloadLink payloads);
 
   String describe();
 
@@ -32,7 +31,7 @@ sealed interface Call {
   }
 
   record LoadModuleCall(long handle, String name) implements Call {
-    public Op toOp(HandleJournal handles) {
+    public Op toOp(HandleJournal handles, PayloadLink payloads) {
       return Op.newBuilder().setLoadModule(LoadModule.newBuilder().setName(name)).build();
     }
 
@@ -42,7 +41,7 @@ sealed interface Call {
   }
 
   record FunctionCall(long handle, long module, String name) implements Call {
-    public Op toOp(HandleJournal handles) {
+    public Op toOp(HandleJournal handles, PayloadLink payloads) {
       return Op.newBuilder().setGetFunction(GetFunction.newBuilder().setModule(handles.backend(module)).setName(name))
           .build();
     }
@@ -53,7 +52,7 @@ sealed interface Call {
   }
 
   record MallocCall(long handle, long bytes) implements Call {
-    public Op toOp(HandleJournal handles) {
+    public Op toOp(HandleJournal handles, PayloadLink payloads) {
       return Op.newBuilder().setMalloc(Malloc.newBuilder().setBytes(bytes)).build();
     }
 
@@ -63,7 +62,7 @@ sealed interface Call {
   }
 
   record FreeCall(long handle) implements Call {
-    public Op toOp(HandleJournal handles) {
+    public Op toOp(HandleJournal handles, PayloadLink payloads) {
       return Op.newBuilder().setFree(Free.newBuilder().setPtr(handles.backend(handle))).build();
     }
 
@@ -74,8 +73,8 @@ sealed interface Call {
 
   /** {@code keep}: the bytes kept for replay (a blocking copy), or null. */
   record HtoDCall(long dst, ByteString data, byte[] keep) implements Call {
-    public Op toOp(HandleJournal handles) {
-      return Op.newBuilder().setHtod(CopyHtoD.newBuilder().setDst(handles.backend(dst)).setData(data)).build();
+    public Op toOp(HandleJournal handles, PayloadLink payloads) {
+      return Op.newBuilder().setHtod(payloads.htod(handles.backend(dst), data)).build();
     }
 
     public String describe() {
@@ -84,8 +83,8 @@ sealed interface Call {
   }
 
   record DtoHCall(long src, int bytes, ByteBuffer dst) implements Call {
-    public Op toOp(HandleJournal handles) {
-      return Op.newBuilder().setDtoh(CopyDtoH.newBuilder().setSrc(handles.backend(src)).setBytes(bytes)).build();
+    public Op toOp(HandleJournal handles, PayloadLink payloads) {
+      return Op.newBuilder().setDtoh(payloads.dtoh(handles.backend(src), bytes)).build();
     }
 
     public String describe() {
@@ -99,7 +98,7 @@ sealed interface Call {
   }
 
   record LaunchCall(long function, String kernel, Dim3 grid, Dim3 block, List<KernelArgs.Arg> args) implements Call {
-    public Op toOp(HandleJournal handles) {
+    public Op toOp(HandleJournal handles, PayloadLink payloads) {
       Launch.Builder l = Launch.newBuilder().setFunction(handles.backend(function)).setGrid(dim(grid))
           .setBlock(dim(block));
       for (KernelArgs.Arg a : args) {

@@ -62,11 +62,12 @@ final class CallBatch {
     pendingDown = 0;
   }
 
-  /** The batch message for {@code calls}, in the current session's handles. */
-  static Batch translate(List<Call> calls, long seq, HandleJournal handles) {
+  /** The batch message for {@code calls}, in the current session's handles, payloads placed by {@code payloads}. */
+  static Batch translate(List<Call> calls, long seq, HandleJournal handles, PayloadLink payloads) {
     Batch.Builder b = Batch.newBuilder().setSeq(seq);
+    payloads.startBatch();
     for (Call c : calls) {
-      b.addOps(c.toOp(handles));
+      b.addOps(c.toOp(handles, payloads));
     }
     return b.build();
   }

@@ -38,10 +38,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * sync with the failing op named. A batch that would pass the backend's message or op limit (as
  * its session announced them) is sent early.
  *
- * <p><b>Copies.</b> HtoD payloads travel as views of the caller's buffers
+ * <p><b>Copies.</b> With a backend on the same host, each session offers a shared-memory segment
+ * at open ({@link LinkOptions#shmBytes}); once the backend has mapped it, an HtoD payload is copied
+ * once into the segment and a DtoH result once out of it, and the messages carry only the ops and
+ * their places ({@link PayloadLink}). Otherwise (another host, or what does not fit the segment)
+ * HtoD payloads travel inline as views of the caller's buffers
  * ({@link UnsafeByteOperations#unsafeWrap}), valid because the caller may not touch them before
- * the sync; replies are parsed in place ({@link Marshalling.Retaining}), so DtoH data is copied once,
- * from the transport's buffers into the caller's. Host buffers' positions are left unchanged.
+ * the sync, encoded with the spec's codec if one is chosen; replies are parsed in place
+ * ({@link Marshalling.Retaining}), so DtoH data is copied once, from the transport's buffers into
+ * the caller's. Host buffers' positions are left unchanged.
  *
  * <p><b>Backend restarts.</b> Handles given to the caller are this device's own, mapped to the
  * current session's. The device keeps a journal of what a new session needs to look like the old
@@ -158,6 +163,26 @@ public final class RemoteGpu implements Gpu {
   /** Sessions re-established after the previous one was lost. */
   public long reconnects() {
     return link.reconnects();
+  }
+
+  /** True when the current session's payloads go through shared memory (backend on this host). */
+  public boolean sharedMemory() {
+    return link.payloads().shared();
+  }
+
+  /** Bytes of the segment the backend mapped for the current session (0 when payloads go inline). */
+  public long sharedMemoryBytes() {
+    return link.opened().getShm() ? link.opened().getShmBytes() : 0;
+  }
+
+  /** Payload bytes (both ways) that went through shared memory so far. */
+  public long bytesShared() {
+    return link.payloads().sharedBytes();
+  }
+
+  /** Why the backend did not map the segment offered at open ("" when it did, or none was offered). */
+  public String sharedMemoryDeclined() {
+    return link.opened().getShmDeclined();
   }
 
   /** HtoD payload bytes sent so far. */
@@ -350,7 +375,7 @@ public final class RemoteGpu implements Gpu {
     while (true) {
       link.ensure(journal);
       journal.checkLostReads(q.calls());
-      Batch batch = CallBatch.translate(q.calls(), link.nextSeq(), journal);
+      Batch batch = CallBatch.translate(q.calls(), link.nextSeq(), journal, link.payloads());
       SessionLink.Reply reply;
       try {
         reply = link.send(batch);
@@ -377,13 +402,10 @@ public final class RemoteGpu implements Gpu {
     int dtoh = 0;
     for (int i = 0; i < ran; i++) {
       if (calls.get(i) instanceof Call.DtoHCall d) {
-        ByteString data = r.getDtoh(dtoh++);
-        if (data.size() != d.dst().remaining()) {
-          throw new GpuException("INTERNAL", "backend returned " + data.size() + " bytes for a copy of "
-              + d.dst().remaining());
-        }
-        data.copyTo(d.dst()); // a duplicate: the caller's position stays put
-        bytesDown += data.size();
+        int n = d.dst().remaining();
+        link.payloads().deliver(dtoh, r.getDtoh(dtoh), d.dst()); // a duplicate: the caller's position stays put
+        dtoh++;
+        bytesDown += n;
       }
     }
     if (r.hasError()) {

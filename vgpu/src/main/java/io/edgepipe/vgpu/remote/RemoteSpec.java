@@ -8,7 +8,7 @@ package io.edgepipe.vgpu.remote;
  * session within one call (0: never reconnect). {@link #toString()} never shows the token.
  */
 public record RemoteSpec(String host, int port, String tenant, String token, double fgpu, int vmemUnits,
-    String client, long callTimeoutMillis, long reconnectMillis) {
+    String client, long callTimeoutMillis, long reconnectMillis, LinkOptions link) {
   public static final double DEFAULT_FGPU = 1.0;
   /**
    * 1 unit = 256 MiB: room for a 720p float32 frame's input and output with weights many times
@@ -26,9 +26,20 @@ public record RemoteSpec(String host, int port, String tenant, String token, dou
     this(host, port, tenant, token, fgpu, vmemUnits, client, DEFAULT_CALL_TIMEOUT_MILLIS, DEFAULT_RECONNECT_MILLIS);
   }
 
+  /** A spec with the default link (shared memory offered, no codec). */
+  public RemoteSpec(String host, int port, String tenant, String token, double fgpu, int vmemUnits, String client,
+      long callTimeoutMillis, long reconnectMillis) {
+    this(host, port, tenant, token, fgpu, vmemUnits, client, callTimeoutMillis, reconnectMillis, LinkOptions.DEFAULT);
+  }
+
   /** This spec with other waits. */
   public RemoteSpec withTimeouts(long callTimeoutMillis, long reconnectMillis) {
-    return new RemoteSpec(host, port, tenant, token, fgpu, vmemUnits, client, callTimeoutMillis, reconnectMillis);
+    return new RemoteSpec(host, port, tenant, token, fgpu, vmemUnits, client, callTimeoutMillis, reconnectMillis, link);
+  }
+
+  /** This spec with another link (shared memory, codec). */
+  public RemoteSpec withLink(LinkOptions l) {
+    return new RemoteSpec(host, port, tenant, token, fgpu, vmemUnits, client, callTimeoutMillis, reconnectMillis, l);
   }
 
   public RemoteSpec {
@@ -50,6 +61,7 @@ public record RemoteSpec(String host, int port, String tenant, String token, dou
     if (vmemUnits < 1) {
       throw new IllegalArgumentException("vmem must be >= 1 (units of 256 MiB), got " + vmemUnits);
     }
+    link = link == null ? LinkOptions.DEFAULT : link;
     tenant = tenant == null ? "" : tenant;
     token = token == null ? "" : token;
     client = client == null ? "" : client;
@@ -77,6 +89,6 @@ public record RemoteSpec(String host, int port, String tenant, String token, dou
   public String toString() {
     return "RemoteSpec[" + displayName() + ", fgpu=" + fgpu + ", vmem=" + vmemUnits
         + (token.isEmpty() ? ", no token" : ", token=***") + ", timeout=" + callTimeoutMillis + "ms, reconnect="
-        + reconnectMillis + "ms]";
+        + reconnectMillis + "ms, shm=" + (link.shmBytes() >> 20) + "MiB, codec=" + link.codec().label() + "]";
   }
 }

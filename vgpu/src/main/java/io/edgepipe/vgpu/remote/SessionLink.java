@@ -38,6 +38,7 @@ final class SessionLink {
   private final boolean ownsChannel;
   private final CallOptions callOptions;
 
+  private final PayloadLink payloads;
   private SessionStream stream;
   private Opened opened;
   private long seq;
@@ -74,6 +75,7 @@ final class SessionLink {
   SessionLink(Channel channel, boolean ownChannel, RemoteSpec spec) {
     this.spec = spec;
     this.displayName = spec.displayName();
+    this.payloads = new PayloadLink(spec.link().codec());
     this.managed = channel instanceof ManagedChannel m ? m : null;
     this.ownsChannel = ownChannel && managed != null;
     Metadata md = new Metadata();
@@ -91,6 +93,11 @@ final class SessionLink {
 
   Opened opened() {
     return opened;
+  }
+
+  /** How the current session's payloads travel (segment or inline, codec). */
+  PayloadLink payloads() {
+    return payloads;
   }
 
   long roundTrips() {
@@ -190,14 +197,24 @@ final class SessionLink {
     };
   }
 
-  /** Opens a new session on the channel (one round trip). */
+  /**
+   * Opens a new session on the channel (one round trip), offering a fresh shared-memory segment:
+   * if the backend maps it (same host), the session's payloads go through it; if not, the segment
+   * is deleted and payloads go inline.
+   */
   void open() {
     SessionStream s = new SessionStream(channel, callOptions);
+    io.edgepipe.api.shm.SharedSegment offered = PayloadLink.offer(spec.link(), spec.host());
+    Open.Builder o = Open.newBuilder().setFgpu(spec.fgpu()).setVmemUnits(spec.vmemUnits()).setClient(spec.client())
+        .setCodec(spec.link().codec().label());
+    if (offered != null) {
+      o.setShmSegment(offered.name()).setShmBytes(offered.bytes());
+    }
     ServerMessage reply;
     try {
-      reply = s.call(ClientMessage.newBuilder().setOpen(Open.newBuilder()
-          .setFgpu(spec.fgpu()).setVmemUnits(spec.vmemUnits()).setClient(spec.client())).build(), spec.callTimeoutMillis());
+      reply = s.call(ClientMessage.newBuilder().setOpen(o).build(), spec.callTimeoutMillis());
     } catch (GpuException e) {
+      closeQuietly(offered);
       if (e.code().equals("UNAUTHENTICATED") && spec.token().isEmpty()) {
         throw new GpuException(e.code(), "no vGPU token given for " + displayName + " (use ?token=, "
             + "EDGEPIPE_VGPU_TOKEN or EDGEPIPE_VGPU_TOKEN_FILE): " + e.getMessage(), e);
@@ -205,12 +222,25 @@ final class SessionLink {
       throw e;
     }
     if (!reply.hasOpened()) {
+      closeQuietly(offered);
       s.abort();
       throw new GpuException("INTERNAL", "backend answered open with " + reply.getKindCase());
     }
     stream = s;
     opened = reply.getOpened();
     roundTrips++;
+    if (offered != null && !opened.getShm()) {
+      LOG.fine(() -> displayName + ": payloads go inline: " + opened.getShmDeclined());
+      closeQuietly(offered);
+      offered = null;
+    }
+    payloads.useSegment(offered, opened.getShmBytes());
+  }
+
+  private static void closeQuietly(io.edgepipe.api.shm.SharedSegment segment) {
+    if (segment != null) {
+      segment.close();
+    }
   }
 
   /** Ends the session (waiting for the backend to free it) and closes the channel if it is ours. */
@@ -218,6 +248,7 @@ final class SessionLink {
     if (stream != null) {
       stream.close(5_000);
     }
+    payloads.close();
     if (ownsChannel) {
       managed.shutdown();
       try {

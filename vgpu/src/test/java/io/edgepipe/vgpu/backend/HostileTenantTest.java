@@ -194,6 +194,25 @@ class HostileTenantTest {
     assertHeapReturned(before);
   }
 
+  @Test
+  void readRepliesLeaveNoDeadlinesBehind() throws Exception {
+    // each reply the transport does not take at once gets a reply deadline; once read, that
+    // deadline must leave the timer at once (it used to wait out the 30 s timeout holding the
+    // reply's payload: a tenant at 100 replies/s of 256 KiB kept 750 MiB of heap alive)
+    start(new CpuGpu(1L << 30), BackendLimits.defaults());
+    int n = 64 * 1024;
+    try (RemoteGpu honest = connect("honest", 0.5, 1)) {
+      DevicePtr p = honest.malloc(4L * n);
+      ByteBuffer back = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+      for (int i = 0; i < 200; i++) {
+        honest.copyDtoHAsync(back, p); // a 256 KiB reply: more than the transport takes at once
+        honest.synchronize();
+      }
+      assertTrue(backend.pendingDeadlines() <= 2, backend.pendingDeadlines() + " deadlines still queued after 200"
+          + " replies were read");
+    }
+  }
+
   // ---------------------------------------------------------------- sharing inside a batch
 
   @Test

@@ -24,13 +24,15 @@ import org.junit.jupiter.api.Test;
 
 /** The copy-saving marshallers: exact data, released transport buffers, malformed input marked. */
 class MarshallingTest {
+  /** Inline payloads (no shared memory, as across hosts): both ends parse in place and give the buffers back. */
   @Test
   void largeFramesAreExactAndTheirBuffersAreGivenBack() throws Exception {
     VgpuBackend b = VgpuBackend.onLoopback(new CpuGpu(), TokenStore.of(Map.of("t", "x"))).start();
     try (RemoteGpu g = RemoteGpu.connect(new RemoteSpec(InetAddress.getLoopbackAddress().getHostAddress(), b.port(),
-        "t", "x", 1, 1, "m"))) {
+        "t", "x", 1, 1, "m").withLink(LinkOptions.DEFAULT.withShmBytes(0)))) {
       SplittableRandom r = new SplittableRandom(3);
       long inPlace = SessionStream.REPLIES.parsedInPlace();
+      long requestsInPlace = VgpuBackend.requestsParsedInPlace();
       for (int n : new int[] {Marshalling.LARGE - 1, Marshalling.LARGE, 3 << 20, (5 << 20) + 13}) {
         byte[] data = new byte[n];
         r.nextBytes(data);
@@ -46,6 +48,8 @@ class MarshallingTest {
       }
       assertEquals(0, SessionStream.REPLIES.held(), "every reply's transport buffers were released");
       assertTrue(SessionStream.REPLIES.parsedInPlace() - inPlace >= 3, "large replies were parsed in place");
+      assertTrue(VgpuBackend.requestsParsedInPlace() - requestsInPlace >= 3, "large batches were parsed in place");
+      assertEquals(0, VgpuBackend.requestsHeld(), "every batch's transport buffers were released by the backend");
     } finally {
       b.stop();
     }

@@ -8,32 +8,37 @@ import java.util.List;
 public final class DivKind extends BinaryKind {
   public static final String KERNEL = "div_f32";
 
-  /** CPU twin of {@code div_f32}; contiguous and scalar rows get their own loops (same results). */
+  /** CPU twin of {@code div_f32}; inputs laid out as the output and per-row scalars get loops C2 vectorises (same results). */
   public static final class DivKernel extends BinaryKernel {
     public DivKernel() {
       super(KERNEL);
     }
 
     @Override
+    protected void same(float[] a, float[] b, float[] out, int from, int to) {
+      for (int i = from; i < to; i++) {
+        out[i] = a[i] / b[i];
+      }
+    }
+
+    @Override
+    protected void scalarB(float[] a, float bv, float[] out, int from, int to) {
+      for (int i = from; i < to; i++) {
+        out[i] = a[i] / bv;
+      }
+    }
+
+    @Override
+    protected void scalarA(float av, float[] b, float[] out, int from, int to) {
+      for (int i = from; i < to; i++) {
+        out[i] = av / b[i];
+      }
+    }
+
+    @Override
     protected void row(float[] a, int ao, int as, float[] b, int bo, int bs, float[] out, int o, int n) {
-      if (as == 1 && bs == 1) {
-        for (int i = 0; i < n; i++) {
-          out[o + i] = a[ao + i] / b[bo + i];
-        }
-      } else if (as == 1 && bs == 0) {
-        float bv = b[bo];
-        for (int i = 0; i < n; i++) {
-          out[o + i] = a[ao + i] / bv;
-        }
-      } else if (as == 0 && bs == 1) {
-        float av = a[ao];
-        for (int i = 0; i < n; i++) {
-          out[o + i] = av / b[bo + i];
-        }
-      } else {
-        for (int i = 0; i < n; i++) {
-          out[o + i] = a[ao + i * as] / b[bo + i * bs];
-        }
+      for (int i = 0; i < n; i++) {
+        out[o + i] = a[ao + i * as] / b[bo + i * bs];
       }
     }
   }

@@ -1,0 +1,38 @@
+package io.edgepipe.cli.measure;
+
+import io.edgepipe.api.Tier;
+import io.edgepipe.experiments.models.ModelProfiles;
+import io.edgepipe.harness.measure.BitRate;
+import io.edgepipe.models.graph.ModelGraph;
+import io.edgepipe.models.spec.ModelSpec;
+import io.edgepipe.planner.profile.Profile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code pipeline measure --spec MODEL.yaml}: each layer's compute per tier, and each cut's bytes and transfer. */
+final class ModelMeasure {
+  private ModelMeasure() {}
+
+  static int run(Path specFile, String device, List<Tier> tiers, double edgeSlowdown, String link, int warmup,
+      int frames, Path merge, Path picture, Path profileFile) {
+    ModelSpec spec = ModelSpec.load(specFile);
+    ModelGraph g = spec.graph();
+    String[] parts = link.split(",");
+    ModelProfiles.Settings s = new ModelProfiles.Settings(device, warmup, frames, tiers, edgeSlowdown,
+        BitRate.parse(parts[0]), parts.length > 1 ? Double.parseDouble(parts[1]) : 0, picture);
+    ModelProfiles.Measured m = ModelProfiles.measure(spec, g, s, merge == null ? null : Profile.read(merge));
+    m.profile().write(profileFile);
+    m.table().print(System.out);
+    System.out.printf(Locale.ROOT, "%n%s: %d layers on %s for tier(s) %s%s; the layers alone sum to %.2f ms per frame "
+            + "(median of each), the whole model as one partition takes %.2f ms (median); the profile scales the layers to sum to the whole "
+            + "(layer_ms below is before scaling)%n",
+        spec.name(), g.steps().size(), device, tiers,
+        tiers.size() == 2 && edgeSlowdown != 1 ? " (edge = measured x " + edgeSlowdown + ")" : "",
+        m.layers().sumMedianMs(), m.layers().wholeMedianMs());
+    System.out.println("cut k runs layers 0..k-1 on the edge; in-node hops over loopback gRPC; edge-server from --link "
+        + link + " (bandwidth + latency model)");
+    System.out.println("wrote " + profileFile);
+    return 0;
+  }
+}

@@ -1,0 +1,310 @@
+package io.edgepipe.models.kinds.conv;
+
+import io.edgepipe.kernels.Bands;
+import java.util.Arrays;
+import java.util.function.IntConsumer;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Conv twin written with the JDK's Vector API ({@code jdk.incubator.vector}), used when the
+ * JVM runs with {@code --add-modules jdk.incubator.vector} (see {@link VectorSupport}). Every
+ * output element gets exactly the operations of {@link ConvKernel}'s portable path (bias, then one
+ * fused multiply-add per tap in the order c, ky, kx, zero for a tap in the padding), so the two
+ * paths agree bit for bit and a JVM without the module computes the same bits, only slower.
+ *
+ * <p>How: the input of each channel is rewritten once into zero-padded planes split by stride
+ * phase ({@code plane(ry, rx)[yy][xx] = in[yy*sh + ry - pt][xx*sw + rx - pl]}, zero outside), each
+ * row {@code qw = ow + ((kw-1)*dw)/sw} wide. In that layout every tap of every output pixel is the
+ * same plane read at a fixed offset, so output pixels can be computed over a flat index
+ * {@code i = y*qw + x} in whole vectors, wrapping rows: the columns {@code x >= ow} are computed
+ * and dropped. A micro-tile keeps 4 output channels x 2 vectors of pixels in registers while it
+ * walks the taps (one load per vector and tap, shared by the 4 channels).
+ */
+final class ConvVector {
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final int L = SPECIES.length();
+  /** Flat pixels per micro-tile (2 vectors). */
+  private static final int TILE = 2 * L;
+  /** Flat pixels per band, a multiple of TILE. */
+  private static final int CHUNK = 8 * TILE;
+  /**
+   * Below this many multiply-adds (about 10 us here) the launch runs on the calling thread alone:
+   * on a busy machine handing a small layer to a pool thread costs more than it saves.
+   */
+  static final long PARALLEL_WORK = 1 << 18;
+
+  /** The calling thread's padded planes, shared read-only with the pool's threads during a launch. */
+  private static final ThreadLocal<float[][]> PLANES = ThreadLocal.withInitial(() -> new float[1][0]);
+  /** Each thread's tile results before they are copied to the output rows. */
+  private static final ThreadLocal<float[][]> ACC = ThreadLocal.withInitial(() -> new float[1][0]);
+
+  private ConvVector() {}
+
+  /**
+   * Where the operands of one launch are read: per input channel a block of {@code planeSize}
+   * floats, tap k of channel c at {@code tapOffsets[k]} from the group's first channel, output
+   * pixel (y, x) at flat index {@code y*qw + x}, {@code flat} flat indices computed.
+   */
+  private record Layout(int qw, int qh, int planeSize, int flat, int[] tapOffsets) {
+    /** The padded, phase-split planes. */
+    static Layout padded(ConvGeometry s) {
+      int oxMax = (s.kw() - 1) * s.dw() / s.sw();
+      int oyMax = (s.kh() - 1) * s.dh() / s.sh();
+      int qw = s.ow() + oxMax;
+      int qh = s.oh() + oyMax + 1;
+      int planeSize = s.sh() * s.sw() * qh * qw; // all phases of one channel
+      int flat = (s.oh() * qw + TILE - 1) / TILE * TILE;
+      int[] taps = new int[s.taps()];
+      int k = 0;
+      for (int c = 0; c < s.inPerGroup(); c++) {
+        for (int ky = 0; ky < s.kh(); ky++) {
+          for (int kx = 0; kx < s.kw(); kx++) {
+            int ry = ky * s.dh() % s.sh();
+            int rx = kx * s.dw() % s.sw();
+            taps[k++] = c * planeSize + ((ry * s.sw() + rx) * qh + ky * s.dh() / s.sh()) * qw + kx * s.dw() / s.sw();
+          }
+        }
+      }
+      return new Layout(qw, qh, planeSize, flat, taps);
+    }
+
+    /** A pointwise convolution reads the input itself: its planes are already laid out as the output. */
+    static Layout input(ConvGeometry s) {
+      int[] taps = new int[s.taps()];
+      for (int c = 0; c < taps.length; c++) {
+        taps[c] = c * s.pixels();
+      }
+      return new Layout(s.w(), s.h(), s.pixels(), s.pixels(), taps);
+    }
+  }
+
+  static void forward(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out) {
+    boolean parallel = s.multiplyAdds() >= PARALLEL_WORK && Bands.threads() > 1;
+    int opg = s.outPerGroup();
+    int blocks = (opg + 3) / 4;
+    if (s.pointwise()) {
+      Layout q = Layout.input(s);
+      int chunks = (q.flat() + CHUNK - 1) / CHUNK;
+      run(parallel, s.n() * s.group() * blocks * chunks, band -> {
+        int chunk = band % chunks;
+        int rest = band / chunks;
+        int o0 = (rest % blocks) * 4;
+        int g = (rest / blocks) % s.group();
+        int b = rest / (blocks * s.group());
+        int base = (b * s.cin() + g * s.inPerGroup()) * q.planeSize();
+        computeBand(s, q, in, base, wt, bias, out, b, g, o0, Math.min(4, opg - o0), chunk * CHUNK,
+            Math.min(q.flat(), (chunk + 1) * CHUNK));
+      });
+      return;
+    }
+    Layout q = Layout.padded(s);
+    if (s.inPerGroup() == 1) {
+      // depthwise and the like: a band is one input channel, its planes built by the thread that uses them
+      run(parallel, s.n() * s.group(), band -> {
+        float[] planes = scratch(PLANES, q.planeSize() + TILE);
+        fillPlanes(s, q, in, band, planes, 0);
+        for (int o0 = 0; o0 < opg; o0 += 4) {
+          for (int i0 = 0; i0 < q.flat(); i0 += CHUNK) {
+            computeBand(s, q, planes, 0, wt, bias, out, band / s.group(), band % s.group(), o0, Math.min(4, opg - o0),
+                i0, Math.min(q.flat(), i0 + CHUNK));
+          }
+        }
+      });
+      return;
+    }
+    // the calling thread's planes for every channel, then bands of (image, group, 4 outputs, pixels)
+    float[] planes = scratch(PLANES, s.n() * s.cin() * q.planeSize() + TILE);
+    run(parallel, s.n() * s.cin(), channel -> fillPlanes(s, q, in, channel, planes, channel * q.planeSize()));
+    int chunks = (q.flat() + CHUNK - 1) / CHUNK;
+    run(parallel, s.n() * s.group() * blocks * chunks, band -> {
+      int chunk = band % chunks;
+      int rest = band / chunks;
+      int o0 = (rest % blocks) * 4;
+      int g = (rest / blocks) % s.group();
+      int b = rest / (blocks * s.group());
+      computeBand(s, q, planes, (b * s.cin() + g * s.inPerGroup()) * q.planeSize(), wt, bias, out, b, g, o0,
+          Math.min(4, opg - o0), chunk * CHUNK, Math.min(q.flat(), (chunk + 1) * CHUNK));
+    });
+  }
+
+  private static void run(boolean parallel, int bands, IntConsumer band) {
+    if (parallel) {
+      Bands.run(bands, band);
+    } else {
+      for (int i = 0; i < bands; i++) {
+        band.accept(i);
+      }
+    }
+  }
+
+  private static float[] scratch(ThreadLocal<float[][]> holder, int size) {
+    float[][] h = holder.get();
+    if (h[0].length < size) {
+      h[0] = new float[size];
+    }
+    return h[0];
+  }
+
+  /** The padded phase planes of input channel {@code channel} (of all images), every element written, from {@code dst}. */
+  private static void fillPlanes(ConvGeometry s, Layout q, float[] in, int channel, float[] planes, int dst) {
+    int src = channel * s.h() * s.w();
+    for (int ry = 0; ry < s.sh(); ry++) {
+      for (int rx = 0; rx < s.sw(); rx++) {
+        // columns xx whose input column xx*sw + rx - pl lies in [0, w)
+        int first = rx - s.pl();
+        int xlo = Math.min(q.qw(), first >= 0 ? 0 : (-first + s.sw() - 1) / s.sw());
+        int xhi = s.w() - 1 - first < 0 ? 0 : Math.min(q.qw(), (s.w() - 1 - first) / s.sw() + 1);
+        xhi = Math.max(xlo, xhi);
+        for (int yy = 0; yy < q.qh(); yy++, dst += q.qw()) {
+          int iy = yy * s.sh() + ry - s.pt();
+          if (iy < 0 || iy >= s.h()) {
+            Arrays.fill(planes, dst, dst + q.qw(), 0f);
+            continue;
+          }
+          zero(planes, dst, dst + xlo);
+          int row = src + iy * s.w() + first;
+          if (s.sw() == 1) {
+            copy(in, row + xlo, planes, dst + xlo, xhi - xlo);
+          } else {
+            for (int xx = xlo; xx < xhi; xx++) {
+              planes[dst + xx] = in[row + xx * s.sw()];
+            }
+          }
+          zero(planes, dst + xhi, dst + q.qw());
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code System.arraycopy} for the short runs of a row: inline vector moves, no call's fixed cost
+   * (which, for rows of 8 to 64 floats, was as large as the copying).
+   */
+  private static void copy(float[] src, int from, float[] dst, int to, int n) {
+    int i = 0;
+    for (; i + L <= n; i += L) {
+      FloatVector.fromArray(SPECIES, src, from + i).intoArray(dst, to + i);
+    }
+    for (; i < n; i++) {
+      dst[to + i] = src[from + i];
+    }
+  }
+
+  private static void zero(float[] a, int from, int to) {
+    for (int i = from; i < to; i++) {
+      a[i] = 0f;
+    }
+  }
+
+  /**
+   * Output channels [o0, o0 + count) of group g of image b over flat pixels [i0, i1), the
+   * group's operands at {@code base} in {@code src}.
+   */
+  private static void computeBand(ConvGeometry s, Layout q, float[] src, int base, float[] wt, float[] bias,
+      float[] out, int b, int g, int o0, int count, int i0, int i1) {
+    int o = g * s.outPerGroup() + o0;
+    int taps = s.taps();
+    int pixels = s.pixels();
+    int outBase = (b * s.cout() + o) * pixels;
+    if (q.qw() == s.ow() && q.flat() == pixels) {
+      // flat index = output index (pointwise): whole tiles straight into the output, the rest one by one
+      int i = i0;
+      for (; i + TILE <= i1; i += TILE) {
+        tiles(src, base + i, q.tapOffsets(), taps, wt, bias, o, count, out, outBase + i, pixels);
+      }
+      for (int j = 0; j < count; j++) {
+        for (int p = i; p < i1; p++) {
+          float acc = bias[o + j];
+          for (int k = 0; k < taps; k++) {
+            acc = Math.fma(wt[(o + j) * taps + k], src[base + q.tapOffsets()[k] + p], acc);
+          }
+          out[outBase + j * pixels + p] = acc;
+        }
+      }
+      return;
+    }
+    float[] acc = scratch(ACC, 4 * CHUNK);
+    for (int i = i0; i < i1; i += TILE) {
+      tiles(src, base + i, q.tapOffsets(), taps, wt, bias, o, count, acc, i - i0, CHUNK);
+    }
+    // keep the columns x < ow of each output row the flat range touches
+    for (int j = 0; j < count; j++) {
+      for (int y = i0 / q.qw(); y < s.oh() && y * q.qw() < i1; y++) {
+        int x0 = Math.max(0, i0 - y * q.qw());
+        int x1 = Math.min(s.ow(), i1 - y * q.qw());
+        if (x1 > x0) {
+          copy(acc, j * CHUNK + y * q.qw() + x0 - i0, out, outBase + j * pixels + y * s.ow() + x0, x1 - x0);
+        }
+      }
+    }
+  }
+
+  /** {@code count} (1..4) output channels from o over TILE flat pixels, results at dst[dstAt + j*dstStride]. */
+  private static void tiles(float[] src, int at, int[] tapOffsets, int taps, float[] wt, float[] bias, int o, int count,
+      float[] dst, int dstAt, int dstStride) {
+    if (count == 4) {
+      tile4(src, at, tapOffsets, taps, wt, o * taps, bias, o, dst, dstAt, dstStride);
+    } else {
+      for (int j = 0; j < count; j++) {
+        tile1(src, at, tapOffsets, taps, wt, (o + j) * taps, bias[o + j], dst, dstAt + j * dstStride);
+      }
+    }
+  }
+
+  /** Four output channels (weights at w0, w0 + taps, ...) over TILE flat pixels from {@code at}. */
+  private static void tile4(float[] planes, int at, int[] tapOffsets, int taps, float[] wt, int w0, float[] bias, int o,
+      float[] acc, int accAt, int accStride) {
+    FloatVector a00 = FloatVector.broadcast(SPECIES, bias[o]);
+    FloatVector a01 = a00;
+    FloatVector a10 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+    FloatVector a11 = a10;
+    FloatVector a20 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+    FloatVector a21 = a20;
+    FloatVector a30 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+    FloatVector a31 = a30;
+    int w1 = w0 + taps;
+    int w2 = w1 + taps;
+    int w3 = w2 + taps;
+    for (int k = 0; k < taps; k++) {
+      int p = at + tapOffsets[k];
+      FloatVector v0 = FloatVector.fromArray(SPECIES, planes, p);
+      FloatVector v1 = FloatVector.fromArray(SPECIES, planes, p + L);
+      FloatVector x0 = FloatVector.broadcast(SPECIES, wt[w0 + k]);
+      FloatVector x1 = FloatVector.broadcast(SPECIES, wt[w1 + k]);
+      FloatVector x2 = FloatVector.broadcast(SPECIES, wt[w2 + k]);
+      FloatVector x3 = FloatVector.broadcast(SPECIES, wt[w3 + k]);
+      a00 = v0.fma(x0, a00);
+      a01 = v1.fma(x0, a01);
+      a10 = v0.fma(x1, a10);
+      a11 = v1.fma(x1, a11);
+      a20 = v0.fma(x2, a20);
+      a21 = v1.fma(x2, a21);
+      a30 = v0.fma(x3, a30);
+      a31 = v1.fma(x3, a31);
+    }
+    a00.intoArray(acc, accAt);
+    a01.intoArray(acc, accAt + L);
+    a10.intoArray(acc, accAt + accStride);
+    a11.intoArray(acc, accAt + accStride + L);
+    a20.intoArray(acc, accAt + 2 * accStride);
+    a21.intoArray(acc, accAt + 2 * accStride + L);
+    a30.intoArray(acc, accAt + 3 * accStride);
+    a31.intoArray(acc, accAt + 3 * accStride + L);
+  }
+
+  /** One output channel over TILE flat pixels from {@code at}. */
+  private static void tile1(float[] planes, int at, int[] tapOffsets, int taps, float[] wt, int w0, float bias,
+      float[] acc, int accAt) {
+    FloatVector a0 = FloatVector.broadcast(SPECIES, bias);
+    FloatVector a1 = a0;
+    for (int k = 0; k < taps; k++) {
+      int p = at + tapOffsets[k];
+      FloatVector x = FloatVector.broadcast(SPECIES, wt[w0 + k]);
+      a0 = FloatVector.fromArray(SPECIES, planes, p).fma(x, a0);
+      a1 = FloatVector.fromArray(SPECIES, planes, p + L).fma(x, a1);
+    }
+    a0.intoArray(acc, accAt);
+    a1.intoArray(acc, accAt + L);
+  }
+}

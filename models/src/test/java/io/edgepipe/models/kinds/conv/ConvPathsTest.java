@@ -1,0 +1,95 @@
+package io.edgepipe.models.kinds.conv;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.edgepipe.models.kinds.VectorSupport;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Conv twin gives the same bits whatever the number of threads that share its bands, and its
+ * Vector API path gives the same bits as its portable path (what makes every split of a model
+ * agree bit for bit, whichever pool or JVM runs a service). Both are checked against the naive
+ * reference in KindsReferenceTest.
+ */
+class ConvPathsTest {
+  private static final Random RANDOM = new Random(5);
+
+  /** Odd shapes: strides, dilations, asymmetric pads, groups, depthwise, images over one band. */
+  private static final List<ConvGeometry> SHAPES = List.of(
+      // n, cin, h, w, cout, kh, kw, sh, sw, pt, pl, dh, dw, group, oh, ow
+      new ConvGeometry(2, 6, 45, 39, 10, 3, 3, 2, 1, 1, 0, 1, 2, 2, 23, 35),
+      new ConvGeometry(1, 40, 13, 11, 72, 1, 1, 1, 1, 0, 0, 1, 1, 1, 13, 11),
+      new ConvGeometry(1, 17, 70, 50, 17, 3, 3, 1, 1, 1, 1, 1, 1, 17, 70, 50),
+      new ConvGeometry(1, 3, 67, 61, 7, 5, 5, 2, 2, 1, 2, 1, 1, 1, 33, 31),
+      new ConvGeometry(1, 9, 52, 33, 24, 3, 2, 1, 2, 0, 2, 2, 1, 3, 49, 19),
+      new ConvGeometry(2, 14, 93, 41, 14, 5, 5, 2, 3, 2, 1, 2, 2, 14, 44, 13));
+
+  private static float[] random(int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = RANDOM.nextFloat() * 4 - 2;
+    }
+    return v;
+  }
+
+  private interface Path {
+    void forward(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out);
+  }
+
+  private static float[] runIn(ForkJoinPool pool, Path path, ConvGeometry s, float[][] args) throws Exception {
+    float[] out = new float[s.n() * s.cout() * s.pixels()];
+    pool.submit(() -> path.forward(s, args[0], args[1], args[2], out)).get();
+    return out;
+  }
+
+  private static float[][] inputs(ConvGeometry s) {
+    return new float[][] {random(s.n() * s.cin() * s.h() * s.w()), random(s.cout() * s.taps()), random(s.cout())};
+  }
+
+  private static void sameBitsOnOneAndThreeThreads(Path path) throws Exception {
+    ForkJoinPool one = new ForkJoinPool(1);
+    ForkJoinPool three = new ForkJoinPool(3);
+    try {
+      for (ConvGeometry s : SHAPES) {
+        float[][] args = inputs(s);
+        assertArrayEquals(runIn(one, path, s, args), runIn(three, path, s, args), "one thread vs three: " + s);
+      }
+    } finally {
+      one.shutdown();
+      three.shutdown();
+    }
+  }
+
+  @Test
+  void portablePathGivesTheSameBitsOnOneAndThreeThreads() throws Exception {
+    assertTrue(SHAPES.stream().allMatch(s -> s.multiplyAdds() >= ConvKernel.PARALLEL_WORK), "every shape runs in bands");
+    sameBitsOnOneAndThreeThreads(ConvKernel::forwardPortable);
+  }
+
+  @Test
+  void vectorPathGivesTheSameBitsOnOneAndThreeThreads() throws Exception {
+    assumeTrue(VectorSupport.ENABLED, "needs the JVM option --add-modules jdk.incubator.vector (the module's surefire passes it)");
+    assertTrue(SHAPES.stream().allMatch(s -> s.multiplyAdds() >= ConvVector.PARALLEL_WORK), "every shape runs in bands");
+    sameBitsOnOneAndThreeThreads(ConvVector::forward);
+  }
+
+  @Test
+  void vectorPathGivesTheBitsOfThePortablePath() throws Exception {
+    assumeTrue(VectorSupport.ENABLED, "needs the JVM option --add-modules jdk.incubator.vector (the module's surefire passes it)");
+    ForkJoinPool pool = new ForkJoinPool(2);
+    try {
+      for (ConvGeometry s : SHAPES) {
+        float[][] args = inputs(s);
+        assertArrayEquals(runIn(pool, ConvKernel::forwardPortable, s, args), runIn(pool, ConvVector::forward, s, args),
+            "portable vs Vector API: " + s);
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.edgepipe.vgpu.remote;
+
+import com.google.protobuf.ByteString;
+import io.edgepipe.api.LoopbackTarget;
+import io.edgepipe.api.PayloadCodec;
+import io.edgepipe.api.shm.SharedSegment;
+import io.edgepipe.vgpu.GpuException;
+import io.edgepipe.vgpu.proto.CopyDtoH;
+import io.edgepipe.vgpu.proto.CopyHtoD;
+import io.edgepipe.vgpu.proto.ShmRange;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the client side of a session moves one batch's payloads: through the session's
+ * shared-memory segment when the backend mapped one (same host: the payload is copied once into
+ * the segment, the op carries its place), else inline in the message, encoded with the session's
+ * codec. The segment is laid out afresh for every batch (a session has one batch in flight), HtoD
+ * payloads and DtoH places from its start; what does not fit goes inline.
+ */
+final class PayloadLink implements AutoCloseable {
+  /** Segment kind: a backend maps only segments of this kind. */
+  static final String SEGMENT_KIND = "vgpu";
+
+  private final PayloadCodec codec;
+  private SharedSegment segment;
+  /** The part of the segment the backend mapped (from its start). */
+  private long usable;
+  private long used;
+  /** The place of each DtoH op of the batch being built, in op order; null for an inline one. */
+  private final List<ShmRange> dtohPlaces = new ArrayList<>();
+  private long sharedBytes;
+  private long inlineBytes;
+
+  PayloadLink(PayloadCodec codec) {
+    this.codec = codec;
+  }
+
+  /**
+   * A new segment to offer at open to a backend at {@code host}, or null: none wanted, shared
+   * memory missing here, or a backend not behind this host's loopback. Segments are named by the
+   * creator's pid, and pids repeat across hosts and pid namespaces, so a backend elsewhere could
+   * hold a file of the same name and map the wrong one: only loopback is surely this host.
+   */
+  static SharedSegment offer(LinkOptions options, String host) {
+    if (options.shmBytes() <= 0 || !LoopbackTarget.isLoopback(host)) {
+      return null;
+    }
+    return SharedSegment.create(SEGMENT_KIND, options.shmBytes());
+  }
+
+  /** The session changed: {@code mapped} is its segment (the backend mapped its first {@code bytes}), or null. */
+  void useSegment(SharedSegment mapped, long bytes) {
+    if (segment != null && segment != mapped) {
+      segment.close(); // the old session is gone: nothing reads it any more
+    }
+    segment = mapped;
+    usable = mapped == null ? 0 : Math.min(bytes, mapped.bytes());
+  }
+
+  boolean shared() {
+    return segment != null;
+  }
+
+  PayloadCodec codec() {
+    return codec;
+  }
+
+  /** Payload bytes that went through the segment, both ways. */
+  long sharedBytes() {
+    return sharedBytes;
+  }
+
+  /** Payload bytes that went inline, both ways (before encoding). */
+  long inlineBytes() {
+    return inlineBytes;
+  }
+
+  /** A new batch is being built: the segment is free again (the previous reply was consumed). */
+  void startBatch() {
+    used = 0;
+    dtohPlaces.clear();
+  }
+
+  /** The HtoD op for {@code data}: placed in the segment if it fits, else inline (encoded). */
+  CopyHtoD.Builder htod(long dst, ByteString data) {
+    CopyHtoD.Builder b = CopyHtoD.newBuilder().setDst(dst);
+    ShmRange place = take(data.size());
+    if (place != null) {
+      data.copyTo(segment.view(place.getOffset(), place.getLength())); // the one copy
+      sharedBytes += data.size();
+      return b.setShared(place);
+    }
+    inlineBytes += data.size();
+    if (codec == PayloadCodec.NONE || data.isEmpty()) {
+      return b.setData(data);
+    }
+    byte[] raw = data.toByteArray();
+    return b.setData(codec.encode(raw)).setRawBytes(raw.length);
+  }
+
+  /** The DtoH op for {@code bytes}: a place in the segment for the result if it fits. */
+  CopyDtoH.Builder dtoh(long src, int bytes) {
+    CopyDtoH.Builder b = CopyDtoH.newBuilder().setSrc(src).setBytes(bytes);
+    ShmRange place = take(bytes);
+    dtohPlaces.add(place);
+    return place == null ? b : b.setShared(place);
+  }
+
+  /**
+   * Delivers the result of the batch's {@code index}-th DtoH op into {@code dst} (a duplicate of
+   * the caller's buffer): from the segment, or from the reply's data (decoded).
+   */
+  void deliver(int index, ByteString data, ByteBuffer dst) {
+    ShmRange place = index < dtohPlaces.size() ? dtohPlaces.get(index) : null;
+    int n = dst.remaining();
+    if (place != null) {
+      if (!data.isEmpty() || place.getLength() != n) {
+        throw new GpuException("INTERNAL", "backend answered a shared-memory copyDtoH with " + data.size() + " inline bytes");
+      }
+      dst.put(segment.view(place.getOffset(), n)); // the one copy
+      sharedBytes += n;
+      return;
+    }
+    inlineBytes += n;
+    if (codec == PayloadCodec.NONE) {
+      if (data.size() != n) {
+        throw new GpuException("INTERNAL", "backend returned " + data.size() + " bytes for a copy of " + n);
+      }
+      data.copyTo(dst);
+      return;
+    }
+    try {
+      dst.put(codec.decode(data, n));
+    } catch (PayloadCodec.CorruptPayloadException e) {
+      throw new GpuException("INTERNAL", "backend's " + codec.label() + " copyDtoH result: " + e.getMessage());
+    }
+  }
+
+  private ShmRange take(long bytes) {
+    long at = (used + 63) & ~63L; // cache-line aligned places copy faster
+    if (segment == null || bytes < 1 || at > usable || bytes > usable - at) {
+      return null;
+    }
+    used = at + bytes;
+    return ShmRange.newBuilder().setOffset(at).setLength(bytes).build();
+  }
+
+  @Override
+  public void close() {
+    useSegment(null, 0);
+  }
+}
