@@ -110,6 +110,14 @@ final class Charts {
     s.setYAxisGroup(yAxisGroup);
   }
 
+  /** A dashed line y = factor x across [lo, hi] (an identity or a +-x% line on a predicted-vs-measured chart). */
+  static void referenceXy(XYChart c, String name, double lo, double hi, double factor, Color color) {
+    XYSeries s = c.addSeries(name, new double[] {lo, hi}, new double[] {lo * factor, hi * factor});
+    s.setMarker(SeriesMarkers.NONE);
+    s.setLineColor(color);
+    s.setLineStyle(DASHED);
+  }
+
   private static double[][] clean(double[][] xy, boolean logX, boolean logY) {
     List<double[]> keep = new ArrayList<>();
     for (int i = 0; i < xy[0].length; i++) {

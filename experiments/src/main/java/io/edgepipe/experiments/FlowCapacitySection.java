@@ -42,23 +42,24 @@ final class FlowCapacitySection implements ReportSection {
     Map<String, double[][]> series = new LinkedHashMap<>();
     series.put("delivered fps", new double[][] {flows, c.rows().stream().mapToDouble(r -> num(r, DELIVERED_FPS)).toArray()});
     series.put("offered fps", new double[][] {flows, c.rows().stream().mapToDouble(r -> num(r, OFFERED_FPS)).toArray()});
-    XYChart chart = Charts.lines("E6: delivered fps and p95 latency vs flows", "concurrent flows", "fps (all flows)",
-        series, false, false);
-    var p95 = chart.addSeries("p95 latency ms (right)", flows, c.rows().stream().mapToDouble(r -> num(r, LAT_P95_MS))
-        .toArray());
-    p95.setYAxisGroup(1);
-    p95.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.DIAMOND);
+    XYChart chart = Charts.lines("E6: delivered fps vs flows", "concurrent flows", "fps (all flows)", series, false,
+        false);
+    chart.getStyler().setYAxisMin(0.0);
+    // latency and its deadline on a chart of their own: on a second axis of the fps chart the
+    // deadline line seemed to cross the fps curve, which means nothing
+    Map<String, double[][]> lat = new LinkedHashMap<>();
+    lat.put("p50 latency ms", new double[][] {flows, c.rows().stream().mapToDouble(r -> num(r, LAT_P50_MS)).toArray()});
+    lat.put("p95 latency ms", new double[][] {flows, c.rows().stream().mapToDouble(r -> num(r, LAT_P95_MS)).toArray()});
+    XYChart latency = Charts.lines("E6: latency vs flows (one run per count: no repeats, so no spread)",
+        "concurrent flows", "latency ms", lat, false, false);
     double deadline = Optional.ofNullable(meta.get("e6_deadline_ms")).map(Double::parseDouble).orElse(100.0);
     if (flows.length > 0) {
-      Charts.referenceLine(chart, "deadline " + f(deadline) + " ms (right)", flows[0], flows[flows.length - 1], deadline,
-          Color.RED, 1);
+      Charts.referenceLine(latency, "deadline " + f(deadline) + " ms", flows[0], flows[flows.length - 1], deadline,
+          Color.RED, 0);
     }
-    chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-    chart.getStyler().setYAxisMin(0, 0.0);
-    chart.getStyler().setYAxisMin(1, 0.0);
-    chart.setYAxisGroupTitle(1, "latency ms");
-    chart.setYAxisGroupTitle(0, "fps (all flows)");
-    sb.append(report.image(chart, "e6_flows.png", "E6 flows")).append(reading(read(c, meta)))
+    latency.getStyler().setYAxisMin(0.0);
+    sb.append(report.image(chart, "e6_flows.png", "E6 flows")).append(report.image(latency, "e6_latency.png",
+        "E6 latency")).append(reading(read(c, meta)))
         .append(table(c, FLOWS, OFFERED_FPS, DELIVERED_FPS, FRAMES, DELIVERED, DROPPED, LATE, LATE_PCT,
             LAT_P50_MS, LAT_P95_MS, LAT_P99_MS, CARRIED, ATTEMPTS));
     return sb.toString();

@@ -50,7 +50,7 @@ final class LatencySection implements ReportSection {
     if (series.get("other").stream().mapToDouble(d -> d.isNaN() ? 0 : d).max().orElse(0) < 0.05) {
       series.remove("other"); // latency is the sum of the phases: nothing else to show
     }
-    CategoryChart chart = Charts.bars("E1: latency per frame (one frame in flight)", "frame size and mode",
+    CategoryChart chart = Charts.bars("E1: latency per frame (one frame in flight; mean of the frames, p50 and p95 in the table)", "frame size and mode",
         "ms per frame (mean)", categories, series, true);
     sb.append(report.image(chart, "e1_latency.png", "E1 latency per frame")).append(reading(read(c)))
         .append(table(c, SIZE, MODE, FRAMES, LATENCY_MEAN_MS, LATENCY_P50_MS, LATENCY_P95_MS, COMPUTE_MS,

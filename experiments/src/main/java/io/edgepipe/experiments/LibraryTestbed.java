@@ -132,6 +132,11 @@ final class LibraryTestbed implements TestbedDriver {
   }
 
   @Override
+  public TestbedState state() {
+    return requireUp();
+  }
+
+  @Override
   public String describe() {
     TestbedState s = requireUp();
     return String.format(Locale.ROOT, "prefix %s, link %.0f Mbit/s each way (htb+tbf), edge cpu %.2f cores, "

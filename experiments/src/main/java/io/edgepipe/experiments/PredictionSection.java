@@ -74,15 +74,13 @@ final class PredictionSection implements ReportSection {
           }
           series.put(bw, xy);
         }
-        XYChart chart = Charts.lines("E5: predicted vs measured " + m.label(), "measured " + m.label(),
+        XYChart chart = Charts.lines("E5: predicted vs measured " + m.label() + " (log-log; one run each: no spread)", "measured " + m.label(),
             "predicted " + m.label(),
-            series, false, false);
-        chart.getStyler().setXAxisMin(0.0);
-        chart.getStyler().setYAxisMin(0.0);
+            series, true, true); // log-log: the values span decades
         chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
         if (hi > 0) {
           XYChart withLine = chart;
-          var s = withLine.addSeries("prediction = measurement", new double[] {0, hi}, new double[] {0, hi});
+          var s = withLine.addSeries("prediction = measurement", new double[] {lo, hi}, new double[] {lo, hi});
           s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Line);
           s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
           s.setLineColor(Color.GRAY);

@@ -20,7 +20,7 @@ public final class ReportWriter {
   public static final String REPORT = "report.md";
   /** The sections, in the order of the report. */
   static final List<ReportSection> SECTIONS = List.of(new LatencySection(), new CcrSection(), new ThroughputSection(),
-      new PlacementSection(), new PredictionSection(), new FlowCapacitySection());
+      new PlacementSection(), new PredictionSection(), new FlowCapacitySection(), new AdaptiveSection(), new LinkCodecSection());
 
   private final Path dir;
 
@@ -34,10 +34,18 @@ public final class ReportWriter {
     ReportContext context = new ReportContext(dir, meta);
     List<String> parts = new ArrayList<>();
     for (ReportSection section : SECTIONS) {
-      parts.add(render(section, context));
+      if (GridSection.present(context) && section instanceof PlacementSection) {
+        section = new GridSection.Measured(); // a grid run's E4/E5 replace the single-run ones
+      } else if (GridSection.present(context) && section instanceof PredictionSection) {
+        section = new GridSection.Predicted();
+      }
+      String part = render(section, context);
+      if (!part.isEmpty()) {
+        parts.add(part);
+      }
     }
     String md = "# edgepipe experiments" + (meta.containsKey("date") ? " — " + meta.get("date") : "") + "\n\n"
-        + settings(meta) + '\n' + String.join("\n", parts);
+        + settings(meta, held(context)) + '\n' + String.join("\n", parts);
     Path report = dir.resolve(REPORT);
     try {
       Files.writeString(report, md);
@@ -58,11 +66,30 @@ public final class ReportWriter {
     }
   }
 
-  private static String settings(Map<String, String> meta) {
+  /** Which experiments this folder holds results of (from the files present, whatever meta.csv says). */
+  static String held(ReportContext c) {
+    List<String> ids = new ArrayList<>();
+    String[][] files = {{"E1", LatencyExperiment.E1_CSV}, {"E2", LatencyExperiment.E2_CSV}, {"E3", ThroughputExperiment.CSV},
+        {"E4", GridExperiment.RUNS_CSV, PlacementExperiment.E4_CSV}, {"E5", GridExperiment.POINTS_CSV,
+        PlacementExperiment.E5_CSV}, {"E6", FlowCapacityExperiment.CSV}, {"E7", AdaptiveExperiment.CSV},
+        {"codecs on the link", LinkCodecExperiment.CSV}};
+    for (String[] f : files) {
+      for (int i = 1; i < f.length; i++) {
+        if (c.csv(f[i]).map(x -> !x.isEmpty()).orElse(false)) {
+          ids.add(f[0]);
+          break;
+        }
+      }
+    }
+    return String.join(", ", ids);
+  }
+
+  private static String settings(Map<String, String> meta, String held) {
     if (meta.isEmpty()) {
       return "";
     }
     StringBuilder sb = new StringBuilder("Settings of this run:\n\n| key | value |\n|---|---|\n");
+    sb.append("| experiments held | ").append(held.isEmpty() ? "none" : held).append(" |\n");
     meta.forEach((k, v) -> {
       if (!k.startsWith("e3_wall_s_")) {
         sb.append("| ").append(k).append(" | ").append(v.replace("|", "\\|")).append(" |\n");

@@ -41,6 +41,14 @@ public final class Suite {
     this.edgeCpu = edgeCpu;
   }
 
+  /** The same suite with another plan (a part of it measured at other sizes), sharing settings and progress. */
+  Suite withPlan(SuitePlan other) {
+    Suite s = new Suite(other, spec, specFile, device, dir, logs, console, testbed, edgeCpu);
+    s.bar = bar;
+    s.meta.putAll(meta);
+    return s;
+  }
+
   public void bar(ProgressBar bar) {
     this.bar = bar;
   }

@@ -57,6 +57,9 @@ public interface TestbedDriver extends AutoCloseable {
    */
   int runCli(String node, List<String> args, Path log, Duration timeout);
 
+  /** The testbed that is up (for runs that change its link and quota while they go, E7). */
+  io.edgepipe.testbed.TestbedState state();
+
   /** One line: what is up (for the report). */
   String describe();
 

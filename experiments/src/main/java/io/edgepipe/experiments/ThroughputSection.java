@@ -47,7 +47,7 @@ final class ThroughputSection implements ReportSection {
       series.get("measured fps").add(num(r, FPS));
       series.get("CPU ceiling (cores x 1000 / CPU ms per frame)").add(num(r, CPU_BOUND_FPS));
     }
-    CategoryChart chart = Charts.bars("E3: frames per second, 1280x720", "services (| = gRPC hop)", "fps", categories,
+    CategoryChart chart = Charts.bars("E3: frames per second, 1280x720 (one run per variant: no spread measured)", "services (| = gRPC hop)", "fps", categories,
         series, false);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     chart.getStyler().setXAxisLabelRotation(20);

@@ -35,6 +35,15 @@ final class CpuCgroups {
     }
   }
 
+  /** Sets a group's quota to {@code cores} (0 or less = uncapped); its processes feel it from the next period. */
+  static void setQuota(Path group, double cores) {
+    try {
+      write(group.resolve("cpu.cfs_quota_us"), cores <= 0 ? "-1" : String.valueOf(Math.round(cores * PERIOD_US)));
+    } catch (IOException e) {
+      throw new TestbedException("cannot set the quota of cgroup " + group + ": " + e);
+    }
+  }
+
   static Quota read(Path group) {
     return new Quota(Long.parseLong(readText(group.resolve("cpu.cfs_quota_us"))),
         Long.parseLong(readText(group.resolve("cpu.cfs_period_us"))));

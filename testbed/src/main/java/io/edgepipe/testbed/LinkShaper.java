@@ -36,6 +36,18 @@ final class LinkShaper {
    * Bucket size: at least 64 KiB (one GSO super-packet passes whole) and 2 ms at the rate, so
    * the timer granularity does not cap fast links below their rate.
    */
+  /**
+   * Changes the rate of a shaped end while connections use it: the qdiscs are removed and added
+   * again at the new rate. ({@code tc class change} + {@code tc qdisc change} leave tbf holding
+   * packets queued at the old rate without sending them: a 1 Gbit to 10 Mbit change stalled TCP
+   * for over a minute, its RTO backed off 8 times.) The packets queued at that instant are
+   * dropped and TCP sends them again.
+   */
+  static void reshape(String netns, String dev, long rateBps) {
+    Sh.run("tc", "-n", netns, "qdisc", "del", "dev", dev, "root");
+    shape(netns, dev, rateBps);
+  }
+
   static long burstBytes(long rateBps) {
     return Math.max(64 * 1024, rateBps / 8 / 500);
   }

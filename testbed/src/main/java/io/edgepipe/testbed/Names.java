@@ -16,6 +16,7 @@ public record Names(String prefix) {
   private static final Pattern PREFIX = Pattern.compile("edgepipe(-[a-z0-9]+)*");
   private static final Path CPU_CGROUP_ROOT = Path.of("/sys/fs/cgroup/cpu");
   private static final Path RUN_DIR = Path.of("/run");
+  private static final Path SHM_ROOT = Path.of("/dev/shm");
 
   public Names {
     if (!PREFIX.matcher(prefix).matches() || prefix.length() > 13) {
@@ -58,6 +59,19 @@ public record Names(String prefix) {
 
   public Path cpuCgroup(Node node) {
     return CPU_CGROUP_ROOT.resolve(prefix + "-" + node.word());
+  }
+
+  /**
+   * The node's own shared-memory folder: its processes map same-host rings there, so a hop between
+   * the two nodes (one host, one /dev/shm) cannot take the shared-memory shortcut and crosses the
+   * shaped link as bytes, while hops inside a node still do.
+   */
+  public Path shmDir(Node node) {
+    return SHM_ROOT.resolve(prefix + "-shm-" + node.word());
+  }
+
+  public static Path shmRoot() {
+    return SHM_ROOT;
   }
 
   public Path stateDir() {

@@ -44,10 +44,23 @@ public final class NodeLauncher {
    * the quota amounts to (rounded up), as a container runtime would.
    */
   public List<String> jvmOptions(Node node) {
+    List<String> options = new ArrayList<>();
     if (node == Node.EDGE) {
-      return List.of("-XX:ActiveProcessorCount=" + Math.max(1, (int) Math.ceil(state.edgeCpu())));
+      options.add("-XX:ActiveProcessorCount=" + Math.max(1, (int) Math.ceil(state.edgeCpu())));
     }
-    return List.of();
+    options.add("-Dedgepipe.shm.dir=" + shmDir(node));
+    return options;
+  }
+
+  /** The node's shared-memory folder, made on first use ({@code down} removes it). */
+  private Path shmDir(Node node) {
+    Path dir = state.names().shmDir(node);
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new TestbedException("cannot create " + dir + ": " + e.getMessage());
+    }
+    return dir;
   }
 
   /** {@code java <jvmOptions> <extraJvm> -cp CLASSPATH MAIN ARGS...} on the node, this JVM's java and classpath. */

@@ -52,6 +52,9 @@ final class Teardown {
     for (Path dir : stateDirs(names, all)) {
       removeDir(dir, done, failed);
     }
+    for (Path dir : shmDirs(names, all)) {
+      removeDir(dir, done, failed);
+    }
     if (!failed.isEmpty()) {
       throw new TestbedException("testbed down left " + String.join("; ", failed));
     }
@@ -123,6 +126,25 @@ final class Teardown {
         }).forEach(dirs::add);
       } catch (IOException ignored) {
         // /run unreadable: only the named directory is tried
+      }
+    }
+    return new ArrayList<>(new LinkedHashSet<>(dirs));
+  }
+
+  /** The nodes' shared-memory folders (see {@link Names#shmDir}); with {@code all}, every testbed's. */
+  private static List<Path> shmDirs(Names names, boolean all) {
+    List<Path> dirs = new ArrayList<>();
+    for (Node node : Node.values()) {
+      dirs.add(names.shmDir(node));
+    }
+    if (all) {
+      try (Stream<Path> s = Files.list(Names.shmRoot())) {
+        s.filter(p -> {
+          String n = p.getFileName().toString();
+          return n.startsWith(Names.DEFAULT_PREFIX) && n.contains("-shm-") && Files.isDirectory(p);
+        }).forEach(dirs::add);
+      } catch (IOException ignored) {
+        // no /dev/shm: nothing to remove
       }
     }
     return new ArrayList<>(new LinkedHashSet<>(dirs));

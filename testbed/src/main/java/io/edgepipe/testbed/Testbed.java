@@ -116,6 +116,78 @@ public final class Testbed {
     return new NodeLauncher(state);
   }
 
+  /**
+   * Changes the link's rate on an up testbed, both ends, while processes use it (tc {@code change}:
+   * connections stay up); the state file follows.
+   *
+   * @return the new state
+   */
+  public static TestbedState setLinkRate(TestbedState state, long bps) {
+    requireRoot();
+    if (bps <= 0) {
+      throw new TestbedException("link rate must be > 0 bit/s, got " + bps);
+    }
+    for (Node node : Node.values()) {
+      LinkShaper.reshape(state.netns(node), state.names().veth(node), bps);
+    }
+    TestbedState changed = state.withBandwidth(bps);
+    changed.write();
+    return changed;
+  }
+
+  /**
+   * Changes the edge node's CPU quota on an up testbed while its processes run (they feel it from
+   * the next CFS period); the state file follows.
+   *
+   * @return the new state
+   */
+  public static TestbedState setEdgeCpu(TestbedState state, double cores) {
+    requireRoot();
+    if (!(cores > 0)) {
+      throw new TestbedException("edge cpu must be > 0 cores, got " + cores);
+    }
+    CpuCgroups.setQuota(state.names().cpuCgroup(Node.EDGE), cores);
+    TestbedState changed = state.withEdgeCpu(cores);
+    changed.write();
+    return changed;
+  }
+
+  /** The processes in a node's namespace and cpu cgroup now (empty once a run has cleaned up). */
+  public static List<Long> pidsIn(TestbedState state, Node node) {
+    java.util.Set<Long> pids = new java.util.TreeSet<>(Network.pids(state.netns(node)));
+    pids.addAll(CpuCgroups.pids(state.names().cpuCgroup(node)));
+    return List.copyOf(pids);
+  }
+
+  /** CPU seconds (user + system) the processes now in a node's cgroup have used so far. */
+  public static double cpuSeconds(TestbedState state, Node node) {
+    double total = 0;
+    for (long pid : CpuCgroups.pids(state.names().cpuCgroup(node))) {
+      double s = ProcessCpu.seconds(pid);
+      if (Double.isFinite(s)) {
+        total += s;
+      }
+    }
+    return total;
+  }
+
+  /** The node's CFS counters: periods so far, periods in which it was throttled, and the throttled time (ns). */
+  public static long[] throttling(TestbedState state, Node node) {
+    long[] out = new long[3];
+    for (String line : CpuCgroups.stat(state.names().cpuCgroup(node)).split("\n")) {
+      String[] kv = line.trim().split("\\s+");
+      if (kv.length == 2) {
+        switch (kv[0]) {
+          case "nr_periods" -> out[0] = Long.parseLong(kv[1]);
+          case "nr_throttled" -> out[1] = Long.parseLong(kv[1]);
+          case "throttled_time" -> out[2] = Long.parseLong(kv[1]);
+          default -> { }
+        }
+      }
+    }
+    return out;
+  }
+
   /** Shaping of one end of the link as tc reports it (rates in bit/s), for checks and tests. */
   public static LinkReadback readLink(TestbedState state, Node node) {
     LinkShaper.Readback r = LinkShaper.read(state.netns(node), state.names().veth(node));

@@ -49,6 +49,18 @@ public record TestbedState(
         serverAddress);
   }
 
+  /** The same testbed with the link at {@code bps} (after {@link Testbed#setLinkRate}). */
+  TestbedState withBandwidth(long bps) {
+    return new TestbedState(prefix, phase, upPid, createdAt, bps, delayMicros, edgeCpu, subnet, edgeAddress,
+        serverAddress);
+  }
+
+  /** The same testbed with the edge capped at {@code cores} (after {@link Testbed#setEdgeCpu}). */
+  TestbedState withEdgeCpu(double cores) {
+    return new TestbedState(prefix, phase, upPid, createdAt, bandwidthBps, delayMicros, cores, subnet, edgeAddress,
+        serverAddress);
+  }
+
   public Names names() {
     return new Names(prefix);
   }

@@ -56,6 +56,9 @@ public final class RunCommand implements Callable<Integer> {
   @Mixin
   OutputFolder out;
 
+  @Mixin
+  AdaptiveFlags adaptive;
+
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
 
@@ -69,6 +72,13 @@ public final class RunCommand implements Callable<Integer> {
     }
     if (monolith && tls) {
       throw new IllegalArgumentException("--tls secures the gRPC hops; --monolith has none");
+    }
+    if (adaptive.enabled()) {
+      if (monolith || processes || tls || saveOutputs != null) {
+        throw new IllegalArgumentException("--adaptive runs on the testbed; --monolith, --processes, --tls and "
+            + "--save-outputs do not apply");
+      }
+      return adaptive.run(flags, out.folder("run"));
     }
     if (flags.isModel() && ModelSpec.load(flags.specFile()).autoSplit()) { // the planner picks the cut
       AutoSplit.Resolved auto = AutoSplit.resolve(flags.specFile(), out.root(), flags.device());

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
             + "(a user-space forwarder), and the edge's CPU is capped by a cgroup v1 quota. Stages run as processes "
             + "placed by the placement letters."},
     subcommands = {TestbedUpCommand.class, TestbedDownCommand.class, TestbedStatusCommand.class,
-        TestbedRunCommand.class})
+        TestbedRunCommand.class, TestbedSetCommand.class})
 public final class TestbedCommand implements Runnable {
   /** Whether this process may build testbeds; tests replace it to see the non-root path. */
   static BooleanSupplier rootCheck = Testbed::isRoot;

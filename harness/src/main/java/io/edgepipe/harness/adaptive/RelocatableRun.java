@@ -7,16 +7,13 @@ import io.edgepipe.api.proto.Frame;
 import io.edgepipe.harness.RunResult;
 import io.edgepipe.launcher.FlowDriver;
 import io.edgepipe.launcher.RunOptions;
-import io.edgepipe.producer.FirstHop;
 import io.edgepipe.producer.Producer;
 import io.edgepipe.producer.SinkRecorder;
 import io.edgepipe.producer.SinkServer;
 import io.edgepipe.runtime.ComputeStage;
 import io.edgepipe.runtime.DownstreamClient;
 import io.edgepipe.runtime.FrameServer;
-import io.edgepipe.runtime.HopWindow;
 import io.edgepipe.runtime.StageOptions;
-import io.edgepipe.runtime.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -82,13 +79,7 @@ public final class RelocatableRun implements AutoCloseable {
 
   /** A new connection from stage i's upstream to {@code port}, as the upstream's own would be. */
   private DownstreamClient connect(int i, int port) {
-    var channel = Transport.channel(LOOPBACK + ":" + port, spec.maxFrameBytes());
-    if (i == 0) {
-      return FirstHop.open(spec, channel, sink);
-    }
-    return new DownstreamClient(layers.get(i - 1).name(), channel, true, false,
-        ack -> log.warning("next hop refused " + ack.getFlowId() + "/" + ack.getSeq() + ": " + ack.getMessage()),
-        spec.delivery(), null, HopWindow.forHop(spec, i), HopWindow.payloadBytes(spec, i));
+    return UpstreamLinks.toStage(spec, i, LOOPBACK + ":" + port, sink);
   }
 
   /**

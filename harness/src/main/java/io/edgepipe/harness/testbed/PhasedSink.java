@@ -16,11 +16,18 @@ import java.util.Map;
  */
 final class PhasedSink implements FrameProcessor {
   private final Delivery delivery;
+  private final java.util.function.Consumer<Frame> onDelivered;
   private volatile SinkRecorder current;
 
   PhasedSink(Delivery delivery) {
+    this(delivery, null);
+  }
+
+  /** @param onDelivered hears every delivered frame, whatever the phase (null: nobody) */
+  PhasedSink(Delivery delivery, java.util.function.Consumer<Frame> onDelivered) {
     this.delivery = delivery;
-    this.current = new SinkRecorder(null, delivery);
+    this.onDelivered = onDelivered;
+    this.current = new SinkRecorder(onDelivered, delivery);
   }
 
   @Override
@@ -40,7 +47,7 @@ final class PhasedSink implements FrameProcessor {
   /** Ends the current phase: returns its recorder and starts a fresh one. */
   SinkRecorder next() {
     SinkRecorder done = current;
-    current = new SinkRecorder(null, delivery);
+    current = new SinkRecorder(onDelivered, delivery);
     return done;
   }
 

@@ -6,6 +6,7 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.launcher.FlowDriver;
 import io.edgepipe.launcher.RunOptions;
 import io.edgepipe.harness.RunResult;
+import io.edgepipe.harness.adaptive.SwitchableDownstream;
 import io.edgepipe.producer.FirstHop;
 import io.edgepipe.producer.Producer;
 import io.edgepipe.producer.SinkRecorder;
@@ -76,6 +77,9 @@ public final class TestbedProducer implements Callable<Integer> {
   double pacedSeconds;
   @Option(names = "--paced-fps", description = "Rate of the paced phase, at most half the main phase's measured rate")
   double pacedFps = 1;
+  @Option(names = "--adaptive", description = "An adaptive run: report the frames' timings every "
+      + AdaptiveControl.TimingReporter.PERIOD_MS + " ms (TIMING lines), take REPOINT and STOP on stdin, loop the source until STOP")
+  boolean adaptive;
   @Option(names = "--await", description = "NAME=HOST:PORT of a stage to health-check first") Map<String, String> awaits
       = new LinkedHashMap<>();
 
@@ -98,13 +102,19 @@ public final class TestbedProducer implements Callable<Integer> {
   public Integer call() throws Exception {
     PipelineSpec spec = io.edgepipe.launcher.options.SpecOption.load(specFile).withInput(height, width)
         .withDelivery(Delivery.parse(delivery)).withDeadline(deadlineMs);
-    PhasedSink phases = new PhasedSink(spec.delivery());
+    TimingWindow window = new TimingWindow();
+    PhasedSink phases = adaptive
+        ? new PhasedSink(spec.delivery(), f -> window.add(f, io.edgepipe.api.EpochClock.nowMicros()))
+        : new PhasedSink(spec.delivery());
     FrameServer sink = SinkServer.create(phases, "0.0.0.0", sinkPort, -1, spec.maxFrameBytes(), node).start();
     for (Map.Entry<String, String> stage : awaits.entrySet()) {
       awaitServing(stage.getKey(), stage.getValue());
     }
     say(ChildProtocol.READY);
-    DownstreamClient toFirst = FirstHop.open(spec, Transport.channel(next, spec.maxFrameBytes()), phases);
+    DownstreamClient firstClient = FirstHop.open(spec, Transport.channel(next, spec.maxFrameBytes()), phases);
+    // an adaptive run repoints the first hop when the first stage moves
+    SwitchableDownstream toFirst = new SwitchableDownstream(firstClient);
+    AdaptiveControl control = adaptive ? AdaptiveControl.start(spec, toFirst, phases, window) : null;
     Producer producer = new Producer(spec, toFirst, node);
     RunOptions o = new RunOptions(spec, specFile, source, frames, fps, flows, device, seed, null, "npy");
     FrameCounter counter = new FrameCounter();
@@ -125,13 +135,21 @@ public final class TestbedProducer implements Callable<Integer> {
         long paced = Math.max(10, Math.round(pace * pacedSeconds));
         o = new RunOptions(spec, specFile, source, paced, pace, flows, device, seed, null, "npy");
       }
-      FlowDriver.drive(o, producer, counter::frame);
+      if (control != null) {
+        control.streamUntilStopped(o, producer, counter::frame);
+      } else {
+        FlowDriver.drive(o, producer, counter::frame);
+      }
     } finally {
       toFirst.close();
     }
     counter.flush();
     say(ChildProtocol.SENT);
-    awaitDrained();
+    if (control != null) {
+      control.awaitDrained();
+    } else {
+      awaitDrained();
+    }
     sink.stop(10, TimeUnit.SECONDS);
     RunResult result = RunResult.of(mode, phases.current().summary(), sentBy(producer, o));
     say(ChildProtocol.RESULT + " " + JSON.writeValueAsString(result));
@@ -151,8 +169,9 @@ public final class TestbedProducer implements Callable<Integer> {
     Map<String, Long> sent = new LinkedHashMap<>();
     long start = System.nanoTime();
     List<Double> rates = new ArrayList<>();
+    // looped: a video shorter than the warm-up would otherwise end it with empty flows, without end
     try (var src = io.edgepipe.producer.source.FrameSources.open(source, spec.input().h(), spec.input().w(),
-        spec.input().c(), seed + 1000)) {
+        spec.input().c(), seed + 1000, true)) {
       int k = 0;
       long total = 0;
       while (true) {

@@ -65,6 +65,22 @@ public final class TestbedRun implements AutoCloseable {
   private final List<Map<String, Double>> cpuMarks = new CopyOnWriteArrayList<>();
   private final List<Long> cpuMarkNanos = new CopyOnWriteArrayList<>();
   private volatile NodeProcess producer;
+  // adaptive runs (null listener = a plain run): the stages' nodes and ports as they are now
+  private AdaptiveListener adaptive;
+  private boolean standby;          // adaptive: every stage also idles on the other node, warm
+  private final List<NodeProcess> standbys = new CopyOnWriteArrayList<>(); // per stage, the idle instance
+  private final Map<String, String> pointsTo = new java.util.concurrent.ConcurrentHashMap<>(); // "i|node" -> its next
+  private final Object moveLock = new Object();
+  private boolean closing;          // guarded by moveLock: no move after the stream ended
+  private int generation;           // guarded by moveLock: moves so far, for fresh ports
+  private Placement placed;         // guarded by moveLock
+  private final List<Node> stageNodes = new CopyOnWriteArrayList<>();
+  private final List<Integer> stagePorts = new CopyOnWriteArrayList<>();
+  private final List<NodeProcess> retired = new CopyOnWriteArrayList<>(); // stopped or stopping after a move
+  private final java.util.concurrent.BlockingQueue<String> producerReplies = new java.util.concurrent.LinkedBlockingQueue<>();
+  private PipelineSpec runSpec;
+  private RunOptions runOptions;
+  private int sinkPort;
   private boolean aborted; // guarded by this: Ctrl-C came, start nothing more
   private boolean ran;     // guarded by this
   private final java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
@@ -100,6 +116,16 @@ public final class TestbedRun implements AutoCloseable {
     services.addAll(stageNames);
     Placement placement = Placement.parse(placementText, services);
     ChainLayout layout = ChainLayout.plan(placement, stageNames, state, ChainLayout.DEFAULT_BASE_PORT);
+    synchronized (moveLock) {
+      runSpec = spec;
+      runOptions = o;
+      sinkPort = layout.sinkPort();
+      placed = placement;
+      for (ChainLayout.Service s : layout.stages()) {
+        stageNodes.add(s.node());
+        stagePorts.add(s.port());
+      }
+    }
     String mode = "testbed-" + placement + "/" + spec.delivery().label();
     synchronized (this) {
       if (ran) {
@@ -132,6 +158,225 @@ public final class TestbedRun implements AutoCloseable {
    */
   public record Phases(double warmupSeconds, double mainSeconds, double pacedSeconds, double pacedFps) {
     public static final Phases NONE = new Phases(0, 0, 0, 1);
+  }
+
+  /**
+   * What an adaptive run's controller hears: the main phase starting (moves may begin), the
+   * frames' timings every report period, and the stream's end (moves must stop; the run waits
+   * for {@code onStreamEnd} to return before it drains the stages).
+   */
+  public interface AdaptiveListener {
+    void onMain(TestbedRun run);
+
+    void onTiming(TimingWindow.Report report);
+
+    void onStreamEnd();
+  }
+
+  /**
+   * Makes the next {@link #run} adaptive: stages run as {@link TestbedStage} (their output can be
+   * repointed), the producer reports timings and streams until {@link #stopStream}, and
+   * {@link #moveTo} moves stages between the nodes while frames flow. Needs a testbed without
+   * delay (the delay forwarders' routes are fixed at start).
+   */
+  public TestbedRun adaptive(AdaptiveListener listener) {
+    return adaptive(listener, false);
+  }
+
+  /**
+   * As {@link #adaptive(AdaptiveListener)}; with {@code standby}, each stage also runs from the
+   * start on the other node, idle and warm (a started JVM, its kernels loaded), so that a move is
+   * only a repoint: the upstream turns to the standby once the active instance has answered every
+   * frame, and the drained instance stays as the new standby. A cold start of a stage JVM on a
+   * capped edge takes seconds of its quota; this takes none after the start.
+   */
+  public TestbedRun adaptive(AdaptiveListener listener, boolean withStandby) {
+    if (state.delayMicros() > 0) {
+      throw new TestbedException("an adaptive run needs a testbed without delay (the delay forwarders route fixed "
+          + "ports); bring it up with --delay 0ms");
+    }
+    this.adaptive = listener;
+    this.standby = withStandby;
+    return this;
+  }
+
+  /** Ends an adaptive run's stream (the producer stops after the frame it is sending). */
+  public void stopStream() {
+    NodeProcess p = producer;
+    if (p != null) {
+      p.tell(AdaptiveControl.STOP);
+    }
+  }
+
+  /** An adaptive run's producer paces its frames at {@code fps} from now on (0 = as fast as the chain goes). */
+  public void pace(double fps) {
+    NodeProcess p = producer;
+    if (p != null) {
+      p.tell(AdaptiveControl.PACE + " " + fps);
+    }
+  }
+
+  /** The placement the chain runs in now (an adaptive run's changes with each move). */
+  public Placement placement() {
+    synchronized (moveLock) {
+      return placed;
+    }
+  }
+
+  /**
+   * What one {@link #moveTo} did, in ms from its start: every new instance listening
+   * ({@code startedMs}), every upstream repointed: the new placement carries the frames from then
+   * on ({@code repointedMs}).
+   */
+  public record Move(Placement from, Placement to, List<String> stages, long startedMs, long repointedMs,
+      boolean drained) {}
+
+  /**
+   * Moves the stages whose letter differs between the current placement and {@code target}:
+   * starts each on its new node (all at once), then, from the last stage to the first, points
+   * its upstream at the new instance (the upstream first has every frame it sent to the old one
+   * answered) and stops the old one with SIGTERM, which drains it into its own next hop. The
+   * producer does not move. No frame is lost or delivered twice in reliable delivery.
+   *
+   * @return what moved, or null when nothing had to (same placement, or the stream has ended)
+   */
+  public Move moveTo(Placement target) {
+    synchronized (moveLock) {
+      if (closing || placed == null || target.equals(placed)) {
+        return null;
+      }
+      if (target.size() != placed.size() || target.tier(0) != placed.tier(0)) {
+        throw new IllegalArgumentException("cannot move to " + target + " from " + placed
+            + ": same length, and the producer (the camera) stays where it is");
+      }
+      long t0 = System.nanoTime();
+      Placement from = placed;
+      List<Integer> moving = new ArrayList<>();
+      for (int i = 0; i < stageNodes.size(); i++) {
+        if (Node.of(target.tier(i + 1)) != stageNodes.get(i)) {
+          moving.add(i);
+        }
+      }
+      if (standby) {
+        return switchToStandbys(from, target, moving, t0);
+      }
+      generation++;
+      Map<Integer, NodeProcess> fresh = new java.util.HashMap<>();
+      Map<Integer, Integer> freshPorts = new java.util.HashMap<>();
+      for (int i : moving) {
+        freshPorts.put(i, ChainLayout.DEFAULT_BASE_PORT + 1 + i + 10 * (generation % 50 + 1));
+      }
+      List<String> names = new ArrayList<>();
+      for (int i : moving) {
+        Node node = Node.of(target.tier(i + 1));
+        String next;
+        if (i + 1 < stageNodes.size()) {
+          boolean nextMoves = freshPorts.containsKey(i + 1);
+          next = addressOf(nextMoves ? Node.of(target.tier(i + 2)) : stageNodes.get(i + 1),
+              nextMoves ? freshPorts.get(i + 1) : stagePorts.get(i + 1), node);
+        } else {
+          next = addressOf(Node.of(target.tier(0)), sinkPort, node);
+        }
+        String name = runSpec.layers().get(i).name();
+        names.add(name);
+        List<String> args = io.edgepipe.launcher.StageArgs.of(runSpec, runOptions.specFile().toAbsolutePath(), name,
+            "0.0.0.0", freshPorts.get(i), next, runOptions.device(), node.word(), null);
+        NodeProcess p = launcher.startJava(name + "-" + generation, node, List.of("-Xmx1g"),
+            TestbedStage.class.getName(), args, logDir.resolve(name + "-" + generation + ".log"));
+        adopt(retired, p); // killed with the rest on Ctrl-C; leaves this list once it serves
+        fresh.put(i, p);
+      }
+      for (NodeProcess p : fresh.values()) {
+        expect(p, ChildProtocol.READY, READY_TIMEOUT);
+      }
+      long started = System.nanoTime();
+      boolean drained = true;
+      for (int k = moving.size() - 1; k >= 0; k--) {
+        int i = moving.get(k);
+        Node node = Node.of(target.tier(i + 1));
+        String address = addressOf(node, freshPorts.get(i), i == 0 ? Node.of(from.tier(0)) : stageNodes.get(i - 1));
+        drained &= repoint(i == 0 ? producer : stages.get(i - 1), i == 0, address);
+        NodeProcess old = stages.set(i, fresh.get(i));
+        retired.remove(fresh.get(i));
+        stageNodes.set(i, node);
+        stagePorts.set(i, freshPorts.get(i));
+        retired.add(old);
+        Thread stopper = new Thread(() -> old.stop(STAGE_DRAIN), "stop-" + old.name());
+        stopper.setDaemon(true);
+        stopper.start(); // SIGTERM: it drains into its next hop, which is already where it should be
+      }
+      placed = target;
+      long done = System.nanoTime();
+      return new Move(from, target, names, (started - t0) / 1_000_000, (done - t0) / 1_000_000, drained);
+    }
+  }
+
+  /**
+   * A move with standbys: from the last moving stage to the first, the standby on the target
+   * node is pointed at the next stage's (final) instance if it is not already, then the
+   * upstream turns to it; the instance left becomes the standby. Caller holds moveLock.
+   */
+  private Move switchToStandbys(Placement from, Placement target, List<Integer> moving, long t0) {
+    List<String> names = new ArrayList<>();
+    boolean drained = true;
+    for (int k = moving.size() - 1; k >= 0; k--) {
+      int i = moving.get(k);
+      Node to = Node.of(target.tier(i + 1));
+      NodeProcess next = standbys.get(i);
+      String wanted = i + 1 < stageNodes.size() ? addressOf(stageNodes.get(i + 1), stagePorts.get(i + 1), to)
+          : addressOf(Node.of(target.tier(0)), sinkPort, to);
+      if (!wanted.equals(pointsTo.get(i + "|" + to))) {
+        repoint(next, false, wanted); // nothing in flight there: immediate
+        pointsTo.put(i + "|" + to, wanted);
+      }
+      Node upstreamNode = i == 0 ? Node.of(from.tier(0)) : stageNodes.get(i - 1);
+      String address = addressOf(to, stagePorts.get(i), upstreamNode);
+      drained &= repoint(i == 0 ? producer : stages.get(i - 1), i == 0, address);
+      if (i > 0) {
+        pointsTo.put((i - 1) + "|" + upstreamNode, address);
+      }
+      NodeProcess left = stages.set(i, next);
+      standbys.set(i, left);
+      stageNodes.set(i, to);
+      names.add(runSpec.layers().get(i).name());
+    }
+    placed = target;
+    long done = System.nanoTime();
+    return new Move(from, target, names, 0, (done - t0) / 1_000_000, drained);
+  }
+
+  /** {@code node}'s service on {@code port}, as a process on {@code from} reaches it. */
+  private String addressOf(Node node, int port, Node from) {
+    return (node == from ? "127.0.0.1" : state.address(node)) + ":" + port;
+  }
+
+  /** Tells an upstream to send to {@code address} from now on; waits for its answer. */
+  private boolean repoint(NodeProcess upstream, boolean isProducer, String address) {
+    upstream.tell(RepointCommands.REPOINT + " " + address);
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+        TestbedStage.REPOINT_TIMEOUT_MS + 10_000);
+    try {
+      while (System.nanoTime() < deadline) {
+        String m = isProducer ? producerReplies.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)
+            : upstream.nextMessage(Duration.ofMillis(200));
+        if (m == null) {
+          continue;
+        }
+        if (m.equals(NodeProcess.EOF)) {
+          break;
+        }
+        if (m.startsWith(RepointCommands.REPOINTED + " " + address)) {
+          return m.endsWith("drained");
+        }
+        if (m.startsWith(ChildProtocol.ERROR)) {
+          throw new TestbedException(upstream.name() + ": " + m + "; see " + upstream.log());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throwIfAborted();
+    throw new TestbedException(upstream.name() + " did not repoint to " + address + "; see " + upstream.log());
   }
 
   /** Sets how the next {@link #run} uses its chain (default: one phase, exactly the run's frames). */
@@ -226,8 +471,27 @@ public final class TestbedRun implements AutoCloseable {
     for (ChainLayout.Service s : layout.stages()) {
       List<String> args = io.edgepipe.launcher.StageArgs.of(spec, o.specFile().toAbsolutePath(), s.name(), "0.0.0.0",
           s.port(), s.next(), o.device(), s.node().word(), null);
-      adopt(stages, launcher.startJava(s.name(), s.node(), List.of("-Xmx1g"), io.edgepipe.launcher.StageArgs.MAIN, args,
+      String main = adaptive != null ? TestbedStage.class.getName() : io.edgepipe.launcher.StageArgs.MAIN;
+      adopt(stages, launcher.startJava(s.name(), s.node(), List.of("-Xmx1g"), main, args,
           logDir.resolve(s.name() + ".log")));
+      pointsTo.put(layout.stages().indexOf(s) + "|" + s.node(), s.next());
+    }
+    if (standby) {
+      List<ChainLayout.Service> active = layout.stages();
+      for (int i = 0; i < active.size(); i++) {
+        ChainLayout.Service s = active.get(i);
+        Node other = s.node() == Node.EDGE ? Node.SERVER : Node.EDGE;
+        String next = i + 1 < active.size() ? addressOf(active.get(i + 1).node(), active.get(i + 1).port(), other)
+            : addressOf(layout.producer().node(), layout.sinkPort(), other);
+        List<String> args = io.edgepipe.launcher.StageArgs.of(spec, o.specFile().toAbsolutePath(), s.name(), "0.0.0.0",
+            s.port(), next, o.device(), other.word(), null);
+        adopt(standbys, launcher.startJava(s.name() + "-standby", other, List.of("-Xmx1g"),
+            TestbedStage.class.getName(), args, logDir.resolve(s.name() + "-" + other.word() + ".log")));
+        pointsTo.put(i + "|" + other, next);
+      }
+      for (NodeProcess p : standbys) {
+        expect(p, ChildProtocol.READY, READY_TIMEOUT);
+      }
     }
   }
 
@@ -242,6 +506,9 @@ public final class TestbedRun implements AutoCloseable {
         "--mode", mode, "--warmup-seconds", String.valueOf(phases.warmupSeconds()),
         "--main-seconds", String.valueOf(phases.mainSeconds()), "--paced-seconds", String.valueOf(phases.pacedSeconds()),
         "--paced-fps", String.valueOf(phases.pacedFps())));
+    if (adaptive != null) {
+      args.add("--adaptive");
+    }
     for (ChainLayout.Service s : layout.stages()) {
       args.add("--await");
       args.add(s.name() + "=" + s.probe());
@@ -281,11 +548,25 @@ public final class TestbedRun implements AutoCloseable {
             }
           }
           case ChildProtocol.SENT -> {
+            if (adaptive != null) {
+              routeWhile(adaptive::onStreamEnd); // a move under way still needs the producer's answers
+            }
             markCpu();
             stopStages();
             producer.tell(ChildProtocol.DRAINED);
           }
-          case ChildProtocol.MAIN -> markCpu();
+          case ChildProtocol.MAIN -> {
+            markCpu();
+            if (adaptive != null) {
+              adaptive.onMain(this);
+            }
+          }
+          case AdaptiveControl.TIMING -> {
+            if (adaptive != null) {
+              adaptive.onTiming(JSON.readValue(rest, TimingWindow.Report.class));
+            }
+          }
+          case RepointCommands.REPOINTED -> producerReplies.add(m);
           case ChildProtocol.PHASE -> {
             markCpu();
             earlierPhases.add(JSON.readValue(rest, RunResult.class));
@@ -302,6 +583,18 @@ public final class TestbedRun implements AutoCloseable {
       throw new TestbedException("testbed run interrupted");
     } catch (IOException e) {
       throw new TestbedException("cannot read the producer's result: " + e.getMessage() + "; see " + producer.log());
+    }
+  }
+
+  /** Runs {@code task} in another thread while this one keeps routing the producer's REPOINTED answers. */
+  private void routeWhile(Runnable task) throws InterruptedException {
+    Thread t = new Thread(task, "stream-end");
+    t.start();
+    while (t.isAlive()) {
+      String m = producer.nextMessage(Duration.ofMillis(100));
+      if (m != null && m.startsWith(RepointCommands.REPOINTED)) {
+        producerReplies.add(m);
+      }
     }
   }
 
@@ -326,6 +619,15 @@ public final class TestbedRun implements AutoCloseable {
 
   /** SIGTERM in chain order; each stage's shutdown hook drains into the next before it exits. */
   private void stopStages() {
+    synchronized (moveLock) {
+      closing = true; // a move in progress has finished; no new one starts
+    }
+    for (NodeProcess s : retired) {
+      s.stop(STAGE_DRAIN); // instances moved away from: drained already, or draining now
+    }
+    for (NodeProcess s : standbys) {
+      s.stop(STAGE_DRAIN); // idle: nothing in flight
+    }
     for (NodeProcess s : stages) {
       s.stop(STAGE_DRAIN);
     }
@@ -350,6 +652,8 @@ public final class TestbedRun implements AutoCloseable {
   private List<NodeProcess> allChildren() {
     List<NodeProcess> all = new ArrayList<>(proxies);
     all.addAll(stages);
+    all.addAll(retired);
+    all.addAll(standbys);
     if (producer != null) {
       all.add(producer);
     }
@@ -434,6 +738,8 @@ public final class TestbedRun implements AutoCloseable {
     }
     stopProxies();
     stages.clear();
+    retired.clear();
+    standbys.clear();
     proxies.clear();
     producer = null;
     if (ctrlC != null) {

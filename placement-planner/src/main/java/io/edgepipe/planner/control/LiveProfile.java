@@ -44,6 +44,7 @@ public final class LiveProfile {
   private final double latencyMs;
   private double bitsPerSec;
   private long linkSamples;
+  private boolean linkFromFrames = true;
 
   /**
    * @param base  the measured profile to start from; it must give the hops' bytes at {@code size}
@@ -91,8 +92,29 @@ public final class LiveProfile {
     throw new ProfileException("profile of '" + base.pipeline() + "' has no edge-server link at " + size);
   }
 
+  /**
+   * Whether frames that cross the link update its rate (default). Off where a hop's time is
+   * mostly queueing rather than transfer (a full window of frames waiting in the socket buffers of
+   * a busy hop), which reads as a slower link than it is; the rate then comes only from
+   * {@link #observeLinkRate}.
+   */
+  public LiveProfile linkFromFrames(boolean value) {
+    this.linkFromFrames = value;
+    return this;
+  }
+
   /** What one frame's timings say, for a chain running as {@code placement}; {@code sinkReceivedUs} 0 = unknown. */
   public void observe(Placement placement, List<StageTiming> timings, long sinkReceivedUs) {
+    observe(placement, timings, sinkReceivedUs, (stage, tier) -> true);
+  }
+
+  /**
+   * As {@link #observe(Placement, List, long)}, taking a stage's compute only where {@code settled}
+   * says so: a stage just started on a node (a fresh JVM still compiling) runs slower than it will,
+   * and that figure would pull the placement back where it came from.
+   */
+  public void observe(Placement placement, List<StageTiming> timings, long sinkReceivedUs,
+      java.util.function.BiPredicate<String, Tier> settled) {
     StageTiming previous = null;
     int previousIndex = -1;
     for (StageTiming t : timings) {
@@ -102,7 +124,7 @@ public final class LiveProfile {
       }
       Tier tier = placement.tier(index);
       double compute = (t.getProcessedUs() - t.getReceivedUs()) / 1000.0;
-      if (compute >= 0) {
+      if (compute >= 0 && settled.test(t.getStage(), tier)) {
         average(t.getStage() + "|" + tier, compute * quotaFactor(tier));
       }
       if (previous != null && index == previousIndex + 1) {
@@ -128,12 +150,30 @@ public final class LiveProfile {
     average(bitsPerSec);
   }
 
+  /**
+   * The link's rate as read where it is set (a shaper's configuration, a NIC's negotiated speed):
+   * a reading, not a noisy sample, so it replaces the estimate at once instead of being averaged
+   * in; a change is priced from the next evaluation on.
+   */
+  public void setLinkRate(double bitsPerSec) {
+    if (!(bitsPerSec > 0)) {
+      throw new IllegalArgumentException("link rate must be > 0, got " + bitsPerSec);
+    }
+    this.bitsPerSec = bitsPerSec;
+    linkSamples++;
+  }
+
   /** Cores a node has now (a changed CPU quota, a node's allocatable CPU); 0 = unlimited. */
   public void observeCores(Tier tier, double value) {
     if (value < 0) {
       throw new IllegalArgumentException("cores must be >= 0, got " + value);
     }
     cores.put(tier, value);
+  }
+
+  /** The services this profile prices, producer first. */
+  public StageChain chain() {
+    return chain;
   }
 
   public double cores(Tier tier) {
@@ -203,7 +243,7 @@ public final class LiveProfile {
     Tier from = placement.tier(sender);
     Tier to = sender + 1 < placement.size() ? placement.tier(sender + 1) : placement.tier(0); // the sink is with the producer
     long bytes = hopBytes.get(chain.hopName(sender));
-    if (from == to || bytes <= 0 || micros < 0) {
+    if (from == to || bytes <= 0 || micros < 0 || !linkFromFrames) {
       return; // in-node hops keep their measured figures
     }
     average(bytes * 8000.0 / Math.max(1e-3, micros / 1000.0 - latencyMs));

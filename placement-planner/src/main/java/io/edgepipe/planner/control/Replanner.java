@@ -64,12 +64,22 @@ public final class Replanner {
   private Placement candidate;
   private Instant candidateSince;
   private Instant lastMove;
+  private boolean producerFixed;
 
   public Replanner(LiveProfile live, PlannerOptions options, Placement start, Settings settings) {
     this.live = live;
     this.options = options.withObjective(settings.objective());
     this.settings = settings;
     this.current = start;
+  }
+
+  /**
+   * Only placements that keep the producer on its node are candidates: where the producer is a
+   * process beside a camera (the testbed) it cannot move, so SSSS is no option from ESSS.
+   */
+  public Replanner producerFixed(boolean value) {
+    this.producerFixed = value;
+    return this;
   }
 
   public Placement current() {
@@ -99,7 +109,9 @@ public final class Replanner {
     Planner planner = new Planner(options.withCores(live.cores(Tier.EDGE), live.cores(Tier.SERVER)));
     List<Prediction> ranked = new ArrayList<>();
     for (Placement p : Candidates.of(current.size(), settings.allPlacements())) {
-      ranked.add(planner.predict(profile, p));
+      if (!producerFixed || p.tier(0) == current.tier(0)) {
+        ranked.add(planner.predict(profile, p));
+      }
     }
     ranked.sort(PlacementRanking.comparator(settings.objective()));
     Prediction best = ranked.get(0);

@@ -42,7 +42,8 @@ import picocli.CommandLine.Option;
 @Command(name = "experiments", mixinStandardHelpOptions = true,
     description = {"Run the experiment suite and write CSV, PNG charts and report.md under <out>/<date>-experiments/.",
         "E1 latency monolith vs microservices, E2 CCR per size, E3 throughput of 2/3/4-stage pipelines, "
-            + "E4 placements on the testbed, E5 planner predictions vs measurements, E6 flow capacity at 30 fps."})
+            + "E4 placements on the testbed, E5 planner predictions vs measurements, E6 flow capacity at 30 fps, "
+            + "E7 live re-placement as the link and the edge's CPU change (testbed)."})
 public final class ExperimentsCommand implements Callable<Integer> {
   @Mixin
   SpecOption specOption;
@@ -80,6 +81,30 @@ public final class ExperimentsCommand implements Callable<Integer> {
       description = "Link rates of E4/E5, one testbed each (default: 1gbit,100mbit).")
   List<String> bandwidths;
 
+  @Option(names = "--grid", description = "E4/E5 as a grid on the testbed: every edge CPU quota (--grid-cpus) x link "
+      + "(--bandwidths, default 10mbit,100mbit,1gbit) x size (--sizes, default 256,512), every placement, --repeats "
+      + "times; prints the estimated wall time first.")
+  boolean grid;
+
+  @Option(names = "--grid-cpus", split = ",", paramLabel = "CORES",
+      description = "Edge CPU quotas of the grid (default: 0.25,0.5,2).")
+  List<Double> gridCpus;
+
+  @Option(names = "--repeats", defaultValue = "3", description = "Repeats of every grid point (default: ${DEFAULT-VALUE}).")
+  int repeats;
+
+  @Option(names = "--grid-source", defaultValue = "video:data/photos/vtest.avi", paramLabel = "SOURCE",
+      description = "Frames of the grid (default: ${DEFAULT-VALUE}, after scripts/fetch-models.sh).")
+  String gridSource;
+
+  @Option(names = "--codec-size", defaultValue = "512", paramLabel = "SIDE",
+      description = "Square frame side of the link-codec runs (--only codecs; default: ${DEFAULT-VALUE}).")
+  int codecSize;
+
+  @Option(names = "--e7-size", defaultValue = "256", paramLabel = "SIDE",
+      description = "Square frame side of E7 (default: ${DEFAULT-VALUE}).")
+  int e7Size;
+
   @Option(names = "--report-only", paramLabel = "DIR", description = "Only rebuild report.md and the charts from the CSV files in DIR.")
   Path reportOnly;
 
@@ -108,7 +133,23 @@ public final class ExperimentsCommand implements Callable<Integer> {
       bandwidths.forEach(io.edgepipe.harness.measure.BitRate::parse); // refuse a bad rate before anything runs
       plan = plan.withBandwidths(bandwidths);
     }
+    if (!grid && gridCpus != null) {
+      throw new IllegalArgumentException("--grid-cpus and --repeats shape the E4/E5 grid: give --grid too");
+    }
     Set<String> run = selected();
+    io.edgepipe.experiments.GridExperiment.GridPlan gridPlan = null;
+    if (grid || run.contains("CODECS")) {
+      String src = gridSource.startsWith("video:") && !Files.isRegularFile(Path.of(gridSource.substring(6)))
+          ? null : gridSource;
+      if (src == null) {
+        throw new IllegalArgumentException("--grid-source " + gridSource + ": no such file (run scripts/fetch-models.sh, "
+            + "or give --grid-source synthetic)");
+      }
+      if (grid) {
+        gridPlan = io.edgepipe.experiments.GridExperiment.plan(sizes, gridCpus, bandwidths, repeats, src);
+        System.out.println("E4/E5 grid: " + io.edgepipe.experiments.GridExperiment.describe(gridPlan));
+      }
+    }
     PipelineSpec spec = specOption.load();
     Path dir = out.root().resolve(name != null ? name
         : LocalDate.now().format(DateTimeFormatter.ISO_LOCAL_DATE) + "-experiments" + (quick ? "-quick" : ""));
@@ -155,11 +196,21 @@ public final class ExperimentsCommand implements Callable<Integer> {
       if (run.contains("E3")) {
         attempt(s, "E3", failed, () -> ThroughputExperiment.run(s));
       }
-      if (run.contains("E5")) {
+      if (run.contains("E5") && grid) {
+        io.edgepipe.experiments.GridExperiment.GridPlan g = gridPlan;
+        attempt(s, "E4", failed, () -> io.edgepipe.experiments.GridExperiment.run(s, g));
+      } else if (run.contains("E5")) {
         attempt(s, "E4", failed, () -> PlacementExperiment.run(s, edgeCpu));
       }
       if (run.contains("E6")) {
         attempt(s, "E6", failed, () -> FlowCapacityExperiment.run(s, e6Placement));
+      }
+      if (run.contains("CODECS")) {
+        attempt(s, "CODECS", failed, () -> io.edgepipe.experiments.LinkCodecExperiment.run(s, codecSize, "100mbit",
+            gridSource, Math.max(2, repeats)));
+      }
+      if (run.contains("E7")) {
+        attempt(s, "E7", failed, () -> io.edgepipe.experiments.AdaptiveExperiment.run(s, e7Size));
       }
       bar.stepTo(bar.getMax());
     } finally {
@@ -206,7 +257,7 @@ public final class ExperimentsCommand implements Callable<Integer> {
   }
 
   private Set<String> selected() {
-    Set<String> all = new LinkedHashSet<>(List.of("E1", "E3", "E5", "E6"));
+    Set<String> all = new LinkedHashSet<>(List.of("E1", "E3", "E5", "E6", "E7"));
     if (only == null || only.isEmpty()) {
       return all;
     }
@@ -218,7 +269,9 @@ public final class ExperimentsCommand implements Callable<Integer> {
         case "E3" -> chosen.add("E3");
         case "E4", "E5" -> chosen.add("E5");
         case "E6" -> chosen.add("E6");
-        default -> throw new IllegalArgumentException("--only: unknown experiment '" + e + "' (E1..E6)");
+        case "E7" -> chosen.add("E7");
+        case "CODECS" -> chosen.add("CODECS"); // issue 11.8: only when asked
+        default -> throw new IllegalArgumentException("--only: unknown experiment '" + e + "' (E1..E7, codecs)");
       }
     }
     return chosen;

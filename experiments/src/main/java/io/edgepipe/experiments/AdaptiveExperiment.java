@@ -1,0 +1,262 @@
+package io.edgepipe.experiments;
+
+import io.edgepipe.api.Delivery;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.api.Placement;
+import io.edgepipe.api.Tier;
+import io.edgepipe.harness.report.Spread;
+import io.edgepipe.harness.report.Table;
+import io.edgepipe.harness.testbed.ScheduledTestbedRun;
+import io.edgepipe.harness.testbed.ScheduledTestbedRun.Step;
+import io.edgepipe.harness.testbed.TestbedController;
+import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.planner.control.Replanner;
+import io.edgepipe.planner.predict.Objective;
+import io.edgepipe.planner.profile.Profile;
+import io.edgepipe.testbed.TestbedState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * E7: live re-placement on the testbed. One adaptive run (reliable delivery) lives through a
+ * schedule of conditions: the link at 1 Gbit, cut to 10 Mbit, the edge's CPU quota cut, the link
+ * back to 1 Gbit (tc and the cgroup changed while frames flow). The controller reads the frames'
+ * timings, the shaper's rate and the quota every 250 ms and moves stages between the nodes
+ * (warm standbys: a move is a repoint). Per condition: the time from the change to the new
+ * placement, and the fps once there against the best static placement for that condition,
+ * measured in a second run that visits every placement under every condition. Frames lost and
+ * duplicated over the whole adaptive run.
+ */
+public final class AdaptiveExperiment {
+  static final String CSV = "e7_adaptive.csv";
+  static final String STATIC_CSV = "e7_static.csv";
+  static final String TIMELINE_CSV = "e7_timeline.csv";
+  static final String MOVES_CSV = "e7_moves.csv";
+  static final String START = "ESSS";
+  /** Seconds per condition of the adaptive run, and the part after the change left out of its fps (detection, move). */
+  static final double STEP_SECONDS = 20;
+  static final double SETTLE_SECONDS = 8;
+  /** Seconds per placement and condition of the static sweep, and its settling part. */
+  static final double STATIC_SECONDS = 5;
+  static final double STATIC_SETTLE = 2;
+  static final int STATIC_REPEATS = 2;
+  /** Seconds of frames through each placement before either run is measured (JIT of every instance). */
+  static final double WARMUP_VISIT_S = 5;
+
+  /** Columns of {@link #CSV}: one row per condition of the adaptive run. */
+  public enum ConditionColumn implements CsvColumn {
+    STEP, CONDITION, LINK_MBIT, EDGE_CPU, CHANGE_AT_S, PLACEMENT_BEFORE, PLACEMENT_AFTER, MOVES, TIME_TO_PLACEMENT_S,
+    ADAPTIVE_FPS, BEST_STATIC, BEST_STATIC_FPS, BEST_STATIC_SPREAD, RATIO_PCT, WITHIN_15PCT
+  }
+
+  /** Columns of {@link #STATIC_CSV}: every placement under every condition, each repeat. */
+  public enum StaticColumn implements CsvColumn {
+    STEP, CONDITION, PLACEMENT, REPEAT, FPS, LAT_P50_MS
+  }
+
+  /** Columns of {@link #TIMELINE_CSV}: the adaptive run per timing report. */
+  public enum TimelineColumn implements CsvColumn {
+    T_S, DELIVERED, FPS, PLACEMENT
+  }
+
+  /** Columns of {@link #MOVES_CSV}. */
+  public enum MoveColumn implements CsvColumn {
+    DECIDED_S, FROM, TO, STAGES, REPOINTED_MS, DRAINED, REASON
+  }
+
+  /** One condition of the schedule. */
+  record Condition(String name, long linkBps, double edgeCpu) {}
+
+  static List<Condition> schedule(double edgeCpu) {
+    return List.of(new Condition("1 Gbit", 1_000_000_000L, edgeCpu), new Condition("10 Mbit", 10_000_000L, edgeCpu),
+        new Condition("10 Mbit, edge cpu 0.1", 10_000_000L, 0.1), new Condition("1 Gbit, edge cpu 0.1",
+            1_000_000_000L, 0.1));
+  }
+
+  private AdaptiveExperiment() {}
+
+  public static void run(Suite s, int side) {
+    TestbedDriver driver = s.testbed.driver();
+    if (driver == null) {
+      s.note("e7_status", "skipped: " + s.testbed.reason());
+      return;
+    }
+    PipelineSpec spec = s.spec.withInput(side, side).withDelivery(Delivery.RELIABLE);
+    List<Condition> conditions = schedule(s.edgeCpu);
+    List<String> placements = List.of("ESSS", "EESS", "EEES", "EEEE");
+    s.note("e7_size", side + "x" + side);
+    s.note("e7_method", "one adaptive run from " + START + " (reliable delivery, synthetic frames as fast as the "
+        + "chain takes them, every stage also idling warm on the other node so that a move is a repoint); "
+        + Math.round(STEP_SECONDS) + " s per condition, fps over its last " + Math.round(STEP_SECONDS - SETTLE_SECONDS)
+        + " s; the static reference: one run visiting every placement under every condition, " + STATIC_REPEATS
+        + " x " + Math.round(STATIC_SECONDS - STATIC_SETTLE) + " s each after " + Math.round(STATIC_SETTLE)
+        + " s of settling; both warmed up through every placement first. Controller: margin 20%, dwell 1 s, "
+        + "cooldown 3 s, re-plan every " + TestbedController.TICK_MS + " ms; the link's rate read from the shaper, "
+        + "the edge's quota from its cgroup, compute from the frames' timings");
+    s.task("E7 profile");
+    Suite one = s.withPlan(s.plan.withSizes(List.of(side)));
+    ProfileMeasurer.Measured m = ProfileMeasurer.measure(one, List.of(Tier.SERVER));
+    List<ProfileMeasurer.Compute> compute = new ArrayList<>(m.compute());
+    for (ProfileMeasurer.Compute c : m.compute()) {
+      // the edge's compute as a wall time under its quota; the live profile rescales it when the quota changes
+      compute.add(new ProfileMeasurer.Compute(c.stage(), Tier.EDGE, c.size(), c.medianMs() / Math.min(1, s.edgeCpu),
+          c.p95Ms() / Math.min(1, s.edgeCpu)));
+    }
+    try {
+      s.task("testbed up (E7)");
+      driver.up("1gbit", s.edgeCpu);
+      Profile profile = ProfileMeasurer.profile(m, compute, driver.bandwidthBitsPerSec());
+      profile.write(s.dir.resolve("profile-e7.json"));
+      RunOptions o = new RunOptions(spec, s.specFile, "synthetic", 0, 0, 1, s.device, s.seed, null, "npy");
+      s.task("E7 static sweep");
+      List<Step> sweep = new ArrayList<>(warmup(conditions.get(0), placements));
+      for (int c = 0; c < conditions.size(); c++) {
+        for (int r = 0; r < STATIC_REPEATS; r++) {
+          List<String> order = new ArrayList<>(placements);
+          if (r % 2 == 1) {
+            java.util.Collections.reverse(order); // each placement early and late in its condition
+          }
+          for (String p : order) {
+            Condition k = conditions.get(c);
+            sweep.add(new Step(c + "|" + p + "|" + r, k.linkBps(), k.edgeCpu(), 0, STATIC_SECONDS, STATIC_SETTLE, p));
+          }
+        }
+      }
+      TestbedState state = driver.state();
+      ScheduledTestbedRun.Outcome statics = ScheduledTestbedRun.run(state, START, o, 5, sweep,
+          TestbedController.forTestbed(profile, spec, new Placement(START), state, settings(), s::say, false), true,
+          s.logs.resolve("e7-static"), line -> { });
+      driver.down();
+      s.task("E7 adaptive run");
+      driver.up("1gbit", s.edgeCpu);
+      state = driver.state();
+      List<Step> adaptive = new ArrayList<>(warmup(conditions.get(0), placements));
+      for (int c = 0; c < conditions.size(); c++) {
+        Condition k = conditions.get(c);
+        adaptive.add(new Step(String.valueOf(c), k.linkBps(), k.edgeCpu(), 0, STEP_SECONDS, SETTLE_SECONDS));
+      }
+      List<String> log = new ArrayList<>();
+      ScheduledTestbedRun.Outcome run = ScheduledTestbedRun.run(state, START, o, 5, adaptive,
+          TestbedController.forTestbed(profile, spec, new Placement(START), state, settings(),
+              line -> log.add(line), true), true, s.logs.resolve("e7-adaptive"), line -> log.add(line));
+      writeResults(s, conditions, statics, run, log);
+    } finally {
+      driver.down();
+    }
+  }
+
+  static Replanner.Settings settings() {
+    return new Replanner.Settings(Objective.THROUGHPUT, 0.2, Duration.ofSeconds(1), Duration.ofSeconds(3), false);
+  }
+
+  /** Every placement for {@value #WARMUP_VISIT_S} s, ending on the start: each stage instance on both nodes sees frames (JIT). */
+  static List<Step> warmup(Condition first, List<String> placements) {
+    List<Step> steps = new ArrayList<>();
+    for (String p : placements) {
+      steps.add(new Step("warm-up " + p, first.linkBps(), first.edgeCpu(), 0, WARMUP_VISIT_S, 0, p, true));
+    }
+    steps.add(new Step("warm-up " + START, first.linkBps(), first.edgeCpu(), 0, WARMUP_VISIT_S, 0, START, true));
+    return steps;
+  }
+
+  private static void writeResults(Suite s, List<Condition> conditions, ScheduledTestbedRun.Outcome statics,
+      ScheduledTestbedRun.Outcome run, List<String> log) {
+    Table st = CsvColumn.table(StaticColumn.values());
+    List<List<double[]>> staticFps = new ArrayList<>(); // per condition, per placement: fps of each repeat
+    List<String> placements = List.of("ESSS", "EESS", "EEES", "EEEE");
+    for (int c = 0; c < conditions.size(); c++) {
+      List<double[]> perPlacement = new ArrayList<>();
+      for (String p : placements) {
+        List<Double> fps = new ArrayList<>();
+        for (ScheduledTestbedRun.StepResult r : statics.steps()) {
+          String[] key = r.step().label().split("\\|");
+          if (key.length == 3 && key[0].equals(String.valueOf(c)) && key[1].equals(p)) {
+            fps.add(r.fps());
+            st.row(c + 1, conditions.get(c).name(), p, Integer.parseInt(key[2]) + 1, r.fps(), r.latencyP50Ms());
+          }
+        }
+        perPlacement.add(fps.stream().mapToDouble(Double::doubleValue).toArray());
+      }
+      staticFps.add(perPlacement);
+    }
+    st.writeCsv(s.dir.resolve(STATIC_CSV));
+
+    Table cond = CsvColumn.table(ConditionColumn.values());
+    List<ScheduledTestbedRun.StepResult> measured = run.steps().stream().filter(r -> !r.step().warmup()).toList();
+    for (int c = 0; c < measured.size() && c < conditions.size(); c++) {
+      ScheduledTestbedRun.StepResult r = measured.get(c);
+      Condition k = conditions.get(c);
+      String before = placementAt(run, r.startS());
+      String after = r.placementAtEnd();
+      List<TestbedController.MoveEvent> moves = run.moves().stream()
+          .filter(mv -> mv.decidedAt() >= r.startS() && mv.decidedAt() < r.endS()).toList();
+      Object toPlacement = "no move";
+      if (!moves.isEmpty()) {
+        TestbedController.MoveEvent last = moves.get(moves.size() - 1);
+        toPlacement = last.decidedAt() + last.repointedMs() / 1000.0 - r.startS();
+      }
+      int best = 0;
+      for (int p = 1; p < placements.size(); p++) {
+        if (median(staticFps.get(c).get(p)) > median(staticFps.get(c).get(best))) {
+          best = p;
+        }
+      }
+      double[] bestRuns = staticFps.get(c).get(best);
+      double bestFps = median(bestRuns);
+      double ratio = bestFps > 0 ? 100 * r.fps() / bestFps : Double.NaN;
+      cond.row(c + 1, k.name(), k.linkBps() / 1e6, k.edgeCpu(), r.startS(), before, after, moves.size(), toPlacement,
+          r.fps(), placements.get(best), bestFps, range(bestRuns), ratio, ratio >= 85 ? "yes" : "no");
+    }
+    cond.writeCsv(s.dir.resolve(CSV));
+
+    Table timeline = CsvColumn.table(TimelineColumn.values());
+    TestbedController.Sample prev = null;
+    for (TestbedController.Sample x : run.samples()) {
+      double fps = prev == null ? Double.NaN
+          : (x.delivered() - prev.delivered()) / Math.max(1e-3, x.atSeconds() - prev.atSeconds());
+      timeline.row(x.atSeconds(), x.delivered(), fps, x.path());
+      prev = x;
+    }
+    timeline.writeCsv(s.dir.resolve(TIMELINE_CSV));
+
+    Table moves = CsvColumn.table(MoveColumn.values());
+    run.moves().forEach(mv -> moves.row(mv.decidedAt(), mv.from().letters(), mv.to().letters(),
+        String.join("+", mv.stages()), mv.repointedMs(), mv.drained() ? "yes" : "no", mv.reason()));
+    moves.writeCsv(s.dir.resolve(MOVES_CSV));
+
+    s.note("e7_sent", run.result().sent());
+    s.note("e7_delivered", run.result().summary().delivered());
+    s.note("e7_lost", run.result().lost());
+    s.note("e7_duplicates", run.result().summary().duplicates());
+    s.note("e7_moves", run.moves().size());
+    s.note("e7_first_change_at_s", measured.isEmpty() ? "-" : measured.get(0).startS());
+    if (run.controllerFailure() != null) {
+      s.note("e7_controller_failure", run.controllerFailure());
+    }
+    s.say("");
+    s.say("E7 adaptive re-placement");
+    cond.print(s.console);
+    log.forEach(s::say);
+  }
+
+  /** The path most frames took at time {@code t} of the run. */
+  private static String placementAt(ScheduledTestbedRun.Outcome run, double t) {
+    String p = START;
+    for (TestbedController.Sample x : run.samples()) {
+      if (x.atSeconds() > t) {
+        break;
+      }
+      p = x.path();
+    }
+    return p;
+  }
+
+  private static double median(double[] v) {
+    return v.length == 0 ? Double.NaN : Spread.of(v).median();
+  }
+
+  private static String range(double[] v) {
+    return v.length == 0 ? "-" : Table.format(Spread.of(v).min()) + "-" + Table.format(Spread.of(v).max());
+  }
+}

@@ -1,0 +1,317 @@
+package io.edgepipe.experiments;
+
+import io.edgepipe.api.Delivery;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.api.Placement;
+import io.edgepipe.api.Tier;
+import io.edgepipe.harness.measure.BitRate;
+import io.edgepipe.harness.report.Spread;
+import io.edgepipe.harness.report.Table;
+import io.edgepipe.harness.testbed.ScheduledTestbedRun;
+import io.edgepipe.harness.testbed.ScheduledTestbedRun.Step;
+import io.edgepipe.harness.testbed.TestbedController;
+import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.planner.predict.Planner;
+import io.edgepipe.planner.predict.PlannerOptions;
+import io.edgepipe.planner.predict.Prediction;
+import io.edgepipe.planner.profile.FrameSize;
+import io.edgepipe.planner.profile.Profile;
+import io.edgepipe.testbed.TestbedState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * E4/E5 as a grid of scenarios on the testbed: edge CPU quota x link rate x frame size, every
+ * placement in each, each point repeated. Per frame size the chain starts twice: once with the
+ * producer on the server (SSSS, which uses neither the link nor the edge, so one scenario stands
+ * for all), and once with the producer on the edge and every stage idling warm on the other
+ * node, so that the run can visit ESSS, EESS, EEES and EEEE under every scenario by repointing,
+ * the link and the quota changed in place (tc, cgroup). Each visit: frames as fast as the chain
+ * goes (fps), then frames paced at half that rate (latency). Repeats go through all scenarios
+ * again, the placements in the opposite order. Beside each point the planner's prediction, and per
+ * scenario the best placement as the planner, the measurements and two naive rules (always SSSS;
+ * fewest bytes over the link) see it.
+ */
+public final class GridExperiment {
+  static final String RUNS_CSV = "e4_grid.csv";
+  static final String POINTS_CSV = "e5_grid.csv";
+  static final String BEST_CSV = "e5_grid_best.csv";
+  static final List<String> EDGE_PLACEMENTS = List.of("ESSS", "EESS", "EEES", "EEEE");
+  static final String ALL_SERVER = "SSSS";
+
+  /** Columns of {@link #RUNS_CSV}: every visit (placement, scenario, repeat). */
+  public enum RunColumn implements CsvColumn {
+    SIDE, EDGE_CPU, LINK, PLACEMENT, REPEAT, FPS, LAT_P50_MS, PACE_FPS, EDGE_CORES_USED, EDGE_THROTTLED_PCT
+  }
+
+  /** Columns of {@link #POINTS_CSV}: per point, the repeats' median and range beside the prediction. */
+  public enum PointColumn implements CsvColumn {
+    SIDE, EDGE_CPU, LINK, PLACEMENT, REPEATS, FPS, FPS_MIN, FPS_MAX, LAT_P50_MS, LAT_MIN, LAT_MAX, PRED_FPS,
+    PRED_LATENCY_MS, PRED_LIMIT, FPS_ERR_PCT, LAT_ERR_PCT
+  }
+
+  /** Columns of {@link #BEST_CSV}: per scenario, who picks a placement that is measured best (within the spread). */
+  public enum BestColumn implements CsvColumn {
+    SIDE, EDGE_CPU, LINK, MEASURED_BEST, TIED_WITHIN_SPREAD, PLANNER, PLANNER_OK, ALWAYS_SSSS_OK, FEWEST_BYTES,
+    FEWEST_BYTES_OK
+  }
+
+  /**
+   * What the grid covers and how long each visit lasts.
+   *
+   * @param thrSeconds    seconds of frames as fast as the chain goes per visit (after {@code settleSeconds})
+   * @param pacedSeconds  seconds of paced frames per visit
+   */
+  public record GridPlan(List<Integer> sides, List<Double> edgeCpus, List<String> links, int repeats,
+      double settleSeconds, double thrSeconds, double pacedSeconds, String source) {
+    public static final List<Double> CPUS = List.of(0.25, 0.5, 2.0);
+    public static final List<String> LINKS = List.of("10mbit", "100mbit", "1gbit");
+    public static final List<Integer> SIDES = List.of(256, 512);
+
+    public static GridPlan full(String source) {
+      return new GridPlan(SIDES, CPUS, LINKS, 3, 1, 2, 2, source);
+    }
+
+    int scenarios() {
+      return edgeCpus.size() * links.size();
+    }
+
+    /** Estimated wall time: per size a profile, two chain starts with warm-up, and every visit. */
+    public double estimateSeconds() {
+      double visit = settleSeconds + thrSeconds + 0.5 + pacedSeconds + 0.4; // + switching and control
+      double perSize = 60 /* profile */ + 2 * 45 /* JVM starts and warm-up */ + 5 * 3 /* warm-up visits */
+          + repeats * (visit /* SSSS */ + scenarios() * EDGE_PLACEMENTS.size() * visit);
+      return sides.size() * perSize;
+    }
+  }
+
+  private GridExperiment() {}
+
+  public static void run(Suite s, GridPlan g) {
+    TestbedDriver driver = s.testbed.driver();
+    if (driver == null) {
+      s.note("e4_status", "skipped: " + s.testbed.reason());
+      return;
+    }
+    int host = Runtime.getRuntime().availableProcessors();
+    s.note("e4_status", "measured (grid)");
+    s.note("e4_grid", g.sides().size() + " size(s) " + g.sides() + " x edge cpu " + g.edgeCpus() + " x links "
+        + g.links() + " = " + g.sides().size() * g.scenarios() + " scenarios, " + g.repeats() + " repeats, "
+        + "source " + g.source());
+    s.note("e4_grid_estimate_min", g.estimateSeconds() / 60);
+    s.note("e4_grid_full_estimate_min", GridPlan.full(g.source()).estimateSeconds() / 60);
+    s.note("e4_method", "per frame size two starts of the chain (reliable delivery, frames from " + g.source()
+        + "): SSSS, and the producer on the edge with every stage also idling warm on the other node; the second "
+        + "visits ESSS, EESS, EEES and EEEE under every scenario by repointing, the link (tc) and the edge's quota "
+        + "(cgroup) changed in place; per visit " + g.settleSeconds() + " s of settling, " + g.thrSeconds()
+        + " s of frames as fast as the chain goes (fps) and " + g.pacedSeconds() + " s of frames at half that rate, "
+        + "at most 20 fps (latency = their median); each repeat goes through every scenario again, the placements "
+        + "in the opposite order; spread = min-max of the repeats");
+    Table runs = CsvColumn.table(RunColumn.values());
+    Table points = CsvColumn.table(PointColumn.values());
+    Table best = CsvColumn.table(BestColumn.values());
+    long started = System.nanoTime();
+    try {
+      for (int side : g.sides()) {
+        PipelineSpec spec = s.spec.withInput(side, side).withDelivery(Delivery.RELIABLE);
+        s.task("E5 profile " + side + "x" + side);
+        Suite one = s.withPlan(s.plan.withSizes(List.of(side)));
+        ProfileMeasurer.Measured m = ProfileMeasurer.measure(one, List.of(Tier.SERVER));
+        double topCpu = g.edgeCpus().stream().mapToDouble(Double::doubleValue).max().orElse(1);
+        RunOptions o = new RunOptions(spec, s.specFile, g.source(), 0, 0, 1, s.device, s.seed, null, "npy");
+        Map<String, List<double[]>> measured = new LinkedHashMap<>(); // "cpu|link|placement" -> {fps, lat} per repeat
+
+        s.task("E4 " + side + "x" + side + " SSSS");
+        driver.up(g.links().get(0), topCpu);
+        List<Step> ssss = new ArrayList<>();
+        for (int r = 0; r < g.repeats(); r++) {
+          ssss.add(new Step("thr|" + r, 0, 0, 0, g.settleSeconds() + g.thrSeconds(), g.settleSeconds()));
+          ssss.add(new Step("lat|" + r, 0, 0, -20, 0.5 + g.pacedSeconds(), 0.5));
+        }
+        ScheduledTestbedRun.Outcome all = ScheduledTestbedRun.run(driver.state(), ALL_SERVER, o, 10, ssss,
+            watcher(m, spec, driver.state(), ALL_SERVER), false, s.logs.resolve("grid-" + side + "-ssss"), x -> { });
+        List<double[]> ssssRuns = pairs(all.steps());
+        driver.down();
+
+        s.task("E4 " + side + "x" + side + " edge placements");
+        driver.up(g.links().get(0), topCpu);
+        TestbedState state = driver.state();
+        List<Step> steps = new ArrayList<>();
+        for (String p : EDGE_PLACEMENTS) {
+          steps.add(new Step("warm-up " + p, 0, 0, 0, 3, 0, p, true));
+        }
+        // the edge's JVMs with (almost) no frames: what they burn anyway under the quota
+        steps.add(new Step("idle", 0, topCpu, 1, 4, 1, "ESSS"));
+        for (int r = 0; r < g.repeats(); r++) {
+          for (double cpu : g.edgeCpus()) {
+            for (String link : g.links()) {
+              List<String> order = new ArrayList<>(EDGE_PLACEMENTS);
+              if (r % 2 == 1) {
+                java.util.Collections.reverse(order);
+              }
+              for (String p : order) {
+                String key = cpu + "|" + link + "|" + p + "|" + r;
+                steps.add(new Step("thr|" + key, (long) BitRate.parse(link), cpu, 0,
+                    g.settleSeconds() + g.thrSeconds(), g.settleSeconds(), p));
+                steps.add(new Step("lat|" + key, 0, 0, -20, 0.5 + g.pacedSeconds(), 0.5));
+              }
+            }
+          }
+        }
+        ScheduledTestbedRun.Outcome edge = ScheduledTestbedRun.run(state, "ESSS", o, 10, steps,
+            watcher(m, spec, state, "ESSS"), true, s.logs.resolve("grid-" + side + "-edge"), x -> { });
+        driver.down();
+        double background = edge.steps().stream().filter(x -> x.step().label().equals("idle")).findFirst()
+            .map(ScheduledTestbedRun.StepResult::edgeCores).orElse(0.0);
+        s.note("e5_edge_idle_cores_" + side, background);
+
+        // the visits, and SSSS's repeats for every scenario
+        List<ScheduledTestbedRun.StepResult> results = edge.steps();
+        for (int i = 0; i + 1 < results.size(); i++) {
+          ScheduledTestbedRun.StepResult thr = results.get(i);
+          if (!thr.step().label().startsWith("thr|")) {
+            continue;
+          }
+          ScheduledTestbedRun.StepResult lat = results.get(i + 1);
+          String[] k = thr.step().label().split("\\|");
+          measured.computeIfAbsent(k[1] + "|" + k[2] + "|" + k[3], x -> new ArrayList<>())
+              .add(new double[] {thr.fps(), lat.latencyP50Ms()});
+          runs.row(side, k[1], k[2], k[3], Integer.parseInt(k[4]) + 1, thr.fps(), lat.latencyP50Ms(), lat.paceFps(),
+              thr.edgeCores(), thr.edgeThrottledPct());
+        }
+        for (double cpu : g.edgeCpus()) {
+          for (String link : g.links()) {
+            measured.put(cpu + "|" + link + "|" + ALL_SERVER, ssssRuns);
+          }
+        }
+        for (int r = 0; r < ssssRuns.size(); r++) {
+          runs.row(side, "-", "-", ALL_SERVER, r + 1, ssssRuns.get(r)[0], ssssRuns.get(r)[1], "-", "-", "-");
+        }
+
+        // predictions per scenario, and who picks the best
+        for (double cpu : g.edgeCpus()) {
+          for (String link : g.links()) {
+            Map<String, Prediction> predicted = predict(m, side, cpu, BitRate.parse(link), host, background);
+            List<String> placements = new ArrayList<>(List.of(ALL_SERVER));
+            placements.addAll(EDGE_PLACEMENTS);
+            Map<String, Spread> fpsSpread = new LinkedHashMap<>();
+            for (String p : placements) {
+              List<double[]> reps = measured.getOrDefault(cpu + "|" + link + "|" + p, List.of());
+              double[] fps = reps.stream().mapToDouble(x -> x[0]).toArray();
+              double[] lat = reps.stream().mapToDouble(x -> x[1]).filter(Double::isFinite).toArray();
+              Prediction pr = predicted.get(p);
+              Spread f = fps.length > 0 ? Spread.of(fps) : new Spread(Double.NaN, Double.NaN, Double.NaN);
+              Spread l = lat.length > 0 ? Spread.of(lat) : new Spread(Double.NaN, Double.NaN, Double.NaN);
+              fpsSpread.put(p, f);
+              points.row(side, cpu, link, p, reps.size(), f.median(), f.min(), f.max(), l.median(), l.min(), l.max(),
+                  pr.fps(), pr.latencyMs(), pr.bottleneck(), PlacementExperiment.errPct(pr.fps(), f.median()),
+                  PlacementExperiment.errPct(pr.latencyMs(), l.median()));
+            }
+            String top = fpsSpread.entrySet().stream().filter(e -> Double.isFinite(e.getValue().median()))
+                .max(java.util.Comparator.comparingDouble(e -> e.getValue().median())).map(Map.Entry::getKey)
+                .orElse("-");
+            List<String> tied = new ArrayList<>();
+            if (!top.equals("-")) {
+              double floor = fpsSpread.get(top).min();
+              fpsSpread.forEach((p, sp) -> {
+                if (sp.max() >= floor) {
+                  tied.add(p); // its best repeat reaches the best placement's worst
+                }
+              });
+            }
+            String planner = PlacementExperiment.bestBy(predicted, true);
+            String fewest = "EEEE"; // with the sink beside the producer, EEEE sends nothing over the link
+            best.row(side, cpu, link, top, String.join(" ", tied), planner, yes(tied.contains(planner)),
+                yes(tied.contains(ALL_SERVER)), fewest, yes(tied.contains(fewest)));
+          }
+        }
+      }
+    } finally {
+      driver.down();
+      runs.writeCsv(s.dir.resolve(RUNS_CSV));
+      points.writeCsv(s.dir.resolve(POINTS_CSV));
+      best.writeCsv(s.dir.resolve(BEST_CSV));
+      s.note("e4_grid_wall_min", (System.nanoTime() - started) / 6e10);
+    }
+    s.note("e5_status", "predicted and measured (grid)");
+    s.note("e5_profile", "per frame size: compute of every stage measured in this process (server tier); on the "
+        + "edge the same CPU time stretched by the quota (ms / min(1, cores)); hops over loopback gRPC (time and "
+        + "CPU); edge-server = loopback hop + bytes x 8 / rate. Planner cores: edge = quota less the CPU its JVMs "
+        + "burn with no frames (measured per size in the edge run: e5_edge_idle_cores_*), server and host "
+        + host + " (both nodes share this host)");
+    s.say("");
+    s.say("E5 grid: predicted vs measured (median of repeats)");
+    points.print(s.console);
+    best.print(s.console);
+  }
+
+  private static String yes(boolean b) {
+    return b ? "yes" : "no";
+  }
+
+  /** Pairs of (throughput step, paced step) as {fps, latency p50}, in order. */
+  private static List<double[]> pairs(List<ScheduledTestbedRun.StepResult> steps) {
+    List<double[]> out = new ArrayList<>();
+    for (int i = 0; i + 1 < steps.size(); i += 2) {
+      out.add(new double[] {steps.get(i).fps(), steps.get(i + 1).latencyP50Ms()});
+    }
+    return out;
+  }
+
+  /** A controller that only watches (records the timeline): the grid places the chain itself. */
+  private static TestbedController watcher(ProfileMeasurer.Measured m, PipelineSpec spec, TestbedState state,
+      String start) {
+    Profile p = ProfileMeasurer.profile(m, m.compute(), state.bandwidthBps());
+    return TestbedController.forTestbed(p, spec, new Placement(start), state, AdaptiveExperiment.settings(), x -> { },
+        false);
+  }
+
+  /** Every placement's prediction for one scenario. */
+  static Map<String, Prediction> predict(ProfileMeasurer.Measured m, int side, double cpu, double linkBps, int host,
+      double background) {
+    List<ProfileMeasurer.Compute> compute = new ArrayList<>(m.compute());
+    for (ProfileMeasurer.Compute c : m.compute()) {
+      compute.add(new ProfileMeasurer.Compute(c.stage(), Tier.EDGE, c.size(), c.medianMs() / Math.min(1, cpu),
+          c.p95Ms() / Math.min(1, cpu)));
+    }
+    Profile profile = ProfileMeasurer.profile(m, compute, linkBps);
+    double edgeCores = Math.max(0.01, cpu - (Double.isFinite(background) ? background : 0));
+    Planner planner = new Planner(PlannerOptions.defaults().withFrameSize(FrameSize.of(side, side))
+        .withCores(edgeCores, host).withHostCores(host));
+    Map<String, Prediction> out = new LinkedHashMap<>();
+    List<String> placements = new ArrayList<>(List.of(ALL_SERVER));
+    placements.addAll(EDGE_PLACEMENTS);
+    for (String p : placements) {
+      out.put(p, planner.predict(profile, new Placement(p)));
+    }
+    return out;
+  }
+
+  /** A grid plan from the command's flags. */
+  public static GridPlan plan(List<Integer> sides, List<Double> cpus, List<String> links, int repeats,
+      String source) {
+    if (repeats < 1) {
+      throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
+    }
+    links.forEach(BitRate::parse);
+    for (double c : cpus) {
+      if (!(c > 0)) {
+        throw new IllegalArgumentException("--grid-cpus: each quota must be > 0 cores, got " + c);
+      }
+    }
+    GridPlan full = GridPlan.full(source);
+    return new GridPlan(sides == null || sides.isEmpty() ? full.sides() : sides,
+        cpus == null || cpus.isEmpty() ? full.edgeCpus() : cpus, links == null || links.isEmpty() ? full.links() : links,
+        repeats, full.settleSeconds(), full.thrSeconds(), full.pacedSeconds(), source);
+  }
+
+  public static String describe(GridPlan g) {
+    return String.format(Locale.ROOT, "%d size(s) x %d scenario(s) x %d repeat(s): about %.0f min (the full grid, "
+        + "%s x cpu %s x links %s: about %.0f min)", g.sides().size(), g.scenarios(), g.repeats(),
+        g.estimateSeconds() / 60, GridPlan.SIDES, GridPlan.CPUS, GridPlan.LINKS,
+        GridPlan.full(g.source()).estimateSeconds() / 60);
+  }
+}

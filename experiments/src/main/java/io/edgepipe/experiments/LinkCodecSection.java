@@ -1,0 +1,66 @@
+package io.edgepipe.experiments;
+
+import static io.edgepipe.experiments.Csv.num;
+import static io.edgepipe.experiments.Csv.str;
+import static io.edgepipe.experiments.ReportContext.f;
+import static io.edgepipe.experiments.ReportContext.missing;
+import static io.edgepipe.experiments.ReportContext.reading;
+import static io.edgepipe.experiments.ReportContext.table;
+
+import io.edgepipe.experiments.LinkCodecExperiment.CodecColumn;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.knowm.xchart.CategoryChart;
+
+/** The link codecs' section: fps per crossing placement and codec, with the repeats' range. */
+final class LinkCodecSection implements ReportSection {
+  @Override
+  public String id() {
+    return "Codecs";
+  }
+
+  @Override
+  public String render(ReportContext report) {
+    StringBuilder sb = new StringBuilder("## Codecs on the link (issue 11.8)\n\n");
+    Optional<Csv> csv = report.csv(LinkCodecExperiment.CSV);
+    if (csv.isEmpty() || csv.get().isEmpty()) {
+      return ""; // not run: the section is left out rather than announced empty
+    }
+    Csv c = csv.get();
+    sb.append("Method: ").append(report.meta().getOrDefault("codec_method", "-")).append(".\n\n");
+    List<String> placements = c.distinct(CodecColumn.PLACEMENT);
+    Map<String, List<Double>> series = new LinkedHashMap<>();
+    for (String codec : c.distinct(CodecColumn.CODEC)) {
+      List<Double> ys = new ArrayList<>();
+      for (String p : placements) {
+        ys.add(c.where(r -> str(r, CodecColumn.PLACEMENT).equals(p) && str(r, CodecColumn.CODEC).equals(codec))
+            .stream().mapToDouble(r -> num(r, CodecColumn.FPS)).findFirst().orElse(Double.NaN));
+      }
+      series.put(codec, ys);
+    }
+    CategoryChart chart = Charts.bars("fps per placement and codec (median of the repeats; range in the table)",
+        "placement", "fps", placements, series, false);
+    sb.append(report.image(chart, "codec_link.png", "codecs on the link"));
+    List<String> parts = new ArrayList<>();
+    for (String p : placements) {
+      List<Map<String, String>> rows = c.where(r -> str(r, CodecColumn.PLACEMENT).equals(p));
+      Map<String, String> none = rows.stream().filter(r -> str(r, CodecColumn.CODEC).equals("none")).findFirst()
+          .orElse(null);
+      Map<String, String> best = rows.stream().filter(r -> !str(r, CodecColumn.CODEC).equals("none"))
+          .max(java.util.Comparator.comparingDouble(r -> num(r, CodecColumn.FPS))).orElse(null);
+      if (none != null && best != null) {
+        boolean overlap = num(best, CodecColumn.FPS_MIN) <= num(none, CodecColumn.FPS_MAX)
+            && num(none, CodecColumn.FPS_MIN) <= num(best, CodecColumn.FPS_MAX);
+        parts.add(p + ": none " + f(num(none, CodecColumn.FPS)) + " fps, best codec " + str(best, CodecColumn.CODEC)
+            + " " + f(num(best, CodecColumn.FPS)) + " fps (" + str(best, CodecColumn.VS_NONE_PCT) + "%"
+            + (overlap ? ", within the repeats' spread" : "") + ")");
+      }
+    }
+    sb.append(reading(String.join("; ", parts) + "."));
+    sb.append(table(c, CodecColumn.values()));
+    return sb.toString();
+  }
+}

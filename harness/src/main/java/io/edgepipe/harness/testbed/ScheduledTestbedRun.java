@@ -1,0 +1,199 @@
+package io.edgepipe.harness.testbed;
+
+import io.edgepipe.harness.RunResult;
+import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.testbed.Node;
+import io.edgepipe.testbed.Testbed;
+import io.edgepipe.testbed.TestbedState;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One start of a chain on the testbed that lives through a schedule of conditions: after the
+ * warm-up, each {@link Step} sets the link's rate and the edge's CPU quota (tc and the cgroup,
+ * while frames flow), the producer's pace, and lasts its seconds; the frames of each step after
+ * its settling time are its window (fps and latency). With an adaptive {@link TestbedController}
+ * the chain is re-placed as the conditions change; with a watching one it stays where it
+ * started (the static reference). The testbed keeps the last step's conditions.
+ */
+public final class ScheduledTestbedRun {
+  /**
+   * One condition.
+   *
+   * @param linkBps       the link's rate from this step on (0: unchanged)
+   * @param edgeCpu       the edge's quota in cores from this step on (0: unchanged)
+   * @param paceFps       frames per second from the producer (0: as fast as the chain takes them; -N: half the
+   *                      rate the previous step measured, at most N, so that no frame waits for another)
+   * @param seconds       how long the step lasts
+   * @param settleSeconds the first part of the step left out of its window
+   * @param placement     where the chain is moved as the step begins (null: left to the controller)
+   * @param warmup        a step that only warms the chain up: the controller does not re-plan during it
+   */
+  public record Step(String label, long linkBps, double edgeCpu, double paceFps, double seconds,
+      double settleSeconds, String placement, boolean warmup) {
+    /** A step that leaves the placement alone. */
+    public Step(String label, long linkBps, double edgeCpu, double paceFps, double seconds, double settleSeconds) {
+      this(label, linkBps, edgeCpu, paceFps, seconds, settleSeconds, null, false);
+    }
+
+    /** A measured step that moves the chain to {@code placement} first. */
+    public Step(String label, long linkBps, double edgeCpu, double paceFps, double seconds, double settleSeconds,
+        String placement) {
+      this(label, linkBps, edgeCpu, paceFps, seconds, settleSeconds, placement, false);
+    }
+
+    public Step {
+      if (!(seconds > settleSeconds) || settleSeconds < 0) {
+        throw new IllegalArgumentException("a step lasts longer than its settling time, got " + seconds + " s and "
+            + settleSeconds + " s");
+      }
+    }
+  }
+
+  /**
+   * What one step measured, on the controller's clock (s since the main phase began).
+   *
+   * @param placementAtEnd the path most frames took at the end of the step
+   */
+  public record StepResult(Step step, double startS, double endS, long frames, double fps, double latencyP50Ms,
+      String placementAtEnd, double paceFps, double edgeCores, double edgeThrottledPct) {}
+
+  /** The run: the sink's summary, each step's window, the timeline and the moves. */
+  public record Outcome(RunResult result, List<StepResult> steps, List<TestbedController.Sample> samples,
+      List<TestbedController.MoveEvent> moves, String controllerFailure) {}
+
+  private ScheduledTestbedRun() {}
+
+  /**
+   * @param o the run's options; its frame count bounds the stream (0: until the schedule ends)
+   * @param standby each stage also idles on the other node (see {@link TestbedRun#adaptive(TestbedRun.AdaptiveListener, boolean)})
+   */
+  public static Outcome run(TestbedState state, String placement, RunOptions o, double warmupSeconds, List<Step> steps,
+      TestbedController controller, boolean standby, Path logDir, Consumer<String> log) {
+    List<double[]> bounds = new ArrayList<>(); // per step: start, end, pace, edge cores, throttled % (window)
+    TestbedState[] now = {state};
+    TestbedRun.AdaptiveListener listener = new TestbedRun.AdaptiveListener() {
+      @Override
+      public void onMain(TestbedRun run) {
+        controller.onMain(run);
+        Thread schedule = new Thread(() -> follow(run, controller, steps, now, bounds, log), "schedule");
+        schedule.setDaemon(true);
+        schedule.start();
+      }
+
+      @Override
+      public void onTiming(TimingWindow.Report report) {
+        controller.onTiming(report);
+      }
+
+      @Override
+      public void onStreamEnd() {
+        controller.onStreamEnd();
+      }
+    };
+    RunResult result;
+    try (TestbedRun run = new TestbedRun(state, placement, logDir)
+        .withPhases(new TestbedRun.Phases(warmupSeconds, 0, 0, 1)).adaptive(listener, standby)) {
+      result = run.run(o, () -> { });
+    }
+    List<TestbedController.Sample> samples = controller.samples();
+    List<StepResult> results = new ArrayList<>();
+    for (int i = 0; i < bounds.size(); i++) {
+      double[] b = bounds.get(i);
+      StepResult w = window(steps.get(i), b[0], b[1], samples);
+      results.add(new StepResult(w.step(), w.startS(), w.endS(), w.frames(), w.fps(), w.latencyP50Ms(),
+          w.placementAtEnd(), b[2], b[3], b[4]));
+    }
+    return new Outcome(result, results, samples, controller.moves(), controller.failure());
+  }
+
+  private static void follow(TestbedRun run, TestbedController controller, List<Step> steps, TestbedState[] now,
+      List<double[]> bounds, Consumer<String> log) {
+    try {
+      for (Step step : steps) {
+        if (step.linkBps() > 0 && step.linkBps() != now[0].bandwidthBps()) {
+          now[0] = Testbed.setLinkRate(now[0], step.linkBps());
+        }
+        if (step.edgeCpu() > 0 && step.edgeCpu() != now[0].edgeCpu()) {
+          now[0] = Testbed.setEdgeCpu(now[0], step.edgeCpu());
+        }
+        controller.pause(step.warmup());
+        if (step.placement() != null) {
+          run.moveTo(new io.edgepipe.api.Placement(step.placement())); // null when already there
+        }
+        double pace = step.paceFps();
+        if (pace < 0) {
+          double previous = bounds.isEmpty() ? Double.NaN : window(steps.get(bounds.size() - 1),
+              bounds.get(bounds.size() - 1)[0], bounds.get(bounds.size() - 1)[1], controller.samples()).fps();
+          pace = Double.isFinite(previous) && previous > 0 ? Math.min(-pace, previous / 2) : 1;
+        }
+        run.pace(pace);
+        double start = controller.now();
+        log.accept(String.format(java.util.Locale.ROOT, "%.1f s: step %s (link %.0f Mbit/s, edge %.2f cores%s)",
+            start, step.label(), now[0].bandwidthBps() / 1e6, now[0].edgeCpu(),
+            (step.paceFps() > 0 ? ", " + step.paceFps() + " fps" : "")
+                + (step.placement() != null ? ", " + step.placement() : "")));
+        Thread.sleep(Math.round(step.settleSeconds() * 1000));
+        double cpu0 = Testbed.cpuSeconds(now[0], Node.EDGE);
+        long[] cfs0 = Testbed.throttling(now[0], Node.EDGE);
+        long t0 = System.nanoTime();
+        Thread.sleep(Math.round((step.seconds() - step.settleSeconds()) * 1000));
+        double cores = (Testbed.cpuSeconds(now[0], Node.EDGE) - cpu0) / ((System.nanoTime() - t0) / 1e9);
+        long[] cfs1 = Testbed.throttling(now[0], Node.EDGE);
+        double throttled = cfs1[0] > cfs0[0] ? 100.0 * (cfs1[1] - cfs0[1]) / (cfs1[0] - cfs0[0]) : 0;
+        synchronized (bounds) {
+          bounds.add(new double[] {start, controller.now(), pace, cores, throttled});
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.accept("schedule stopped: " + e.getMessage());
+    } finally {
+      run.stopStream();
+    }
+  }
+
+  /** A step's window: frames delivered between its settling time and its end, and their latency. */
+  static StepResult window(Step step, double start, double end, List<TestbedController.Sample> samples) {
+    double from = start + step.settleSeconds();
+    TestbedController.Sample first = null;
+    TestbedController.Sample last = null;
+    List<Long> latencies = new ArrayList<>();
+    for (TestbedController.Sample s : samples) {
+      if (s.atSeconds() <= from) {
+        first = s; // the last report before the window: its count is where the window starts
+      } else if (s.atSeconds() <= end) {
+        last = s;
+        Arrays.stream(s.latencyUs()).forEach(latencies::add);
+      }
+    }
+    if (first == null || last == null) {
+      return new StepResult(step, start, end, 0, 0, Double.NaN, "-", step.paceFps(), Double.NaN, Double.NaN);
+    }
+    long frames = last.delivered() - first.delivered();
+    double fps = frames / (last.atSeconds() - first.atSeconds());
+    latencies.sort(Long::compare);
+    double p50 = latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2) / 1000.0;
+    return new StepResult(step, start, end, frames, fps, p50, last.path(), step.paceFps(), Double.NaN, Double.NaN);
+  }
+
+  /** Sensors of an up testbed: the rate tc shapes the link to, and the edge cgroup's quota. */
+  public static TestbedController.Sensors sensors(TestbedState state) {
+    return new TestbedController.Sensors() {
+      @Override
+      public double linkBitsPerSec() {
+        return Testbed.readLink(state, Node.EDGE).htbRateBps();
+      }
+
+      @Override
+      public double edgeCores() {
+        double cores = Testbed.readCpu(state, Node.EDGE).cores();
+        return Double.isFinite(cores) ? cores : 0;
+      }
+    };
+  }
+}

@@ -1,0 +1,261 @@
+package io.edgepipe.harness.testbed;
+
+import io.edgepipe.api.Placement;
+import io.edgepipe.api.Tier;
+import io.edgepipe.planner.control.LiveProfile;
+import io.edgepipe.planner.control.Replanner;
+import io.edgepipe.planner.predict.PlannerOptions;
+import io.edgepipe.planner.profile.FrameSize;
+import io.edgepipe.planner.profile.Profile;
+import io.edgepipe.testbed.TestbedState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The adaptive controller on the testbed: the {@link Replanner} (hysteresis: margin, dwell,
+ * cooldown) fed with what the frames carry (their per-stage timings, {@link TimingWindow}) and
+ * what the nodes say ({@link Sensors}: the link's rate and the edge's CPU quota), evaluated
+ * every tick, and the chain moved with {@link TestbedRun#moveTo} when it says so. Records a
+ * timeline (frames delivered and placement per report) and every move, for `run --adaptive`'s
+ * summary and experiment E7.
+ */
+public final class TestbedController implements TestbedRun.AdaptiveListener {
+  /** What the nodes report now. */
+  public interface Sensors {
+    /** The edge-server link's rate, bit/s. */
+    double linkBitsPerSec();
+
+    /** The edge node's CPU in cores (its quota); 0 = unlimited. */
+    double edgeCores();
+  }
+
+  /** One report of the frames: when (s since the main phase began), how many so far, and on which path most went. */
+  public record Sample(double atSeconds, long delivered, String path, long[] latencyUs) {}
+
+  /** One move: decided at {@code decidedAt} (s since the main phase began), and what it took. */
+  public record MoveEvent(double decidedAt, Placement from, Placement to, String reason, long startedMs,
+      long repointedMs, boolean drained, List<String> stages) {}
+
+  private final Replanner replanner;
+  private final Sensors sensors;
+  private final double serverCores;
+  private final Duration tick;
+  private final Duration settle;
+  private final Consumer<String> log;
+  private final boolean adapt;
+  private final List<Sample> samples = new ArrayList<>();
+  private final List<MoveEvent> moves = new ArrayList<>();
+  private final Map<String, Instant> freshUntil = new HashMap<>(); // "stage|tier" -> settled after
+  private volatile boolean running;
+  private volatile boolean paused;
+  private Thread loop;
+  private long startNanos;
+  private String failure;
+  private String lastReason = "";
+
+  /**
+   * @param serverCores the server node's cores for the planner (the host's on the testbed)
+   * @param tick        how often the controller reads the nodes and re-plans
+   * @param settle      how long a stage just started on a node is left out of the compute figures
+   * @param log         hears one line per decision that changes something
+   */
+  public TestbedController(Replanner replanner, Sensors sensors, double serverCores, Duration tick, Duration settle,
+      Consumer<String> log) {
+    this(replanner, sensors, serverCores, tick, settle, log, true);
+  }
+
+  /**
+   * @param adapt false: only watch (record the timeline and keep the profile), never move; a
+   *              static placement's run under the same schedule, for comparison
+   */
+  public TestbedController(Replanner replanner, Sensors sensors, double serverCores, Duration tick, Duration settle,
+      Consumer<String> log, boolean adapt) {
+    this.adapt = adapt;
+    this.replanner = replanner;
+    this.sensors = sensors;
+    this.serverCores = serverCores;
+    this.tick = tick;
+    this.settle = settle;
+    this.log = log;
+  }
+
+  /** Re-plan every {@value #TICK_MS} ms; a just-started stage's compute is left out for {@value #SETTLE_S} s. */
+  public static final long TICK_MS = 250;
+  public static final long SETTLE_S = 10;
+  /** Weight of each timing report (one per 250 ms) in the live profile's averages. */
+  public static final double ALPHA = 0.3;
+
+  /**
+   * The controller for a chain of {@code spec} starting as {@code start} on an up testbed: a live
+   * profile from {@code base} at the spec's input size (the link's rate from the shaper, see
+   * {@link LiveProfile#linkFromFrames}), the planner told the edge's quota and, for the server and
+   * the host both nodes share, this machine's cores.
+   *
+   * @param adapt false: watch only (a static placement's reference run)
+   */
+  public static TestbedController forTestbed(Profile base, io.edgepipe.api.PipelineSpec spec, Placement start,
+      TestbedState state, Replanner.Settings settings, Consumer<String> log, boolean adapt) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    FrameSize size = FrameSize.of(spec.input().w(), spec.input().h());
+    LiveProfile live = new LiveProfile(base, size, ALPHA, state.edgeCpu(), cores).linkFromFrames(false);
+    PlannerOptions options = PlannerOptions.defaults().withFrameSize(size).withCores(state.edgeCpu(), cores)
+        .withHostCores(cores);
+    return new TestbedController(new Replanner(live, options, start, settings).producerFixed(true),
+        ScheduledTestbedRun.sensors(state),
+        cores, Duration.ofMillis(TICK_MS), Duration.ofSeconds(SETTLE_S), log, adapt);
+  }
+
+  @Override
+  public synchronized void onMain(TestbedRun run) {
+    startNanos = System.nanoTime();
+    running = true;
+    if (!adapt) {
+      return;
+    }
+    loop = new Thread(() -> follow(run), "adaptive-controller");
+    loop.setDaemon(true);
+    loop.start();
+  }
+
+  @Override
+  public void onTiming(TimingWindow.Report report) {
+    synchronized (this) {
+      if (!running) {
+        return; // warm-up (or after the stream): not the run's own frames
+      }
+      Instant now = Instant.now();
+      String busiest = null;
+      long most = -1;
+      for (TimingWindow.PathMeans p : report.paths()) {
+        if (p.path().length() != replanner.current().size()) {
+          continue;
+        }
+        replanner.live().observe(new Placement(p.path()), p.timings(), p.sinkUs(), (stage, tier) -> {
+          Instant until = freshUntil.get(stage + "|" + tier);
+          return until == null || now.isAfter(until);
+        });
+        if (p.frames() > most) {
+          most = p.frames();
+          busiest = p.path();
+        }
+      }
+      samples.add(new Sample(seconds(), report.delivered(), busiest != null ? busiest : replanner.current().letters(),
+          report.latencyUs()));
+    }
+  }
+
+  @Override
+  public void onStreamEnd() {
+    Thread t;
+    synchronized (this) {
+      running = false;
+      t = loop;
+    }
+    if (t != null) {
+      try {
+        t.join(300_000); // a move under way finishes first
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void follow(TestbedRun run) {
+    while (running) {
+      try {
+        Thread.sleep(tick.toMillis());
+        step(run);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          failure = e.toString();
+        }
+        log.accept("controller stopped: " + e.getMessage());
+        return;
+      }
+    }
+  }
+
+  /** One tick: read the nodes, re-plan, move when the replanner says so. */
+  private void step(TestbedRun run) {
+    Replanner.Decision d;
+    double at;
+    if (paused) {
+      return;
+    }
+    synchronized (this) {
+      double edge = sensors.edgeCores();
+      replanner.live().setLinkRate(sensors.linkBitsPerSec()); // the shaper's rate: a reading, not a sample
+      replanner.observeCores(Tier.EDGE, edge);
+      replanner.observeCores(Tier.SERVER, serverCores);
+      d = replanner.evaluate(Instant.now());
+      at = seconds();
+      String gist = d.reason().replaceAll("[0-9]+", "#"); // log a reason when it changes, not every tick
+      if (!gist.equals(lastReason)) {
+        lastReason = gist;
+        log.accept(String.format(Locale.ROOT, "%.1f s: %s (link %.1f Mbit/s, edge %.2f cores; %s predicted %.1f fps)",
+            at, d.reason(), replanner.live().linkBitsPerSec() / 1e6, edge, d.current().placement(), d.current().fps()));
+      }
+      if (!d.move() || !running) {
+        return;
+      }
+    }
+    TestbedRun.Move m = run.moveTo(d.target()); // outside the lock: timings keep coming meanwhile
+    synchronized (this) {
+      Instant now = Instant.now();
+      replanner.moved(d.target(), now);
+      if (m != null) {
+        // the moved stages' fresh JVMs: their first figures are left out
+        for (int s = 1; s < d.target().size(); s++) {
+          if (m.from().tier(s) != m.to().tier(s)) {
+            freshUntil.put(replanner.live().chain().stage(s) + "|" + m.to().tier(s), now.plus(settle));
+          }
+        }
+        moves.add(new MoveEvent(at, m.from(), m.to(), d.reason(), m.startedMs(), m.repointedMs(), m.drained(),
+            m.stages()));
+        log.accept(String.format(Locale.ROOT, "%.1f s: moved %s -> %s (%s): new instances listening after %d ms, "
+            + "upstreams repointed after %d ms", seconds(), m.from(), m.to(), String.join(", ", m.stages()),
+            m.startedMs(), m.repointedMs()));
+      }
+    }
+  }
+
+  /** While paused the controller keeps its profile current but neither re-plans nor moves (a warm-up). */
+  public void pause(boolean value) {
+    paused = value;
+  }
+
+  private double seconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** Seconds since the main phase began (the clock of {@link #samples} and {@link #moves}). */
+  public synchronized double now() {
+    return seconds();
+  }
+
+  public synchronized List<Sample> samples() {
+    return List.copyOf(samples);
+  }
+
+  public synchronized List<MoveEvent> moves() {
+    return List.copyOf(moves);
+  }
+
+  /** Why the controller stopped early, or null. */
+  public synchronized String failure() {
+    return failure;
+  }
+
+  public synchronized Placement current() {
+    return replanner.current();
+  }
+}

@@ -1,0 +1,139 @@
+package io.edgepipe.harness.testbed;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.edgepipe.api.proto.Frame;
+import io.edgepipe.api.proto.StageTiming;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the frames delivered since the last report carried, for an adaptive run's controller:
+ * per path (the nodes the frame went through, e.g. {@code EESS}), the mean of each stage's
+ * receive hop, process and send times, as one synthetic chain of {@link StageTiming}s; plus the
+ * delivered count. Means per path, so that frames of a placement being left and of the one being
+ * entered are never mixed. Fed by the sink's thread, read by the reporter's.
+ */
+public final class TimingWindow {
+  /** One path's sums since the last report. */
+  private static final class Sums {
+    final List<String> stages = new ArrayList<>();
+    final List<String> nodes = new ArrayList<>();
+    double[] hopIn;
+    double[] process;
+    double[] send;
+    double sinkHop;
+    long frames;
+  }
+
+  /**
+   * One report: per path, the mean chain; {@code delivered} counts every frame delivered so far;
+   * {@code latencyUs} the end-to-end latency of the frames since the last report (at most
+   * {@value #MAX_LATENCIES}, evenly sampled).
+   *
+   * @param atMs wall clock of the report
+   */
+  public record Report(long atMs, long delivered, List<PathMeans> paths, long[] latencyUs) {}
+
+  /**
+   * The mean timings of one path's frames, in microseconds from the producer's receive.
+   *
+   * @param path       one letter per service (E/S), producer first
+   * @param receivedUs per stage, when it received (mean)
+   * @param processedUs per stage
+   * @param sentUs     per stage
+   * @param sinkUs     when the sink received
+   */
+  public record PathMeans(String path, long frames, List<String> stages, List<String> nodes, long[] receivedUs,
+      long[] processedUs, long[] sentUs, long sinkUs) {
+    /** As the frames' own timing records. */
+    @JsonIgnore
+    public List<StageTiming> timings() {
+      List<StageTiming> out = new ArrayList<>();
+      for (int i = 0; i < stages.size(); i++) {
+        out.add(StageTiming.newBuilder().setStage(stages.get(i)).setNode(nodes.get(i)).setReceivedUs(receivedUs[i])
+            .setProcessedUs(processedUs[i]).setSentUs(sentUs[i]).build());
+      }
+      return out;
+    }
+  }
+
+  static final int MAX_LATENCIES = 256;
+
+  private final Map<String, Sums> sums = new LinkedHashMap<>();
+  private final List<Long> latencies = new ArrayList<>();
+  private long delivered;
+
+  synchronized void add(Frame frame, long arrivalUs) {
+    delivered++;
+    latencies.add(arrivalUs - frame.getCaptureTimeUs());
+    List<StageTiming> t = frame.getTimingsList();
+    if (t.isEmpty()) {
+      return;
+    }
+    StringBuilder path = new StringBuilder();
+    for (StageTiming s : t) {
+      path.append(letter(s.getNode()));
+    }
+    Sums s = sums.computeIfAbsent(path.toString(), k -> {
+      Sums n = new Sums();
+      t.forEach(x -> {
+        n.stages.add(x.getStage());
+        n.nodes.add(x.getNode());
+      });
+      n.hopIn = new double[t.size()];
+      n.process = new double[t.size()];
+      n.send = new double[t.size()];
+      return n;
+    });
+    if (s.stages.size() != t.size()) {
+      return; // a frame through another chain shape (cannot happen within one run)
+    }
+    for (int i = 0; i < t.size(); i++) {
+      if (i > 0) {
+        s.hopIn[i] += t.get(i).getReceivedUs() - t.get(i - 1).getSentUs();
+      }
+      s.process[i] += t.get(i).getProcessedUs() - t.get(i).getReceivedUs();
+      s.send[i] += t.get(i).getSentUs() - t.get(i).getProcessedUs();
+    }
+    s.sinkHop += arrivalUs - t.get(t.size() - 1).getSentUs();
+    s.frames++;
+  }
+
+  /** The means since the last call, and starts afresh. */
+  synchronized Report drain() {
+    List<PathMeans> paths = new ArrayList<>();
+    for (Map.Entry<String, Sums> e : sums.entrySet()) {
+      Sums s = e.getValue();
+      int n = s.stages.size();
+      long[] received = new long[n];
+      long[] processed = new long[n];
+      long[] sent = new long[n];
+      double at = 0;
+      for (int i = 0; i < n; i++) {
+        at += s.hopIn[i] / s.frames;
+        received[i] = Math.round(at);
+        at += s.process[i] / s.frames;
+        processed[i] = Math.round(at);
+        at += s.send[i] / s.frames;
+        sent[i] = Math.round(at);
+      }
+      long sink = Math.round(at + s.sinkHop / s.frames);
+      paths.add(new PathMeans(e.getKey(), s.frames, List.copyOf(s.stages), List.copyOf(s.nodes), received, processed,
+          sent, sink));
+    }
+    sums.clear();
+    long[] lat = new long[Math.min(latencies.size(), MAX_LATENCIES)];
+    for (int i = 0; i < lat.length; i++) {
+      lat[i] = latencies.get((int) ((long) i * latencies.size() / lat.length));
+    }
+    latencies.clear();
+    return new Report(System.currentTimeMillis(), delivered, paths, lat);
+  }
+
+  /** E for the edge node, S for the server (the node names the testbed gives its processes). */
+  static char letter(String node) {
+    return node.equalsIgnoreCase("edge") || node.equalsIgnoreCase("e") ? 'E' : 'S';
+  }
+}
