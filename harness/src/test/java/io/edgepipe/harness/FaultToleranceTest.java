@@ -72,6 +72,10 @@ class FaultToleranceTest {
     try (ProcessRun run = new ProcessRun(spec, SPEC, "cpu", f -> record(f, deliveries, order), tmp, delivery)) {
       RunOptions o = new RunOptions(spec, SPEC, "synthetic", FRAMES, delivery == Delivery.REALTIME ? 1000 : 0, 1,
           "cpu", 1, null, "npy");
+      // Warm the three fresh stage JVMs first: cold, they can take longer than the 0.5 s before the
+      // first kill to answer their first frames, and a realtime run at 1000 fps then drops all of
+      // them (seen on a busy CI machine: delivered 0). The kills below all happen in the measured run.
+      run.warmUp(new RunOptions(spec, SPEC, "synthetic", 200, 0, 1, "cpu", 1, null, "npy"), () -> { });
       result = run.run(o, crashingEachStageInTurn(i -> ProcessHandle.of(run.pids().get(i)).ifPresent(ProcessHandle::destroyForcibly)));
       assertEquals(3, run.restarts(), "the supervisor restarted each killed stage");
     }
@@ -98,7 +102,7 @@ class FaultToleranceTest {
     } else {
       assertTrue(deliveries.values().stream().allMatch(n -> n == 1), "realtime never delivers a frame twice");
       assertEquals(0, s.gaps(), "no frame unaccounted for");
-      assertTrue(s.delivered() > 0);
+      assertTrue(s.delivered() > 0, "some frames get through: " + s);
     }
   }
 }
