@@ -195,7 +195,7 @@ final class GridSection {
       }
       double aim = fps ? FPS_AIM_PCT : LAT_AIM_PCT;
       Charts.referenceXy(chart, "predicted = measured", lo, hi, 1, Color.DARK_GRAY);
-      Charts.referenceXy(chart, "±" + (int) aim + "%", lo, hi, 1 + aim / 100, Color.LIGHT_GRAY);
+      Charts.referenceXy(chart, "+" + (int) aim + "%", lo, hi, 1 + aim / 100, Color.LIGHT_GRAY);
       Charts.referenceXy(chart, "-" + (int) aim + "%", lo, hi, 1 - aim / 100, Color.LIGHT_GRAY);
       return chart;
     }
@@ -241,6 +241,7 @@ final class GridSection {
           sb.append("Neither naive rule does as well as the planner. ");
         }
       }
+      sb.append(cameraOnEdge(c));
       meta.forEach((k, v) -> {
         if (k.startsWith("e5_edge_idle_cores_")) {
           sb.append("With no frames the edge's JVMs used ").append(v).append(" cores at ")
@@ -248,6 +249,46 @@ final class GridSection {
         }
       });
       return sb.toString();
+    }
+
+    /**
+     * The same question where the camera is on the edge (SSSS is no option, the producer stays):
+     * which of ESSS..EEEE is best, within the spread, and does the planner, or fewest bytes
+     * (EEEE), pick one of those.
+     */
+    static String cameraOnEdge(Csv c) {
+      Map<String, List<Map<String, String>>> scenarios = new LinkedHashMap<>();
+      for (Map<String, String> r : c.rows()) {
+        if (!str(r, PointColumn.PLACEMENT).equals(GridExperiment.ALL_SERVER)) {
+          scenarios.computeIfAbsent(str(r, PointColumn.SIDE) + "|" + str(r, PointColumn.EDGE_CPU) + "|"
+              + str(r, PointColumn.LINK), k -> new ArrayList<>()).add(r);
+        }
+      }
+      int planner = 0;
+      int fewest = 0;
+      List<String> winners = new ArrayList<>();
+      for (Map.Entry<String, List<Map<String, String>>> e : scenarios.entrySet()) {
+        Map<String, String> top = e.getValue().stream()
+            .max(java.util.Comparator.comparingDouble(r -> num(r, PointColumn.FPS))).orElseThrow();
+        Map<String, String> predicted = e.getValue().stream()
+            .max(java.util.Comparator.comparingDouble(r -> num(r, PointColumn.PRED_FPS))).orElseThrow();
+        double floor = num(top, PointColumn.FPS_MIN);
+        List<String> tied = e.getValue().stream().filter(r -> num(r, PointColumn.FPS_MAX) >= floor)
+            .map(r -> str(r, PointColumn.PLACEMENT)).toList();
+        if (tied.contains(str(predicted, PointColumn.PLACEMENT))) {
+          planner++;
+        }
+        if (tied.contains("EEEE")) {
+          fewest++;
+        }
+        String[] k = e.getKey().split("\\|");
+        winners.add(k[0] + "x" + k[0] + " cpu " + k[1] + " " + k[2] + ": " + String.join("/", tied)
+            + " (planner " + str(predicted, PointColumn.PLACEMENT) + ")");
+      }
+      return String.format(Locale.ROOT, "With the camera on the edge (the producer stays there; SSSS is no "
+          + "option): the planner picks a placement that is measured best (within the spread) in %d of %d "
+          + "scenarios, fewest bytes (EEEE) in %d; best per scenario: %s. ", planner, scenarios.size(), fewest,
+          String.join("; ", winners));
     }
 
     private static int count(Csv c, BestColumn column) {

@@ -108,7 +108,7 @@ public final class LinkCodecExperiment {
   static Path specWith(Suite s, PayloadCodec codec) {
     try {
       String yaml = Files.readString(s.specFile);
-      Pattern map = Pattern.compile("(?m)^(\\s*(?:input:|-)\\s*\\{[^}]*)\\}");
+      Pattern map = Pattern.compile("(?m)^(\\s*(?:input:|-)\\s*\\{.*)\\}\\s*$"); // the line's outer map
       Matcher m = map.matcher(yaml);
       String changed = m.replaceAll(r -> Matcher.quoteReplacement(r.group(1) + ", codec: " + codec.label() + "}"));
       Path file = s.logs.resolve("spec-" + codec.label() + ".yaml").toAbsolutePath();
