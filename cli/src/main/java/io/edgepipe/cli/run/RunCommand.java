@@ -4,8 +4,6 @@ import io.edgepipe.harness.EmbeddedRun;
 import io.edgepipe.harness.MonolithRun;
 import io.edgepipe.harness.OutputSaver;
 import io.edgepipe.models.post.ModelOutputSaver;
-import io.edgepipe.models.spec.ModelSpec;
-import io.edgepipe.experiments.models.AutoSplit;
 import io.edgepipe.harness.ProcessRun;
 import io.edgepipe.harness.RunReport;
 import io.edgepipe.harness.RunResult;
@@ -80,11 +78,7 @@ public final class RunCommand implements Callable<Integer> {
       }
       return adaptive.run(flags, out.folder("run"));
     }
-    if (flags.isModel() && ModelSpec.load(flags.specFile()).autoSplit()) { // the planner picks the cut
-      AutoSplit.Resolved auto = AutoSplit.resolve(flags.specFile(), out.root(), flags.device());
-      System.out.println(auto.choice());
-      flags.useSpec(auto.file());
-    }
+    flags.resolveAutoSplit(out.root(), null); // split: auto: the planner picks the cut
     PipelineSpec spec = flags.spec();
     RunOptions o = flags.options(saveOutputs, outputFormat);
     Consumer<Frame> outputs = saveOutputs == null ? null : flags.isModel()

@@ -107,6 +107,22 @@ public final class RunFlags {
     specOption.use(resolved);
   }
 
+  /**
+   * A model spec with {@code split: auto}: the planner's cut ({@link io.edgepipe.experiments.models.AutoSplit},
+   * planned for {@code on}, null = this machine), printed, and the resolved spec used from now on.
+   * Null for any other spec.
+   */
+  public io.edgepipe.experiments.models.AutoSplit.Resolved resolveAutoSplit(Path outRoot,
+      io.edgepipe.experiments.models.AutoSplit.Conditions on) {
+    if (!isModel() || !io.edgepipe.models.spec.ModelSpec.load(specFile()).autoSplit()) {
+      return null;
+    }
+    var auto = io.edgepipe.experiments.models.AutoSplit.resolve(specFile(), outRoot, device(), on);
+    System.out.println(auto.choice());
+    useSpec(auto.file());
+    return auto;
+  }
+
   /** Whether --spec names a model spec (pipeline model import) rather than a layer chain. */
   public boolean isModel() {
     return specOption.isModel();

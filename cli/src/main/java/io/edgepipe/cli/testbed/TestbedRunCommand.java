@@ -1,5 +1,6 @@
 package io.edgepipe.cli.testbed;
 
+import io.edgepipe.experiments.models.AutoSplit;
 import io.edgepipe.harness.testbed.TestbedRun;
 
 import io.edgepipe.cli.options.OutputFolder;
@@ -10,8 +11,6 @@ import io.edgepipe.cli.run.RunFlags;
 import io.edgepipe.launcher.RunOptions;
 import io.edgepipe.harness.RunReport;
 import io.edgepipe.harness.RunResult;
-import io.edgepipe.testbed.Names;
-import io.edgepipe.testbed.Testbed;
 import io.edgepipe.testbed.TestbedState;
 import io.edgepipe.testbed.Units;
 import java.nio.file.Path;
@@ -38,8 +37,9 @@ public final class TestbedRunCommand implements Callable<Integer> {
   @Mixin
   RunFlags flags;
 
-  @Option(names = "--placement", required = true,
-      description = "One letter per microservice, producer first: SSSS, ESSS, EESS, EEES, EEEE.")
+  @Option(names = "--placement",
+      description = "One letter per microservice, producer first: SSSS, ESSS, EESS, EEES, EEEE. A model spec with "
+          + "split: auto may leave it out: the planner's cut for this testbed (edge quota, link) sets it.")
   String placement;
 
   @Mixin
@@ -53,19 +53,26 @@ public final class TestbedRunCommand implements Callable<Integer> {
           + "cold, and on a capped edge their JIT takes seconds (default: ${DEFAULT-VALUE}).")
   double warmupSeconds;
 
-  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, description = "Which testbed (default: ${DEFAULT-VALUE}).")
-  String prefix;
+  @Mixin
+  TestbedTarget testbed;
 
   @Override
   public Integer call() {
-    Integer refused = TestbedCommand.refuseUnlessRoot(command);
+    Integer refused = testbed.refuseUnlessRoot();
     if (refused != null) {
       return refused;
     }
-    TestbedState state = Testbed.require(prefix);
+    TestbedState state = testbed.require();
+    // split: auto: the cut planned for this testbed's edge quota and link, and the placement it implies
+    AutoSplit.Resolved auto = flags.resolveAutoSplit(out.root(), new AutoSplit.Conditions(state.edgeCpu(),
+        state.bandwidthBps(), state.delay().toNanos() / 1e6));
+    if (placement == null && auto == null) {
+      throw new IllegalArgumentException("--placement is required (only a model spec with split: auto may leave it "
+          + "to the planner)");
+    }
     PipelineSpec spec = flags.spec();
     RunOptions o = flags.requireFrameCount("testbed run").options(null, "npy");
-    String where = placement.toUpperCase(Locale.ROOT);
+    String where = placement != null ? placement.toUpperCase(Locale.ROOT) : auto.placement();
     System.out.printf("%s on testbed %s (link %s, delay %s, edge cpu %.2f): placement %s, %s input, "
             + "%d frame(s) x %d flow(s) from %s, device %s%n", spec.name(), state.prefix(),
         Units.formatRate(state.bandwidthBps()), Units.formatDelay(state.delay()), state.edgeCpu(), where,

@@ -55,6 +55,28 @@ class TestbedRunCommandTest {
     }
   }
 
+  /**
+   * A model spec with {@code split: auto} needs no --placement: the planner's cut for this testbed
+   * (its edge quota and link) is printed with the placement it implies, and that chain runs.
+   */
+  @Test
+  void aModelSpecWithSplitAutoRunsThePlannersCut() throws Exception {
+    Path onnx = Path.of("../data/models/ppocr-cls.onnx").toAbsolutePath();
+    assumeTrue(Files.exists(onnx), "needs " + onnx + ": run scripts/fetch-models.sh");
+    Path spec = results.resolve("ppocr-auto.yaml");
+    Files.writeString(spec, Files.readString(Path.of("../pipelines/ppocr-cls.yaml"))
+        .replace("file: data/models/ppocr-cls.onnx", "file: " + onnx).replace("split: cuts", "split: auto")
+        .replaceAll("(?s)services:.*", ""));
+    TestbedCli.Outcome r = TestbedCli.run("run", "--prefix", PREFIX, "--spec", spec.toString(), "--frames", "5",
+        "--device", "cpu", "--no-progress", "--results", results.toString());
+    assertEquals(0, r.code(), r.all());
+    java.util.regex.Matcher chosen = java.util.regex.Pattern.compile("split: auto -> .*, placement (E[ES]+) \\(")
+        .matcher(r.out());
+    assertTrue(chosen.find(), r.out());
+    assertTrue(r.out().contains("placement " + chosen.group(1) + ","), "the run uses the planned placement:\n" + r.out());
+    assertTrue(r.out().matches("(?s).*testbed-" + chosen.group(1) + "/\\w+\\s+5\\s+5\\s+0\\s+0\\s+0\\s.*"), r.out());
+  }
+
   @Test
   void eessStreamsAcrossTheLinkAndLeavesNoProcessBehind() throws Exception {
     TestbedCli.Outcome r = TestbedCli.run("run", "--prefix", PREFIX, "--placement", "EESS",

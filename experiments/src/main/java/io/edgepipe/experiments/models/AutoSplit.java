@@ -24,12 +24,25 @@ public final class AutoSplit {
   private AutoSplit() {}
 
   /**
-   * @param file   the resolved spec
-   * @param choice what was chosen and why, for the user
+   * @param file      the resolved spec
+   * @param choice    what was chosen and why, for the user
+   * @param placement its services' tiers, producer first ({@code E} up to the cut, {@code S} after)
    */
-  public record Resolved(Path file, String choice) {}
+  public record Resolved(Path file, String choice, String placement) {}
+
+  /**
+   * Where the split runs, when not on this machine alone: the edge's CPU cores and the
+   * edge-server link (the testbed's), which the plan uses instead of this machine's cores and the
+   * profile's link.
+   */
+  public record Conditions(double edgeCores, double linkBitsPerSec, double linkDelayMs) {}
 
   public static Resolved resolve(Path specFile, Path outRoot, String device) {
+    return resolve(specFile, outRoot, device, null);
+  }
+
+  /** As {@link #resolve(Path, Path, String)}, planned for {@code on} (null: this machine). */
+  public static Resolved resolve(Path specFile, Path outRoot, String device, Conditions on) {
     ModelSpec spec = ModelSpec.load(specFile);
     ModelGraph g = spec.graph();
     Path profileFile = outRoot.resolve("profiles").resolve(spec.name() + ".json");
@@ -46,8 +59,12 @@ public final class AutoSplit {
       source = "profile measured now on this machine (both tiers alike, 1 Gbit link), saved as " + profileFile
           + "; measure the real tiers with pipeline measure --spec " + specFile;
     }
+    if (on != null) {
+      profile = io.edgepipe.planner.profile.ProfileBuilder.copyOf(profile)
+          .addLink(io.edgepipe.planner.profile.LinkClass.EDGE_SERVER, on.linkBitsPerSec(), on.linkDelayMs()).build();
+    }
     CutPlanner.CutPlan plan = new CutPlanner(PlannerOptions.defaults()
-        .withCores(null, null, Runtime.getRuntime().availableProcessors())).plan(profile);
+        .withCores(on == null ? null : on.edgeCores(), null, Runtime.getRuntime().availableProcessors())).plan(profile);
     CutPlanner.CutPrediction w = plan.winner();
     List<Integer> cuts = new ArrayList<>();
     for (int c : new int[] {w.cut(), w.secondCut()}) {
@@ -65,8 +82,11 @@ public final class AutoSplit {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + out, e);
     }
+    StringBuilder placement = new StringBuilder("E"); // the producer, with the camera
+    resolved.services().forEach(s -> placement.append(s.to() <= w.cut() ? 'E' : 'S'));
     return new Resolved(out, "split: auto -> " + w.label() + ", services " + resolved.services().stream()
-        .map(ModelSpec.Service::name).toList() + " (" + source + ")\n" + plan.explanation());
+        .map(ModelSpec.Service::name).toList() + ", placement " + placement + " (" + source + ")\n" + plan.explanation(),
+        placement.toString());
   }
 
   private static boolean matches(Path file, ModelSpec spec, ModelGraph g) {
