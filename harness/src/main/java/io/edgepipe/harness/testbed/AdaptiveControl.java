@@ -49,7 +49,7 @@ final class AdaptiveControl {
         TimingReporter.PERIOD_MS, TimeUnit.MILLISECONDS);
     Thread commands = new Thread(() -> RepointCommands.follow(System.in,
         address -> toFirst.repoint(UpstreamLinks.toStage(spec, 0, address, sink), TestbedStage.REPOINT_TIMEOUT_MS),
-        TestbedProducer::say, control::other), "adaptive-commands");
+        ChildProtocol::say, control::other), "adaptive-commands");
     commands.setDaemon(true);
     commands.start();
     return control;
@@ -124,7 +124,7 @@ final class AdaptiveControl {
     static void report(TimingWindow window) {
       TimingWindow.Report r = window.drain();
       try {
-        TestbedProducer.say(TIMING + " " + JSON.writeValueAsString(r));
+        ChildProtocol.say(TIMING + " " + JSON.writeValueAsString(r));
       } catch (JsonProcessingException e) {
         System.err.println("cannot write a timing report: " + e.getMessage());
       }
