@@ -48,7 +48,7 @@ final class AdaptiveControl {
     reporter.scheduleAtFixedRate(() -> TimingReporter.report(window), TimingReporter.PERIOD_MS,
         TimingReporter.PERIOD_MS, TimeUnit.MILLISECONDS);
     Thread commands = new Thread(() -> RepointCommands.follow(System.in,
-        address -> toFirst.repoint(UpstreamLinks.toStage(spec, 0, address, sink), TestbedStage.REPOINT_TIMEOUT_MS),
+        address -> toFirst.switchTo(UpstreamLinks.toStage(spec, 0, address, sink)),
         ChildProtocol::say, control::other), "adaptive-commands");
     commands.setDaemon(true);
     commands.start();

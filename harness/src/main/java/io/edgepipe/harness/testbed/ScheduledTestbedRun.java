@@ -31,7 +31,9 @@ public final class ScheduledTestbedRun {
    * @param seconds       how long the step lasts
    * @param settleSeconds the first part of the step left out of its window
    * @param placement     where the chain is moved as the step begins (null: left to the controller)
-   * @param warmup        a step that only warms the chain up: the controller does not re-plan during it
+   * @param warmup        a step that only warms the chain up: the controller does not re-plan during it; it
+   *                      lasts at least {@value #WARMUP_MIN_S} s and then until the rate has settled (the JIT
+   *                      of the instances it runs on is done), at most {@code seconds}
    */
   public record Step(String label, long linkBps, double edgeCpu, double paceFps, double seconds,
       double settleSeconds, String placement, boolean warmup) {
@@ -69,6 +71,8 @@ public final class ScheduledTestbedRun {
   /** The producer's pace while a step waits for the queue to drain: one frame in a thousand seconds. */
   static final double HOLD_FPS = 1e-3;
   static final double DRAIN_MAX_SECONDS = 20;
+  /** Least length of a warm-up step; then it goes on in 1 s windows until the rate settles. */
+  public static final double WARMUP_MIN_S = 5;
 
   private ScheduledTestbedRun() {}
 
@@ -119,6 +123,7 @@ public final class ScheduledTestbedRun {
       List<double[]> bounds, Consumer<String> log) {
     try {
       for (Step step : steps) {
+        double changeAt = controller.now();
         if (step.linkBps() > 0 && step.linkBps() != now[0].bandwidthBps()) {
           now[0] = Testbed.setLinkRate(now[0], step.linkBps());
         }
@@ -137,11 +142,18 @@ public final class ScheduledTestbedRun {
           drain(run, controller, previous);
         }
         run.pace(pace);
-        double start = controller.now();
+        double start = step.warmup() ? controller.now() : changeAt;
         log.accept(String.format(java.util.Locale.ROOT, "%.1f s: step %s (link %.0f Mbit/s, edge %.2f cores%s)",
             start, step.label(), now[0].bandwidthBps() / 1e6, now[0].edgeCpu(),
             (step.paceFps() > 0 ? ", " + step.paceFps() + " fps" : "")
                 + (step.placement() != null ? ", " + step.placement() : "")));
+        if (step.warmup()) {
+          warmUntilSettled(step, controller);
+          synchronized (bounds) {
+            bounds.add(new double[] {start, controller.now(), pace, Double.NaN, Double.NaN});
+          }
+          continue;
+        }
         Thread.sleep(Math.round(step.settleSeconds() * 1000));
         double cpu0 = Testbed.cpuSeconds(now[0], Node.EDGE);
         long[] cfs0 = Testbed.throttling(now[0], Node.EDGE);
@@ -188,6 +200,31 @@ public final class ScheduledTestbedRun {
       }
       Thread.sleep(100);
     }
+  }
+
+  /** Frames through the step's placement for {@value #WARMUP_MIN_S} s, then until 1 s windows show a settled rate. */
+  private static void warmUntilSettled(Step step, TestbedController controller) throws InterruptedException {
+    double begin = controller.now();
+    Thread.sleep(Math.round(Math.min(WARMUP_MIN_S, step.seconds()) * 1000));
+    List<Double> rates = new ArrayList<>();
+    long delivered = delivered(controller);
+    double at = controller.now();
+    while (controller.now() - begin < step.seconds()) {
+      Thread.sleep(1000);
+      long d = delivered(controller);
+      double t = controller.now();
+      rates.add((d - delivered) / (t - at));
+      delivered = d;
+      at = t;
+      if (TestbedProducer.settled(rates)) {
+        return;
+      }
+    }
+  }
+
+  private static long delivered(TestbedController controller) {
+    List<TestbedController.Sample> samples = controller.samples();
+    return samples.isEmpty() ? 0 : samples.get(samples.size() - 1).delivered();
   }
 
   /** A step's window: frames delivered between its settling time and its end, and their latency. */
