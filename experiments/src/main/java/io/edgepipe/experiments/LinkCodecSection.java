@@ -45,6 +45,8 @@ final class LinkCodecSection implements ReportSection {
         "placement", "fps", placements, series, false);
     sb.append(report.image(chart, "codec_link.png", "codecs on the link"));
     List<String> parts = new ArrayList<>();
+    int matches = 0;
+    int predictedPlacements = 0;
     for (String p : placements) {
       List<Map<String, String>> rows = c.where(r -> str(r, CodecColumn.PLACEMENT).equals(p));
       Map<String, String> none = rows.stream().filter(r -> str(r, CodecColumn.CODEC).equals("none")).findFirst()
@@ -54,10 +56,27 @@ final class LinkCodecSection implements ReportSection {
       if (none != null && best != null) {
         boolean overlap = num(best, CodecColumn.FPS_MIN) <= num(none, CodecColumn.FPS_MAX)
             && num(none, CodecColumn.FPS_MIN) <= num(best, CodecColumn.FPS_MAX);
-        parts.add(p + ": none " + f(num(none, CodecColumn.FPS)) + " fps, best codec " + str(best, CodecColumn.CODEC)
-            + " " + f(num(best, CodecColumn.FPS)) + " fps (" + str(best, CodecColumn.VS_NONE_PCT) + "%"
-            + (overlap ? ", within the repeats' spread" : "") + ")");
+        String part = p + ": none " + f(num(none, CodecColumn.FPS)) + " fps (" + f(num(none, CodecColumn.FPS_MIN)) + "-"
+            + f(num(none, CodecColumn.FPS_MAX)) + "), best codec " + str(best, CodecColumn.CODEC) + " "
+            + f(num(best, CodecColumn.FPS)) + " fps (" + str(best, CodecColumn.VS_NONE_PCT) + "%"
+            + (overlap ? ", within the repeats' spread" : "") + ")";
+        if (none.containsKey(CodecColumn.PRED_BEST.header())) {
+          String predicted = str(none, CodecColumn.PRED_BEST);
+          String measured = str(none, CodecColumn.MEAS_BEST);
+          Map<String, String> pr = rows.stream().filter(r -> str(r, CodecColumn.CODEC).equals(predicted)).findFirst()
+              .orElse(none);
+          predictedPlacements++;
+          matches += predicted.equals(measured) ? 1 : 0;
+          part += "; predicted best " + predicted + " (" + f(num(pr, CodecColumn.PRED_HOP_FPS)) + " fps, limit "
+              + str(pr, CodecColumn.PRED_LIMIT) + "), measured best " + measured
+              + (predicted.equals(measured) ? ": match" : ": no match");
+        }
+        parts.add(part);
       }
+    }
+    if (predictedPlacements > 0) {
+      parts.add("the codec predicted best from the link rate and each end's CPU (`bench codec` on the same frames) is "
+          + "the measured best in " + matches + " of " + predictedPlacements + " placements");
     }
     sb.append(reading(String.join("; ", parts) + "."));
     sb.append(table(c, CodecColumn.values()));
