@@ -187,6 +187,9 @@ public final class FairScheduler implements AutoCloseable {
       lock.lock();
       try {
         account(lane, List.of(lane), t0, t1);
+        if (workWaiting()) {
+          changed.signalAll(); // the device thread waited for the borrowed device; else let it sleep
+        }
       } finally {
         lock.unlock();
       }
@@ -205,6 +208,19 @@ public final class FairScheduler implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /** True when the device thread has something to do (lock held). */
+  private boolean workWaiting() {
+    if (stopping || !control.isEmpty()) {
+      return true;
+    }
+    for (Lane l : lanes) {
+      if (!l.queue.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Runs {@code task} on the device thread before any further job, without charging anyone. */
@@ -399,7 +415,6 @@ public final class FairScheduler implements AutoCloseable {
           account(lane, entitled, t0, t1);
         } else {
           deviceBusy = false;
-          changed.signalAll();
         }
       } finally {
         lock.unlock();
@@ -429,6 +444,5 @@ public final class FairScheduler implements AutoCloseable {
     for (Lane l : entitled) {
       l.entitledNanos += dt * l.weight / weights;
     }
-    changed.signalAll(); // the device thread may be waiting for a borrowed device
   }
 }
