@@ -75,6 +75,8 @@ public final class LinkCodecExperiment {
         + "predicted: `bench codec` on " + BENCH_FRAMES + " of the same frames, the slower of the two crossing hops "
         + "(edge end slowed by its cap)");
     PipelineSpec base = s.spec.withInput(side, side);
+    long t0 = System.nanoTime();
+    String loadBefore = loadAverage();
     s.task("codec bench");
     List<CodecBench.Row> bench = new CodecBench(base, source).run(BENCH_FRAMES, 5);
     double bps = io.edgepipe.harness.measure.BitRate.parse(link);
@@ -115,6 +117,8 @@ public final class LinkCodecExperiment {
         }
       }
       t.writeCsv(s.dir.resolve(CSV));
+      s.note("codec_run", String.format(Locale.ROOT, "%.1f min, load average %s at the start and %s at the end",
+          (System.nanoTime() - t0) / 6e10, loadBefore, loadAverage()));
     }
     s.say("");
     s.say("Codecs across the link (" + link + ")");
@@ -183,6 +187,15 @@ public final class LinkCodecExperiment {
       }
     }
     return best;
+  }
+
+  /** The 1-minute load average, or "-" (the run's figures depend on what else the host does). */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0];
+    } catch (IOException | RuntimeException e) {
+      return "-";
+    }
   }
 
   private static double median(List<Double> v) {

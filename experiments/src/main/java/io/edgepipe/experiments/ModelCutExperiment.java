@@ -50,9 +50,9 @@ public final class ModelCutExperiment {
    */
   public record Settings(Path specFile, List<String> links, double edgeCpu, String cuts, double warmSeconds,
       PartitionSweep.Rule window, int pacedFrames, int hostCores, Path outDir, String cliMain) {
-    /** The default windows: at least 6 frames and 0.75 s, until the two halves agree within 10%, at most 2.5 s. */
+    /** The default windows: at least 5 frames and 0.5 s, until the two halves agree within 10%, at most 2 s. */
     public static PartitionSweep.Rule defaultWindow() {
-      return new PartitionSweep.Rule(0.5, 6, 0.75, 2.5, 10);
+      return new PartitionSweep.Rule(0.25, 5, 0.5, 2.0, 10);
     }
   }
 
@@ -133,7 +133,15 @@ public final class ModelCutExperiment {
           log.printf(Locale.ROOT, "warm-up on the %s: %.1f fps after %.0f s%n", end == 0 ? "server" : "edge", w.fps(),
               w.seconds() + START_WARMUP.settleSeconds());
         }
+        long cutsStart = System.nanoTime();
+        int done = 0;
         for (int cut : cuts) {
+          if (done > 0) {
+            double perCut = (System.nanoTime() - cutsStart) / 1e9 / done;
+            log.printf(Locale.ROOT, "[%d of %d cuts, %.1f s a cut so far, about %.1f min left]%n", done, cuts.size(),
+                perCut, perCut * (cuts.size() - done) / 60);
+          }
+          done++;
           Path file = cutSpec(s, spec, absolute, g, cut);
           PipelineSpec pipeline = SpecOption.load(file);
           List<PartitionSweep.Partition> parts = partitions(pipeline, file, cut, layers);
@@ -152,7 +160,7 @@ public final class ModelCutExperiment {
             double pace = Math.max(0.5, t.fps() / 2);
             sweep.pace(pace);
             // frames queued behind the link at full speed drain first: a few frame times
-            double settle = Math.min(3, Math.max(s.window().settleSeconds(), 3 / Math.max(t.fps(), 1)));
+            double settle = Math.min(3, Math.max(s.window().settleSeconds(), 2 / Math.max(t.fps(), 1)));
             PartitionSweep.Window l = sweep.measure(new PartitionSweep.Rule(settle, s.pacedFrames(),
                 s.window().minSeconds() / 2, s.window().maxSeconds() + 1, 1000));
             CutPlanner.CutPlan plan = plans.get(link);

@@ -32,18 +32,18 @@ public final class ModelCutsCommand implements Callable<Integer> {
       + "all, or a list such as 0,4,40 (default: ${DEFAULT-VALUE}).")
   String cuts;
 
-  @Option(names = "--frames", defaultValue = "6", description = "Least frames of each throughput window (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--frames", defaultValue = "5", description = "Least frames of each throughput window (default: ${DEFAULT-VALUE}).")
   int frames;
 
-  @Option(names = "--window-seconds", defaultValue = "2.5", description = "Longest throughput window; it ends earlier "
+  @Option(names = "--window-seconds", defaultValue = "2", description = "Longest throughput window; it ends earlier "
       + "once its two halves agree within 10% (default: ${DEFAULT-VALUE}).")
   double windowSeconds;
 
-  @Option(names = "--paced-frames", defaultValue = "4", description = "Least frames of each paced latency window "
+  @Option(names = "--paced-frames", defaultValue = "3", description = "Least frames of each paced latency window "
       + "(default: ${DEFAULT-VALUE}).")
   int pacedFrames;
 
-  @Option(names = "--warmup-seconds", defaultValue = "1", description = "Frames through each cut's partitions before "
+  @Option(names = "--warmup-seconds", defaultValue = "0.5", description = "Frames through each cut's partitions before "
       + "it is measured; the JVMs stay warm across cuts (default: ${DEFAULT-VALUE}).")
   double warmupSeconds;
 
