@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgepipe.vgpu.DevicePtr;
 import io.edgepipe.vgpu.bench.BackendProcess;
+import io.edgepipe.vgpu.remote.LinkOptions;
 import io.edgepipe.vgpu.remote.RemoteGpu;
 import io.edgepipe.vgpu.remote.RemoteSpec;
 import java.io.BufferedReader;
@@ -70,10 +71,12 @@ class BackendRssTest {
     }
   }
 
-  /** One tenant session: 192 MiB of buffers, 32 MiB up and back; the backend's VmRSS while it holds them. */
+  /** One tenant session: 192 MiB of buffers, 32 MiB up and back inline; the backend's VmRSS while it holds them. */
   private static long burst(int port, long pid) {
     long peak = 0;
-    try (RemoteGpu hog = RemoteGpu.connect(new RemoteSpec(HOST, port, "hog", "t-hog", 0.5, 1, "burst"))) {
+    // payloads inline through gRPC (no shared memory), as the bench's attackers send them
+    try (RemoteGpu hog = RemoteGpu.connect(new RemoteSpec(HOST, port, "hog", "t-hog", 0.5, 1, "burst")
+        .withLink(LinkOptions.DEFAULT.withShmBytes(0)))) {
       DevicePtr a = hog.malloc(64 * MIB);
       hog.malloc(64 * MIB);
       hog.malloc(64 * MIB);
