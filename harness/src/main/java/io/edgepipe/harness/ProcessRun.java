@@ -85,9 +85,10 @@ public final class ProcessRun implements AutoCloseable {
       logDir.toFile().mkdirs();
       for (int i = 0; i < layers.size(); i++) {
         String next = LOOPBACK + ":" + (i + 1 < layers.size() ? ports.get(i + 1) : sinkServer.port());
-        List<String> cmd = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g", "-cp", System.getProperty("java.class.path"), StageArgs.MAIN));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx1g"));
+        cmd.addAll(io.edgepipe.api.VectorApi.childJvmFlags()); // the CPU twins' fast path
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StageArgs.MAIN));
         cmd.addAll(StageArgs.of(spec.withDelivery(delivery), specFile, layers.get(i).name(), LOOPBACK, ports.get(i),
             next, device, "local", tls == null ? null : tls.forService(layers.get(i).name())));
         commands.add(cmd);

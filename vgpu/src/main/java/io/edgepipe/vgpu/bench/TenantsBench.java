@@ -122,6 +122,7 @@ public final class TenantsBench {
     // caller's extra flags (e.g. -XX:NativeMemoryTracking=summary for jcmd's breakdown)
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx" + config.heapMib() + "m"));
     cmd.addAll(BackendMemory.JVM_FLAGS);
+    cmd.addAll(io.edgepipe.api.VectorApi.childJvmFlags());
     cmd.addAll(config.backendJavaOptions());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BackendProcess.class.getName(), tokens.toString(),
         "" + config.deviceMib(), "" + config.hostBudgetMib(), "64", "2000",
