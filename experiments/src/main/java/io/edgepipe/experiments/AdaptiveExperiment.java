@@ -121,7 +121,7 @@ public final class AdaptiveExperiment {
       profile.write(s.dir.resolve("profile-e7.json"));
       RunOptions o = new RunOptions(spec, s.specFile, "synthetic", 0, 0, 1, s.device, s.seed, null, "npy");
       s.task("E7 static sweep");
-      List<Step> sweep = new ArrayList<>(warmup(conditions.get(0), placements));
+      List<Step> sweep = new ArrayList<>(ScheduledTestbedRun.standbyWarmup(new Placement(START), WARMUP_MAX_VISIT_S));
       for (int c = 0; c < conditions.size(); c++) {
         if (firstSame(conditions, c) != c) {
           continue; // a condition the schedule returns to: measured once
@@ -145,7 +145,7 @@ public final class AdaptiveExperiment {
       s.task("E7 adaptive run");
       driver.up("1gbit", s.edgeCpu);
       state = driver.state();
-      List<Step> adaptive = new ArrayList<>(warmup(conditions.get(0), placements));
+      List<Step> adaptive = new ArrayList<>(ScheduledTestbedRun.standbyWarmup(new Placement(START), WARMUP_MAX_VISIT_S));
       for (int c = 0; c < conditions.size(); c++) {
         Condition k = conditions.get(c);
         adaptive.add(new Step(String.valueOf(c), k.linkBps(), k.edgeCpu(), 0, STEP_SECONDS, SETTLE_SECONDS));
@@ -173,16 +173,6 @@ public final class AdaptiveExperiment {
 
   static Replanner.Settings settings() {
     return new Replanner.Settings(Objective.THROUGHPUT, 0.2, Duration.ofSeconds(1), Duration.ofSeconds(3), false);
-  }
-
-  /** Every placement until its rate settles, ending on the start: each stage instance on both nodes sees frames (JIT). */
-  static List<Step> warmup(Condition first, List<String> placements) {
-    List<Step> steps = new ArrayList<>();
-    for (String p : placements) {
-      steps.add(new Step("warm-up " + p, first.linkBps(), first.edgeCpu(), 0, WARMUP_MAX_VISIT_S, 0, p, true));
-    }
-    steps.add(new Step("warm-up " + START, first.linkBps(), first.edgeCpu(), 0, WARMUP_MAX_VISIT_S, 0, START, true));
-    return steps;
   }
 
   private static void writeResults(Suite s, List<Condition> conditions, ScheduledTestbedRun.Outcome statics,

@@ -94,7 +94,9 @@ final class AdaptiveSection implements ReportSection {
       double top = fps.stream().mapToDouble(Double::doubleValue).max().orElse(1);
       for (Map<String, String> r : conditions.rows()) {
         double at = num(r, CHANGE_AT_S);
-        XYSeries v = chart.addSeries("→ " + str(r, CONDITION), new double[] {at, at}, new double[] {0, top});
+        // numbered: a schedule may return to an earlier condition, and series names must differ
+        XYSeries v = chart.addSeries("→ " + str(r, STEP) + ": " + str(r, CONDITION), new double[] {at, at},
+            new double[] {0, top});
         v.setMarker(SeriesMarkers.NONE);
         v.setLineColor(Color.LIGHT_GRAY);
       }

@@ -190,8 +190,7 @@ public final class ScheduledTestbedRun {
     long delivered = -1;
     long since = System.nanoTime();
     while (System.nanoTime() < deadline) {
-      List<TestbedController.Sample> samples = controller.samples();
-      long now = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).delivered();
+      long now = delivered(controller);
       if (now != delivered) {
         delivered = now;
         since = System.nanoTime();
@@ -200,6 +199,29 @@ public final class ScheduledTestbedRun {
       }
       Thread.sleep(100);
     }
+  }
+
+  /**
+   * Warm-up steps that give every stage instance on both nodes real frames before a run with
+   * standbys is measured (a standby that never ran a frame takes seconds of class loading and JIT
+   * over its first ones, all of which the sink then holds back for order): the chain visits
+   * {@code P^k O^(n-k)} for k = n..1 (P the producer's node, O the other; each stage is on both
+   * nodes in some visit), each until its rate settles, at most {@code maxSeconds}, and ends on
+   * {@code start} (one more visit unless that is {@code P O^(n-1)}). The link and the quota are left as they are.
+   */
+  public static List<Step> standbyWarmup(io.edgepipe.api.Placement start, double maxSeconds) {
+    String p = start.letters().substring(0, 1);
+    String o = p.equals("E") ? "S" : "E";
+    int n = start.size();
+    List<Step> steps = new ArrayList<>();
+    for (int k = n; k >= 1; k--) {
+      String visit = p.repeat(k) + o.repeat(n - k);
+      steps.add(new Step("warm-up " + visit, 0, 0, 0, maxSeconds, 0, visit, true));
+    }
+    if (!start.letters().equals(p + o.repeat(n - 1))) {
+      steps.add(new Step("warm-up " + start.letters(), 0, 0, 0, maxSeconds, 0, start.letters(), true));
+    }
+    return steps;
   }
 
   /** Frames through the step's placement for {@value #WARMUP_MIN_S} s, then until 1 s windows show a settled rate. */
