@@ -120,9 +120,9 @@ public final class AdaptiveFlags {
     RunResult result = outcome.result();
     System.out.println();
     RunReport.print(System.out, result);
-    Table moves = new Table("decided_s", "from", "to", "stages", "started_ms", "repointed_ms", "drained");
+    Table moves = new Table("decided_s", "from", "to", "stages", "started_ms", "switched_ms", "drained_ms", "drained");
     outcome.moves().forEach(m -> moves.row(m.decidedAt(), m.from().letters(), m.to().letters(),
-        String.join("+", m.stages()), m.startedMs(), m.repointedMs(), m.drained() ? "yes" : "no"));
+        String.join("+", m.stages()), m.startedMs(), m.switchedMs(), m.drainedMs(), m.drained() ? "yes" : "no"));
     System.out.println();
     System.out.println(outcome.moves().size() + " move(s); duplicates at the sink: " + result.summary().duplicates()
         + ", lost: " + result.lost());
