@@ -36,7 +36,7 @@ public final class ModelCutsCommand implements Callable<Integer> {
   int frames;
 
   @Option(names = "--window-seconds", defaultValue = "2", description = "Longest throughput window; it ends earlier "
-      + "once its two halves agree within 10% (default: ${DEFAULT-VALUE}).")
+      + "once its two halves agree within 10%% (default: ${DEFAULT-VALUE}).")
   double windowSeconds;
 
   @Option(names = "--paced-frames", defaultValue = "3", description = "Least frames of each paced latency window "
