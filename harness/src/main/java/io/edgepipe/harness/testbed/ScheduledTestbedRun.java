@@ -26,7 +26,8 @@ public final class ScheduledTestbedRun {
    * @param linkBps       the link's rate from this step on (0: unchanged)
    * @param edgeCpu       the edge's quota in cores from this step on (0: unchanged)
    * @param paceFps       frames per second from the producer (0: as fast as the chain takes them; -N: half the
-   *                      rate the previous step measured, at most N, so that no frame waits for another)
+   *                      rate the previous step measured, at most N, so that no frame waits for another; such
+   *                      a step first holds the producer until the frames queued by the step before arrive)
    * @param seconds       how long the step lasts
    * @param settleSeconds the first part of the step left out of its window
    * @param placement     where the chain is moved as the step begins (null: left to the controller)
@@ -67,6 +68,9 @@ public final class ScheduledTestbedRun {
   public record Outcome(RunResult result, List<StepResult> steps, List<TestbedController.Sample> samples,
       List<TestbedController.MoveEvent> moves, String controllerFailure) {}
 
+  /** The producer's pace while a step waits for the queue to drain: one frame in a thousand seconds. */
+  static final double HOLD_FPS = 1e-3;
+  static final double DRAIN_MAX_SECONDS = 20;
   /** Least length of a warm-up step; then it goes on in 1 s windows until the rate settles. */
   public static final double WARMUP_MIN_S = 5;
 
@@ -135,9 +139,12 @@ public final class ScheduledTestbedRun {
           double previous = bounds.isEmpty() ? Double.NaN : window(steps.get(bounds.size() - 1),
               bounds.get(bounds.size() - 1)[0], bounds.get(bounds.size() - 1)[1], controller.samples()).fps();
           pace = Double.isFinite(previous) && previous > 0 ? Math.min(-pace, previous / 2) : 1;
+          drain(run, controller, previous);
         }
         run.pace(pace);
-        double start = step.warmup() ? controller.now() : changeAt;
+        // a step starts when its change is written (E7 times the re-placement from then), but after the
+        // drain where it had to wait for the step before's backlog (not its own frames)
+        double start = step.warmup() || step.paceFps() < 0 ? controller.now() : changeAt;
         log.accept(String.format(java.util.Locale.ROOT, "%.1f s: step %s (link %.0f Mbit/s, edge %.2f cores%s)",
             start, step.label(), now[0].bandwidthBps() / 1e6, now[0].edgeCpu(),
             (step.paceFps() > 0 ? ", " + step.paceFps() + " fps" : "")
@@ -176,7 +183,8 @@ public final class ScheduledTestbedRun {
    * over its first ones, all of which the sink then holds back for order): the chain visits
    * {@code P^k O^(n-k)} for k = n..1 (P the producer's node, O the other; each stage is on both
    * nodes in some visit), each until its rate settles, at most {@code maxSeconds}, and ends on
-   * {@code start} (one more visit unless that is {@code P O^(n-1)}). The link and the quota are left as they are.
+   * {@code start} (one more visit unless that is {@code P O^(n-1)}). The link and the quota are
+   * left as they are.
    */
   public static List<Step> standbyWarmup(io.edgepipe.api.Placement start, double maxSeconds) {
     String p = start.letters().substring(0, 1);
@@ -191,6 +199,33 @@ public final class ScheduledTestbedRun {
       steps.add(new Step("warm-up " + start.letters(), 0, 0, 0, maxSeconds, 0, start.letters(), true));
     }
     return steps;
+  }
+
+  /**
+   * Holds the producer until the frames that the step before queued have arrived: no delivery for
+   * three of its frame periods (at least 1 s; at most {@value #DRAIN_MAX_SECONDS} s in all). A paced
+   * window started at once measured that backlog, not the chain: at 10 Mbit, an unpaced step leaves
+   * seconds of frames queued behind the link, and the paced median read 1.95 s where a frame takes
+   * 0.26 s.
+   */
+  private static void drain(TestbedRun run, TestbedController controller, double previousFps)
+      throws InterruptedException {
+    run.pace(HOLD_FPS);
+    long quiet = (long) (1e9 * Math.max(1, previousFps > 0 ? 3 / previousFps : 1));
+    long deadline = System.nanoTime() + (long) (DRAIN_MAX_SECONDS * 1e9);
+    long delivered = -1;
+    long since = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      List<TestbedController.Sample> samples = controller.samples();
+      long now = samples.isEmpty() ? 0 : samples.get(samples.size() - 1).delivered();
+      if (now != delivered) {
+        delivered = now;
+        since = System.nanoTime();
+      } else if (System.nanoTime() - since >= quiet) {
+        return;
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Frames through the step's placement for {@value #WARMUP_MIN_S} s, then until 1 s windows show a settled rate. */

@@ -7,12 +7,10 @@ import io.edgepipe.harness.adaptive.UpstreamLinks;
 import io.edgepipe.runtime.ComputeStage;
 import io.edgepipe.runtime.FrameServer;
 import io.edgepipe.runtime.StageOptions;
-import io.edgepipe.testbed.NodeProcess;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,17 +42,7 @@ public final class TestbedStage implements Callable<Integer> {
   @Option(names = "--deadline-ms", required = true) long deadlineMs;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new TestbedStage()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-      say(ChildProtocol.ERROR + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
-      e.printStackTrace();
-      return 1;
-    }).execute(args);
-    System.exit(code);
-  }
-
-  static synchronized void say(String line) {
-    System.out.println(NodeProcess.PROTOCOL + line);
-    System.out.flush();
+    ChildProtocol.runChild(new TestbedStage(), args);
   }
 
   @Override
@@ -76,10 +64,10 @@ public final class TestbedStage implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "drain"));
-    say(ChildProtocol.READY);
+    ChildProtocol.say(ChildProtocol.READY);
     Thread commands = new Thread(() -> RepointCommands.follow(System.in,
         address -> out.get().switchTo(UpstreamLinks.toStage(spec, index + 1, address, null)),
-        TestbedStage::say, null), "repoint-commands");
+        ChildProtocol::say, null), "repoint-commands");
     commands.setDaemon(true);
     commands.start();
     server.awaitTermination();

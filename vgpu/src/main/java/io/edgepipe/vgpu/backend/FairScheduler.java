@@ -12,7 +12,9 @@ import java.util.logging.Logger;
 /**
  * The device thread of a backend and its fGPU policy: weighted fair queuing by measured busy
  * time. Every device call of every session runs on this one thread (the device is not
- * thread-safe, and a GPU runs one tenant's batch at a time anyway).
+ * thread-safe, and a GPU runs one tenant's batch at a time anyway), or, when the device is idle
+ * and no other lane is owed it, on the submitting thread while this one waits
+ * ({@link #submitOrRun}): one job at a time either way.
  *
  * <p>Each session has a {@link Lane} with a weight (its fGPU) and a virtual time that grows by
  * {@code busy nanos / weight} per job. The thread always runs the queued job of the backlogged
@@ -60,6 +62,8 @@ public final class FairScheduler implements AutoCloseable {
     private long lastDone;
     private boolean served;
     private double gapEwma = -1;
+    /** EWMA of the lane's job durations (-1: none yet), to keep long jobs on the device thread. */
+    private double jobEwma = -1;
     private boolean closed;
 
     private Lane(String id, double weight) {
@@ -92,6 +96,8 @@ public final class FairScheduler implements AutoCloseable {
   private long totalBusyNanos;
   /** The lane whose job is running now (its next job may arrive before the accounting). */
   private Lane running;
+  /** True while a job or control task runs, on the device thread or borrowed ({@link #submitOrRun}). */
+  private boolean deviceBusy;
   private boolean stopping;
 
   public FairScheduler(String threadName, Config config) {
@@ -136,6 +142,85 @@ public final class FairScheduler implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * As {@link #submit}, but when nothing else is owed the device, runs {@code job} at once on the
+   * calling thread: no job or control task is running or queued, and no other lane is backlogged
+   * (none has a job queued or is within its anticipation window). The device thread would pick
+   * exactly this job next, so the order and the accounting are the same (its time is charged to
+   * the lane, which alone was backlogged), and the device thread starts nothing until it is done;
+   * what it saves is the hand-off to the device thread and back, a thread wake-up each way per
+   * batch, which on a loaded host is a wait for a core each. Under contention jobs queue as with
+   * {@link #submit}, and so do the jobs of a lane whose jobs have lately taken more than
+   * {@code maxNanos} (or that has none yet), so that the caller (a transport thread) is never held
+   * long. Returns false (and drops the job) when the lane is closed.
+   */
+  public boolean submitOrRun(Lane lane, Runnable job, long maxNanos) {
+    lock.lock();
+    try {
+      if (lane.closed || stopping) {
+        return false;
+      }
+      long now = System.nanoTime();
+      if (lane.queue.isEmpty()) {
+        arrive(lane, now);
+      }
+      if (lane.jobEwma < 0 || lane.jobEwma > maxNanos || !idleFor(lane, now)) {
+        lane.queue.add(job);
+        changed.signalAll();
+        return true;
+      }
+      deviceBusy = true;
+      running = lane;
+      virtualClock = Math.max(virtualClock, lane.vtime);
+    } finally {
+      lock.unlock();
+    }
+    long t0 = System.nanoTime();
+    try {
+      job.run();
+    } catch (Throwable t) {
+      LOG.log(Level.WARNING, "device job failed outside its own error handling", t);
+    } finally {
+      long t1 = System.nanoTime();
+      lock.lock();
+      try {
+        account(lane, List.of(lane), t0, t1);
+        if (workWaiting()) {
+          changed.signalAll(); // the device thread waited for the borrowed device; else let it sleep
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+    return true;
+  }
+
+  /** True when the device is free and no lane but {@code lane} is backlogged (lock held). */
+  private boolean idleFor(Lane lane, long now) {
+    if (deviceBusy || !control.isEmpty()) {
+      return false;
+    }
+    for (Lane l : lanes) {
+      if (!l.queue.isEmpty() || (l != lane && inWindow(l, now))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when the device thread has something to do (lock held). */
+  private boolean workWaiting() {
+    if (stopping || !control.isEmpty()) {
+      return true;
+    }
+    for (Lane l : lanes) {
+      if (!l.queue.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Runs {@code task} on the device thread before any further job, without charging anyone. */
@@ -275,8 +360,13 @@ public final class FairScheduler implements AutoCloseable {
       lock.lock();
       try {
         while (true) {
+          if (deviceBusy) {
+            changed.awaitUninterruptibly(); // a job borrowed the device on its caller's thread
+            continue;
+          }
           if (!control.isEmpty()) {
             task = control.poll();
+            deviceBusy = true;
             break;
           }
           if (stopping) {
@@ -300,6 +390,7 @@ public final class FairScheduler implements AutoCloseable {
           }
           lane = best;
           running = best;
+          deviceBusy = true;
           entitled = backlogged(now);
           task = best.queue.poll();
           virtualClock = Math.max(virtualClock, best.vtime);
@@ -318,28 +409,40 @@ public final class FairScheduler implements AutoCloseable {
         LOG.log(Level.WARNING, "device job failed outside its own error handling", t);
       }
       long t1 = System.nanoTime();
-      if (lane != null) {
-        lock.lock();
-        try {
-          long dt = t1 - t0;
-          lane.busyNanos += dt;
-          lane.jobs++;
-          lane.vtime += dt / lane.weight;
-          lane.lastDone = t1;
-          lane.served = true;
-          totalBusyNanos += dt;
-          running = null;
-          double weights = 0;
-          for (Lane l : entitled) {
-            weights += l.weight;
-          }
-          for (Lane l : entitled) {
-            l.entitledNanos += dt * l.weight / weights;
-          }
-        } finally {
-          lock.unlock();
+      lock.lock();
+      try {
+        if (lane != null) {
+          account(lane, entitled, t0, t1);
+        } else {
+          deviceBusy = false;
         }
+      } finally {
+        lock.unlock();
       }
+    }
+  }
+
+  /**
+   * Charges a job of {@code lane} that ran from {@code t0} to {@code t1}, credits its time to the
+   * lanes {@code entitled} to it, and frees the device (lock held).
+   */
+  private void account(Lane lane, List<Lane> entitled, long t0, long t1) {
+    long dt = t1 - t0;
+    lane.busyNanos += dt;
+    lane.jobs++;
+    lane.vtime += dt / lane.weight;
+    lane.lastDone = t1;
+    lane.served = true;
+    lane.jobEwma = lane.jobEwma < 0 ? dt : 0.75 * lane.jobEwma + 0.25 * dt;
+    totalBusyNanos += dt;
+    running = null;
+    deviceBusy = false;
+    double weights = 0;
+    for (Lane l : entitled) {
+      weights += l.weight;
+    }
+    for (Lane l : entitled) {
+      l.entitledNanos += dt * l.weight / weights;
     }
   }
 }

@@ -32,6 +32,13 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
   static final int MAX_VMEM_UNITS = BackendLimits.MAX_VMEM_UNITS;
   /** Longest client description kept for status. */
   static final int MAX_CLIENT_CHARS = 256;
+  /**
+   * A session whose batches lately took at most this long may have one run on the transport's
+   * thread when the device is idle ({@link FairScheduler#submitOrRun}); longer ones always go to
+   * the device thread, so a transport thread (which also reads other connections) is never held
+   * long.
+   */
+  static final long INLINE_JOB_NANOS = 10_000_000L;
   /** Replies up to this size are sent from the device thread; larger ones by the reply pool. */
   static final int INLINE_REPLY_BYTES = 256 * 1024;
 
@@ -114,7 +121,9 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       return false;
     }
     inFlight = m;
-    if (!core.scheduler.submit(s.lane, new BatchJob(s, s.start(batch), m))) {
+    // an idle device runs the batch's first slice here, on the transport's thread, and the reply
+    // leaves from it: no wake-up of the device thread and none of the transport's for the write
+    if (!core.scheduler.submitOrRun(s.lane, new BatchJob(s, s.start(batch), m), INLINE_JOB_NANOS)) {
       inFlight = null;
       fail(Status.UNAVAILABLE.withDescription("the backend is stopping"));
       return false;
