@@ -142,7 +142,9 @@ public final class ScheduledTestbedRun {
           drain(run, controller, previous);
         }
         run.pace(pace);
-        double start = step.warmup() ? controller.now() : changeAt;
+        // a step starts when its change is written (E7 times the re-placement from then), but after the
+        // drain where it had to wait for the step before's backlog (not its own frames)
+        double start = step.warmup() || step.paceFps() < 0 ? controller.now() : changeAt;
         log.accept(String.format(java.util.Locale.ROOT, "%.1f s: step %s (link %.0f Mbit/s, edge %.2f cores%s)",
             start, step.label(), now[0].bandwidthBps() / 1e6, now[0].edgeCpu(),
             (step.paceFps() > 0 ? ", " + step.paceFps() + " fps" : "")
