@@ -43,10 +43,11 @@ epoch=${SOURCE_DATE_EPOCH:-0}
 # What the application needs (jdeps over cli's classpath: java.base, java.desktop, java.logging,
 # java.naming, java.sql, jdk.httpserver, jdk.jfr, jdk.management, jdk.unsupported), plus what
 # gRPC/Netty, fabric8 and TLS use at run time without a static reference (DNS via JNDI, EC and
-# Kerberos crypto, HTTP client, zip file system, instrumentation agents, XML).
+# Kerberos crypto, HTTP client, zip file system, instrumentation agents, XML), and the Vector API
+# incubator module the images resolve with --add-modules (the CPU twins' fast path).
 default_modules=java.base,java.logging,java.management,java.naming,java.net.http,java.sql,java.xml,\
 java.desktop,java.instrument,java.scripting,java.security.jgss,java.security.sasl,jdk.crypto.ec,\
-jdk.unsupported,jdk.httpserver,jdk.jfr,jdk.management,jdk.naming.dns,jdk.zipfs
+jdk.unsupported,jdk.httpserver,jdk.jfr,jdk.management,jdk.naming.dns,jdk.zipfs,jdk.incubator.vector
 if (( headless )); then
   default_modules=${default_modules/java.desktop,/}
 fi

@@ -62,6 +62,10 @@ unpacked_bytes() {
   echo "$total"
 }
 
+# whether a base tar was jlink'ed without the Vector API module that the images' --add-modules needs
+# (a base made before it was added): its config's io.edgepipe.jre.modules label does not name it
+lacks_vector_module() { ! tar -xOf "$1" --wildcards '*.json' 2>/dev/null | grep -q 'jdk\.incubator\.vector'; }
+
 # "name:tag" from a docker-archive tar's manifest.json
 repo_tag() { tar -xOf "$1" manifest.json | grep -o '"RepoTags":\["[^"]*"' | sed 's/.*\["//; s/"$//'; }
 
@@ -130,10 +134,10 @@ case "$mode" in
     print_table
     ;;
   offline)
-    if [[ $rebuild_base == 1 || ! -f "$base_tar" ]]; then
+    if [[ $rebuild_base == 1 || ! -f "$base_tar" ]] || lacks_vector_module "$base_tar"; then
       "$root/scripts/build-base-image.sh"
     fi
-    if [[ $rebuild_base == 1 || ! -f "$headless_base_tar" ]]; then
+    if [[ $rebuild_base == 1 || ! -f "$headless_base_tar" ]] || lacks_vector_module "$headless_base_tar"; then
       "$root/scripts/build-base-image.sh" --headless
     fi
     rm -rf "${images_dirs[@]}"

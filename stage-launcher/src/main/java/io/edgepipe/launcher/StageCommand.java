@@ -110,6 +110,7 @@ public final class StageCommand implements Callable<Integer> {
     sharedMemory.apply(); // before any hop opens: rings are created and mapped in this directory
     String host = bind.address();
     String device = deviceOption.value();
+    java.util.logging.Logger.getLogger(StageCommand.class.getName()).info(name + ": " + io.edgepipe.api.VectorApi.status());
     if (width != null || height != null) {
       spec = spec.withInput(height != null ? height : spec.input().h(), width != null ? width : spec.input().w());
     }

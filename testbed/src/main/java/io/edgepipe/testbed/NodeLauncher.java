@@ -75,6 +75,7 @@ public final class NodeLauncher {
     List<String> argv = new ArrayList<>();
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.addAll(jvmOptions);
+    argv.addAll(io.edgepipe.api.VectorApi.childJvmFlags()); // the CPU twins' fast path
     argv.add("-Djava.awt.headless=true");
     String logging = System.getProperty("java.util.logging.config.file");
     if (logging != null) {

@@ -90,6 +90,11 @@ public final class ManifestFlags {
           + "`autoplace` keeps the layout that is deployed.")
   boolean colocate;
 
+  @Option(names = "--model-pvc", paramLabel = "CLAIM",
+      description = "A model spec's ONNX file comes from this PersistentVolumeClaim (the file at its root, under its "
+          + "own name) instead of a ConfigMap, which holds at most 1 MiB.")
+  String modelPvc;
+
   ReplicaChoice replicaChoice() {
     return ReplicaChoice.parse(replicas);
   }
@@ -110,7 +115,14 @@ public final class ManifestFlags {
     return SecretSources.requireNothing(manifests) ? manifests : manifests.withSecrets(secretsFrom);
   }
 
+  /** The spec; a model spec ({@code pipeline model import}) with its ONNX file for the pods. */
   SpecFile specFile() {
+    if (spec.isModel()) {
+      return ModelSpecFile.load(spec.file(), modelPvc);
+    }
+    if (modelPvc != null) {
+      throw new io.edgepipe.api.SpecException("--model-pvc: " + spec.file() + " is not a model spec");
+    }
     return SpecFile.load(spec.file());
   }
 

@@ -1,6 +1,7 @@
 package io.edgepipe.cli.deploy;
 
 import io.edgepipe.cli.options.OutputFolder;
+import io.edgepipe.planner.manifest.ManifestWriter;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.SpecFile;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code pipeline manifests --placement EESS}: write the k3s manifests of a placement, apply nothing. */
 @Command(name = "manifests", mixinStandardHelpOptions = true,
     description = {"Write the k3s manifests of a placement to OUT/<pipeline>-<placement>/ without applying them.",
-        "Apply them yourself with: kubectl apply -k OUT/<pipeline>-<placement>."})
+        "Apply them yourself with: kubectl apply -k OUT/<pipeline>-<placement> (a model spec: kubectl apply "
+            + "--server-side -k ..., as printed)."})
 public final class ManifestsCommand implements Callable<Integer> {
   @Option(names = "--placement", required = true, description = "One letter per stage, producer first: E (edge) or S (server), e.g. EESS.")
   String placement;
@@ -34,7 +36,7 @@ public final class ManifestsCommand implements Callable<Integer> {
       SpecFile specFile = flags.specFile();
       PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(flags.replicasWithoutPlan()));
       Path dir = flags.write(manifests, out.folder("manifests"));
-      spec.commandLine().getOut().println("wrote " + dir + " (kubectl apply -k " + dir + ")");
+      spec.commandLine().getOut().println("wrote " + dir + " (" + ManifestWriter.applyCommand(manifests, dir) + ")");
       return 0;
     });
   }

@@ -37,7 +37,8 @@ final class ModelPlan {
       CutTable.write(plan, csv);
       out.println("every cut written to " + csv);
     }
-    out.println("(manifests are not written for model partitions yet)");
+    out.println("manifests for it: put these services in the spec, then pipeline manifests --spec " + specFile
+        + " --placement E..S (one letter per service, producer first)");
     out.flush();
     return 0;
   }

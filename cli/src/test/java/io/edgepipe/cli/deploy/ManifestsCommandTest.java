@@ -76,6 +76,52 @@ class ManifestsCommandTest {
     assertTrue(refused.err().contains("--colocate"), refused.err());
   }
 
+  /**
+   * A model spec: one Deployment per partition service, the ONNX file in model.yaml, and a deployed
+   * spec that, with the file where the pods mount it, loads to the same chain of services.
+   */
+  @Test
+  void aModelSpecCarriesItsModelAndASpecThatReadsItFromTheVolume() throws Exception {
+    Path onnx = Path.of("../data/models/blazeface-front-128.onnx");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(onnx), "needs " + onnx + ": run scripts/fetch-models.sh");
+    // the shipped spec names its model relative to the checkout's root; these tests run in cli/
+    Path spec = dir.resolve("blazeface.yaml");
+    Files.writeString(spec, Files.readString(Path.of("../pipelines/blazeface.yaml"))
+        .replace("file: data/models/", "file: " + onnx.toAbsolutePath().getParent() + "/"));
+    Outcome r = CliRunner.pipeline("manifests", "--placement", "EES", "--spec", spec.toString(), "-o", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    Path written = dir.resolve("blazeface-EES");
+    assertTrue(r.out().contains("kubectl apply --server-side -k " + written), r.out());
+    assertTrue(Files.exists(written.resolve("blazeface-c0-c40.yaml")) && Files.exists(written.resolve("blazeface-c40-c93.yaml")));
+    assertTrue(Files.readString(written.resolve("blazeface-c0-c40.yaml")).contains("edgepipe-stage-model:"));
+
+    // what a pod sees: the spec from the ConfigMap, the model where the volume puts it
+    var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    String deployedSpec = yaml.readTree(Files.readString(written.resolve("configmap.yaml")).replaceFirst("(?s)^.*?---\n", ""))
+        .path("data").path("pipeline.yaml").asText();
+    byte[] model = java.util.Base64.getDecoder().decode(yaml.readTree(Files.readString(written.resolve("model.yaml"))
+        .replaceFirst("(?s)^.*?---\n", "")).path("binaryData").path("blazeface-front-128.onnx").asText());
+    org.junit.jupiter.api.Assertions.assertArrayEquals(Files.readAllBytes(onnx), model);
+    Path volume = Files.createDirectories(dir.resolve("volume"));
+    Files.write(volume.resolve("blazeface-front-128.onnx"), model);
+    assertTrue(deployedSpec.contains("file: " + io.edgepipe.planner.manifest.ModelFile.DIR + "/blazeface-front-128.onnx"),
+        deployedSpec);
+    Path podSpec = dir.resolve("pipeline.yaml");
+    Files.writeString(podSpec, deployedSpec.replace(io.edgepipe.planner.manifest.ModelFile.DIR, volume.toString()));
+    assertEquals(io.edgepipe.launcher.options.SpecOption.load(spec).layers().stream().map(l -> l.name()).toList(),
+        io.edgepipe.launcher.options.SpecOption.load(podSpec).layers().stream().map(l -> l.name()).toList());
+
+    Outcome pvc = CliRunner.pipeline("manifests", "--placement", "ESS", "--spec", spec.toString(), "--model-pvc", "models",
+        "-o", dir.toString());
+    assertEquals(0, pvc.code(), pvc.err());
+    assertFalse(Files.exists(dir.resolve("blazeface-ESS/model.yaml")), "the model is on the claim");
+    assertTrue(Files.readString(dir.resolve("blazeface-ESS/producer.yaml")).contains("claimName: \"models\""));
+    Outcome notAModel = CliRunner.pipeline("manifests", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml",
+        "--model-pvc", "models", "-o", dir.toString());
+    assertEquals(2, notAModel.code());
+    assertEquals(1, notAModel.err().strip().lines().count(), notAModel.err());
+  }
+
   @Test
   void aCameraProducerGetsItsDevice() throws Exception {
     Outcome r = CliRunner.pipeline("manifests", "--placement", "EESS", "--spec", "../pipelines/thesis.yaml",

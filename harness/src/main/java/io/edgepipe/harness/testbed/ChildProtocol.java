@@ -1,9 +1,12 @@
 package io.edgepipe.harness.testbed;
 
+import io.edgepipe.testbed.NodeProcess;
+import picocli.CommandLine;
+
 /**
- * The lines {@link TestbedProducer} and {@link TestbedRun} exchange. The child writes
- * {@code EDGEPIPE-TB <WORD> ...} lines on stdout (everything else is log); the parent answers
- * on the child's stdin.
+ * The lines a testbed child ({@link TestbedProducer}, {@link TestbedStage}) and {@link TestbedRun}
+ * exchange, and the child's side of it: the child writes {@code EDGEPIPE-TB <WORD> ...} lines on
+ * stdout (everything else is log) with {@link #say}; the parent answers on the child's stdin.
  */
 final class ChildProtocol {
   /** child: the sink listens and every stage answered its health check. */
@@ -24,4 +27,23 @@ final class ChildProtocol {
   static final String ERROR = "ERROR";
 
   private ChildProtocol() {}
+
+  /** Writes one protocol line for the parent (whole lines: the threads of a child share stdout). */
+  static synchronized void say(String line) {
+    System.out.println(NodeProcess.PROTOCOL + line);
+    System.out.flush();
+  }
+
+  /**
+   * A child's {@code main}: runs the picocli command; a failure is said as one {@code ERROR} line
+   * (its stack trace goes to the log) and exits 1.
+   */
+  static void runChild(Object command, String[] args) {
+    int code = new CommandLine(command).setExecutionExceptionHandler((e, cmd, parsed) -> {
+      say(ERROR + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
+      e.printStackTrace();
+      return 1;
+    }).execute(args);
+    System.exit(code);
+  }
 }

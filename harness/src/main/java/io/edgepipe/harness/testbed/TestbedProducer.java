@@ -14,7 +14,6 @@ import io.edgepipe.producer.SinkServer;
 import io.edgepipe.runtime.DownstreamClient;
 import io.edgepipe.runtime.FrameServer;
 import io.edgepipe.runtime.Transport;
-import io.edgepipe.testbed.NodeProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -84,18 +82,7 @@ public final class TestbedProducer implements Callable<Integer> {
       = new LinkedHashMap<>();
 
   public static void main(String[] args) {
-    int code = new CommandLine(new TestbedProducer())
-        .setExecutionExceptionHandler((e, cmd, parsed) -> {
-          say(ChildProtocol.ERROR + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
-          e.printStackTrace();
-          return 1;
-        }).execute(args);
-    System.exit(code);
-  }
-
-  static synchronized void say(String line) {
-    System.out.println(NodeProcess.PROTOCOL + line);
-    System.out.flush();
+    ChildProtocol.runChild(new TestbedProducer(), args);
   }
 
   @Override
@@ -110,7 +97,7 @@ public final class TestbedProducer implements Callable<Integer> {
     for (Map.Entry<String, String> stage : awaits.entrySet()) {
       awaitServing(stage.getKey(), stage.getValue());
     }
-    say(ChildProtocol.READY);
+    ChildProtocol.say(ChildProtocol.READY);
     DownstreamClient firstClient = FirstHop.open(spec, Transport.channel(next, spec.maxFrameBytes()), phases);
     // an adaptive run repoints the first hop when the first stage moves
     SwitchableDownstream toFirst = new SwitchableDownstream(firstClient);
@@ -126,11 +113,11 @@ public final class TestbedProducer implements Callable<Integer> {
           o = new RunOptions(spec, specFile, source, sized, fps, flows, device, seed, null, "npy");
         }
       }
-      say(ChildProtocol.MAIN);
+      ChildProtocol.say(ChildProtocol.MAIN);
       if (pacedSeconds > 0) {
         // the main phase as fast as it goes, then frames paced so that none waits for another
         RunResult main = phase(o, producer, phases, counter);
-        say(ChildProtocol.PHASE + " " + JSON.writeValueAsString(main));
+        ChildProtocol.say(ChildProtocol.PHASE + " " + JSON.writeValueAsString(main));
         double pace = Math.max(0.5, Math.min(pacedFps, main.summary().fps() / 2));
         long paced = Math.max(10, Math.round(pace * pacedSeconds));
         o = new RunOptions(spec, specFile, source, paced, pace, flows, device, seed, null, "npy");
@@ -144,7 +131,7 @@ public final class TestbedProducer implements Callable<Integer> {
       toFirst.close();
     }
     counter.flush();
-    say(ChildProtocol.SENT);
+    ChildProtocol.say(ChildProtocol.SENT);
     if (control != null) {
       control.awaitDrained();
     } else {
@@ -152,7 +139,7 @@ public final class TestbedProducer implements Callable<Integer> {
     }
     sink.stop(10, TimeUnit.SECONDS);
     RunResult result = RunResult.of(mode, phases.current().summary(), sentBy(producer, o));
-    say(ChildProtocol.RESULT + " " + JSON.writeValueAsString(result));
+    ChildProtocol.say(ChildProtocol.RESULT + " " + JSON.writeValueAsString(result));
     return 0;
   }
 
@@ -249,7 +236,7 @@ public final class TestbedProducer implements Callable<Integer> {
 
     synchronized void flush() {
       if (unreported > 0) {
-        say(ChildProtocol.FRAMES + " " + unreported);
+        ChildProtocol.say(ChildProtocol.FRAMES + " " + unreported);
         unreported = 0;
       }
       lastReport = System.nanoTime();

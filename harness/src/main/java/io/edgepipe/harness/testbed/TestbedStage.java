@@ -7,12 +7,10 @@ import io.edgepipe.harness.adaptive.UpstreamLinks;
 import io.edgepipe.runtime.ComputeStage;
 import io.edgepipe.runtime.FrameServer;
 import io.edgepipe.runtime.StageOptions;
-import io.edgepipe.testbed.NodeProcess;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,8 +20,7 @@ import picocli.CommandLine.Parameters;
  * {@code pipeline stage NAME} runs (same arguments, see {@link io.edgepipe.launcher.StageArgs}),
  * whose downstream the parent can repoint when the next stage moves. It says {@code READY} once
  * it listens; on stdin, {@code REPOINT HOST:PORT} sends its output to the moved next stage from
- * then on (after the old one has answered every frame it was sent) and is answered
- * {@code REPOINTED HOST:PORT drained|timeout}. SIGTERM drains it into whatever is next, as a plain
+ * then on (the old one finishes what it was sent meanwhile; see {@link RepointCommands}). SIGTERM drains it into whatever is next, as a plain
  * stage does.
  */
 @Command(name = "testbed-stage")
@@ -45,17 +42,7 @@ public final class TestbedStage implements Callable<Integer> {
   @Option(names = "--deadline-ms", required = true) long deadlineMs;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new TestbedStage()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-      say(ChildProtocol.ERROR + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
-      e.printStackTrace();
-      return 1;
-    }).execute(args);
-    System.exit(code);
-  }
-
-  static synchronized void say(String line) {
-    System.out.println(NodeProcess.PROTOCOL + line);
-    System.out.flush();
+    ChildProtocol.runChild(new TestbedStage(), args);
   }
 
   @Override
@@ -77,10 +64,10 @@ public final class TestbedStage implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }, "drain"));
-    say(ChildProtocol.READY);
+    ChildProtocol.say(ChildProtocol.READY);
     Thread commands = new Thread(() -> RepointCommands.follow(System.in,
-        address -> out.get().repoint(UpstreamLinks.toStage(spec, index + 1, address, null), REPOINT_TIMEOUT_MS),
-        TestbedStage::say, null), "repoint-commands");
+        address -> out.get().switchTo(UpstreamLinks.toStage(spec, index + 1, address, null)),
+        ChildProtocol::say, null), "repoint-commands");
     commands.setDaemon(true);
     commands.start();
     server.awaitTermination();

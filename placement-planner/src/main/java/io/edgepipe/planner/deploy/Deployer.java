@@ -150,6 +150,20 @@ public final class Deployer {
         pruned.add(record(policy, ApplyOutcome.DELETED));
       }
     }
+    // the model's ConfigMap once the spec has no model (or it moved to a claim)
+    Set<String> wantedMaps = new HashSet<>();
+    for (var map : new io.fabric8.kubernetes.api.model.ConfigMap[] {manifests.configMap(), manifests.modelConfigMap()}) {
+      if (map != null) {
+        wantedMaps.add(map.getMetadata().getName());
+      }
+    }
+    for (var map : client.configMaps().inNamespace(namespace).withLabel(Labels.PART_OF, Labels.PART_OF_VALUE).list()
+        .getItems()) {
+      if (!wantedMaps.contains(map.getMetadata().getName())) {
+        client.resource(map).delete();
+        pruned.add(record(map, ApplyOutcome.DELETED));
+      }
+    }
     // Secrets no workload mounts any more (TLS turned off, the vGPU backend gone)
     Set<String> mounted = new HashSet<>();
     manifests.secretsNeeded().forEach(n -> mounted.add(n.name()));

@@ -17,6 +17,8 @@ public final class Labels {
   public static final String STAGE = "edgepipe.io/stage";
   /** Pod annotation: hash of the pipeline spec, so pods restart when the spec changes. */
   public static final String SPEC_HASH = "edgepipe.io/spec-sha256";
+  /** Annotation of the model ConfigMap: sha256 of the ONNX file it carries. */
+  public static final String MODEL_HASH = "edgepipe.io/model-sha256";
   /** Namespace annotation: set when edgepipe created the namespace, so undeploy may delete it. */
   public static final String CREATED_BY = "edgepipe.io/created-by";
   /**

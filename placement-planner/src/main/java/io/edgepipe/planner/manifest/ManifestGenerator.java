@@ -1,5 +1,6 @@
 package io.edgepipe.planner.manifest;
 
+import io.edgepipe.api.LayerSpec;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.Placement;
 import io.edgepipe.planner.StageChain;
@@ -33,6 +34,8 @@ public final class ManifestGenerator {
   public static final String SPEC_KEY = "pipeline.yaml";
   public static final String SPEC_PATH = WorkloadFactory.SPEC_DIR + "/" + SPEC_KEY;
   public static final String VGPU_BACKEND = "vgpu-backend";
+  /** The image (edgepipe-stage-model) that runs a model's partitions. */
+  public static final String MODEL_IMAGE = "model";
   static final String POD_SECURITY = "pod-security.kubernetes.io/";
 
   private ManifestGenerator() {}
@@ -44,6 +47,16 @@ public final class ManifestGenerator {
    */
   public static PipelineManifests generate(PipelineSpec spec, String specYaml, Placement placement,
       ManifestOptions options) {
+    return generate(spec, specYaml, null, placement, options);
+  }
+
+  /**
+   * As {@link #generate(PipelineSpec, String, Placement, ManifestOptions)} for a model spec:
+   * {@code model} (null for none) is mounted wherever the spec is, and {@code specYaml} names
+   * {@link ModelFile#path()} as its model file.
+   */
+  public static PipelineManifests generate(PipelineSpec spec, String specYaml, ModelFile model, Placement placement,
+      ManifestOptions options) {
     StageChain chain = StageChain.of(spec);
     if (placement.size() != chain.size()) {
       throw new ManifestException("placement " + placement + " has " + placement.size() + " letters but pipeline "
@@ -52,7 +65,8 @@ public final class ManifestGenerator {
     checkReplicas(chain, options);
     boolean colocate = options.colocate();
     String namespace = options.namespace();
-    String specHash = sha256(specYaml);
+    // the model's bytes count too: a new model restarts the pods as a new spec does
+    String specHash = sha256(model == null ? specYaml : specYaml + "\nmodel sha256 " + model.sha256());
     List<Workload> workloads = new ArrayList<>();
     SecretSources needs = new SecretSources();
     if (options.vgpuBackendImage() != null) {
@@ -101,22 +115,33 @@ public final class ManifestGenerator {
         }
       }
       WorkloadFactory.WorkloadSpec w = new WorkloadFactory.WorkloadSpec(stage, Labels.stage(stage), tier,
-          image(stage, tier, options), args, grpcPort, colocate && !producer ? "grpc-" + i : producer ? "sink" : "grpc",
+          image(spec, i, tier, options), args, grpcPort, colocate && !producer ? "grpc-" + i : producer ? "sink" : "grpc",
           options.replicas(stage), specHash, options.resources(tier), null, secrets, env, options.tls(),
           producer ? camera : null, metricsPort, colocate ? "metrics-" + i : "metrics");
       if (colocate) {
         groups.computeIfAbsent(tier, t -> new ArrayList<>()).add(w);
       } else {
-        workloads.add(WorkloadFactory.build(w, namespace));
+        workloads.add(WorkloadFactory.build(w, model, namespace));
       }
     }
     groups.forEach((tier, members) ->
-        workloads.add(WorkloadFactory.group(CoLocation.groupName(tier), tier, members, rings.get(tier), namespace)));
+        workloads.add(WorkloadFactory.group(CoLocation.groupName(tier), tier, members, rings.get(tier), model,
+            namespace)));
     List<NetworkPolicy> policies = options.networkPolicies()
         ? NetworkPolicies.build(chain, vgpuClients, options.vgpuBackendImage() != null, options)
         : List.of();
     return new PipelineManifests(spec.name(), placement, namespace(namespace, camera),
-        configMap(namespace, specYaml, placement), workloads, policies, needs.list(), List.of(), chain.stages());
+        configMap(namespace, specYaml, placement), model == null ? null : model.configMap(namespace), workloads, policies, needs.list(), List.of(), chain.stages());
+  }
+
+  /**
+   * The image of service {@code index} of the chain (0 = the producer): a model's partitions all
+   * run {@value #MODEL_IMAGE} (one launcher runs any partition; the spec says which), the other
+   * stages their own.
+   */
+  static String image(PipelineSpec spec, int index, Tier tier, ManifestOptions options) {
+    boolean partition = index > 0 && LayerSpec.PARTITION.equals(spec.layers().get(index - 1).kind());
+    return image(partition ? MODEL_IMAGE : StageChain.of(spec).stage(index), tier, options);
   }
 
   /** {@code <registry>/edgepipe-stage-<name>:<tag>}, with "-edge" on the tag for the trimmed edge image. */

@@ -20,6 +20,15 @@ import java.util.Map;
 public final class ManifestWriter {
   public static final String KUSTOMIZATION = "kustomization.yaml";
   public static final String NETWORK_POLICIES = "networkpolicies.yaml";
+  public static final String MODEL_FILE = "model.yaml";
+  /** Why the model travels this way, beside it. */
+  static final String MODEL_NOTE = """
+      # The model's ONNX file as binaryData: every pod that reads the spec mounts it read-only at
+      # %s (no network needed in the pod; a ConfigMap volume is allowed under Pod Security
+      # "restricted"). A ConfigMap holds at most 1 MiB: a larger model goes on a PersistentVolumeClaim
+      # (pipeline manifests --model-pvc CLAIM). Apply with server-side apply, kubectl apply --server-side -k:
+      # a client-side apply copies the whole object into an annotation, which may hold only 256 KiB.
+      """.formatted(ModelFile.DIR);
 
   private ManifestWriter() {}
 
@@ -69,6 +78,9 @@ public final class ManifestWriter {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("namespace.yaml", header + yaml(manifests.namespace()));
     files.put("configmap.yaml", header + yaml(manifests.configMap()));
+    if (manifests.modelConfigMap() != null) {
+      files.put(MODEL_FILE, header + MODEL_NOTE + yaml(manifests.modelConfigMap()));
+    }
     if (!manifests.networkPolicies().isEmpty()) {
       StringBuilder policies = new StringBuilder(header);
       manifests.networkPolicies().forEach(p -> policies.append(yaml(p)));
@@ -94,12 +106,23 @@ public final class ManifestWriter {
     return files;
   }
 
-  /** Every object as one multi-document YAML stream (what --dry-run prints); Secrets by name only, never their data. */
+  /**
+   * The command that applies the written folder: server-side when a model ConfigMap is in it
+   * (see {@link #MODEL_NOTE}), plain otherwise.
+   */
+  public static String applyCommand(PipelineManifests manifests, Path dir) {
+    return "kubectl apply " + (manifests.modelConfigMap() != null ? "--server-side " : "") + "-k " + dir;
+  }
+
+  /** Every object as one multi-document YAML stream (what --dry-run prints); Secrets by name only, never their data, and the model by its hash. */
   public static String toYaml(PipelineManifests manifests) {
     StringBuilder out = new StringBuilder(header(manifests));
     for (HasMetadata resource : manifests.all()) {
       if (resource instanceof Secret) {
         out.append("# Secret ").append(resource.getMetadata().getName()).append(" (made from local files; not printed)\n");
+      } else if (resource == manifests.modelConfigMap()) {
+        out.append("# ConfigMap ").append(ModelFile.CONFIG_MAP).append(": the model's ONNX file as binaryData, sha256 ")
+            .append(resource.getMetadata().getAnnotations().get(Labels.MODEL_HASH)).append(" (not printed)\n");
       } else {
         out.append(yaml(resource));
       }

@@ -14,6 +14,7 @@ import java.util.List;
  * Every resource of one pipeline placement.
  *
  * @param pipeline        pipeline name
+ * @param modelConfigMap  the ONNX file of a model spec ({@link ModelFile}), or null (no model, or on a claim)
  * @param placement       the placement
  * @param workloads       the vgpu-backend first when deployed, then the stages in chain order (or
  *                        their co-location groups, the producer's first)
@@ -24,7 +25,7 @@ import java.util.List;
  * @param stages          the chain, producer first
  */
 public record PipelineManifests(String pipeline, Placement placement, Namespace namespace, ConfigMap configMap,
-    List<Workload> workloads, List<NetworkPolicy> networkPolicies, List<SecretSources.Needed> secretsNeeded,
+    ConfigMap modelConfigMap, List<Workload> workloads, List<NetworkPolicy> networkPolicies, List<SecretSources.Needed> secretsNeeded,
     List<Secret> secrets, List<String> stages) {
 
   public PipelineManifests {
@@ -37,7 +38,7 @@ public record PipelineManifests(String pipeline, Placement placement, Namespace 
 
   /** The same manifests that also create their Secrets, made from the files in {@code folder}. */
   public PipelineManifests withSecrets(java.nio.file.Path folder) {
-    return new PipelineManifests(pipeline, placement, namespace, configMap, workloads, networkPolicies, secretsNeeded,
+    return new PipelineManifests(pipeline, placement, namespace, configMap, modelConfigMap, workloads, networkPolicies, secretsNeeded,
         SecretSources.secrets(this, folder), stages);
   }
 
@@ -72,13 +73,16 @@ public record PipelineManifests(String pipeline, Placement placement, Namespace 
   }
 
   /**
-   * All resources in apply order: namespace, config map, Secrets (when made), network policies
+   * All resources in apply order: namespace, config maps (the spec, the model), Secrets (when made), network policies
    * (so no pod runs unprotected), then each deployment and its service.
    */
   public List<HasMetadata> all() {
     List<HasMetadata> resources = new ArrayList<>();
     resources.add(namespace);
     resources.add(configMap);
+    if (modelConfigMap != null) {
+      resources.add(modelConfigMap);
+    }
     resources.addAll(secrets);
     resources.addAll(networkPolicies);
     for (Workload workload : workloads) {

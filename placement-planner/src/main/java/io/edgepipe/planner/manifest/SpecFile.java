@@ -10,9 +10,15 @@ import java.nio.file.Path;
 
 /**
  * A pipeline spec with the text it was read from: manifests carry the text verbatim (comments
- * included) in their config map, while placements are checked against the parsed chain.
+ * included) in their config map, while placements are checked against the parsed chain. A model
+ * spec also has its ONNX file ({@code model}; null otherwise), and its text names where the pods
+ * find that file.
  */
-public record SpecFile(Path path, PipelineSpec spec, String text) {
+public record SpecFile(Path path, PipelineSpec spec, String text, ModelFile model) {
+  public SpecFile(Path path, PipelineSpec spec, String text) {
+    this(path, spec, text, null);
+  }
+
   /** @throws SpecException when the file is missing or not a valid spec */
   public static SpecFile load(Path path) {
     String text;
@@ -34,6 +40,6 @@ public record SpecFile(Path path, PipelineSpec spec, String text) {
   }
 
   public PipelineManifests manifests(Placement placement, ManifestOptions options) {
-    return ManifestGenerator.generate(spec, text, placement, options);
+    return ManifestGenerator.generate(spec, text, model, placement, options);
   }
 }

@@ -80,8 +80,13 @@ final class WorkloadFactory {
   }
 
   static Workload build(WorkloadSpec w, String namespace) {
+    return build(w, null, namespace);
+  }
+
+  /** @param model the model file mounted beside the spec, or null */
+  static Workload build(WorkloadSpec w, ModelFile model, String namespace) {
     Deployment deployment = deployment(w.name(), w.labels(), w.labels(), w.tier(), w.replicas(), List.of(w), null,
-        namespace);
+        model, namespace);
     List<String> stages = w.labels().containsKey(Labels.STAGE) ? List.of(w.name()) : List.of();
     return new Workload(w.name(), deployment, List.of(service(w, namespace, Labels.selector(w.name()))), stages);
   }
@@ -91,10 +96,11 @@ final class WorkloadFactory {
    * each still behind a Service of its own name that selects whichever Pod runs it, so that a
    * stage moving to another group changes no Service and no NetworkPolicy.
    *
-   * @param shm the memory volume of the rings of the hops inside the Pod, or null when it has none
+   * @param shm   the memory volume of the rings of the hops inside the Pod, or null when it has none
+   * @param model the model file mounted beside the spec, or null
    */
   static Workload group(String name, Tier tier, List<WorkloadSpec> members, CoLocation.RingVolume shm,
-      String namespace) {
+      ModelFile model, String namespace) {
     Map<String, String> labels = Labels.selector(name);
     labels.put(Labels.COMPONENT, Labels.GROUP_COMPONENT);
     Map<String, String> podLabels = new LinkedHashMap<>(labels);
@@ -105,11 +111,13 @@ final class WorkloadFactory {
       services.add(service(member, namespace, Labels.runs(member.name())));
       stages.add(member.name());
     }
-    return new Workload(name, deployment(name, labels, podLabels, tier, 1, members, shm, namespace), services, stages);
+    return new Workload(name, deployment(name, labels, podLabels, tier, 1, members, shm, model, namespace), services,
+        stages);
   }
 
   private static Deployment deployment(String name, Map<String, String> labels, Map<String, String> podLabels,
-      Tier tier, int replicas, List<WorkloadSpec> members, CoLocation.RingVolume shm, String namespace) {
+      Tier tier, int replicas, List<WorkloadSpec> members, CoLocation.RingVolume shm, ModelFile model,
+      String namespace) {
     Map<String, String> podAnnotations = new LinkedHashMap<>();
     podAnnotations.put("prometheus.io/scrape", "true");
     if (members.size() == 1) { // a group has one metrics port per container, named metrics-<i>
@@ -122,7 +130,7 @@ final class WorkloadFactory {
     }
     List<Container> containers = new ArrayList<>();
     for (WorkloadSpec w : members) {
-      containers.add(container(w, shm));
+      containers.add(container(w, shm, model));
     }
     DeploymentBuilder builder = new DeploymentBuilder()
         .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
@@ -148,6 +156,9 @@ final class WorkloadFactory {
           .addNewVolume().withName(SPEC_VOLUME).withNewConfigMap().withName(ManifestGenerator.SPEC_CONFIG_MAP)
           .endConfigMap().endVolume()
           .endSpec().endTemplate().endSpec();
+      if (model != null) {
+        builder.editSpec().editTemplate().editSpec().addToVolumes(model.volume()).endSpec().endTemplate().endSpec();
+      }
     }
     if (shm != null) {
       // ring names carry the writer's pid: one pid namespace for the Pod keeps them unique in its volume
@@ -178,7 +189,7 @@ final class WorkloadFactory {
     }
   }
 
-  private static Container container(WorkloadSpec w, CoLocation.RingVolume shm) {
+  private static Container container(WorkloadSpec w, CoLocation.RingVolume shm, ModelFile model) {
     ContainerBuilder container = new ContainerBuilder()
         .withName(w.name())
         .withImage(w.image())
@@ -196,6 +207,9 @@ final class WorkloadFactory {
         .withSecurityContext(Security.containerSecurityContext());
     if (w.specHash() != null) {
       container.addNewVolumeMount().withName(SPEC_VOLUME).withMountPath(SPEC_DIR).withReadOnly(true).endVolumeMount();
+      if (model != null) {
+        container.addToVolumeMounts(model.mount());
+      }
     }
     container.addAllToVolumeMounts(Security.mounts(w.secrets()));
     if (shm != null) {

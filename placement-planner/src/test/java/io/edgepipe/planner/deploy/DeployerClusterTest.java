@@ -1,5 +1,6 @@
 package io.edgepipe.planner.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,8 +15,12 @@ import io.edgepipe.api.Tier;
 import io.edgepipe.planner.manifest.Labels;
 import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.ManifestOptions;
+import io.edgepipe.planner.manifest.ManifestWriter;
+import io.edgepipe.planner.manifest.ModelFile;
+import io.edgepipe.planner.manifest.ModelManifestTest;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.SecretSources;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -37,6 +42,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -453,6 +459,76 @@ class DeployerClusterTest {
   }
 
   static final List<String> STAGES = List.of("producer", "conv", "relu", "maxpool");
+
+  /**
+   * A model spec (pipeline model import): a Deployment per partition service and the ONNX file as
+   * the ConfigMap pipeline-model, admitted under "restricted" without warnings; the file reaches
+   * every pod's volumes; co-located too; a deploy without a model prunes its ConfigMap. The written
+   * folder applies with the command {@code pipeline manifests} prints (kubectl, when on PATH).
+   */
+  @Test
+  void aModelSpecDeploysItsPartitionsWithTheModelInAConfigMap() throws Exception {
+    PipelineManifests m = ModelManifestTest.model("EES", ManifestOptions.builder().namespace(NAMESPACE).build());
+    DeployResult first = deployer().deploy(m, null);
+    assertTrue(first.applied().stream().anyMatch(r -> r.name().equals(ModelFile.CONFIG_MAP)
+        && r.outcome() == ApplyOutcome.CREATED), first.applied().toString());
+    assertEquals(List.of(), newWarnings());
+    ConfigMap live = client.configMaps().inNamespace(NAMESPACE).withName(ModelFile.CONFIG_MAP).get();
+    assertArrayEquals(ModelManifestTest.MODEL, Base64.getDecoder().decode(live.getBinaryData().get("tiny.onnx")));
+    waitUntil(() -> boundPods().size() == 3, Duration.ofSeconds(60), "3 pods bound to nodes");
+    assertEquals(List.of("producer", "tiny-c0-c40", "tiny-c40-c93"), new ArrayList<>(boundPods().keySet()).stream()
+        .sorted().toList());
+    assertEachStageOnItsTier(m);
+    assertEveryPodMountsTheModel(3);
+    assertTrue(deployer().deploy(ModelManifestTest.model("EES", ManifestOptions.builder().namespace(NAMESPACE).build()),
+        null).unchanged(), "a repeated deploy changes nothing");
+
+    deployer().deploy(ModelManifestTest.model("EES", ManifestOptions.builder().namespace(NAMESPACE).colocate(true)
+        .build()), null);
+    assertEquals(List.of(), newWarnings());
+    waitUntil(() -> boundPods().keySet().equals(java.util.Set.of("edge-group", "server-group")), Duration.ofSeconds(60),
+        "one pod per group");
+    assertEveryPodMountsTheModel(2);
+
+    deployer().deploy(manifests("EESS"), null);
+    assertEquals(null, client.configMaps().inNamespace(NAMESPACE).withName(ModelFile.CONFIG_MAP).get(),
+        "the thesis chain has no model: its ConfigMap is pruned");
+
+    if (io.edgepipe.planner.manifest.KustomizeTest.kubectlOnPath()) {
+      removeTestNamespace();
+      Path out = Files.createTempDirectory("edgepipe-it-model");
+      PipelineManifests written = ModelManifestTest.model("ESS", ManifestOptions.builder().namespace(NAMESPACE)
+          .build());
+      Path dir = ManifestWriter.write(written, out);
+      List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig()));
+      command.addAll(Arrays.asList(ManifestWriter.applyCommand(written, dir).substring("kubectl ".length()).split(" ")));
+      Process kubectl = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String said = new String(kubectl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(kubectl.waitFor(120, TimeUnit.SECONDS));
+      assertEquals(0, kubectl.exitValue(), command + ":\n" + said);
+      assertTrue(said.contains("configmap/pipeline-model serverside-applied"), said);
+      assertArrayEquals(ModelManifestTest.MODEL, Base64.getDecoder().decode(client.configMaps().inNamespace(NAMESPACE)
+          .withName(ModelFile.CONFIG_MAP).get().getBinaryData().get("tiny.onnx")));
+      assertNotNull(client.apps().deployments().inNamespace(NAMESPACE).withName("tiny-c40-c93").get());
+    }
+  }
+
+  /** Every live pod of edgepipe has the model volume from the ConfigMap, mounted read-only in each container. */
+  static void assertEveryPodMountsTheModel(int pods) {
+    List<Pod> live = client.pods().inNamespace(NAMESPACE).withLabel(Labels.PART_OF).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    assertEquals(pods, live.size(), live.stream().map(p -> p.getMetadata().getName()).toList().toString());
+    for (Pod pod : live) {
+      String where = pod.getMetadata().getName();
+      assertEquals(ModelFile.CONFIG_MAP, pod.getSpec().getVolumes().stream()
+          .filter(v -> v.getName().equals(ModelFile.VOLUME)).findFirst().orElseThrow(() -> new AssertionError(where))
+          .getConfigMap().getName(), where);
+      for (var c : pod.getSpec().getContainers()) {
+        assertTrue(c.getVolumeMounts().stream().anyMatch(v -> v.getName().equals(ModelFile.VOLUME)
+            && v.getMountPath().equals(ModelFile.DIR) && Boolean.TRUE.equals(v.getReadOnly())), where + "/" + c.getName());
+      }
+    }
+  }
 
   /** Kind/name to resourceVersion of every edgepipe Deployment, Service, NetworkPolicy and the spec ConfigMap. */
   static Map<String, String> liveVersions() {

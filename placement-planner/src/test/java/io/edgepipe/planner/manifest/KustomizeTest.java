@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The written folder builds with kubectl's kustomize, offline; skipped where kubectl is absent. */
-class KustomizeTest {
+public class KustomizeTest {
   @TempDir
   Path root;
 
-  static boolean kubectlOnPath() {
+  public static boolean kubectlOnPath() {
     String path = System.getenv().getOrDefault("PATH", "");
     for (String dir : path.split(File.pathSeparator)) {
       if (Files.isExecutable(Path.of(dir, "kubectl"))) {
@@ -71,6 +71,21 @@ class KustomizeTest {
     assertEquals(4, count(out, "kind: Service\n"), out);  // one per stage
     assertEquals(5, count(out, "kind: NetworkPolicy"), out);
     assertEquals(2, count(out, "medium: Memory"), out);
+  }
+
+  @Test
+  void kubectlKustomizeAcceptsAModelFolder() throws Exception {
+    assumeTrue(kubectlOnPath(), "kubectl is not on PATH: skipping the kustomize check");
+    Path dir = ManifestWriter.write(ModelManifestTest.model("EES", ManifestOptions.builder().colocate(true).build()),
+        root);
+    Process kubectl = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(true).start();
+    String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(true, kubectl.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, kubectl.exitValue(), out);
+    assertEquals(2, count(out, "kind: ConfigMap"), "the spec and the model");
+    assertTrue(out.contains("binaryData:\n  tiny.onnx: "), "the model survives kustomize");
+    // the ConfigMap's name and name label, and one volume per group
+    assertEquals(4, count(out, "name: pipeline-model\n"), out);
   }
 
   private static int count(String text, String needle) {

@@ -44,7 +44,10 @@ class ManifestSecurityTest {
             .vgpuBackendImage("reg/vgpu:1").gpuResource("nvidia.com/gpu").tls(true).metricsFrom("10.42.0.0/16")
             .build())),
         Arguments.of("EESS external backend", ManifestGeneratorTest.thesis("EESS", ManifestOptions.builder()
-            .vgpuBackend("10.0.0.5:50070").build())));
+            .vgpuBackend("10.0.0.5:50070").build())),
+        Arguments.of("EES model tls", ModelManifestTest.model("EES", ManifestOptions.builder().tls(true).build())),
+        Arguments.of("ESS model on a claim", ModelManifestTest.model("ESS", ModelFile.onClaim("tiny.onnx", "models"),
+            ManifestOptions.defaults())));
   }
 
   /** Co-located (--colocate): the stages of a tier as containers of one Pod sharing a memory volume. */
@@ -55,7 +58,9 @@ class ManifestSecurityTest {
         Arguments.of("SSSS colocated tls", ManifestGeneratorTest.thesis("SSSS", ManifestOptions.builder().colocate(true)
             .tls(true).build())),
         Arguments.of("EEES colocated backend", ManifestGeneratorTest.thesis("EEES", ManifestOptions.builder()
-            .colocate(true).vgpuBackendImage("reg/vgpu:1").metricsFrom("10.42.0.0/16").build())));
+            .colocate(true).vgpuBackendImage("reg/vgpu:1").metricsFrom("10.42.0.0/16").build())),
+        Arguments.of("EES model colocated", ModelManifestTest.model("EES", ManifestOptions.builder().colocate(true)
+            .build())));
   }
 
   static Stream<Arguments> allSets() throws Exception {
