@@ -95,118 +95,104 @@ public record Epilogue(List<Op> ops) {
     void launch(Launcher l, List<DevicePtr> in, Epilogue e, DevicePtr program, DevicePtr extra, DevicePtr out);
   }
 
-  /** Per-thread rows the ops work on, indexed from 0 (the form HotSpot C2 vectorises). */
-  private static final ThreadLocal<float[][]> ROWS = ThreadLocal.withInitial(() -> new float[3][0]);
+  /** Per-thread copy of the head for the ops that read it, at the output's own indices. */
+  private static final ThreadLocal<float[][]> HEAD_COPY = ThreadLocal.withInitial(() -> new float[1][0]);
 
   /**
    * Runs {@code ops} ops of {@code program} over {@code out[from, to)} in place: on entry it holds
    * the producer's results (the head), on return the last op's; {@code extra} is read at the same
-   * indices.
+   * indices. Every loop indexes all its arrays with the same i (the form HotSpot C2 vectorises).
    */
   public static void apply(float[] program, int ops, float[] out, int from, int to, float[] extra) {
-    int n = to - from;
-    if (ops == 0 || n <= 0) {
+    if (ops == 0 || to <= from) {
       return;
     }
-    float[][] rows = ROWS.get();
-    if (rows[0].length < n) {
-      rows[0] = new float[n];
-      rows[1] = new float[n];
-      rows[2] = new float[n];
+    float[] head = null;
+    for (int k = 0; k < ops; k++) {
+      if (program[k * WORDS] >= ADD && (int) program[k * WORDS + 1] == HEAD) {
+        float[][] holder = HEAD_COPY.get();
+        if (holder[0].length < to) {
+          holder[0] = new float[out.length];
+        }
+        head = holder[0];
+        System.arraycopy(out, from, head, from, to - from);
+        break;
+      }
     }
-    float[] v = rows[0];
-    float[] head = rows[1];
-    float[] ex = rows[2];
-    System.arraycopy(out, from, v, 0, n);
-    boolean headCopied = false;
-    boolean extraCopied = false;
     for (int k = 0; k < ops; k++) {
       int code = (int) program[k * WORDS];
       float a = program[k * WORDS + 1];
       float b = program[k * WORDS + 2];
       float c = program[k * WORDS + 3];
       switch (code) {
-        case RELU -> relu(v, n);
-        case CLIP -> clip(v, n, a, b);
-        case HARDSIGMOID -> hardSigmoid(v, n, a, b);
+        case RELU -> relu(out, from, to);
+        case CLIP -> clip(out, from, to, a, b);
+        case HARDSIGMOID -> hardSigmoid(out, from, to, a, b);
         case ADD, MUL, DIV -> {
           boolean right = b != 0;
           switch ((int) a) {
-            case SCALAR -> scalar(code, v, n, c, right);
-            case EXTRA -> {
-              if (!extraCopied) {
-                System.arraycopy(extra, from, ex, 0, n);
-                extraCopied = true;
-              }
-              tensor(code, v, ex, n, right);
-            }
-            case HEAD -> {
-              if (!headCopied) {
-                System.arraycopy(out, from, head, 0, n);
-                headCopied = true;
-              }
-              tensor(code, v, head, n, right);
-            }
+            case SCALAR -> scalar(code, out, from, to, c, right);
+            case EXTRA -> tensor(code, out, extra, from, to, right);
+            case HEAD -> tensor(code, out, head, from, to, right);
             default -> throw new IllegalArgumentException("epilogue op " + k + ": unknown operand source " + a);
           }
         }
         default -> throw new IllegalArgumentException("epilogue op " + k + ": unknown code " + code);
       }
     }
-    System.arraycopy(v, 0, out, from, n);
   }
 
   // The loops: the expressions of the kinds' own twins (Relu, ClipKind, HardSigmoidKind, Add/Mul/DivKind).
 
-  private static void relu(float[] v, int n) {
-    for (int i = 0; i < n; i++) {
+  private static void relu(float[] v, int from, int to) {
+    for (int i = from; i < to; i++) {
       v[i] = Math.max(v[i], 0f);
     }
   }
 
-  private static void clip(float[] v, int n, float lo, float hi) {
-    for (int i = 0; i < n; i++) {
+  private static void clip(float[] v, int from, int to, float lo, float hi) {
+    for (int i = from; i < to; i++) {
       v[i] = Math.min(Math.max(v[i], lo), hi);
     }
   }
 
-  private static void hardSigmoid(float[] v, int n, float alpha, float beta) {
-    for (int i = 0; i < n; i++) {
+  private static void hardSigmoid(float[] v, int from, int to, float alpha, float beta) {
+    for (int i = from; i < to; i++) {
       v[i] = Math.max(0f, Math.min(1f, alpha * v[i] + beta));
     }
   }
 
-  private static void scalar(int code, float[] v, int n, float s, boolean right) {
+  private static void scalar(int code, float[] v, int from, int to, float s, boolean right) {
     switch (code) {
       case ADD -> {
         if (right) {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = s + v[i];
           }
         } else {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = v[i] + s;
           }
         }
       }
       case MUL -> {
         if (right) {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = s * v[i];
           }
         } else {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = v[i] * s;
           }
         }
       }
       default -> {
         if (right) {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = s / v[i];
           }
         } else {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = v[i] / s;
           }
         }
@@ -214,37 +200,37 @@ public record Epilogue(List<Op> ops) {
     }
   }
 
-  private static void tensor(int code, float[] v, float[] t, int n, boolean right) {
+  private static void tensor(int code, float[] v, float[] t, int from, int to, boolean right) {
     switch (code) {
       case ADD -> {
         if (right) {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = t[i] + v[i];
           }
         } else {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = v[i] + t[i];
           }
         }
       }
       case MUL -> {
         if (right) {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = t[i] * v[i];
           }
         } else {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = v[i] * t[i];
           }
         }
       }
       default -> {
         if (right) {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = t[i] / v[i];
           }
         } else {
-          for (int i = 0; i < n; i++) {
+          for (int i = from; i < to; i++) {
             v[i] = v[i] / t[i];
           }
         }
