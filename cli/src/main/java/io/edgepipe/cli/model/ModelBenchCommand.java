@@ -17,11 +17,8 @@ import picocli.CommandLine.Option;
         + "the CPU: time per frame (min/median/max) and the ratio, and where our time goes per layer kind; writes a CSV "
         + "of every frame and one of the layer kinds.")
 public final class ModelBenchCommand implements Callable<Integer> {
-  @Option(names = "--spec", required = true, description = "A spec written by 'pipeline model import'.")
-  Path spec;
-
-  @Option(names = "--source", required = true, description = "images:DIR or npy:DIR.")
-  String source;
+  @picocli.CommandLine.Mixin
+  ModelInputFlags input;
 
   @Option(names = "--frames", defaultValue = "100", description = "Timed frames per engine (default: ${DEFAULT-VALUE}).")
   int frames;
@@ -45,12 +42,12 @@ public final class ModelBenchCommand implements Callable<Integer> {
     if (frames < 1 || warmup < 0 || ortThreads < 1 || settleMs < 0) {
       throw new IllegalArgumentException("--frames and --ort-threads must be >= 1, --warmup and --settle-ms >= 0");
     }
-    ModelSpec s = ModelSpec.load(spec);
+    ModelSpec s = ModelSpec.load(input.spec);
     ModelGraph g = s.graph();
     List<float[]> inputs = new ArrayList<>();
     String in = g.inputs().keySet().iterator().next();
     long seq = 0;
-    for (Path f : ModelSources.files(source)) {
+    for (Path f : ModelSources.files(input.source)) {
       ModelSources.Item item = ModelSources.read(f, g, seq++);
       inputs.add(item.picture() != null ? s.input().fromImage(item.picture())
           : io.edgepipe.models.service.TensorFrames.get(item.frame()).get(in));

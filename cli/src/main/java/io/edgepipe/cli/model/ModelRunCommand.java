@@ -21,11 +21,8 @@ import picocli.CommandLine.Option;
     description = "Runs a model spec's services in one process, each frame encoded and checked on every hop as "
         + "over gRPC, and post-processes the results (faces drawn as PNG, text direction, or raw .npy tensors).")
 public final class ModelRunCommand implements Callable<Integer> {
-  @Option(names = "--spec", required = true, description = "A spec written by 'pipeline model import'.")
-  Path spec;
-
-  @Option(names = "--source", required = true, description = "images:DIR (pictures) or npy:DIR (float32 input tensors).")
-  String source;
+  @picocli.CommandLine.Mixin
+  ModelInputFlags input;
 
   @Option(names = "--save-outputs", paramLabel = "DIR", description = "Where to write each input's result.")
   Path out;
@@ -35,12 +32,12 @@ public final class ModelRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ModelSpec s = ModelSpec.load(spec);
+    ModelSpec s = ModelSpec.load(input.spec);
     ModelGraph g = s.graph();
     if (!g.unsupported().isEmpty()) {
       throw new IllegalArgumentException(s.modelFile() + ": " + g.unsupported().get(0).line());
     }
-    List<Path> files = ModelSources.files(source);
+    List<Path> files = ModelSources.files(input.source);
     List<Gpu> devices = new ArrayList<>();
     try {
       for (int i = 0; i < s.servicesOrMonolith(g).size(); i++) {

@@ -1,11 +1,11 @@
 package io.edgepipe.cli.testbed;
 
-import io.edgepipe.testbed.Names;
 import io.edgepipe.testbed.Testbed;
 import io.edgepipe.testbed.TestbedState;
 import io.edgepipe.testbed.Units;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,12 +25,12 @@ public final class TestbedSetCommand implements Callable<Integer> {
   @Option(names = "--edge-cpu", paramLabel = "CORES", description = "New CPU quota of the edge node, in cores.")
   Double edgeCpu;
 
-  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, description = "Which testbed (default: ${DEFAULT-VALUE}).")
-  String prefix;
+  @Mixin
+  TestbedTarget testbed;
 
   @Override
   public Integer call() {
-    Integer refused = TestbedCommand.refuseUnlessRoot(command);
+    Integer refused = testbed.refuseUnlessRoot();
     if (refused != null) {
       return refused;
     }
@@ -41,7 +41,7 @@ public final class TestbedSetCommand implements Callable<Integer> {
     if (edgeCpu != null && !(edgeCpu > 0)) {
       throw new IllegalArgumentException("--edge-cpu must be > 0 cores, got " + edgeCpu);
     }
-    TestbedState state = Testbed.require(prefix);
+    TestbedState state = testbed.require();
     if (bandwidth != null) {
       state = Testbed.setLinkRate(state, rate);
     }

@@ -1,11 +1,10 @@
 package io.edgepipe.cli.testbed;
 
-import io.edgepipe.testbed.Names;
 import io.edgepipe.testbed.Testbed;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pipeline testbed status}: what is up. */
@@ -17,16 +16,16 @@ public final class TestbedStatusCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, description = "Which testbed (default: ${DEFAULT-VALUE}).")
-  String prefix;
+  @Mixin
+  TestbedTarget testbed;
 
   @Override
   public Integer call() {
-    Integer refused = TestbedCommand.refuseUnlessRoot(spec);
+    Integer refused = testbed.refuseUnlessRoot();
     if (refused != null) {
       return refused;
     }
-    spec.commandLine().getOut().print(Testbed.status(prefix));
+    spec.commandLine().getOut().print(Testbed.status(testbed.prefix()));
     spec.commandLine().getOut().flush();
     return 0;
   }
