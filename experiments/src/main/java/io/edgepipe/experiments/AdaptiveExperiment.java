@@ -20,10 +20,11 @@ import java.util.List;
 
 /**
  * E7: live re-placement on the testbed. One adaptive run (reliable delivery) lives through a
- * schedule of conditions: the link at 1 Gbit, cut to 10 Mbit, the edge's CPU quota cut, the link
- * back to 1 Gbit (tc and the cgroup changed while frames flow). The controller reads the frames'
- * timings, the shaper's rate and the quota every 250 ms and moves stages between the nodes
- * (warm standbys: a move is a repoint). Per condition: the time from the change to the new
+ * schedule of conditions: the link at 1 Gbit, cut to 10 Mbit, the edge's CPU quota cut, the quota
+ * restored, the link back to 1 Gbit (tc and the cgroup changed while frames flow): each change
+ * calls for a move. The controller reads the frames' timings, the quota every 100 ms and the
+ * shaper's rate every 200 ms, and moves stages between the nodes (warm standbys: a move is a
+ * repoint, make-before-break). Per condition: the time from the change to the new
  * placement, and the fps once there against the best static placement for that condition,
  * measured in a second run that visits every placement under every condition. Frames lost and
  * duplicated over the whole adaptive run.
@@ -41,13 +42,17 @@ public final class AdaptiveExperiment {
   static final double STATIC_SECONDS = 5;
   static final double STATIC_SETTLE = 2;
   static final int STATIC_REPEATS = 2;
-  /** Seconds of frames through each placement before either run is measured (JIT of every instance). */
-  static final double WARMUP_VISIT_S = 5;
+  /**
+   * Most seconds of frames through each placement before either run is measured: every instance
+   * on both nodes gets real frames until its rate settles (JIT), at least
+   * {@link ScheduledTestbedRun#WARMUP_MIN_S} s.
+   */
+  static final double WARMUP_MAX_VISIT_S = 25;
 
   /** Columns of {@link #CSV}: one row per condition of the adaptive run. */
   public enum ConditionColumn implements CsvColumn {
     STEP, CONDITION, LINK_MBIT, EDGE_CPU, CHANGE_AT_S, PLACEMENT_BEFORE, PLACEMENT_AFTER, MOVES, TIME_TO_PLACEMENT_S,
-    ADAPTIVE_FPS, BEST_STATIC, BEST_STATIC_FPS, BEST_STATIC_SPREAD, RATIO_PCT, WITHIN_15PCT
+    DETECTED_S, DECIDED_S, SWITCHING_MS, DRAINED_S, ADAPTIVE_FPS, BEST_STATIC, BEST_STATIC_FPS, BEST_STATIC_SPREAD, RATIO_PCT, WITHIN_15PCT
   }
 
   /** Columns of {@link #STATIC_CSV}: every placement under every condition, each repeat. */
@@ -62,7 +67,7 @@ public final class AdaptiveExperiment {
 
   /** Columns of {@link #MOVES_CSV}. */
   public enum MoveColumn implements CsvColumn {
-    DECIDED_S, FROM, TO, STAGES, REPOINTED_MS, DRAINED, REASON
+    DECIDED_S, FROM, TO, STAGES, SWITCHED_MS, DRAINED_MS, DRAINED, REASON
   }
 
   /** One condition of the schedule. */
@@ -70,8 +75,9 @@ public final class AdaptiveExperiment {
 
   static List<Condition> schedule(double edgeCpu) {
     return List.of(new Condition("1 Gbit", 1_000_000_000L, edgeCpu), new Condition("10 Mbit", 10_000_000L, edgeCpu),
-        new Condition("10 Mbit, edge cpu 0.1", 10_000_000L, 0.1), new Condition("1 Gbit, edge cpu 0.1",
-            1_000_000_000L, 0.1));
+        new Condition("10 Mbit, edge cpu 0.1", 10_000_000L, 0.1),
+        new Condition("10 Mbit, edge cpu " + edgeCpu, 10_000_000L, edgeCpu),
+        new Condition("1 Gbit", 1_000_000_000L, edgeCpu));
   }
 
   private AdaptiveExperiment() {}
@@ -87,13 +93,18 @@ public final class AdaptiveExperiment {
     List<String> placements = List.of("ESSS", "EESS", "EEES", "EEEE");
     s.note("e7_size", side + "x" + side);
     s.note("e7_method", "one adaptive run from " + START + " (reliable delivery, synthetic frames as fast as the "
-        + "chain takes them, every stage also idling warm on the other node so that a move is a repoint); "
+        + "chain takes them, every stage also idling warm on the other node so that a move is a repoint, "
+        + "make-before-break: new frames go to the new placement at once, the old instances finish theirs); "
         + Math.round(STEP_SECONDS) + " s per condition, fps over its last " + Math.round(STEP_SECONDS - SETTLE_SECONDS)
         + " s; the static reference: one run visiting every placement under every condition, " + STATIC_REPEATS
         + " x " + Math.round(STATIC_SECONDS - STATIC_SETTLE) + " s each after " + Math.round(STATIC_SETTLE)
-        + " s of settling; both warmed up through every placement first. Controller: margin 20%, dwell 1 s, "
-        + "cooldown 3 s, re-plan every " + TestbedController.TICK_MS + " ms; the link's rate read from the shaper, "
-        + "the edge's quota from its cgroup, compute from the frames' timings");
+        + " s of settling; both warmed up first through every placement, each until its rate settled (at least "
+        + Math.round(ScheduledTestbedRun.WARMUP_MIN_S) + " s, at most " + Math.round(WARMUP_MAX_VISIT_S) + " s). "
+        + "Controller: margin 20%, dwell 1 s, cooldown 3 s after a move's drain, re-plan every "
+        + TestbedController.TICK_MS + " ms; the edge's quota read from its cgroup every tick, the link's rate from "
+        + "the shaper every " + TestbedController.LINK_EVERY_TICKS * TestbedController.TICK_MS + " ms, compute from "
+        + "the frames' timings (an edge stage's figures left out until its frames were all captured after a quota "
+        + "change was seen)");
     s.task("E7 profile");
     Suite one = s.withPlan(s.plan.withSizes(List.of(side)));
     ProfileMeasurer.Measured m = ProfileMeasurer.measure(one, List.of(Tier.SERVER));
@@ -110,8 +121,11 @@ public final class AdaptiveExperiment {
       profile.write(s.dir.resolve("profile-e7.json"));
       RunOptions o = new RunOptions(spec, s.specFile, "synthetic", 0, 0, 1, s.device, s.seed, null, "npy");
       s.task("E7 static sweep");
-      List<Step> sweep = new ArrayList<>(warmup(conditions.get(0), placements));
+      List<Step> sweep = new ArrayList<>(ScheduledTestbedRun.standbyWarmup(new Placement(START), WARMUP_MAX_VISIT_S));
       for (int c = 0; c < conditions.size(); c++) {
+        if (firstSame(conditions, c) != c) {
+          continue; // a condition the schedule returns to: measured once
+        }
         for (int r = 0; r < STATIC_REPEATS; r++) {
           List<String> order = new ArrayList<>(placements);
           if (r % 2 == 1) {
@@ -131,7 +145,7 @@ public final class AdaptiveExperiment {
       s.task("E7 adaptive run");
       driver.up("1gbit", s.edgeCpu);
       state = driver.state();
-      List<Step> adaptive = new ArrayList<>(warmup(conditions.get(0), placements));
+      List<Step> adaptive = new ArrayList<>(ScheduledTestbedRun.standbyWarmup(new Placement(START), WARMUP_MAX_VISIT_S));
       for (int c = 0; c < conditions.size(); c++) {
         Condition k = conditions.get(c);
         adaptive.add(new Step(String.valueOf(c), k.linkBps(), k.edgeCpu(), 0, STEP_SECONDS, SETTLE_SECONDS));
@@ -146,18 +160,19 @@ public final class AdaptiveExperiment {
     }
   }
 
-  static Replanner.Settings settings() {
-    return new Replanner.Settings(Objective.THROUGHPUT, 0.2, Duration.ofSeconds(1), Duration.ofSeconds(3), false);
+  /** The first condition of the schedule with the same link and quota as condition {@code c}. */
+  static int firstSame(List<Condition> conditions, int c) {
+    for (int i = 0; i < c; i++) {
+      if (conditions.get(i).linkBps() == conditions.get(c).linkBps()
+          && conditions.get(i).edgeCpu() == conditions.get(c).edgeCpu()) {
+        return i;
+      }
+    }
+    return c;
   }
 
-  /** Every placement for {@value #WARMUP_VISIT_S} s, ending on the start: each stage instance on both nodes sees frames (JIT). */
-  static List<Step> warmup(Condition first, List<String> placements) {
-    List<Step> steps = new ArrayList<>();
-    for (String p : placements) {
-      steps.add(new Step("warm-up " + p, first.linkBps(), first.edgeCpu(), 0, WARMUP_VISIT_S, 0, p, true));
-    }
-    steps.add(new Step("warm-up " + START, first.linkBps(), first.edgeCpu(), 0, WARMUP_VISIT_S, 0, START, true));
-    return steps;
+  static Replanner.Settings settings() {
+    return new Replanner.Settings(Objective.THROUGHPUT, 0.2, Duration.ofSeconds(1), Duration.ofSeconds(3), false);
   }
 
   private static void writeResults(Suite s, List<Condition> conditions, ScheduledTestbedRun.Outcome statics,
@@ -171,9 +186,11 @@ public final class AdaptiveExperiment {
         List<Double> fps = new ArrayList<>();
         for (ScheduledTestbedRun.StepResult r : statics.steps()) {
           String[] key = r.step().label().split("\\|");
-          if (key.length == 3 && key[0].equals(String.valueOf(c)) && key[1].equals(p)) {
+          if (key.length == 3 && key[0].equals(String.valueOf(firstSame(conditions, c))) && key[1].equals(p)) {
             fps.add(r.fps());
-            st.row(c + 1, conditions.get(c).name(), p, Integer.parseInt(key[2]) + 1, r.fps(), r.latencyP50Ms());
+            if (firstSame(conditions, c) == c) {
+              st.row(c + 1, conditions.get(c).name(), p, Integer.parseInt(key[2]) + 1, r.fps(), r.latencyP50Ms());
+            }
           }
         }
         perPlacement.add(fps.stream().mapToDouble(Double::doubleValue).toArray());
@@ -192,9 +209,17 @@ public final class AdaptiveExperiment {
       List<TestbedController.MoveEvent> moves = run.moves().stream()
           .filter(mv -> mv.decidedAt() >= r.startS() && mv.decidedAt() < r.endS()).toList();
       Object toPlacement = "no move";
+      Object detected = "-";
+      Object decided = "-";
+      Object switching = "-";
+      Object drainedAt = "-";
       if (!moves.isEmpty()) {
-        TestbedController.MoveEvent last = moves.get(moves.size() - 1);
-        toPlacement = last.decidedAt() + last.repointedMs() / 1000.0 - r.startS();
+        TestbedController.MoveEvent first = moves.get(0); // the answer to the change (more: see MOVES)
+        toPlacement = first.decidedAt() + first.switchedMs() / 1000.0 - r.startS();
+        detected = Double.isNaN(first.conditionSeenAt()) ? "-" : first.conditionSeenAt() - r.startS();
+        decided = first.decidedAt() - r.startS();
+        switching = first.switchedMs();
+        drainedAt = first.decidedAt() + first.drainedMs() / 1000.0 - r.startS();
       }
       int best = 0;
       for (int p = 1; p < placements.size(); p++) {
@@ -206,7 +231,7 @@ public final class AdaptiveExperiment {
       double bestFps = median(bestRuns);
       double ratio = bestFps > 0 ? 100 * r.fps() / bestFps : Double.NaN;
       cond.row(c + 1, k.name(), k.linkBps() / 1e6, k.edgeCpu(), r.startS(), before, after, moves.size(), toPlacement,
-          r.fps(), placements.get(best), bestFps, range(bestRuns), ratio, ratio >= 85 ? "yes" : "no");
+          detected, decided, switching, drainedAt, r.fps(), placements.get(best), bestFps, range(bestRuns), ratio, ratio >= 85 ? "yes" : "no");
     }
     cond.writeCsv(s.dir.resolve(CSV));
 
@@ -222,7 +247,7 @@ public final class AdaptiveExperiment {
 
     Table moves = CsvColumn.table(MoveColumn.values());
     run.moves().forEach(mv -> moves.row(mv.decidedAt(), mv.from().letters(), mv.to().letters(),
-        String.join("+", mv.stages()), mv.repointedMs(), mv.drained() ? "yes" : "no", mv.reason()));
+        String.join("+", mv.stages()), mv.switchedMs(), mv.drainedMs(), mv.drained() ? "yes" : "no", mv.reason()));
     moves.writeCsv(s.dir.resolve(MOVES_CSV));
 
     s.note("e7_sent", run.result().sent());

@@ -48,10 +48,10 @@ final class AdaptiveSection implements ReportSection {
     sb.append(report.image(chart(conditions.get(), timeline.get()), "e7_adaptive.png", "E7 fps and placement"));
     sb.append(reading(read(conditions.get(), meta)));
     sb.append(table(conditions.get(), STEP, CONDITION, CHANGE_AT_S, PLACEMENT_BEFORE, PLACEMENT_AFTER, MOVES,
-        TIME_TO_PLACEMENT_S, ADAPTIVE_FPS, BEST_STATIC, BEST_STATIC_FPS, BEST_STATIC_SPREAD, RATIO_PCT, WITHIN_15PCT));
+        TIME_TO_PLACEMENT_S, DETECTED_S, DECIDED_S, SWITCHING_MS, DRAINED_S, ADAPTIVE_FPS, BEST_STATIC, BEST_STATIC_FPS, BEST_STATIC_SPREAD, RATIO_PCT, WITHIN_15PCT));
     report.csv(AdaptiveExperiment.MOVES_CSV).filter(c -> !c.isEmpty()).ifPresent(c -> sb.append("\nMoves:\n\n")
         .append(table(c, MoveColumn.DECIDED_S, MoveColumn.FROM, MoveColumn.TO, MoveColumn.STAGES,
-            MoveColumn.REPOINTED_MS, MoveColumn.DRAINED, MoveColumn.REASON)));
+            MoveColumn.SWITCHED_MS, MoveColumn.DRAINED_MS, MoveColumn.DRAINED, MoveColumn.REASON)));
     report.csv(AdaptiveExperiment.STATIC_CSV).filter(c -> !c.isEmpty()).ifPresent(c -> sb.append(
         "\nStatic placements per condition (each repeat):\n\n").append(table(c, StaticColumn.STEP,
         StaticColumn.CONDITION, StaticColumn.PLACEMENT, StaticColumn.REPEAT, StaticColumn.FPS)));
@@ -94,7 +94,9 @@ final class AdaptiveSection implements ReportSection {
       double top = fps.stream().mapToDouble(Double::doubleValue).max().orElse(1);
       for (Map<String, String> r : conditions.rows()) {
         double at = num(r, CHANGE_AT_S);
-        XYSeries v = chart.addSeries("→ " + str(r, CONDITION), new double[] {at, at}, new double[] {0, top});
+        // numbered: a schedule may return to an earlier condition, and series names must differ
+        XYSeries v = chart.addSeries("→ " + str(r, STEP) + ": " + str(r, CONDITION), new double[] {at, at},
+            new double[] {0, top});
         v.setMarker(SeriesMarkers.NONE);
         v.setLineColor(Color.LIGHT_GRAY);
       }
@@ -135,8 +137,12 @@ final class AdaptiveSection implements ReportSection {
         + " duplicated at the sink, in " + meta.getOrDefault("e7_moves", "?") + " move(s). Aims: the new placement "
         + "within 3 s of a change (met in " + fast + " of " + moved + " conditions that needed a move), fps within 15% "
         + "of the best static placement (met in " + close + " of " + c.rows().size() + " conditions). The time to "
-        + "a placement counts from the change (tc or the quota written) to the last upstream repointed: the "
-        + "controller's 250 ms tick, its 1 s dwell, and the repoint, which waits until the old instance has "
-        + "answered every frame it was sent (over a 10 Mbit link that is the frames in flight crossing it).";
+        + "a placement (time_to_placement_s) counts from the change (just before tc or the quota is written) to "
+        + "the moment new frames flow on the new placement (every upstream switched to the new instances); it is "
+        + "split into detected_s (the controller's sensors saw the change), decided_s (its dwell held; the "
+        + "decision) and switching_ms (decision to switched). drained_s, from the change too, is when the old "
+        + "instances had finished the frames they had been sent before the switch (they finish along the old "
+        + "path while new frames flow; the sink restores the order, so frames are delivered in order only from "
+        + "then on).";
   }
 }

@@ -107,7 +107,8 @@ public final class GridExperiment {
         + "): SSSS, and the producer on the edge with every stage also idling warm on the other node; the second "
         + "visits ESSS, EESS, EEES and EEEE under every scenario by repointing, the link (tc) and the edge's quota "
         + "(cgroup) changed in place; per visit " + g.settleSeconds() + " s of settling, " + g.thrSeconds()
-        + " s of frames as fast as the chain goes (fps) and " + g.pacedSeconds() + " s of frames at half that rate, "
+        + " s of frames as fast as the chain goes (fps), a hold until the frames it queued have arrived, and "
+        + g.pacedSeconds() + " s of frames at half that rate, "
         + "at most 20 fps (latency = their median); each repeat goes through every scenario again, the placements "
         + "in the opposite order; spread = min-max of the repeats");
     Table runs = CsvColumn.table(RunColumn.values());

@@ -19,7 +19,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.edgepipe.experiments.bench.CodecBench;
+import io.edgepipe.planner.codec.CodecCost;
+import io.edgepipe.planner.codec.HopCodecChoice;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,19 +36,28 @@ import java.util.regex.Pattern;
 /**
  * Codecs across the link (issue 11, point 8): on the testbed at 100 Mbit, the placements whose
  * frames cross the link (ESSS, EESS, EEES), fps with every hop's payload sent as is and with each
- * lossless codec, on real footage. One start of the chain per codec (every hop of the spec gets
- * it; the stage processes read it from a spec file), visiting the three placements by repointing
- * warm standbys, each visit repeated.
+ * lossless codec, on real footage. Each repeat starts the chain once per codec (every hop of the
+ * spec gets it; the stage processes read it from a spec file), in an order rotated from repeat to
+ * repeat so that a load that drifts over the run does not favour one codec, and visits the three
+ * placements by repointing warm standbys. Beside the measurement, the prediction from
+ * {@link CodecBench} on the same frames: per codec, the rate its two crossing hops allow (the one
+ * up to the server and the results back to the sink), with the edge's end of each slowed by its
+ * CPU cap, as the planner's {@link HopCodecChoice} reckons it.
  */
 public final class LinkCodecExperiment {
   static final String CSV = "codec_link.csv";
   static final List<String> PLACEMENTS = List.of("ESSS", "EESS", "EEES");
   static final double SETTLE_S = 1;
-  static final double WINDOW_S = 3;
+  static final double WINDOW_S = 4;
+  static final double WARMUP_S = 10;
+  static final int BENCH_FRAMES = 30;
 
-  /** Columns of {@link #CSV}: per placement and codec, the repeats' median fps and range. */
+  /**
+   * Columns of {@link #CSV}: per placement and codec, the repeats' median fps and range, and the
+   * rate the crossing hops allow by the codec bench (link and codec CPU only; compute not counted).
+   */
   public enum CodecColumn implements CsvColumn {
-    PLACEMENT, CODEC, REPEATS, FPS, FPS_MIN, FPS_MAX, VS_NONE_PCT
+    PLACEMENT, CODEC, REPEATS, FPS, FPS_MIN, FPS_MAX, VS_NONE_PCT, PRED_HOP_FPS, PRED_LIMIT, PRED_BEST, MEAS_BEST
   }
 
   private LinkCodecExperiment() {}
@@ -51,57 +69,137 @@ public final class LinkCodecExperiment {
       return;
     }
     s.note("codec_method", "testbed at " + link + ", edge cpu " + s.edgeCpu + ", " + side + "x" + side + " frames from "
-        + source + ", reliable delivery, frames as fast as the chain goes; one start of the chain per codec (on "
-        + "every hop), visiting " + PLACEMENTS + " by repointing warm standbys, " + repeats + " x " + WINDOW_S
-        + " s each after " + SETTLE_S + " s of settling");
+        + source + ", reliable delivery, frames as fast as the chain goes; " + repeats + " repeats, each starting the "
+        + "chain once per codec (on every hop; codec order rotated per repeat), warmed " + WARMUP_S + " s, visiting "
+        + PLACEMENTS + " by repointing warm standbys, " + WINDOW_S + " s each after " + SETTLE_S + " s of settling; "
+        + "predicted: `bench codec` on " + BENCH_FRAMES + " of the same frames, the slower of the two crossing hops "
+        + "(edge end slowed by its cap)");
+    PipelineSpec base = s.spec.withInput(side, side);
+    long t0 = System.nanoTime();
+    String loadBefore = loadAverage();
+    s.task("codec bench");
+    List<CodecBench.Row> bench = new CodecBench(base, source).run(BENCH_FRAMES, 5);
+    double bps = io.edgepipe.harness.measure.BitRate.parse(link);
+    Map<String, Map<PayloadCodec, List<Double>>> fps = new LinkedHashMap<>();
+    PLACEMENTS.forEach(p -> fps.put(p, new EnumMap<>(PayloadCodec.class)));
+    List<PayloadCodec> codecs = List.of(PayloadCodec.values());
     Table t = CsvColumn.table(CodecColumn.values());
-    double[][] noneFps = new double[PLACEMENTS.size()][];
     try {
-      for (PayloadCodec codec : PayloadCodec.values()) {
-        s.task("codec " + codec.label());
-        Path specFile = specWith(s, codec);
-        PipelineSpec spec = PipelineSpec.load(specFile).withInput(side, side).withDelivery(Delivery.RELIABLE);
-        driver.up(link, s.edgeCpu);
-        List<Step> steps = new ArrayList<>();
-        for (String p : PLACEMENTS) {
-          steps.add(new Step("warm-up " + p, 0, 0, 0, 3, 0, p, true));
-        }
-        for (int r = 0; r < repeats; r++) {
-          List<String> order = new ArrayList<>(PLACEMENTS);
-          if (r % 2 == 1) {
-            java.util.Collections.reverse(order);
-          }
-          for (String p : order) {
-            steps.add(new Step(p, 0, 0, 0, SETTLE_S + WINDOW_S, SETTLE_S, p));
-          }
-        }
-        RunOptions o = new RunOptions(spec, specFile, source, 0, 0, 1, s.device, s.seed, null, "npy");
-        TestbedController watch = TestbedController.forTestbed(linkOnly(spec, driver.bandwidthBitsPerSec()), spec,
-            new Placement(PLACEMENTS.get(0)), driver.state(), AdaptiveExperiment.settings(), x -> { }, false);
-        ScheduledTestbedRun.Outcome out = ScheduledTestbedRun.run(driver.state(), PLACEMENTS.get(0), o, 10, steps,
-            watch, true, s.logs.resolve("codec-" + codec.label()), x -> { });
-        driver.down();
-        for (int i = 0; i < PLACEMENTS.size(); i++) {
-          String p = PLACEMENTS.get(i);
-          double[] fps = out.steps().stream().filter(x -> !x.step().warmup() && x.step().label().equals(p))
-              .mapToDouble(ScheduledTestbedRun.StepResult::fps).toArray();
-          if (codec == PayloadCodec.NONE) {
-            noneFps[i] = fps;
-          }
-          Spread sp = Spread.of(fps);
-          double none = noneFps[i] == null ? Double.NaN : Spread.of(noneFps[i]).median();
-          t.row(p, codec.label(), fps.length, sp.median(), sp.min(), sp.max(),
-              codec == PayloadCodec.NONE ? "-" : String.format(java.util.Locale.ROOT, "%+.1f",
-                  100 * (sp.median() / none - 1)));
+      for (int r = 0; r < repeats; r++) {
+        for (int k = 0; k < codecs.size(); k++) {
+          PayloadCodec codec = codecs.get((k + r) % codecs.size());
+          s.task("codec " + codec.label() + ", repeat " + (r + 1) + " of " + repeats);
+          Map<String, Double> once = runOnce(s, driver, codec, side, link, source, r % 2 == 1,
+              "codec-" + codec.label() + "-" + (r + 1));
+          once.forEach((p, f) -> fps.get(p).computeIfAbsent(codec, c -> new ArrayList<>()).add(f));
         }
       }
     } finally {
       driver.down();
+      for (String p : PLACEMENTS) {
+        Map<PayloadCodec, Prediction> predicted = new EnumMap<>(PayloadCodec.class);
+        for (PayloadCodec c : codecs) {
+          predicted.put(c, predict(bench, base, p, c, bps, s.edgeCpu));
+        }
+        PayloadCodec predBest = codecs.stream().max(Comparator.comparingDouble(c -> predicted.get(c).fps())).orElseThrow();
+        Map<PayloadCodec, List<Double>> byCodec = fps.get(p);
+        PayloadCodec measBest = byCodec.isEmpty() ? null : byCodec.keySet().stream()
+            .max(Comparator.comparingDouble(c -> median(byCodec.get(c)))).orElseThrow();
+        double none = byCodec.containsKey(PayloadCodec.NONE) ? median(byCodec.get(PayloadCodec.NONE)) : Double.NaN;
+        for (PayloadCodec c : codecs) {
+          List<Double> v = byCodec.get(c);
+          Spread sp = v == null ? new Spread(Double.NaN, Double.NaN, Double.NaN)
+              : Spread.of(v.stream().mapToDouble(Double::doubleValue).toArray());
+          t.row(p, c.label(), v == null ? 0 : v.size(), sp.median(), sp.min(), sp.max(),
+              c == PayloadCodec.NONE ? "-" : String.format(Locale.ROOT, "%+.1f", 100 * (sp.median() / none - 1)),
+              predicted.get(c).fps(), predicted.get(c).limit(), predBest.label(),
+              measBest == null ? "-" : measBest.label());
+        }
+      }
       t.writeCsv(s.dir.resolve(CSV));
+      s.note("codec_run", String.format(Locale.ROOT, "%.1f min, load average %s at the start and %s at the end",
+          (System.nanoTime() - t0) / 6e10, loadBefore, loadAverage()));
     }
     s.say("");
     s.say("Codecs across the link (" + link + ")");
     t.print(s.console);
+  }
+
+  /** One start of the chain with {@code codec} on every hop: each placement's fps over one window. */
+  private static Map<String, Double> runOnce(Suite s, TestbedDriver driver, PayloadCodec codec, int side, String link,
+      String source, boolean reversed, String logName) {
+    Path specFile = specWith(s, codec);
+    PipelineSpec spec = PipelineSpec.load(specFile).withInput(side, side).withDelivery(Delivery.RELIABLE);
+    driver.up(link, s.edgeCpu);
+    try {
+      List<Step> steps = new ArrayList<>();
+      for (String p : PLACEMENTS) {
+        steps.add(new Step("warm-up " + p, 0, 0, 0, 3, 0, p, true));
+      }
+      List<String> order = new ArrayList<>(PLACEMENTS);
+      if (reversed) {
+        Collections.reverse(order);
+      }
+      for (String p : order) {
+        steps.add(new Step(p, 0, 0, 0, SETTLE_S + WINDOW_S, SETTLE_S, p));
+      }
+      RunOptions o = new RunOptions(spec, specFile, source, 0, 0, 1, s.device, s.seed, null, "npy");
+      TestbedController watch = TestbedController.forTestbed(linkOnly(spec, driver.bandwidthBitsPerSec()), spec,
+          new Placement(PLACEMENTS.get(0)), driver.state(), AdaptiveExperiment.settings(), x -> { }, false);
+      ScheduledTestbedRun.Outcome out = ScheduledTestbedRun.run(driver.state(), PLACEMENTS.get(0), o, WARMUP_S, steps,
+          watch, true, s.logs.resolve(logName), x -> { });
+      Map<String, Double> fps = new LinkedHashMap<>();
+      for (ScheduledTestbedRun.StepResult r : out.steps()) {
+        if (!r.step().warmup()) {
+          fps.put(r.step().label(), r.fps());
+        }
+      }
+      return fps;
+    } finally {
+      driver.down();
+    }
+  }
+
+  /** The rate a codec's crossing hops allow for a placement, and which end or link sets it. */
+  record Prediction(double fps, String limit) {}
+
+  /**
+   * The placement's two crossing hops: up, from the last edge service to the first server one
+   * (encoded on the edge), and back, from the last stage to the sink on the edge (decoded there).
+   */
+  static Prediction predict(List<CodecBench.Row> bench, PipelineSpec spec, String placement, PayloadCodec codec,
+      double bps, double edgeCores) {
+    int up = placement.indexOf('S') - 1; // hop index: 0 = producer -> first stage
+    int back = spec.layers().size();
+    Prediction best = null;
+    for (int hop : new int[] {up, back}) {
+      CodecBench.Row row = bench.stream().filter(r -> r.hop() == hop && r.codec() == codec).findFirst().orElseThrow();
+      CodecCost c = row.cost();
+      double slow = 1 / Math.min(1, edgeCores);
+      CodecCost atEnds = hop == up ? new CodecCost(codec, c.ratio(), c.encodeNsPerByte() * slow, c.decodeNsPerByte())
+          : new CodecCost(codec, c.ratio(), c.encodeNsPerByte(), c.decodeNsPerByte() * slow);
+      HopCodecChoice.Outcome o = HopCodecChoice.outcome(Math.round(row.rawBytes()), bps, atEnds);
+      String end = o.periodMs() == o.transferMs() ? "link" : o.periodMs() == o.encodeMs()
+          ? (hop == up ? "edge encode" : "server encode") : (hop == up ? "server decode" : "edge decode");
+      Prediction p = new Prediction(o.framesPerSecond(), row.hopName() + " " + end);
+      if (best == null || p.fps() < best.fps()) {
+        best = p;
+      }
+    }
+    return best;
+  }
+
+  /** The 1-minute load average, or "-" (the run's figures depend on what else the host does). */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split("\\s+")[0];
+    } catch (IOException | RuntimeException e) {
+      return "-";
+    }
+  }
+
+  private static double median(List<Double> v) {
+    return Spread.of(v.stream().mapToDouble(Double::doubleValue).toArray()).median();
   }
 
   /** The spec file with {@code codec} on the input and every stage (flow-style YAML maps, as pipelines/ writes them). */

@@ -4,8 +4,8 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.experiments.models.ModelProfiles;
 import io.edgepipe.harness.measure.BitRate;
 import io.edgepipe.harness.report.Table;
-import io.edgepipe.harness.testbed.TestbedRun;
-import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.harness.testbed.PartitionSweep;
+import io.edgepipe.testbed.Node;
 import io.edgepipe.launcher.options.SpecOption;
 import io.edgepipe.models.graph.ModelGraph;
 import io.edgepipe.models.spec.ModelSpec;
@@ -29,23 +29,52 @@ import java.util.TreeSet;
 
 /**
  * Each cut of a model on the testbed, predicted and measured: the model is profiled on both nodes
- * (edge under its CPU cap, server), then for each link rate every chosen cut runs as an edge
- * service (layers before the cut, beside the producer) and a server service (the rest), warmed up,
- * for its throughput and then paced for its latency. Writes one CSV row per (link, cut), a
- * chart of measured fps per cut per link, and a markdown report: predicted vs measured fps and
- * latency with the error per cut, where the best cut moves as the link slows, and whether the
- * predicted best is the measured best against the naive rules (all-server; fewest bytes).
+ * (edge under its CPU cap, server), then one {@link PartitionSweep} keeps a warm JVM per node and
+ * the producer streaming while every chosen cut's partitions are loaded in turn (an edge service
+ * with the layers before the cut, beside the producer; a server service with the rest), warmed
+ * with a short burst, and measured at every link rate (the shaper changed under the running
+ * chain): throughput as fast as the chain goes until the rate is stable, then latency paced at
+ * half that rate. Writes one CSV row per (link, cut) and {@link ModelCutReport}'s chart and
+ * markdown: predicted vs measured fps and latency with the error per cut, where the best cut
+ * moves as the link slows, and whether the predicted best is the measured best against the naive
+ * rules (all-server; fewest bytes).
  */
 public final class ModelCutExperiment {
   /**
    * @param cuts "auto" (all-server, all-edge, the fewest-bytes cut, each link's predicted best, and
    *             two single-tensor cuts at a third and two thirds of the model), "single" (every cut
    *             one tensor crosses, plus both ends), "all", or a list "0,4,40"
+   * @param warmSeconds   frames through each cut's fresh partitions before anything counts
+   * @param window        when a throughput window ends (frames, seconds, stable rate)
+   * @param pacedFrames   frames of each paced latency window (at least; it ends at the window's longest)
    */
-  public record Settings(Path specFile, List<String> links, double edgeCpu, String cuts, int frames,
-      double warmupSeconds, double mainSeconds, double pacedSeconds, int hostCores, Path outDir, String cliMain) {}
+  public record Settings(Path specFile, List<String> links, double edgeCpu, String cuts, double warmSeconds,
+      PartitionSweep.Rule window, int pacedFrames, int hostCores, Path outDir, String cliMain) {
+    /** The default windows: at least 5 frames and 0.5 s, until the two halves agree within 10%, at most 2 s. */
+    public static PartitionSweep.Rule defaultWindow() {
+      return new PartitionSweep.Rule(0.25, 5, 0.5, 2.0, 10);
+    }
+  }
+
+  /** Columns of {@code NAME-cuts.csv}, one row per link rate and cut. */
+  public enum CutColumn implements CsvColumn {
+    MODEL, LINK, CUT, BYTES_UP, PLACEMENT, RULE, PRED_RANK, PRED_FPS, MEAS_FPS, FPS_ERROR_PCT, PRED_LATENCY_MS,
+    MEAS_P50_MS, LATENCY_ERROR_PCT, WINDOW_FRAMES, WINDOW_S, PACED_FPS, PACED_FRAMES, FOREIGN_FRAMES
+  }
+
+  /** Seconds a cell takes on a quiet host (throughput and paced windows, a rate change), for the estimate. */
+  static final double SECONDS_PER_CELL = 2.5;
+  /** Seconds to swap a cut's partitions and warm them, beyond the warm-up itself. */
+  static final double SECONDS_PER_CUT = 1.0;
+  /** The fresh JVMs' warm-up, once per node: 5 s at least, until the rate holds within 5%, at most 40 s. */
+  static final PartitionSweep.Rule START_WARMUP = new PartitionSweep.Rule(2, 20, 5, 40, 5);
 
   private ModelCutExperiment() {}
+
+  /** About how long the sweep of {@code cuts} x {@code links} takes (profiling aside), in minutes. */
+  public static double estimateMinutes(int cuts, int links, double warmSeconds) {
+    return cuts * (SECONDS_PER_CUT + warmSeconds + links * SECONDS_PER_CELL) / 60;
+  }
 
   public static Path run(Settings s, TestbedDriver driver, PrintStream log) {
     try {
@@ -66,7 +95,9 @@ public final class ModelCutExperiment {
         log.println("profile of " + spec.name() + " from " + profileFile + " (delete it to measure again)");
       } else {
         log.println("profiling " + spec.name() + " on the edge (" + s.edgeCpu() + " core) and the server ...");
+        long t0 = System.nanoTime();
         profileBothNodes(driver, specAbs, edgeProfile, profileFile, s.outDir());
+        log.printf(Locale.ROOT, "profiled in %.1f min%n", (System.nanoTime() - t0) / 6e10);
       }
       Profile profile = Profile.read(profileFile);
 
@@ -75,46 +106,142 @@ public final class ModelCutExperiment {
         plans.put(link, plan(profile, link, s));
       }
       List<Integer> cuts = cuts(s.cuts(), g, plans);
-      log.println("cuts to run: " + cuts + " at links " + s.links());
+      log.printf(Locale.ROOT, "cuts to run: %s at links %s: %d cells, about %.1f min on a quiet host (profiling aside)%n", cuts,
+          s.links(), cuts.size() * s.links().size(), estimateMinutes(cuts.size(), s.links().size(), s.warmSeconds()));
 
-      Table rows = new Table("model", "link", "cut", "bytes_up", "placement", "pred_fps", "meas_fps", "fps_error_pct",
-          "pred_latency_ms", "meas_p50_ms", "latency_error_pct", "lost");
-      Map<String, Map<Integer, Double>> measuredFps = new LinkedHashMap<>();
-      for (String link : s.links()) {
-        driver.up(link, s.edgeCpu());
-        Map<Integer, Double> fps = new LinkedHashMap<>();
-        for (int cut : cuts) {
-          Path file = s.outDir().resolve(spec.name() + "-cut" + cut + ".yaml").toAbsolutePath();
-          List<Integer> inner = cut > 0 && cut < layers ? List.of(cut) : List.of();
-          ModelSpec split = new ModelSpec(spec.name(), absolute.modelFile(), spec.inputName(), spec.inputShape(),
-              spec.input(), spec.postprocess(), false, ModelSpec.servicesFor(spec.name(), g, inner));
-          Files.writeString(file, split.toYaml());
+      Table rows = CsvColumn.table(CutColumn.values());
+      Path logs = s.outDir().resolve("logs").resolve(spec.name());
+      Files.createDirectories(logs);
+      long sweepStart = System.nanoTime();
+      PartitionSweep sweep = new PartitionSweep(driver.state(), logs, "cpu");
+      try {
+        // fresh JVMs: every layer's kernels compile on each node first (all-edge, then all-server, each until
+        // its rate is steady), so that each cut after needs only a short burst
+        int loadedCut = -1;
+        for (int end : new int[] {layers, 0}) {
+          Path file = cutSpec(s, spec, absolute, g, end);
           PipelineSpec pipeline = SpecOption.load(file);
-          String placement = "E" + (cut > 0 ? "E" : "") + (cut < layers ? "S" : "");
-          log.printf(Locale.ROOT, "%s at %s: cut %d (%s) ...%n", spec.name(), link, cut, placement);
-          RunOptions o = new RunOptions(pipeline, file, "synthetic", s.frames(), 0, 1, "cpu", 1, null, "npy");
-          TestbedDriver.PhasedResult r = driver.runPhased(pipeline, file, placement, o,
-              new TestbedRun.Phases(s.warmupSeconds(), s.mainSeconds(), s.pacedSeconds(), 1000), () -> { });
-          CutPlanner.CutPrediction p = plans.get(link).singles().get(cut);
-          double measured = r.throughput().summary().fps();
-          double p50 = r.paced().summary().latencyP50Ms();
-          fps.put(cut, measured);
-          rows.row(spec.name(), link, cut, p.bytesUp(), placement, p.fps(), measured, error(p.fps(), measured),
-              p.latencyMs(), p50, error(p.latencyMs(), p50), r.throughput().lost() + r.paced().lost());
-          log.printf(Locale.ROOT, "  predicted %.1f fps %.1f ms, measured %.1f fps, p50 %.1f ms paced%n", p.fps(),
-              p.latencyMs(), measured, p50);
+          List<PartitionSweep.Partition> parts = partitions(pipeline, file, end, layers);
+          if (loadedCut < 0) {
+            sweep.start(pipeline, file, "synthetic", parts);
+          } else {
+            sweep.load(parts);
+          }
+          loadedCut = end;
+          sweep.pace(0);
+          PartitionSweep.Window w = sweep.measure(START_WARMUP);
+          log.printf(Locale.ROOT, "warm-up on the %s: %.1f fps after %.0f s%n", end == 0 ? "server" : "edge", w.fps(),
+              w.seconds() + START_WARMUP.settleSeconds());
         }
-        measuredFps.put(link, fps);
+        long cutsStart = System.nanoTime();
+        int done = 0;
+        for (int cut : cuts) {
+          if (done > 0) {
+            double perCut = (System.nanoTime() - cutsStart) / 1e9 / done;
+            log.printf(Locale.ROOT, "[%d of %d cuts, %.1f s a cut so far, about %.1f min left]%n", done, cuts.size(),
+                perCut, perCut * (cuts.size() - done) / 60);
+          }
+          done++;
+          Path file = cutSpec(s, spec, absolute, g, cut);
+          PipelineSpec pipeline = SpecOption.load(file);
+          List<PartitionSweep.Partition> parts = partitions(pipeline, file, cut, layers);
+          sweep.setLinkRate((long) BitRate.parse(s.links().get(0))); // a fast link drains the old cut at once
+          if (cut != loadedCut) {
+            sweep.load(parts);
+            loadedCut = cut;
+          }
+          sweep.pace(0);
+          sweep.measure(new PartitionSweep.Rule(s.warmSeconds(), 1, 0.25, 0.5, 100)); // the warm-up burst
+          String placement = "E" + (cut > 0 ? "E" : "") + (cut < layers ? "S" : "");
+          for (String link : s.links()) {
+            sweep.setLinkRate((long) BitRate.parse(link));
+            sweep.pace(0);
+            PartitionSweep.Window t = sweep.measure(s.window());
+            double pace = Math.max(0.5, t.fps() / 2);
+            sweep.pace(pace);
+            // frames queued behind the link at full speed drain first: a few frame times
+            double settle = Math.min(3, Math.max(s.window().settleSeconds(), 2 / Math.max(t.fps(), 1)));
+            PartitionSweep.Window l = sweep.measure(new PartitionSweep.Rule(settle, s.pacedFrames(),
+                s.window().minSeconds() / 2, s.window().maxSeconds() + 1, 1000));
+            CutPlanner.CutPlan plan = plans.get(link);
+            CutPlanner.CutPrediction p = plan.singles().get(cut);
+            rows.row(spec.name(), link, cut, p.bytesUp(), placement, rules(plan, cut, layers), rank(plan, cut), p.fps(),
+                t.fps(), error(p.fps(), t.fps()), p.latencyMs(), l.latencyP50Ms(), error(p.latencyMs(), l.latencyP50Ms()),
+                t.frames(), t.seconds(), pace, l.frames(), t.foreignFrames() + l.foreignFrames());
+            log.printf(Locale.ROOT, "%s cut %d at %s: predicted %.1f fps %.1f ms, measured %.1f fps (%d frames, %.1f s),"
+                + " p50 %.1f ms at %.1f fps%n", spec.name(), cut, link, p.fps(), p.latencyMs(), t.fps(), t.frames(),
+                t.seconds(), l.latencyP50Ms(), pace);
+          }
+          rows.writeCsv(s.outDir().resolve(spec.name() + "-cuts.csv")); // what is measured so far survives a failure
+        }
+      } finally {
+        sweep.close();
       }
+      String accounting = sweep.accounting(); // closed: the producer has accounted for every frame of the sweep
+      log.println("sweep: " + accounting);
+      double minutes = (System.nanoTime() - sweepStart) / 6e10;
+      log.printf(Locale.ROOT, "sweep of %d cells took %.1f min (%.1f s a cell)%n", rows.rows().size(), minutes,
+          minutes * 60 / Math.max(1, rows.rows().size()));
       driver.down();
-      rows.writeCsv(s.outDir().resolve(spec.name() + "-cuts.csv"));
-      chart(spec.name(), cuts, measuredFps, s.outDir().resolve(spec.name() + "-fps-per-cut.png"));
-      Path report = s.outDir().resolve(spec.name() + "-report.md");
-      Files.writeString(report, report(spec.name(), layers, s, cuts, plans, measuredFps, rows, driver));
-      return report;
+      Path csv = s.outDir().resolve(spec.name() + "-cuts.csv");
+      rows.writeCsv(csv);
+      String method = String.format(Locale.ROOT, "%d layers, %d cuts run (`--cuts %s`), edge %.2f core, links %s; "
+          + "synthetic frames; one partition host JVM per node and one producer for the whole sweep (%s); each cut "
+          + "warmed %.1f s, then per link a throughput window (at least %d frames and %.2f s, until its halves agree "
+          + "within %.0f%%, at most %.1f s, after %.1f s settling) and a latency window paced at half that rate "
+          + "(%d frames at least); sweep %.1f min, %.1f s a cell", layers, cuts.size(), s.cuts(), s.edgeCpu(),
+          s.links(), accounting, s.warmSeconds(), s.window().minFrames(), s.window().minSeconds(),
+          s.window().stablePct(), s.window().maxSeconds(), s.window().settleSeconds(), s.pacedFrames(), minutes,
+          minutes * 60 / Math.max(1, rows.rows().size()));
+      return ModelCutReport.write(s.outDir(), spec.name(), method);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The spec of one cut (absolute model path), written beside the results. */
+  private static Path cutSpec(Settings s, ModelSpec spec, ModelSpec absolute, ModelGraph g, int cut) throws IOException {
+    int layers = g.steps().size();
+    // beside the processes' logs, not the results: one file per cut
+    Path file = s.outDir().resolve("logs").resolve(spec.name()).resolve(spec.name() + "-cut" + cut + ".yaml")
+        .toAbsolutePath();
+    List<Integer> inner = cut > 0 && cut < layers ? List.of(cut) : List.of();
+    ModelSpec split = new ModelSpec(spec.name(), absolute.modelFile(), spec.inputName(), spec.inputShape(),
+        spec.input(), spec.postprocess(), false, ModelSpec.servicesFor(spec.name(), g, inner));
+    Files.writeString(file, split.toYaml());
+    return file;
+  }
+
+  /** The services of one cut's spec, in chain order, on their nodes: edge before the cut, server after it. */
+  static List<PartitionSweep.Partition> partitions(PipelineSpec pipeline, Path file, int cut, int layers) {
+    List<PartitionSweep.Partition> parts = new ArrayList<>();
+    List<String> names = pipeline.layers().stream().map(io.edgepipe.api.LayerSpec::name).toList();
+    for (int i = 0; i < names.size(); i++) {
+      boolean edge = cut == layers || (cut > 0 && i == 0);
+      parts.add(new PartitionSweep.Partition(names.get(i), edge ? Node.EDGE : Node.SERVER, file));
+    }
+    return parts;
+  }
+
+  /** Which naive rules pick {@code cut}: all-server, fewest-bytes, all-edge ("-" for none). */
+  static String rules(CutPlanner.CutPlan plan, int cut, int layers) {
+    List<String> r = new ArrayList<>();
+    if (cut == 0) {
+      r.add("all-server");
+    }
+    if (cut == plan.fewestBytes().cut()) {
+      r.add("fewest-bytes");
+    }
+    if (cut == layers) {
+      r.add("all-edge");
+    }
+    return r.isEmpty() ? "-" : String.join(";", r);
+  }
+
+  /** The cut's place in the plan's ranking of single cuts (1 = predicted best). */
+  static int rank(CutPlanner.CutPlan plan, int cut) {
+    List<CutPlanner.CutPrediction> singles = plan.ranked().stream().filter(c -> c.secondCut() < 0).toList();
+    return singles.indexOf(plan.singles().get(cut)) + 1;
   }
 
   /** The edge's compute measured in the edge node (under its cap), the server's in the server node, merged. */
@@ -194,43 +321,5 @@ public final class ModelCutExperiment {
 
   static double error(double predicted, double measured) {
     return measured > 0 ? (predicted - measured) / measured * 100 : Double.NaN;
-  }
-
-  private static void chart(String model, List<Integer> cuts, Map<String, Map<Integer, Double>> fps, Path png) {
-    List<String> categories = cuts.stream().map(String::valueOf).toList();
-    Map<String, List<Double>> series = Charts.ordered();
-    fps.forEach((link, byCut) -> series.put(link, cuts.stream().map(c -> byCut.getOrDefault(c, Double.NaN)).toList()));
-    Charts.png(Charts.categoryLines(model + ": measured fps per cut (testbed)", "cut (layers on the edge)", "fps",
-        categories, series, false), png);
-  }
-
-  private static String report(String model, int layers, Settings s, List<Integer> cuts,
-      Map<String, CutPlanner.CutPlan> plans, Map<String, Map<Integer, Double>> measured, Table rows,
-      TestbedDriver driver) {
-    StringBuilder md = new StringBuilder();
-    md.append("# ").append(model).append(": predicted and measured per cut on the testbed\n\n");
-    md.append(String.format(Locale.ROOT, "%d layers, cuts run: %s (`--cuts %s`); edge %.2f core, links %s; "
-        + "synthetic frames, %d+ frames a run after %.0f s warm-up, latency from a paced phase.%n%n", layers, cuts,
-        s.cuts(), s.edgeCpu(), s.links(), s.frames(), s.warmupSeconds()));
-    md.append(rows.markdown()).append('\n');
-    md.append("![measured fps per cut](").append(model).append("-fps-per-cut.png)\n\n");
-    md.append("| link | predicted best (of the cuts run) | its measured fps | measured best | its fps | all-server fps "
-        + "| fewest-bytes cut | its fps | predicted best = measured best |\n|---|---|---|---|---|---|---|---|---|\n");
-    for (String link : s.links()) {
-      CutPlanner.CutPlan plan = plans.get(link);
-      Map<Integer, Double> fps = measured.get(link);
-      int predicted = cuts.stream().min(java.util.Comparator.comparingInt(c -> plan.ranked().stream()
-          .filter(r -> r.secondCut() < 0).toList().indexOf(plan.singles().get(c)))).orElseThrow();
-      int best = cuts.stream().max(java.util.Comparator.comparingDouble(fps::get)).orElseThrow();
-      int fewest = plan.fewestBytes().cut();
-      md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %d | %.1f | %.1f | %d | %s | %s |%n", link, predicted,
-          fps.get(predicted), best, fps.get(best), fps.getOrDefault(0, Double.NaN), fewest,
-          fps.containsKey(fewest) ? String.format(Locale.ROOT, "%.1f", fps.get(fewest)) : "not run",
-          predicted == best ? "yes" : "no (" + String.format(Locale.ROOT, "%.0f%%", 100 * fps.get(predicted) / fps.get(best))
-              + " of the best)"));
-    }
-    md.append("\nTestbed: ").append("edge capped at ").append(s.edgeCpu()).append(" core; ").append(driver.getClass()
-        .getSimpleName()).append(".\n");
-    return md.toString();
   }
 }

@@ -21,6 +21,9 @@ public final class TestbedDrivers {
     }
   }
 
+  /** The suite's own testbed prefix, unless a run names another. */
+  public static final String DEFAULT_PREFIX = LibraryTestbed.PREFIX;
+
   private TestbedDrivers() {}
 
   /**

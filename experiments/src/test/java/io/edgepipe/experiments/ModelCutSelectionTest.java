@@ -40,8 +40,8 @@ class ModelCutSelectionTest {
     b.addHop(stages.get(layers) + "->sink", size, g.crossingBytes(layers));
     b.addLink(LinkClass.EDGE_SERVER, 1e9, 0);
     Profile profile = b.build();
-    ModelCutExperiment.Settings s = new ModelCutExperiment.Settings(model, List.of("1gbit", "10mbit"), 0.5, "auto", 10,
-        1, 1, 1, 2, Path.of("unused"), "unused");
+    ModelCutExperiment.Settings s = new ModelCutExperiment.Settings(model, List.of("1gbit", "10mbit"), 0.5, "auto", 1,
+        ModelCutExperiment.Settings.defaultWindow(), 4, 2, Path.of("unused"), "unused");
     Map<String, CutPlanner.CutPlan> plans = new LinkedHashMap<>();
     for (String link : s.links()) {
       plans.put(link, ModelCutExperiment.plan(profile, link, s));

@@ -4,6 +4,7 @@ import io.edgepipe.launcher.FlowDriver;
 import io.edgepipe.launcher.RunOptions;
 import io.edgepipe.launcher.StageArgs;
 
+import io.edgepipe.api.Delivery;
 import io.edgepipe.api.LayerSpec;
 import io.edgepipe.runtime.tls.TlsFiles;
 import io.edgepipe.api.PipelineSpec;
@@ -62,13 +63,13 @@ public final class ProcessRun implements AutoCloseable {
   private final EphemeralTls tls;
 
   public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
-      io.edgepipe.api.Delivery delivery) {
+      Delivery delivery) {
     this(spec, specFile, device, outputs, logDir, delivery, null);
   }
 
   /** @param tls mutual TLS on every hop (services "sink", each layer, "producer"); null = plaintext */
   public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
-      io.edgepipe.api.Delivery delivery, EphemeralTls tls) {
+      Delivery delivery, EphemeralTls tls) {
     this.tls = tls;
     if (specFile == null) {
       throw new IllegalArgumentException("--processes needs the spec as a file (--spec)");
@@ -184,12 +185,18 @@ public final class ProcessRun implements AutoCloseable {
    * Streams {@code o}'s frames through the chain and forgets them, leaving the stages running:
    * their JIT compilers have then done most of their work, so a following {@link #run} measures
    * the warm chain, as a benchmark measures its in-process modes after a warm-up.
+   *
+   * <p>The warm-up's producer waits for the chain in either delivery mode. A realtime producer
+   * drops whatever its stream cannot take at once, and a new stream is not ready until its
+   * connection is up: an unpaced realtime warm-up was over, every frame dropped at the source,
+   * before the first stage had seen one, and the timed run met cold stages whose first frames
+   * (class loading, their own next-hop connections) take seconds on a loaded machine.
    */
   public void warmUp(RunOptions o, Runnable progress) {
     SinkRecorder measured = sink;
     sink = new SinkRecorder(null, spec.delivery());
     try {
-      drive(o, progress);
+      drive(o, progress, Delivery.RELIABLE);
     } finally {
       sink = measured; // every warm-up frame was answered, so none reaches this one
     }
@@ -202,16 +209,20 @@ public final class ProcessRun implements AutoCloseable {
     }
     Producer producer;
     try {
-      producer = drive(o, progress);
+      producer = drive(o, progress, spec.delivery());
     } finally {
       stopAll();
     }
     return RunResult.of("processes/" + spec.delivery().label(), sink.summary(), producer.sentPerFlow());
   }
 
-  /** Returns once every frame sent has been answered (the producer's client waits for that). */
-  private Producer drive(RunOptions o, Runnable progress) {
-    DownstreamClient toFirst = FirstHop.open(spec,
+  /**
+   * Returns once every frame sent has been answered (the producer's client waits for that).
+   *
+   * @param producerDelivery how the producer sends: the run's mode, or reliable to wait for the chain
+   */
+  private Producer drive(RunOptions o, Runnable progress, Delivery producerDelivery) {
+    DownstreamClient toFirst = FirstHop.open(spec.withDelivery(producerDelivery),
         Transport.channel(LOOPBACK + ":" + ports.get(0), spec.maxFrameBytes(), tlsOf("producer")), sink);
     Producer producer = new Producer(spec, toFirst, "local");
     try {

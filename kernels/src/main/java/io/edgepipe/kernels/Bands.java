@@ -22,6 +22,9 @@ import java.util.function.IntConsumer;
  * <p>Public so that the model layer kinds' CPU twins share this pool and its claiming rule.
  */
 public final class Bands {
+  /** How long the caller spins for helpers' unfinished bands before it blocks. */
+  private static final long SPIN_NANOS = 200_000;
+
   private Bands() {}
 
   /** How many bands to cut a kernel into: a few per thread so that claiming balances the load. */
@@ -67,6 +70,13 @@ public final class Bands {
       pool.execute(claim);
     }
     claim.run();
+    // bands that helpers claimed are still running: spin for them a while before blocking. A band
+    // takes microseconds; blocking gives this thread's core away, and on a busy machine getting it
+    // back takes a whole scheduling round (milliseconds), far longer than the band itself
+    long spinUntil = System.nanoTime() + SPIN_NANOS;
+    while (done.get() < n && System.nanoTime() < spinUntil) {
+      Thread.onSpinWait();
+    }
     boolean interrupted = false;
     synchronized (finished) {
       while (done.get() < n) { // bands claimed by helpers still running: the output is not complete

@@ -33,9 +33,12 @@ public final class HopBudget {
     return (int) Math.max(Math.max(1, servicesDownstream), Math.min(byChain, byBytes));
   }
 
-  /** Bytes of hop {@code hop}'s shared-memory ring at the default budget: one slot per frame of its window. */
+  /**
+   * Bytes of hop {@code hop}'s shared-memory ring at the default budget: one slot per frame of its
+   * window, and one for the output its sender computes in place while the window is full.
+   */
   public static long ringBytes(PipelineSpec spec, int hop) {
     long payload = payloadBytes(spec, hop);
-    return frames(servicesDownstream(spec, hop), payload, BYTE_BUDGET) * payload;
+    return (frames(servicesDownstream(spec, hop), payload, BYTE_BUDGET) + 1) * payload;
   }
 }

@@ -45,6 +45,7 @@ public final class ComputeStage {
         }, o.spec().delivery(), null, HopWindow.forHop(o.spec(), o.lastIndex() + 1),
         HopWindow.payloadBytes(o.spec(), o.lastIndex() + 1));
     Downstream out = wrap.apply(downstream);
+    processor.writeOutputsFor(out);
     FrameHandler handler = new FrameHandler(o.stage(), o.node(),
         new FrameValidator(o.spec().maxFrameBytes()), processor, out, metrics, o.spec().delivery(),
         o.spec().deadlineMillis());

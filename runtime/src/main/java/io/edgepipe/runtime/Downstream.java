@@ -1,5 +1,6 @@
 package io.edgepipe.runtime;
 
+import io.edgepipe.runtime.shm.SharedRing;
 import io.edgepipe.api.proto.Frame;
 
 /** Where a stage's output goes. {@link #send} blocks while the next hop cannot take more. */
@@ -14,6 +15,15 @@ public interface Downstream extends AutoCloseable {
 
   default void send(Frame frame) {
     send(frame, null);
+  }
+
+  /**
+   * Where the next output of {@code bytes} may be computed in place: a slot of the shared-memory
+   * ring to the next hop, or null (payloads go inline, or no slot is free). A reserved output
+   * that is then not sent through that ring gets its slot back in {@link #send}.
+   */
+  default SharedRing.Reservation reserveOutput(int bytes) {
+    return null;
   }
 
   /** Waits until every frame sent has been answered by the next hop, then disconnects. */

@@ -72,6 +72,7 @@ public final class DownstreamClient implements Downstream {
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong lostUncounted = new AtomicLong();
   private final AtomicLong sentShared = new AtomicLong();
+  private final AtomicLong sentInPlace = new AtomicLong();
 
   // all guarded by lock
   private final Deque<InFlight> unanswered = new ArrayDeque<>();
@@ -177,29 +178,46 @@ public final class DownstreamClient implements Downstream {
   @Override
   public void send(Frame frame, Runnable onAnswered) {
     synchronized (lock) {
-      if (policy.sourceDropsWhenBusy() && localDrops != null) {
-        ensureStream();
-        if (stream == null || !stream.isReady() || unanswered.size() >= window || !pendingTombstones.isEmpty()) {
-          localDrops.accept(Tombstones.of(frame, (stream == null ? "next hop unavailable" : "next hop busy")
-              + " after " + stage));
-          if (onAnswered != null) {
-            onAnswered.run();
-          }
-          return;
+      try {
+        sendLocked(frame, onAnswered);
+      } finally {
+        if (ring != null) {
+          ring.release(frame.getData()); // an output reserved in the ring but not placed (dropped, failed)
         }
-      } else if (!policy.waitsForNextHop() && !connectedOrConnecting()) {
-        lose(frame, "next hop unavailable", onAnswered); // answered once its tombstone is
+      }
+    }
+  }
+
+  @Override
+  public SharedRing.Reservation reserveOutput(int bytes) {
+    synchronized (lock) {
+      return ringAccepted && ring != null ? ring.reserve(bytes) : null;
+    }
+  }
+
+  private void sendLocked(Frame frame, Runnable onAnswered) {
+    if (policy.sourceDropsWhenBusy() && localDrops != null) {
+      ensureStream();
+      if (stream == null || !stream.isReady() || unanswered.size() >= window || !pendingTombstones.isEmpty()) {
+        localDrops.accept(Tombstones.of(frame, (stream == null ? "next hop unavailable" : "next hop busy")
+            + " after " + stage));
+        if (onAnswered != null) {
+          onAnswered.run();
+        }
         return;
       }
-      awaitRoom();
-      if (closing) {
-        throw new FrameRejectedException(Status.Code.UNAVAILABLE, stage + ": closing");
-      }
-      InFlight f = new InFlight(frame, onAnswered);
-      unanswered.addLast(f);
-      stream.onNext(onWire(f));
-      sent.incrementAndGet();
+    } else if (!policy.waitsForNextHop() && !connectedOrConnecting()) {
+      lose(frame, "next hop unavailable", onAnswered); // answered once its tombstone is
+      return;
     }
+    awaitRoom();
+    if (closing) {
+      throw new FrameRejectedException(Status.Code.UNAVAILABLE, stage + ": closing");
+    }
+    InFlight f = new InFlight(frame, onAnswered);
+    unanswered.addLast(f);
+    stream.onNext(onWire(f));
+    sent.incrementAndGet();
   }
 
   /** Waits (lock held, released while waiting) until a stream is open, ready and the window has room. */
@@ -269,7 +287,8 @@ public final class DownstreamClient implements Downstream {
   private void openRing(Object token) {
     closeRing();
     if (sharedSlotBytes > 0) {
-      ring = SharedRing.create(window, sharedSlotBytes);
+      // a slot per unanswered frame, and one for the output being computed while the window is full
+      ring = SharedRing.create(window + 1, sharedSlotBytes);
     }
   }
 
@@ -290,6 +309,9 @@ public final class DownstreamClient implements Downstream {
         f.ring = ring;
         f.slot = placed.slot();
         sentShared.incrementAndGet();
+        if (placed.inPlace()) {
+          sentInPlace.incrementAndGet();
+        }
         return placed.frame();
       }
     }
@@ -464,6 +486,11 @@ public final class DownstreamClient implements Downstream {
   /** Frames whose payload went through shared memory rather than the socket. */
   public long sentShared() {
     return sentShared.get();
+  }
+
+  /** Of {@link #sentShared}, those computed straight into their slot ({@link #reserveOutput}): no copy. */
+  public long sentInPlace() {
+    return sentInPlace.get();
   }
 
   /** Frames lost while the next hop was down beyond what could be kept as tombstones. */

@@ -8,6 +8,7 @@ import com.google.protobuf.Parser;
 import com.google.protobuf.UnsafeByteOperations;
 import io.edgepipe.api.FrameValidator;
 import io.edgepipe.api.proto.Frame;
+import io.edgepipe.api.proto.NamedTensor;
 import io.edgepipe.api.proto.StageGrpc;
 import io.grpc.Detachable;
 import io.grpc.HasByteBuffer;
@@ -40,7 +41,9 @@ import java.util.Map;
  * them with aliasing, so the payload is not copied off the network buffers. Those buffers then
  * belong to the frame until {@link #takeRelease}'s runnable is run (by
  * {@link FrameStreamEndpoint}, once the frame is handled). Unknown fields are discarded, so
- * nothing but the payload can borrow them.
+ * nothing but the payload can borrow them: {@code data}, or the named tensors' data of a model
+ * partition's frame (which has no {@code data}; its buffers were once given back at parse time
+ * while its tensors still pointed into them, and a partition read freed memory).
  */
 final class FrameMarshalling {
   /** Buffers lent to frames parsed in place, until the stream endpoint takes them. */
@@ -122,7 +125,7 @@ final class FrameMarshalling {
       in.setSizeLimit(Integer.MAX_VALUE); // the transport already enforced the message limit
       Frame frame = PARSER.parseFrom(in);
       in.checkLastTagWas(0);
-      if (frame.getData().isEmpty()) {
+      if (!borrowsBytes(frame)) {
         return frame; // nothing borrowed: the buffers go back now (finally)
       }
       LENT.put(frame, detached);
@@ -184,9 +187,35 @@ final class FrameMarshalling {
     return lent == null ? null : () -> closeQuietly(lent);
   }
 
-  /** {@code frame} with its payload copied out of any borrowed buffers. */
+  /**
+   * Whether a frame parsed with aliasing holds views on the buffers it was parsed from: its
+   * bytes fields, {@code data} and each named tensor's {@code data} (a model partition's frame
+   * has only the latter). Strings are decoded into copies and unknown fields are discarded.
+   */
+  private static boolean borrowsBytes(Frame frame) {
+    if (!frame.getData().isEmpty()) {
+      return true;
+    }
+    for (NamedTensor t : frame.getTensorsList()) {
+      if (!t.getData().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code frame} with its payload (data and named tensors) copied out of any borrowed buffers. */
   static Frame ownedCopy(Frame frame) {
-    return frame.toBuilder().setData(UnsafeByteOperations.unsafeWrap(frame.getData().toByteArray())).build();
+    Frame.Builder owned = frame.toBuilder().setData(copyOf(frame.getData()));
+    for (int i = 0; i < owned.getTensorsCount(); i++) {
+      NamedTensor t = owned.getTensors(i);
+      owned.setTensors(i, t.toBuilder().setData(copyOf(t.getData())));
+    }
+    return owned.build();
+  }
+
+  private static ByteString copyOf(ByteString bytes) {
+    return bytes.isEmpty() ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(bytes.toByteArray());
   }
 
   private static void closeQuietly(InputStream stream) {

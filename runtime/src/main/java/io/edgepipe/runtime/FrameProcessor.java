@@ -51,6 +51,12 @@ public interface FrameProcessor extends AutoCloseable {
     };
   }
 
+  /**
+   * Told once where this processor's outputs go: a processor that can write its output straight
+   * into the next hop's shared memory asks {@code next} for a slot ({@link Downstream#reserveOutput}).
+   */
+  default void writeOutputsFor(Downstream next) {}
+
   /** A tombstone reached the end of the chain (only the sink, which forwards nothing, gets these). */
   default void onTombstone(Frame tombstone) {}
 

@@ -59,6 +59,15 @@ public abstract class GpuLayer implements AutoCloseable {
    * @return the output payload in {@code spec.outputType()}, a fresh buffer owned by the caller
    */
   public ByteBuffer run(ByteBuffer input, DType inType, TensorShape inShape) {
+    return run(input, inType, inShape, null);
+  }
+
+  /**
+   * As {@link #run(ByteBuffer, DType, TensorShape)}, copying the output back into {@code into}
+   * (little-endian, exactly the output's size: a slot of the next hop's shared memory), or into
+   * a fresh buffer when it is null.
+   */
+  public ByteBuffer run(ByteBuffer input, DType inType, TensorShape inShape, ByteBuffer into) {
     TensorShape outShape = outputShape(inShape);
     DType outType = spec.outputType();
     DevicePtr inF32 = buffer("in.f32", inShape.elements() * 4);
@@ -71,8 +80,11 @@ public abstract class GpuLayer implements AutoCloseable {
       convert(inType == DType.U8 ? KernelCatalog.U8_TO_F32 : KernelCatalog.F16_TO_F32, raw, inF32, inShape.elements());
     }
     launchLayer(inF32, outF32, inShape, outShape);
-    ByteBuffer output = ByteBuffer.allocate(Math.toIntExact(outShape.elements() * ElementType.sizeOf(outType)))
-        .order(ByteOrder.LITTLE_ENDIAN);
+    int outBytes = outputBytes(outShape);
+    if (into != null && into.remaining() != outBytes) {
+      throw new IllegalArgumentException("output buffer of " + into.remaining() + " bytes for " + outBytes);
+    }
+    ByteBuffer output = into != null ? into : ByteBuffer.allocate(outBytes).order(ByteOrder.LITTLE_ENDIAN);
     if (outType == DType.F32) {
       gpu.copyDtoHAsync(output, outF32);
     } else {
@@ -82,6 +94,11 @@ public abstract class GpuLayer implements AutoCloseable {
     }
     gpu.synchronize();
     return output;
+  }
+
+  /** Bytes of an output of {@code outShape} in {@code spec.outputType()}. */
+  public int outputBytes(TensorShape outShape) {
+    return Math.toIntExact(outShape.elements() * ElementType.sizeOf(spec.outputType()));
   }
 
   private void convert(String kernel, DevicePtr from, DevicePtr to, long n) {

@@ -3,10 +3,12 @@ package io.edgepipe.runtime;
 import com.google.protobuf.UnsafeByteOperations;
 import io.edgepipe.api.EpochClock;
 import io.edgepipe.api.LayerSpec;
+import io.edgepipe.api.PayloadCodec;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
 import io.edgepipe.api.proto.Frame;
+import io.edgepipe.runtime.shm.SharedRing;
 import io.edgepipe.vgpu.Gpu;
 import io.grpc.Status;
 import java.nio.ByteBuffer;
@@ -31,6 +33,7 @@ public final class LayerProcessor implements FrameProcessor {
   private final List<GpuLayer> layers;
   private final Gpu ownedDevice;
   private final String name;
+  private volatile Downstream next; // where outputs may be reserved in place; null = fresh buffers
 
   /** @param ownedDevice the stage's own device, closed with the processor (null if shared) */
   public LayerProcessor(GpuLayer layer, Gpu ownedDevice) {
@@ -87,6 +90,7 @@ public final class LayerProcessor implements FrameProcessor {
     DType type = in.getDtype();
     // an uncompressed payload is read in place (no copy); the last output buffer is handed over to protobuf
     ByteBuffer data = PayloadCodecs.input(name, in);
+    SharedRing.Reservation slot = null;
     for (GpuLayer layer : layers) {
       TensorShape out;
       try {
@@ -96,7 +100,17 @@ public final class LayerProcessor implements FrameProcessor {
             + ": cannot take a " + shape + " frame: " + e.getMessage());
       }
       long start = timings == null ? 0 : EpochClock.nowMicros();
-      data = layer.run(data, type, shape);
+      if (encode && layer == last() && layer.spec().outputCodec() == PayloadCodec.NONE && next != null) {
+        slot = next.reserveOutput(layer.outputBytes(out)); // the last output goes straight to the next hop's memory
+      }
+      try {
+        data = layer.run(data, type, shape, slot == null ? null : slot.buffer());
+      } catch (RuntimeException e) {
+        if (slot != null) {
+          slot.release();
+        }
+        throw e;
+      }
       if (timings != null) {
         timings.ran(layer.spec(), start, EpochClock.nowMicros());
       }
@@ -104,10 +118,23 @@ public final class LayerProcessor implements FrameProcessor {
       shape = out;
     }
     Frame.Builder result = Frame.newBuilder().setDtype(type).setShape(shape.toProto());
+    if (slot != null) {
+      return result.setData(slot.payload()).setCodec(PayloadCodec.NONE.proto());
+    }
     if (!encode) {
       return result.setData(UnsafeByteOperations.unsafeWrap(data.array()));
     }
     return PayloadCodecs.output(layers.get(layers.size() - 1).spec().outputCodec(), result, data.array());
+  }
+
+  private GpuLayer last() {
+    return layers.get(layers.size() - 1);
+  }
+
+  /** The last layer's output is copied back from the device into a slot {@code next} reserves, when it can. */
+  @Override
+  public void writeOutputsFor(Downstream next) {
+    this.next = next;
   }
 
   /** The payload is copied to the device inside {@link #process}; nothing of it is kept. */

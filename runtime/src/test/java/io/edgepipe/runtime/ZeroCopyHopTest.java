@@ -1,7 +1,6 @@
 package io.edgepipe.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
@@ -9,21 +8,11 @@ import io.edgepipe.api.FrameValidator;
 import io.edgepipe.api.proto.DType;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.Shape;
-import io.grpc.netty.shaded.io.netty.buffer.ByteBuf;
-import io.grpc.netty.shaded.io.netty.buffer.PooledByteBufAllocator;
-import io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,50 +27,11 @@ class ZeroCopyHopTest {
   private static final int FRAMES = 200;
   private static final int SIDE = 256; // 1x256x256 f32 = 256 KiB, many Netty buffers per frame
 
-  private static ResourceLeakDetector.Level levelBefore;
-
-  /**
-   * Paranoid for this class only, as -Dio.grpc.netty.shaded.io.netty.leakDetection.level=paranoid
-   * would set it: its per-access records would themselves fill the heap of StreamAbuseTest.
-   */
-  @BeforeAll
-  static void paranoid() {
-    levelBefore = ResourceLeakDetector.getLevel();
-    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-  }
-
-  @AfterAll
-  static void restoreLevel() {
-    ResourceLeakDetector.setLevel(levelBefore);
-  }
-
-  private final List<String> leaks = new CopyOnWriteArrayList<>();
-  private final Handler leakRecorder = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      if (r.getMessage() != null && r.getMessage().contains("LEAK")) {
-        leaks.add(r.getMessage());
-      }
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-
   @Test
   void framesParsedInPlaceSurviveAReconnectIntactAndLeakNoBuffer() throws Exception {
-    Logger root = Logger.getLogger("");
-    root.addHandler(leakRecorder);
-    try {
-      detectorIsWatching();
-      leaks.clear();
+    try (NettyLeakWatch leaks = new NettyLeakWatch()) {
       runChainWithAReconnect();
-      assertNoLeakReported();
-    } finally {
-      root.removeHandler(leakRecorder);
+      leaks.assertNoLeakReported();
     }
   }
 
@@ -159,31 +109,5 @@ class ZeroCopyHopTest {
       }
     }
     return out;
-  }
-
-  /** The detector reports a buffer dropped unreleased here, so silence below means something. */
-  private void detectorIsWatching() throws InterruptedException {
-    PooledByteBufAllocator.DEFAULT.directBuffer(64).writeLong(1); // dropped without release
-    for (int i = 0; i < 50 && leaks.isEmpty(); i++) {
-      churnBuffers();
-    }
-    assertTrue(!leaks.isEmpty(), "the leak detector did not report a buffer leaked on purpose");
-  }
-
-  private void assertNoLeakReported() throws InterruptedException {
-    for (int i = 0; i < 10; i++) {
-      churnBuffers();
-    }
-    assertTrue(leaks.isEmpty(), "Netty reported leaks: " + leaks);
-  }
-
-  /** Leaks are reported when a later buffer is tracked after the leaked one was collected. */
-  private static void churnBuffers() throws InterruptedException {
-    System.gc();
-    Thread.sleep(50);
-    for (int i = 0; i < 100; i++) {
-      ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(64);
-      b.release();
-    }
   }
 }

@@ -12,9 +12,18 @@ import java.util.regex.Pattern;
  * with a {@code tbf} child at the same rate as the class's queue. htb sets the rate; tbf bounds
  * the queue to about {@value #QUEUE_LATENCY_MS} ms at that rate (instead of htb's default
  * 1000-packet fifo) and enforces the same rate again. netem does not exist on these kernels.
+ *
+ * <p>A token bucket lets a whole bucket through at memory speed. The bucket was 64 KiB so that a
+ * GSO packet (up to 64 KiB on a veth) passed whole, and at 10 Mbit a paced 64 KiB frame crossed in
+ * 4 ms instead of the 52 ms a wire takes: the planner's latency looked 6x wrong where the
+ * emulation was. Now the bucket is about 1 ms of the link (two MTUs at least) and tbf cuts a GSO
+ * packet larger than its bucket into MTU segments; its queue must then hold a whole cut packet,
+ * so it is at least two GSO packets long (at 10 Mbit that is about 110 ms rather than 50).
  */
 final class LinkShaper {
   static final int QUEUE_LATENCY_MS = 50;
+  static final long MTU_BYTES = 1514;
+  static final long GSO_MAX_BYTES = 64 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What tc reports for a shaped interface, rates in bits per second. */
@@ -29,13 +38,9 @@ final class LinkShaper {
     Sh.run("tc", "-n", netns, "class", "add", "dev", dev, "parent", "1:", "classid", "1:10", "htb",
         "rate", rate, "ceil", rate, "burst", burst, "cburst", burst, "quantum", "1514");
     Sh.run("tc", "-n", netns, "qdisc", "add", "dev", dev, "parent", "1:10", "handle", "10:", "tbf",
-        "rate", rate, "burst", burst, "latency", QUEUE_LATENCY_MS + "ms");
+        "rate", rate, "burst", burst, "limit", String.valueOf(queueBytes(rateBps)));
   }
 
-  /**
-   * Bucket size: at least 64 KiB (one GSO super-packet passes whole) and 2 ms at the rate, so
-   * the timer granularity does not cap fast links below their rate.
-   */
   /**
    * Changes the rate of a shaped end while connections use it: the qdiscs are removed and added
    * again at the new rate. ({@code tc class change} + {@code tc qdisc change} leave tbf holding
@@ -48,8 +53,14 @@ final class LinkShaper {
     shape(netns, dev, rateBps);
   }
 
+  /** Bucket size: 1 ms at the rate (what may pass at once), at least two Ethernet MTUs. */
   static long burstBytes(long rateBps) {
-    return Math.max(64 * 1024, rateBps / 8 / 500);
+    return Math.max(2 * MTU_BYTES, rateBps / 8 / 1000);
+  }
+
+  /** tbf's queue: {@value #QUEUE_LATENCY_MS} ms at the rate, at least two whole GSO packets and the bucket. */
+  static long queueBytes(long rateBps) {
+    return Math.max(rateBps / 8 * QUEUE_LATENCY_MS / 1000, 2 * GSO_MAX_BYTES + burstBytes(rateBps));
   }
 
   static Readback read(String netns, String dev) {

@@ -18,6 +18,9 @@ import java.net.Socket;
  *   <li>{@code echo PORT}: echoes every connection</li>
  *   <li>{@code rtt HOST PORT N}: N 1-byte round trips; prints {@code RTT <min nanos> <median nanos>}</li>
  *   <li>{@code spin SECONDS}: burns CPU on every processor; prints {@code CPU <cpu nanos> <wall nanos>}</li>
+ *   <li>{@code ack PORT BYTES}: for each connection, reads messages of BYTES and answers each with one byte</li>
+ *   <li>{@code frames HOST PORT BYTES N GAP_MS}: sends N messages of BYTES, each after the previous one's
+ *       answer and a pause; prints {@code FRAMES <min nanos> <median nanos>} from send to answer</li>
  * </ul>
  */
 public final class NetTool {
@@ -32,6 +35,9 @@ public final class NetTool {
       case "echo" -> echo(Integer.parseInt(args[1]));
       case "rtt" -> rtt(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
       case "spin" -> spin(Double.parseDouble(args[1]));
+      case "ack" -> ack(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+      case "frames" -> frames(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+          Integer.parseInt(args[4]), Long.parseLong(args[5]));
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
@@ -108,6 +114,46 @@ public final class NetTool {
     }
     java.util.Arrays.sort(samples);
     System.out.println(P + "RTT " + samples[0] + " " + samples[rounds / 2]);
+  }
+
+  private static void ack(int port, int bytes) throws Exception {
+    try (ServerSocket s = listen(port)) {
+      while (true) {
+        try (Socket c = s.accept()) {
+          c.setTcpNoDelay(true);
+          DataInputStream in = new DataInputStream(c.getInputStream());
+          OutputStream out = c.getOutputStream();
+          byte[] message = new byte[bytes];
+          while (true) {
+            in.readFully(message);
+            out.write(1);
+            out.flush();
+          }
+        } catch (java.io.EOFException end) {
+          // the sender is done
+        }
+      }
+    }
+  }
+
+  private static void frames(String host, int port, int bytes, int count, long gapMs) throws Exception {
+    long[] samples = new long[count];
+    byte[] message = new byte[bytes];
+    try (Socket s = new Socket(host, port)) {
+      s.setTcpNoDelay(true);
+      OutputStream out = s.getOutputStream();
+      InputStream in = s.getInputStream();
+      for (int i = 0; i < count; i++) {
+        Thread.sleep(gapMs); // the bucket refills, as between paced frames
+        long t0 = System.nanoTime();
+        out.write(message);
+        out.flush();
+        in.read();
+        samples[i] = System.nanoTime() - t0;
+      }
+    }
+    java.util.Arrays.sort(samples);
+    System.out.println(P + "FRAMES " + samples[0] + " " + samples[count / 2]);
   }
 
   private static void spin(double seconds) throws Exception {

@@ -101,6 +101,23 @@ class TestbedLifecycleTest {
   }
 
   @Test
+  void aPacedFrameTakesItsSerialisationTimeNotABurst() throws Exception {
+    int bytes = 64 * 1024; // the old 64 KiB bucket let this through at memory speed
+    NodeProcess ack = start(Node.SERVER, "ack", "ack", "5003", String.valueOf(bytes));
+    RootTestbed.await(ack, "LISTENING", START);
+    NodeProcess frames = start(Node.EDGE, "frames", "frames", tb.address(Node.SERVER), "5003",
+        String.valueOf(bytes), "9", "100");
+    String[] got = RootTestbed.await(frames, "FRAMES", START).split(" ");
+    double wireMs = bytes * 8.0 / RATE * 1000;
+    double medianMs = Long.parseLong(got[1]) / 1e6;
+    System.out.printf("paced %d-byte frames over a 20mbit link: median %.1f ms, on the wire %.1f ms%n", bytes,
+        medianMs, wireMs);
+    assertTrue(medianMs >= 0.85 * wireMs, "a frame crossed in " + medianMs + " ms, under its " + wireMs
+        + " ms on a 20mbit wire: the shaper's bucket lets it through in a burst");
+    assertTrue(medianMs <= 3 * wireMs, "a frame took " + medianMs + " ms, its wire time is " + wireMs + " ms");
+  }
+
+  @Test
   void edgeProcessesGetHalfACore() throws Exception {
     NodeProcess spin = start(Node.EDGE, "spin", "spin", "1.5");
     String[] got = RootTestbed.await(spin, "CPU", START).split(" ");

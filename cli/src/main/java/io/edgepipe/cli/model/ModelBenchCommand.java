@@ -29,13 +29,18 @@ public final class ModelBenchCommand implements Callable<Integer> {
   @Option(names = "--ort-threads", defaultValue = "2", description = "ONNX Runtime intra-op threads (default: ${DEFAULT-VALUE}).")
   int ortThreads;
 
+  @Option(names = "--settle-ms", defaultValue = "3", description = "Pause before each engine's frame, so that neither "
+      + "starts while the other's threads still spin (ONNX Runtime's pool spins for 1-2 ms after a run); 0: none "
+      + "(default: ${DEFAULT-VALUE}).")
+  int settleMs;
+
   @Option(names = "--csv", defaultValue = "results/bench/model-bench.csv", description = "Per-frame times (default: ${DEFAULT-VALUE}).")
   Path csv;
 
   @Override
   public Integer call() throws Exception {
-    if (frames < 1 || warmup < 0 || ortThreads < 1) {
-      throw new IllegalArgumentException("--frames and --ort-threads must be >= 1, --warmup >= 0");
+    if (frames < 1 || warmup < 0 || ortThreads < 1 || settleMs < 0) {
+      throw new IllegalArgumentException("--frames and --ort-threads must be >= 1, --warmup and --settle-ms >= 0");
     }
     ModelSpec s = ModelSpec.load(input.spec);
     ModelGraph g = s.graph();
@@ -47,8 +52,10 @@ public final class ModelBenchCommand implements Callable<Integer> {
       inputs.add(item.picture() != null ? s.input().fromImage(item.picture())
           : io.edgepipe.models.service.TensorFrames.get(item.frame()).get(in));
     }
-    ModelBench.Result r = ModelBench.run(s, g, inputs, warmup, frames, ortThreads);
+    ModelBench.Result r = ModelBench.run(s, g, inputs, warmup, frames, ortThreads, settleMs);
     System.out.print(ModelBench.table(s, g, r));
+    System.out.println(settleMs > 0 ? "(each engine's frame started after a " + settleMs + " ms pause; --settle-ms 0: back to back)"
+        : "(frames back to back: each engine's frame starts while the other's threads may still spin)");
     ModelBench.csv(csv, r);
     System.out.println("per-frame times in " + csv + ", per layer kind in " + ModelBench.kindsCsv(csv, r));
     return 0;

@@ -32,11 +32,23 @@ public final class ModelCutsCommand implements Callable<Integer> {
       + "all, or a list such as 0,4,40 (default: ${DEFAULT-VALUE}).")
   String cuts;
 
-  @Option(names = "--frames", defaultValue = "30", description = "Least frames of each throughput phase (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--frames", defaultValue = "5", description = "Least frames of each throughput window (default: ${DEFAULT-VALUE}).")
   int frames;
 
-  @Option(names = "--warmup-seconds", defaultValue = "15", description = "Warm-up of each run's fresh JVMs (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--window-seconds", defaultValue = "2", description = "Longest throughput window; it ends earlier "
+      + "once its two halves agree within 10%% (default: ${DEFAULT-VALUE}).")
+  double windowSeconds;
+
+  @Option(names = "--paced-frames", defaultValue = "3", description = "Least frames of each paced latency window "
+      + "(default: ${DEFAULT-VALUE}).")
+  int pacedFrames;
+
+  @Option(names = "--warmup-seconds", defaultValue = "0.5", description = "Frames through each cut's partitions before "
+      + "it is measured; the JVMs stay warm across cuts (default: ${DEFAULT-VALUE}).")
   double warmupSeconds;
+
+  @Option(names = "--name", description = "Folder under --out (default: <date>-model-cuts); a profile found there is reused.")
+  String name;
 
   @Option(names = "--prefix", defaultValue = "edgepipe-mc", description = "Testbed name prefix (default: ${DEFAULT-VALUE}).")
   String prefix;
@@ -46,7 +58,11 @@ public final class ModelCutsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path dir = out.root().resolve(LocalDate.now() + "-model-cuts");
+    if (frames < 1 || pacedFrames < 1 || !(windowSeconds >= 0.5) || warmupSeconds < 0) {
+      throw new IllegalArgumentException("--frames and --paced-frames must be >= 1, --window-seconds >= 0.5, "
+          + "--warmup-seconds >= 0");
+    }
+    Path dir = out.root().resolve(name != null ? name : LocalDate.now() + "-model-cuts");
     TestbedDrivers.Availability tb = TestbedDrivers.find(true, dir.resolve("logs"), io.edgepipe.cli.Main.class.getName(),
         prefix);
     if (!tb.available()) {
@@ -60,8 +76,11 @@ public final class ModelCutsCommand implements Callable<Integer> {
           System.err.println("model-cuts: " + e.getMessage());
         }
       }, "model-cuts-down"));
-      Path report = ModelCutExperiment.run(new ModelCutExperiment.Settings(spec, links, edgeCpu, cuts, frames,
-          warmupSeconds, 8, 8, Runtime.getRuntime().availableProcessors(), dir, io.edgepipe.cli.Main.class.getName()),
+      var d = ModelCutExperiment.Settings.defaultWindow();
+      var window = new io.edgepipe.harness.testbed.PartitionSweep.Rule(d.settleSeconds(), frames,
+          Math.min(d.minSeconds(), windowSeconds), windowSeconds, d.stablePct());
+      Path report = ModelCutExperiment.run(new ModelCutExperiment.Settings(spec, links, edgeCpu, cuts, warmupSeconds,
+          window, pacedFrames, Runtime.getRuntime().availableProcessors(), dir, io.edgepipe.cli.Main.class.getName()),
           driver, System.out);
       System.out.println("report: " + report);
     } catch (Exception e) {

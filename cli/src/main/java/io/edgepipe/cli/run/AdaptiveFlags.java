@@ -84,6 +84,19 @@ public final class AdaptiveFlags {
         Duration.ofMillis(Math.round(cooldown * 1000)), false);
   }
 
+  /** With standbys, every instance gets real frames first (warm-up visits), then the run itself. */
+  private List<ScheduledTestbedRun.Step> steps(Placement start) {
+    List<ScheduledTestbedRun.Step> steps = new java.util.ArrayList<>();
+    if (standby) {
+      steps.addAll(ScheduledTestbedRun.standbyWarmup(start, WARMUP_MAX_VISIT_S));
+    }
+    steps.add(new ScheduledTestbedRun.Step("run", 0, 0, 0, seconds, 0));
+    return steps;
+  }
+
+  /** Most seconds of each standby warm-up visit (it ends sooner once the rate settles). */
+  static final double WARMUP_MAX_VISIT_S = 20;
+
   /** Runs the adaptive chain, prints its moves and windows, writes the timeline CSV; exit code. */
   int run(RunFlags flags, Path outDir) {
     if (!Testbed.isRoot()) {
@@ -115,14 +128,14 @@ public final class AdaptiveFlags {
     TestbedController controller = TestbedController.forTestbed(base, spec, start, state, settings(),
         line -> System.out.println("  " + line), true);
     ScheduledTestbedRun.Outcome outcome = ScheduledTestbedRun.run(state, start.letters(), o, warmupSeconds,
-        List.of(new ScheduledTestbedRun.Step("run", 0, 0, 0, seconds, 0)), controller, standby,
+        steps(start), controller, standby,
         outDir.resolve("logs"), line -> System.out.println("  " + line));
     RunResult result = outcome.result();
     System.out.println();
     RunReport.print(System.out, result);
-    Table moves = new Table("decided_s", "from", "to", "stages", "started_ms", "repointed_ms", "drained");
+    Table moves = new Table("decided_s", "from", "to", "stages", "started_ms", "switched_ms", "drained_ms", "drained");
     outcome.moves().forEach(m -> moves.row(m.decidedAt(), m.from().letters(), m.to().letters(),
-        String.join("+", m.stages()), m.startedMs(), m.repointedMs(), m.drained() ? "yes" : "no"));
+        String.join("+", m.stages()), m.startedMs(), m.switchedMs(), m.drainedMs(), m.drained() ? "yes" : "no"));
     System.out.println();
     System.out.println(outcome.moves().size() + " move(s); duplicates at the sink: " + result.summary().duplicates()
         + ", lost: " + result.lost());

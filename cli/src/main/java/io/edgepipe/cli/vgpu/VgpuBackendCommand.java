@@ -65,6 +65,11 @@ public final class VgpuBackendCommand implements Callable<Integer> {
       description = "A reply unread this long ends its session (default: ${DEFAULT-VALUE}).")
   long replyTimeoutSeconds;
 
+  @Option(names = "--no-warm-up",
+      description = "Serve at once, without first exercising the session, batch and copy paths on a private session "
+          + "(the warm-up makes the memory the first tenants would add once part of the level at start).")
+  boolean noWarmUp;
+
   @Option(names = "--tls-cert", description = "Certificate (PEM) for mutual TLS (env EDGEPIPE_TLS_CERT).")
   Path tlsCert;
 
@@ -89,6 +94,9 @@ public final class VgpuBackendCommand implements Callable<Integer> {
         .withTimeouts(replyTimeoutSeconds * 1000, limits.openTimeoutMillis(), limits.handshakeTimeoutMillis(),
             limits.idleConnectionMillis());
     Gpu gpu = BackendDevice.open(device, limits.deviceMemoryBytes());
+    if (!noWarmUp) {
+      System.out.println("vgpu-backend: " + io.edgepipe.vgpu.backend.BackendWarmUp.run(gpu, limits));
+    }
     io.edgepipe.runtime.tls.TlsFiles tls = io.edgepipe.runtime.tls.TlsFiles.of(tlsCert, tlsKey, tlsCa, System.getenv());
     if (tls != null && bind != null) {
       throw new IllegalArgumentException("--bind and --tls-* together are not supported yet: use --tls-* with all interfaces");

@@ -45,13 +45,18 @@ public final class VgpuTenantsBenchCommand implements Callable<Integer> {
           + "jcmd PID VM.native_memory summary with the pid it prints).")
   String backendJavaOpts;
 
+  @Option(names = "--no-backend-warm-up",
+      description = "Start the backend without its start-up warm-up (pipeline vgpu-backend runs it), to compare.")
+  boolean noBackendWarmUp;
+
   @Mixin
   OutputFolder out;
 
   @Override
   public Integer call() throws Exception {
     TenantsBench.Result r = new TenantsBench(new TenantsBench.Config(hostile, seconds, heapMib, deviceMib, hostBudgetMib,
-        warmUpSeconds, backendJavaOpts.isBlank() ? java.util.List.of() : java.util.List.of(backendJavaOpts.strip().split("\\s+"))))
+        warmUpSeconds, backendJavaOpts.isBlank() ? java.util.List.of() : java.util.List.of(backendJavaOpts.strip().split("\\s+")),
+        !noBackendWarmUp))
         .run();
     System.out.print(TenantsBench.table(r));
     Files.createDirectories(out.folder("bench"));

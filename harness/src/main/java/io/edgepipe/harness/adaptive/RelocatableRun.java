@@ -26,9 +26,10 @@ import java.util.logging.Logger;
  * An embedded chain (every service in this JVM, real gRPC over loopback) whose stages can be
  * moved while frames flow, the way the adaptive controller moves them between nodes: start the
  * stage anew (here: another server on loopback; on the testbed, in the other node's namespace),
- * point its upstream at it ({@link SwitchableDownstream#repoint}: the upstream's frames already
- * sent to the old instance are answered first), then drain and stop the old one. In reliable
- * delivery no frame is lost, duplicated or reordered by a move.
+ * point its upstream at it ({@link SwitchableDownstream#repoint}, make-before-break: new frames go
+ * to the new instance at once while the old one answers what it was sent), then stop the old one
+ * once it has. In reliable delivery no frame is lost or duplicated by a move, and the sink
+ * delivers them in order.
  */
 public final class RelocatableRun implements AutoCloseable {
   private static final Logger log = Logger.getLogger(RelocatableRun.class.getName());
@@ -83,8 +84,8 @@ public final class RelocatableRun implements AutoCloseable {
   }
 
   /**
-   * Moves stage {@code i}: starts a new instance, repoints its upstream at it (once the upstream's
-   * frames to the old one are answered), then stops the old one, which has nothing left in flight.
+   * Moves stage {@code i}: starts a new instance, repoints its upstream at it (new frames go there at
+   * once), waits until the old one has answered the frames it was sent, then stops it.
    * Safe while frames flow; one move at a time.
    */
   public synchronized void move(int i) {

@@ -4,77 +4,109 @@ import io.edgepipe.api.proto.Frame;
 import io.edgepipe.runtime.Downstream;
 
 /**
- * A stage's downstream that a controller can repoint to a moved next stage without losing,
- * duplicating or reordering a frame: {@link #repoint} holds new frames back, waits until the old
- * next stage has answered every frame sent to it (in reliable delivery an answer means the frame
- * is in custody further down), then sends on to the new one and closes the old connection.
- * The pause lasts one window of frames. Meant for reliable delivery: in realtime delivery a
- * frame lost with a stream may never be answered, so the wait is bounded by {@code timeoutMs}.
+ * A stage's downstream that a controller can repoint to a moved next stage without losing or
+ * duplicating a frame, make-before-break: {@link #switchTo} sends every new frame to the new
+ * next stage at once, while the frames already sent to the old one finish there in parallel
+ * (each connection keeps custody of its own frames and re-sends them if its stream breaks); the
+ * old connection is closed once it has answered them all ({@link Drain#await}). Frames of one
+ * flow can then reach the stages after the move out of order (new ones overtake the old ones
+ * still draining); the sink puts them back in order by their per-flow sequence numbers in
+ * reliable delivery, and accounts for each once in realtime delivery.
  */
 public final class SwitchableDownstream implements Downstream {
   private final Object lock = new Object();
-  private Downstream current;
-  private long inFlight;
-  private boolean switching;
+  private Target current;
+
+  /** One next stage and the frames sent to it that it has not answered yet. */
+  private static final class Target {
+    final Downstream downstream;
+    long inFlight; // guarded by the outer lock
+
+    Target(Downstream downstream) {
+      this.downstream = downstream;
+    }
+  }
+
+  /** The old connection after a switch: its frames still finishing there. */
+  public final class Drain {
+    private final Target old;
+
+    private Drain(Target old) {
+      this.old = old;
+    }
+
+    /**
+     * Waits until the old next stage has answered every frame it was sent (in reliable delivery
+     * an answer means the frame is in custody further down), at most {@code timeoutMs}, then
+     * closes the old connection. Returns whether it drained in time.
+     */
+    public boolean await(long timeoutMs) {
+      boolean drained;
+      synchronized (lock) {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (old.inFlight > 0 && System.currentTimeMillis() < deadline) {
+          try {
+            lock.wait(Math.max(1, deadline - System.currentTimeMillis()));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+        drained = old.inFlight == 0;
+      }
+      old.downstream.close(); // waits for whatever is left, if the timeout came first
+      return drained;
+    }
+  }
 
   public SwitchableDownstream(Downstream first) {
-    this.current = first;
+    this.current = new Target(first);
   }
 
   @Override
   public void send(Frame frame, Runnable onAnswered) {
-    Downstream target;
+    Target target;
     synchronized (lock) {
-      while (switching) {
-        waitOn();
-      }
-      inFlight++;
       target = current;
+      target.inFlight++;
     }
-    target.send(frame, () -> {
+    target.downstream.send(frame, () -> {
       if (onAnswered != null) {
         onAnswered.run();
       }
       synchronized (lock) {
-        inFlight--;
+        target.inFlight--;
         lock.notifyAll();
       }
     });
   }
 
   /**
+   * Sends to {@code next} from now on and returns at once; the frames already sent to the old
+   * next stage finish there (see {@link Drain}).
+   */
+  public Drain switchTo(Downstream next) {
+    synchronized (lock) {
+      Target old = current;
+      current = new Target(next);
+      return new Drain(old);
+    }
+  }
+
+  /**
    * Sends to {@code next} from now on; returns once every frame sent to the old one was answered
-   * (or {@code timeoutMs} passed) and the old connection is closed. Returns whether it drained.
+   * (or {@code timeoutMs} passed) and the old connection is closed. New frames go to {@code next}
+   * meanwhile. Returns whether it drained.
    */
   public boolean repoint(Downstream next, long timeoutMs) {
-    Downstream old;
-    boolean drained;
-    synchronized (lock) {
-      switching = true;
-      long deadline = System.currentTimeMillis() + timeoutMs;
-      while (inFlight > 0 && System.currentTimeMillis() < deadline) {
-        try {
-          lock.wait(Math.max(1, deadline - System.currentTimeMillis()));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-      drained = inFlight == 0;
-      old = current;
-      current = next;
-      switching = false;
-      lock.notifyAll();
-    }
-    old.close();
-    return drained;
+    return switchTo(next).await(timeoutMs);
   }
 
   @Override
   public void close() {
     Downstream target;
     synchronized (lock) {
-      target = current;
+      target = current.downstream;
     }
     target.close();
   }
@@ -83,17 +115,8 @@ public final class SwitchableDownstream implements Downstream {
   public void abort() {
     Downstream target;
     synchronized (lock) {
-      target = current;
+      target = current.downstream;
     }
     target.abort();
-  }
-
-  private void waitOn() {
-    try {
-      lock.wait();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the next stage moved", e);
-    }
   }
 }

@@ -48,7 +48,7 @@ final class AdaptiveControl {
     reporter.scheduleAtFixedRate(() -> TimingReporter.report(window), TimingReporter.PERIOD_MS,
         TimingReporter.PERIOD_MS, TimeUnit.MILLISECONDS);
     Thread commands = new Thread(() -> RepointCommands.follow(System.in,
-        address -> toFirst.repoint(UpstreamLinks.toStage(spec, 0, address, sink), TestbedStage.REPOINT_TIMEOUT_MS),
+        address -> toFirst.switchTo(UpstreamLinks.toStage(spec, 0, address, sink)),
         ChildProtocol::say, control::other), "adaptive-commands");
     commands.setDaemon(true);
     commands.start();
@@ -77,13 +77,20 @@ final class AdaptiveControl {
 
         @Override
         public Optional<RawImage> next() {
-          double fps = pace;
-          if (fps > 0) {
-            due = Math.max(due + (long) (1e9 / fps), System.nanoTime() - (long) (1e9 / fps));
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-              java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          // waits in short slices, so that a new pace (a hold ended, a faster rate) or a stop applies at once
+          while (!stopped) {
+            double fps = pace;
+            if (fps <= 0) {
+              break;
             }
+            long period = (long) (1e9 / fps);
+            long now = System.nanoTime();
+            long at = Math.max(due + period, now - period);
+            if (at <= now) {
+              due = at;
+              break;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(at - now, 20_000_000L));
           }
           return stopped ? Optional.empty() : source.next();
         }

@@ -26,11 +26,14 @@ public final class ScheduledTestbedRun {
    * @param linkBps       the link's rate from this step on (0: unchanged)
    * @param edgeCpu       the edge's quota in cores from this step on (0: unchanged)
    * @param paceFps       frames per second from the producer (0: as fast as the chain takes them; -N: half the
-   *                      rate the previous step measured, at most N, so that no frame waits for another)
+   *                      rate the previous step measured, at most N, so that no frame waits for another; such
+   *                      a step first holds the producer until the frames queued by the step before arrive)
    * @param seconds       how long the step lasts
    * @param settleSeconds the first part of the step left out of its window
    * @param placement     where the chain is moved as the step begins (null: left to the controller)
-   * @param warmup        a step that only warms the chain up: the controller does not re-plan during it
+   * @param warmup        a step that only warms the chain up: the controller does not re-plan during it; it
+   *                      lasts at least {@value #WARMUP_MIN_S} s and then until the rate has settled (the JIT
+   *                      of the instances it runs on is done), at most {@code seconds}
    */
   public record Step(String label, long linkBps, double edgeCpu, double paceFps, double seconds,
       double settleSeconds, String placement, boolean warmup) {
@@ -64,6 +67,12 @@ public final class ScheduledTestbedRun {
   /** The run: the sink's summary, each step's window, the timeline and the moves. */
   public record Outcome(RunResult result, List<StepResult> steps, List<TestbedController.Sample> samples,
       List<TestbedController.MoveEvent> moves, String controllerFailure) {}
+
+  /** The producer's pace while a step waits for the queue to drain: one frame in a thousand seconds. */
+  static final double HOLD_FPS = 1e-3;
+  static final double DRAIN_MAX_SECONDS = 20;
+  /** Least length of a warm-up step; then it goes on in 1 s windows until the rate settles. */
+  public static final double WARMUP_MIN_S = 5;
 
   private ScheduledTestbedRun() {}
 
@@ -114,6 +123,7 @@ public final class ScheduledTestbedRun {
       List<double[]> bounds, Consumer<String> log) {
     try {
       for (Step step : steps) {
+        double changeAt = controller.now();
         if (step.linkBps() > 0 && step.linkBps() != now[0].bandwidthBps()) {
           now[0] = Testbed.setLinkRate(now[0], step.linkBps());
         }
@@ -129,13 +139,23 @@ public final class ScheduledTestbedRun {
           double previous = bounds.isEmpty() ? Double.NaN : window(steps.get(bounds.size() - 1),
               bounds.get(bounds.size() - 1)[0], bounds.get(bounds.size() - 1)[1], controller.samples()).fps();
           pace = Double.isFinite(previous) && previous > 0 ? Math.min(-pace, previous / 2) : 1;
+          drain(run, controller, previous);
         }
         run.pace(pace);
-        double start = controller.now();
+        // a step starts when its change is written (E7 times the re-placement from then), but after the
+        // drain where it had to wait for the step before's backlog (not its own frames)
+        double start = step.warmup() || step.paceFps() < 0 ? controller.now() : changeAt;
         log.accept(String.format(java.util.Locale.ROOT, "%.1f s: step %s (link %.0f Mbit/s, edge %.2f cores%s)",
             start, step.label(), now[0].bandwidthBps() / 1e6, now[0].edgeCpu(),
             (step.paceFps() > 0 ? ", " + step.paceFps() + " fps" : "")
                 + (step.placement() != null ? ", " + step.placement() : "")));
+        if (step.warmup()) {
+          warmUntilSettled(step, controller);
+          synchronized (bounds) {
+            bounds.add(new double[] {start, controller.now(), pace, Double.NaN, Double.NaN});
+          }
+          continue;
+        }
         Thread.sleep(Math.round(step.settleSeconds() * 1000));
         double cpu0 = Testbed.cpuSeconds(now[0], Node.EDGE);
         long[] cfs0 = Testbed.throttling(now[0], Node.EDGE);
@@ -155,6 +175,80 @@ public final class ScheduledTestbedRun {
     } finally {
       run.stopStream();
     }
+  }
+
+  /**
+   * Holds the producer until the frames that the step before queued have arrived: no delivery for
+   * three of its frame periods (at least 1 s; at most {@value #DRAIN_MAX_SECONDS} s in all). A paced
+   * window started at once measured that backlog, not the chain: at 10 Mbit, an unpaced step leaves
+   * seconds of frames queued behind the link, and the paced median read 1.95 s where a frame takes
+   * 0.26 s.
+   */
+  private static void drain(TestbedRun run, TestbedController controller, double previousFps)
+      throws InterruptedException {
+    run.pace(HOLD_FPS);
+    long quiet = (long) (1e9 * Math.max(1, previousFps > 0 ? 3 / previousFps : 1));
+    long deadline = System.nanoTime() + (long) (DRAIN_MAX_SECONDS * 1e9);
+    long delivered = -1;
+    long since = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long now = delivered(controller);
+      if (now != delivered) {
+        delivered = now;
+        since = System.nanoTime();
+      } else if (System.nanoTime() - since >= quiet) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * Warm-up steps that give every stage instance on both nodes real frames before a run with
+   * standbys is measured (a standby that never ran a frame takes seconds of class loading and JIT
+   * over its first ones, all of which the sink then holds back for order): the chain visits
+   * {@code P^k O^(n-k)} for k = n..1 (P the producer's node, O the other; each stage is on both
+   * nodes in some visit), each until its rate settles, at most {@code maxSeconds}, and ends on
+   * {@code start} (one more visit unless that is {@code P O^(n-1)}). The link and the quota are left as they are.
+   */
+  public static List<Step> standbyWarmup(io.edgepipe.api.Placement start, double maxSeconds) {
+    String p = start.letters().substring(0, 1);
+    String o = p.equals("E") ? "S" : "E";
+    int n = start.size();
+    List<Step> steps = new ArrayList<>();
+    for (int k = n; k >= 1; k--) {
+      String visit = p.repeat(k) + o.repeat(n - k);
+      steps.add(new Step("warm-up " + visit, 0, 0, 0, maxSeconds, 0, visit, true));
+    }
+    if (!start.letters().equals(p + o.repeat(n - 1))) {
+      steps.add(new Step("warm-up " + start.letters(), 0, 0, 0, maxSeconds, 0, start.letters(), true));
+    }
+    return steps;
+  }
+
+  /** Frames through the step's placement for {@value #WARMUP_MIN_S} s, then until 1 s windows show a settled rate. */
+  private static void warmUntilSettled(Step step, TestbedController controller) throws InterruptedException {
+    double begin = controller.now();
+    Thread.sleep(Math.round(Math.min(WARMUP_MIN_S, step.seconds()) * 1000));
+    List<Double> rates = new ArrayList<>();
+    long delivered = delivered(controller);
+    double at = controller.now();
+    while (controller.now() - begin < step.seconds()) {
+      Thread.sleep(1000);
+      long d = delivered(controller);
+      double t = controller.now();
+      rates.add((d - delivered) / (t - at));
+      delivered = d;
+      at = t;
+      if (TestbedProducer.settled(rates)) {
+        return;
+      }
+    }
+  }
+
+  private static long delivered(TestbedController controller) {
+    List<TestbedController.Sample> samples = controller.samples();
+    return samples.isEmpty() ? 0 : samples.get(samples.size() - 1).delivered();
   }
 
   /** A step's window: frames delivered between its settling time and its end, and their latency. */

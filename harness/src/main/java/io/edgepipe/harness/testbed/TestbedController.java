@@ -38,9 +38,15 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   /** One report of the frames: when (s since the main phase began), how many so far, and on which path most went. */
   public record Sample(double atSeconds, long delivered, String path, long[] latencyUs) {}
 
-  /** One move: decided at {@code decidedAt} (s since the main phase began), and what it took. */
-  public record MoveEvent(double decidedAt, Placement from, Placement to, String reason, long startedMs,
-      long repointedMs, boolean drained, List<String> stages) {}
+  /**
+   * One move: decided at {@code decidedAt} (s since the main phase began; {@code conditionSeenAt}:
+   * when the sensors last saw the link's rate or the edge's quota change before it, NaN if never),
+   * and what it took in ms from the decision (see {@link TestbedRun.Move}): new instances
+   * listening, new frames on the new placement ({@code switchedMs}), the old instances done
+   * ({@code drainedMs}).
+   */
+  public record MoveEvent(double decidedAt, double conditionSeenAt, Placement from, Placement to, String reason,
+      long startedMs, long switchedMs, long drainedMs, boolean drained, List<String> stages) {}
 
   private final Replanner replanner;
   private final Sensors sensors;
@@ -58,6 +64,11 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   private long startNanos;
   private String failure;
   private String lastReason = "";
+  private long ticks;
+  private double lastEdgeCores = Double.NaN;
+  private double lastLinkBps = Double.NaN;
+  private double conditionSeenAt = Double.NaN;
+  private long edgeCoresChangedUs; // epoch us when a change of the edge's quota was seen; 0 = none yet
 
   /**
    * @param serverCores the server node's cores for the planner (the host's on the testbed)
@@ -85,8 +96,13 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
     this.log = log;
   }
 
-  /** Re-plan every {@value #TICK_MS} ms; a just-started stage's compute is left out for {@value #SETTLE_S} s. */
-  public static final long TICK_MS = 250;
+  /**
+   * Re-plan every {@value #TICK_MS} ms, reading the edge's quota (a file) each time and the link's
+   * rate (two tc calls) every {@value #LINK_EVERY_TICKS} ticks; a just-started stage's compute is
+   * left out for {@value #SETTLE_S} s.
+   */
+  public static final long TICK_MS = 100;
+  public static final int LINK_EVERY_TICKS = 2;
   public static final long SETTLE_S = 10;
   /** Weight of each timing report (one per 250 ms) in the live profile's averages. */
   public static final double ALPHA = 0.3;
@@ -138,7 +154,10 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
         }
         replanner.live().observe(new Placement(p.path()), p.timings(), p.sinkUs(), (stage, tier) -> {
           Instant until = freshUntil.get(stage + "|" + tier);
-          return until == null || now.isAfter(until);
+          // a frame captured before a quota change was seen may have been computed under the old
+          // quota: read under the new one it would misstate the stage's CPU (by the ratio of the two)
+          boolean underQuotaNow = tier != Tier.EDGE || p.firstCaptureUs() >= edgeCoresChangedUs;
+          return (until == null || now.isAfter(until)) && underQuotaNow;
         });
         if (p.frames() > most) {
           most = p.frames();
@@ -193,7 +212,23 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
     }
     synchronized (this) {
       double edge = sensors.edgeCores();
-      replanner.live().setLinkRate(sensors.linkBitsPerSec()); // the shaper's rate: a reading, not a sample
+      if (edge != lastEdgeCores) {
+        if (!Double.isNaN(lastEdgeCores)) {
+          conditionSeenAt = seconds();
+          edgeCoresChangedUs = io.edgepipe.api.EpochClock.nowMicros();
+        }
+        lastEdgeCores = edge;
+      }
+      if (ticks++ % LINK_EVERY_TICKS == 0) {
+        double link = sensors.linkBitsPerSec();
+        if (link != lastLinkBps) {
+          if (!Double.isNaN(lastLinkBps)) {
+            conditionSeenAt = seconds();
+          }
+          lastLinkBps = link;
+        }
+        replanner.live().setLinkRate(link); // the shaper's rate: a reading, not a sample
+      }
       replanner.observeCores(Tier.EDGE, edge);
       replanner.observeCores(Tier.SERVER, serverCores);
       d = replanner.evaluate(Instant.now());
@@ -219,11 +254,12 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
             freshUntil.put(replanner.live().chain().stage(s) + "|" + m.to().tier(s), now.plus(settle));
           }
         }
-        moves.add(new MoveEvent(at, m.from(), m.to(), d.reason(), m.startedMs(), m.repointedMs(), m.drained(),
-            m.stages()));
+        moves.add(new MoveEvent(at, conditionSeenAt, m.from(), m.to(), d.reason(), m.startedMs(), m.switchedMs(),
+            m.drainedMs(), m.drained(), m.stages()));
         log.accept(String.format(Locale.ROOT, "%.1f s: moved %s -> %s (%s): new instances listening after %d ms, "
-            + "upstreams repointed after %d ms", seconds(), m.from(), m.to(), String.join(", ", m.stages()),
-            m.startedMs(), m.repointedMs()));
+            + "new frames on the new placement after %d ms, old instances drained after %d ms%s", seconds(), m.from(),
+            m.to(), String.join(", ", m.stages()), m.startedMs(), m.switchedMs(), m.drainedMs(),
+            m.drained() ? "" : " (timed out)"));
       }
     }
   }

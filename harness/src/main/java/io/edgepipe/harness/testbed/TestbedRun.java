@@ -186,8 +186,8 @@ public final class TestbedRun implements AutoCloseable {
   /**
    * As {@link #adaptive(AdaptiveListener)}; with {@code standby}, each stage also runs from the
    * start on the other node, idle and warm (a started JVM, its kernels loaded), so that a move is
-   * only a repoint: the upstream turns to the standby once the active instance has answered every
-   * frame, and the drained instance stays as the new standby. A cold start of a stage JVM on a
+   * only a repoint: the upstream turns to the standby at once (the active instance finishes its
+   * frames meanwhile), and the drained instance stays as the new standby. A cold start of a stage JVM on a
    * capped edge takes seconds of its quota; this takes none after the start.
    */
   public TestbedRun adaptive(AdaptiveListener listener, boolean withStandby) {
@@ -225,18 +225,25 @@ public final class TestbedRun implements AutoCloseable {
 
   /**
    * What one {@link #moveTo} did, in ms from its start: every new instance listening
-   * ({@code startedMs}), every upstream repointed: the new placement carries the frames from then
-   * on ({@code repointedMs}).
+   * ({@code startedMs}; 0 with standbys), new frames going to the new placement
+   * ({@code switchedMs}: every upstream switched, make-before-break), and the old instances
+   * done with the frames they had been sent ({@code drainedMs}; {@code drained} false when the
+   * wait timed out).
    */
-  public record Move(Placement from, Placement to, List<String> stages, long startedMs, long repointedMs,
-      boolean drained) {}
+  public record Move(Placement from, Placement to, List<String> stages, long startedMs, long switchedMs,
+      long drainedMs, boolean drained) {}
 
   /**
-   * Moves the stages whose letter differs between the current placement and {@code target}:
-   * starts each on its new node (all at once), then, from the last stage to the first, points
-   * its upstream at the new instance (the upstream first has every frame it sent to the old one
-   * answered) and stops the old one with SIGTERM, which drains it into its own next hop. The
-   * producer does not move. No frame is lost or delivered twice in reliable delivery.
+   * Moves the stages whose letter differs between the current placement and {@code target},
+   * make-before-break. Per run of consecutive moving stages: the new instances are made ready
+   * first (with standbys, the idle instance on the target node pointed at the next one of the new
+   * chain; without, fresh processes started that way), then the one upstream that does not move
+   * (the producer or a stage) is switched to the new chain's first instance: new frames flow on
+   * the new placement from then on. The frames already in the old instances finish along the old
+   * path meanwhile (over the link as before, not rerouted through it), and the move returns once
+   * they are answered; the old instances then become the standbys, or are stopped. The producer
+   * does not move. No frame is lost or delivered twice in reliable delivery (each connection
+   * keeps custody of its frames; the sink restores the order).
    *
    * @return what moved, or null when nothing had to (same placement, or the stream has ended)
    */
@@ -251,98 +258,118 @@ public final class TestbedRun implements AutoCloseable {
       }
       long t0 = System.nanoTime();
       Placement from = placed;
-      List<Integer> moving = new ArrayList<>();
+      List<List<Integer>> runs = new ArrayList<>(); // consecutive moving stages, chain order
       for (int i = 0; i < stageNodes.size(); i++) {
         if (Node.of(target.tier(i + 1)) != stageNodes.get(i)) {
-          moving.add(i);
+          if (runs.isEmpty() || runs.get(runs.size() - 1).get(runs.get(runs.size() - 1).size() - 1) != i - 1) {
+            runs.add(new ArrayList<>());
+          }
+          runs.get(runs.size() - 1).add(i);
         }
       }
-      if (standby) {
-        return switchToStandbys(from, target, moving, t0);
+      Map<Integer, Integer> newPorts = new java.util.HashMap<>();
+      Map<Integer, NodeProcess> newInstances = new java.util.HashMap<>();
+      if (!standby) {
+        generation++;
       }
-      generation++;
-      Map<Integer, NodeProcess> fresh = new java.util.HashMap<>();
-      Map<Integer, Integer> freshPorts = new java.util.HashMap<>();
-      for (int i : moving) {
-        freshPorts.put(i, ChainLayout.DEFAULT_BASE_PORT + 1 + i + 10 * (generation % 50 + 1));
+      for (List<Integer> run : runs) {
+        for (int i : run) {
+          newPorts.put(i, standby ? stagePorts.get(i)
+              : ChainLayout.DEFAULT_BASE_PORT + 1 + i + 10 * (generation % 50 + 1));
+        }
       }
       List<String> names = new ArrayList<>();
-      for (int i : moving) {
-        Node node = Node.of(target.tier(i + 1));
-        String next;
-        if (i + 1 < stageNodes.size()) {
-          boolean nextMoves = freshPorts.containsKey(i + 1);
-          next = addressOf(nextMoves ? Node.of(target.tier(i + 2)) : stageNodes.get(i + 1),
-              nextMoves ? freshPorts.get(i + 1) : stagePorts.get(i + 1), node);
-        } else {
-          next = addressOf(Node.of(target.tier(0)), sinkPort, node);
+      for (List<Integer> run : runs) {
+        for (int k = run.size() - 1; k >= 0; k--) { // the new chain from its end: each points at its next
+          int i = run.get(k);
+          Node node = Node.of(target.tier(i + 1));
+          String next = newNextOf(i, target, newPorts, node);
+          names.add(runSpec.layers().get(i).name());
+          if (standby) {
+            NodeProcess idle = standbys.get(i);
+            if (!next.equals(pointsTo.get(i + "|" + node))) {
+              tellRepoint(idle, false, next); // idle: switched and drained at once
+              awaitDrained(idle, false, next);
+              pointsTo.put(i + "|" + node, next);
+            }
+            newInstances.put(i, idle);
+          } else {
+            newInstances.put(i, startFresh(i, node, newPorts.get(i), next));
+          }
         }
-        String name = runSpec.layers().get(i).name();
-        names.add(name);
-        List<String> args = io.edgepipe.launcher.StageArgs.of(runSpec, runOptions.specFile().toAbsolutePath(), name,
-            "0.0.0.0", freshPorts.get(i), next, runOptions.device(), node.word(), null);
-        NodeProcess p = launcher.startJava(name + "-" + generation, node, List.of("-Xmx1g"),
-            TestbedStage.class.getName(), args, logDir.resolve(name + "-" + generation + ".log"));
-        adopt(retired, p); // killed with the rest on Ctrl-C; leaves this list once it serves
-        fresh.put(i, p);
       }
-      for (NodeProcess p : fresh.values()) {
+      for (NodeProcess p : standby ? List.<NodeProcess>of() : newInstances.values()) {
         expect(p, ChildProtocol.READY, READY_TIMEOUT);
       }
-      long started = System.nanoTime();
+      long started = standby ? t0 : System.nanoTime();
+      List<String> boundaryAddresses = new ArrayList<>();
+      for (List<Integer> run : runs) { // make: the one upstream of each run turns to the new chain
+        int a = run.get(0);
+        Node upstreamNode = a == 0 ? Node.of(from.tier(0)) : stageNodes.get(a - 1);
+        String address = addressOf(Node.of(target.tier(a + 1)), newPorts.get(a), upstreamNode);
+        tellRepoint(a == 0 ? producer : stages.get(a - 1), a == 0, address);
+        boundaryAddresses.add(address);
+      }
+      for (int r = 0; r < runs.size(); r++) {
+        int a = runs.get(r).get(0);
+        awaitSwitched(a == 0 ? producer : stages.get(a - 1), a == 0, boundaryAddresses.get(r));
+        if (a > 0) {
+          pointsTo.put((a - 1) + "|" + stageNodes.get(a - 1), boundaryAddresses.get(r));
+        }
+      }
+      long switched = System.nanoTime();
       boolean drained = true;
-      for (int k = moving.size() - 1; k >= 0; k--) {
-        int i = moving.get(k);
-        Node node = Node.of(target.tier(i + 1));
-        String address = addressOf(node, freshPorts.get(i), i == 0 ? Node.of(from.tier(0)) : stageNodes.get(i - 1));
-        drained &= repoint(i == 0 ? producer : stages.get(i - 1), i == 0, address);
-        NodeProcess old = stages.set(i, fresh.get(i));
-        retired.remove(fresh.get(i));
-        stageNodes.set(i, node);
-        stagePorts.set(i, freshPorts.get(i));
-        retired.add(old);
-        Thread stopper = new Thread(() -> old.stop(STAGE_DRAIN), "stop-" + old.name());
-        stopper.setDaemon(true);
-        stopper.start(); // SIGTERM: it drains into its next hop, which is already where it should be
+      for (int r = 0; r < runs.size(); r++) { // break: the old instances finish what they were sent
+        int a = runs.get(r).get(0);
+        drained &= awaitDrained(a == 0 ? producer : stages.get(a - 1), a == 0, boundaryAddresses.get(r));
+      }
+      long done = System.nanoTime();
+      for (List<Integer> run : runs) {
+        for (int i : run) {
+          NodeProcess old = stages.set(i, newInstances.get(i));
+          stageNodes.set(i, Node.of(target.tier(i + 1)));
+          stagePorts.set(i, newPorts.get(i));
+          if (standby) {
+            standbys.set(i, old);
+          } else {
+            retired.remove(newInstances.get(i));
+            retired.add(old);
+            Thread stopper = new Thread(() -> old.stop(STAGE_DRAIN), "stop-" + old.name());
+            stopper.setDaemon(true);
+            stopper.start(); // nothing left in it: its upstream's frames were all answered
+          }
+        }
       }
       placed = target;
-      long done = System.nanoTime();
-      return new Move(from, target, names, (started - t0) / 1_000_000, (done - t0) / 1_000_000, drained);
+      return new Move(from, target, names, ms(started - t0), ms(switched - t0), ms(done - t0), drained);
     }
   }
 
-  /**
-   * A move with standbys: from the last moving stage to the first, the standby on the target
-   * node is pointed at the next stage's (final) instance if it is not already, then the
-   * upstream turns to it; the instance left becomes the standby. Caller holds moveLock.
-   */
-  private Move switchToStandbys(Placement from, Placement target, List<Integer> moving, long t0) {
-    List<String> names = new ArrayList<>();
-    boolean drained = true;
-    for (int k = moving.size() - 1; k >= 0; k--) {
-      int i = moving.get(k);
-      Node to = Node.of(target.tier(i + 1));
-      NodeProcess next = standbys.get(i);
-      String wanted = i + 1 < stageNodes.size() ? addressOf(stageNodes.get(i + 1), stagePorts.get(i + 1), to)
-          : addressOf(Node.of(target.tier(0)), sinkPort, to);
-      if (!wanted.equals(pointsTo.get(i + "|" + to))) {
-        repoint(next, false, wanted); // nothing in flight there: immediate
-        pointsTo.put(i + "|" + to, wanted);
-      }
-      Node upstreamNode = i == 0 ? Node.of(from.tier(0)) : stageNodes.get(i - 1);
-      String address = addressOf(to, stagePorts.get(i), upstreamNode);
-      drained &= repoint(i == 0 ? producer : stages.get(i - 1), i == 0, address);
-      if (i > 0) {
-        pointsTo.put((i - 1) + "|" + upstreamNode, address);
-      }
-      NodeProcess left = stages.set(i, next);
-      standbys.set(i, left);
-      stageNodes.set(i, to);
-      names.add(runSpec.layers().get(i).name());
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
+  }
+
+  /** Where the new instance of moving stage {@code i} on {@code node} sends: the new chain's next, or what stays. */
+  private String newNextOf(int i, Placement target, Map<Integer, Integer> newPorts, Node node) {
+    if (newPorts.containsKey(i + 1)) {
+      return addressOf(Node.of(target.tier(i + 2)), newPorts.get(i + 1), node);
     }
-    placed = target;
-    long done = System.nanoTime();
-    return new Move(from, target, names, 0, (done - t0) / 1_000_000, drained);
+    if (i + 1 < stageNodes.size()) {
+      return addressOf(stageNodes.get(i + 1), stagePorts.get(i + 1), node);
+    }
+    return addressOf(Node.of(target.tier(0)), sinkPort, node);
+  }
+
+  /** A fresh instance of stage {@code i} on {@code node} (a move without standbys). Caller holds moveLock. */
+  private NodeProcess startFresh(int i, Node node, int port, String next) {
+    String name = runSpec.layers().get(i).name();
+    List<String> args = io.edgepipe.launcher.StageArgs.of(runSpec, runOptions.specFile().toAbsolutePath(), name,
+        "0.0.0.0", port, next, runOptions.device(), node.word(), null);
+    NodeProcess p = launcher.startJava(name + "-" + generation, node, List.of("-Xmx1g"),
+        TestbedStage.class.getName(), args, logDir.resolve(name + "-" + generation + ".log"));
+    adopt(retired, p); // killed with the rest on Ctrl-C; leaves this list once it serves
+    pointsTo.put(i + "|" + node, next);
+    return p;
   }
 
   /** {@code node}'s service on {@code port}, as a process on {@code from} reaches it. */
@@ -350,9 +377,22 @@ public final class TestbedRun implements AutoCloseable {
     return (node == from ? "127.0.0.1" : state.address(node)) + ":" + port;
   }
 
-  /** Tells an upstream to send to {@code address} from now on; waits for its answer. */
-  private boolean repoint(NodeProcess upstream, boolean isProducer, String address) {
+  /** Tells an upstream to send to {@code address} from now on (answered SWITCHED, then REPOINTED once drained). */
+  private void tellRepoint(NodeProcess upstream, boolean isProducer, String address) {
     upstream.tell(RepointCommands.REPOINT + " " + address);
+  }
+
+  private void awaitSwitched(NodeProcess upstream, boolean isProducer, String address) {
+    awaitReply(upstream, isProducer, RepointCommands.SWITCHED + " " + address);
+  }
+
+  /** Waits for the upstream's old next hop to have answered everything; returns whether it did in time. */
+  private boolean awaitDrained(NodeProcess upstream, boolean isProducer, String address) {
+    return awaitReply(upstream, isProducer, RepointCommands.REPOINTED + " " + address).endsWith("drained");
+  }
+
+  /** The upstream's next protocol line starting with {@code prefix}; fails on an error, its exit or a timeout. */
+  private String awaitReply(NodeProcess upstream, boolean isProducer, String prefix) {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
         TestbedStage.REPOINT_TIMEOUT_MS + 10_000);
     try {
@@ -365,8 +405,8 @@ public final class TestbedRun implements AutoCloseable {
         if (m.equals(NodeProcess.EOF)) {
           break;
         }
-        if (m.startsWith(RepointCommands.REPOINTED + " " + address)) {
-          return m.endsWith("drained");
+        if (m.startsWith(prefix)) {
+          return m;
         }
         if (m.startsWith(ChildProtocol.ERROR)) {
           throw new TestbedException(upstream.name() + ": " + m + "; see " + upstream.log());
@@ -376,7 +416,7 @@ public final class TestbedRun implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     throwIfAborted();
-    throw new TestbedException(upstream.name() + " did not repoint to " + address + "; see " + upstream.log());
+    throw new TestbedException(upstream.name() + " did not answer " + prefix + "; see " + upstream.log());
   }
 
   /** Sets how the next {@link #run} uses its chain (default: one phase, exactly the run's frames). */
@@ -566,7 +606,7 @@ public final class TestbedRun implements AutoCloseable {
               adaptive.onTiming(JSON.readValue(rest, TimingWindow.Report.class));
             }
           }
-          case RepointCommands.REPOINTED -> producerReplies.add(m);
+          case RepointCommands.SWITCHED, RepointCommands.REPOINTED -> producerReplies.add(m);
           case ChildProtocol.PHASE -> {
             markCpu();
             earlierPhases.add(JSON.readValue(rest, RunResult.class));
@@ -592,7 +632,7 @@ public final class TestbedRun implements AutoCloseable {
     t.start();
     while (t.isAlive()) {
       String m = producer.nextMessage(Duration.ofMillis(100));
-      if (m != null && m.startsWith(RepointCommands.REPOINTED)) {
+      if (m != null && (m.startsWith(RepointCommands.SWITCHED) || m.startsWith(RepointCommands.REPOINTED))) {
         producerReplies.add(m);
       }
     }

@@ -20,8 +20,7 @@ import picocli.CommandLine.Parameters;
  * {@code pipeline stage NAME} runs (same arguments, see {@link io.edgepipe.launcher.StageArgs}),
  * whose downstream the parent can repoint when the next stage moves. It says {@code READY} once
  * it listens; on stdin, {@code REPOINT HOST:PORT} sends its output to the moved next stage from
- * then on (after the old one has answered every frame it was sent) and is answered
- * {@code REPOINTED HOST:PORT drained|timeout}. SIGTERM drains it into whatever is next, as a plain
+ * then on (the old one finishes what it was sent meanwhile; see {@link RepointCommands}). SIGTERM drains it into whatever is next, as a plain
  * stage does.
  */
 @Command(name = "testbed-stage")
@@ -67,7 +66,7 @@ public final class TestbedStage implements Callable<Integer> {
     }, "drain"));
     ChildProtocol.say(ChildProtocol.READY);
     Thread commands = new Thread(() -> RepointCommands.follow(System.in,
-        address -> out.get().repoint(UpstreamLinks.toStage(spec, index + 1, address, null), REPOINT_TIMEOUT_MS),
+        address -> out.get().switchTo(UpstreamLinks.toStage(spec, index + 1, address, null)),
         ChildProtocol::say, null), "repoint-commands");
     commands.setDaemon(true);
     commands.start();

@@ -25,6 +25,7 @@ public final class TimingWindow {
     double[] send;
     double sinkHop;
     long frames;
+    long firstCaptureUs = Long.MAX_VALUE;
   }
 
   /**
@@ -44,9 +45,11 @@ public final class TimingWindow {
    * @param processedUs per stage
    * @param sentUs     per stage
    * @param sinkUs     when the sink received
+   * @param firstCaptureUs the earliest capture time of these frames (epoch us, the producer's clock):
+   *                   none of them was processed before it
    */
   public record PathMeans(String path, long frames, List<String> stages, List<String> nodes, long[] receivedUs,
-      long[] processedUs, long[] sentUs, long sinkUs) {
+      long[] processedUs, long[] sentUs, long sinkUs, long firstCaptureUs) {
     /** As the frames' own timing records. */
     @JsonIgnore
     public List<StageTiming> timings() {
@@ -99,6 +102,7 @@ public final class TimingWindow {
     }
     s.sinkHop += arrivalUs - t.get(t.size() - 1).getSentUs();
     s.frames++;
+    s.firstCaptureUs = Math.min(s.firstCaptureUs, frame.getCaptureTimeUs());
   }
 
   /** The means since the last call, and starts afresh. */
@@ -121,7 +125,7 @@ public final class TimingWindow {
       }
       long sink = Math.round(at + s.sinkHop / s.frames);
       paths.add(new PathMeans(e.getKey(), s.frames, List.copyOf(s.stages), List.copyOf(s.nodes), received, processed,
-          sent, sink));
+          sent, sink, s.firstCaptureUs));
     }
     sums.clear();
     long[] lat = new long[Math.min(latencies.size(), MAX_LATENCIES)];

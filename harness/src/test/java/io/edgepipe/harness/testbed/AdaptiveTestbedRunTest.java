@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three moves of a reliable chain between the testbed's nodes while frames flow (ESSS -> EESS ->
  * EEES -> ESSS: conv to the edge, relu to the edge, then both back), each the way the adaptive
- * controller makes it: the stage started on its new node, its upstream repointed once the old
- * instance answered everything, the old one drained and stopped. Every frame sent is delivered
- * once: 0 lost, 0 duplicated. Needs root, network namespaces, tc and cgroup v1 cpu; the same
+ * controller makes it, make-before-break: the stage started on its new node, its upstream
+ * switched to it at once, the old instance left to finish its frames along the old path, then
+ * stopped. Every frame sent is delivered once: 0 lost, 0 duplicated; no frame takes a mixed path. Needs root, network namespaces, tc and cgroup v1 cpu; the same
  * logic (repoint, drain, stop) is tested everywhere on loopback by RelocatableRunTest.
  */
 class AdaptiveTestbedRunTest {
@@ -109,8 +109,11 @@ class AdaptiveTestbedRunTest {
       assertNotNull(moves.get(i), "move " + i + " happened");
       assertEquals(plan.get(i), moves.get(i).to().letters());
       assertTrue(moves.get(i).drained(), "each old instance answered every frame before it was left: " + moves);
+      assertTrue(moves.get(i).switchedMs() <= moves.get(i).drainedMs(), "new frames flowed before the drain ended");
     }
-    assertTrue(paths.containsAll(List.of("ESSS", "EESS", "EEES")), "frames took every placement: " + paths);
+    System.out.println("moves (ms from the start of each: new instances listening, switched, old drained): " + moves);
+    assertEquals(Set.of("ESSS", "EESS", "EEES"), paths, "frames took every placement, and only those: the old "
+        + "instances' frames finish along the old path");
     assertTrue(result.sent() > 300, "frames flowed through the moves: " + result.sent());
     assertEquals(0, result.lost(), "0 lost: " + result.summary());
     assertEquals(0, result.summary().duplicates(), "0 duplicated: " + result.summary());

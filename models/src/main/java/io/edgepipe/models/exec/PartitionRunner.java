@@ -3,6 +3,7 @@ package io.edgepipe.models.exec;
 import io.edgepipe.models.graph.Const;
 import io.edgepipe.models.graph.ModelGraph;
 import io.edgepipe.models.graph.Step;
+import io.edgepipe.models.kinds.Epilogue;
 import io.edgepipe.models.kinds.Launcher;
 import io.edgepipe.models.kinds.Shapes;
 import io.edgepipe.vgpu.DevicePtr;
@@ -29,6 +30,10 @@ public final class PartitionRunner implements AutoCloseable {
   private final Gpu gpu;
   private final Launcher launcher;
   private final Map<String, DevicePtr> buffers = new HashMap<>();
+  /** How the steps are launched: one by one, or a Conv with the element-wise steps after it fused in. */
+  private final List<Fusion.Launch> launches;
+  /** Each fused launch's epilogue program on the device, by its first step. */
+  private final Map<Integer, DevicePtr> programs = new HashMap<>();
 
   public PartitionRunner(ModelGraph graph, int from, int to, Gpu gpu) {
     if (from < 0 || to > graph.steps().size() || from > to) {
@@ -55,6 +60,26 @@ public final class PartitionRunner implements AutoCloseable {
       }
       buffers.put(s.output(), gpu.malloc(bytes(s.outputShape())));
     }
+    this.launches = Fusion.plan(steps, outputs, graph.constants(), graph.shapes());
+    for (Fusion.Launch l : launches) {
+      if (l.fused()) {
+        float[] program = l.epilogue().program();
+        DevicePtr p = gpu.malloc(program.length * 4L);
+        gpu.copyHtoD(p, littleEndian(program));
+        programs.put(l.first(), p);
+      }
+    }
+  }
+
+  /** The steps (by position in the partition) that run inside the launch of the step before them. */
+  public boolean[] fusedSteps() {
+    boolean[] fused = new boolean[steps.size()];
+    for (Fusion.Launch l : launches) {
+      for (int i = l.first() + 1; i <= l.last(); i++) {
+        fused[i] = true;
+      }
+    }
+    return fused;
   }
 
   /** Names of the tensors the partition takes (those crossing its first cut). */
@@ -74,7 +99,8 @@ public final class PartitionRunner implements AutoCloseable {
   /**
    * Told how long each layer's launches took on the calling thread. On the {@code cpu} device a
    * launch runs at once, so that is the layer's compute time; on an asynchronous device it is only
-   * the time to queue it.
+   * the time to queue it. A fused launch is told as its first layer's, the layers fused into it
+   * as 0 ({@link #fusedSteps()}).
    */
   public interface LayerTimer {
     void layer(Step step, long nanos);
@@ -96,15 +122,26 @@ public final class PartitionRunner implements AutoCloseable {
       }
       gpu.copyHtoDAsync(buffers.get(name), littleEndian(v));
     }
-    for (Step s : steps) {
+    for (Fusion.Launch l : launches) {
+      Step s = steps.get(l.first());
       List<DevicePtr> ptrs = new ArrayList<>(s.inputs().size());
       for (String t : s.inputs()) {
         ptrs.add(buffers.get(t));
       }
       long t0 = timer == null ? 0 : System.nanoTime();
-      s.layer().launch(launcher, ptrs, buffers.get(s.output()));
+      if (l.fused()) {
+        // the extra operand, when the epilogue reads none: any live buffer that is not the output
+        DevicePtr extra = l.extra() == null ? ptrs.get(0) : buffers.get(l.extra());
+        ((Epilogue.Host) s.layer()).launch(launcher, ptrs, l.epilogue(), programs.get(l.first()), extra,
+            buffers.get(steps.get(l.last()).output()));
+      } else {
+        s.layer().launch(launcher, ptrs, buffers.get(s.output()));
+      }
       if (timer != null) {
         timer.layer(s, System.nanoTime() - t0);
+        for (int i = l.first() + 1; i <= l.last(); i++) {
+          timer.layer(steps.get(i), 0);
+        }
       }
     }
     Map<String, ByteBuffer> host = new LinkedHashMap<>();
@@ -139,6 +176,10 @@ public final class PartitionRunner implements AutoCloseable {
     for (DevicePtr p : buffers.values()) {
       gpu.free(p);
     }
+    for (DevicePtr p : programs.values()) {
+      gpu.free(p);
+    }
     buffers.clear();
+    programs.clear();
   }
 }

@@ -13,8 +13,17 @@ import java.util.function.IntConsumer;
  */
 public abstract class BinaryKind implements LayerKind {
 
-  /** The layer: output dims and each input's strides, padded to rank 4. */
-  public record Binary(String kernel, int[] outputShape, int[] dims, int[] aStrides, int[] bStrides) implements Layer {
+  /**
+   * The layer: output dims and each input's strides, padded to rank 4; {@code epilogueCode} is its
+   * {@link Epilogue} op (0 when it has none).
+   */
+  public record Binary(String kernel, int[] outputShape, int[] dims, int[] aStrides, int[] bStrides, int epilogueCode)
+      implements Layer {
+    @Override
+    public Epilogue.Kind epilogueKind() {
+      return epilogueCode == 0 ? null : new Epilogue.Kind(epilogueCode, 0, 0);
+    }
+
     @Override
     public void launch(Launcher l, List<DevicePtr> in, DevicePtr out) {
       KernelArgs a = KernelArgs.of().ptr(in.get(0)).ptr(in.get(1)).ptr(out);
@@ -51,7 +60,7 @@ public abstract class BinaryKind implements LayerKind {
     }
     int[] out = new int[rank];
     System.arraycopy(dims, 4 - rank, out, 0, rank);
-    return new Binary(kernel(), out, dims, strides(pa), strides(pb));
+    return new Binary(kernel(), out, dims, strides(pa), strides(pb), epilogueCode());
   }
 
   /** Row-major strides of {@code dims}, 0 where a dimension is 1 (broadcast). */
@@ -66,6 +75,11 @@ public abstract class BinaryKind implements LayerKind {
   }
 
   protected abstract String kernel();
+
+  /** The {@link Epilogue} op of this kind (ADD, MUL, DIV), or 0 when it has none. */
+  protected int epilogueCode() {
+    return 0;
+  }
 
   /** Base of the broadcasting kernels: size rule and loops; subclasses give the operation. */
   public abstract static class BinaryKernel extends Kernel {

@@ -29,6 +29,14 @@ public interface Layer {
    */
   void launch(Launcher launcher, List<DevicePtr> in, DevicePtr out);
 
+  /**
+   * This layer as an op of a producer's {@link Epilogue} (element-wise, output laid out as its
+   * input), or null (the default) when it cannot run inside another layer's launch.
+   */
+  default Epilogue.Kind epilogueKind() {
+    return null;
+  }
+
   /** Multiply-accumulates (or element operations) per run, for inspect and planning. */
   default long operations() {
     return Shapes.elements(outputShape());

@@ -10,8 +10,17 @@ import java.util.List;
  */
 public abstract class UnaryKind implements LayerKind {
 
-  /** The layer: kernel name and parameters, launched over every element. */
-  public record Unary(String kernel, int[] outputShape, float p1, float p2, boolean twoParams) implements Layer {
+  /**
+   * The layer: kernel name and parameters, launched over every element; {@code epilogueCode} is
+   * its {@link Epilogue} op (0 when it has none).
+   */
+  public record Unary(String kernel, int[] outputShape, float p1, float p2, boolean twoParams, int epilogueCode)
+      implements Layer {
+    @Override
+    public Epilogue.Kind epilogueKind() {
+      return epilogueCode == 0 ? null : new Epilogue.Kind(epilogueCode, p1, p2);
+    }
+
     @Override
     public int[] deviceInputs(int inputCount) {
       return new int[] {0}; // Clip's min/max inputs were read at import

@@ -88,15 +88,15 @@ public final class PartitionProcessor implements FrameProcessor {
   }
 
   /**
-   * The tensors are only read inside {@link #process}, but a partition service read them in place
-   * over the transport's buffers and crashed the JVM (SIGSEGV copying a tensor in
-   * {@code TensorFrames.get}, a BlazeFace server partition behind a 100 Mbit testbed link, 2026-12-06):
-   * the buffers were freed while it read. Until the in-place path is fixed for named tensors, the
-   * runtime hands partitions a private copy (one copy of a cut's tensors per hop).
+   * The tensors are read only inside {@link #process} (decoded to arrays for the device), so
+   * they are read in place over the transport's buffers, which are released once the frame is
+   * computed and forwarded: no copy per hop. (A partition once crashed the JVM reading freed
+   * buffers: the runtime gave back a frame's buffers at parse time when it had named tensors but
+   * no {@code data}; {@code NamedTensorHopTest} in runtime covers that path now.)
    */
   @Override
   public boolean keepsInput() {
-    return true;
+    return false;
   }
 
   @Override

@@ -31,6 +31,19 @@ final class KernelLaunchCases {
       conv(rec, r, "conv pointwise", new int[] {1, 3, 5, 7}, 5, 1, 1, attrs());
       conv(rec, r, "conv 5x5", new int[] {1, 3, 17, 15}, 4, 5, 5,
           attrs("strides", new int[] {2, 2}, "pads", new int[] {1, 1, 2, 2}));
+      convFused(rec, r, "conv pointwise + hard-swish + residual + relu", new int[] {1, 3, 5, 7}, 5, 1, 1, attrs(),
+          new Epilogue(List.of(Epilogue.Op.binary(Epilogue.ADD, Epilogue.SCALAR, false, 3f),
+              Epilogue.Op.unary(Epilogue.CLIP, 0f, 6f), Epilogue.Op.binary(Epilogue.MUL, Epilogue.HEAD, true, 0),
+              Epilogue.Op.binary(Epilogue.DIV, Epilogue.SCALAR, false, 6f),
+              Epilogue.Op.binary(Epilogue.ADD, Epilogue.EXTRA, true, 0), Epilogue.Op.unary(Epilogue.RELU, 0, 0))));
+      convFused(rec, r, "conv depthwise + hardsigmoid, operands on the right", new int[] {1, 5, 11, 13}, 5, 3, 3,
+          attrs("strides", new int[] {2, 2}, "pads", new int[] {1, 1, 1, 1}, "group", 5),
+          new Epilogue(List.of(Epilogue.Op.unary(Epilogue.HARDSIGMOID, 0.2f, 0.5f),
+              Epilogue.Op.binary(Epilogue.DIV, Epilogue.SCALAR, true, 0.75f),
+              Epilogue.Op.binary(Epilogue.MUL, Epilogue.EXTRA, false, 0),
+              Epilogue.Op.binary(Epilogue.DIV, Epilogue.HEAD, false, 0),
+              Epilogue.Op.binary(Epilogue.ADD, Epilogue.HEAD, false, 0),
+              Epilogue.Op.binary(Epilogue.DIV, Epilogue.EXTRA, true, 0))));
       int[] s = {3, 7, 11};
       run(rec, r, "clip", "Clip", 9, attrs("min", -0.5f, "max", 1.25f), List.of(s), List.of(), true);
       run(rec, r, "hardsigmoid", "HardSigmoid", 13, attrs("alpha", 0.2f, "beta", 0.5f), List.of(s), List.of(), true);
@@ -106,6 +119,26 @@ final class KernelLaunchCases {
     int group = a.containsKey("group") ? ((Long) a.get("group")).intValue() : 1;
     run(rec, r, label, "Conv", 13, a, List.of(x, new int[] {cout, x[1] / group, kh, kw}, new int[] {cout}), List.of(),
         false);
+  }
+
+  /**
+   * A Conv with {@code e} fused into its launch, on random inputs and an EXTRA tensor holding the
+   * values where Java's semantics are particular.
+   */
+  private static void convFused(LaunchRecorder rec, Random r, String label, int[] x, int cout, int kh, int kw,
+      Map<String, Object> a, Epilogue e) {
+    int group = a.containsKey("group") ? ((Long) a.get("group")).intValue() : 1;
+    List<int[]> shapes = List.of(x, new int[] {cout, x[1] / group, kh, kw}, new int[] {cout});
+    Layer layer = LayerKinds.of("Conv").create(node("Conv", 13, a, shapes, List.of()));
+    List<float[]> inputs = new ArrayList<>();
+    for (int[] s : shapes) {
+      inputs.add(random(r, (int) Shapes.elements(s)));
+    }
+    float[] extra = random(r, (int) Shapes.elements(layer.outputShape()));
+    float[] specials = {-0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f};
+    System.arraycopy(specials, 0, extra, 0, specials.length);
+    rec.label(label);
+    KindHarness.runFused((Epilogue.Host) layer, inputs, e, extra, rec.device());
   }
 
   /** Builds the node's layer and runs it on random inputs (constants as given). */

@@ -65,18 +65,40 @@ final class KindHarness {
 
   /** Runs the layer on {@code gpu}, which stays open. */
   static float[] run(Layer layer, List<float[]> inputs, Gpu gpu) {
+    List<DevicePtr> ptrs = upload(layer, inputs, gpu);
+    DevicePtr out = gpu.malloc(Math.max(4, Shapes.elements(layer.outputShape()) * 4L));
+    layer.launch(new Launcher(gpu), ptrs, out);
+    return download(layer, out, gpu);
+  }
+
+  /** Runs the layer with {@code e} fused into its launch on {@code gpu}; {@code extra} may be null. */
+  static float[] runFused(Epilogue.Host layer, List<float[]> inputs, Epilogue e, float[] extra, Gpu gpu) {
+    List<DevicePtr> ptrs = upload(layer, inputs, gpu);
+    DevicePtr program = upload(e.program(), gpu);
+    DevicePtr ex = extra == null ? ptrs.get(0) : upload(extra, gpu);
+    DevicePtr out = gpu.malloc(Math.max(4, Shapes.elements(layer.outputShape()) * 4L));
+    layer.launch(new Launcher(gpu), ptrs, e, program, ex, out);
+    return download(layer, out, gpu);
+  }
+
+  private static List<DevicePtr> upload(Layer layer, List<float[]> inputs, Gpu gpu) {
     List<DevicePtr> ptrs = new ArrayList<>();
     for (int i : layer.deviceInputs(inputs.size())) {
-      float[] v = inputs.get(i);
-      DevicePtr p = gpu.malloc(Math.max(4, v.length * 4L));
-      ByteBuffer b = ByteBuffer.allocate(Math.max(4, v.length * 4)).order(ByteOrder.LITTLE_ENDIAN);
-      b.asFloatBuffer().put(v);
-      gpu.copyHtoD(p, b);
-      ptrs.add(p);
+      ptrs.add(upload(inputs.get(i), gpu));
     }
+    return ptrs;
+  }
+
+  private static DevicePtr upload(float[] v, Gpu gpu) {
+    DevicePtr p = gpu.malloc(Math.max(4, v.length * 4L));
+    ByteBuffer b = ByteBuffer.allocate(Math.max(4, v.length * 4)).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    gpu.copyHtoD(p, b);
+    return p;
+  }
+
+  private static float[] download(Layer layer, DevicePtr out, Gpu gpu) {
     int n = (int) Shapes.elements(layer.outputShape());
-    DevicePtr out = gpu.malloc(Math.max(4, n * 4L));
-    layer.launch(new Launcher(gpu), ptrs, out);
     ByteBuffer host = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
     gpu.copyDtoH(host, out);
     float[] f = new float[n];

@@ -174,16 +174,60 @@ class ReplannerTest {
     // With the edge cut to a quarter core its stages take 4x as long and share that quarter:
     // (80 + 12 + 20) x 0.25 ms of CPU over 0.25 cores = 112 ms, 8.9 fps; SSSS wins by 124%.
     Replanner r = replanner(new Placement("EEEE"), Replanner.Settings.defaults());
+    List<String> moves = cutTheEdgeQuota(r);
+    assertEquals(1, moves.size(), moves.toString());
+    assertTrue(moves.get(0).startsWith("SSSS@"), moves.toString());
+    assertEquals(80.0, r.live().computeMs("conv", Tier.EDGE), 1.0);
+  }
+
+  /** 5 s of EEEE at 100 Mbit, then 5 s with the edge cut to a quarter core (seen at once): the moves. */
+  private static List<String> cutTheEdgeQuota(Replanner r) {
     SimulatedChain chain = new SimulatedChain();
     chain.linkBitsPerSec = 1e8;
     Instant[] now = {Instant.EPOCH};
     assertEquals(List.of(), run(r, chain, 5, now, true));
     chain.edgeSlowdown = 4;
     r.observeCores(Tier.EDGE, 0.25);
-    List<String> moves = run(r, chain, 5, now, true);
+    return run(r, chain, 5, now, true);
+  }
+
+  @Test
+  void aCutQuotaIsAnsweredOneDwellAfterItIsSeen() {
+    // the quota is a reading: the live profile rescales the edge's compute at once, so the move
+    // waits only for the dwell (E7's settings: 1 s), not for the averages to catch up
+    Replanner r = replanner(new Placement("EEEE"), new Replanner.Settings(
+        io.edgepipe.planner.predict.Objective.THROUGHPUT, 0.2, Duration.ofSeconds(1), Duration.ofSeconds(3), false));
+    List<String> moves = cutTheEdgeQuota(r);
     assertEquals(1, moves.size(), moves.toString());
-    assertTrue(moves.get(0).startsWith("SSSS@"), moves.toString());
-    assertEquals(80.0, r.live().computeMs("conv", Tier.EDGE), 1.0);
+    long at = Long.parseLong(moves.get(0).substring(5));
+    assertTrue(at >= 5000 + 1000 && at <= 5000 + 1000 + 20, "one dwell after the cut: " + moves);
+  }
+
+  @Test
+  void aQuotaThatOscillatesFasterThanTheDwellMovesNothing() {
+    Replanner.Settings e7 = new Replanner.Settings(io.edgepipe.planner.predict.Objective.THROUGHPUT, 0.2,
+        Duration.ofSeconds(1), Duration.ofSeconds(3), false);
+    List<String> moves = oscillateQuota(replanner(new Placement("EEEE"), e7));
+    assertEquals(List.of(), moves, "no flapping");
+    // the same oscillation with no dwell moves at every swing: the dwell is what holds it
+    List<String> eager = oscillateQuota(replanner(new Placement("EEEE"), new Replanner.Settings(
+        io.edgepipe.planner.predict.Objective.THROUGHPUT, 0.2, Duration.ZERO, Duration.ZERO, false)));
+    assertTrue(eager.size() >= 20, eager.toString());
+  }
+
+  /** 20 s of the edge's quota swinging between a quarter core (0.5 s) and uncapped (0.5 s), at 100 Mbit. */
+  private static List<String> oscillateQuota(Replanner r) {
+    SimulatedChain chain = new SimulatedChain();
+    chain.linkBitsPerSec = 1e8;
+    Instant[] now = {Instant.EPOCH};
+    List<String> moves = new ArrayList<>(run(r, chain, 2, now, true));
+    for (int half = 0; half < 40; half++) {
+      boolean cut = half % 2 == 0;
+      chain.edgeSlowdown = cut ? 4 : 1;
+      r.observeCores(Tier.EDGE, cut ? 0.25 : 0);
+      moves.addAll(run(r, chain, 0.5, now, true));
+    }
+    return moves;
   }
 
   @Test

@@ -60,6 +60,35 @@ class SharedMemoryHopTest {
   }
 
   @Test
+  void outputsComputedIntoReservedSlotsArriveIntactWithoutACopy() throws Exception {
+    AtomicLong corrupt = new AtomicLong();
+    FrameServer reader = SharedMemoryPeer.readerStage(corrupt).start();
+    DownstreamClient client = new DownstreamClient("test", Transport.socketChannel("127.0.0.1:" + reader.port(),
+        SharedMemoryPeer.LIMIT, null), true, false, ack -> {}, Delivery.RELIABLE, null, 4, 64 * 1024);
+    try {
+      client.send(SharedMemoryPeer.frame(0)); // opens the stream, which offers the ring
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      SharedRing.Reservation probe;
+      while ((probe = client.reserveOutput(1)) == null && System.nanoTime() < deadline) {
+        Thread.sleep(10); // until the reader has mapped the ring
+      }
+      assertTrue(probe != null, "the reader never mapped the ring");
+      probe.release();
+      for (long seq = 1; seq <= 40; seq++) {
+        client.send(SharedMemoryPeer.computedInto(client, seq));
+      }
+      client.close();
+      assertEquals(41, client.acked());
+      assertEquals(0, corrupt.get(), "payloads read from shared memory differed from those written");
+      // a slot per unanswered frame plus one being computed: every output found a slot
+      assertEquals(40, client.sentInPlace());
+      assertEquals(List.of(), segmentsOf(ProcessHandle.current().pid()));
+    } finally {
+      reader.kill();
+    }
+  }
+
+  @Test
   void aReaderKilledMidStreamLeavesNoSegment() throws Exception {
     Process reader = peer("reader");
     try {

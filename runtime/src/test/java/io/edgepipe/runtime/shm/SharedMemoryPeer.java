@@ -32,7 +32,7 @@ public final class SharedMemoryPeer {
         DownstreamClient client = new DownstreamClient("writer", Transport.socketChannel("127.0.0.1:" + args[1], LIMIT, null),
             true, false, ack -> {}, Delivery.RELIABLE, null, 4, (long) SIDE * SIDE * 4);
         for (long seq = 0; ; seq++) {
-          client.send(frame(seq));
+          client.send(seq % 2 == 0 ? computedInto(client, seq) : frame(seq)); // half written in place
           if (seq == 50) {
             System.out.println("shared " + client.sentShared());
           }
@@ -57,6 +57,17 @@ public final class SharedMemoryPeer {
     });
     FrameHandler h = new FrameHandler("reader", "test", new FrameValidator(LIMIT), check, null, new StageMetrics("reader"));
     return new FrameServer("reader", "127.0.0.1", 0, -1, LIMIT, new StageService(h), h, null);
+  }
+
+  /** Frame {@code seq} as a stage computes it: written straight into a slot the client reserves, if any. */
+  static Frame computedInto(DownstreamClient client, long seq) {
+    Frame f = frame(seq);
+    SharedRing.Reservation slot = client.reserveOutput(f.getData().size());
+    if (slot == null) {
+      return f;
+    }
+    f.getData().copyTo(slot.buffer());
+    return f.toBuilder().setData(slot.payload()).build();
   }
 
   static Frame frame(long seq) {

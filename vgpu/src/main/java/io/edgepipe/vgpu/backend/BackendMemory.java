@@ -47,16 +47,24 @@ public final class BackendMemory {
    * JVM flags a backend process is started with ({@code pipeline} script, the vgpu-backend image,
    * the tenants bench):
    * <ul>
-   *   <li>the young generation is capped at 32 MiB. G1 otherwise sizes it up to 60% of the
-   *       committed heap (measured: 89 to 334 MiB resident with one honest tenant and a 12 MiB
-   *       live heap). A backend's garbage is per-message and short-lived, and payloads of 1 MiB or
-   *       more are humongous objects that bypass the young generation anyway;</li>
+   *   <li>a fixed young generation of 32 MiB ({@code -Xmn}). G1 otherwise sizes it up to 60% of
+   *       the committed heap (measured: 89 to 334 MiB resident with one honest tenant and a 12 MiB
+   *       live heap), and a young generation that may grow lets a burst leave it larger (measured:
+   *       +21 MiB resident after the bench's first attack). A backend's garbage is per-message and
+   *       short-lived, and payloads of 1 MiB or more are humongous objects that bypass it anyway;</li>
+   *   <li>a heap floor of 64 MiB ({@code -Xms}, the young generation plus twice the 13-16 MiB a
+   *       backend holds live with no tenant data), touched at start ({@code AlwaysPreTouch}): the
+   *       memory the young generation cycles through is resident from the start, and the heap
+   *       never shrinks below it, so a burst cannot move it to new pages. Above the floor the heap
+   *       grows and shrinks with tenants' data as before (the pages it grows by are touched when
+   *       committed);</li>
    *   <li>{@code System.gc()}, which the backend calls to give memory back, runs a concurrent
    *       cycle (its remark uncommits free heap) rather than a full collection that stops every
    *       tenant's work for it (150-390 ms measured on a busy 2-core host).</li>
    * </ul>
    */
-  public static final List<String> JVM_FLAGS = List.of("-XX:MaxNewSize=32m", "-XX:+ExplicitGCInvokesConcurrent");
+  public static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmn32m", "-XX:+AlwaysPreTouch",
+      "-XX:+ExplicitGCInvokesConcurrent");
 
   /**
    * Environment of a backend process, for glibc's malloc: a fixed mmap threshold (128 KiB) makes
@@ -75,9 +83,11 @@ public final class BackendMemory {
   static List<String> missingLaunchSettings(List<String> jvmArguments, Map<String, String> environment) {
     List<String> missing = new ArrayList<>();
     for (String flag : JVM_FLAGS) {
+      // a value of the user's own counts: -XX:Name=value by its name, -Xms64m by its -Xms
       int eq = flag.indexOf('=');
-      String name = eq < 0 ? flag : flag.substring(0, eq + 1); // a value of the user's own counts
-      if (jvmArguments.stream().noneMatch(a -> a.equals(name) || eq >= 0 && a.startsWith(name))) {
+      boolean sized = eq >= 0 || flag.startsWith("-Xm");
+      String name = eq >= 0 ? flag.substring(0, eq + 1) : sized ? flag.substring(0, 4) : flag;
+      if (jvmArguments.stream().noneMatch(a -> a.equals(name) || sized && a.startsWith(name))) {
         missing.add(flag);
       }
     }

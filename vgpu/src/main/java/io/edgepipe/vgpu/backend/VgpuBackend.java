@@ -44,6 +44,7 @@ public final class VgpuBackend {
   private final Server server;
   private final BackendCore core;
   private final HealthStatusManager health = new HealthStatusManager();
+  private final boolean closesDevice;
   private boolean stopped;
 
   /**
@@ -119,6 +120,20 @@ public final class VgpuBackend {
 
   /** A backend on any transport, with {@code limits}. */
   public VgpuBackend(ServerBuilder<?> builder, Gpu device, TokenStore tokens, BackendLimits limits) {
+    this(builder, device, tokens, limits, true);
+  }
+
+  /**
+   * A backend on {@code address} that leaves {@code device} open when it stops: for
+   * {@link BackendWarmUp}'s private backend, which exercises the device another backend will serve.
+   */
+  static VgpuBackend sharingDevice(InetSocketAddress address, Gpu device, TokenStore tokens, BackendLimits limits) {
+    return new VgpuBackend(netty(NettyServerBuilder.forAddress(address), limits), device, tokens, limits, false);
+  }
+
+  private VgpuBackend(ServerBuilder<?> builder, Gpu device, TokenStore tokens, BackendLimits limits,
+      boolean closesDevice) {
+    this.closesDevice = closesDevice;
     this.core = new BackendCore(device, limits, tokens);
     this.server = builder
         .maxInboundMessageSize(limits.maxMessageBytes())
@@ -246,7 +261,9 @@ public final class VgpuBackend {
     core.scheduler.close(); // runs the queued releases first
     core.replies.shutdownNow();
     core.timers.shutdownNow();
-    core.device.close();
+    if (closesDevice) {
+      core.device.close();
+    }
   }
 
   public void awaitTermination() throws InterruptedException {

@@ -54,14 +54,15 @@ public final class TenantsBench {
   private static final long MIB = 1L << 20;
   static final List<String> ATTACKS = List.of("launches", "unread", "oversize", "sessions");
 
-  /** Hostile tenants, seconds per phase, the backend's heap and device memory. */
   /**
    * Hostile tenants, seconds per phase, the backend's heap, device memory and host budget; seconds
    * of honest traffic before the first phase (the JIT compiles and the backend's memory settles, so
-   * that "before" is a level, not a ramp); extra JVM flags for the backend.
+   * that "before" is a level, not a ramp); extra JVM flags for the backend; whether the backend
+   * runs its start-up warm-up ({@code BackendWarmUp}) before it serves, as {@code pipeline
+   * vgpu-backend} does.
    */
   public record Config(int hostile, double phaseSeconds, int heapMib, int deviceMib, int hostBudgetMib,
-      double warmUpSeconds, List<String> backendJavaOptions) {
+      double warmUpSeconds, List<String> backendJavaOptions, boolean backendWarmUp) {
     public static final double DEFAULT_WARM_UP_SECONDS = 10;
 
     public Config {
@@ -74,7 +75,7 @@ public final class TenantsBench {
     }
 
     public Config(int hostile, double phaseSeconds, int heapMib, int deviceMib, int hostBudgetMib) {
-      this(hostile, phaseSeconds, heapMib, deviceMib, hostBudgetMib, DEFAULT_WARM_UP_SECONDS, List.of());
+      this(hostile, phaseSeconds, heapMib, deviceMib, hostBudgetMib, DEFAULT_WARM_UP_SECONDS, List.of(), true);
     }
   }
 
@@ -111,7 +112,8 @@ public final class TenantsBench {
   public Result run() throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("vgpu-tenants");
     Path tokens = dir.resolve("tokens");
-    StringBuilder t = new StringBuilder("honest:t-honest\n");
+    // the admin token only reads the status, to see that the attackers' sessions have ended
+    StringBuilder t = new StringBuilder("honest:t-honest\nbench-admin:t-bench-admin role=admin\n");
     for (int i = 0; i < config.hostile(); i++) {
       t.append("hostile").append(i).append(":t-hostile").append(i).append('\n');
     }
@@ -123,13 +125,17 @@ public final class TenantsBench {
     cmd.addAll(io.edgepipe.api.VectorApi.childJvmFlags());
     cmd.addAll(config.backendJavaOptions());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BackendProcess.class.getName(), tokens.toString(),
-        "" + config.deviceMib(), "" + config.hostBudgetMib(), "64", "2000"));
+        "" + config.deviceMib(), "" + config.hostBudgetMib(), "64", "2000",
+        config.backendWarmUp() ? "warm-up" : "no-warm-up"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
     pb.environment().putAll(BackendMemory.ENVIRONMENT);
+    long started = System.nanoTime();
     Process backend = pb.start();
     System.out.println("backend pid " + backend.pid());
     try {
       int port = readPort(backend);
+      System.out.printf(Locale.ROOT, "backend ready (serving) %.1f s after its start%n",
+          (System.nanoTime() - started) / 1e9);
       return measure(backend.pid(), port);
     } finally {
       backend.getOutputStream().close(); // it exits when its stdin closes
@@ -180,10 +186,19 @@ public final class TenantsBench {
       }
       phases.add(h.phase("attack", phaseMillis()));
       stop.set(true);
+      // the attackers disconnect: their connections close (a launch batch being run is cut, not
+      // waited for), and "after" starts once the backend has ended all their sessions
       channels.forEach(ManagedChannel::shutdownNow);
       for (Thread a : attackers) {
-        a.join(10_000);
+        a.join(30_000);
+        if (a.isAlive()) {
+          System.out.println("warning: " + a.getName() + " still running 30 s after the attack phase");
+        }
       }
+      long gone = System.nanoTime();
+      int left = awaitOnlyHonest(host, port);
+      System.out.printf(Locale.ROOT, "attackers' sessions ended %.1f s after their threads%s%n",
+          (System.nanoTime() - gone) / 1e9, left > 1 ? " (not all: " + (left - 1) + " still open)" : "");
       phase[0] = "after";
       sleep(3000); // the backend's periodic GC returns what the attackers made it hold
       phases.add(h.phase("after", phaseMillis()));
@@ -204,6 +219,21 @@ public final class TenantsBench {
       withRss.add(new Phase(p.name(), p.roundTripMs(), rss, p.wrongResults()));
     }
     return new Result(withRss, List.copyOf(timeline), attacks, before, last);
+  }
+
+  /** Polls the backend's status (admin token) until only the honest session is open, for at most 30 s. */
+  private static int awaitOnlyHonest(String host, int port) {
+    RemoteSpec admin = new RemoteSpec(host, port, "bench-admin", "t-bench-admin", 1, 1, "status");
+    int open = -1;
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < end) {
+      open = io.edgepipe.vgpu.remote.StatusClient.query(admin).getSessionsCount();
+      if (open <= 1) {
+        break;
+      }
+      sleep(100);
+    }
+    return open;
   }
 
   /** Median RSS over the second half of {@code phase}'s samples, or -1 without samples. */
@@ -285,7 +315,9 @@ public final class TenantsBench {
     switch (kind) {
       case "launches" -> {
         while (!stop.get()) {
-          try (RemoteGpu g = RemoteGpu.connect(new RemoteSpec(host, port, tenant, token, 0.5, 1, "launches"))) {
+          // on a channel of the bench's, so that stopping cuts the batch being run
+          try (RemoteGpu g = new RemoteGpu(channel(host, port, channels), true,
+              new RemoteSpec(host, port, tenant, token, 0.5, 1, "launches"))) {
             int n = 1 << 20;
             DevicePtr p = g.malloc(4L * n);
             GpuFunction relu = g.function(g.loadModule(KernelCatalog.MODULE), KernelCatalog.RELU_F32);
@@ -297,7 +329,9 @@ public final class TenantsBench {
               g.synchronize();
             }
           } catch (GpuException e) {
-            add(counts, 1);
+            if (!stop.get()) {
+              add(counts, 1);
+            }
           }
         }
       }
@@ -441,9 +475,14 @@ public final class TenantsBench {
 
   // ---------------------------------------------------------------- process plumbing
 
+  /** Reads the backend's stdout up to its {@code port N} line, echoing what comes before (its warm-up report). */
   private static int readPort(Process p) throws IOException {
     BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = r.readLine();
+    while (line != null && line.startsWith("warm-up")) {
+      System.out.println("backend " + line);
+      line = r.readLine();
+    }
     if (line == null || !line.startsWith("port ")) {
       throw new IOException("the backend process did not start (said: " + line + ")");
     }

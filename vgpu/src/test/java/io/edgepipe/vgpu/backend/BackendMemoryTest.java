@@ -13,12 +13,13 @@ class BackendMemoryTest {
 
   @Test
   void aProcessStartedWithoutTheLaunchSettingsIsToldWhichAreMissing() {
-    assertEquals(List.of("-XX:MaxNewSize=32m", "-XX:+ExplicitGCInvokesConcurrent", "MALLOC_ARENA_MAX=2",
-        "MALLOC_MMAP_THRESHOLD_=131072").stream().sorted().toList(),
+    assertEquals(List.of("-Xms64m", "-Xmn32m", "-XX:+AlwaysPreTouch", "-XX:+ExplicitGCInvokesConcurrent",
+        "MALLOC_ARENA_MAX=2", "MALLOC_MMAP_THRESHOLD_=131072").stream().sorted().toList(),
         BackendMemory.missingLaunchSettings(List.of("-Xmx4g"), Map.of()).stream().sorted().toList());
-    // the user's own young-generation size counts; a flag's mere prefix does not
+    // the user's own heap floor and young-generation size count; a flag's mere prefix does not
     assertEquals(List.of("-XX:+ExplicitGCInvokesConcurrent"), BackendMemory.missingLaunchSettings(
-        List.of("-XX:MaxNewSize=64m", "-XX:+ExplicitGCInvokesConcurrentX"), BackendMemory.ENVIRONMENT));
+        List.of("-Xms256m", "-Xmn64m", "-XX:+AlwaysPreTouch", "-XX:+ExplicitGCInvokesConcurrentX"),
+        BackendMemory.ENVIRONMENT));
     assertTrue(BackendMemory.missingLaunchSettings(BackendMemory.JVM_FLAGS, BackendMemory.ENVIRONMENT).isEmpty());
   }
 

@@ -105,6 +105,11 @@ public final class ExperimentsCommand implements Callable<Integer> {
       description = "Square frame side of E7 (default: ${DEFAULT-VALUE}).")
   int e7Size;
 
+  @Option(names = "--prefix", defaultValue = io.edgepipe.experiments.TestbedDrivers.DEFAULT_PREFIX,
+      description = "Name prefix of the suite's testbed (namespaces, link, cgroups); another prefix leaves a testbed "
+          + "of the default one alone (default: ${DEFAULT-VALUE}).")
+  String prefix;
+
   @Option(names = "--report-only", paramLabel = "DIR", description = "Only rebuild report.md and the charts from the CSV files in DIR.")
   Path reportOnly;
 
@@ -156,7 +161,8 @@ public final class ExperimentsCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     // process logs of testbed runs go where the repository ignores them (results/logs/), not beside the results
     Path logs = out.root().resolve("logs").resolve(dir.getFileName().toString());
-    TestbedDrivers.Availability tb = TestbedDrivers.find(testbed, logs.resolve("testbed"), io.edgepipe.cli.Main.class.getName());
+    TestbedDrivers.Availability tb = TestbedDrivers.find(testbed, logs.resolve("testbed"), io.edgepipe.cli.Main.class.getName(),
+        prefix);
     if (testbed && !tb.available()) {
       System.err.println("warning: --testbed given but no testbed: " + tb.reason() + "; E4 is skipped");
     }

@@ -1,6 +1,7 @@
 package io.edgepipe.models.kinds.add;
 
 import io.edgepipe.models.kinds.BinaryKind;
+import io.edgepipe.models.kinds.Epilogue;
 import io.edgepipe.models.kinds.Kernel;
 import java.util.List;
 
@@ -46,6 +47,11 @@ public final class AddKind extends BinaryKind {
   @Override
   public String op() {
     return "Add";
+  }
+
+  @Override
+  protected int epilogueCode() {
+    return Epilogue.ADD;
   }
 
   @Override

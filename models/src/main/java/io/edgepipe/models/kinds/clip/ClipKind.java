@@ -1,5 +1,6 @@
 package io.edgepipe.models.kinds.clip;
 
+import io.edgepipe.models.kinds.Epilogue;
 import io.edgepipe.models.kinds.Kernel;
 import io.edgepipe.models.kinds.Layer;
 import io.edgepipe.models.kinds.NodeView;
@@ -44,6 +45,6 @@ public final class ClipKind extends UnaryKind {
     if (node.hasInput(2)) {
       hi = node.constant(2, "max")[0];
     }
-    return new Unary(KERNEL, node.shape(0), lo, hi, true);
+    return new Unary(KERNEL, node.shape(0), lo, hi, true, Epilogue.CLIP);
   }
 }

@@ -11,8 +11,13 @@ record ConvGeometry(int n, int cin, int h, int w, int cout, int kh, int kw, int 
 
   /** From the kernel's int arguments (positions 4..19 of its signature). */
   static ConvGeometry of(int[] v) {
-    return new ConvGeometry(v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16],
-        v[17], v[18], v[19]);
+    return of(v, 4);
+  }
+
+  /** From 16 int arguments starting at position {@code f} (n, cin, h, w, cout, kh, kw, sh, sw, pt, pl, dh, dw, group, oh, ow). */
+  static ConvGeometry of(int[] v, int f) {
+    return new ConvGeometry(v[f], v[f + 1], v[f + 2], v[f + 3], v[f + 4], v[f + 5], v[f + 6], v[f + 7], v[f + 8],
+        v[f + 9], v[f + 10], v[f + 11], v[f + 12], v[f + 13], v[f + 14], v[f + 15]);
   }
 
   int inPerGroup() {

@@ -57,19 +57,20 @@ public final class ConvKernel extends Kernel {
 
   @Override
   public void runCpu(int[] v, float[][] b) {
-    forward(ConvGeometry.of(v), b[0], b[1], b[2], b[3]);
+    forward(ConvGeometry.of(v), b[0], b[1], b[2], b[3], null);
   }
 
-  static void forward(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out) {
+  /** The convolution into {@code out}, then {@code post}'s ops on it (when not null). */
+  static void forward(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out, ConvPost post) {
     if (VectorSupport.ENABLED) {
-      ConvVector.forward(s, in, wt, bias, out);
+      ConvVector.forward(s, in, wt, bias, out, post);
     } else {
-      forwardPortable(s, in, wt, bias, out);
+      forwardPortable(s, in, wt, bias, out, post);
     }
   }
 
   /** The path without the Vector API: same bits as {@link ConvVector}, from C2's auto-vectorised loops. */
-  static void forwardPortable(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out) {
+  static void forwardPortable(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out, ConvPost post) {
     int pixels = s.pixels();
     int block = Math.min(pixels, Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, BLOCK_FLOATS / s.taps())));
     int blocks = (pixels + block - 1) / block;
@@ -84,7 +85,8 @@ public final class ConvKernel extends Kernel {
       int p0 = (unit % blocks) * block;
       int g = (unit / blocks) % s.group();
       int b = unit / (blocks * s.group());
-      block(s, in, wt, bias, out, b, g, p0, Math.min(block, pixels - p0), o0, Math.min(s.outPerGroup(), o0 + perSlice));
+      block(s, in, wt, bias, out, post, b, g, p0, Math.min(block, pixels - p0), o0,
+          Math.min(s.outPerGroup(), o0 + perSlice));
     };
     int bands = units * slices;
     if (parallel) {
@@ -97,8 +99,8 @@ public final class ConvKernel extends Kernel {
   }
 
   /** Output channels [o0, o1) of group g of image b, pixels [p0, p0 + len). */
-  private static void block(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out, int b, int g, int p0,
-      int len, int o0, int o1) {
+  private static void block(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out, ConvPost post, int b,
+      int g, int p0, int len, int o0, int o1) {
     Scratch t = SCRATCH.get().ensure(s.taps(), len);
     Im2col.gather(s, in, b, g, p0, len, t.rows);
     int taps = s.taps();
@@ -106,7 +108,9 @@ public final class ConvKernel extends Kernel {
     for (int o = g * s.outPerGroup() + o0; o < g * s.outPerGroup() + o1; o++) {
       Arrays.fill(t.acc, 0, len, bias[o]);
       FmaRows.accumulate(t.acc, t.rows, 0, taps, wt, o * taps, len);
-      System.arraycopy(t.acc, 0, out, (b * s.cout() + o) * pixels + p0, len);
+      int at = (b * s.cout() + o) * pixels + p0;
+      System.arraycopy(t.acc, 0, out, at, len);
+      ConvPost.apply(post, out, at, at + len);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.edgepipe.models.kinds.conv;
 
+import io.edgepipe.models.kinds.Epilogue;
 import io.edgepipe.models.kinds.Kernel;
 import io.edgepipe.models.kinds.Launcher;
 import io.edgepipe.models.kinds.Layer;
@@ -15,7 +16,7 @@ public final class ConvKind implements LayerKind {
 
   /** The parameters of one Conv node; the weights and bias are its inputs 1 and 2. */
   public record Spec(int n, int cin, int h, int w, int cout, int kh, int kw, int sh, int sw, int pt, int pl,
-      int pb, int pr, int dh, int dw, int group) implements Layer {
+      int pb, int pr, int dh, int dw, int group) implements Layer, Epilogue.Host {
     public int oh() {
       return (h + pt + pb - dh * (kh - 1) - 1) / sh + 1;
     }
@@ -40,6 +41,14 @@ public final class ConvKind implements LayerKind {
           .ptr(in.get(2)).ptr(out).i32(n).i32(cin).i32(h).i32(w).i32(cout).i32(kh).i32(kw).i32(sh).i32(sw)
           .i32(pt).i32(pl).i32(dh).i32(dw).i32(group).i32(oh()).i32(ow()));
     }
+
+    @Override
+    public void launch(Launcher l, List<DevicePtr> in, Epilogue e, DevicePtr program, DevicePtr extra, DevicePtr out) {
+      l.launch(ConvEpilogueKernel.NAME, (long) n * cout * oh() * ow(), KernelArgs.of().ptr(in.get(0)).ptr(in.get(1))
+          .ptr(in.get(2)).ptr(program).ptr(extra).ptr(out).i32(n).i32(cin).i32(h).i32(w).i32(cout).i32(kh).i32(kw)
+          .i32(sh).i32(sw).i32(pt).i32(pl).i32(dh).i32(dw).i32(group).i32(oh()).i32(ow()).i32(e.ops().size())
+          .i32(e.usesExtra() ? 1 : 0));
+    }
   }
 
   @Override
@@ -49,7 +58,7 @@ public final class ConvKind implements LayerKind {
 
   @Override
   public List<Kernel> kernels() {
-    return List.of(new ConvKernel());
+    return List.of(new ConvKernel(), new ConvEpilogueKernel());
   }
 
   @Override

@@ -79,7 +79,7 @@ final class ConvVector {
     }
   }
 
-  static void forward(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out) {
+  static void forward(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out, ConvPost post) {
     boolean parallel = s.multiplyAdds() >= PARALLEL_WORK && Bands.threads() > 1;
     int opg = s.outPerGroup();
     int blocks = (opg + 3) / 4;
@@ -93,7 +93,7 @@ final class ConvVector {
         int g = (rest / blocks) % s.group();
         int b = rest / (blocks * s.group());
         int base = (b * s.cin() + g * s.inPerGroup()) * q.planeSize();
-        computeBand(s, q, in, base, wt, bias, out, b, g, o0, Math.min(4, opg - o0), chunk * CHUNK,
+        computeBand(s, q, in, base, wt, bias, out, post, b, g, o0, Math.min(4, opg - o0), chunk * CHUNK,
             Math.min(q.flat(), (chunk + 1) * CHUNK));
       });
       return;
@@ -106,8 +106,8 @@ final class ConvVector {
         fillPlanes(s, q, in, band, planes, 0);
         for (int o0 = 0; o0 < opg; o0 += 4) {
           for (int i0 = 0; i0 < q.flat(); i0 += CHUNK) {
-            computeBand(s, q, planes, 0, wt, bias, out, band / s.group(), band % s.group(), o0, Math.min(4, opg - o0),
-                i0, Math.min(q.flat(), i0 + CHUNK));
+            computeBand(s, q, planes, 0, wt, bias, out, post, band / s.group(), band % s.group(), o0,
+                Math.min(4, opg - o0), i0, Math.min(q.flat(), i0 + CHUNK));
           }
         }
       });
@@ -123,7 +123,7 @@ final class ConvVector {
       int o0 = (rest % blocks) * 4;
       int g = (rest / blocks) % s.group();
       int b = rest / (blocks * s.group());
-      computeBand(s, q, planes, (b * s.cin() + g * s.inPerGroup()) * q.planeSize(), wt, bias, out, b, g, o0,
+      computeBand(s, q, planes, (b * s.cin() + g * s.inPerGroup()) * q.planeSize(), wt, bias, out, post, b, g, o0,
           Math.min(4, opg - o0), chunk * CHUNK, Math.min(q.flat(), (chunk + 1) * CHUNK));
     });
   }
@@ -199,10 +199,10 @@ final class ConvVector {
 
   /**
    * Output channels [o0, o0 + count) of group g of image b over flat pixels [i0, i1), the
-   * group's operands at {@code base} in {@code src}.
+   * group's operands at {@code base} in {@code src}; then the post ops on the elements written.
    */
   private static void computeBand(ConvGeometry s, Layout q, float[] src, int base, float[] wt, float[] bias,
-      float[] out, int b, int g, int o0, int count, int i0, int i1) {
+      float[] out, ConvPost post, int b, int g, int o0, int count, int i0, int i1) {
     int o = g * s.outPerGroup() + o0;
     int taps = s.taps();
     int pixels = s.pixels();
@@ -213,14 +213,11 @@ final class ConvVector {
       for (; i + TILE <= i1; i += TILE) {
         tiles(src, base + i, q.tapOffsets(), taps, wt, bias, o, count, out, outBase + i, pixels);
       }
+      for (int p = i; p < i1; p++) {
+        remainder(src, base + p, q.tapOffsets(), taps, wt, bias, o, count, out, outBase + p, pixels);
+      }
       for (int j = 0; j < count; j++) {
-        for (int p = i; p < i1; p++) {
-          float acc = bias[o + j];
-          for (int k = 0; k < taps; k++) {
-            acc = Math.fma(wt[(o + j) * taps + k], src[base + q.tapOffsets()[k] + p], acc);
-          }
-          out[outBase + j * pixels + p] = acc;
-        }
+        ConvPost.apply(post, out, outBase + j * pixels + i0, outBase + j * pixels + i1);
       }
       return;
     }
@@ -228,15 +225,59 @@ final class ConvVector {
     for (int i = i0; i < i1; i += TILE) {
       tiles(src, base + i, q.tapOffsets(), taps, wt, bias, o, count, acc, i - i0, CHUNK);
     }
-    // keep the columns x < ow of each output row the flat range touches
+    // keep the columns x < ow of each output row the flat range touches: one run of the output
     for (int j = 0; j < count; j++) {
+      int first = -1;
+      int end = -1;
       for (int y = i0 / q.qw(); y < s.oh() && y * q.qw() < i1; y++) {
         int x0 = Math.max(0, i0 - y * q.qw());
         int x1 = Math.min(s.ow(), i1 - y * q.qw());
         if (x1 > x0) {
-          copy(acc, j * CHUNK + y * q.qw() + x0 - i0, out, outBase + j * pixels + y * s.ow() + x0, x1 - x0);
+          int at = outBase + j * pixels + y * s.ow() + x0;
+          copy(acc, j * CHUNK + y * q.qw() + x0 - i0, out, at, x1 - x0);
+          first = first < 0 ? at : first;
+          end = at + x1 - x0;
         }
       }
+      if (first >= 0) {
+        ConvPost.apply(post, out, first, end);
+      }
+    }
+  }
+
+  /**
+   * One pixel (operands from {@code at}) of {@code count} (1..4) output channels from o, results at
+   * dst[dstAt + j*dstStride]: the pixels left over after the whole tiles, and all of a 1x1 plane
+   * (a squeeze-and-excitation block's). Four channels run as four independent chains of fused
+   * multiply-adds, each in tap order, so that they overlap instead of waiting on one another.
+   */
+  private static void remainder(float[] src, int at, int[] tapOffsets, int taps, float[] wt, float[] bias, int o,
+      int count, float[] dst, int dstAt, int dstStride) {
+    if (count == 4) {
+      float a0 = bias[o];
+      float a1 = bias[o + 1];
+      float a2 = bias[o + 2];
+      float a3 = bias[o + 3];
+      int w0 = o * taps;
+      for (int k = 0; k < taps; k++) {
+        float x = src[at + tapOffsets[k]];
+        a0 = Math.fma(wt[w0 + k], x, a0);
+        a1 = Math.fma(wt[w0 + taps + k], x, a1);
+        a2 = Math.fma(wt[w0 + 2 * taps + k], x, a2);
+        a3 = Math.fma(wt[w0 + 3 * taps + k], x, a3);
+      }
+      dst[dstAt] = a0;
+      dst[dstAt + dstStride] = a1;
+      dst[dstAt + 2 * dstStride] = a2;
+      dst[dstAt + 3 * dstStride] = a3;
+      return;
+    }
+    for (int j = 0; j < count; j++) {
+      float acc = bias[o + j];
+      for (int k = 0; k < taps; k++) {
+        acc = Math.fma(wt[(o + j) * taps + k], src[at + tapOffsets[k]], acc);
+      }
+      dst[dstAt + j * dstStride] = acc;
     }
   }
 

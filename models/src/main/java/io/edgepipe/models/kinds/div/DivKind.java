@@ -1,6 +1,7 @@
 package io.edgepipe.models.kinds.div;
 
 import io.edgepipe.models.kinds.BinaryKind;
+import io.edgepipe.models.kinds.Epilogue;
 import io.edgepipe.models.kinds.Kernel;
 import java.util.List;
 
@@ -46,6 +47,11 @@ public final class DivKind extends BinaryKind {
   @Override
   public String op() {
     return "Div";
+  }
+
+  @Override
+  protected int epilogueCode() {
+    return Epilogue.DIV;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.edgepipe.models.kinds.hardsigmoid;
 
+import io.edgepipe.models.kinds.Epilogue;
 import io.edgepipe.models.kinds.Kernel;
 import io.edgepipe.models.kinds.Layer;
 import io.edgepipe.models.kinds.NodeView;
@@ -36,6 +37,6 @@ public final class HardSigmoidKind extends UnaryKind {
 
   @Override
   public Layer create(NodeView node) {
-    return new Unary(KERNEL, node.shape(0), node.floatAttr("alpha", 0.2f), node.floatAttr("beta", 0.5f), true);
+    return new Unary(KERNEL, node.shape(0), node.floatAttr("alpha", 0.2f), node.floatAttr("beta", 0.5f), true, Epilogue.HARDSIGMOID);
   }
 }

@@ -37,6 +37,6 @@ public final class LeakyReluKind extends UnaryKind {
 
   @Override
   public Layer create(NodeView node) {
-    return new Unary(KERNEL, node.shape(0), node.floatAttr("alpha", 0.01f), 0, true);
+    return new Unary(KERNEL, node.shape(0), node.floatAttr("alpha", 0.01f), 0, true, 0);
   }
 }

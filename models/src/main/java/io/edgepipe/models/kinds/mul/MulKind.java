@@ -1,6 +1,7 @@
 package io.edgepipe.models.kinds.mul;
 
 import io.edgepipe.models.kinds.BinaryKind;
+import io.edgepipe.models.kinds.Epilogue;
 import io.edgepipe.models.kinds.Kernel;
 import java.util.List;
 
@@ -46,6 +47,11 @@ public final class MulKind extends BinaryKind {
   @Override
   public String op() {
     return "Mul";
+  }
+
+  @Override
+  protected int epilogueCode() {
+    return Epilogue.MUL;
   }
 
   @Override

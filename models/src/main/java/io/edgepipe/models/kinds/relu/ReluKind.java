@@ -1,5 +1,6 @@
 package io.edgepipe.models.kinds.relu;
 
+import io.edgepipe.models.kinds.Epilogue;
 import io.edgepipe.models.kinds.Kernel;
 import io.edgepipe.models.kinds.Layer;
 import io.edgepipe.models.kinds.NodeView;
@@ -21,6 +22,6 @@ public final class ReluKind extends UnaryKind {
 
   @Override
   public Layer create(NodeView node) {
-    return new Unary(KernelCatalog.RELU_F32, node.shape(0), 0, 0, false);
+    return new Unary(KernelCatalog.RELU_F32, node.shape(0), 0, 0, false, Epilogue.RELU);
   }
 }

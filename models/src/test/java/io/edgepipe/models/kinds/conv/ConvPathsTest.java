@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.edgepipe.models.kinds.Epilogue;
 import io.edgepipe.models.kinds.VectorSupport;
 import java.util.List;
 import java.util.Random;
@@ -38,13 +39,54 @@ class ConvPathsTest {
   }
 
   private interface Path {
-    void forward(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out);
+    void forward(ConvGeometry s, float[] in, float[] wt, float[] bias, float[] out, ConvPost post);
   }
 
   private static float[] runIn(ForkJoinPool pool, Path path, ConvGeometry s, float[][] args) throws Exception {
+    return runIn(pool, path, s, args, null);
+  }
+
+  private static float[] runIn(ForkJoinPool pool, Path path, ConvGeometry s, float[][] args, ConvPost post)
+      throws Exception {
     float[] out = new float[s.n() * s.cout() * s.pixels()];
-    pool.submit(() -> path.forward(s, args[0], args[1], args[2], out)).get();
+    pool.submit(() -> path.forward(s, args[0], args[1], args[2], out, post)).get();
     return out;
+  }
+
+  /**
+   * A hard-swish ({@code x * clip(x + 3, 0, 6) / 6}, x the Conv's result), a residual added, then
+   * a Relu: every operand source of the epilogue.
+   */
+  private static ConvPost hardSwishResidualRelu(ConvGeometry s) {
+    Epilogue e = new Epilogue(List.of(Epilogue.Op.binary(Epilogue.ADD, Epilogue.SCALAR, false, 3f),
+        Epilogue.Op.unary(Epilogue.CLIP, 0f, 6f), Epilogue.Op.binary(Epilogue.MUL, Epilogue.HEAD, true, 0),
+        Epilogue.Op.binary(Epilogue.DIV, Epilogue.SCALAR, false, 6f),
+        Epilogue.Op.binary(Epilogue.ADD, Epilogue.EXTRA, true, 0), Epilogue.Op.unary(Epilogue.RELU, 0, 0)));
+    return new ConvPost(e.program(), e.ops().size(), random(s.n() * s.cout() * s.pixels()));
+  }
+
+  /** Both paths, on one and three threads: the fused launch gives the Conv's bits with the ops applied after. */
+  @Test
+  void epilogueGivesTheBitsOfTheConvolutionFollowedByItsOps() throws Exception {
+    List<Path> paths = VectorSupport.ENABLED ? List.of(ConvKernel::forwardPortable, ConvVector::forward)
+        : List.of(ConvKernel::forwardPortable);
+    ForkJoinPool one = new ForkJoinPool(1);
+    ForkJoinPool three = new ForkJoinPool(3);
+    try {
+      for (ConvGeometry s : SHAPES) {
+        float[][] args = inputs(s);
+        ConvPost post = hardSwishResidualRelu(s);
+        for (Path path : paths) {
+          float[] expected = runIn(one, path, s, args);
+          post.apply(expected, 0, expected.length);
+          assertArrayEquals(expected, runIn(one, path, s, args, post), "fused, one thread: " + s);
+          assertArrayEquals(expected, runIn(three, path, s, args, post), "fused, three threads: " + s);
+        }
+      }
+    } finally {
+      one.shutdown();
+      three.shutdown();
+    }
   }
 
   private static float[][] inputs(ConvGeometry s) {

@@ -1,0 +1,500 @@
+package io.edgepipe.harness.testbed;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.testbed.Node;
+import io.edgepipe.testbed.NodeLauncher;
+import io.edgepipe.testbed.NodeProcess;
+import io.edgepipe.testbed.Testbed;
+import io.edgepipe.testbed.TestbedException;
+import io.edgepipe.testbed.TestbedState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * One start of the testbed's JVMs for many partitionings of a model and many link rates: a
+ * {@link PartitionHost} per node, and the producer with its sink on the edge streaming
+ * without end (an adaptive {@link TestbedProducer}: it reports what was delivered every 250 ms
+ * and takes {@code REPOINT} and {@code PACE}). {@link #load} swaps the chain for another cut's
+ * partitions (the new services start in the warm hosts, the producer is repointed once the old
+ * first service answered every frame, the old ones drain and stop); {@link #setLinkRate} changes
+ * the shaped link under it; {@link #measure} reads a window of frames. Every child is stopped by
+ * its PID on {@link #close}, on failure and on Ctrl-C. Needs a testbed without delay.
+ */
+public final class PartitionSweep implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(90);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final int BASE_PORT = 50300;
+
+  /** One service of a partitioning: a service NAME of {@code specFile}, on a node. */
+  public record Partition(String name, Node node, Path specFile) {}
+
+  /**
+   * What one window of frames showed.
+   *
+   * @param foreignFrames frames of the window that went through services other than the loaded ones
+   */
+  public record Window(double fps, long frames, double seconds, double latencyP50Ms, long foreignFrames) {}
+
+  /**
+   * When a window ends: after {@code settleSeconds} left out, at least {@code minFrames} and
+   * {@code minSeconds}, then as soon as the rate of its first half is within {@code stablePct}% of
+   * its second half's, or at {@code maxSeconds} whatever the rate does.
+   */
+  public record Rule(double settleSeconds, long minFrames, double minSeconds, double maxSeconds, double stablePct) {}
+
+  private record Sample(long atMs, long delivered, long[] latencyUs, List<List<String>> paths, List<Long> pathFrames) {}
+
+  private final TestbedState initial;
+  private volatile TestbedState state;
+  private final Path logDir;
+  private final String device;
+  private final NodeLauncher launcher;
+  private final Map<Node, NodeProcess> hosts = new EnumMap<>(Node.class);
+  private final List<Partition> loaded = new ArrayList<>();
+  private final List<Sample> samples = new ArrayList<>();
+  private final BlockingQueue<String> producerReplies = new LinkedBlockingQueue<>();
+  private volatile NodeProcess producer;
+  private volatile String producerFailure;
+  private volatile io.edgepipe.harness.RunResult result;
+  private Thread reader;
+  private Thread ctrlC;
+  private int generation;
+
+  public PartitionSweep(TestbedState state, Path logDir, String device) {
+    if (state.delayMicros() > 0) {
+      throw new TestbedException("a partition sweep needs a testbed without delay (its services move between ports)");
+    }
+    this.initial = state;
+    this.state = state;
+    this.logDir = logDir;
+    this.device = device;
+    this.launcher = Testbed.launcher(state);
+  }
+
+  /**
+   * Starts both hosts, {@code first}'s services, and the producer on the edge, streaming as fast
+   * as the chain goes.
+   *
+   * @param producerSpec the spec the producer reads (its input size and delivery)
+   */
+  public void start(PipelineSpec producerSpec, Path producerSpecFile, String source, List<Partition> first) {
+    ctrlC = new Thread(this::killAll, "partition-sweep-ctrl-c");
+    Runtime.getRuntime().addShutdownHook(ctrlC);
+    for (Node n : Node.values()) {
+      NodeProcess p = launcher.startJava("host-" + n.word(), n, List.of("-Xmx1g"), PartitionHost.class.getName(),
+          List.of(device, n.word()), logDir.resolve("host-" + n.word() + ".log"));
+      hosts.put(n, p);
+    }
+    for (NodeProcess p : hosts.values()) {
+      await(p, ChildProtocol.READY, START_TIMEOUT);
+    }
+    List<Integer> ports = startServices(first);
+    Node edge = Node.EDGE;
+    String next = addressOf(first.get(0).node(), ports.get(0), edge);
+    List<String> args = new ArrayList<>(List.of("--spec", producerSpecFile.toAbsolutePath().toString(),
+        "--height", String.valueOf(producerSpec.input().h()), "--width", String.valueOf(producerSpec.input().w()),
+        "--delivery", producerSpec.delivery().label(), "--deadline-ms", String.valueOf(producerSpec.deadlineMillis()),
+        "--source", source, "--frames", "0", "--fps", "0", "--flows", "1", "--seed", "1", "--device", device,
+        "--node", edge.word(), "--sink-port", String.valueOf(BASE_PORT), "--next", next, "--mode",
+        "partition-sweep", "--adaptive", "--await", first.get(0).name() + "=" + next));
+    producer = launcher.startJava("producer", edge, List.of("-Xmx1g"), TestbedProducer.class.getName(), args,
+        logDir.resolve("producer.log"));
+    reader = new Thread(this::readProducer, "partition-sweep-producer");
+    reader.setDaemon(true);
+    reader.start();
+    awaitReply(ChildProtocol.MAIN, START_TIMEOUT);
+  }
+
+  /**
+   * Swaps the running partitions for {@code next}'s: starts them (last first, so each one's next
+   * hop listens), points the producer at the first once the old first service has answered every
+   * frame, then drains and stops the old ones in chain order.
+   */
+  public void load(List<Partition> next) {
+    List<Partition> old = List.copyOf(loaded);
+    List<Integer> ports = startServices(next);
+    String address = addressOf(next.get(0).node(), ports.get(0), Node.EDGE);
+    producer.tell(RepointCommands.REPOINT + " " + address);
+    awaitReply(RepointCommands.REPOINTED + " " + address, COMMAND_TIMEOUT);
+    for (Partition p : old) {
+      command(p.node(), PartitionHost.STOP + " " + p.name(), PartitionHost.STOPPED + " " + p.name());
+    }
+    loaded.removeAll(old);
+  }
+
+  /** The link's rate from now on, both directions (tc change: connections stay up). */
+  public void setLinkRate(long bps) {
+    if (bps != state.bandwidthBps()) {
+      state = Testbed.setLinkRate(state, bps);
+    }
+  }
+
+  /** Frames at {@code fps} from now on; 0 = as fast as the chain takes them. */
+  public void pace(double fps) {
+    producer.tell(AdaptiveControl.PACE + " " + fps);
+  }
+
+  /** A window of frames under the current pace, ended by {@code rule}. */
+  public Window measure(Rule rule) {
+    sleep(rule.settleSeconds());
+    Sample first = nextSample(null);
+    Sample last = first;
+    while (true) {
+      last = nextSample(last);
+      double seconds = (last.atMs() - first.atMs()) / 1000.0;
+      long frames = last.delivered() - first.delivered();
+      if (seconds >= rule.maxSeconds()) {
+        break;
+      }
+      if (frames >= rule.minFrames() && seconds >= rule.minSeconds() && stable(first, last, rule.stablePct())) {
+        break;
+      }
+    }
+    return window(first, last);
+  }
+
+  private boolean stable(Sample first, Sample last, double pct) {
+    long mid = (first.atMs() + last.atMs()) / 2;
+    Sample m = first;
+    synchronized (samples) {
+      for (Sample s : samples) {
+        if (s.atMs() > first.atMs() && s.atMs() <= mid) {
+          m = s;
+        }
+      }
+    }
+    if (m == first || m.atMs() == last.atMs()) {
+      return false;
+    }
+    double r1 = (m.delivered() - first.delivered()) * 1000.0 / (m.atMs() - first.atMs());
+    double r2 = (last.delivered() - m.delivered()) * 1000.0 / (last.atMs() - m.atMs());
+    return r2 > 0 && Math.abs(r1 - r2) <= pct / 100.0 * r2;
+  }
+
+  private Window window(Sample first, Sample last) {
+    List<Long> latencies = new ArrayList<>();
+    long foreign = 0;
+    java.util.Set<String> current = new java.util.HashSet<>(List.of("producer@" + Node.EDGE.word()));
+    loaded.forEach(p -> current.add(p.name() + "@" + p.node().word()));
+    synchronized (samples) {
+      for (Sample s : samples) {
+        if (s.atMs() > first.atMs() && s.atMs() <= last.atMs()) {
+          for (long l : s.latencyUs()) {
+            latencies.add(l);
+          }
+          for (int i = 0; i < s.paths().size(); i++) {
+            if (!current.containsAll(s.paths().get(i))) {
+              foreign += s.pathFrames().get(i);
+            }
+          }
+        }
+      }
+    }
+    latencies.sort(Long::compare);
+    double seconds = (last.atMs() - first.atMs()) / 1000.0;
+    long frames = last.delivered() - first.delivered();
+    double p50 = latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2) / 1000.0;
+    return new Window(seconds > 0 ? frames / seconds : 0, frames, seconds, p50, foreign);
+  }
+
+  /** The first report after {@code after} (or the next one to come, with null). */
+  private Sample nextSample(Sample after) {
+    long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
+    synchronized (samples) {
+      int seen = samples.size();
+      while (true) {
+        if (after != null) {
+          for (Sample s : samples) {
+            if (s.atMs() > after.atMs()) {
+              return s;
+            }
+          }
+        } else if (samples.size() > seen) {
+          return samples.get(samples.size() - 1);
+        }
+        failIfProducerFailed();
+        long wait = (deadline - System.nanoTime()) / 1_000_000;
+        if (wait <= 0) {
+          throw new TestbedException("the producer sent no report for " + COMMAND_TIMEOUT.toSeconds() + " s; see "
+              + producer.log());
+        }
+        try {
+          samples.wait(Math.min(wait, 500));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new TestbedException("partition sweep interrupted");
+        }
+      }
+    }
+  }
+
+  /** Starts each service of {@code next} on its host, last first; their ports, in chain order. */
+  private List<Integer> startServices(List<Partition> next) {
+    generation++;
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < next.size(); i++) {
+      ports.add(BASE_PORT + 1 + (generation % 40) * 4 + i);
+    }
+    PipelineSpec any = io.edgepipe.launcher.options.SpecOption.load(next.get(0).specFile());
+    List<Partition> started = new ArrayList<>();
+    for (int i = next.size() - 1; i >= 0; i--) {
+      Partition p = next.get(i);
+      String to = i + 1 < next.size() ? addressOf(next.get(i + 1).node(), ports.get(i + 1), p.node())
+          : addressOf(Node.EDGE, BASE_PORT, p.node());
+      command(p.node(), String.join(" ", PartitionHost.START, p.name(), p.specFile().toAbsolutePath().toString(),
+          String.valueOf(any.input().h()), String.valueOf(any.input().w()), any.delivery().label(),
+          String.valueOf(any.deadlineMillis()), String.valueOf(ports.get(i)), to),
+          PartitionHost.STARTED + " " + p.name());
+      started.add(0, p);
+      loaded.add(p); // stopped on close even if a later one fails
+    }
+    loaded.removeAll(started);
+    loaded.addAll(started); // chain order
+    return ports;
+  }
+
+  /** {@code node}'s host:port as seen from {@code from} (loopback inside one node). */
+  private String addressOf(Node node, int port, Node from) {
+    return (node == from ? "127.0.0.1" : state.address(node)) + ":" + port;
+  }
+
+  private void command(Node node, String line, String answer) {
+    NodeProcess host = hosts.get(node);
+    host.tell(line);
+    try {
+      long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
+      while (System.nanoTime() < deadline) {
+        String m = host.nextMessage(Duration.ofMillis(200));
+        if (m == null) {
+          continue;
+        }
+        if (m.equals(answer)) {
+          return;
+        }
+        if (m.startsWith(ChildProtocol.ERROR) || m.equals(NodeProcess.EOF)) {
+          throw new TestbedException(host.name() + ": " + (m.equals(NodeProcess.EOF) ? "exited" : m) + " (after `"
+              + line + "`); see " + host.log());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestbedException("partition sweep interrupted");
+    }
+    throw new TestbedException(host.name() + " did not answer `" + line + "` in " + COMMAND_TIMEOUT.toSeconds()
+        + " s; see " + host.log());
+  }
+
+  private void await(NodeProcess p, String word, Duration timeout) {
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        String m = p.nextMessage(Duration.ofMillis(200));
+        if (m != null && m.startsWith(word)) {
+          return;
+        }
+        if (NodeProcess.EOF.equals(m)) {
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new TestbedException(p.name() + " did not say " + word + " in " + timeout.toSeconds() + " s; see " + p.log());
+  }
+
+  /** The producer's lines: reports into {@link #samples}, everything else for {@link #awaitReply}. */
+  private void readProducer() {
+    try {
+      while (true) {
+        String m = producer.nextMessage(Duration.ofSeconds(1));
+        if (m == null) {
+          continue;
+        }
+        if (m.equals(NodeProcess.EOF)) {
+          producerReplies.add(m);
+          synchronized (samples) {
+            samples.notifyAll();
+          }
+          return;
+        }
+        if (m.startsWith(AdaptiveControl.TIMING + " ")) {
+          TimingWindow.Report r = JSON.readValue(m.substring(AdaptiveControl.TIMING.length() + 1),
+              TimingWindow.Report.class);
+          List<List<String>> paths = new ArrayList<>();
+          List<Long> frames = new ArrayList<>();
+          for (TimingWindow.PathMeans p : r.paths()) {
+            List<String> path = new ArrayList<>();
+            for (int i = 0; i < p.stages().size(); i++) {
+              path.add(p.stages().get(i) + "@" + p.nodes().get(i));
+            }
+            paths.add(path);
+            frames.add(p.frames());
+          }
+          synchronized (samples) {
+            samples.add(new Sample(r.atMs(), r.delivered(), r.latencyUs(), paths, frames));
+            if (samples.size() > 4000) {
+              samples.subList(0, 2000).clear(); // windows only look back seconds
+            }
+            samples.notifyAll();
+          }
+        } else if (m.startsWith(ChildProtocol.ERROR)) {
+          producerFailure = m;
+          producerReplies.add(m);
+        } else if (!m.startsWith(ChildProtocol.FRAMES)) {
+          producerReplies.add(m);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      producerFailure = "unreadable report: " + e.getMessage();
+    }
+  }
+
+  private void failIfProducerFailed() {
+    if (producerFailure != null || !producer.isAlive()) {
+      throw new TestbedException("the producer failed: " + (producerFailure != null ? producerFailure : "exited")
+          + "; see " + producer.log());
+    }
+  }
+
+  private String awaitReply(String prefix, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try {
+      while (System.nanoTime() < deadline) {
+        String m = producerReplies.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (m == null) {
+          continue;
+        }
+        if (m.startsWith(prefix)) {
+          return m;
+        }
+        if (m.startsWith(ChildProtocol.ERROR) || m.equals(NodeProcess.EOF)) {
+          throw new TestbedException("producer: " + (m.equals(NodeProcess.EOF) ? "exited" : m) + " (waiting for "
+              + prefix + "); see " + producer.log());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestbedException("partition sweep interrupted");
+    }
+    throw new TestbedException("producer: no " + prefix + " in " + timeout.toSeconds() + " s; see " + producer.log());
+  }
+
+  private static void sleep(double seconds) {
+    try {
+      Thread.sleep(Math.round(seconds * 1000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestbedException("partition sweep interrupted");
+    }
+  }
+
+  /** The link's rate the sweep started with is put back. */
+  public TestbedState state() {
+    return state;
+  }
+
+  /**
+   * Ends the stream, drains and stops the services, then the hosts and the producer (by PID,
+   * SIGKILL after a grace), and puts the link's rate back to what it was.
+   */
+  @Override
+  public void close() {
+    try {
+      NodeProcess p = producer;
+      if (p != null && p.isAlive()) {
+        p.tell(AdaptiveControl.STOP);
+        try {
+          awaitReply(ChildProtocol.SENT, Duration.ofSeconds(60));
+        } catch (TestbedException e) {
+          System.err.println("partition sweep: " + e.getMessage());
+        }
+        for (Partition s : List.copyOf(loaded)) {
+          try {
+            command(s.node(), PartitionHost.STOP + " " + s.name(), PartitionHost.STOPPED + " " + s.name());
+          } catch (TestbedException e) {
+            System.err.println("partition sweep: " + e.getMessage());
+          }
+        }
+        loaded.clear();
+        p.tell(ChildProtocol.DRAINED);
+        try {
+          String line = awaitReply(ChildProtocol.RESULT, Duration.ofSeconds(30));
+          result = JSON.readValue(line.substring(ChildProtocol.RESULT.length() + 1), io.edgepipe.harness.RunResult.class);
+        } catch (TestbedException | IOException e) {
+          System.err.println("partition sweep: no result from the producer: " + e.getMessage());
+        }
+        p.stop(Duration.ofSeconds(10));
+      }
+      for (NodeProcess h : hosts.values()) {
+        h.closeStdin(); // the host stops what still runs and exits
+      }
+      for (NodeProcess h : hosts.values()) {
+        h.stop(Duration.ofSeconds(20));
+      }
+    } finally {
+      killAll();
+      if (ctrlC != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(ctrlC);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook runs now
+        }
+        ctrlC = null;
+      }
+      if (state.bandwidthBps() != initial.bandwidthBps()) {
+        try {
+          state = Testbed.setLinkRate(state, initial.bandwidthBps());
+        } catch (RuntimeException e) {
+          System.err.println("partition sweep: cannot put the link back: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** Every child, SIGKILL (what is still alive). */
+  private void killAll() {
+    List<NodeProcess> all = new ArrayList<>(hosts.values());
+    if (producer != null) {
+      all.add(producer);
+    }
+    for (NodeProcess p : all) {
+      if (p.isAlive()) {
+        p.kill();
+      }
+    }
+  }
+
+  /**
+   * The whole sweep's accounting, once {@link #close} has drained it: every frame the producer
+   * sent (flow cam0, across every cut and rate) delivered, dropped or lost; null before or when
+   * the producer gave none.
+   */
+  public io.edgepipe.harness.RunResult result() {
+    return result;
+  }
+
+  /** One line: the sweep's frames, as {@link #result()} accounts for them. */
+  public String accounting() {
+    io.edgepipe.harness.RunResult r = result;
+    if (r == null) {
+      return "no accounting from the producer";
+    }
+    return String.format(Locale.ROOT, "%d frames sent, %d delivered, %d dropped, %d rejected, %d lost, %d duplicates",
+        r.sent(), r.summary().delivered(), r.summary().dropped(), r.summary().rejected(), r.lost(),
+        r.summary().duplicates());
+  }
+}

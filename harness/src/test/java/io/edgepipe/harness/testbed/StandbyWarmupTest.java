@@ -1,0 +1,24 @@
+package io.edgepipe.harness.testbed;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgepipe.api.Placement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The warm-up visits of a run with standbys: every stage instance on both nodes gets frames, and the run starts where asked. */
+class StandbyWarmupTest {
+  private static List<String> visits(String start) {
+    List<ScheduledTestbedRun.Step> steps = ScheduledTestbedRun.standbyWarmup(new Placement(start), 20);
+    assertTrue(steps.stream().allMatch(ScheduledTestbedRun.Step::warmup), "warm-up steps only");
+    return steps.stream().map(ScheduledTestbedRun.Step::placement).toList();
+  }
+
+  @Test
+  void everyStageRunsOnBothNodesAndTheLastVisitIsTheStart() {
+    assertEquals(List.of("EEEE", "EEES", "EESS", "ESSS"), visits("ESSS"));
+    assertEquals(List.of("EEEE", "EEES", "EESS", "ESSS", "EESS"), visits("EESS"));
+    assertEquals(List.of("SSSS", "SSSE", "SSEE", "SEEE"), visits("SEEE"));
+  }
+}
