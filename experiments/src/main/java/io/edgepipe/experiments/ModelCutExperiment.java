@@ -158,10 +158,9 @@ public final class ModelCutExperiment {
             sweep.pace(0);
             PartitionSweep.Window t = sweep.measure(s.window());
             double pace = Math.max(0.5, t.fps() / 2);
+            sweep.drain(t.fps()); // frames queued behind the link at full speed arrive first
             sweep.pace(pace);
-            // frames queued behind the link at full speed drain first: a few frame times
-            double settle = Math.min(3, Math.max(s.window().settleSeconds(), 2 / Math.max(t.fps(), 1)));
-            PartitionSweep.Window l = sweep.measure(new PartitionSweep.Rule(settle, s.pacedFrames(),
+            PartitionSweep.Window l = sweep.measure(new PartitionSweep.Rule(s.window().settleSeconds(), s.pacedFrames(),
                 s.window().minSeconds() / 2, s.window().maxSeconds() + 1, 1000));
             CutPlanner.CutPlan plan = plans.get(link);
             CutPlanner.CutPrediction p = plan.singles().get(cut);
@@ -188,8 +187,8 @@ public final class ModelCutExperiment {
       String method = String.format(Locale.ROOT, "%d layers, %d cuts run (`--cuts %s`), edge %.2f core, links %s; "
           + "synthetic frames; one partition host JVM per node and one producer for the whole sweep (%s); each cut "
           + "warmed %.1f s, then per link a throughput window (at least %d frames and %.2f s, until its halves agree "
-          + "within %.0f%%, at most %.1f s, after %.1f s settling) and a latency window paced at half that rate "
-          + "(%d frames at least); sweep %.1f min, %.1f s a cell", layers, cuts.size(), s.cuts(), s.edgeCpu(),
+          + "within %.0f%%, at most %.1f s, after %.1f s settling) and, once the frames it queued have arrived, a "
+          + "latency window paced at half that rate (%d frames at least); sweep %.1f min, %.1f s a cell", layers, cuts.size(), s.cuts(), s.edgeCpu(),
           s.links(), accounting, s.warmSeconds(), s.window().minFrames(), s.window().minSeconds(),
           s.window().stablePct(), s.window().maxSeconds(), s.window().settleSeconds(), s.pacedFrames(), minutes,
           minutes * 60 / Math.max(1, rows.rows().size()));

@@ -146,6 +146,27 @@ public final class PartitionSweep implements AutoCloseable {
     producer.tell(AdaptiveControl.PACE + " " + fps);
   }
 
+  /**
+   * Holds the producer until the frames queued at {@code fps} have arrived (see {@link QueueDrain}),
+   * so that a paced window after it measures a frame's way through the chain. The pace stays held:
+   * set the next one after.
+   */
+  public void drain(double fps) {
+    pace(QueueDrain.HOLD_FPS);
+    try {
+      QueueDrain.await(this::delivered, fps, 0.5);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestbedException("partition sweep interrupted");
+    }
+  }
+
+  private long delivered() {
+    synchronized (samples) {
+      return samples.isEmpty() ? 0 : samples.get(samples.size() - 1).delivered();
+    }
+  }
+
   /** A window of frames under the current pace, ended by {@code rule}. */
   public Window measure(Rule rule) {
     sleep(rule.settleSeconds());

@@ -177,30 +177,11 @@ public final class ScheduledTestbedRun {
     }
   }
 
-  /**
-   * Holds the producer until the frames that the step before queued have arrived: no delivery for
-   * three of its frame periods (at least 1 s; at most {@value #DRAIN_MAX_SECONDS} s in all). A paced
-   * window started at once measured that backlog, not the chain: at 10 Mbit, an unpaced step leaves
-   * seconds of frames queued behind the link, and the paced median read 1.95 s where a frame takes
-   * 0.26 s.
-   */
+  /** Holds the producer until the frames that the step before queued have arrived (see {@link QueueDrain}). */
   private static void drain(TestbedRun run, TestbedController controller, double previousFps)
       throws InterruptedException {
-    run.pace(HOLD_FPS);
-    long quiet = (long) (1e9 * Math.max(1, previousFps > 0 ? 3 / previousFps : 1));
-    long deadline = System.nanoTime() + (long) (DRAIN_MAX_SECONDS * 1e9);
-    long delivered = -1;
-    long since = System.nanoTime();
-    while (System.nanoTime() < deadline) {
-      long now = delivered(controller);
-      if (now != delivered) {
-        delivered = now;
-        since = System.nanoTime();
-      } else if (System.nanoTime() - since >= quiet) {
-        return;
-      }
-      Thread.sleep(100);
-    }
+    run.pace(QueueDrain.HOLD_FPS);
+    QueueDrain.await(() -> delivered(controller), previousFps, 1);
   }
 
   /**

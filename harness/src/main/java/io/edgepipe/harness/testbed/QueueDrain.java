@@ -1,0 +1,38 @@
+package io.edgepipe.harness.testbed;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Waits for the frames a chain has queued to arrive, its producer held. A paced (latency) window
+ * started right after frames as fast as the chain goes measured that backlog, not a frame's way
+ * through the chain: at 10 Mbit an unpaced step leaves seconds of frames queued behind the link
+ * (E5 read a paced median of 1.95 s where a frame takes 0.26 s).
+ */
+final class QueueDrain {
+  /** The producer's pace while the queue drains: one frame in a thousand seconds. */
+  static final double HOLD_FPS = 1e-3;
+  static final double MAX_SECONDS = 20;
+
+  private QueueDrain() {}
+
+  /**
+   * Returns once {@code delivered} has not moved for three frame times at {@code fps} (at least
+   * {@code minQuietSeconds}), or after {@value #MAX_SECONDS} s in all.
+   */
+  static void await(LongSupplier delivered, double fps, double minQuietSeconds) throws InterruptedException {
+    long quiet = (long) (1e9 * Math.max(minQuietSeconds, fps > 0 ? 3 / fps : minQuietSeconds));
+    long deadline = System.nanoTime() + (long) (MAX_SECONDS * 1e9);
+    long seen = -1;
+    long since = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long now = delivered.getAsLong();
+      if (now != seen) {
+        seen = now;
+        since = System.nanoTime();
+      } else if (System.nanoTime() - since >= quiet) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+  }
+}
