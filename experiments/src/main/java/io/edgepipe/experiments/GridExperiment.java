@@ -97,8 +97,8 @@ public final class GridExperiment {
      * before queued: about a second, more behind a slow link).
      */
     public double estimateSeconds() {
-      double visit = settleSeconds + thrSeconds + PACED_SETTLE_SECONDS + pacedSeconds + 0.4 + 0.8; // + control, drain
-      double perSize = 60 /* profile */ + 2 * 45 /* JVM starts and warm-up */
+      double visit = settleSeconds + thrSeconds + PACED_SETTLE_SECONDS + pacedSeconds + 0.4 + 1.0; // + control, drain
+      double perSize = 60 /* profile */ + 45 + 45 - (10 - EDGE_RUN_WARMUP_SECONDS) /* JVM starts and warm-up */
           + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + CALIBRATION_SECONDS + 0.5) + IDLE_SECONDS
           + repeats * (visit /* SSSS */ + scenarios() * EDGE_PLACEMENTS.size() * visit);
       return sides.size() * perSize;
@@ -106,11 +106,14 @@ public final class GridExperiment {
   }
 
   /** A warm-up visit lasts at least {@link ScheduledTestbedRun#WARMUP_MIN_S} s, then until its rate settles, at most this. */
-  static final double WARMUP_MAX_SECONDS = 10;
-  static final double WARMUP_SECONDS_EST = 6.5;
+  static final double WARMUP_MAX_SECONDS = 8;
+  /** What a warm-up visit took on average in the short grids (at 10 s most ran to the end at load 30; quiet, 5-6 s). */
+  static final double WARMUP_SECONDS_EST = 7;
   /** An unthrottled calibration visit per edge placement (1 s of it settling), and the visit with no frames. */
-  static final double CALIBRATION_SECONDS = 3.5;
+  static final double CALIBRATION_SECONDS = 3;
   static final double IDLE_SECONDS = 4;
+  /** The edge run's own warm-up before its schedule (its warm-up visits follow). */
+  static final double EDGE_RUN_WARMUP_SECONDS = 3;
   /** A paced step's first part, left out of its latency window (the producer's new pace taking hold). */
   static final double PACED_SETTLE_SECONDS = 0.3;
 
@@ -204,7 +207,8 @@ public final class GridExperiment {
             }
           }
         }
-        ScheduledTestbedRun.Outcome edge = ScheduledTestbedRun.run(state, "ESSS", o, 10, steps,
+        // a short first warm-up: the warm-up visits above give every instance its frames
+        ScheduledTestbedRun.Outcome edge = ScheduledTestbedRun.run(state, "ESSS", o, EDGE_RUN_WARMUP_SECONDS, steps,
             watcher(m, spec, state, "ESSS"), true, s.logs.resolve("grid-" + side + "-edge"),
             schedule(s, "grid-" + side + "-edge"));
         driver.down();
@@ -436,8 +440,10 @@ public final class GridExperiment {
     if (repeats < 1) {
       throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
     }
-    links.forEach(BitRate::parse);
-    for (double c : cpus) {
+    if (links != null) {
+      links.forEach(BitRate::parse);
+    }
+    for (double c : cpus == null ? List.<Double>of() : cpus) {
       if (!(c > 0)) {
         throw new IllegalArgumentException("--grid-cpus: each quota must be > 0 cores, got " + c);
       }
