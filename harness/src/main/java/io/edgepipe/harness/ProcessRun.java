@@ -61,6 +61,11 @@ public final class ProcessRun implements AutoCloseable {
   private long[] stageCpuAtRunStart; // guarded by this; per stage, when the timed run began
   private final List<Integer> ports = new ArrayList<>();
   private final EphemeralTls tls;
+  /**
+   * How long a stage process may take to serve: a JVM starts in seconds, but on a 2-core machine
+   * at load 30 its class loading alone took over a minute (60 s failed benchmarks there).
+   */
+  private static final int START_SECONDS = 180;
 
   public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
       Delivery delivery) {
@@ -292,7 +297,7 @@ public final class ProcessRun implements AutoCloseable {
     String stage = spec.layers().get(index).name();
     ManagedChannel channel = Transport.channel(LOOPBACK + ":" + ports.get(index), 1 << 20, tls);
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
       while (System.nanoTime() < deadline) {
         synchronized (this) {
           if (exits.get(index) >= MAX_STARTUP_EXITS) {
@@ -314,7 +319,7 @@ public final class ProcessRun implements AutoCloseable {
         }
         Thread.sleep(200);
       }
-      throw new IllegalStateException("stage " + stage + " did not become healthy in 60 s; see "
+      throw new IllegalStateException("stage " + stage + " did not become healthy in " + START_SECONDS + " s; see "
           + logDir.resolve(stage + ".log"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
