@@ -207,6 +207,35 @@ public final class ProcessRun implements AutoCloseable {
     }
   }
 
+  /** A warm-up batch's stage CPU per frame within this fraction of the batch before it: settled. */
+  static final double SETTLED_FRACTION = 0.10;
+
+  /**
+   * {@link #warmUp} in batches of {@code batch}'s frames until the stage processes' CPU per frame
+   * has settled (the last batch within {@value #SETTLED_FRACTION} of the one before) or after
+   * {@code maxBatches}. A fresh stage JVM compiles its hot paths for hundreds of frames (on a
+   * loaded 2-core machine its C2 threads used a quarter of its CPU 600 frames in, and the kernel
+   * ran uncompiled meanwhile), and each stage compiles the shared transport code once more; a
+   * benchmark that times them after a fixed 100 frames against an in-process mode whose JVM has
+   * run thousands measures their JIT, not their data plane.
+   *
+   * @return the stage processes' CPU milliseconds per frame of each batch, in order
+   */
+  public List<Double> warmUpUntilSettled(RunOptions batch, int maxBatches, Runnable progress) {
+    List<Double> perFrame = new ArrayList<>();
+    for (int b = 0; b < maxBatches; b++) {
+      long before = java.util.Arrays.stream(liveStageCpuNanos()).sum();
+      warmUp(batch, progress);
+      long used = java.util.Arrays.stream(liveStageCpuNanos()).sum() - before;
+      perFrame.add(used / 1e6 / Math.max(1, batch.frames() * batch.flows()));
+      int n = perFrame.size();
+      if (n >= 2 && Math.abs(perFrame.get(n - 1) - perFrame.get(n - 2)) <= SETTLED_FRACTION * perFrame.get(n - 2)) {
+        break;
+      }
+    }
+    return perFrame;
+  }
+
   /** Streams {@code o}'s frames through the chain, then stops the stages (each drains first). */
   public RunResult run(RunOptions o, Runnable progress) {
     synchronized (this) {
