@@ -24,7 +24,7 @@ class ModelCutReportTest {
       double pred = (double) c[5];
       double meas = (double) c[6];
       t.row("m", c[0], c[1], c[2], "EES", c[3], c[4], pred, meas, ModelCutExperiment.error(pred, meas), 10.0, 12.0,
-          ModelCutExperiment.error(10, 12), 20, 1.0, meas / 2, 5, 0);
+          ModelCutExperiment.error(10, 12), 20, 1.0, meas / 2, 5, 0, 5.0, 4.5, 2.0, 3.0);
     }
     t.writeCsv(dir.resolve("m-cuts.csv"));
     String md = Files.readString(ModelCutReport.write(dir, "m", "test"));
