@@ -50,9 +50,12 @@ public final class ModelCutExperiment {
    */
   public record Settings(Path specFile, List<String> links, double edgeCpu, String cuts, double warmSeconds,
       PartitionSweep.Rule window, int pacedFrames, int hostCores, Path outDir, String cliMain) {
-    /** The default windows: at least 5 frames and 0.5 s, until the two halves agree within 10%, at most 2 s. */
+    /**
+     * The default windows: after 0.15 s settling, at least 5 frames and 0.5 s, until the two halves agree
+     * within 10%, at most 2 s.
+     */
     public static PartitionSweep.Rule defaultWindow() {
-      return new PartitionSweep.Rule(0.25, 5, 0.5, 2.0, 10);
+      return new PartitionSweep.Rule(0.15, 5, 0.5, 2.0, 10);
     }
   }
 

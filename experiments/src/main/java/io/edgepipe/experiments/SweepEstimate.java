@@ -10,12 +10,12 @@ import java.util.stream.Collectors;
 
 /**
  * How long a model-cuts sweep will take, before it starts: per cell, the windows its predicted
- * rate needs ({@link ModelCutExperiment}'s rules, at the producer's 250 ms reports), and per cut
+ * rate needs ({@link ModelCutExperiment}'s rules, at the producer's reports), and per cut
  * the swap of partitions. And, while it runs, where the time went ({@link Phases}).
  */
 final class SweepEstimate {
-  /** The producer's report period: windows end on a report. */
-  static final double REPORT_S = 0.25;
+  /** The producer's report period in a sweep: windows end on a report. */
+  static final double REPORT_S = PartitionSweep.REPORT_MS / 1000.0;
   /** Starting the JVMs and warming them over the whole model on each node, on a quiet host. */
   static final double START_SECONDS = 45;
   /** Swapping a cut's partitions (start the new ones, repoint, drain and stop the old), on a quiet host. */

@@ -23,7 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * One start of the testbed's JVMs for many partitionings of a model and many link rates: a
  * {@link PartitionHost} per node, and the producer with its sink on the edge streaming
- * without end (an adaptive {@link TestbedProducer}: it reports what was delivered every 250 ms
+ * without end (an adaptive {@link TestbedProducer}: it reports what was delivered every {@value #REPORT_MS} ms
  * and takes {@code REPOINT} and {@code PACE}). {@link #load} swaps the chain for another cut's
  * partitions (the new services start in the warm hosts, the producer is repointed once the old
  * first service answered every frame, the old ones drain and stop); {@link #setLinkRate} changes
@@ -36,6 +36,8 @@ public final class PartitionSweep implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final int BASE_PORT = 50300;
+  /** The producer's report period here: every window ends on a report, so a sweep of many short cells wants them often. */
+  public static final long REPORT_MS = 100;
 
   /** One service of a partitioning: a service NAME of {@code specFile}, on a node. */
   public record Partition(String name, Node node, Path specFile) {}
@@ -118,7 +120,7 @@ public final class PartitionSweep implements AutoCloseable {
         "--delivery", producerSpec.delivery().label(), "--deadline-ms", String.valueOf(producerSpec.deadlineMillis()),
         "--source", source, "--frames", "0", "--fps", "0", "--flows", "1", "--seed", "1", "--device", device,
         "--node", edge.word(), "--sink-port", String.valueOf(BASE_PORT), "--next", next, "--mode",
-        "partition-sweep", "--adaptive", "--await", first.get(0).name() + "=" + next));
+        "partition-sweep", "--adaptive", "--report-ms", String.valueOf(REPORT_MS), "--await", first.get(0).name() + "=" + next));
     producer = launcher.startJava("producer", edge, List.of("-Xmx1g"), TestbedProducer.class.getName(), args,
         logDir.resolve("producer.log"));
     reader = new Thread(this::readProducer, "partition-sweep-producer");
@@ -165,7 +167,7 @@ public final class PartitionSweep implements AutoCloseable {
   public void drain(double fps) {
     pace(QueueDrain.HOLD_FPS);
     try {
-      QueueDrain.awaitSent(this::delivered, sent::get, fps);
+      QueueDrain.awaitSent(this::delivered, sent::get, fps, REPORT_MS / 1000.0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TestbedException("partition sweep interrupted");
@@ -174,7 +176,7 @@ public final class PartitionSweep implements AutoCloseable {
 
   /** How long {@link #drain} waits, at the least, for frames sent at {@code fps} that the producer has not reported. */
   public static double caughtUpQuietSeconds(double fps) {
-    return QueueDrain.caughtUpQuietNanos(fps) / 1e9;
+    return QueueDrain.caughtUpQuietNanos(fps, REPORT_MS / 1000.0) / 1e9;
   }
 
   private long delivered() {

@@ -40,12 +40,13 @@ final class QueueDrain {
    * As {@link #await}, but sooner where nothing is queued: once {@code delivered} has caught up
    * with what the producer reported {@code sent}, only the frames it has not reported yet can be
    * on their way, so a shorter quiet suffices ({@link #caughtUpQuietNanos}: two frame times, at
-   * least a little more than one of its 250 ms reports). Behind a queue the quiet of
-   * {@link #await} still ends it, whatever the counts say.
+   * least one and a half of the producer's reports, {@code reportSeconds} apart). Behind a queue
+   * the quiet of {@link #await} still ends it, whatever the counts say.
    */
-  static void awaitSent(LongSupplier delivered, LongSupplier sent, double fps) throws InterruptedException {
+  static void awaitSent(LongSupplier delivered, LongSupplier sent, double fps, double reportSeconds)
+      throws InterruptedException {
     long longQuiet = (long) (1e9 * Math.max(0.5, fps > 0 ? 3 / fps : 0.5));
-    long shortQuiet = caughtUpQuietNanos(fps);
+    long shortQuiet = caughtUpQuietNanos(fps, reportSeconds);
     long deadline = System.nanoTime() + (long) (MAX_SECONDS * 1e9);
     long seen = -1;
     long since = System.nanoTime();
@@ -58,12 +59,12 @@ final class QueueDrain {
       } else if (quietFor >= longQuiet || (now >= sent.getAsLong() && quietFor >= shortQuiet)) {
         return;
       }
-      Thread.sleep(50);
+      Thread.sleep(20);
     }
   }
 
   /** The quiet after which frames caught up with the reported sends count as arrived. */
-  static long caughtUpQuietNanos(double fps) {
-    return (long) (1e9 * Math.max(0.3, fps > 0 ? 2 / fps : 0.3));
+  static long caughtUpQuietNanos(double fps, double reportSeconds) {
+    return (long) (1e9 * Math.max(1.5 * reportSeconds, fps > 0 ? 2 / fps : 1.5 * reportSeconds));
   }
 }

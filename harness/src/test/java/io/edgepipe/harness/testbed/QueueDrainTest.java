@@ -9,15 +9,16 @@ import org.junit.jupiter.api.Test;
 class QueueDrainTest {
   @Test
   void caughtUpWithTheReportedSendsItWaitsTwoFrameTimesAndNoLessThanOneReport() {
-    assertEquals(0.3e9, QueueDrain.caughtUpQuietNanos(100), 1);
-    assertEquals(2e9 / 4, QueueDrain.caughtUpQuietNanos(4), 1);
+    assertEquals(0.375e9, QueueDrain.caughtUpQuietNanos(100, 0.25), 1);
+    assertEquals(0.15e9, QueueDrain.caughtUpQuietNanos(100, 0.1), 1);
+    assertEquals(2e9 / 4, QueueDrain.caughtUpQuietNanos(4, 0.1), 1);
   }
 
   @Test
   void nothingQueuedEndsAfterTheShortQuietAndAQueueAfterItsFramesArrive() throws InterruptedException {
     AtomicLong delivered = new AtomicLong(50);
     long start = System.nanoTime();
-    QueueDrain.awaitSent(delivered::get, () -> 50, 2); // at 2 fps the long quiet would be 1.5 s
+    QueueDrain.awaitSent(delivered::get, () -> 50, 2, 0.1); // at 2 fps the long quiet would be 1.5 s
     double caughtUp = (System.nanoTime() - start) / 1e9;
     assertTrue(caughtUp >= 0.99 && caughtUp < 1.45, "caught up: " + caughtUp + " s");
 
@@ -35,9 +36,9 @@ class QueueDrainTest {
     });
     start = System.nanoTime();
     feeder.start();
-    QueueDrain.awaitSent(delivered::get, () -> 50, 100);
+    QueueDrain.awaitSent(delivered::get, () -> 50, 100, 0.1);
     feeder.join();
     assertEquals(50, delivered.get());
-    assertTrue((System.nanoTime() - start) / 1e9 >= 1.0 + 0.3);
+    assertTrue((System.nanoTime() - start) / 1e9 >= 1.0 + 0.15);
   }
 }
