@@ -38,6 +38,8 @@ class ModelCutReportTest {
     assertTrue(md.contains("- predicted: 1gbit: cut 5 -> 10mbit: cut 9"), md);
     // errors at 1 Gbit: +12.5%, +66.7%, +50%: mean 43%, median +50%, one within 15%
     assertTrue(md.contains("| 1gbit | 3 | 43% | +50% | 1 of 3 |"), md);
+    // per cut: the edge's CPU per frame at the first link, predicted / measured
+    assertTrue(md.contains("| 0 | 1000 | all-server | 5.00 / 4.50 | 90.0 / 80.0 |"), md);
     assertTrue(Files.exists(dir.resolve("m-fps-per-cut.png")) && Files.exists(dir.resolve("m-fps-error-per-cut.png")));
   }
 }
