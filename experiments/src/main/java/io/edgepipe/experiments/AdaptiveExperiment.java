@@ -103,8 +103,8 @@ public final class AdaptiveExperiment {
         + "Controller: margin 20%, dwell 1 s, cooldown 3 s after a move's drain, re-plan every "
         + TestbedController.TICK_MS + " ms; the edge's quota read from its cgroup every tick, the link's rate from "
         + "the shaper every " + TestbedController.LINK_EVERY_TICKS * TestbedController.TICK_MS + " ms, compute from "
-        + "the frames' timings (an edge stage's figures left out until its frames were all captured after a quota "
-        + "change was seen)");
+        + "the frames' timings and each stage process's CPU from the readings its frames carry (CPU ms per frame "
+        + "and background cores fitted per process; a node's fps <= (quota - background) / CPU per frame)");
     s.task("E7 profile");
     Suite one = s.withPlan(s.plan.withSizes(List.of(side)));
     ProfileMeasurer.Measured m = ProfileMeasurer.measure(one, List.of(Tier.SERVER));

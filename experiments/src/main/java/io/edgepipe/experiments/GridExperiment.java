@@ -16,6 +16,7 @@ import io.edgepipe.planner.predict.PlannerOptions;
 import io.edgepipe.planner.predict.Prediction;
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.Profile;
+import io.edgepipe.planner.profile.QuotaCpu;
 import io.edgepipe.testbed.TestbedState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,18 +40,28 @@ public final class GridExperiment {
   static final String RUNS_CSV = "e4_grid.csv";
   static final String POINTS_CSV = "e5_grid.csv";
   static final String BEST_CSV = "e5_grid_best.csv";
+  static final String SERVICE_CPU_CSV = "e5_grid_service_cpu.csv";
+  /** The link of the warm-up and calibration visits: fast enough that no placement waits for it. */
+  static final String CALIBRATION_LINK = "1gbit";
   static final List<String> EDGE_PLACEMENTS = List.of("ESSS", "EESS", "EEES", "EEEE");
   static final String ALL_SERVER = "SSSS";
 
   /** Columns of {@link #RUNS_CSV}: every visit (placement, scenario, repeat). */
   public enum RunColumn implements CsvColumn {
-    SIDE, EDGE_CPU, LINK, PLACEMENT, REPEAT, FPS, LAT_P50_MS, PACE_FPS, EDGE_CORES_USED, EDGE_THROTTLED_PCT
+    SIDE, EDGE_CPU, LINK, PLACEMENT, REPEAT, FPS, LAT_P50_MS, PACE_FPS, EDGE_CORES_USED, EDGE_THROTTLED_PCT,
+    SERVER_CORES_USED
   }
 
   /** Columns of {@link #POINTS_CSV}: per point, the repeats' median and range beside the prediction. */
   public enum PointColumn implements CsvColumn {
     SIDE, EDGE_CPU, LINK, PLACEMENT, REPEATS, FPS, FPS_MIN, FPS_MAX, LAT_P50_MS, LAT_MIN, LAT_MAX, PRED_FPS,
-    PRED_LATENCY_MS, PRED_LIMIT, FPS_ERR_PCT, LAT_ERR_PCT
+    PRED_LATENCY_MS, PRED_LIMIT, FPS_ERR_PCT, LAT_ERR_PCT, OLD_PRED_FPS, OLD_FPS_ERR_PCT, OLD_PRED_LATENCY_MS,
+    OLD_LAT_ERR_PCT
+  }
+
+  /** Columns of {@link #SERVICE_CPU_CSV}: what {@link GridCpuFit} found per service and node. */
+  public enum ServiceCpuColumn implements CsvColumn {
+    SIDE, TIER, SERVICE, CPU_MS_PER_FRAME, BACKGROUND_CORES
   }
 
   /** Columns of {@link #BEST_CSV}: per scenario, who picks a placement that is measured best (within the spread). */
@@ -79,14 +90,26 @@ public final class GridExperiment {
       return edgeCpus.size() * links.size();
     }
 
-    /** Estimated wall time: per size a profile, two chain starts with warm-up, and every visit. */
+    /**
+     * Estimated wall time: per size a profile, two chain starts with warm-up, the warm-up and
+     * calibration visits, and every visit (a paced step first waits for the frames the step
+     * before queued: about a second, more behind a slow link).
+     */
     public double estimateSeconds() {
-      double visit = settleSeconds + thrSeconds + 0.5 + pacedSeconds + 0.4; // + switching and control
-      double perSize = 60 /* profile */ + 2 * 45 /* JVM starts and warm-up */ + 5 * 3 /* warm-up visits */
+      double visit = settleSeconds + thrSeconds + 0.5 + pacedSeconds + 0.4 + 1.2; // + switching, control, drain
+      double perSize = 60 /* profile */ + 2 * 45 /* JVM starts and warm-up */
+          + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + CALIBRATION_SECONDS + 0.5) + IDLE_SECONDS
           + repeats * (visit /* SSSS */ + scenarios() * EDGE_PLACEMENTS.size() * visit);
       return sides.size() * perSize;
     }
   }
+
+  /** A warm-up visit lasts at least {@link ScheduledTestbedRun#WARMUP_MIN_S} s, then until its rate settles, at most this. */
+  static final double WARMUP_MAX_SECONDS = 10;
+  static final double WARMUP_SECONDS_EST = 6.5;
+  /** An unthrottled calibration visit per edge placement (1 s of it settling), and the visit with no frames. */
+  static final double CALIBRATION_SECONDS = 3.5;
+  static final double IDLE_SECONDS = 4;
 
   private GridExperiment() {}
 
@@ -104,7 +127,11 @@ public final class GridExperiment {
     s.note("e4_grid_estimate_min", g.estimateSeconds() / 60);
     s.note("e4_grid_full_estimate_min", GridPlan.full(g.source()).estimateSeconds() / 60);
     s.note("e4_method", "per frame size two starts of the chain (reliable delivery, frames from " + g.source()
-        + "): SSSS, and the producer on the edge with every stage also idling warm on the other node; the second "
+        + "): SSSS, and the producer on the edge with every stage also idling warm on the other node (the edge's "
+        + "JVMs with " + String.join(" ", io.edgepipe.testbed.NodeLauncher.QUOTA_NODE_JVM_FLAGS) + "); the second "
+        + "first visits each placement unthrottled at " + CALIBRATION_LINK + " until its rate settles (JIT done, "
+        + "at most " + WARMUP_MAX_SECONDS + " s), once more for " + CALIBRATION_SECONDS + " s to measure each node's "
+        + "CPU per frame, and once with 1 frame/s (the JVMs' background), then "
         + "visits ESSS, EESS, EEES and EEEE under every scenario by repointing, the link (tc) and the edge's quota "
         + "(cgroup) changed in place; per visit " + g.settleSeconds() + " s of settling, " + g.thrSeconds()
         + " s of frames as fast as the chain goes (fps), a hold until the frames it queued have arrived, and "
@@ -114,6 +141,7 @@ public final class GridExperiment {
     Table runs = CsvColumn.table(RunColumn.values());
     Table points = CsvColumn.table(PointColumn.values());
     Table best = CsvColumn.table(BestColumn.values());
+    Table serviceCpu = CsvColumn.table(ServiceCpuColumn.values());
     long started = System.nanoTime();
     try {
       for (int side : g.sides()) {
@@ -135,17 +163,25 @@ public final class GridExperiment {
         ScheduledTestbedRun.Outcome all = ScheduledTestbedRun.run(driver.state(), ALL_SERVER, o, 10, ssss,
             watcher(m, spec, driver.state(), ALL_SERVER), false, s.logs.resolve("grid-" + side + "-ssss"), x -> { });
         List<double[]> ssssRuns = pairs(all.steps());
+        GridCpuFit.Visit ssssVisit = medianVisit(all.steps());
         driver.down();
 
         s.task("E4 " + side + "x" + side + " edge placements");
-        driver.up(g.links().get(0), topCpu);
+        // warm-up and calibration unthrottled (the host's cores, a link no placement waits for): the JIT done
+        // before any quota is cut, each service's CPU per frame measured as the chain spends it
+        double calCpu = Math.max(topCpu, host);
+        long calLink = (long) BitRate.parse(CALIBRATION_LINK);
+        driver.up(CALIBRATION_LINK, calCpu);
         TestbedState state = driver.state();
         List<Step> steps = new ArrayList<>();
         for (String p : EDGE_PLACEMENTS) {
-          steps.add(new Step("warm-up " + p, 0, 0, 0, 3, 0, p, true));
+          steps.add(new Step("warm-up " + p, calLink, calCpu, 0, WARMUP_MAX_SECONDS, 0, p, true));
         }
-        // the edge's JVMs with (almost) no frames: what they burn anyway under the quota
-        steps.add(new Step("idle", 0, topCpu, 1, 4, 1, "ESSS"));
+        for (String p : EDGE_PLACEMENTS) {
+          steps.add(new Step("cal|" + p, calLink, calCpu, 0, CALIBRATION_SECONDS, 1, p));
+        }
+        // the JVMs with (almost) no frames: what they burn anyway
+        steps.add(new Step("idle", calLink, calCpu, 1, IDLE_SECONDS, 1, "ESSS"));
         for (int r = 0; r < g.repeats(); r++) {
           for (double cpu : g.edgeCpus()) {
             for (String link : g.links()) {
@@ -168,6 +204,9 @@ public final class GridExperiment {
         double background = edge.steps().stream().filter(x -> x.step().label().equals("idle")).findFirst()
             .map(ScheduledTestbedRun.StepResult::edgeCores).orElse(0.0);
         s.note("e5_edge_idle_cores_" + side, background);
+        GridCpuFit fit = fit(spec, edge.steps(), ssssVisit);
+        s.note("e5_server_idle_cores_" + side, fit.serverIdle());
+        fit.rows(side).forEach(serviceCpu::row);
 
         // the visits, and SSSS's repeats for every scenario
         List<ScheduledTestbedRun.StepResult> results = edge.steps();
@@ -181,7 +220,7 @@ public final class GridExperiment {
           measured.computeIfAbsent(k[1] + "|" + k[2] + "|" + k[3], x -> new ArrayList<>())
               .add(new double[] {thr.fps(), lat.latencyP50Ms()});
           runs.row(side, k[1], k[2], k[3], Integer.parseInt(k[4]) + 1, thr.fps(), lat.latencyP50Ms(), lat.paceFps(),
-              thr.edgeCores(), thr.edgeThrottledPct());
+              thr.edgeCores(), thr.edgeThrottledPct(), thr.serverCores());
         }
         for (double cpu : g.edgeCpus()) {
           for (String link : g.links()) {
@@ -189,13 +228,15 @@ public final class GridExperiment {
           }
         }
         for (int r = 0; r < ssssRuns.size(); r++) {
-          runs.row(side, "-", "-", ALL_SERVER, r + 1, ssssRuns.get(r)[0], ssssRuns.get(r)[1], "-", "-", "-");
+          runs.row(side, "-", "-", ALL_SERVER, r + 1, ssssRuns.get(r)[0], ssssRuns.get(r)[1], "-", "-", "-",
+              all.steps().get(2 * r).serverCores());
         }
 
         // predictions per scenario, and who picks the best
         for (double cpu : g.edgeCpus()) {
           for (String link : g.links()) {
-            Map<String, Prediction> predicted = predict(m, side, cpu, BitRate.parse(link), host, background);
+            Map<String, Prediction> predicted = predict(m, side, cpu, BitRate.parse(link), host, fit);
+            Map<String, Prediction> old = predictComputeOnly(m, side, cpu, BitRate.parse(link), host, background);
             List<String> placements = new ArrayList<>(List.of(ALL_SERVER));
             placements.addAll(EDGE_PLACEMENTS);
             Map<String, Spread> fpsSpread = new LinkedHashMap<>();
@@ -204,12 +245,15 @@ public final class GridExperiment {
               double[] fps = reps.stream().mapToDouble(x -> x[0]).toArray();
               double[] lat = reps.stream().mapToDouble(x -> x[1]).filter(Double::isFinite).toArray();
               Prediction pr = predicted.get(p);
+              Prediction was = old.get(p);
               Spread f = fps.length > 0 ? Spread.of(fps) : new Spread(Double.NaN, Double.NaN, Double.NaN);
               Spread l = lat.length > 0 ? Spread.of(lat) : new Spread(Double.NaN, Double.NaN, Double.NaN);
               fpsSpread.put(p, f);
               points.row(side, cpu, link, p, reps.size(), f.median(), f.min(), f.max(), l.median(), l.min(), l.max(),
                   pr.fps(), pr.latencyMs(), pr.bottleneck(), PlacementExperiment.errPct(pr.fps(), f.median()),
-                  PlacementExperiment.errPct(pr.latencyMs(), l.median()));
+                  PlacementExperiment.errPct(pr.latencyMs(), l.median()), was.fps(),
+                  PlacementExperiment.errPct(was.fps(), f.median()), was.latencyMs(),
+                  PlacementExperiment.errPct(was.latencyMs(), l.median()));
             }
             String top = fpsSpread.entrySet().stream().filter(e -> Double.isFinite(e.getValue().median()))
                 .max(java.util.Comparator.comparingDouble(e -> e.getValue().median())).map(Map.Entry::getKey)
@@ -235,14 +279,21 @@ public final class GridExperiment {
       runs.writeCsv(s.dir.resolve(RUNS_CSV));
       points.writeCsv(s.dir.resolve(POINTS_CSV));
       best.writeCsv(s.dir.resolve(BEST_CSV));
+      serviceCpu.writeCsv(s.dir.resolve(SERVICE_CPU_CSV));
       s.note("e4_grid_wall_min", (System.nanoTime() - started) / 6e10);
     }
     s.note("e5_status", "predicted and measured (grid)");
     s.note("e5_profile", "per frame size: compute of every stage measured in this process (server tier); on the "
-        + "edge the same CPU time stretched by the quota (ms / min(1, cores)); hops over loopback gRPC (time and "
-        + "CPU); edge-server = loopback hop + bytes x 8 / rate. Planner cores: edge = quota less the CPU its JVMs "
-        + "burn with no frames (measured per size in the edge run: e5_edge_idle_cores_*), server and host "
-        + host + " (both nodes share this host)");
+        + "edge the same CPU time while it fits in one CFS period's budget (quota x 100 ms; a paced frame finds it "
+        + "unspent), else stretched by the quota; hops over loopback gRPC (time); edge-server = loopback hop + bytes "
+        + "x 8 / rate. CPU per frame of every service on each node measured on the testbed before the grid (one "
+        + "unthrottled visit per placement at " + CALIBRATION_LINK + ", each node's CPU less its JVMs' background, "
+        + "differences between placements E^k S^(n-k): e5_grid_service_cpu.csv); background = the CPU the JVMs burn "
+        + "with no frames (e5_edge_idle_cores_*, e5_server_idle_cores_*), split evenly over the node's JVMs. A node "
+        + "with quota q passes (q - its JVMs' background, idle standbys included) / (sum of its services' CPU per "
+        + "frame) frames per ms; server and host " + host + " cores (both nodes share this host). old_*: the model "
+        + "before (layer compute stretched by the quota, half the hop CPU at each end, the edge's idle CPU "
+        + "subtracted)");
     s.say("");
     s.say("E5 grid: predicted vs measured (median of repeats)");
     points.print(s.console);
@@ -270,9 +321,76 @@ public final class GridExperiment {
         false);
   }
 
-  /** Every placement's prediction for one scenario. */
+  /** The median repeat (by fps) of the all-server run's throughput steps: its fps and its nodes' cores. */
+  private static GridCpuFit.Visit medianVisit(List<ScheduledTestbedRun.StepResult> steps) {
+    List<ScheduledTestbedRun.StepResult> thr = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i += 2) {
+      thr.add(steps.get(i));
+    }
+    thr.sort(java.util.Comparator.comparingDouble(ScheduledTestbedRun.StepResult::fps));
+    ScheduledTestbedRun.StepResult mid = thr.get(thr.size() / 2);
+    return new GridCpuFit.Visit(mid.fps(), mid.edgeCores(), mid.serverCores());
+  }
+
+  /** The per-service CPU from the edge run's calibration and idle visits and the all-server run. */
+  static GridCpuFit fit(PipelineSpec spec, List<ScheduledTestbedRun.StepResult> steps, GridCpuFit.Visit allServer) {
+    List<GridCpuFit.Visit> visits = new ArrayList<>();
+    GridCpuFit.Visit idle = new GridCpuFit.Visit(0, 0, 0);
+    for (String p : EDGE_PLACEMENTS) {
+      for (ScheduledTestbedRun.StepResult r : steps) {
+        if (r.step().label().equals("cal|" + p)) {
+          visits.add(new GridCpuFit.Visit(r.fps(), r.edgeCores(), r.serverCores()));
+        }
+      }
+    }
+    for (ScheduledTestbedRun.StepResult r : steps) {
+      if (r.step().label().equals("idle")) {
+        idle = new GridCpuFit.Visit(r.fps(), r.edgeCores(), r.serverCores());
+      }
+    }
+    return GridCpuFit.fit(ProfileMeasurer.services(spec), visits, idle, allServer);
+  }
+
+  /**
+   * Every placement's prediction for one scenario: per service its CPU per frame on each node and
+   * its JVM's background ({@link GridCpuFit}), the edge's quota through {@link QuotaCpu}, and the
+   * cores the grid's idle standbys burn taken from their node (and the host).
+   */
   static Map<String, Prediction> predict(ProfileMeasurer.Measured m, int side, double cpu, double linkBps, int host,
-      double background) {
+      GridCpuFit fit) {
+    QuotaCpu quota = QuotaCpu.of(cpu);
+    List<ProfileMeasurer.Compute> compute = new ArrayList<>(m.compute());
+    for (ProfileMeasurer.Compute c : m.compute()) {
+      compute.add(new ProfileMeasurer.Compute(c.stage(), Tier.EDGE, c.size(), quota.wallMs(c.medianMs()),
+          quota.wallMs(c.p95Ms())));
+    }
+    List<ProfileMeasurer.ServiceCost> costs = new ArrayList<>();
+    for (int i = 0; i < fit.services().size(); i++) {
+      costs.add(new ProfileMeasurer.ServiceCost(fit.services().get(i), Tier.EDGE, side, fit.edgeMs()[i],
+          fit.backgroundPerJvm(Tier.EDGE)));
+      costs.add(new ProfileMeasurer.ServiceCost(fit.services().get(i), Tier.SERVER, side, fit.serverMs()[i],
+          fit.backgroundPerJvm(Tier.SERVER)));
+    }
+    Profile profile = ProfileMeasurer.withCosts(m, compute, linkBps, costs);
+    Map<String, Prediction> out = new LinkedHashMap<>();
+    List<String> placements = new ArrayList<>(List.of(ALL_SERVER));
+    placements.addAll(EDGE_PLACEMENTS);
+    for (String p : placements) {
+      double edgeStandby = fit.standbyCores(p, Tier.EDGE);
+      double serverStandby = fit.standbyCores(p, Tier.SERVER);
+      double edgeCores = quota.freeCores(edgeStandby);
+      double serverCores = Math.max(QuotaCpu.MIN_FREE_CORES, host - serverStandby);
+      double hostCores = Math.max(QuotaCpu.MIN_FREE_CORES, host - edgeStandby - serverStandby);
+      Planner planner = new Planner(PlannerOptions.defaults().withFrameSize(FrameSize.of(side, side))
+          .withCores(edgeCores, serverCores).withHostCores(hostCores));
+      out.put(p, planner.predict(profile, new Placement(p)));
+    }
+    return out;
+  }
+
+  /** The model before {@link #predict}: layer compute stretched by the quota, the edge's idle CPU subtracted. */
+  static Map<String, Prediction> predictComputeOnly(ProfileMeasurer.Measured m, int side, double cpu, double linkBps,
+      int host, double background) {
     List<ProfileMeasurer.Compute> compute = new ArrayList<>(m.compute());
     for (ProfileMeasurer.Compute c : m.compute()) {
       compute.add(new ProfileMeasurer.Compute(c.stage(), Tier.EDGE, c.size(), c.medianMs() / Math.min(1, cpu),

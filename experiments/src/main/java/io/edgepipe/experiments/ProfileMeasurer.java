@@ -108,9 +108,24 @@ public final class ProfileMeasurer {
     return profile(m, compute, bandwidthBitsPerSec, List.of());
   }
 
+  /** A service's CPU in a running chain on one tier: ms per frame, and cores whatever the rate. */
+  record ServiceCost(String service, Tier tier, int side, double cpuMsPerFrame, double backgroundCores) {}
+
   /** The same with each service's CPU in a running chain (measured on the testbed) added to its compute entry. */
   static Profile profile(Measured m, List<Compute> compute, double bandwidthBitsPerSec,
       List<PlacementExperiment.ServiceCpuEntry> serviceCpu) {
+    List<ServiceCost> costs = new ArrayList<>();
+    for (PlacementExperiment.ServiceCpuEntry e : serviceCpu) {
+      double perFrame = e.cpu().cpuMsPerFrame();
+      if (Double.isFinite(perFrame)) {
+        costs.add(new ServiceCost(e.service(), e.tier(), e.side(), perFrame, e.cpu().backgroundCores()));
+      }
+    }
+    return withCosts(m, compute, bandwidthBitsPerSec, costs);
+  }
+
+  /** The profile with these services' CPU costs added to their compute entries. */
+  static Profile withCosts(Measured m, List<Compute> compute, double bandwidthBitsPerSec, List<ServiceCost> costs) {
     ProfileBuilder b = ProfileBuilder.forSpec(m.base());
     for (int side : m.sides()) {
       b.addHopsFromSpec(m.base().withInput(side, side));
@@ -118,11 +133,8 @@ public final class ProfileMeasurer {
     for (Compute c : compute) {
       b.addCompute(c.stage(), c.tier(), c.size(), c.medianMs(), c.p95Ms());
     }
-    for (PlacementExperiment.ServiceCpuEntry e : serviceCpu) {
-      double perFrame = e.cpu().cpuMsPerFrame();
-      if (Double.isFinite(perFrame)) {
-        b.addServiceCpu(e.service(), e.tier(), FrameSize.of(e.side(), e.side()), perFrame, e.cpu().backgroundCores());
-      }
+    for (ServiceCost c : costs) {
+      b.addServiceCpu(c.service(), c.tier(), FrameSize.of(c.side(), c.side()), c.cpuMsPerFrame(), c.backgroundCores());
     }
     b.addLink(LinkClass.EDGE_SERVER, bandwidthBitsPerSec, 0);
     for (Hop h : m.hops()) {

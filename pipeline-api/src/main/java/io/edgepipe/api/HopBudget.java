@@ -4,10 +4,19 @@ package io.edgepipe.api;
  * The arithmetic of a hop's window, shared by the runtime (which sizes each sender's window and
  * shared-memory ring with it, see {@code io.edgepipe.runtime.HopWindow} for why) and the planner
  * (which sizes the memory volume that holds the rings of the stages co-located in one Pod).
+ *
+ * <p>Why one frame per service and one more: a stage answers for a frame only once its next hop
+ * has, so a hop's window bounds every frame anywhere downstream of it. At the rate of the slowest
+ * service each service downstream holds at most one frame at a time (its service time is at most
+ * the slowest one's, Little's law), so one frame per service keeps the slowest busy, and one
+ * frame more covers a frame in transit between two services (its hand-over, its answer on the way
+ * back). More frames add only queueing: at full speed they wait in front of the slowest service,
+ * and p50 latency grows by one of its service times per extra frame. A link between hosts with a
+ * round trip {@code d} keeps {@code bandwidth * d} bytes in transit besides: {@code linkBytes}.
  */
 public final class HopBudget {
-  /** One frame being computed and one read ahead, per service. */
-  public static final int FRAMES_PER_SERVICE = 2;
+  /** Frames beyond one per service downstream: the one in transit between two services. */
+  public static final int FRAMES_IN_TRANSIT = 1;
   /** Most payload bytes one hop keeps unanswered, by default. */
   public static final long BYTE_BUDGET = 512L << 20;
 
@@ -23,14 +32,27 @@ public final class HopBudget {
     return spec.layers().size() - hop + 1;
   }
 
-  /**
-   * Frames a hop may have unanswered: {@link #FRAMES_PER_SERVICE} per service downstream, capped
-   * by {@code byteBudget}, but never less than one per service downstream.
-   */
+  /** {@link #frames(int, long, long, long)} for hops within one host (no link's bytes in transit). */
   public static int frames(int servicesDownstream, long frameBytes, long byteBudget) {
-    int byChain = FRAMES_PER_SERVICE * Math.max(1, servicesDownstream);
+    return frames(servicesDownstream, frameBytes, byteBudget, 0);
+  }
+
+  /**
+   * Frames a hop may have unanswered: one per service downstream, {@link #FRAMES_IN_TRANSIT} more,
+   * and the frames a link's bandwidth-delay product {@code linkBytes} holds (0 within one host);
+   * capped by {@code byteBudget}, but never less than one per service downstream.
+   */
+  public static int frames(int servicesDownstream, long frameBytes, long byteBudget, long linkBytes) {
+    int services = Math.max(1, servicesDownstream);
+    long onLink = frameBytes <= 0 || linkBytes <= 0 ? 0 : (linkBytes + frameBytes - 1) / frameBytes;
+    long byChain = services + FRAMES_IN_TRANSIT + onLink;
     long byBytes = frameBytes <= 0 ? byChain : byteBudget / frameBytes;
-    return (int) Math.max(Math.max(1, servicesDownstream), Math.min(byChain, byBytes));
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(services, Math.min(byChain, byBytes)));
+  }
+
+  /** The bytes a link keeps in transit for a window: its rate times the round trip (twice the one-way delay). */
+  public static long linkBytes(long bitsPerSecond, java.time.Duration oneWayDelay) {
+    return bitsPerSecond / 8 * 2 * oneWayDelay.toNanos() / 1_000_000_000L;
   }
 
   /**

@@ -59,7 +59,8 @@ public final class Producer {
       Frame.Builder frame = encoder.encode(image.get()).setFlowId(flowId).setSeq(seq++);
       long encoded = EpochClock.nowMicros();
       frame.addTimings(StageTiming.newBuilder().setStage("producer").setNode(node)
-          .setReceivedUs(capture).setProcessedUs(encoded).setSentUs(EpochClock.nowMicros()));
+          .setReceivedUs(capture).setProcessedUs(encoded).setProcessCpuUs(io.edgepipe.api.ProcessCpuClock.nowMicros())
+          .setSentUs(EpochClock.nowMicros()));
       try {
         downstream.send(frame.build());
         sent.incrementAndGet();

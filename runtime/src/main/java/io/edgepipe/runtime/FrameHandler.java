@@ -3,6 +3,7 @@ package io.edgepipe.runtime;
 import io.edgepipe.api.Delivery;
 import io.edgepipe.api.EpochClock;
 import io.edgepipe.api.FrameValidator;
+import io.edgepipe.api.ProcessCpuClock;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.FrameAck;
 import io.edgepipe.api.proto.StageTiming;
@@ -195,7 +196,8 @@ public final class FrameHandler implements AutoCloseable {
         .clearTimings()
         .addAllTimings(in.getTimingsList())
         .addTimings(StageTiming.newBuilder()
-            .setStage(stage).setNode(node).setReceivedUs(receivedUs).setProcessedUs(processedUs));
+            .setStage(stage).setNode(node).setReceivedUs(receivedUs).setProcessedUs(processedUs)
+            .setProcessCpuUs(ProcessCpuClock.nowMicros()));
   }
 
   private static Status.Code gpuStatus(String code) {

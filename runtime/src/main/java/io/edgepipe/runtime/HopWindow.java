@@ -9,26 +9,32 @@ import io.edgepipe.api.PipelineSpec;
  *
  * <p>A stage answers for a frame only once its own next hop has answered for the output
  * (custody, in both delivery modes), so a hop's unanswered frames are the frames anywhere
- * downstream of it. Giving hop {@code i} a window of {@link #FRAMES_PER_SERVICE} frames per
- * service after it (the sink counted) lets every service hold one frame computing and one read
- * ahead, and no more: the first hop's window bounds the whole chain to about two frames per
- * service, so latency at full speed stays near the sum of service times instead of filling
- * 32-frame queues. The custody window (what the sender keeps for re-sending) and the read-ahead
- * of each service (its flow control) are different bounds on purpose: the first spans the rest
- * of the chain, the second is one frame per service ({@link FrameStreamEndpoint#PREFETCH}).
+ * downstream of it, and this one window is both the hop's flow control (how far its sender may
+ * run ahead) and its custody window (what it keeps to re-send after a reconnect): reliable
+ * delivery re-sends exactly the frames the window holds, so bounding the window bounds custody
+ * too, and never weakens it. Hop {@code i} gets one frame per service after it (the sink
+ * counted) and one in transit ({@link HopBudget}): 5, 4, 3, 2 for the thesis chain. The
+ * producer's window therefore bounds the whole chain to what keeps its slowest service busy, so
+ * at full speed a frame waits behind about one frame, not behind queues of frames. Each
+ * service's read-ahead, its own flow
+ * control towards its upstream, is a separate and smaller bound: one frame beyond the one it
+ * computes ({@link FrameStreamEndpoint#PREFETCH}).
  *
- * <p>Large frames are further capped by a byte budget per hop, at least one frame per service
- * downstream so the chain can still fill.
+ * <p>A hop that crosses a link with delay needs the link's bandwidth-delay product in flight
+ * besides (-Dedgepipe.window.linkBytes, {@link HopBudget#linkBytes}; 0 by default, right on one
+ * host and wherever a frame's transfer takes longer than the round trip). Large frames are
+ * further capped by a byte budget per hop, at least one frame per service downstream so the
+ * chain can still fill.
  */
 public final class HopWindow {
-  /** One frame being computed and one read ahead, per service. */
-  public static final int FRAMES_PER_SERVICE = HopBudget.FRAMES_PER_SERVICE;
-  /** Override for every hop (-Dedgepipe.window.frames=N), e.g. to compare with the old 32. */
+  /** Override for every hop (-Dedgepipe.window.frames=N), e.g. to compare with another window. */
   private static final int OVERRIDE = Integer.getInteger("edgepipe.window.frames", 0);
   /** Most payload bytes one hop keeps unanswered (-Dedgepipe.window.bytes). */
   private static final long BYTE_BUDGET = Long.getLong("edgepipe.window.bytes", HopBudget.BYTE_BUDGET);
-  /** The window of a sender that does not know its place in a chain (tools, tests). */
-  public static final int DEFAULT = OVERRIDE > 0 ? OVERRIDE : 4 * FRAMES_PER_SERVICE;
+  /** The bytes a link downstream keeps in transit (-Dedgepipe.window.linkBytes): rate x round trip. */
+  private static final long LINK_BYTES = Long.getLong("edgepipe.window.linkBytes", 0);
+  /** The window of a sender that does not know its place in a chain (tools, tests): 8 frames. */
+  public static final int DEFAULT = OVERRIDE > 0 ? OVERRIDE : 8;
 
   private HopWindow() {}
 
@@ -49,6 +55,6 @@ public final class HopWindow {
     if (OVERRIDE > 0) {
       return OVERRIDE;
     }
-    return HopBudget.frames(servicesDownstream, frameBytes, BYTE_BUDGET);
+    return HopBudget.frames(servicesDownstream, frameBytes, BYTE_BUDGET, LINK_BYTES);
   }
 }

@@ -92,11 +92,25 @@ class DataPlaneContractTest {
   @Test
   void theWindowOfEachHopCoversTheServicesAfterIt() {
     PipelineSpec spec = PipelineSpec.load(Path.of("..", "pipelines", "thesis.yaml"));
-    // conv, relu, maxpool and the sink after the producer's hop; the sink alone after maxpool's
-    assertEquals(List.of(8, 6, 4, 2), List.of(HopWindow.forHop(spec, 0), HopWindow.forHop(spec, 1),
+    // conv, relu, maxpool and the sink after the producer's hop; the sink alone after maxpool's:
+    // one frame per service and one in transit
+    assertEquals(List.of(5, 4, 3, 2), List.of(HopWindow.forHop(spec, 0), HopWindow.forHop(spec, 1),
         HopWindow.forHop(spec, 2), HopWindow.forHop(spec, 3)));
     assertEquals(4, HopWindow.frames(4, 128L << 20), "512 MiB byte budget caps 128 MiB frames at 4");
     assertEquals(2, HopWindow.frames(2, 1L << 30), "never less than one frame per service downstream");
+  }
+
+  @Test
+  void aLinkWithDelayAddsTheFramesItsBandwidthDelayProductHolds() {
+    long oneGbitFiveMs = io.edgepipe.api.HopBudget.linkBytes(1_000_000_000L, java.time.Duration.ofMillis(5));
+    assertEquals(1_250_000, oneGbitFiveMs, "1 Gbit/s x 10 ms round trip");
+    // the thesis chain's first hop: 921,600-byte frames, 4 services after it
+    assertEquals(5, io.edgepipe.api.HopBudget.frames(4, 921_600, 512L << 20, 0));
+    assertEquals(7, io.edgepipe.api.HopBudget.frames(4, 921_600, 512L << 20, oneGbitFiveMs), "2 frames on the link");
+    // 100 Mbit/s with the same delay holds a tenth of that: one frame more
+    long hundredMbit = io.edgepipe.api.HopBudget.linkBytes(100_000_000L, java.time.Duration.ofMillis(5));
+    assertEquals(6, io.edgepipe.api.HopBudget.frames(4, 921_600, 512L << 20, hundredMbit));
+    assertEquals(4, io.edgepipe.api.HopBudget.frames(4, 128L << 20, 512L << 20, oneGbitFiveMs), "the byte budget still caps");
   }
 
   private static void sleep(long ms) {

@@ -39,14 +39,23 @@ public final class NodeLauncher {
   }
 
   /**
-   * JVM flags for a Java program on this node. The JVM cannot see the cgroup quota once
-   * {@code ip netns exec} has remounted /sys, so on the edge it is told how many processors
-   * the quota amounts to (rounded up), as a container runtime would.
+   * Flags that keep a JVM on the quota-limited edge from sizing itself for the host. The JVM
+   * cannot see the cgroup quota once {@code ip netns exec} has remounted /sys, and the quota may
+   * be cut while it runs (the grid, E7), so it is told one processor whatever the quota is now:
+   * one GC thread (the serial collector, whose young collections of per-frame buffers cost less
+   * CPU than G1's barriers and concurrent threads), two JIT threads (the least tiered
+   * compilation allows), two Netty event loops and a common pool of one worker. A stage computes
+   * a frame on one thread either way (the common pool has one worker with two processors too),
+   * so a node with several cores is still filled by its several JVMs.
    */
+  public static final List<String> QUOTA_NODE_JVM_FLAGS = List.of("-XX:ActiveProcessorCount=1", "-XX:+UseSerialGC",
+      "-XX:CICompilerCount=2");
+
+  /** JVM flags for a Java program on this node: on the edge, {@link #QUOTA_NODE_JVM_FLAGS}. */
   public List<String> jvmOptions(Node node) {
     List<String> options = new ArrayList<>();
     if (node == Node.EDGE) {
-      options.add("-XX:ActiveProcessorCount=" + Math.max(1, (int) Math.ceil(state.edgeCpu())));
+      options.addAll(QUOTA_NODE_JVM_FLAGS);
     }
     options.add("-Dedgepipe.shm.dir=" + shmDir(node));
     return options;

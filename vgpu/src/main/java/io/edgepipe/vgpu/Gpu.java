@@ -51,6 +51,24 @@ public interface Gpu extends AutoCloseable {
   void free(DevicePtr ptr);
 
   /**
+   * Host memory of {@code bytes} (little-endian, position 0, limit {@code bytes}) that this device
+   * moves fastest, as CUDA's {@code cuMemAllocHost}: a stage that receives its payload into such a
+   * buffer, or has a copy write its result into one, spares the device a staging copy. On a vGPU
+   * whose backend shares this host it is a region of the session's shared-memory segment, which the
+   * backend reads and writes in place (no client copy either way); elsewhere plain direct memory.
+   * Valid until {@link #freeHost} or {@link #close()}: a buffer must not be touched after either.
+   */
+  default ByteBuffer hostBuffer(int bytes) {
+    if (bytes < 0) {
+      throw new GpuException("INVALID_ARGUMENT", "host buffer of " + bytes + " bytes");
+    }
+    return ByteBuffer.allocateDirect(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+  }
+
+  /** Gives back a buffer {@link #hostBuffer} returned (a duplicate of it will do); it must not be used afterwards. */
+  default void freeHost(ByteBuffer buffer) {}
+
+  /**
    * Device memory in bytes that allocations may use, or -1 if the device does not say (a vgpu
    * backend then needs it configured).
    */

@@ -74,6 +74,13 @@ public final class VgpuBenchCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   List<String> links;
 
+  @Option(names = "--payload", defaultValue = "host", paramLabel = "WHERE",
+      description = "Where each side's payloads live: host (input and output in buffers of its device's host memory, "
+          + "Gpu.hostBuffer: through vgpu:// with shm, regions of the shared-memory segment the backend reads and "
+          + "writes in place; locally, direct memory) or frame (a view of the frame's bytes in, a fresh heap buffer "
+          + "out, what a stage's layer is handed today) (default: ${DEFAULT-VALUE}).")
+  String payload;
+
   @Mixin
   OutputFolder out;
 
@@ -95,7 +102,12 @@ public final class VgpuBenchCommand implements Callable<Integer> {
         labels.add(label);
       }
     }
-    StageVgpuBench bench = new StageVgpuBench(new StageVgpuBench.Config(parsed, warmup, frames, blocks));
+    boolean hostBuffers = switch (payload.strip().toLowerCase(Locale.ROOT)) {
+      case "host" -> true;
+      case "frame" -> false;
+      default -> throw new IllegalArgumentException("unknown --payload '" + payload + "' (use host or frame)");
+    };
+    StageVgpuBench bench = new StageVgpuBench(new StageVgpuBench.Config(parsed, warmup, frames, blocks, hostBuffers));
     Table t = new Table("spec", "stage", "size", "in_type", "in_KiB", "out_KiB", "side", "min_ms", "median_ms",
         "max_ms", "ratio", "cpu_ms", "device_ms", "shared_KiB", "trips_per_frame", "same_output");
     double load0 = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -115,7 +127,8 @@ public final class VgpuBenchCommand implements Callable<Integer> {
       localName = local.name();
       RemoteGpu first = remotes.get(0).gpu();
       remoteName = first.name() + " (" + first.backendDevice() + ")";
-      System.out.printf("local: %s   remote: %s%n", localName, remoteName);
+      System.out.printf("local: %s   remote: %s   payloads: %s%n", localName, remoteName, hostBuffers
+          ? "in each device's host buffers (Gpu.hostBuffer)" : "frame views in, fresh heap buffers out");
       for (StageVgpuBench.Remote r : remotes) {
         if (r.label().equals("shm") && !r.gpu().sharedMemory()) {
           System.out.println("shm: the backend did not map the segment, payloads go inline: "
@@ -165,6 +178,7 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     }
     summary.row("round trips per frame per stage", oneTrip ? "1 in every row" : "NOT 1 in some row", "must be 1");
     summary.row("outputs remote == local", same ? "bit-identical in every row" : "DIFFER in some row", "must be identical");
+    summary.row("payloads", hostBuffers ? "host buffers" : "frame views", "--payload");
     summary.row("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average "
         + String.format(Locale.ROOT, "%.1f -> %.1f", load0, load1), "other load inflates wall-clock times");
     System.out.println();

@@ -24,8 +24,12 @@ import java.util.function.Consumer;
  * for each stage of a pipeline spec and each frame size, the time per frame of
  * {@link GpuLayer#run} on a local device and on one or more remote vGPUs (e.g. the same backend
  * over a shared-memory link and inline), measured in the same run with the sides interleaved in
- * blocks (so drift on a busy machine hits all alike), and the round trips per frame remotely. The payload is what a stage is handed: a read-only view of the
- * frame's bytes, in the hop's element type.
+ * blocks (so drift on a busy machine hits all alike), and the round trips per frame remotely. The
+ * payload is in the hop's element type, and either what a stage is handed today (a read-only view
+ * of the frame's bytes, the output in a fresh heap buffer) or, with {@link Config#hostBuffers},
+ * what a stage that receives into its device's host memory has: input and output in buffers of
+ * {@link Gpu#hostBuffer} (on a vGPU with a backend on this host, regions of the shared-memory
+ * segment, which the backend reads and writes in place; on the local cpu device, direct memory).
  */
 public final class StageVgpuBench {
   /** A frame size (pixels). */
@@ -48,8 +52,15 @@ public final class StageVgpuBench {
     }
   }
 
-  /** {@code frames} timed per side and size, split into {@code blocks} alternating blocks. */
-  public record Config(List<Size> sizes, int warmup, int frames, int blocks) {
+  /**
+   * {@code frames} timed per side and size, split into {@code blocks} alternating blocks;
+   * {@code hostBuffers}: each side's payloads in its device's host buffers, else frame views.
+   */
+  public record Config(List<Size> sizes, int warmup, int frames, int blocks, boolean hostBuffers) {
+    public Config(List<Size> sizes, int warmup, int frames, int blocks) {
+      this(sizes, warmup, frames, blocks, false);
+    }
+
     public Config {
       if (sizes.isEmpty() || warmup < 0 || frames < 1 || blocks < 1 || blocks > frames) {
         throw new IllegalArgumentException("need sizes, warm-up >= 0, frames >= 1 and 1 <= blocks <= frames");
@@ -131,15 +142,18 @@ public final class StageVgpuBench {
     devices.add(local);
     remotes.forEach(r -> devices.add(r.gpu()));
     List<GpuLayer> layers = new ArrayList<>();
+    List<Payloads> payloads = new ArrayList<>();
     try {
       for (Gpu d : devices) {
-        layers.add(Layers.create(layerSpec, shape, d));
+        GpuLayer l = Layers.create(layerSpec, shape, d);
+        layers.add(l);
+        payloads.add(new Payloads(d, frame, config.hostBuffers() ? l.outputBytes(l.outputShape(shape)) : -1));
       }
       List<Tally> tallies = new ArrayList<>();
-      for (GpuLayer l : layers) {
+      for (int side = 0; side < layers.size(); side++) {
         Tally t = new Tally(config.frames());
         for (int i = 0; i < config.warmup(); i++) {
-          t.out = l.run(frame.asReadOnlyByteBuffer(), type, shape);
+          t.out = payloads.get(side).run(layers.get(side), type, shape);
         }
         tallies.add(t);
       }
@@ -155,7 +169,7 @@ public final class StageVgpuBench {
           long c0 = processCpuNanos();
           for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
-            t.out = layers.get(side).run(frame.asReadOnlyByteBuffer(), type, shape);
+            t.out = payloads.get(side).run(layers.get(side), type, shape);
             t.ms[done + i] = (System.nanoTime() - t0) / 1e6;
           }
           t.cpu += processCpuNanos() - c0;
@@ -180,7 +194,46 @@ public final class StageVgpuBench {
           shape.elements() * ElementType.sizeOf(type), outShape.elements() * ElementType.sizeOf(layerSpec.outputType()),
           f, localSide, remoteSides);
     } finally {
+      payloads.forEach(Payloads::close);
       layers.forEach(GpuLayer::close);
+    }
+  }
+
+  /**
+   * One side's payloads: views of the frame (and a fresh output per frame), or the frame's bytes
+   * in a host buffer of the side's device and the output written into another.
+   */
+  private static final class Payloads implements AutoCloseable {
+    private final Gpu gpu;
+    private final ByteString frame;
+    private final ByteBuffer in;
+    private final ByteBuffer out;
+
+    /** @param outBytes the output's size for host buffers, or -1 for frame views */
+    Payloads(Gpu gpu, ByteString frame, int outBytes) {
+      this.gpu = gpu;
+      this.frame = frame;
+      if (outBytes < 0) {
+        in = null;
+        out = null;
+      } else {
+        in = gpu.hostBuffer(frame.size());
+        frame.copyTo(in.duplicate());
+        out = gpu.hostBuffer(outBytes);
+      }
+    }
+
+    ByteBuffer run(GpuLayer layer, DType type, TensorShape shape) {
+      return in == null ? layer.run(frame.asReadOnlyByteBuffer(), type, shape)
+          : layer.run(in.duplicate(), type, shape, out.duplicate());
+    }
+
+    @Override
+    public void close() {
+      if (in != null) {
+        gpu.freeHost(in);
+        gpu.freeHost(out);
+      }
     }
   }
 

@@ -60,9 +60,11 @@ public final class ScheduledTestbedRun {
    * What one step measured, on the controller's clock (s since the main phase began).
    *
    * @param placementAtEnd the path most frames took at the end of the step
+   * @param edgeCores      CPU the edge node's processes used over the window, in cores
+   * @param serverCores    the same for the server node
    */
   public record StepResult(Step step, double startS, double endS, long frames, double fps, double latencyP50Ms,
-      String placementAtEnd, double paceFps, double edgeCores, double edgeThrottledPct) {}
+      String placementAtEnd, double paceFps, double edgeCores, double edgeThrottledPct, double serverCores) {}
 
   /** The run: the sink's summary, each step's window, the timeline and the moves. */
   public record Outcome(RunResult result, List<StepResult> steps, List<TestbedController.Sample> samples,
@@ -82,7 +84,7 @@ public final class ScheduledTestbedRun {
    */
   public static Outcome run(TestbedState state, String placement, RunOptions o, double warmupSeconds, List<Step> steps,
       TestbedController controller, boolean standby, Path logDir, Consumer<String> log) {
-    List<double[]> bounds = new ArrayList<>(); // per step: start, end, pace, edge cores, throttled % (window)
+    List<double[]> bounds = new ArrayList<>(); // per step: start, end, pace, edge cores, throttled %, server cores
     TestbedState[] now = {state};
     TestbedRun.AdaptiveListener listener = new TestbedRun.AdaptiveListener() {
       @Override
@@ -114,7 +116,7 @@ public final class ScheduledTestbedRun {
       double[] b = bounds.get(i);
       StepResult w = window(steps.get(i), b[0], b[1], samples);
       results.add(new StepResult(w.step(), w.startS(), w.endS(), w.frames(), w.fps(), w.latencyP50Ms(),
-          w.placementAtEnd(), b[2], b[3], b[4]));
+          w.placementAtEnd(), b[2], b[3], b[4], b[5]));
     }
     return new Outcome(result, results, samples, controller.moves(), controller.failure());
   }
@@ -152,20 +154,23 @@ public final class ScheduledTestbedRun {
         if (step.warmup()) {
           warmUntilSettled(step, controller);
           synchronized (bounds) {
-            bounds.add(new double[] {start, controller.now(), pace, Double.NaN, Double.NaN});
+            bounds.add(new double[] {start, controller.now(), pace, Double.NaN, Double.NaN, Double.NaN});
           }
           continue;
         }
         Thread.sleep(Math.round(step.settleSeconds() * 1000));
         double cpu0 = Testbed.cpuSeconds(now[0], Node.EDGE);
+        double serverCpu0 = Testbed.cpuSeconds(now[0], Node.SERVER);
         long[] cfs0 = Testbed.throttling(now[0], Node.EDGE);
         long t0 = System.nanoTime();
         Thread.sleep(Math.round((step.seconds() - step.settleSeconds()) * 1000));
-        double cores = (Testbed.cpuSeconds(now[0], Node.EDGE) - cpu0) / ((System.nanoTime() - t0) / 1e9);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cores = (Testbed.cpuSeconds(now[0], Node.EDGE) - cpu0) / seconds;
+        double serverCores = (Testbed.cpuSeconds(now[0], Node.SERVER) - serverCpu0) / seconds;
         long[] cfs1 = Testbed.throttling(now[0], Node.EDGE);
         double throttled = cfs1[0] > cfs0[0] ? 100.0 * (cfs1[1] - cfs0[1]) / (cfs1[0] - cfs0[0]) : 0;
         synchronized (bounds) {
-          bounds.add(new double[] {start, controller.now(), pace, cores, throttled});
+          bounds.add(new double[] {start, controller.now(), pace, cores, throttled, serverCores});
         }
       }
     } catch (InterruptedException e) {
@@ -247,13 +252,15 @@ public final class ScheduledTestbedRun {
       }
     }
     if (first == null || last == null) {
-      return new StepResult(step, start, end, 0, 0, Double.NaN, "-", step.paceFps(), Double.NaN, Double.NaN);
+      return new StepResult(step, start, end, 0, 0, Double.NaN, "-", step.paceFps(), Double.NaN, Double.NaN,
+          Double.NaN);
     }
     long frames = last.delivered() - first.delivered();
     double fps = frames / (last.atSeconds() - first.atSeconds());
     latencies.sort(Long::compare);
     double p50 = latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2) / 1000.0;
-    return new StepResult(step, start, end, frames, fps, p50, last.path(), step.paceFps(), Double.NaN, Double.NaN);
+    return new StepResult(step, start, end, frames, fps, p50, last.path(), step.paceFps(), Double.NaN, Double.NaN,
+        Double.NaN);
   }
 
   /** Sensors of an up testbed: the rate tc shapes the link to, and the edge cgroup's quota. */

@@ -68,7 +68,6 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   private double lastEdgeCores = Double.NaN;
   private double lastLinkBps = Double.NaN;
   private double conditionSeenAt = Double.NaN;
-  private long edgeCoresChangedUs; // epoch us when a change of the edge's quota was seen; 0 = none yet
 
   /**
    * @param serverCores the server node's cores for the planner (the host's on the testbed)
@@ -152,21 +151,31 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
         if (p.path().length() != replanner.current().size()) {
           continue;
         }
-        replanner.live().observe(new Placement(p.path()), p.timings(), p.sinkUs(), (stage, tier) -> {
-          Instant until = freshUntil.get(stage + "|" + tier);
-          // a frame captured before a quota change was seen may have been computed under the old
-          // quota: read under the new one it would misstate the stage's CPU (by the ratio of the two)
-          boolean underQuotaNow = tier != Tier.EDGE || p.firstCaptureUs() >= edgeCoresChangedUs;
-          return (until == null || now.isAfter(until)) && underQuotaNow;
-        });
+        // no care for the quota the frames met: their compute counts only where it is below the
+        // stage's CPU per frame, and that CPU is the same under any quota
+        replanner.live().observe(new Placement(p.path()), p.timings(), p.sinkUs(), (stage, tier) -> settled(stage, tier, now));
         if (p.frames() > most) {
           most = p.frames();
           busiest = p.path();
         }
       }
+      if (report.cpu() != null) {
+        for (TimingWindow.ProcessCpu c : report.cpu()) {
+          Tier tier = TimingWindow.letter(c.node()) == 'E' ? Tier.EDGE : Tier.SERVER;
+          if (settled(c.stage(), tier, now)) {
+            replanner.live().observeCpu(c.stage(), tier, c.frames(), c.spanUs(), c.cpuUs());
+          }
+        }
+      }
       samples.add(new Sample(seconds(), report.delivered(), busiest != null ? busiest : replanner.current().letters(),
           report.latencyUs()));
     }
+  }
+
+  /** Whether a stage process on a tier has run long enough there for its figures to count. */
+  private boolean settled(String stage, Tier tier, Instant now) {
+    Instant until = freshUntil.get(stage + "|" + tier);
+    return until == null || now.isAfter(until);
   }
 
   @Override
@@ -215,7 +224,6 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
       if (edge != lastEdgeCores) {
         if (!Double.isNaN(lastEdgeCores)) {
           conditionSeenAt = seconds();
-          edgeCoresChangedUs = io.edgepipe.api.EpochClock.nowMicros();
         }
         lastEdgeCores = edge;
       }

@@ -31,11 +31,28 @@ public final class TimingWindow {
   /**
    * One report: per path, the mean chain; {@code delivered} counts every frame delivered so far;
    * {@code latencyUs} the end-to-end latency of the frames since the last report (at most
-   * {@value #MAX_LATENCIES}, evenly sampled).
+   * {@value #MAX_LATENCIES}, evenly sampled); {@code cpu} what each stage process that passed
+   * frames used since its previous reading.
    *
    * @param atMs wall clock of the report
    */
-  public record Report(long atMs, long delivered, List<PathMeans> paths, long[] latencyUs) {}
+  public record Report(long atMs, long delivered, List<PathMeans> paths, long[] latencyUs, List<ProcessCpu> cpu) {}
+
+  /**
+   * The CPU one stage process (a stage on a node) used between two of its readings (the
+   * {@code process_cpu_us} its frames carry): {@code cpuUs} over {@code spanUs} of its own clock,
+   * while {@code frames} frames passed it. cpuUs / spanUs is its cores, frames / spanUs its rate.
+   */
+  public record ProcessCpu(String stage, String node, long frames, long spanUs, long cpuUs) {}
+
+  /** One process's latest reading, and the frames that passed it since the one before. */
+  private static final class CpuReadings {
+    long lastProcessedUs = -1;
+    long lastCpuUs;
+    long newestProcessedUs = -1;
+    long newestCpuUs;
+    long frames;
+  }
 
   /**
    * The mean timings of one path's frames, in microseconds from the producer's receive.
@@ -65,6 +82,7 @@ public final class TimingWindow {
   static final int MAX_LATENCIES = 256;
 
   private final Map<String, Sums> sums = new LinkedHashMap<>();
+  private final Map<String, CpuReadings> cpu = new LinkedHashMap<>(); // "stage|node", kept across reports
   private final List<Long> latencies = new ArrayList<>();
   private long delivered;
 
@@ -101,6 +119,9 @@ public final class TimingWindow {
       s.send[i] += t.get(i).getSentUs() - t.get(i).getProcessedUs();
     }
     s.sinkHop += arrivalUs - t.get(t.size() - 1).getSentUs();
+    for (StageTiming x : t) {
+      addCpu(x);
+    }
     s.frames++;
     s.firstCaptureUs = Math.min(s.firstCaptureUs, frame.getCaptureTimeUs());
   }
@@ -133,7 +154,45 @@ public final class TimingWindow {
       lat[i] = latencies.get((int) ((long) i * latencies.size() / lat.length));
     }
     latencies.clear();
-    return new Report(System.currentTimeMillis(), delivered, paths, lat);
+    return new Report(System.currentTimeMillis(), delivered, paths, lat, drainCpu());
+  }
+
+  private void addCpu(StageTiming x) {
+    if (x.getProcessCpuUs() <= 0) {
+      return; // a stage that does not report its CPU
+    }
+    CpuReadings r = cpu.computeIfAbsent(x.getStage() + "|" + x.getNode(), k -> new CpuReadings());
+    r.frames++;
+    if (x.getProcessedUs() > r.newestProcessedUs) {
+      r.newestProcessedUs = x.getProcessedUs();
+      r.newestCpuUs = x.getProcessCpuUs();
+    }
+  }
+
+  /**
+   * Per process with frames since the last report, its CPU from its previous reading to its
+   * newest. The previous reading may be reports ago (the process passed no frames meanwhile):
+   * the span then covers its idle time too, which is what shows its background. A counter that
+   * went backwards (a restarted process) starts afresh.
+   */
+  private List<ProcessCpu> drainCpu() {
+    List<ProcessCpu> out = new ArrayList<>();
+    for (Map.Entry<String, CpuReadings> e : cpu.entrySet()) {
+      CpuReadings r = e.getValue();
+      if (r.frames == 0) {
+        continue;
+      }
+      long span = r.newestProcessedUs - r.lastProcessedUs;
+      long used = r.newestCpuUs - r.lastCpuUs;
+      if (r.lastProcessedUs >= 0 && span > 0 && used >= 0) {
+        String[] key = e.getKey().split("\\|", 2);
+        out.add(new ProcessCpu(key[0], key[1], r.frames, span, used));
+      }
+      r.lastProcessedUs = r.newestProcessedUs;
+      r.lastCpuUs = r.newestCpuUs;
+      r.frames = 0;
+    }
+    return out;
   }
 
   /** E for the edge node, S for the server (the node names the testbed gives its processes). */

@@ -17,15 +17,24 @@ import java.util.Map;
 
 /**
  * A profile kept current from what a running chain's frames carry: each stage's receive,
- * process and send times (the {@link StageTiming} records) and each node's cores.
+ * process and send times (the {@link StageTiming} records), the CPU each stage process used
+ * ({@link #observeCpu}: from the {@code process_cpu_us} readings its frames carry) and each
+ * node's cores.
  *
  * <ul>
+ *   <li>CPU: per stage process (a stage on a tier), a {@link ServiceCpuFit} of its readings:
+ *       CPU ms per frame and background cores. These are CPU times, charged as the node's quota
+ *       charges them, so a node's throughput under any quota is (quota - background) / (CPU per
+ *       frame of its services), which the planner's node limit computes from the snapshot's
+ *       service CPU. A stage waiting for the other processes sharing its quota is not charged the
+ *       wait; a quota change needs no rescaling and no fresh readings.</li>
  *   <li>Compute: per stage and the tier it runs on now, an exponentially weighted moving average
- *       (weight {@code alpha} per frame) of processed - received, kept as CPU time (times the
- *       node's cores when below one: under a CPU quota a stage's wall time is its CPU time over
- *       the quota), so a later quota change rescales it even for stages that have left that node.
- *       Entries persist when a stage moves: its last figures on the old tier are the best guess
- *       for moving back.</li>
+ *       (weight {@code alpha} per frame) of processed - received. With the stage's CPU known, its
+ *       compute is the smaller of that wall time and its CPU per frame (a wall time under a quota
+ *       includes waiting), as a time under the current quota alone. Without CPU readings (a
+ *       cluster's metrics) the wall time is kept as CPU time the old way: times the node's cores
+ *       when below one, which counts the waiting as CPU. Entries persist when a stage moves: its
+ *       last figures on the old tier are the best guess for moving back.</li>
  *   <li>Edge-server link: per frame that crosses it, the hop's bytes (from the profile) over its
  *       time (receiver's received - sender's sent, less the link's latency), averaged as a rate. The rate then prices every hop over the link, not only the one that crosses it now,
  *       which is what lets the planner compare cuts. Both ends' clocks must agree (one host on the
@@ -38,7 +47,9 @@ public final class LiveProfile {
   private final FrameSize size;
   private final StageChain chain;
   private final double alpha;
-  private final Map<String, Double> cpuMs = new HashMap<>();
+  private final Map<String, Double> cpuMs = new HashMap<>(); // wall x quota factor: the fallback without CPU readings
+  private final Map<String, Double> wallMs = new HashMap<>();
+  private final Map<String, ServiceCpuFit> cpuFits = new HashMap<>();
   private final Map<Tier, Double> cores = new EnumMap<>(Tier.class);
   private final Map<String, Long> hopBytes = new HashMap<>();
   private final double latencyMs;
@@ -125,7 +136,8 @@ public final class LiveProfile {
       Tier tier = placement.tier(index);
       double compute = (t.getProcessedUs() - t.getReceivedUs()) / 1000.0;
       if (compute >= 0 && settled.test(t.getStage(), tier)) {
-        average(t.getStage() + "|" + tier, compute * quotaFactor(tier));
+        average(cpuMs, t.getStage() + "|" + tier, compute * quotaFactor(tier));
+        average(wallMs, t.getStage() + "|" + tier, compute);
       }
       if (previous != null && index == previousIndex + 1) {
         hop(placement, previousIndex, t.getReceivedUs() - previous.getSentUs());
@@ -136,6 +148,33 @@ public final class LiveProfile {
     if (previous != null && previousIndex == chain.size() - 1 && sinkReceivedUs > 0) {
       hop(placement, previousIndex, sinkReceivedUs - previous.getSentUs());
     }
+  }
+
+  /**
+   * What one stage process on {@code tier} used: {@code cpuUs} of CPU (all its threads) over
+   * {@code spanUs} while {@code frames} frames passed it. Spans of a process that passed no frames
+   * for a while (it idled beside the placement) are welcome: they show its background.
+   */
+  public void observeCpu(String stage, Tier tier, long frames, long spanUs, long cpuUs) {
+    if (chain.indexOf(stage) < 0 || spanUs <= 0) {
+      return;
+    }
+    cpuFits.computeIfAbsent(stage + "|" + tier, k -> new ServiceCpuFit(CPU_MEMORY_S, priorBackground(stage, tier)))
+        .add(frames, spanUs / 1e6, cpuUs / 1e6);
+  }
+
+  /** Seconds over which a process's CPU readings are forgotten. */
+  static final double CPU_MEMORY_S = 30;
+
+  private double priorBackground(String stage, Tier tier) {
+    Profile.Compute measured = baseCompute(stage, tier);
+    return measured != null && measured.hasServiceCpu() ? measured.backgroundCores() : 0;
+  }
+
+  /** The fitted CPU of a stage's process on a tier, or null before it passed enough frames there. */
+  public ServiceCpuFit cpu(String stage, Tier tier) {
+    ServiceCpuFit fit = cpuFits.get(stage + "|" + tier);
+    return fit != null && fit.ready() ? fit : null;
   }
 
   /**
@@ -192,7 +231,14 @@ public final class LiveProfile {
 
   /** Compute of a stage on a tier as predicted now, ms per frame; NaN when never measured. */
   public double computeMs(String stage, Tier tier) {
-    Double cpu = cpuMs.get(stage + "|" + tier);
+    String key = stage + "|" + tier;
+    ServiceCpuFit fit = cpu(stage, tier);
+    Double wall = wallMs.get(key);
+    if (fit != null) {
+      double cpu = wall == null ? fit.cpuMsPerFrame() : Math.min(wall, fit.cpuMsPerFrame());
+      return cpu / quotaFactor(tier);
+    }
+    Double cpu = cpuMs.get(key);
     return cpu == null ? Double.NaN : cpu / quotaFactor(tier);
   }
 
@@ -203,15 +249,24 @@ public final class LiveProfile {
    */
   public Profile snapshot() {
     ProfileBuilder b = ProfileBuilder.copyOf(withoutEdgeServerTransfers());
-    for (Map.Entry<String, Double> e : cpuMs.entrySet()) {
-      String[] key = e.getKey().split("\\|");
+    java.util.Set<String> keys = new java.util.TreeSet<>(cpuMs.keySet());
+    keys.addAll(cpuFits.keySet());
+    for (String k : keys) {
+      String[] key = k.split("\\|");
       Tier tier = Tier.parse(key[1]);
-      double ms = e.getValue() / quotaFactor(tier);
+      double ms = computeMs(key[0], tier);
+      if (Double.isNaN(ms)) {
+        continue; // CPU readings came in, but too few yet
+      }
       b.addCompute(key[0], tier, size, ms, ms);
+      ServiceCpuFit fit = cpu(key[0], tier);
       Profile.Compute measured = baseCompute(key[0], tier);
-      if (measured != null && measured.hasServiceCpu()) {
+      if (fit != null) {
+        b.addServiceCpu(key[0], tier, size, fit.cpuMsPerFrame(), fit.backgroundCores());
+      } else if (measured != null && measured.hasServiceCpu() && cpuMs.containsKey(k)) {
+        double cpuNow = cpuMs.get(k);
         // the service's CPU changes by as much as its compute does
-        double cpu = Math.max(0, measured.cpuMsPerFrame() + (e.getValue() - measured.medianMs() * quotaFactor(tier)));
+        double cpu = Math.max(0, measured.cpuMsPerFrame() + (cpuNow - measured.medianMs() * quotaFactor(tier)));
         b.addServiceCpu(key[0], tier, size, cpu, measured.backgroundCores());
       }
     }
@@ -258,9 +313,9 @@ public final class LiveProfile {
     linkSamples++;
   }
 
-  private void average(String key, double sample) {
-    Double old = cpuMs.get(key);
-    cpuMs.put(key, old == null ? sample : old + alpha * (sample - old));
+  private void average(Map<String, Double> averages, String key, double sample) {
+    Double old = averages.get(key);
+    averages.put(key, old == null ? sample : old + alpha * (sample - old));
   }
 
   /** Wall time per CPU time on a tier: its cores when below one (a quota), else 1. */

@@ -71,10 +71,14 @@ sealed interface Call {
     }
   }
 
-  /** {@code keep}: the bytes kept for replay (a blocking copy), or null. */
-  record HtoDCall(long dst, ByteString data, byte[] keep) implements Call {
+  /**
+   * {@code keep}: the bytes kept for replay (a blocking copy), or null; {@code source}: the
+   * caller's buffer {@code data} is a view of, when it may be one of the session's host buffers
+   * (direct), else null.
+   */
+  record HtoDCall(long dst, ByteString data, byte[] keep, ByteBuffer source) implements Call {
     public Op toOp(HandleJournal handles, PayloadLink payloads) {
-      return Op.newBuilder().setHtod(payloads.htod(handles.backend(dst), data)).build();
+      return Op.newBuilder().setHtod(payloads.htod(handles.backend(dst), data, source)).build();
     }
 
     public String describe() {
@@ -84,7 +88,7 @@ sealed interface Call {
 
   record DtoHCall(long src, int bytes, ByteBuffer dst) implements Call {
     public Op toOp(HandleJournal handles, PayloadLink payloads) {
-      return Op.newBuilder().setDtoh(payloads.dtoh(handles.backend(src), bytes)).build();
+      return Op.newBuilder().setDtoh(payloads.dtoh(handles.backend(src), bytes, dst)).build();
     }
 
     public String describe() {

@@ -17,7 +17,9 @@ import java.util.List;
  * shared-memory segment when the backend mapped one (same host: the payload is copied once into
  * the segment, the op carries its place), else inline in the message, encoded with the session's
  * codec. The segment is laid out afresh for every batch (a session has one batch in flight), HtoD
- * payloads and DtoH places from its start; what does not fit goes inline.
+ * payloads and DtoH places from its start; what does not fit goes inline. A copy from or into one
+ * of the caller's host buffers ({@link HostArea}, at the segment's top) needs no copy at all: the
+ * op names the buffer's place and the backend reads or writes it there.
  */
 final class PayloadLink implements AutoCloseable {
   /** Segment kind: a backend maps only segments of this kind. */
@@ -28,9 +30,17 @@ final class PayloadLink implements AutoCloseable {
   /** The part of the segment the backend mapped (from its start). */
   private long usable;
   private long used;
-  /** The place of each DtoH op of the batch being built, in op order; null for an inline one. */
-  private final List<ShmRange> dtohPlaces = new ArrayList<>();
+  /** The host buffers handed out of the current segment, or null without one. */
+  private HostArea host;
+  /**
+   * Host areas of earlier sessions' segments whose buffers the caller still holds: kept mapped
+   * until freed (copies from them now take the ordinary path), unmapped at close.
+   */
+  private final List<HostArea> retired = new ArrayList<>();
+  /** Where each DtoH op of the batch being built puts its result, in op order; null for an inline one. */
+  private final List<Place> dtohPlaces = new ArrayList<>();
   private long sharedBytes;
+  private long inPlaceBytes;
   private long inlineBytes;
 
   PayloadLink(PayloadCodec codec) {
@@ -50,13 +60,43 @@ final class PayloadLink implements AutoCloseable {
     return SharedSegment.create(SEGMENT_KIND, options.shmBytes());
   }
 
+  /** A DtoH result's place; {@code inPlace}: a caller's host buffer, read where the backend wrote it. */
+  private record Place(ShmRange range, boolean inPlace) {}
+
   /** The session changed: {@code mapped} is its segment (the backend mapped its first {@code bytes}), or null. */
   void useSegment(SharedSegment mapped, long bytes) {
     if (segment != null && segment != mapped) {
-      segment.close(); // the old session is gone: nothing reads it any more
+      if (host != null && !host.isEmpty()) {
+        retired.add(host); // the caller still holds buffers in it: keep it mapped until they are freed
+      } else {
+        segment.close(); // the old session is gone: nothing reads it any more
+      }
     }
     segment = mapped;
     usable = mapped == null ? 0 : Math.min(bytes, mapped.bytes());
+    host = mapped == null ? null : new HostArea(mapped, usable);
+  }
+
+  /** A host buffer in the segment (see {@link RemoteGpu#hostBuffer}), or null: no segment, or no room. */
+  ByteBuffer hostBuffer(int bytes) {
+    return host == null ? null : host.allocate(bytes);
+  }
+
+  /** Gives back a buffer {@link #hostBuffer} handed out; false if it is not one (a direct buffer, say). */
+  boolean freeHost(ByteBuffer b) {
+    if (host != null && host.free(b)) {
+      return true;
+    }
+    for (HostArea old : retired) {
+      if (old.free(b)) {
+        if (old.isEmpty()) {
+          retired.remove(old);
+          old.segment().close();
+        }
+        return true;
+      }
+    }
+    return false;
   }
 
   boolean shared() {
@@ -72,6 +112,11 @@ final class PayloadLink implements AutoCloseable {
     return sharedBytes;
   }
 
+  /** Of {@link #sharedBytes}, those read or written in the caller's host buffers (no client copy). */
+  long inPlaceBytes() {
+    return inPlaceBytes;
+  }
+
   /** Payload bytes that went inline, both ways (before encoding). */
   long inlineBytes() {
     return inlineBytes;
@@ -83,9 +128,18 @@ final class PayloadLink implements AutoCloseable {
     dtohPlaces.clear();
   }
 
-  /** The HtoD op for {@code data}: placed in the segment if it fits, else inline (encoded). */
-  CopyHtoD.Builder htod(long dst, ByteString data) {
+  /**
+   * The HtoD op for {@code data}: in place if {@code source} (the caller's buffer, or null) is one
+   * of its host buffers, else copied into the segment if it fits, else inline (encoded).
+   */
+  CopyHtoD.Builder htod(long dst, ByteString data, ByteBuffer source) {
     CopyHtoD.Builder b = CopyHtoD.newBuilder().setDst(dst);
+    ShmRange own = host == null || source == null ? null : host.place(source);
+    if (own != null) {
+      sharedBytes += data.size();
+      inPlaceBytes += data.size();
+      return b.setShared(own); // no copy: the backend reads the caller's buffer where it is
+    }
     ShmRange place = take(data.size());
     if (place != null) {
       data.copyTo(segment.view(place.getOffset(), place.getLength())); // the one copy
@@ -100,11 +154,19 @@ final class PayloadLink implements AutoCloseable {
     return b.setData(codec.encode(raw)).setRawBytes(raw.length);
   }
 
-  /** The DtoH op for {@code bytes}: a place in the segment for the result if it fits. */
-  CopyDtoH.Builder dtoh(long src, int bytes) {
+  /**
+   * The DtoH op for {@code bytes} into {@code dst} (the caller's buffer): the backend writes it in
+   * place if {@code dst} is one of its host buffers, else into a place in the segment if it fits.
+   */
+  CopyDtoH.Builder dtoh(long src, int bytes, ByteBuffer dst) {
     CopyDtoH.Builder b = CopyDtoH.newBuilder().setSrc(src).setBytes(bytes);
+    ShmRange own = host == null || dst == null || dst.remaining() != bytes ? null : host.place(dst);
+    if (own != null) {
+      dtohPlaces.add(new Place(own, true));
+      return b.setShared(own);
+    }
     ShmRange place = take(bytes);
-    dtohPlaces.add(place);
+    dtohPlaces.add(place == null ? null : new Place(place, false));
     return place == null ? b : b.setShared(place);
   }
 
@@ -113,13 +175,17 @@ final class PayloadLink implements AutoCloseable {
    * the caller's buffer): from the segment, or from the reply's data (decoded).
    */
   void deliver(int index, ByteString data, ByteBuffer dst) {
-    ShmRange place = index < dtohPlaces.size() ? dtohPlaces.get(index) : null;
+    Place place = index < dtohPlaces.size() ? dtohPlaces.get(index) : null;
     int n = dst.remaining();
     if (place != null) {
-      if (!data.isEmpty() || place.getLength() != n) {
+      if (!data.isEmpty() || place.range().getLength() != n) {
         throw new GpuException("INTERNAL", "backend answered a shared-memory copyDtoH with " + data.size() + " inline bytes");
       }
-      dst.put(segment.view(place.getOffset(), n)); // the one copy
+      if (place.inPlace()) {
+        inPlaceBytes += n;
+      } else {
+        dst.put(segment.view(place.range().getOffset(), n)); // the one copy
+      }
       sharedBytes += n;
       return;
     }
@@ -140,15 +206,22 @@ final class PayloadLink implements AutoCloseable {
 
   private ShmRange take(long bytes) {
     long at = (used + 63) & ~63L; // cache-line aligned places copy faster
-    if (segment == null || bytes < 1 || at > usable || bytes > usable - at) {
+    long end = host == null ? usable : host.floor(); // below the caller's host buffers
+    if (segment == null || bytes < 1 || at > end || bytes > end - at) {
       return null;
     }
     used = at + bytes;
     return ShmRange.newBuilder().setOffset(at).setLength(bytes).build();
   }
 
+  /** Unmaps every segment: host buffers handed out must not be touched afterwards. */
   @Override
   public void close() {
+    if (host != null) {
+      host = null; // the caller's buffers go with the device
+    }
     useSegment(null, 0);
+    retired.forEach(a -> a.segment().close());
+    retired.clear();
   }
 }

@@ -41,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Copies.</b> With a backend on the same host, each session offers a shared-memory segment
  * at open ({@link LinkOptions#shmBytes}); once the backend has mapped it, an HtoD payload is copied
  * once into the segment and a DtoH result once out of it, and the messages carry only the ops and
- * their places ({@link PayloadLink}). Otherwise (another host, or what does not fit the segment)
+ * their places ({@link PayloadLink}); a copy from or into a buffer of {@link #hostBuffer} (a region
+ * of the segment) costs no client copy at all. Otherwise (another host, or what does not fit the segment)
  * HtoD payloads travel inline as views of the caller's buffers
  * ({@link UnsafeByteOperations#unsafeWrap}), valid because the caller may not touch them before
  * the sync, encoded with the spec's codec if one is chosen; replies are parsed in place
@@ -180,6 +181,11 @@ public final class RemoteGpu implements Gpu {
     return link.payloads().sharedBytes();
   }
 
+  /** Of {@link #bytesShared}, those the backend read or wrote in place in buffers of {@link #hostBuffer}. */
+  public long bytesInPlace() {
+    return link.payloads().inPlaceBytes();
+  }
+
   /** Why the backend did not map the segment offered at open ("" when it did, or none was offered). */
   public String sharedMemoryDeclined() {
     return link.opened().getShmDeclined();
@@ -275,7 +281,7 @@ public final class RemoteGpu implements Gpu {
     }
     makeRoom(n, 0);
     ByteString data = keep != null ? UnsafeByteOperations.unsafeWrap(keep) : view(src);
-    queue.add(new Call.HtoDCall(dst.handle(), data, keep), n, 0);
+    queue.add(new Call.HtoDCall(dst.handle(), data, keep, keep == null ? direct(src) : null), n, 0);
     synchronize();
   }
 
@@ -286,7 +292,7 @@ public final class RemoteGpu implements Gpu {
     int n = src.remaining();
     checkCopy("copyHtoD of " + n + " bytes into", n, size);
     makeRoom(n, 0);
-    queue.add(new Call.HtoDCall(dst.handle(), view(src), null), n, 0);
+    queue.add(new Call.HtoDCall(dst.handle(), view(src), null, direct(src)), n, 0);
   }
 
   @Override
@@ -329,6 +335,27 @@ public final class RemoteGpu implements Gpu {
     }
     makeRoom(0, 0);
     queue.add(new Call.LaunchCall(function.handle(), function.name(), grid, block, list));
+  }
+
+  /**
+   * With a backend on this host (shared memory on), a region of the session's segment: a copy
+   * from it or into it costs no client copy, the backend reads or writes it in place. Else, or
+   * when the segment has no room (host buffers take at most half of it), a direct buffer. A
+   * backend restart gives the session a new segment: buffers of the old one stay valid (and
+   * mapped until freed) but are then copied like any other.
+   */
+  @Override
+  public ByteBuffer hostBuffer(int bytes) {
+    open();
+    ByteBuffer b = bytes > 0 ? link.payloads().hostBuffer(bytes) : null;
+    return b != null ? b : Gpu.super.hostBuffer(bytes);
+  }
+
+  @Override
+  public void freeHost(ByteBuffer buffer) {
+    if (buffer != null && !closed) {
+      link.payloads().freeHost(buffer);
+    }
   }
 
   @Override
@@ -431,6 +458,11 @@ public final class RemoteGpu implements Gpu {
     if (n > size) {
       throw new GpuException("INVALID_ARGUMENT", what + " a buffer of " + size + " bytes");
     }
+  }
+
+  /** The caller's buffer, kept to recognise one of the session's host buffers; null for a heap buffer. */
+  private static ByteBuffer direct(ByteBuffer src) {
+    return src.isDirect() ? src.duplicate() : null;
   }
 
   /** A view of the caller's bytes (no copy): valid until synchronize, as the Gpu contract says. */

@@ -1,0 +1,100 @@
+package io.edgepipe.experiments;
+
+import io.edgepipe.api.Tier;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Each service's CPU per frame on each node of the testbed, from visits the grid makes before
+ * it measures anything: one unthrottled visit per edge placement E^k S^(n-k) (frames as fast as
+ * the chain goes, each node's CPU read from its processes), a visit with almost no frames (what
+ * the JVMs burn anyway: their background), and the all-server chain's own run.
+ *
+ * <p>A node's CPU per frame in a visit is (its cores less its background) / fps. Moving the k-th
+ * service from the server to the edge adds its CPU to the edge and takes it from the server, so
+ * service k's cost on the edge is edge(E^(k+1)) - edge(E^k) and on the server server(E^k) -
+ * server(E^(k+1)) (edge(E^0) = server(E^n) = 0, server(E^0) from the all-server run): each
+ * service's own work plus its share of the hops it sends and receives, everything a running
+ * chain spends (decoding the source, the sink's bookkeeping), which the in-process compute of the
+ * layers alone leaves out. The background is split evenly over the node's JVMs.
+ *
+ * @param services     producer first, then the stages
+ * @param edgeMs       CPU ms per frame of each service on the edge
+ * @param serverMs     the same on the server
+ * @param edgeIdle     cores all the edge's JVMs used with no frames (the producer and one instance of every stage)
+ * @param serverIdle   cores the server's stage instances used with no frames
+ */
+record GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, double edgeIdle, double serverIdle) {
+  /** A node's cores and frames per second in one visit. */
+  record Visit(double fps, double edgeCores, double serverCores) {}
+
+  /**
+   * @param edgeVisits   per k = 1..n the visit of E^k S^(n-k) (index k - 1)
+   * @param allServer    the all-server chain's visit (its server cores: the producer and every stage)
+   */
+  static GridCpuFit fit(List<String> services, List<Visit> edgeVisits, Visit idle, Visit allServer) {
+    int n = services.size();
+    if (edgeVisits.size() != n) {
+      throw new IllegalArgumentException("one visit per edge placement: " + n + " expected, got " + edgeVisits.size());
+    }
+    double edgeIdle = finite(idle.edgeCores());
+    double serverIdle = finite(idle.serverCores());
+    double[] edge = new double[n + 1]; // edge CPU ms per frame with k services on the edge
+    double[] server = new double[n + 1];
+    for (int k = 1; k <= n; k++) {
+      Visit v = edgeVisits.get(k - 1);
+      edge[k] = perFrameMs(v.edgeCores(), edgeIdle, v.fps());
+      server[k] = k == n ? 0 : perFrameMs(v.serverCores(), serverIdle, v.fps());
+    }
+    // the all-server chain has the producer on the server too: one JVM more than the stage instances
+    server[0] = perFrameMs(allServer.serverCores(), serverIdle * n / Math.max(1, n - 1), allServer.fps());
+    double[] edgeMs = new double[n];
+    double[] serverMs = new double[n];
+    for (int i = 0; i < n; i++) {
+      edgeMs[i] = Math.max(0, edge[i + 1] - edge[i]);
+      serverMs[i] = Math.max(0, server[i] - server[i + 1]);
+    }
+    return new GridCpuFit(List.copyOf(services), edgeMs, serverMs, edgeIdle, serverIdle);
+  }
+
+  private static double perFrameMs(double cores, double idle, double fps) {
+    return fps > 0 && Double.isFinite(cores) ? Math.max(0, cores - idle) / fps * 1e3 : 0;
+  }
+
+  private static double finite(double v) {
+    return Double.isFinite(v) ? Math.max(0, v) : 0;
+  }
+
+  /** Background cores of one JVM on {@code tier}. */
+  double backgroundPerJvm(Tier tier) {
+    int n = services.size();
+    return tier == Tier.EDGE ? edgeIdle / n : serverIdle / Math.max(1, n - 1);
+  }
+
+  /**
+   * Cores the grid's idle instances (standbys, not in the chain of {@code placement}) burn on
+   * {@code tier}: with k services on the edge, n - k stage instances idle there and k - 1 on the
+   * server; the all-server chain runs without standbys.
+   */
+  double standbyCores(String placement, Tier tier) {
+    int k = (int) placement.chars().filter(c -> c == 'E').count();
+    if (k == 0) {
+      return 0;
+    }
+    int idle = tier == Tier.EDGE ? services.size() - k : k - 1;
+    return idle * backgroundPerJvm(tier);
+  }
+
+  /** Rows for the CSV: side, tier, service, ms per frame, background cores. */
+  List<Object[]> rows(int side) {
+    List<Object[]> out = new ArrayList<>();
+    for (Tier t : List.of(Tier.EDGE, Tier.SERVER)) {
+      double[] ms = t == Tier.EDGE ? edgeMs : serverMs;
+      for (int i = 0; i < services.size(); i++) {
+        out.add(new Object[] {side, t.name().toLowerCase(java.util.Locale.ROOT), services.get(i), ms[i],
+            backgroundPerJvm(t)});
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,66 @@
+package io.edgepipe.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.edgepipe.api.Tier;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Per-service CPU from one visit per edge placement: differences between placements. */
+class GridCpuFitTest {
+  private static final List<String> SERVICES = List.of("producer", "conv", "relu", "maxpool");
+  // a made-up chain: CPU ms per frame of each service on the edge and on the server
+  private static final double[] EDGE = {1.0, 0.6, 0.3, 0.2};
+  private static final double[] SERVER = {0.8, 0.5, 0.25, 0.15};
+  private static final double EDGE_IDLE = 0.04;
+  private static final double SERVER_IDLE = 0.03;
+
+  /** The visit a chain of these costs would show with k services on the edge at {@code fps}. */
+  private static GridCpuFit.Visit visit(int k, double fps) {
+    double edge = 0;
+    double server = 0;
+    for (int i = 0; i < SERVICES.size(); i++) {
+      if (i < k) {
+        edge += EDGE[i];
+      } else {
+        server += SERVER[i];
+      }
+    }
+    double serverIdle = k == 0 ? SERVER_IDLE * 4 / 3 : SERVER_IDLE; // the all-server run has the producer too
+    return new GridCpuFit.Visit(fps, (k == 0 ? 0 : EDGE_IDLE) + edge * fps / 1e3, serverIdle + server * fps / 1e3);
+  }
+
+  @Test
+  void recoversEachServicesCostOnBothNodes() {
+    GridCpuFit fit = GridCpuFit.fit(SERVICES, List.of(visit(1, 300), visit(2, 200), visit(3, 250), visit(4, 400)),
+        new GridCpuFit.Visit(1, EDGE_IDLE, SERVER_IDLE), visit(0, 500));
+    assertArrayEquals(EDGE, fit.edgeMs(), 1e-9);
+    assertArrayEquals(SERVER, fit.serverMs(), 1e-9);
+    assertEquals(EDGE_IDLE / 4, fit.backgroundPerJvm(Tier.EDGE), 1e-12);
+    assertEquals(SERVER_IDLE / 3, fit.backgroundPerJvm(Tier.SERVER), 1e-12);
+  }
+
+  @Test
+  void standbysIdleWhereTheChainIsNot() {
+    GridCpuFit fit = new GridCpuFit(SERVICES, EDGE, SERVER, 0.04, 0.03);
+    // ESSS: three stage instances idle on the edge, none on the server
+    assertEquals(0.03, fit.standbyCores("ESSS", Tier.EDGE), 1e-12);
+    assertEquals(0, fit.standbyCores("ESSS", Tier.SERVER), 1e-12);
+    // EEEE: the server's three instances idle
+    assertEquals(0, fit.standbyCores("EEEE", Tier.EDGE), 1e-12);
+    assertEquals(0.03, fit.standbyCores("EEEE", Tier.SERVER), 1e-12);
+    // SSSS runs without standbys
+    assertEquals(0, fit.standbyCores("SSSS", Tier.EDGE), 1e-12);
+  }
+
+  @Test
+  void noiseThatMakesADifferenceNegativeCountsAsNoCost() {
+    // EESS measured cheaper on the edge than ESSS: conv's edge cost is 0, not negative
+    GridCpuFit fit = GridCpuFit.fit(SERVICES, List.of(new GridCpuFit.Visit(100, 0.2, 0.1),
+        new GridCpuFit.Visit(100, 0.19, 0.08), new GridCpuFit.Visit(100, 0.25, 0.05), new GridCpuFit.Visit(100, 0.3, 0)),
+        new GridCpuFit.Visit(1, 0, 0), new GridCpuFit.Visit(100, 0, 0.2));
+    assertEquals(0, fit.edgeMs()[1], 1e-12);
+    assertEquals(2, fit.edgeMs()[0], 1e-9);
+  }
+}

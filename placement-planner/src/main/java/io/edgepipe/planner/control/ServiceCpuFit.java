@@ -1,0 +1,86 @@
+package io.edgepipe.planner.control;
+
+/**
+ * What one service process costs in CPU, fitted from its own readings: a JVM passing frames at
+ * {@code fps} uses cores = background + fps x perFrame (the model of the testbed's
+ * {@code ServiceCpu}). Each reading is a point (rate, cores) over a span of time; the fit is a
+ * least-squares line through the points, weighted by their spans and forgetting with time
+ * constant {@code memorySeconds} (a JVM's per-frame cost falls as its JIT finishes).
+ *
+ * <p>A line needs rates that differ: with every point at one rate the background is the prior
+ * (what the base profile measured, or 0), clamped to the cores used, and the rest is per frame.
+ * Either way the line passes through the mean point, so the cores at the rate seen are exact.
+ *
+ * <p>These are CPU times, not wall times: a process waiting for its share of a quota is not
+ * charged for the wait, so a node's throughput under a quota is (quota - background) / (CPU per
+ * frame) whatever the quota was when the readings were taken.
+ */
+public final class ServiceCpuFit {
+  /** Rates must spread by this coefficient of variation before the line's own intercept is trusted. */
+  static final double MIN_RATE_SPREAD = 0.25;
+  /** Seconds of readings before the fit is used. */
+  static final double MIN_SECONDS = 0.5;
+
+  private final double memorySeconds;
+  private final double priorBackgroundCores;
+  private double w;
+  private double sf;
+  private double sk;
+  private double sff;
+  private double sfk;
+
+  public ServiceCpuFit(double memorySeconds, double priorBackgroundCores) {
+    if (!(memorySeconds > 0) || !(priorBackgroundCores >= 0)) {
+      throw new IllegalArgumentException("memory must be > 0 and the prior background >= 0");
+    }
+    this.memorySeconds = memorySeconds;
+    this.priorBackgroundCores = priorBackgroundCores;
+  }
+
+  /** {@code cpuSeconds} of CPU used over {@code seconds} while {@code frames} passed. */
+  public void add(long frames, double seconds, double cpuSeconds) {
+    if (!(seconds > 0) || frames < 0 || !(cpuSeconds >= 0)) {
+      throw new IllegalArgumentException("a reading needs a span > 0, frames >= 0 and CPU >= 0");
+    }
+    double fps = frames / seconds;
+    double cores = cpuSeconds / seconds;
+    double keep = Math.exp(-seconds / memorySeconds);
+    w = w * keep + seconds;
+    sf = sf * keep + seconds * fps;
+    sk = sk * keep + seconds * cores;
+    sff = sff * keep + seconds * fps * fps;
+    sfk = sfk * keep + seconds * fps * cores;
+  }
+
+  /** Whether enough readings with frames came in to say anything. */
+  public boolean ready() {
+    return w >= MIN_SECONDS && sf > 0;
+  }
+
+  /** Cores the process uses whatever the rate. */
+  public double backgroundCores() {
+    double meanF = sf / w;
+    double meanK = sk / w;
+    double varF = sff / w - meanF * meanF;
+    if (varF > MIN_RATE_SPREAD * MIN_RATE_SPREAD * meanF * meanF) {
+      double slope = (sfk / w - meanF * meanK) / varF;
+      if (slope > 0) {
+        return Math.max(0, meanK - slope * meanF); // below meanK since the slope is positive
+      }
+    }
+    // a prior that would leave the frames under half the CPU seen is not trusted: it would price
+    // them at next to nothing
+    return Math.min(priorBackgroundCores, meanK / 2);
+  }
+
+  /** CPU milliseconds per frame beyond the background. */
+  public double cpuMsPerFrame() {
+    double meanF = sf / w;
+    return (sk / w - backgroundCores()) / meanF * 1000;
+  }
+
+  /** Cores used at {@code fps}, by the fit. */
+  public double coresAt(double fps) {
+    return backgroundCores() + fps * cpuMsPerFrame() / 1000;
+  }
+}

@@ -1,0 +1,62 @@
+package io.edgepipe.planner.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ServiceCpuFitTest {
+  /** Readings of a process with 0.02 cores of background and 2 ms of CPU per frame. */
+  static void feed(ServiceCpuFit fit, double fps, double seconds) {
+    fit.add(Math.round(fps * seconds), seconds, (0.02 + fps * 0.002) * seconds);
+  }
+
+  @Test
+  void readingsAtTwoRatesGiveBackgroundAndCpuPerFrame() {
+    ServiceCpuFit fit = new ServiceCpuFit(30, 0);
+    for (int i = 0; i < 20; i++) {
+      feed(fit, i % 2 == 0 ? 100 : 20, 0.25);
+    }
+    assertTrue(fit.ready());
+    assertEquals(2.0, fit.cpuMsPerFrame(), 1e-6);
+    assertEquals(0.02, fit.backgroundCores(), 1e-6);
+    assertEquals(0.02 + 0.05 * 2, fit.coresAt(50) * 1, 1e-6);
+  }
+
+  @Test
+  void anIdleSpanShowsTheBackground() {
+    ServiceCpuFit fit = new ServiceCpuFit(30, 0);
+    feed(fit, 0, 20); // idle beside the placement
+    for (int i = 0; i < 8; i++) {
+      feed(fit, 160, 0.25);
+    }
+    assertEquals(0.02, fit.backgroundCores(), 1e-6);
+    assertEquals(2.0, fit.cpuMsPerFrame(), 1e-6);
+  }
+
+  @Test
+  void oneRateKeepsThePriorAndTheCoresSeen() {
+    ServiceCpuFit none = new ServiceCpuFit(30, 0);
+    ServiceCpuFit prior = new ServiceCpuFit(30, 0.02);
+    for (int i = 0; i < 8; i++) {
+      feed(none, 100, 0.25);
+      feed(prior, 100, 0.25);
+    }
+    assertEquals(0, none.backgroundCores());
+    assertEquals(2.2, none.cpuMsPerFrame(), 1e-6); // the background shared out over the frames
+    assertEquals(2.0, prior.cpuMsPerFrame(), 1e-6);
+    assertEquals(0.22, none.coresAt(100), 1e-6);
+    assertEquals(0.22, prior.coresAt(100), 1e-6);
+  }
+
+  @Test
+  void tooFewReadingsSayNothingAndBadOnesAreRefused() {
+    ServiceCpuFit fit = new ServiceCpuFit(30, 0);
+    feed(fit, 100, 0.25);
+    assertFalse(fit.ready());
+    assertThrows(IllegalArgumentException.class, () -> fit.add(1, 0, 0.1));
+    assertThrows(IllegalArgumentException.class, () -> fit.add(1, 1, -0.1));
+  }
+}
