@@ -7,7 +7,9 @@ import io.grpc.netty.shaded.io.grpc.netty.InternalNettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.buffer.AdaptiveByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.RecvByteBufAllocator;
 import java.net.InetSocketAddress;
 
 /**
@@ -36,6 +38,15 @@ public final class Transport {
    * chunks for reuse.
    */
   private static final ByteBufAllocator BUFFERS = new AdaptiveByteBufAllocator(true);
+  /**
+   * Largest single socket read. Netty's adaptive default stops at 64 KiB, so an 11 MB frame takes
+   * 170 or more reads, each a system call and one more piece in the message the parser walks; a
+   * raw socket reads up to a megabyte at once. The guess still starts small and grows only while
+   * reads fill it, so an idle or small-frame connection keeps small buffers.
+   * {@code -Dedgepipe.readBytes=65536} gives Netty's default back (to compare in {@code bench transport}).
+   */
+  static final int MAX_READ_BYTES = Integer.getInteger("edgepipe.readBytes", 1 << 20);
+  private static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
 
   private Transport() {}
 
@@ -81,7 +92,7 @@ public final class Transport {
     } else {
       b.sslContext(tls.clientContext());
     }
-    return b.withOption(ChannelOption.ALLOCATOR, BUFFERS)
+    return b.withOption(ChannelOption.ALLOCATOR, BUFFERS).withOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
         .eventLoopGroup(EventLoops.CLIENTS).channelType(EventLoops.clientChannel())
         .defaultLoadBalancingPolicy("round_robin")
         .maxInboundMessageSize(maxMessageBytes(maxFrameBytes))
@@ -103,7 +114,7 @@ public final class Transport {
         .flowControlWindow(FLOW_CONTROL_WINDOW)
         .bossEventLoopGroup(EventLoops.SERVERS).workerEventLoopGroup(EventLoops.SERVERS)
         .channelType(EventLoops.serverChannel())
-        .withChildOption(ChannelOption.ALLOCATOR, BUFFERS);
+        .withChildOption(ChannelOption.ALLOCATOR, BUFFERS).withChildOption(ChannelOption.RCVBUF_ALLOCATOR, READS);
     if (tls != null) {
       b.sslContext(tls.serverContext());
     } else {
