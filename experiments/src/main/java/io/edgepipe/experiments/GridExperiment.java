@@ -83,7 +83,8 @@ public final class GridExperiment {
     public static final List<Integer> SIDES = List.of(256, 512);
 
     public static GridPlan full(String source) {
-      return new GridPlan(SIDES, CPUS, LINKS, 3, 1, 2, 2, source);
+      // 1.5 s of paced frames: up to 30 for a latency median (2 s and a 0.5 s settle made the full grid 33 min)
+      return new GridPlan(SIDES, CPUS, LINKS, 3, 1, 2, 1.5, source);
     }
 
     int scenarios() {
@@ -96,8 +97,8 @@ public final class GridExperiment {
      * before queued: about a second, more behind a slow link).
      */
     public double estimateSeconds() {
-      double visit = settleSeconds + thrSeconds + 0.5 + pacedSeconds + 0.4 + 1.2; // + switching, control, drain
-      double perSize = 60 /* profile */ + 2 * 45 /* JVM starts and warm-up */
+      double visit = settleSeconds + thrSeconds + PACED_SETTLE_SECONDS + pacedSeconds + 0.4 + 1.0; // + control, drain
+      double perSize = 60 /* profile */ + 45 + 45 - (10 - EDGE_RUN_WARMUP_SECONDS) /* JVM starts and warm-up */
           + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + CALIBRATION_SECONDS + 0.5) + IDLE_SECONDS
           + repeats * (visit /* SSSS */ + scenarios() * EDGE_PLACEMENTS.size() * visit);
       return sides.size() * perSize;
@@ -105,11 +106,16 @@ public final class GridExperiment {
   }
 
   /** A warm-up visit lasts at least {@link ScheduledTestbedRun#WARMUP_MIN_S} s, then until its rate settles, at most this. */
-  static final double WARMUP_MAX_SECONDS = 10;
-  static final double WARMUP_SECONDS_EST = 6.5;
+  static final double WARMUP_MAX_SECONDS = 8;
+  /** What a warm-up visit took on average in the short grids (at 10 s most ran to the end at load 30; quiet, 5-6 s). */
+  static final double WARMUP_SECONDS_EST = 7;
   /** An unthrottled calibration visit per edge placement (1 s of it settling), and the visit with no frames. */
-  static final double CALIBRATION_SECONDS = 3.5;
+  static final double CALIBRATION_SECONDS = 3;
   static final double IDLE_SECONDS = 4;
+  /** The edge run's own warm-up before its schedule (its warm-up visits follow). */
+  static final double EDGE_RUN_WARMUP_SECONDS = 3;
+  /** A paced step's first part, left out of its latency window (the producer's new pace taking hold). */
+  static final double PACED_SETTLE_SECONDS = 0.3;
 
   private GridExperiment() {}
 
@@ -158,10 +164,12 @@ public final class GridExperiment {
         List<Step> ssss = new ArrayList<>();
         for (int r = 0; r < g.repeats(); r++) {
           ssss.add(new Step("thr|" + r, 0, 0, 0, g.settleSeconds() + g.thrSeconds(), g.settleSeconds()));
-          ssss.add(new Step("lat|" + r, 0, 0, -20, 0.5 + g.pacedSeconds(), 0.5));
+          ssss.add(new Step("lat|" + r, 0, 0, -20, PACED_SETTLE_SECONDS + g.pacedSeconds(),
+              PACED_SETTLE_SECONDS));
         }
         ScheduledTestbedRun.Outcome all = ScheduledTestbedRun.run(driver.state(), ALL_SERVER, o, 10, ssss,
-            watcher(m, spec, driver.state(), ALL_SERVER), false, s.logs.resolve("grid-" + side + "-ssss"), x -> { });
+            watcher(m, spec, driver.state(), ALL_SERVER), false, s.logs.resolve("grid-" + side + "-ssss"),
+            schedule(s, "grid-" + side + "-ssss"));
         List<double[]> ssssRuns = pairs(all.steps());
         GridCpuFit.Visit ssssVisit = medianVisit(all.steps());
         driver.down();
@@ -193,13 +201,16 @@ public final class GridExperiment {
                 String key = cpu + "|" + link + "|" + p + "|" + r;
                 steps.add(new Step("thr|" + key, (long) BitRate.parse(link), cpu, 0,
                     g.settleSeconds() + g.thrSeconds(), g.settleSeconds(), p));
-                steps.add(new Step("lat|" + key, 0, 0, -20, 0.5 + g.pacedSeconds(), 0.5));
+                steps.add(new Step("lat|" + key, 0, 0, -20, PACED_SETTLE_SECONDS + g.pacedSeconds(),
+                    PACED_SETTLE_SECONDS));
               }
             }
           }
         }
-        ScheduledTestbedRun.Outcome edge = ScheduledTestbedRun.run(state, "ESSS", o, 10, steps,
-            watcher(m, spec, state, "ESSS"), true, s.logs.resolve("grid-" + side + "-edge"), x -> { });
+        // a short first warm-up: the warm-up visits above give every instance its frames
+        ScheduledTestbedRun.Outcome edge = ScheduledTestbedRun.run(state, "ESSS", o, EDGE_RUN_WARMUP_SECONDS, steps,
+            watcher(m, spec, state, "ESSS"), true, s.logs.resolve("grid-" + side + "-edge"),
+            schedule(s, "grid-" + side + "-edge"));
         driver.down();
         double background = edge.steps().stream().filter(x -> x.step().label().equals("idle")).findFirst()
             .map(ScheduledTestbedRun.StepResult::edgeCores).orElse(0.0);
@@ -321,6 +332,20 @@ public final class GridExperiment {
         false);
   }
 
+  /** Appends the schedule's lines (each step's start on the run's clock) to {@code logs/NAME/schedule.log}. */
+  private static java.util.function.Consumer<String> schedule(Suite s, String name) {
+    java.nio.file.Path file = s.logs.resolve(name).resolve("schedule.log");
+    return line -> {
+      try {
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, line + "\n", java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      } catch (java.io.IOException e) {
+        // the schedule's log is for reading afterwards; the run goes on without it
+      }
+    };
+  }
+
   /** The median repeat (by fps) of the all-server run's throughput steps: its fps and its nodes' cores. */
   private static GridCpuFit.Visit medianVisit(List<ScheduledTestbedRun.StepResult> steps) {
     List<ScheduledTestbedRun.StepResult> thr = new ArrayList<>();
@@ -415,8 +440,10 @@ public final class GridExperiment {
     if (repeats < 1) {
       throw new IllegalArgumentException("--repeats must be at least 1, got " + repeats);
     }
-    links.forEach(BitRate::parse);
-    for (double c : cpus) {
+    if (links != null) {
+      links.forEach(BitRate::parse);
+    }
+    for (double c : cpus == null ? List.<Double>of() : cpus) {
       if (!(c > 0)) {
         throw new IllegalArgumentException("--grid-cpus: each quota must be > 0 cores, got " + c);
       }

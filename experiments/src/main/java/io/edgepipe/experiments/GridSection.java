@@ -149,7 +149,12 @@ final class GridSection {
       sb.append(reading(read(c, best.orElse(null), meta)));
       sb.append(table(c, PointColumn.SIDE, PointColumn.EDGE_CPU, PointColumn.LINK, PointColumn.PLACEMENT,
           PointColumn.PRED_FPS, PointColumn.FPS, PointColumn.FPS_MIN, PointColumn.FPS_MAX, PointColumn.FPS_ERR_PCT,
-          PointColumn.PRED_LATENCY_MS, PointColumn.LAT_P50_MS, PointColumn.LAT_ERR_PCT, PointColumn.PRED_LIMIT));
+          PointColumn.PRED_LATENCY_MS, PointColumn.LAT_P50_MS, PointColumn.LAT_ERR_PCT, PointColumn.PRED_LIMIT,
+          PointColumn.OLD_PRED_FPS, PointColumn.OLD_FPS_ERR_PCT, PointColumn.OLD_PRED_LATENCY_MS,
+          PointColumn.OLD_LAT_ERR_PCT));
+      report.csv(GridExperiment.SERVICE_CPU_CSV).filter(x -> !x.isEmpty()).ifPresent(cpu -> sb.append("\nCPU per "
+          + "frame of each service on each node, measured on the testbed before the grid (the model's input; "
+          + "background: per JVM, with no frames):\n\n").append(table(cpu, GridExperiment.ServiceCpuColumn.values())));
       best.ifPresent(b -> sb.append("\nBest placement per scenario (by fps; a pick is right when its placement's "
           + "repeats reach the best one's worst repeat):\n\n").append(table(b, BestColumn.values())));
       return sb.toString();
@@ -224,6 +229,14 @@ final class GridSection {
       StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Throughput predicted within %.0f%% of the "
           + "measured median in %d of %d points (%.0f%%; aim 90%%); latency within %.0f%% in %d of %d (%.0f%%; aim "
           + "80%%). ", FPS_AIM_PCT, fpsOk, n, pct(fpsOk, n), LAT_AIM_PCT, latOk, latN, pct(latOk, latN)));
+      int[] old = within(c, PointColumn.OLD_FPS_ERR_PCT, FPS_AIM_PCT);
+      int[] oldLat = within(c, PointColumn.OLD_LAT_ERR_PCT, LAT_AIM_PCT);
+      if (old[1] > 0) {
+        sb.append(String.format(Locale.ROOT, "The model before (layer compute stretched by the quota): fps within "
+            + "%.0f%% in %d of %d, latency within %.0f%% in %d of %d; median |error| fps %.0f%% before, %.0f%% now. ",
+            FPS_AIM_PCT, old[0], old[1], LAT_AIM_PCT, oldLat[0], oldLat[1], medianAbs(c, PointColumn.OLD_FPS_ERR_PCT),
+            medianAbs(c, PointColumn.FPS_ERR_PCT)));
+      }
       if (best != null && !best.isEmpty()) {
         int s = best.rows().size();
         int planner = count(best, BestColumn.PLANNER_OK);
@@ -246,6 +259,10 @@ final class GridSection {
         if (k.startsWith("e5_edge_idle_cores_")) {
           sb.append("With no frames the edge's JVMs used ").append(v).append(" cores at ")
               .append(k.substring("e5_edge_idle_cores_".length())).append(" (measured; in the model). ");
+        }
+        if (k.startsWith("e5_server_idle_cores_")) {
+          sb.append("The server's stage instances ").append(v).append(" cores at ")
+              .append(k.substring("e5_server_idle_cores_".length())).append(". ");
         }
       });
       return sb.toString();
@@ -287,8 +304,31 @@ final class GridSection {
       }
       return String.format(Locale.ROOT, "With the camera on the edge (the producer stays there; SSSS is no "
           + "option): the planner picks a placement that is measured best (within the spread) in %d of %d "
-          + "scenarios, fewest bytes (EEEE) in %d; best per scenario: %s. ", planner, scenarios.size(), fewest,
-          String.join("; ", winners));
+          + "scenarios, fewest bytes (EEEE) in %d%s; best per scenario: %s. ", planner, scenarios.size(), fewest,
+          fewest >= planner ? " (the naive rule does as well as the planner here)" : "", String.join("; ", winners));
+    }
+
+    /** {points within aim, points with an error} of one error column. */
+    static int[] within(Csv c, PointColumn column, double aimPct) {
+      int n = 0;
+      int ok = 0;
+      for (Map<String, String> r : c.rows()) {
+        double e = c.header().contains(column.header()) ? num(r, column) : Double.NaN;
+        if (Double.isFinite(e)) {
+          n++;
+          ok += Math.abs(e) <= aimPct ? 1 : 0;
+        }
+      }
+      return new int[] {ok, n};
+    }
+
+    static double medianAbs(Csv c, PointColumn column) {
+      if (!c.header().contains(column.header())) {
+        return Double.NaN;
+      }
+      double[] v = c.rows().stream().mapToDouble(r -> Math.abs(num(r, column))).filter(Double::isFinite).sorted()
+          .toArray();
+      return v.length == 0 ? Double.NaN : v[v.length / 2];
     }
 
     private static int count(Csv c, BestColumn column) {

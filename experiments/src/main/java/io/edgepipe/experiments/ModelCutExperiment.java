@@ -50,31 +50,29 @@ public final class ModelCutExperiment {
    */
   public record Settings(Path specFile, List<String> links, double edgeCpu, String cuts, double warmSeconds,
       PartitionSweep.Rule window, int pacedFrames, int hostCores, Path outDir, String cliMain) {
-    /** The default windows: at least 5 frames and 0.5 s, until the two halves agree within 10%, at most 2 s. */
+    /**
+     * The default windows: after 0.15 s settling, at least 5 frames and 0.5 s, until the two halves agree
+     * within 10%, at most 2 s.
+     */
     public static PartitionSweep.Rule defaultWindow() {
-      return new PartitionSweep.Rule(0.25, 5, 0.5, 2.0, 10);
+      return new PartitionSweep.Rule(0.15, 5, 0.5, 2.0, 10);
     }
   }
 
   /** Columns of {@code NAME-cuts.csv}, one row per link rate and cut. */
   public enum CutColumn implements CsvColumn {
     MODEL, LINK, CUT, BYTES_UP, PLACEMENT, RULE, PRED_RANK, PRED_FPS, MEAS_FPS, FPS_ERROR_PCT, PRED_LATENCY_MS,
-    MEAS_P50_MS, LATENCY_ERROR_PCT, WINDOW_FRAMES, WINDOW_S, PACED_FPS, PACED_FRAMES, FOREIGN_FRAMES
+    MEAS_P50_MS, LATENCY_ERROR_PCT, WINDOW_FRAMES, WINDOW_S, PACED_FPS, PACED_FRAMES, FOREIGN_FRAMES,
+    PRED_EDGE_CPU_MS, MEAS_EDGE_CPU_MS, MEAS_SERVER_CPU_MS, CELL_S
   }
 
-  /** Seconds a cell takes on a quiet host (throughput and paced windows, a rate change), for the estimate. */
-  static final double SECONDS_PER_CELL = 2.5;
-  /** Seconds to swap a cut's partitions and warm them, beyond the warm-up itself. */
-  static final double SECONDS_PER_CUT = 1.0;
+  /** Settling before a paced window: the queue is drained by then, so one report period is enough. */
+  static final double PACED_SETTLE_S = 0.1;
   /** The fresh JVMs' warm-up, once per node: 5 s at least, until the rate holds within 5%, at most 40 s. */
   static final PartitionSweep.Rule START_WARMUP = new PartitionSweep.Rule(2, 20, 5, 40, 5);
 
   private ModelCutExperiment() {}
 
-  /** About how long the sweep of {@code cuts} x {@code links} takes (profiling aside), in minutes. */
-  public static double estimateMinutes(int cuts, int links, double warmSeconds) {
-    return cuts * (SECONDS_PER_CUT + warmSeconds + links * SECONDS_PER_CELL) / 60;
-  }
 
   public static Path run(Settings s, TestbedDriver driver, PrintStream log) {
     try {
@@ -106,10 +104,13 @@ public final class ModelCutExperiment {
         plans.put(link, plan(profile, link, s));
       }
       List<Integer> cuts = cuts(s.cuts(), g, plans);
-      log.printf(Locale.ROOT, "cuts to run: %s at links %s: %d cells, about %.1f min on a quiet host (profiling aside)%n", cuts,
-          s.links(), cuts.size() * s.links().size(), estimateMinutes(cuts.size(), s.links().size(), s.warmSeconds()));
+      log.printf(Locale.ROOT, "cuts to run: %s at links %s: %d cells%n", cuts, s.links(), cuts.size() * s.links().size());
 
+      log.printf(Locale.ROOT, "estimate from the predicted rates: about %.1f min for the cells, plus %.1f min warming "
+          + "the JVMs%n", SweepEstimate.cellsSeconds(cuts, s, plans) / 60, SweepEstimate.START_SECONDS / 60);
       Table rows = CsvColumn.table(CutColumn.values());
+      SweepEstimate.Phases phases = new SweepEstimate.Phases();
+      String phasesLine = "";
       Path logs = s.outDir().resolve("logs").resolve(spec.name());
       Files.createDirectories(logs);
       long sweepStart = System.nanoTime();
@@ -137,42 +138,65 @@ public final class ModelCutExperiment {
         int done = 0;
         for (int cut : cuts) {
           if (done > 0) {
-            double perCut = (System.nanoTime() - cutsStart) / 1e9 / done;
-            log.printf(Locale.ROOT, "[%d of %d cuts, %.1f s a cut so far, about %.1f min left]%n", done, cuts.size(),
-                perCut, perCut * (cuts.size() - done) / 60);
+            double elapsed = (System.nanoTime() - cutsStart) / 1e9;
+            double perCut = elapsed / done;
+            log.printf(Locale.ROOT, "[%d of %d cuts in %.1f min, %.1f s a cell so far, about %.1f min left]%n", done,
+                cuts.size(), elapsed / 60, perCut / s.links().size(), perCut * (cuts.size() - done) / 60);
+          }
+          // links in snake order (1G, 100M, 10M, then 10M, 100M, 1G): the next cut starts at the rate the last
+          // cell left, so one rate change less per cut; the paced window before it left next to nothing queued
+          List<String> order = new ArrayList<>(s.links());
+          if (done % 2 == 1) {
+            java.util.Collections.reverse(order);
           }
           done++;
           Path file = cutSpec(s, spec, absolute, g, cut);
           PipelineSpec pipeline = SpecOption.load(file);
           List<PartitionSweep.Partition> parts = partitions(pipeline, file, cut, layers);
-          sweep.setLinkRate((long) BitRate.parse(s.links().get(0))); // a fast link drains the old cut at once
+          long t0 = System.nanoTime();
           if (cut != loadedCut) {
             sweep.load(parts);
             loadedCut = cut;
           }
-          sweep.pace(0);
-          sweep.measure(new PartitionSweep.Rule(s.warmSeconds(), 1, 0.25, 0.5, 100)); // the warm-up burst
+          phases.add("load", t0);
           String placement = "E" + (cut > 0 ? "E" : "") + (cut < layers ? "S" : "");
-          for (String link : s.links()) {
+          boolean first = true;
+          for (String link : order) {
+            long cellStart = System.nanoTime();
             sweep.setLinkRate((long) BitRate.parse(link));
+            phases.add("rate", cellStart);
             sweep.pace(0);
-            PartitionSweep.Window t = sweep.measure(s.window());
+            // the first window of a fresh cut settles longer: its frames are the partitions' warm-up
+            PartitionSweep.Rule rule = first ? s.window().withSettle(s.warmSeconds() + s.window().settleSeconds())
+                : s.window();
+            first = false;
+            long t1 = System.nanoTime();
+            PartitionSweep.Window t = sweep.measure(rule);
+            phases.add("throughput", t1);
             double pace = Math.max(0.5, t.fps() / 2);
+            long t2 = System.nanoTime();
             sweep.drain(t.fps()); // frames queued behind the link at full speed arrive first
+            phases.add("drain", t2);
             sweep.pace(pace);
-            PartitionSweep.Window l = sweep.measure(new PartitionSweep.Rule(s.window().settleSeconds(), s.pacedFrames(),
+            long t3 = System.nanoTime();
+            PartitionSweep.Window l = sweep.measure(new PartitionSweep.Rule(PACED_SETTLE_S, s.pacedFrames(),
                 s.window().minSeconds() / 2, s.window().maxSeconds() + 1, 1000));
+            phases.add("paced", t3);
             CutPlanner.CutPlan plan = plans.get(link);
             CutPlanner.CutPrediction p = plan.singles().get(cut);
             rows.row(spec.name(), link, cut, p.bytesUp(), placement, rules(plan, cut, layers), rank(plan, cut), p.fps(),
                 t.fps(), error(p.fps(), t.fps()), p.latencyMs(), l.latencyP50Ms(), error(p.latencyMs(), l.latencyP50Ms()),
-                t.frames(), t.seconds(), pace, l.frames(), t.foreignFrames() + l.foreignFrames());
-            log.printf(Locale.ROOT, "%s cut %d at %s: predicted %.1f fps %.1f ms, measured %.1f fps (%d frames, %.1f s),"
-                + " p50 %.1f ms at %.1f fps%n", spec.name(), cut, link, p.fps(), p.latencyMs(), t.fps(), t.frames(),
-                t.seconds(), l.latencyP50Ms(), pace);
+                t.frames(), t.seconds(), pace, l.frames(), t.foreignFrames() + l.foreignFrames(), p.edgeCpuMs(),
+                t.edgeCpuMs(), t.serverCpuMs(), (System.nanoTime() - cellStart) / 1e9);
+            log.printf(Locale.ROOT, "%s cut %d at %s: predicted %.1f fps %.1f ms (edge CPU %.2f ms a frame), measured "
+                + "%.1f fps (%d frames, %.1f s; edge CPU %.2f, server %.2f ms a frame), p50 %.1f ms at %.1f fps%n",
+                spec.name(), cut, link, p.fps(), p.latencyMs(), p.edgeCpuMs(), t.fps(), t.frames(), t.seconds(),
+                t.edgeCpuMs(), t.serverCpuMs(), l.latencyP50Ms(), pace);
           }
           rows.writeCsv(s.outDir().resolve(spec.name() + "-cuts.csv")); // what is measured so far survives a failure
         }
+        phasesLine = phases.toString();
+        log.println("sweep time by phase: " + phasesLine);
       } finally {
         sweep.close();
       }
@@ -185,13 +209,15 @@ public final class ModelCutExperiment {
       Path csv = s.outDir().resolve(spec.name() + "-cuts.csv");
       rows.writeCsv(csv);
       String method = String.format(Locale.ROOT, "%d layers, %d cuts run (`--cuts %s`), edge %.2f core, links %s; "
-          + "synthetic frames; one partition host JVM per node and one producer for the whole sweep (%s); each cut "
-          + "warmed %.1f s, then per link a throughput window (at least %d frames and %.2f s, until its halves agree "
-          + "within %.0f%%, at most %.1f s, after %.1f s settling) and, once the frames it queued have arrived, a "
-          + "latency window paced at half that rate (%d frames at least); sweep %.1f min, %.1f s a cell", layers, cuts.size(), s.cuts(), s.edgeCpu(),
-          s.links(), accounting, s.warmSeconds(), s.window().minFrames(), s.window().minSeconds(),
-          s.window().stablePct(), s.window().maxSeconds(), s.window().settleSeconds(), s.pacedFrames(), minutes,
-          minutes * 60 / Math.max(1, rows.rows().size()));
+          + "synthetic frames; one partition host JVM per node and one producer for the whole sweep (%s); per cut, "
+          + "the links in snake order (the next cut starts at the rate the last cell left); per link a throughput "
+          + "window (at least %d frames and %.2f s, until its halves agree within %.0f%%, at most %.1f s, after %.2f s "
+          + "settling, %.2f s more on a cut's first link: its warm-up), the edge's and the server's CPU per frame over "
+          + "it (/proc), and, once the frames it queued have arrived, a latency window paced at half that rate (%d "
+          + "frames at least, after %.1f s); sweep %.1f min, %.1f s a cell (%s)", layers, cuts.size(), s.cuts(),
+          s.edgeCpu(), s.links(), accounting, s.window().minFrames(), s.window().minSeconds(), s.window().stablePct(),
+          s.window().maxSeconds(), s.window().settleSeconds(), s.warmSeconds(), s.pacedFrames(), PACED_SETTLE_S,
+          minutes, minutes * 60 / Math.max(1, rows.rows().size()), phasesLine);
       return ModelCutReport.write(s.outDir(), spec.name(), method);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -202,9 +202,12 @@ final class ModelCutReport {
 
   /** One row per cut: bytes up, the rules, then per link predicted / measured fps and latency. */
   private static String perCut(List<Integer> cuts, Map<String, Map<Integer, Map<String, String>>> byLink) {
-    StringBuilder md = new StringBuilder("## Per cut\n\nfps and paced p50 latency, predicted / measured.\n\n| cut "
-        + "| bytes up | rule |");
-    StringBuilder rule = new StringBuilder("|---|---|---|");
+    String first = byLink.keySet().iterator().next();
+    StringBuilder md = new StringBuilder("## Per cut\n\nfps and paced p50 latency, predicted / measured; the edge's CPU "
+        + "per frame (ms of one core, producer and sink included) in the " + first + " throughput window, predicted / "
+        + "measured (/proc; it includes the JVMs' background, which weighs more the fewer frames a second).\n\n| cut "
+        + "| bytes up | rule | " + first + " edge CPU ms |");
+    StringBuilder rule = new StringBuilder("|---|---|---|---|");
     for (String link : byLink.keySet()) {
       md.append(' ').append(link).append(" fps | ").append(link).append(" ms |");
       rule.append("---|---|");
@@ -213,8 +216,10 @@ final class ModelCutReport {
     for (int cut : cuts) {
       Map<String, String> any = byLink.values().stream().map(m -> m.get(cut)).filter(java.util.Objects::nonNull)
           .findFirst().orElseThrow();
-      md.append(String.format(Locale.ROOT, "| %d | %d | %s |", cut, (long) num(any, CutColumn.BYTES_UP),
-          str(any, CutColumn.RULE)));
+      Map<String, String> atFirst = byLink.get(first).get(cut);
+      md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s |", cut, (long) num(any, CutColumn.BYTES_UP),
+          str(any, CutColumn.RULE), atFirst == null ? "-" : String.format(Locale.ROOT, "%.2f / %.2f",
+              num(atFirst, CutColumn.PRED_EDGE_CPU_MS), num(atFirst, CutColumn.MEAS_EDGE_CPU_MS))));
       for (Map<Integer, Map<String, String>> rows : byLink.values()) {
         Map<String, String> r = rows.get(cut);
         md.append(r == null ? " - | - |" : String.format(Locale.ROOT, " %.1f / %.1f | %.1f / %.1f |",

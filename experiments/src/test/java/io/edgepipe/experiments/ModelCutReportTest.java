@@ -24,7 +24,7 @@ class ModelCutReportTest {
       double pred = (double) c[5];
       double meas = (double) c[6];
       t.row("m", c[0], c[1], c[2], "EES", c[3], c[4], pred, meas, ModelCutExperiment.error(pred, meas), 10.0, 12.0,
-          ModelCutExperiment.error(10, 12), 20, 1.0, meas / 2, 5, 0);
+          ModelCutExperiment.error(10, 12), 20, 1.0, meas / 2, 5, 0, 5.0, 4.5, 2.0, 3.0);
     }
     t.writeCsv(dir.resolve("m-cuts.csv"));
     String md = Files.readString(ModelCutReport.write(dir, "m", "test"));
@@ -38,6 +38,8 @@ class ModelCutReportTest {
     assertTrue(md.contains("- predicted: 1gbit: cut 5 -> 10mbit: cut 9"), md);
     // errors at 1 Gbit: +12.5%, +66.7%, +50%: mean 43%, median +50%, one within 15%
     assertTrue(md.contains("| 1gbit | 3 | 43% | +50% | 1 of 3 |"), md);
+    // per cut: the edge's CPU per frame at the first link, predicted / measured
+    assertTrue(md.contains("| 0 | 1000 | all-server | 5.00 / 4.50 | 90.0 / 80.0 |"), md);
     assertTrue(Files.exists(dir.resolve("m-fps-per-cut.png")) && Files.exists(dir.resolve("m-fps-error-per-cut.png")));
   }
 }

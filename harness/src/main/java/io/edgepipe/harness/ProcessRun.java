@@ -61,6 +61,11 @@ public final class ProcessRun implements AutoCloseable {
   private long[] stageCpuAtRunStart; // guarded by this; per stage, when the timed run began
   private final List<Integer> ports = new ArrayList<>();
   private final EphemeralTls tls;
+  /**
+   * How long a stage process may take to serve: a JVM starts in seconds, but on a 2-core machine
+   * at load 30 its class loading alone took over a minute (60 s failed benchmarks there).
+   */
+  private static final int START_SECONDS = 180;
 
   public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
       Delivery delivery) {
@@ -202,6 +207,35 @@ public final class ProcessRun implements AutoCloseable {
     }
   }
 
+  /** A warm-up batch's stage CPU per frame within this fraction of the batch before it: settled. */
+  static final double SETTLED_FRACTION = 0.10;
+
+  /**
+   * {@link #warmUp} in batches of {@code batch}'s frames until the stage processes' CPU per frame
+   * has settled (the last batch within {@value #SETTLED_FRACTION} of the one before) or after
+   * {@code maxBatches}. A fresh stage JVM compiles its hot paths for hundreds of frames (on a
+   * loaded 2-core machine its C2 threads used a quarter of its CPU 600 frames in, and the kernel
+   * ran uncompiled meanwhile), and each stage compiles the shared transport code once more; a
+   * benchmark that times them after a fixed 100 frames against an in-process mode whose JVM has
+   * run thousands measures their JIT, not their data plane.
+   *
+   * @return the stage processes' CPU milliseconds per frame of each batch, in order
+   */
+  public List<Double> warmUpUntilSettled(RunOptions batch, int maxBatches, Runnable progress) {
+    List<Double> perFrame = new ArrayList<>();
+    for (int b = 0; b < maxBatches; b++) {
+      long before = java.util.Arrays.stream(liveStageCpuNanos()).sum();
+      warmUp(batch, progress);
+      long used = java.util.Arrays.stream(liveStageCpuNanos()).sum() - before;
+      perFrame.add(used / 1e6 / Math.max(1, batch.frames() * batch.flows()));
+      int n = perFrame.size();
+      if (n >= 2 && Math.abs(perFrame.get(n - 1) - perFrame.get(n - 2)) <= SETTLED_FRACTION * perFrame.get(n - 2)) {
+        break;
+      }
+    }
+    return perFrame;
+  }
+
   /** Streams {@code o}'s frames through the chain, then stops the stages (each drains first). */
   public RunResult run(RunOptions o, Runnable progress) {
     synchronized (this) {
@@ -292,7 +326,7 @@ public final class ProcessRun implements AutoCloseable {
     String stage = spec.layers().get(index).name();
     ManagedChannel channel = Transport.channel(LOOPBACK + ":" + ports.get(index), 1 << 20, tls);
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
       while (System.nanoTime() < deadline) {
         synchronized (this) {
           if (exits.get(index) >= MAX_STARTUP_EXITS) {
@@ -314,7 +348,7 @@ public final class ProcessRun implements AutoCloseable {
         }
         Thread.sleep(200);
       }
-      throw new IllegalStateException("stage " + stage + " did not become healthy in 60 s; see "
+      throw new IllegalStateException("stage " + stage + " did not become healthy in " + START_SECONDS + " s; see "
           + logDir.resolve(stage + ".log"));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -73,7 +73,8 @@ final class FrameMarshalling {
     return builder.build();
   }
 
-  private static Marshaller<Frame> strict(Marshaller<Frame> inner, boolean inPlace) {
+  /** @param inPlace parse over the transport's buffers where it lends them (a stage's stream) */
+  static Marshaller<Frame> strict(Marshaller<Frame> inner, boolean inPlace) {
     return new Marshaller<>() {
       @Override
       public InputStream stream(Frame value) {
@@ -95,9 +96,15 @@ final class FrameMarshalling {
     };
   }
 
+  /**
+   * Whether the stream can lend its buffers. Not whether all of them are direct: grpc-java's
+   * deframer merges runs of buffers under 1 KiB into one heap array, which makes
+   * {@code byteBufferSupported()} false for the whole message although every other piece is a
+   * network buffer. Sending such messages (one in twenty at 11 MB frames) through the copying
+   * parser cost a heap copy of the whole payload; {@link #parseInPlace} copies just that piece.
+   */
   private static boolean lendsBuffers(InputStream stream) {
-    return stream instanceof KnownLength && stream instanceof Detachable
-        && stream instanceof HasByteBuffer h && h.byteBufferSupported();
+    return stream instanceof KnownLength && stream instanceof Detachable && stream instanceof HasByteBuffer;
   }
 
   /** Parses over the detached stream's buffers; on success the frame owns the stream until released. */
@@ -108,15 +115,18 @@ final class FrameMarshalling {
       detached.mark(size); // keep the buffers while walking them
       List<ByteString> pieces = new ArrayList<>();
       SmallPieces small = new SmallPieces(pieces);
+      HeapPieces heap = new HeapPieces();
       while (detached.available() > 0) {
-        ByteBuffer piece = ((HasByteBuffer) detached).getByteBuffer();
-        if (piece.remaining() < SmallPieces.BELOW) {
-          small.add(piece);
+        ByteBuffer piece = heap.nextBuffer(detached);
+        if (!piece.isDirect() || piece.remaining() < SmallPieces.BELOW) {
+          small.add(piece); // a heap piece is merged into a direct buffer too: the rope must be all direct
         } else {
           small.flush();
           pieces.add(UnsafeByteOperations.unsafeWrap(piece));
         }
-        detached.skip(piece.remaining());
+        if (!heap.copied()) {
+          detached.skip(piece.remaining());
+        }
       }
       small.flush();
       detached.reset();
@@ -139,6 +149,41 @@ final class FrameMarshalling {
       if (!lent) {
         closeQuietly(detached);
       }
+    }
+  }
+
+  /**
+   * The next buffer of a detached stream: the transport's own, or where the stream's current
+   * piece is a heap array that cannot be lent (grpc-java's merge of small buffers, see
+   * {@link #lendsBuffers}), a copy of the next bytes. The copy reads 1 KiB, doubling while the
+   * pieces stay unlendable (so a stream of only heap pieces costs a few failed tries, not one per
+   * KiB); it may take a few bytes of the following network buffer too, which is harmless.
+   */
+  private static final class HeapPieces {
+    private int chunk = 1024;
+    private boolean copied;
+
+    ByteBuffer nextBuffer(InputStream detached) throws IOException {
+      try {
+        ByteBuffer lent = ((HasByteBuffer) detached).getByteBuffer();
+        if (lent != null) {
+          copied = false;
+          chunk = 1024;
+          return lent;
+        }
+      } catch (UnsupportedOperationException heapPiece) {
+        // fall through: copy this piece's bytes
+      }
+      byte[] bytes = new byte[Math.min(chunk, detached.available())];
+      int read = detached.readNBytes(bytes, 0, bytes.length);
+      chunk = Math.min(chunk * 2, 1 << 20);
+      copied = true;
+      return ByteBuffer.wrap(bytes, 0, read);
+    }
+
+    /** Whether the last buffer was a copy (already read off the stream) rather than lent. */
+    boolean copied() {
+      return copied;
     }
   }
 

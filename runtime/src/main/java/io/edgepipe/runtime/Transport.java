@@ -82,6 +82,7 @@ public final class Transport {
       b.sslContext(tls.clientContext());
     }
     return b.withOption(ChannelOption.ALLOCATOR, BUFFERS)
+        .eventLoopGroup(EventLoops.CLIENTS).channelType(EventLoops.clientChannel())
         .defaultLoadBalancingPolicy("round_robin")
         .maxInboundMessageSize(maxMessageBytes(maxFrameBytes))
         .flowControlWindow(FLOW_CONTROL_WINDOW)
@@ -100,6 +101,8 @@ public final class Transport {
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
         .maxInboundMessageSize(maxMessageBytes(maxFrameBytes))
         .flowControlWindow(FLOW_CONTROL_WINDOW)
+        .bossEventLoopGroup(EventLoops.SERVERS).workerEventLoopGroup(EventLoops.SERVERS)
+        .channelType(EventLoops.serverChannel())
         .withChildOption(ChannelOption.ALLOCATOR, BUFFERS);
     if (tls != null) {
       b.sslContext(tls.serverContext());

@@ -156,14 +156,20 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
   }
 
+  /** Most warm-up batches a fresh chain of stage processes gets before it is timed. */
+  private static final int MAX_PROCESS_WARM_UP_BATCHES = 10;
+
   /**
-   * Fresh stage processes each time, warmed with the same frames as the in-process modes' warm-up
-   * (their JVM stays warm across rounds; each stage JVM here starts cold), then timed.
+   * Fresh stage processes each time, warmed in batches of the in-process modes' warm-up until
+   * their CPU per frame settles (their JVM stays warm across rounds; each stage JVM here starts
+   * cold and compiles for hundreds of frames), then timed.
    */
   private Timed processes(RunOptions o) {
     try (ProcessRun run = new ProcessRun(o.spec(), o.specFile(), o.device(), null, out.root().resolve("logs"),
         o.spec().delivery())) {
-      run.warmUp(warmUpFrames(o), () -> {});
+      List<Double> warm = run.warmUpUntilSettled(warmUpFrames(o), MAX_PROCESS_WARM_UP_BATCHES, () -> {});
+      System.err.printf(java.util.Locale.ROOT, "stage warm-up: CPU ms per frame of each batch %s%n",
+          warm.stream().map(c -> String.format(java.util.Locale.ROOT, "%.2f", c)).toList());
       long cpu0 = processCpuNanos();
       RunResult r = run.run(o, progress);
       // this JVM (producer and sink) plus every stage process, both over the timed frames only

@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 /** {@code pipeline bench transport}: a gRPC hop vs a raw socket, same bytes, loopback. */
 @Command(name = "transport", mixinStandardHelpOptions = true,
     description = {"Compare one gRPC hop with a raw TCP socket moving the same float32 frames over loopback.",
-        "The table shows the MB/s of each, the ratio, and CPU seconds per GB moved (both ends), each as the median "
-            + "(min-max) of --repeat runs."})
+        "The table shows the MB/s of each, the ratio, and CPU seconds per GB moved at the sending and at the receiving "
+            + "end (threads of each end; JIT and GC threads left out), each as the median (min-max) of --repeat runs."})
 public final class TransportBenchCommand implements Callable<Integer> {
   @Option(names = "--megabytes", defaultValue = "400", description = "Data moved per size, transport and run (default: ${DEFAULT-VALUE} MB).")
   int megabytes;
@@ -34,9 +34,9 @@ public final class TransportBenchCommand implements Callable<Integer> {
     }
     int[][] sizes = {{1, 128, 128}, {1, 256, 256}, {1, 512, 512}, {1, 1024, 1024}, {3, 720, 1280}};
     Table table = new Table("frame (CxHxW f32)", "bytes", "frames", "grpc_MBps", "raw_MBps", "grpc/raw",
-        "grpc_cpu_s_per_GB", "raw_cpu_s_per_GB");
+        "grpc_send_cpu_s_per_GB", "grpc_recv_cpu_s_per_GB", "raw_send_cpu_s_per_GB", "raw_recv_cpu_s_per_GB");
     Table runs = new Table("frame", "bytes", "frames", "run", "grpc_MBps", "raw_MBps", "grpc/raw",
-        "grpc_cpu_s_per_GB", "raw_cpu_s_per_GB");
+        "grpc_send_cpu_s_per_GB", "grpc_recv_cpu_s_per_GB", "raw_send_cpu_s_per_GB", "raw_recv_cpu_s_per_GB");
     // Warm-up: every size once through both transports before any timed run, so the JIT has
     // compiled both paths for every frame size and the timed runs measure steady state (a cold
     // gRPC path spends much of a short run's CPU in the compiler threads, which the raw socket's
@@ -56,8 +56,7 @@ public final class TransportBenchCommand implements Callable<Integer> {
       double[] grpc = new double[repeat];
       double[] raw = new double[repeat];
       double[] ratio = new double[repeat];
-      double[] grpcCpu = new double[repeat];
-      double[] rawCpu = new double[repeat];
+      double[][] cpu = new double[4][repeat]; // gRPC send, gRPC receive, raw send, raw receive
       String size = s[0] + "x" + s[1] + "x" + s[2];
       for (int i = 0; i < repeat; i++) { // interleaved, so a load change hits both transports alike
         TransportBench.Run g = TransportBench.grpc(s[0], s[1], s[2], payload, frames);
@@ -65,16 +64,19 @@ public final class TransportBenchCommand implements Callable<Integer> {
         grpc[i] = g.mbps();
         raw[i] = r.mbps();
         ratio[i] = g.mbps() / r.mbps();
-        grpcCpu[i] = g.cpuSecondsPerGb();
-        rawCpu[i] = r.cpuSecondsPerGb();
-        runs.row(size, bytes, frames, i + 1, g.mbps(), r.mbps(), ratio[i], g.cpuSecondsPerGb(), r.cpuSecondsPerGb());
+        cpu[0][i] = g.sendCpuSecondsPerGb();
+        cpu[1][i] = g.receiveCpuSecondsPerGb();
+        cpu[2][i] = r.sendCpuSecondsPerGb();
+        cpu[3][i] = r.receiveCpuSecondsPerGb();
+        runs.row(size, bytes, frames, i + 1, g.mbps(), r.mbps(), ratio[i], cpu[0][i], cpu[1][i], cpu[2][i], cpu[3][i]);
       }
       table.row(size, bytes, frames, Spread.of(grpc).text("%.0f"), Spread.of(raw).text("%.0f"),
-          Spread.of(ratio).text("%.2f"), Spread.of(grpcCpu).text("%.2f"), Spread.of(rawCpu).text("%.2f"));
+          Spread.of(ratio).text("%.2f"), Spread.of(cpu[0]).text("%.2f"), Spread.of(cpu[1]).text("%.2f"),
+          Spread.of(cpu[2]).text("%.2f"), Spread.of(cpu[3]).text("%.2f"));
       System.err.printf("  %s done%n", size);
     }
     System.out.println("median (min-max) of " + repeat + " runs after a warm-up of every size; both ends in this JVM,"
-        + " CPU is the process's");
+        + " CPU per GB counted by the threads of each end");
     table.print(System.out);
     Path csv = ResultFiles.csv(out.folder("bench"), "transport");
     table.writeCsv(csv);

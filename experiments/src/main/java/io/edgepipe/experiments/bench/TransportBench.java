@@ -2,27 +2,49 @@ package io.edgepipe.experiments.bench;
 
 import com.google.protobuf.UnsafeByteOperations;
 import io.edgepipe.api.proto.DType;
-import io.edgepipe.harness.measure.HopTimer;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.proto.Shape;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.edgepipe.harness.measure.HopTimer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One gRPC hop (the runtime's own streaming client and server, with flow control and acks, the
  * receiver parsing in place off Netty's buffers) against a raw TCP socket moving the same payload
  * bytes over loopback. Both receivers take every message off the wire; both senders stop the clock
- * when the receiver has confirmed the last one. Both ends run in this JVM, so the process CPU time
- * of a run is the CPU of both ends.
+ * when the receiver has confirmed the last one.
+ *
+ * <p>The two do the same work with the bytes: each sender hands the socket a heap array (the
+ * frame's payload), which is copied once into native memory (Netty's buffers; the JDK's temporary
+ * direct buffer); each receiver reads into native buffers and copies nothing out of them (gRPC
+ * parses in place; raw reads into one reused direct buffer). Same socket options (TCP_NODELAY,
+ * kernel-sized buffers) and the same warm-up.
+ *
+ * <p>CPU is counted per end, by thread, so the JIT compiler and GC threads of this JVM (where both
+ * ends run) are left out: the sending end is the calling thread and, for gRPC, the client's event
+ * loops; the receiving end is the raw receiver thread, or gRPC's server event loops and call
+ * executor threads (which also run the client's small ack callbacks).
  */
 public final class TransportBench {
-  /** One timed run of one transport. */
-  public record Run(double mbps, double cpuSecondsPerGb) {}
+  /** One timed run of one transport: MB/s and CPU seconds per GB of the sending and receiving end. */
+  public record Run(double mbps, double sendCpuSecondsPerGb, double receiveCpuSecondsPerGb) {
+    public double cpuSecondsPerGb() {
+      return sendCpuSecondsPerGb + receiveCpuSecondsPerGb;
+    }
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final int RAW_READ_BUFFER = 1 << 20;
 
   private TransportBench() {}
 
@@ -36,65 +58,121 @@ public final class TransportBench {
     Frame frame = Frame.newBuilder().setFlowId("bench").setDtype(DType.F32)
         .setShape(Shape.newBuilder().setC(c).setH(h).setW(w)).setData(UnsafeByteOperations.unsafeWrap(payload)).build();
     try (HopTimer hop = HopTimer.loopback(payload.length)) {
-      HopTimer.Measurement m = hop.measure(frame, Math.max(3, frames / 5), frames);
-      return run(payload.length, frames, m.ms() * frames / 1e3, m.cpuMs() * frames / 1e3);
+      hop.measure(frame, 0, Math.max(3, frames / 5)); // warm-up
+      Map<Long, Long> before = threadCpu();
+      long sender0 = THREADS.getCurrentThreadCpuTime();
+      HopTimer.Measurement m = hop.measure(frame, 0, frames);
+      long sender = THREADS.getCurrentThreadCpuTime() - sender0;
+      long[] ends = grpcEnds(before, threadCpu());
+      return run(payload.length, frames, m.ms() * frames / 1e3, sender + ends[0], ends[1]);
     }
   }
 
   public static Run raw(byte[] payload, int frames) {
-    rawSeconds(payload, Math.max(3, frames / 5)); // warm-up
-    long cpu0 = processCpuNanos();
-    double seconds = rawSeconds(payload, frames);
-    return run(payload.length, frames, seconds, (processCpuNanos() - cpu0) / 1e9);
+    rawRun(payload, Math.max(3, frames / 5)); // warm-up
+    return rawRun(payload, frames);
   }
 
-  private static Run run(long bytes, int frames, double seconds, double cpuSeconds) {
-    double moved = bytes * (double) frames;
-    return new Run(moved / 1e6 / seconds, cpuSeconds / (moved / 1e9));
+  private static Run run(long bytes, int frames, double seconds, long sendCpuNanos, long receiveCpuNanos) {
+    double gb = bytes * (double) frames / 1e9;
+    return new Run(gb * 1e3 / seconds, sendCpuNanos / 1e9 / gb, receiveCpuNanos / 1e9 / gb);
   }
 
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
+  private static Map<Long, Long> threadCpu() {
+    Map<Long, Long> cpu = new HashMap<>();
+    for (long id : THREADS.getAllThreadIds()) {
+      cpu.put(id, THREADS.getThreadCpuTime(id));
+    }
+    return cpu;
   }
 
-  /** Length-prefixed messages over a plain socket; the receiver answers one byte after the last. */
-  private static double rawSeconds(byte[] payload, int frames) {
-    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Thread receiver = new Thread(() -> {
-        try (Socket s = listener.accept();
-            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream(), 1 << 16))) {
-          for (int i = 0; i < frames; i++) {
-            byte[] message = new byte[in.readInt()]; // a fresh buffer per message, as a receiver would keep it
-            in.readFully(message);
-          }
-          s.getOutputStream().write(1);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }, "raw-receiver");
+  /** CPU nanoseconds of gRPC's client threads and of its server threads between two snapshots. */
+  private static long[] grpcEnds(Map<Long, Long> before, Map<Long, Long> after) {
+    long[] ends = new long[2];
+    for (java.lang.management.ThreadInfo t : THREADS.getThreadInfo(after.keySet().stream().mapToLong(Long::longValue).toArray())) {
+      if (t == null || after.get(t.getThreadId()) < 0) {
+        continue;
+      }
+      long used = after.get(t.getThreadId()) - Math.max(0, before.getOrDefault(t.getThreadId(), 0L));
+      String name = t.getThreadName();
+      if (name.startsWith("grpc-client-ELG")) {
+        ends[0] += used;
+      } else if (name.startsWith("grpc-server-ELG") || name.startsWith("grpc-default-executor")) {
+        ends[1] += used;
+      }
+    }
+    return ends;
+  }
+
+  /**
+   * Length-prefixed messages over a plain socket; the receiver reads each into one reused direct
+   * buffer and answers one byte after the last.
+   */
+  private static Run rawRun(byte[] payload, int frames) {
+    try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+      listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+      long[] receiverCpu = new long[1];
+      Thread receiver = new Thread(() -> receive(listener, frames, receiverCpu), "raw-receiver");
       receiver.start();
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
-        s.setTcpNoDelay(true);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+      try (SocketChannel s = SocketChannel.open(listener.getLocalAddress())) {
+        s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         long start = System.nanoTime();
+        ByteBuffer length = ByteBuffer.allocate(4);
         for (int i = 0; i < frames; i++) {
-          out.writeInt(payload.length);
-          out.write(payload);
+          length.clear().putInt(payload.length).flip();
+          ByteBuffer body = ByteBuffer.wrap(payload);
+          while (length.hasRemaining() || body.hasRemaining()) {
+            s.write(new ByteBuffer[] {length, body});
+          }
         }
-        out.flush();
-        if (s.getInputStream().read() != 1) {
+        ByteBuffer done = ByteBuffer.allocate(1);
+        if (s.read(done) != 1 || done.get(0) != 1) {
           throw new IllegalStateException("raw receiver did not confirm");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        long sendCpu = THREADS.getCurrentThreadCpuTime() - cpu0;
         receiver.join();
-        return seconds;
+        return run(payload.length, frames, seconds, sendCpu, receiverCpu[0]);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void receive(ServerSocketChannel listener, int frames, long[] cpu) {
+    try (SocketChannel s = listener.accept()) {
+      s.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      long cpu0 = THREADS.getCurrentThreadCpuTime();
+      ByteBuffer in = ByteBuffer.allocateDirect(RAW_READ_BUFFER);
+      ByteBuffer length = ByteBuffer.allocate(4);
+      for (int i = 0; i < frames; i++) {
+        readFully(s, length.clear());
+        long left = length.flip().getInt();
+        while (left > 0) { // each read lands in the same native buffer, as a parser in place would
+          in.clear().limit((int) Math.min(in.capacity(), left));
+          int n = s.read(in);
+          if (n < 0) {
+            throw new IOException("sender closed early");
+          }
+          left -= n;
+        }
+      }
+      cpu[0] = THREADS.getCurrentThreadCpuTime() - cpu0;
+      s.write(ByteBuffer.wrap(new byte[] {1}));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void readFully(SocketChannel s, ByteBuffer into) throws IOException {
+    while (into.hasRemaining()) {
+      if (s.read(into) < 0) {
+        throw new IOException("sender closed early");
+      }
     }
   }
 }

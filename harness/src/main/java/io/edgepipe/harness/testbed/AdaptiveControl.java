@@ -39,14 +39,19 @@ final class AdaptiveControl {
   }
 
   static AdaptiveControl start(PipelineSpec spec, SwitchableDownstream toFirst, PhasedSink sink, TimingWindow window) {
+    return start(spec, toFirst, sink, window, TimingReporter.PERIOD_MS);
+  }
+
+  /** As above, with a TIMING line every {@code reportMs} ms. */
+  static AdaptiveControl start(PipelineSpec spec, SwitchableDownstream toFirst, PhasedSink sink, TimingWindow window,
+      long reportMs) {
     ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "timing-reporter");
       t.setDaemon(true);
       return t;
     });
     AdaptiveControl control = new AdaptiveControl(reporter);
-    reporter.scheduleAtFixedRate(() -> TimingReporter.report(window), TimingReporter.PERIOD_MS,
-        TimingReporter.PERIOD_MS, TimeUnit.MILLISECONDS);
+    reporter.scheduleAtFixedRate(() -> TimingReporter.report(window), reportMs, reportMs, TimeUnit.MILLISECONDS);
     Thread commands = new Thread(() -> RepointCommands.follow(System.in,
         address -> toFirst.switchTo(UpstreamLinks.toStage(spec, 0, address, sink)),
         ChildProtocol::say, control::other), "adaptive-commands");

@@ -23,7 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * One start of the testbed's JVMs for many partitionings of a model and many link rates: a
  * {@link PartitionHost} per node, and the producer with its sink on the edge streaming
- * without end (an adaptive {@link TestbedProducer}: it reports what was delivered every 250 ms
+ * without end (an adaptive {@link TestbedProducer}: it reports what was delivered every {@value #REPORT_MS} ms
  * and takes {@code REPOINT} and {@code PACE}). {@link #load} swaps the chain for another cut's
  * partitions (the new services start in the warm hosts, the producer is repointed once the old
  * first service answered every frame, the old ones drain and stop); {@link #setLinkRate} changes
@@ -36,6 +36,8 @@ public final class PartitionSweep implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final int BASE_PORT = 50300;
+  /** The producer's report period here: every window ends on a report, so a sweep of many short cells wants them often. */
+  public static final long REPORT_MS = 100;
 
   /** One service of a partitioning: a service NAME of {@code specFile}, on a node. */
   public record Partition(String name, Node node, Path specFile) {}
@@ -44,15 +46,23 @@ public final class PartitionSweep implements AutoCloseable {
    * What one window of frames showed.
    *
    * @param foreignFrames frames of the window that went through services other than the loaded ones
+   * @param edgeCpuMs     CPU (ms of one core) the edge node's processes used per delivered frame in the window
+   *                      (producer and sink included), NaN when no frame arrived
+   * @param serverCpuMs   the same for the server node
    */
-  public record Window(double fps, long frames, double seconds, double latencyP50Ms, long foreignFrames) {}
+  public record Window(double fps, long frames, double seconds, double latencyP50Ms, long foreignFrames,
+      double edgeCpuMs, double serverCpuMs) {}
 
   /**
    * When a window ends: after {@code settleSeconds} left out, at least {@code minFrames} and
    * {@code minSeconds}, then as soon as the rate of its first half is within {@code stablePct}% of
    * its second half's, or at {@code maxSeconds} whatever the rate does.
    */
-  public record Rule(double settleSeconds, long minFrames, double minSeconds, double maxSeconds, double stablePct) {}
+  public record Rule(double settleSeconds, long minFrames, double minSeconds, double maxSeconds, double stablePct) {
+    public Rule withSettle(double seconds) {
+      return new Rule(seconds, minFrames, minSeconds, maxSeconds, stablePct);
+    }
+  }
 
   private record Sample(long atMs, long delivered, long[] latencyUs, List<List<String>> paths, List<Long> pathFrames) {}
 
@@ -65,6 +75,8 @@ public final class PartitionSweep implements AutoCloseable {
   private final List<Partition> loaded = new ArrayList<>();
   private final List<Sample> samples = new ArrayList<>();
   private final BlockingQueue<String> producerReplies = new LinkedBlockingQueue<>();
+  /** Frames the producer reported handed to the first stage ({@code FRAMES n} lines; the last few may be unreported). */
+  private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
   private volatile NodeProcess producer;
   private volatile String producerFailure;
   private volatile io.edgepipe.harness.RunResult result;
@@ -108,7 +120,7 @@ public final class PartitionSweep implements AutoCloseable {
         "--delivery", producerSpec.delivery().label(), "--deadline-ms", String.valueOf(producerSpec.deadlineMillis()),
         "--source", source, "--frames", "0", "--fps", "0", "--flows", "1", "--seed", "1", "--device", device,
         "--node", edge.word(), "--sink-port", String.valueOf(BASE_PORT), "--next", next, "--mode",
-        "partition-sweep", "--adaptive", "--await", first.get(0).name() + "=" + next));
+        "partition-sweep", "--adaptive", "--report-ms", String.valueOf(REPORT_MS), "--await", first.get(0).name() + "=" + next));
     producer = launcher.startJava("producer", edge, List.of("-Xmx1g"), TestbedProducer.class.getName(), args,
         logDir.resolve("producer.log"));
     reader = new Thread(this::readProducer, "partition-sweep-producer");
@@ -149,16 +161,22 @@ public final class PartitionSweep implements AutoCloseable {
   /**
    * Holds the producer until the frames queued at {@code fps} have arrived (see {@link QueueDrain}),
    * so that a paced window after it measures a frame's way through the chain. The pace stays held:
-   * set the next one after.
+   * set the next one after. Where nothing is queued (every frame the producer reported sent has
+   * arrived) it waits only for the few it may not have reported yet.
    */
   public void drain(double fps) {
     pace(QueueDrain.HOLD_FPS);
     try {
-      QueueDrain.await(this::delivered, fps, 0.5);
+      QueueDrain.awaitSent(this::delivered, sent::get, fps, REPORT_MS / 1000.0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TestbedException("partition sweep interrupted");
     }
+  }
+
+  /** How long {@link #drain} waits, at the least, for frames sent at {@code fps} that the producer has not reported. */
+  public static double caughtUpQuietSeconds(double fps) {
+    return QueueDrain.caughtUpQuietNanos(fps, REPORT_MS / 1000.0) / 1e9;
   }
 
   private long delivered() {
@@ -171,6 +189,7 @@ public final class PartitionSweep implements AutoCloseable {
   public Window measure(Rule rule) {
     sleep(rule.settleSeconds());
     Sample first = nextSample(null);
+    double[] cpuAtFirst = cpuSeconds();
     Sample last = first;
     while (true) {
       last = nextSample(last);
@@ -183,7 +202,18 @@ public final class PartitionSweep implements AutoCloseable {
         break;
       }
     }
-    return window(first, last);
+    double[] cpuAtLast = cpuSeconds();
+    Window w = window(first, last);
+    double[] perFrame = new double[2];
+    for (int i = 0; i < 2; i++) {
+      perFrame[i] = w.frames() > 0 ? (cpuAtLast[i] - cpuAtFirst[i]) * 1000 / w.frames() : Double.NaN;
+    }
+    return new Window(w.fps(), w.frames(), w.seconds(), w.latencyP50Ms(), w.foreignFrames(), perFrame[0], perFrame[1]);
+  }
+
+  /** CPU seconds so far of the edge's and the server's processes (read from /proc: 10 ms ticks). */
+  private double[] cpuSeconds() {
+    return new double[] {Testbed.cpuSeconds(state, Node.EDGE), Testbed.cpuSeconds(state, Node.SERVER)};
   }
 
   private boolean stable(Sample first, Sample last, double pct) {
@@ -227,7 +257,7 @@ public final class PartitionSweep implements AutoCloseable {
     double seconds = (last.atMs() - first.atMs()) / 1000.0;
     long frames = last.delivered() - first.delivered();
     double p50 = latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2) / 1000.0;
-    return new Window(seconds > 0 ? frames / seconds : 0, frames, seconds, p50, foreign);
+    return new Window(seconds > 0 ? frames / seconds : 0, frames, seconds, p50, foreign, Double.NaN, Double.NaN);
   }
 
   /** The first report after {@code after} (or the next one to come, with null). */
@@ -373,7 +403,9 @@ public final class PartitionSweep implements AutoCloseable {
         } else if (m.startsWith(ChildProtocol.ERROR)) {
           producerFailure = m;
           producerReplies.add(m);
-        } else if (!m.startsWith(ChildProtocol.FRAMES)) {
+        } else if (m.startsWith(ChildProtocol.FRAMES + " ")) {
+          sent.addAndGet(Long.parseLong(m.substring(ChildProtocol.FRAMES.length() + 1).strip()));
+        } else {
           producerReplies.add(m);
         }
       }

@@ -35,4 +35,36 @@ final class QueueDrain {
       Thread.sleep(100);
     }
   }
+
+  /**
+   * As {@link #await}, but sooner where nothing is queued: once {@code delivered} has caught up
+   * with what the producer reported {@code sent}, only the frames it has not reported yet can be
+   * on their way, so a shorter quiet suffices ({@link #caughtUpQuietNanos}: two frame times, at
+   * least one and a half of the producer's reports, {@code reportSeconds} apart). Behind a queue
+   * the quiet of {@link #await} still ends it, whatever the counts say.
+   */
+  static void awaitSent(LongSupplier delivered, LongSupplier sent, double fps, double reportSeconds)
+      throws InterruptedException {
+    long longQuiet = (long) (1e9 * Math.max(0.5, fps > 0 ? 3 / fps : 0.5));
+    long shortQuiet = caughtUpQuietNanos(fps, reportSeconds);
+    long deadline = System.nanoTime() + (long) (MAX_SECONDS * 1e9);
+    long seen = -1;
+    long since = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long now = delivered.getAsLong();
+      long quietFor = System.nanoTime() - since;
+      if (now != seen) {
+        seen = now;
+        since = System.nanoTime();
+      } else if (quietFor >= longQuiet || (now >= sent.getAsLong() && quietFor >= shortQuiet)) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** The quiet after which frames caught up with the reported sends count as arrived. */
+  static long caughtUpQuietNanos(double fps, double reportSeconds) {
+    return (long) (1e9 * Math.max(1.5 * reportSeconds, fps > 0 ? 2 / fps : 1.5 * reportSeconds));
+  }
 }

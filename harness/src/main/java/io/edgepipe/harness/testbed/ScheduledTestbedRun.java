@@ -73,6 +73,12 @@ public final class ScheduledTestbedRun {
   /** The producer's pace while a step waits for the queue to drain: one frame in a thousand seconds. */
   static final double HOLD_FPS = 1e-3;
   static final double DRAIN_MAX_SECONDS = 20;
+  /**
+   * How long no frame may arrive before a drained queue counts as empty (at least three frame
+   * times of the step before): half a second is 3 frame times down to 6 fps, and every paced
+   * step of a grid waits it.
+   */
+  static final double DRAIN_QUIET_S = 0.5;
   /** Least length of a warm-up step; then it goes on in 1 s windows until the rate settles. */
   public static final double WARMUP_MIN_S = 5;
 
@@ -186,7 +192,7 @@ public final class ScheduledTestbedRun {
   private static void drain(TestbedRun run, TestbedController controller, double previousFps)
       throws InterruptedException {
     run.pace(QueueDrain.HOLD_FPS);
-    QueueDrain.await(() -> delivered(controller), previousFps, 1);
+    QueueDrain.await(() -> delivered(controller), previousFps, DRAIN_QUIET_S);
   }
 
   /**

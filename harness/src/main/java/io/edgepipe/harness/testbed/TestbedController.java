@@ -58,6 +58,8 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   private final List<Sample> samples = new ArrayList<>();
   private final List<MoveEvent> moves = new ArrayList<>();
   private final Map<String, Instant> freshUntil = new HashMap<>(); // "stage|tier" -> settled after
+  private final Map<Long, double[]> standbyCpu = new HashMap<>(); // standby PID -> {CPU s, nanoTime} last read
+  private volatile TestbedRun run;
   private volatile boolean running;
   private volatile boolean paused;
   private Thread loop;
@@ -130,6 +132,7 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   public synchronized void onMain(TestbedRun run) {
     startNanos = System.nanoTime();
     running = true;
+    this.run = run;
     if (!adapt) {
       return;
     }
@@ -159,16 +162,39 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
           busiest = p.path();
         }
       }
+      java.util.Set<String> reported = new java.util.HashSet<>();
       if (report.cpu() != null) {
         for (TimingWindow.ProcessCpu c : report.cpu()) {
           Tier tier = TimingWindow.letter(c.node()) == 'E' ? Tier.EDGE : Tier.SERVER;
+          reported.add(c.stage() + "|" + tier);
           if (settled(c.stage(), tier, now)) {
             replanner.live().observeCpu(c.stage(), tier, c.frames(), c.spanUs(), c.cpuUs());
           }
         }
       }
+      observeStandbys(reported, now);
       samples.add(new Sample(seconds(), report.delivered(), busiest != null ? busiest : replanner.current().letters(),
           report.latencyUs()));
+    }
+  }
+
+  /**
+   * The idle standbys' CPU, read from /proc since no frame reports it: what a stage burns on a
+   * node it does not serve (its background there), which is what a move back is priced with.
+   * A standby still draining the frames of the last move reports through them instead.
+   */
+  private void observeStandbys(java.util.Set<String> reported, Instant now) {
+    if (run == null) {
+      return;
+    }
+    for (TestbedRun.Standby s : run.standbys()) {
+      double cpu = io.edgepipe.testbed.ProcessCpu.seconds(s.pid());
+      long nanos = System.nanoTime();
+      double[] last = standbyCpu.put(s.pid(), new double[] {cpu, nanos});
+      Tier tier = s.node() == io.edgepipe.testbed.Node.EDGE ? Tier.EDGE : Tier.SERVER;
+      if (last != null && cpu >= last[0] && !reported.contains(s.stage() + "|" + tier) && settled(s.stage(), tier, now)) {
+        replanner.live().observeCpu(s.stage(), tier, 0, Math.round((nanos - last[1]) / 1e3), Math.round((cpu - last[0]) * 1e6));
+      }
     }
   }
 

@@ -78,6 +78,8 @@ public final class TestbedProducer implements Callable<Integer> {
   @Option(names = "--adaptive", description = "An adaptive run: report the frames' timings every "
       + AdaptiveControl.TimingReporter.PERIOD_MS + " ms (TIMING lines), take REPOINT and STOP on stdin, loop the source until STOP")
   boolean adaptive;
+  @Option(names = "--report-ms", description = "With --adaptive: ms between TIMING lines (a sweep's windows end on one)")
+  long reportMs = AdaptiveControl.TimingReporter.PERIOD_MS;
   @Option(names = "--await", description = "NAME=HOST:PORT of a stage to health-check first") Map<String, String> awaits
       = new LinkedHashMap<>();
 
@@ -101,7 +103,7 @@ public final class TestbedProducer implements Callable<Integer> {
     DownstreamClient firstClient = FirstHop.open(spec, Transport.channel(next, spec.maxFrameBytes()), phases);
     // an adaptive run repoints the first hop when the first stage moves
     SwitchableDownstream toFirst = new SwitchableDownstream(firstClient);
-    AdaptiveControl control = adaptive ? AdaptiveControl.start(spec, toFirst, phases, window) : null;
+    AdaptiveControl control = adaptive ? AdaptiveControl.start(spec, toFirst, phases, window, reportMs) : null;
     Producer producer = new Producer(spec, toFirst, node);
     RunOptions o = new RunOptions(spec, specFile, source, frames, fps, flows, device, seed, null, "npy");
     FrameCounter counter = new FrameCounter();

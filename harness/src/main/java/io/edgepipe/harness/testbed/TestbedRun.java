@@ -459,6 +459,18 @@ public final class TestbedRun implements AutoCloseable {
     cpuMarks.add(cpu);
   }
 
+  /** A stage's instance idling warm on the other node (an adaptive run with standbys): no frame reports its CPU. */
+  public record Standby(String stage, Node node, long pid) {}
+
+  /** The idle standbys now, one per stage; empty without standbys. */
+  public List<Standby> standbys() {
+    List<Standby> out = new ArrayList<>();
+    for (int i = 0; standby && i < standbys.size() && i < stageNodes.size(); i++) {
+      out.add(new Standby(runSpec.layers().get(i).name(), stageNodes.get(i).other(), standbys.get(i).pid()));
+    }
+    return out;
+  }
+
   /** Results of the phases before the last one, in order (the main phase when a paced one followed). */
   public List<RunResult> earlierPhases() {
     return List.copyOf(earlierPhases);

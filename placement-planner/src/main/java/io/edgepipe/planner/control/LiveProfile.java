@@ -229,13 +229,32 @@ public final class LiveProfile {
     return linkSamples;
   }
 
+  /**
+   * CPU ms per frame and background cores of a stage's process on a tier, or null when unknown:
+   * its own fit; for a process that never passed frames there (a standby idling beside the
+   * placement) the per-frame CPU of the same stage on the other tier, with its own idle cores
+   * as its background where read.
+   */
+  double[] serviceCpu(String stage, Tier tier) {
+    ServiceCpuFit own = cpuFits.get(stage + "|" + tier);
+    if (own != null && own.ready()) {
+      return new double[] {own.cpuMsPerFrame(), own.backgroundCores()};
+    }
+    ServiceCpuFit other = cpu(stage, tier == Tier.EDGE ? Tier.SERVER : Tier.EDGE);
+    if (other == null) {
+      return null;
+    }
+    double background = own != null && own.hasReadings() ? own.meanCores() : other.backgroundCores();
+    return new double[] {other.cpuMsPerFrame(), background};
+  }
+
   /** Compute of a stage on a tier as predicted now, ms per frame; NaN when never measured. */
   public double computeMs(String stage, Tier tier) {
     String key = stage + "|" + tier;
-    ServiceCpuFit fit = cpu(stage, tier);
+    double[] service = serviceCpu(stage, tier);
     Double wall = wallMs.get(key);
-    if (fit != null) {
-      double cpu = wall == null ? fit.cpuMsPerFrame() : Math.min(wall, fit.cpuMsPerFrame());
+    if (service != null) {
+      double cpu = wall == null ? service[0] : Math.min(wall, service[0]);
       return cpu / quotaFactor(tier);
     }
     Double cpu = cpuMs.get(key);
@@ -259,10 +278,10 @@ public final class LiveProfile {
         continue; // CPU readings came in, but too few yet
       }
       b.addCompute(key[0], tier, size, ms, ms);
-      ServiceCpuFit fit = cpu(key[0], tier);
+      double[] service = serviceCpu(key[0], tier);
       Profile.Compute measured = baseCompute(key[0], tier);
-      if (fit != null) {
-        b.addServiceCpu(key[0], tier, size, fit.cpuMsPerFrame(), fit.backgroundCores());
+      if (service != null) {
+        b.addServiceCpu(key[0], tier, size, service[0], service[1]);
       } else if (measured != null && measured.hasServiceCpu() && cpuMs.containsKey(k)) {
         double cpuNow = cpuMs.get(k);
         // the service's CPU changes by as much as its compute does

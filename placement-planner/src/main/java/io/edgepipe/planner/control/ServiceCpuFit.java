@@ -57,6 +57,16 @@ public final class ServiceCpuFit {
     return w >= MIN_SECONDS && sf > 0;
   }
 
+  /** Whether readings of at least {@link #MIN_SECONDS} came in, with frames or without. */
+  public boolean hasReadings() {
+    return w >= MIN_SECONDS;
+  }
+
+  /** Mean cores over the readings (for a process that passed no frames: its background). */
+  public double meanCores() {
+    return sk / w;
+  }
+
   /** Cores the process uses whatever the rate. */
   public double backgroundCores() {
     double meanF = sf / w;

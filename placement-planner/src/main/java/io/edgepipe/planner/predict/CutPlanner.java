@@ -48,9 +48,10 @@ public final class CutPlanner {
    * @param serverMs   compute on the server per frame
    * @param linkMs     time on the edge-server link per frame, up and back
    * @param bottleneck what sets the pace, in the model's words ("link at cut 40", "layers 0-39 compute (E)")
+   * @param edgeCpuMs  CPU (ms of one core) the edge's processes spend per frame, producer and sink included
    */
   public record CutPrediction(int cut, int secondCut, Prediction prediction, long bytesUp, long bytesDown,
-      double edgeMs, double serverMs, double linkMs, String bottleneck) {
+      double edgeMs, double serverMs, double linkMs, String bottleneck, double edgeCpuMs) {
     public String label() {
       String s = "cut " + cut;
       if (secondCut >= 0) {
@@ -97,7 +98,9 @@ public final class CutPlanner {
     if (size == null) {
       throw new ProfileException("profile of '" + profile.pipeline() + "' has no measurements");
     }
-    ChainPredictor predictor = new ChainPredictor(new CostModel(profile, size, options.statistic()), options);
+    // fitted hops and per-stage CPU (CutCosts): one cold hop figure or the quota's throttling must not pick the cut
+    ChainPredictor predictor = new ChainPredictor(new CostModel(CutCosts.tune(profile, size), size,
+        options.statistic()), options);
     int layers = profile.stages().size() - 1;
     if (layers < 1) {
       throw new ProfileException("profile of '" + profile.pipeline() + "' has no layers after the producer");
@@ -155,6 +158,15 @@ public final class CutPlanner {
     double edge = 0;
     double server = 0;
     double link = 0;
+    double edgeCpu = 0;
+    for (ServiceUnit u : units) {
+      if (u.tier() == Tier.EDGE) {
+        for (int stage = u.first(); stage <= u.last(); stage++) {
+          var cpu = costs.serviceCpu(stage, Tier.EDGE);
+          edgeCpu += (cpu != null ? cpu.cpuMsPerFrame() : Double.NaN) - (stage < u.last() ? costs.hopCpuMs(stage) : 0);
+        }
+      }
+    }
     for (UnitPrediction u : p.units()) {
       if (u.tier() == Tier.EDGE) {
         edge += u.computeMs();
@@ -165,7 +177,8 @@ public final class CutPlanner {
         link += u.sendMs();
       }
     }
-    return new CutPrediction(cut, second, p, up, down, edge, server, link, label(p.limit(), predictor.costs().chain()));
+    return new CutPrediction(cut, second, p, up, down, edge, server, link, label(p.limit(), predictor.costs().chain()),
+        edgeCpu);
   }
 
   /** Stages {@code first..last} as one unit, or two when {@code second} falls strictly inside them. */

@@ -206,4 +206,20 @@ class QuotaReplannerTest {
     double truth = chain.fps(new Placement("EEEE"));
     assertEquals(truth, predicted, truth * 0.25, "from readings at half a core only");
   }
+
+  @Test
+  void aStandbyThatNeverPassedFramesIsPricedFromTheSameStageElsewhereAndItsIdleCpu() {
+    LiveProfile live = new LiveProfile(profile(), SIZE, 0.3, 0.5, 0);
+    for (int i = 0; i < 8; i++) {
+      live.observeCpu("conv", Tier.SERVER, 25, 250_000, Math.round((0.03 + 100 * 0.0012) * 250_000)); // 100 fps
+      live.observeCpu("conv", Tier.SERVER, 5, 250_000, Math.round((0.03 + 20 * 0.0012) * 250_000)); // 20 fps
+      live.observeCpu("conv", Tier.EDGE, 0, 250_000, 2_500); // idle on the edge: 0.01 cores
+    }
+    assertEquals(null, live.cpu("conv", Tier.EDGE), "no frames on the edge: no fit of its own");
+    Profile.Compute edge = live.snapshot().compute().stream()
+        .filter(c -> c.stage().equals("conv") && c.tier() == Tier.EDGE).findFirst().orElseThrow();
+    assertEquals(1.2, edge.cpuMsPerFrame(), 0.01);
+    assertEquals(0.01, edge.backgroundCores(), 0.001);
+    assertEquals(1.2 / 0.5, live.computeMs("conv", Tier.EDGE), 0.02, "the CPU under half a core, not the profile's wall time");
+  }
 }

@@ -1,6 +1,7 @@
 package io.edgepipe.models.kinds.conv;
 
 import io.edgepipe.kernels.Bands;
+import io.edgepipe.models.kinds.EvenLanes;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 import jdk.incubator.vector.FloatVector;
@@ -19,7 +20,13 @@ import jdk.incubator.vector.VectorSpecies;
  * same plane read at a fixed offset, so output pixels can be computed over a flat index
  * {@code i = y*qw + x} in whole vectors, wrapping rows: the columns {@code x >= ow} are computed
  * and dropped. A micro-tile keeps 4 output channels x 2 vectors of pixels in registers while it
- * walks the taps (one load per vector and tap, shared by the 4 channels).
+ * walks the taps (one load per vector and tap, shared by the 4 channels); one output channel
+ * (depthwise) runs 4 vectors of pixels, four independent chains of fused multiply-adds.
+ *
+ * <p>A pointwise convolution reads the input planes as they are and writes whole vectors straight
+ * into the output: 4 output channels x 4 vectors of pixels per micro-tile (16 accumulators, each
+ * pixel load used 4 times and each weight 4 times). A fused epilogue runs with
+ * {@link VectorPost} on each block just written, while it is in L1.
  */
 final class ConvVector {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -167,7 +174,13 @@ final class ConvVector {
           if (s.sw() == 1) {
             copy(in, row + xlo, planes, dst + xlo, xhi - xlo);
           } else {
-            for (int xx = xlo; xx < xhi; xx++) {
+            int xx = xlo;
+            if (s.sw() == 2) {
+              for (; xx + L <= xhi && row + 2 * xx + 2 * L <= in.length; xx += L) {
+                EvenLanes.evens(in, row + 2 * xx).intoArray(planes, dst + xx);
+              }
+            }
+            for (; xx < xhi; xx++) {
               planes[dst + xx] = in[row + xx * s.sw()];
             }
           }
@@ -208,21 +221,43 @@ final class ConvVector {
     int pixels = s.pixels();
     int outBase = (b * s.cout() + o) * pixels;
     if (q.qw() == s.ow() && q.flat() == pixels) {
-      // flat index = output index (pointwise): whole tiles straight into the output, the rest one by one
+      // flat index = output index (pointwise): whole vectors straight into the output, the pixels
+      // after them one by one; then the epilogue over what was written, still in L1
       int i = i0;
-      for (; i + TILE <= i1; i += TILE) {
-        tiles(src, base + i, q.tapOffsets(), taps, wt, bias, o, count, out, outBase + i, pixels);
+      if (count == 4) {
+        for (; i + 4 * L <= i1; i += 4 * L) {
+          pointwise4x4(src, base + i, pixels, taps, wt, bias, o, out, outBase + i);
+        }
+        for (; i + L <= i1; i += L) {
+          pointwise4x1(src, base + i, pixels, taps, wt, bias, o, out, outBase + i);
+        }
+      } else {
+        int whole = i + (i1 - i) / L * L;
+        for (int j = 0; j < count; j++) {
+          for (int p = i; p < whole; p += L) {
+            pointwise1x1(src, base + p, pixels, taps, wt, (o + j) * taps, bias[o + j], out, outBase + j * pixels + p);
+          }
+        }
+        i = whole;
       }
       for (int p = i; p < i1; p++) {
         remainder(src, base + p, q.tapOffsets(), taps, wt, bias, o, count, out, outBase + p, pixels);
       }
-      for (int j = 0; j < count; j++) {
-        ConvPost.apply(post, out, outBase + j * pixels + i0, outBase + j * pixels + i1);
+      if (post != null) {
+        for (int j = 0; j < count; j++) {
+          VectorPost.apply(post, out, outBase + j * pixels + i0, outBase + j * pixels + i1);
+        }
       }
       return;
     }
     float[] acc = scratch(ACC, 4 * CHUNK);
-    for (int i = i0; i < i1; i += TILE) {
+    int i = i0;
+    if (count == 1) {
+      for (; i + 2 * TILE <= i1; i += 2 * TILE) {
+        tile1x4(src, base + i, q.tapOffsets(), taps, wt, o * taps, bias[o], acc, i - i0);
+      }
+    }
+    for (; i < i1; i += TILE) {
       tiles(src, base + i, q.tapOffsets(), taps, wt, bias, o, count, acc, i - i0, CHUNK);
     }
     // keep the columns x < ow of each output row the flat range touches: one run of the output
@@ -240,7 +275,7 @@ final class ConvVector {
         }
       }
       if (first >= 0) {
-        ConvPost.apply(post, out, first, end);
+        VectorPost.apply(post, out, first, end);
       }
     }
   }
@@ -293,6 +328,99 @@ final class ConvVector {
     }
   }
 
+  /**
+   * Pointwise: output channels o .. o+3 over 4L pixels, the operand of channel c at
+   * {@code at + c*stride}, results (after the epilogue) at out[outAt + j*stride]. Sixteen
+   * accumulators; per input channel four loads of pixels and four weights, each used four times.
+   */
+  private static void pointwise4x4(float[] src, int at, int stride, int taps, float[] wt, float[] bias, int o,
+      float[] out, int outAt) {
+    FloatVector b0 = FloatVector.broadcast(SPECIES, bias[o]);
+    FloatVector b1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+    FloatVector b2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+    FloatVector b3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+    FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0;
+    FloatVector a10 = b1, a11 = b1, a12 = b1, a13 = b1;
+    FloatVector a20 = b2, a21 = b2, a22 = b2, a23 = b2;
+    FloatVector a30 = b3, a31 = b3, a32 = b3, a33 = b3;
+    int w0 = o * taps;
+    for (int k = 0; k < taps; k++) {
+      int p = at + k * stride;
+      FloatVector v0 = FloatVector.fromArray(SPECIES, src, p);
+      FloatVector v1 = FloatVector.fromArray(SPECIES, src, p + L);
+      FloatVector v2 = FloatVector.fromArray(SPECIES, src, p + 2 * L);
+      FloatVector v3 = FloatVector.fromArray(SPECIES, src, p + 3 * L);
+      FloatVector x = FloatVector.broadcast(SPECIES, wt[w0 + k]);
+      a00 = v0.fma(x, a00);
+      a01 = v1.fma(x, a01);
+      a02 = v2.fma(x, a02);
+      a03 = v3.fma(x, a03);
+      x = FloatVector.broadcast(SPECIES, wt[w0 + taps + k]);
+      a10 = v0.fma(x, a10);
+      a11 = v1.fma(x, a11);
+      a12 = v2.fma(x, a12);
+      a13 = v3.fma(x, a13);
+      x = FloatVector.broadcast(SPECIES, wt[w0 + 2 * taps + k]);
+      a20 = v0.fma(x, a20);
+      a21 = v1.fma(x, a21);
+      a22 = v2.fma(x, a22);
+      a23 = v3.fma(x, a23);
+      x = FloatVector.broadcast(SPECIES, wt[w0 + 3 * taps + k]);
+      a30 = v0.fma(x, a30);
+      a31 = v1.fma(x, a31);
+      a32 = v2.fma(x, a32);
+      a33 = v3.fma(x, a33);
+    }
+    a00.intoArray(out, outAt);
+    a01.intoArray(out, outAt + L);
+    a02.intoArray(out, outAt + 2 * L);
+    a03.intoArray(out, outAt + 3 * L);
+    a10.intoArray(out, outAt + stride);
+    a11.intoArray(out, outAt + stride + L);
+    a12.intoArray(out, outAt + stride + 2 * L);
+    a13.intoArray(out, outAt + stride + 3 * L);
+    a20.intoArray(out, outAt + 2 * stride);
+    a21.intoArray(out, outAt + 2 * stride + L);
+    a22.intoArray(out, outAt + 2 * stride + 2 * L);
+    a23.intoArray(out, outAt + 2 * stride + 3 * L);
+    a30.intoArray(out, outAt + 3 * stride);
+    a31.intoArray(out, outAt + 3 * stride + L);
+    a32.intoArray(out, outAt + 3 * stride + 2 * L);
+    a33.intoArray(out, outAt + 3 * stride + 3 * L);
+  }
+
+  /** {@link #pointwise4x4} over one vector of pixels. */
+  private static void pointwise4x1(float[] src, int at, int stride, int taps, float[] wt, float[] bias, int o,
+      float[] out, int outAt) {
+    FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
+    FloatVector a1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+    FloatVector a2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+    FloatVector a3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+    int w0 = o * taps;
+    for (int k = 0; k < taps; k++) {
+      FloatVector v = FloatVector.fromArray(SPECIES, src, at + k * stride);
+      a0 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + k]), a0);
+      a1 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + taps + k]), a1);
+      a2 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + 2 * taps + k]), a2);
+      a3 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + 3 * taps + k]), a3);
+    }
+    a0.intoArray(out, outAt);
+    a1.intoArray(out, outAt + stride);
+    a2.intoArray(out, outAt + 2 * stride);
+    a3.intoArray(out, outAt + 3 * stride);
+  }
+
+  /** One output channel (weights at w0) over one vector of pixels, pointwise. */
+  private static void pointwise1x1(float[] src, int at, int stride, int taps, float[] wt, int w0, float bias,
+      float[] out, int outAt) {
+    FloatVector a = FloatVector.broadcast(SPECIES, bias);
+    for (int k = 0; k < taps; k++) {
+      a = FloatVector.fromArray(SPECIES, src, at + k * stride).fma(FloatVector.broadcast(SPECIES, wt[w0 + k]), a);
+    }
+    a.intoArray(out, outAt);
+  }
+
+
   /** Four output channels (weights at w0, w0 + taps, ...) over TILE flat pixels from {@code at}. */
   private static void tile4(float[] planes, int at, int[] tapOffsets, int taps, float[] wt, int w0, float[] bias, int o,
       float[] acc, int accAt, int accStride) {
@@ -332,6 +460,27 @@ final class ConvVector {
     a21.intoArray(acc, accAt + 2 * accStride + L);
     a30.intoArray(acc, accAt + 3 * accStride);
     a31.intoArray(acc, accAt + 3 * accStride + L);
+  }
+
+  /** One output channel over 2 TILE (4 vectors of) flat pixels from {@code at}: four independent chains. */
+  private static void tile1x4(float[] planes, int at, int[] tapOffsets, int taps, float[] wt, int w0, float bias,
+      float[] acc, int accAt) {
+    FloatVector a0 = FloatVector.broadcast(SPECIES, bias);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int k = 0; k < taps; k++) {
+      int p = at + tapOffsets[k];
+      FloatVector x = FloatVector.broadcast(SPECIES, wt[w0 + k]);
+      a0 = FloatVector.fromArray(SPECIES, planes, p).fma(x, a0);
+      a1 = FloatVector.fromArray(SPECIES, planes, p + L).fma(x, a1);
+      a2 = FloatVector.fromArray(SPECIES, planes, p + 2 * L).fma(x, a2);
+      a3 = FloatVector.fromArray(SPECIES, planes, p + 3 * L).fma(x, a3);
+    }
+    a0.intoArray(acc, accAt);
+    a1.intoArray(acc, accAt + L);
+    a2.intoArray(acc, accAt + 2 * L);
+    a3.intoArray(acc, accAt + 3 * L);
   }
 
   /** One output channel over TILE flat pixels from {@code at}. */

@@ -2,6 +2,7 @@ package io.edgepipe.models.kinds.maxpool;
 
 import io.edgepipe.models.kinds.Kernel;
 import io.edgepipe.models.kinds.PoolKind;
+import io.edgepipe.models.kinds.VectorSupport;
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,6 +29,10 @@ public final class MaxPoolKind extends PoolKind {
       float[] in = b[0];
       float[] out = b[1];
       channels(nc, (long) nc * oh * ow * kh * kw, c -> {
+        if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && VectorSupport.ENABLED) {
+          MaxPoolVector.channel(in, out, c, h, w, oh, ow);
+          return;
+        }
         if (kh == 2 && kw == 2 && sh == 2 && sw == 2) { // the common 2x2 pool: one pass per output row
           for (int y = 0; y < oh; y++) {
             int o = (c * oh + y) * ow;

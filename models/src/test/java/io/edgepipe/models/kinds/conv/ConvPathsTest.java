@@ -28,7 +28,12 @@ class ConvPathsTest {
       new ConvGeometry(1, 17, 70, 50, 17, 3, 3, 1, 1, 1, 1, 1, 1, 17, 70, 50),
       new ConvGeometry(1, 3, 67, 61, 7, 5, 5, 2, 2, 1, 2, 1, 1, 1, 33, 31),
       new ConvGeometry(1, 9, 52, 33, 24, 3, 2, 1, 2, 0, 2, 2, 1, 3, 49, 19),
-      new ConvGeometry(2, 14, 93, 41, 14, 5, 5, 2, 3, 2, 1, 2, 2, 14, 44, 13));
+      new ConvGeometry(2, 14, 93, 41, 14, 5, 5, 2, 3, 2, 1, 2, 2, 14, 44, 13),
+      // pointwise over 291 pixels: 4x4-vector tiles, single-vector tiles, pixels one by one; 90 = 22 x 4 + 2 outputs
+      new ConvGeometry(1, 16, 3, 97, 90, 1, 1, 1, 1, 0, 0, 1, 1, 1, 3, 97),
+      // depthwise stride 2 (phase planes filled from even and odd lanes), then 3x3 depthwise on small rows
+      new ConvGeometry(1, 24, 130, 70, 24, 3, 3, 2, 2, 0, 1, 1, 1, 24, 64, 35),
+      new ConvGeometry(2, 300, 8, 8, 300, 3, 3, 1, 1, 1, 1, 1, 1, 300, 8, 8));
 
   private static float[] random(int n) {
     float[] v = new float[n];
@@ -65,6 +70,16 @@ class ConvPathsTest {
     return new ConvPost(e.program(), e.ops().size(), random(s.n() * s.cout() * s.pixels()));
   }
 
+  /** The ops the first chain leaves out: HardSigmoid, Clip, a head on the left, scalars on the right of Div and Mul. */
+  private static ConvPost hardSigmoidClipDiv(ConvGeometry s) {
+    Epilogue e = new Epilogue(List.of(Epilogue.Op.unary(Epilogue.HARDSIGMOID, 0.2f, 0.5f),
+        Epilogue.Op.binary(Epilogue.MUL, Epilogue.HEAD, false, 0), Epilogue.Op.unary(Epilogue.CLIP, -1f, 0.5f),
+        Epilogue.Op.binary(Epilogue.DIV, Epilogue.SCALAR, true, 2f),
+        Epilogue.Op.binary(Epilogue.ADD, Epilogue.EXTRA, false, 0),
+        Epilogue.Op.binary(Epilogue.MUL, Epilogue.SCALAR, true, -3f)));
+    return new ConvPost(e.program(), e.ops().size(), random(s.n() * s.cout() * s.pixels()));
+  }
+
   /** Both paths, on one and three threads: the fused launch gives the Conv's bits with the ops applied after. */
   @Test
   void epilogueGivesTheBitsOfTheConvolutionFollowedByItsOps() throws Exception {
@@ -75,12 +90,13 @@ class ConvPathsTest {
     try {
       for (ConvGeometry s : SHAPES) {
         float[][] args = inputs(s);
-        ConvPost post = hardSwishResidualRelu(s);
-        for (Path path : paths) {
-          float[] expected = runIn(one, path, s, args);
-          post.apply(expected, 0, expected.length);
-          assertArrayEquals(expected, runIn(one, path, s, args, post), "fused, one thread: " + s);
-          assertArrayEquals(expected, runIn(three, path, s, args, post), "fused, three threads: " + s);
+        for (ConvPost post : List.of(hardSwishResidualRelu(s), hardSigmoidClipDiv(s))) {
+          for (Path path : paths) {
+            float[] expected = runIn(one, path, s, args);
+            post.apply(expected, 0, expected.length);
+            assertArrayEquals(expected, runIn(one, path, s, args, post), "fused, one thread: " + s);
+            assertArrayEquals(expected, runIn(three, path, s, args, post), "fused, three threads: " + s);
+          }
         }
       }
     } finally {

@@ -1,0 +1,153 @@
+package io.edgepipe.planner.predict;
+
+import io.edgepipe.api.Tier;
+import io.edgepipe.planner.StageChain;
+import io.edgepipe.planner.profile.FrameSize;
+import io.edgepipe.planner.profile.LinkClass;
+import io.edgepipe.planner.profile.Profile;
+import io.edgepipe.planner.profile.ProfileBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model's profile as {@link CutPlanner} hands it to the predictor: the per-cut hop figures
+ * replaced by {@link HopFit}s, the edge-server link charged a hop's fixed cost beside its bytes,
+ * and each layer's CPU per frame given where the profile has none, so that a node's CPU limit is
+ * figured from CPU.
+ *
+ * <p>Why the CPU: {@code measure} times layers under the edge's CFS quota (0.5 core = 50 ms in
+ * every 100 ms period). A layer or a whole model of a few ms mostly runs inside one period's
+ * budget, so the median time is what it costs unthrottled, i.e. its CPU time, not twice it. The
+ * predictor's estimate without a measured service CPU takes a time under a quota below one core
+ * as that many times its CPU (x 0.5 here), which halves the edge's compute in its CPU limit.
+ * Per stage, CPU = compute time + half of the hop it receives + half of the hop it sends (a
+ * service's CPU as measured in a running chain; fused services lose the hops between them), and
+ * the producer's is half its frame's hop plus half the results' hop (the sink is in its process).
+ */
+public final class CutCosts {
+  private CutCosts() {}
+
+  /** The fits the profile gave: in-node transfer time and hop CPU (null where it had too few figures). */
+  public record Fits(HopFit transfer, HopFit cpu) {}
+
+  /** {@code profile} at {@code size} with fitted hops, link transfers and per-stage CPU, as described above. */
+  public static Profile tune(Profile profile, FrameSize size) {
+    StageChain chain = profile.chain();
+    Fits fits = fits(profile, size);
+    ProfileBuilder b = ProfileBuilder.copyOf(profile);
+    Map<String, Long> bytes = hopBytes(profile, size);
+    Profile.Link link = profile.links().stream().filter(l -> l.linkClass() == LinkClass.EDGE_SERVER).findFirst()
+        .orElse(null);
+    boolean linkMeasured = profile.transfers().stream()
+        .anyMatch(t -> t.linkClass() == LinkClass.EDGE_SERVER && t.frameSize().equals(size));
+    double[] hopCpu = new double[chain.size()];
+    for (int i = 0; i < chain.size(); i++) {
+      String hop = chain.hopName(i);
+      Long n = bytes.get(hop);
+      if (n == null) {
+        continue;
+      }
+      if (fits.transfer() != null) {
+        double inNode = fits.transfer().ms(n);
+        b.addTransfer(hop, LinkClass.EDGE_EDGE, size, inNode);
+        b.addTransfer(hop, LinkClass.SERVER_SERVER, size, inNode);
+        if (link != null && !linkMeasured) {
+          b.addTransfer(hop, LinkClass.EDGE_SERVER, size,
+              inNode + link.latencyMs() + n * 8.0 / link.bandwidthBitsPerSec() * 1000.0);
+        }
+      }
+      if (fits.cpu() != null) {
+        hopCpu[i] = fits.cpu().ms(n);
+        b.addHopCpu(hop, size, hopCpu[i]);
+      } else {
+        Double measured = measuredHopCpu(profile, hop, size);
+        hopCpu[i] = measured != null ? measured : 0;
+      }
+    }
+    addStageCpu(profile, size, chain, hopCpu, b);
+    return b.build();
+  }
+
+  /** The fits of the profile's in-node transfers (the server's, unthrottled, where measured) and hop CPU. */
+  public static Fits fits(Profile profile, FrameSize size) {
+    Map<String, Long> bytes = hopBytes(profile, size);
+    StageChain chain = profile.chain();
+    List<Long> sizes = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
+    Map<LinkClass, List<Double>> transfer = new HashMap<>();
+    for (int i = 0; i < chain.size(); i++) {
+      String hop = chain.hopName(i);
+      sizes.add(bytes.getOrDefault(hop, -1L));
+      cpu.add(measuredHopCpu(profile, hop, size));
+      for (LinkClass c : List.of(LinkClass.EDGE_EDGE, LinkClass.SERVER_SERVER)) {
+        transfer.computeIfAbsent(c, k -> new ArrayList<>()).add(profile.transfers().stream()
+            .filter(t -> t.hop().equals(hop) && t.linkClass() == c && t.frameSize().equals(size))
+            .map(Profile.Transfer::ms).findFirst().orElse(null));
+      }
+    }
+    // a hop timed under the edge's quota times the quota; the server's node is not capped
+    HopFit t = HopFit.of(HopFit.bySize(sizes, transfer.get(LinkClass.SERVER_SERVER)));
+    if (t == null) {
+      t = HopFit.of(HopFit.bySize(sizes, transfer.get(LinkClass.EDGE_EDGE)));
+    }
+    return new Fits(t, HopFit.of(HopFit.bySize(sizes, cpu)));
+  }
+
+  /** Each stage's CPU per frame on each tier it has a time for, where the profile has no service CPU. */
+  private static void addStageCpu(Profile profile, FrameSize size, StageChain chain, double[] hopCpu,
+      ProfileBuilder b) {
+    int last = chain.size() - 1;
+    Map<String, Profile.Compute> compute = new HashMap<>();
+    for (Profile.Compute c : profile.compute()) {
+      if (c.frameSize().equals(size)) {
+        compute.put(c.stage() + "|" + c.tier(), c);
+      }
+    }
+    for (Tier tier : Tier.values()) {
+      for (int i = 0; i < chain.size(); i++) {
+        Profile.Compute c = compute.get(chain.stage(i) + "|" + tier);
+        if (c != null && c.hasServiceCpu()) {
+          return; // measured in a running chain: the predictor's own model applies
+        }
+      }
+    }
+    for (Tier tier : Tier.values()) {
+      for (int i = 0; i < chain.size(); i++) {
+        Profile.Compute c = compute.get(chain.stage(i) + "|" + tier);
+        double cpu;
+        if (i == 0) {
+          if (c == null) {
+            b.addCompute(chain.stage(0), tier, size, 0, 0);
+          }
+          cpu = (c == null ? 0 : c.medianMs()) + hopCpu[0] / 2 + hopCpu[last] / 2;
+        } else if (c != null) {
+          cpu = c.medianMs() + hopCpu[i - 1] / 2 + hopCpu[i] / 2;
+        } else {
+          continue;
+        }
+        b.addServiceCpu(chain.stage(i), tier, size, cpu, 0);
+      }
+    }
+  }
+
+  private static Double measuredHopCpu(Profile profile, String hop, FrameSize size) {
+    for (Profile.Hop h : profile.hops()) {
+      if (h.hop().equals(hop) && h.frameSize().equals(size)) {
+        return h.cpuMs();
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, Long> hopBytes(Profile profile, FrameSize size) {
+    Map<String, Long> bytes = new HashMap<>();
+    for (Profile.Hop h : profile.hops()) {
+      if (h.frameSize().equals(size)) {
+        bytes.put(h.hop(), h.bytes());
+      }
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,81 @@
+package io.edgepipe.planner.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.edgepipe.api.Tier;
+import io.edgepipe.planner.profile.CostModel;
+import io.edgepipe.planner.profile.FrameSize;
+import io.edgepipe.planner.profile.LinkClass;
+import io.edgepipe.planner.profile.Profile;
+import io.edgepipe.planner.profile.ProfileBuilder;
+import io.edgepipe.planner.profile.Statistic;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A producer and three layers. Hops carry 10, 20, 30 and 40 kB; their CPU is 1 ms + 10 ns a byte
+ * (1.1 .. 1.4 ms) and their time inside the server 0.5 ms + 10 ns a byte, except the first size,
+ * timed cold at 6 ms. Layers take 2, 3 and 4 ms on the edge (timed under its quota), 0.5 ms each
+ * on the server.
+ */
+class CutCostsTest {
+  private static final FrameSize SIZE = FrameSize.of(64, 64);
+  private static final List<String> STAGES = List.of("producer", "L0", "L1", "L2");
+
+  static Profile model(double linkBitsPerSecond) {
+    ProfileBuilder b = new ProfileBuilder("toy", STAGES);
+    double[] edge = {2, 3, 4};
+    for (int i = 0; i < 3; i++) {
+      b.addCompute(STAGES.get(i + 1), Tier.EDGE, SIZE, edge[i], edge[i]);
+      b.addCompute(STAGES.get(i + 1), Tier.SERVER, SIZE, 0.5, 0.5);
+    }
+    for (int i = 0; i < 4; i++) {
+      String hop = STAGES.get(i) + "->" + (i < 3 ? STAGES.get(i + 1) : "sink");
+      long bytes = 10_000L * (i + 1);
+      b.addHop(hop, SIZE, bytes);
+      b.addHopCpu(hop, SIZE, 1 + 1e-5 * bytes);
+      b.addTransfer(hop, LinkClass.SERVER_SERVER, SIZE, i == 0 ? 6 : 0.5 + 1e-5 * bytes);
+      b.addTransfer(hop, LinkClass.EDGE_EDGE, SIZE, 20); // timed under the edge's quota: the quota, not the hop
+    }
+    b.addLink(LinkClass.EDGE_SERVER, linkBitsPerSecond, 0);
+    return b.build();
+  }
+
+  @Test
+  void hopsFollowTheFitsAndTheLinkPaysTheFixedCostBesideItsBytes() {
+    Profile tuned = CutCosts.tune(model(100e6), SIZE);
+    CostModel costs = new CostModel(tuned, SIZE, Statistic.MEDIAN);
+    assertEquals(0.5 + 0.1, costs.transferMs(0, LinkClass.EDGE_EDGE), 1e-9); // the cold 6 ms is gone
+    assertEquals(0.5 + 0.1, costs.transferMs(0, LinkClass.SERVER_SERVER), 1e-9);
+    // 20 kB over 100 Mbit/s: 1.6 ms on the wire, plus the hop's own 0.7 ms
+    assertEquals(0.7 + 1.6, costs.transferMs(1, LinkClass.EDGE_SERVER), 1e-9);
+    assertEquals(1.2, costs.hopCpuMs(1), 1e-9);
+  }
+
+  @Test
+  void theEdgeCpuLimitCountsComputeTimedUnderTheQuotaAsCpuAndHalfOfEachHopAtEitherEnd() {
+    PlannerOptions options = PlannerOptions.defaults().withCores(0.5, 0);
+    CutPlanner.CutPlan plan = new CutPlanner(options).plan(model(1e9));
+    CutPlanner.CutPrediction cut2 = plan.singles().get(2);
+    // producer: half the picture's hop (1.1) + half the results' (1.4) for the sink; L0: 2 + 1.1/2 + 1.2/2;
+    // L1: 3 + 1.2/2 + 1.3/2; fused, the hop between them (1.2) is gone: 5 + 1.1 + 0.65 + 0.7
+    assertEquals(5 + 1.1 + 0.65 + 0.7, cut2.edgeCpuMs(), 1e-9);
+    // half a core: 14.9 ms a frame (the old estimate took the 5 ms as 2.5 ms of CPU)
+    assertEquals(1000 / ((5 + 1.1 + 0.65 + 0.7) / 0.5), cut2.fps(), 1e-9);
+    assertEquals("edge CPU", cut2.bottleneck());
+    // all-server: the edge only sends the picture and takes the results
+    assertEquals(1.1 / 2 + 1.4 / 2, plan.allServer().edgeCpuMs(), 1e-9);
+  }
+
+  @Test
+  void aProfileWithServiceCpuMeasuredInARunningChainKeepsIt() {
+    ProfileBuilder b = ProfileBuilder.copyOf(model(1e9));
+    for (int i = 1; i < 4; i++) {
+      b.addServiceCpu(STAGES.get(i), Tier.EDGE, SIZE, 1, 0.1);
+    }
+    Profile tuned = CutCosts.tune(b.build(), SIZE);
+    CostModel costs = new CostModel(tuned, SIZE, Statistic.MEDIAN);
+    assertEquals(1, costs.serviceCpu(1, Tier.EDGE).cpuMsPerFrame(), 1e-12);
+    assertEquals(null, costs.serviceCpu(1, Tier.SERVER));
+  }
+}
