@@ -86,6 +86,11 @@ public final class VgpuBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    boolean hostBuffers = switch (payload.strip().toLowerCase(Locale.ROOT)) {
+      case "host" -> true;
+      case "frame" -> false;
+      default -> throw new IllegalArgumentException("unknown --payload '" + payload + "' (use host or frame)");
+    };
     List<StageVgpuBench.Size> parsed = new ArrayList<>();
     for (String s : sizes) {
       parsed.add(StageVgpuBench.Size.parse(s));
@@ -102,14 +107,9 @@ public final class VgpuBenchCommand implements Callable<Integer> {
         labels.add(label);
       }
     }
-    boolean hostBuffers = switch (payload.strip().toLowerCase(Locale.ROOT)) {
-      case "host" -> true;
-      case "frame" -> false;
-      default -> throw new IllegalArgumentException("unknown --payload '" + payload + "' (use host or frame)");
-    };
     StageVgpuBench bench = new StageVgpuBench(new StageVgpuBench.Config(parsed, warmup, frames, blocks, hostBuffers));
     Table t = new Table("spec", "stage", "size", "in_type", "in_KiB", "out_KiB", "side", "min_ms", "median_ms",
-        "max_ms", "ratio", "cpu_ms", "device_ms", "shared_KiB", "trips_per_frame", "same_output");
+        "max_ms", "ratio", "cpu_ms", "device_ms", "shared_KiB", "in_place_KiB", "trips_per_frame", "same_output");
     double load0 = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     List<StageVgpuBench.Row> rows = new ArrayList<>();
     List<StageVgpuBench.Row> rows720 = new ArrayList<>();
@@ -213,6 +213,7 @@ public final class VgpuBenchCommand implements Callable<Integer> {
         String.format(Locale.ROOT, "%.3f", s.maxMs()), ratio, String.format(Locale.ROOT, "%.3f", s.cpuMs()),
         remote ? String.format(Locale.ROOT, "%.3f", s.deviceMs()) : "-",
         remote ? String.format(Locale.ROOT, "%.1f", s.sharedPerFrame() / 1024.0) : "-",
+        remote ? String.format(Locale.ROOT, "%.1f", s.inPlacePerFrame() / 1024.0) : "-",
         remote ? String.format(Locale.ROOT, "%.2f", s.tripsPerFrame()) : "-", remote ? (s.sameOutput() ? "yes" : "NO") : "-");
   }
 

@@ -38,11 +38,32 @@ class VgpuCommandsTest {
       assertTrue(rows.get(0).startsWith("spec,stage,size"), rows.get(0));
       assertTrue(rows.stream().skip(1).filter(l -> !l.contains(",local,")).allMatch(l -> l.endsWith(",1.00,yes")),
           String.join("\n", rows));
-      assertTrue(rows.stream().filter(l -> l.contains(",shm,")).allMatch(l -> !l.contains(",0.0,1.00,yes")),
-          "the shm side moved its payloads through shared memory: " + String.join("\n", rows));
-      assertEquals(2 * 2 * 3, rows.stream().filter(l -> l.contains(",inline,") && l.endsWith(",0.0,1.00,yes")).count(),
+      // shared_KiB, in_place_KiB: with host buffers (the default) the shm side's payloads are all in place
+      assertTrue(rows.stream().filter(l -> l.contains(",shm,")).allMatch(l -> {
+        String[] f = l.split(",");
+        return Double.parseDouble(f[13]) > 0 && f[13].equals(f[14]);
+      }), "the shm side's payloads went through shared memory, in place: " + String.join("\n", rows));
+      assertEquals(2 * 2 * 3, rows.stream().filter(l -> l.contains(",inline,") && l.endsWith(",0.0,0.0,1.00,yes")).count(),
           "the inline side moved nothing through shared memory");
     }
+  }
+
+  @Test
+  void benchWithFrameViewsCopiesThroughTheSegmentAndRefusesAnUnknownPayload() throws Exception {
+    Outcome r = CliRunner.pipeline("bench", "vgpu", "--spec", "../pipelines/thesis.yaml", "--device", "cpu", "--sizes", "32x24", "--warmup", "1", "--frames", "2",
+        "--blocks", "1", "--links", "shm", "--payload", "frame", "--results", tmp.toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    try (Stream<Path> files = Files.list(tmp)) {
+      Path csv = files.filter(p -> p.toString().endsWith(".csv") && !p.toString().endsWith("summary.csv")).findFirst()
+          .orElseThrow();
+      List<String> shm = Files.readAllLines(csv).stream().filter(l -> l.contains(",shm,")).toList();
+      assertEquals(3, shm.size(), shm.toString());
+      assertTrue(shm.stream().allMatch(l -> !l.split(",")[13].equals("0.0") && l.split(",")[14].equals("0.0")),
+          "frame views are copied into the segment, not read in place: " + shm);
+    }
+    Outcome bad = CliRunner.pipeline("bench", "vgpu", "--payload", "nowhere");
+    assertEquals(2, bad.code(), bad.out() + bad.err());
+    assertTrue(bad.err().contains("unknown --payload 'nowhere' (use host or frame)"), bad.err());
   }
 
   @Test

@@ -76,11 +76,12 @@ public final class StageVgpuBench {
    * backend together), a measure other load on the machine does not inflate the way it does
    * wall-clock time. Remote sides only: {@code deviceMs} is the backend's measured device time
    * per frame, {@code tripsPerFrame} the messages per frame (must be 1), {@code sharedPerFrame}
-   * the payload bytes per frame that went through shared memory, {@code sameOutput} whether the
-   * output was bit-identical to the local one.
+   * the payload bytes per frame that went through shared memory, {@code inPlacePerFrame} those of
+   * them the backend read or wrote in the side's host buffers (no client copy), {@code sameOutput}
+   * whether the output was bit-identical to the local one.
    */
   public record Side(String label, double minMs, double medianMs, double maxMs, double cpuMs, double deviceMs,
-      double tripsPerFrame, long sharedPerFrame, boolean sameOutput) {}
+      double tripsPerFrame, long sharedPerFrame, long inPlacePerFrame, boolean sameOutput) {}
 
   /** One stage at one size: the local side and each remote side. */
   public record Row(String stage, String kind, Size size, DType inType, long inBytes, long outBytes, int frames,
@@ -121,6 +122,7 @@ public final class StageVgpuBench {
     long trips;
     long busy;
     long shared;
+    long inPlace;
     ByteBuffer out;
 
     Tally(int frames) {
@@ -166,6 +168,7 @@ public final class StageVgpuBench {
           long trips0 = remote == null ? 0 : remote.roundTrips();
           long busy0 = remote == null ? 0 : remote.deviceBusyNanos();
           long shared0 = remote == null ? 0 : remote.bytesShared();
+          long inPlace0 = remote == null ? 0 : remote.bytesInPlace();
           long c0 = processCpuNanos();
           for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
@@ -177,6 +180,7 @@ public final class StageVgpuBench {
             t.trips += remote.roundTrips() - trips0;
             t.busy += remote.deviceBusyNanos() - busy0;
             t.shared += remote.bytesShared() - shared0;
+            t.inPlace += remote.bytesInPlace() - inPlace0;
           }
         }
         done += n;
@@ -242,7 +246,8 @@ public final class StageVgpuBench {
     Arrays.sort(s);
     return new Side(label, s[0], median(s), s[s.length - 1], t.cpu / 1e6 / frames,
         remote == null ? Double.NaN : remote.busy / 1e6 / frames,
-        remote == null ? Double.NaN : (double) remote.trips / frames, remote == null ? 0 : remote.shared / frames, same);
+        remote == null ? Double.NaN : (double) remote.trips / frames, remote == null ? 0 : remote.shared / frames,
+        remote == null ? 0 : remote.inPlace / frames, same);
   }
 
   /** Geometric mean of the rows' remote/local ratios for the remote side {@code label} (NaN for none). */
