@@ -74,7 +74,7 @@ public final class VgpuBenchCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   List<String> links;
 
-  @Option(names = "--payload", defaultValue = "host", paramLabel = "WHERE",
+  @Option(names = "--payload", defaultValue = "frame", paramLabel = "WHERE",
       description = "Where each side's payloads live: host (input and output in buffers of its device's host memory, "
           + "Gpu.hostBuffer: through vgpu:// with shm, regions of the shared-memory segment the backend reads and "
           + "writes in place; locally, direct memory) or frame (a view of the frame's bytes in, a fresh heap buffer "
