@@ -255,6 +255,9 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
       }
       if (ticks++ % LINK_EVERY_TICKS == 0) {
         double link = sensors.linkBitsPerSec();
+        if (!(link > 0)) {
+          link = Double.isNaN(lastLinkBps) ? replanner.live().linkBitsPerSec() : lastLinkBps; // a failed read (tc busy): keep the last
+        }
         if (link != lastLinkBps) {
           if (!Double.isNaN(lastLinkBps)) {
             conditionSeenAt = seconds();
