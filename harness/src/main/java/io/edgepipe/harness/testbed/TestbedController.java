@@ -279,6 +279,8 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
       if (!d.move() || !running) {
         return;
       }
+      log.accept(String.format(Locale.ROOT, "%.1f s: CPU per service (ms per frame + background cores): %s", at,
+          replanner.live().describeCpu()));
     }
     TestbedRun.Move m = run.moveTo(d.target()); // outside the lock: timings keep coming meanwhile
     synchronized (this) {
