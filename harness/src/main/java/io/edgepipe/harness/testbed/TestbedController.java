@@ -255,6 +255,9 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
       }
       if (ticks++ % LINK_EVERY_TICKS == 0) {
         double link = sensors.linkBitsPerSec();
+        if (!(link > 0)) {
+          link = Double.isNaN(lastLinkBps) ? replanner.live().linkBitsPerSec() : lastLinkBps; // a failed read (tc busy): keep the last
+        }
         if (link != lastLinkBps) {
           if (!Double.isNaN(lastLinkBps)) {
             conditionSeenAt = seconds();
@@ -276,6 +279,8 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
       if (!d.move() || !running) {
         return;
       }
+      log.accept(String.format(Locale.ROOT, "%.1f s: CPU per service (ms per frame + background cores): %s", at,
+          replanner.live().describeCpu()));
     }
     TestbedRun.Move m = run.moveTo(d.target()); // outside the lock: timings keep coming meanwhile
     synchronized (this) {

@@ -248,6 +248,21 @@ public final class LiveProfile {
     return new double[] {other.cpuMsPerFrame(), background};
   }
 
+  /** The CPU figures the planner uses now, for a log: per stage and tier, ms per frame + background cores. */
+  public String describeCpu() {
+    StringBuilder out = new StringBuilder();
+    for (Tier tier : Tier.values()) {
+      for (int i = 0; i < chain.size(); i++) {
+        double[] c = serviceCpu(chain.stage(i), tier);
+        if (c != null) {
+          out.append(out.length() > 0 ? ", " : "").append(String.format(java.util.Locale.ROOT, "%s/%s %.2f ms+%.3f",
+              chain.stage(i), tier.label(), c[0], c[1]));
+        }
+      }
+    }
+    return out.toString();
+  }
+
   /** Compute of a stage on a tier as predicted now, ms per frame; NaN when never measured. */
   public double computeMs(String stage, Tier tier) {
     String key = stage + "|" + tier;
