@@ -25,7 +25,8 @@ class VgpuCommandsTest {
   @Test
   void benchComparesEveryStageLocalAndRemoteWithOneRoundTripPerFrame() throws Exception {
     Outcome r = CliRunner.pipeline("bench", "vgpu", "--spec", "../pipelines/thesis.yaml,../pipelines/cnn.yaml", "--device", "cpu",
-        "--sizes", "32x24,40x30", "--warmup", "1", "--frames", "4", "--blocks", "2", "--results", tmp.toString());
+        "--sizes", "32x24,40x30", "--warmup", "1", "--frames", "4", "--blocks", "2", "--payload", "host",
+        "--results", tmp.toString());
     assertEquals(0, r.code(), r.out() + r.err());
     assertTrue(r.out().contains("round trips: OK, exactly 1 per frame per stage"), r.out());
     assertTrue(r.out().contains("gEdge 1.70x, AvA 2.00x"), r.out());
@@ -38,7 +39,7 @@ class VgpuCommandsTest {
       assertTrue(rows.get(0).startsWith("spec,stage,size"), rows.get(0));
       assertTrue(rows.stream().skip(1).filter(l -> !l.contains(",local,")).allMatch(l -> l.endsWith(",1.00,yes")),
           String.join("\n", rows));
-      // shared_KiB, in_place_KiB: with host buffers (the default) the shm side's payloads are all in place
+      // shared_KiB, in_place_KiB: with host buffers the shm side's payloads are all in place
       assertTrue(rows.stream().filter(l -> l.contains(",shm,")).allMatch(l -> {
         String[] f = l.split(",");
         return Double.parseDouble(f[13]) > 0 && f[13].equals(f[14]);
