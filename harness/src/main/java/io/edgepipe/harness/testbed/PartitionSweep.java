@@ -74,6 +74,8 @@ public final class PartitionSweep implements AutoCloseable {
   private final Map<Node, NodeProcess> hosts = new EnumMap<>(Node.class);
   private final List<Partition> loaded = new ArrayList<>();
   private final List<Sample> samples = new ArrayList<>();
+  /** Reports received so far: unlike {@code samples.size()}, it keeps growing when old samples are pruned. */
+  private long samplesReceived;
   private final BlockingQueue<String> producerReplies = new LinkedBlockingQueue<>();
   /** Frames the producer reported handed to the first stage ({@code FRAMES n} lines; the last few may be unreported). */
   private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
@@ -264,7 +266,7 @@ public final class PartitionSweep implements AutoCloseable {
   private Sample nextSample(Sample after) {
     long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
     synchronized (samples) {
-      int seen = samples.size();
+      long seen = samplesReceived;
       while (true) {
         if (after != null) {
           for (Sample s : samples) {
@@ -272,7 +274,7 @@ public final class PartitionSweep implements AutoCloseable {
               return s;
             }
           }
-        } else if (samples.size() > seen) {
+        } else if (samplesReceived > seen) {
           return samples.get(samples.size() - 1);
         }
         failIfProducerFailed();
@@ -395,6 +397,7 @@ public final class PartitionSweep implements AutoCloseable {
           }
           synchronized (samples) {
             samples.add(new Sample(r.atMs(), r.delivered(), r.latencyUs(), paths, frames));
+            samplesReceived++;
             if (samples.size() > 4000) {
               samples.subList(0, 2000).clear(); // windows only look back seconds
             }
