@@ -74,10 +74,10 @@ public final class GridExperiment {
    * Columns of {@link #INPUTS_CSV}, one row per input: {@code compute} (stage, tier, median ms, p95
    * ms), {@code source} (the producer's work after the capture stamp, same), {@code hop} (hop,
    * bytes, loopback ms, CPU ms both ends), {@code visit} (label, fps, edge cores, server cores),
-   * {@code host} (cores).
+   * {@code host} (cores). A paced visit's median latency is in D.
    */
   public enum InputColumn implements CsvColumn {
-    SIDE, KIND, NAME, TIER, BYTES, A, B, C
+    SIDE, KIND, NAME, TIER, BYTES, A, B, C, D
   }
 
   /**
@@ -109,7 +109,7 @@ public final class GridExperiment {
     public double estimateSeconds() {
       double visit = settleSeconds + thrSeconds + PACED_SETTLE_SECONDS + pacedSeconds + 0.4 + 1.0; // + control, drain
       double perSize = 60 /* profile */ + 45 + 45 - (10 - EDGE_RUN_WARMUP_SECONDS) /* JVM starts and warm-up */
-          + settleSeconds + CALIBRATION_SECONDS /* SSSS's calibration visit */
+          + settleSeconds + CALIBRATION_SECONDS + PACED_SETTLE_SECONDS + pacedSeconds + 1 /* SSSS's calibration visits */
           + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + CALIBRATION_PASSES * (CALIBRATION_SECONDS + 0.5))
           + IDLE_SECONDS
           + repeats * (visit /* SSSS */ + scenarios() * EDGE_PLACEMENTS.size() * visit);
@@ -189,6 +189,9 @@ public final class GridExperiment {
         List<Step> ssss = new ArrayList<>();
         // one visit flat out before the measured repeats: SSSS's CPU per frame and the cores the host gives the nodes
         ssss.add(new Step(CAL_SSSS, 0, 0, 0, g.settleSeconds() + CALIBRATION_SECONDS, g.settleSeconds()));
+        // and paced, as the latency steps are: a lone frame's walk through the chain
+        ssss.add(new Step(GridModel.PACED_SSSS, 0, 0, -20, PACED_SETTLE_SECONDS + g.pacedSeconds(),
+            PACED_SETTLE_SECONDS));
         for (int r = 0; r < g.repeats(); r++) {
           ssss.add(new Step("thr|" + r, 0, 0, 0, g.settleSeconds() + g.thrSeconds(), g.settleSeconds()));
           ssss.add(new Step("lat|" + r, 0, 0, -20, PACED_SETTLE_SECONDS + g.pacedSeconds(),
@@ -198,9 +201,12 @@ public final class GridExperiment {
             watcher(m, spec, driver.state(), ALL_SERVER), false, s.logs.resolve("grid-" + side + "-ssss"),
             schedule(s, "grid-" + side + "-ssss"));
         List<ScheduledTestbedRun.StepResult> ssssSteps = all.steps().stream()
-            .filter(x -> !x.step().label().equals(CAL_SSSS)).toList();
+            .filter(x -> !x.step().label().startsWith(CAL_SSSS)).toList();
         all.steps().stream().filter(x -> x.step().label().equals(CAL_SSSS)).findFirst()
             .ifPresent(x -> visits.add(new GridModel.Visit(CAL_SSSS, x.fps(), 0, x.serverCores())));
+        all.steps().stream().filter(x -> x.step().label().equals(GridModel.PACED_SSSS)).findFirst()
+            .ifPresent(x -> visits.add(new GridModel.Visit(GridModel.PACED_SSSS, x.paceFps(), 0, x.serverCores(),
+                x.latencyP50Ms())));
         List<double[]> ssssRuns = pairs(ssssSteps);
         for (int r = 0; r < ssssRuns.size(); r++) {
           ScheduledTestbedRun.StepResult thr = ssssSteps.get(2 * r);
@@ -330,7 +336,8 @@ public final class GridExperiment {
       + "differences between placements E^k S^(n-k) with the socket CPU of the hops over the link taken out first, so "
       + "a service's CPU is for in-node hops and each hop over the link adds its socket CPU, half at each end: "
       + "e5_grid_service_cpu.csv; SSSS from its own flat-out visit before its repeats); background = the CPU the JVMs "
-      + "burn with no frames, split evenly over the node's JVMs. A node with quota q passes (q - its JVMs' background, "
+      + "burn with no frames, split evenly over the node's JVMs; a lone (paced) frame's extra walk through the chain "
+      + "(SSSS's paced calibration visit less the model's SSSS latency) is added to every placement's latency. A node with quota q passes (q - its JVMs' background, "
       + "idle standbys included) / (sum of its services' CPU per frame) frames per ms; the host gives the nodes the "
       + "most cores they used together in those visits (e5_host_capacity_cores_*). Everything the predictions use is "
       + "in e5_grid_inputs.csv (`pipeline bench experiments --replay-grid DIR` recomputes them). old_*: session 6's "
@@ -398,20 +405,21 @@ public final class GridExperiment {
     List<Object[]> rows = new ArrayList<>();
     for (ProfileMeasurer.Compute c : in.m().compute()) {
       rows.add(new Object[] {in.side(), "compute", c.stage(), c.tier().name().toLowerCase(Locale.ROOT), "-",
-          exact(c.medianMs()), exact(c.p95Ms()), "-"});
+          exact(c.medianMs()), exact(c.p95Ms()), "-", "-"});
     }
     for (ProfileMeasurer.Compute c : in.source()) {
       rows.add(new Object[] {in.side(), "source", c.stage(), c.tier().name().toLowerCase(Locale.ROOT), "-",
-          exact(c.medianMs()), exact(c.p95Ms()), "-"});
+          exact(c.medianMs()), exact(c.p95Ms()), "-", "-"});
     }
     for (ProfileMeasurer.Hop h : in.m().hops()) {
-      rows.add(new Object[] {in.side(), "hop", h.hop(), "-", h.bytes(), exact(h.loopbackMs()), exact(h.cpuMs()), "-"});
+      rows.add(new Object[] {in.side(), "hop", h.hop(), "-", h.bytes(), exact(h.loopbackMs()), exact(h.cpuMs()), "-",
+          "-"});
     }
     for (GridModel.Visit v : in.visits()) {
       rows.add(new Object[] {in.side(), "visit", v.label(), "-", "-", exact(v.fps()), exact(v.edgeCores()),
-          exact(v.serverCores())});
+          exact(v.serverCores()), exact(v.latencyMs())});
     }
-    rows.add(new Object[] {in.side(), "host", "cores", "-", "-", in.hostCores(), "-", "-"});
+    rows.add(new Object[] {in.side(), "host", "cores", "-", "-", in.hostCores(), "-", "-", "-"});
     return rows;
   }
 

@@ -33,15 +33,26 @@ import java.util.Map;
  *   <li>the cores the host gives the nodes: the most the nodes used together in a calibration
  *       visit (the harness and the kernel take the rest of a 2-core host), not its nominal cores;</li>
  *   <li>SSSS's CPU per frame from its own calibration visit, not from the repeats it predicts;</li>
- *   <li>the producer's compute includes fitting the source's frame into the input (after the
- *       capture time is stamped, so in the latency).</li>
+ *   <li>the producer's compute includes what a video source does after stamping the capture time
+ *       (copying the decoded picture, luma), so it is in the latency;</li>
+ *   <li>a lone frame (the paced latency visits) walks the chain slower than the profile's
+ *       back-to-back frames (each service's thread wakes, its caches are cold): the difference,
+ *       measured once per size in SSSS's paced calibration visit ({@value #PACED_SSSS}), is added
+ *       to every placement's latency (every placement has the same services and hops).</li>
  * </ul>
  */
 final class GridModel {
   enum Version { OLD, NEW }
 
-  /** One visit the grid made before measuring: its label ("cal|EESS|0", "idle", "cal|SSSS", "ssss|2"), fps and cores. */
-  record Visit(String label, double fps, double edgeCores, double serverCores) {
+  /**
+   * One visit the grid made before measuring: its label ("cal|EESS|0", "idle", "cal|SSSS", "ssss|2",
+   * "cal|SSSS|paced"), fps, cores, and for a paced visit its median latency (NaN otherwise).
+   */
+  record Visit(String label, double fps, double edgeCores, double serverCores, double latencyMs) {
+    Visit(String label, double fps, double edgeCores, double serverCores) {
+      this(label, fps, edgeCores, serverCores, Double.NaN);
+    }
+
     GridCpuFit.Visit cores() {
       return new GridCpuFit.Visit(fps, edgeCores, serverCores);
     }
@@ -56,6 +67,9 @@ final class GridModel {
    */
   record Inputs(ProfileMeasurer.Measured m, int side, List<ProfileMeasurer.Compute> source, List<Visit> visits,
       int hostCores) {}
+
+  /** SSSS's paced calibration visit: a lone frame's latency through the chain. */
+  static final String PACED_SSSS = "cal|SSSS|paced";
 
   /** The testbed's shaper bucket at {@code bitsPerSec}: 1 ms of the link, at least two Ethernet frames (testbed LinkShaper). */
   static long testbedBurstBytes(double bitsPerSec) {
@@ -102,6 +116,20 @@ final class GridModel {
       }
       out.put(p, new Planner(o).predict(profile, new Placement(p)));
     }
+    return v == Version.NEW ? withLoneFrame(out, in) : out;
+  }
+
+  /**
+   * The predictions with a lone frame's extra walk added to their latency: SSSS's paced calibration
+   * latency less what the model predicts for SSSS (0 without that visit, never below 0).
+   */
+  private static Map<String, Prediction> withLoneFrame(Map<String, Prediction> predicted, Inputs in) {
+    double paced = in.visits().stream().filter(x -> x.label().equals(PACED_SSSS)).mapToDouble(Visit::latencyMs)
+        .filter(Double::isFinite).findFirst().orElse(Double.NaN);
+    double extra = Double.isFinite(paced) ? Math.max(0, paced - predicted.get(GridExperiment.ALL_SERVER).latencyMs()) : 0;
+    Map<String, Prediction> out = new LinkedHashMap<>();
+    predicted.forEach((p, x) -> out.put(p, new Prediction(x.placement(), x.units(), x.latencyMs() + extra, x.fps(),
+        x.limit())));
     return out;
   }
 

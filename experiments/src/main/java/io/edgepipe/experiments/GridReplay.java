@@ -111,7 +111,7 @@ public final class GridReplay {
         case "hop" -> hops.add(new ProfileMeasurer.Hop(name, size, (long) num(r, InputColumn.BYTES),
             num(r, InputColumn.A), num(r, InputColumn.B)));
         case "visit" -> visits.add(new GridModel.Visit(name, num(r, InputColumn.A), num(r, InputColumn.B),
-            num(r, InputColumn.C)));
+            num(r, InputColumn.C), num(r, InputColumn.D)));
         case "host" -> host = (int) num(r, InputColumn.A);
         default -> throw new IllegalArgumentException("unknown input kind '" + str(r, InputColumn.KIND) + "' in "
             + GridExperiment.INPUTS_CSV);

@@ -45,7 +45,7 @@ class GridReplayTest {
         new GridModel.Visit("ssss|2", 700, 0, 1.76), new GridModel.Visit("cal|ESSS|0", 500, 0.6, 0.8),
         new GridModel.Visit("cal|ESSS|1", 520, 0.55, 0.8), new GridModel.Visit("cal|EESS|0", 300, 0.9, 0.4),
         new GridModel.Visit("cal|EEES|0", 300, 1.1, 0.3), new GridModel.Visit("cal|EEEE|0", 700, 1.7, 0.01),
-        new GridModel.Visit("idle", 1, 0.013, 0.01));
+        new GridModel.Visit("idle", 1, 0.013, 0.01), new GridModel.Visit(GridModel.PACED_SSSS, 20, 0, 0.1, 5.0));
     ProfileMeasurer.Measured m = new ProfileMeasurer.Measured(spec, List.of(SIDE), c, hops);
     return new GridModel.Inputs(m, SIDE, List.of(new ProfileMeasurer.Compute("producer", Tier.SERVER, size, 0.2, 0.3)),
         visits, 2);
@@ -99,5 +99,12 @@ class GridReplayTest {
     assertNotEquals(before.fps(), now.fps());
     // the host gives the nodes what they used flat out (1.75 of 2 cores in the SSSS calibration visit)
     assertEquals(1.75, GridModel.hostCapacity(in), 1e-12);
+    // a lone frame's walk: SSSS's paced calibration latency (5 ms) is SSSS's prediction, and the extra it has over
+    // the profile's back-to-back walk is added to every placement
+    var newModel = GridModel.predict(GridModel.Version.NEW, in, 0.5, 10e6);
+    var oldModel = GridModel.predict(GridModel.Version.OLD, in, 0.5, 10e6);
+    assertEquals(5.0, newModel.get("SSSS").latencyMs(), 1e-9);
+    double extra = 5.0 - oldModel.get("SSSS").latencyMs() - 0.2; // the new profile's producer also copies the picture
+    assertEquals(oldModel.get("EEEE").latencyMs() + 0.2 + extra, newModel.get("EEEE").latencyMs(), 1e-9);
   }
 }
