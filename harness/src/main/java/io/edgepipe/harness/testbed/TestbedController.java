@@ -36,7 +36,13 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   }
 
   /** One report of the frames: when (s since the main phase began), how many so far, and on which path most went. */
-  public record Sample(double atSeconds, long delivered, String path, long[] latencyUs) {}
+  /**
+   * One report as the controller saw it.
+   *
+   * @param lastDeliveredAt when the last frame so far was delivered, on the same clock as
+   *                        {@code atSeconds} (NaN before any)
+   */
+  public record Sample(double atSeconds, long delivered, String path, long[] latencyUs, double lastDeliveredAt) {}
 
   /**
    * One move: decided at {@code decidedAt} (s since the main phase began; {@code conditionSeenAt}:
@@ -180,8 +186,11 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
         }
       }
       observeStandbys(reported, now);
-      samples.add(new Sample(seconds(), report.delivered(), busiest != null ? busiest : replanner.current().letters(),
-          report.latencyUs()));
+      double at = seconds();
+      double lastDelivered = report.lastDeliveredUs() > 0 ? at - (report.atMs() * 1e3 - report.lastDeliveredUs()) / 1e6
+          : Double.NaN;
+      samples.add(new Sample(at, report.delivered(), busiest != null ? busiest : replanner.current().letters(),
+          report.latencyUs(), lastDelivered));
     }
   }
 
