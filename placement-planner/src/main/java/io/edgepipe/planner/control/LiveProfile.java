@@ -166,8 +166,8 @@ public final class LiveProfile {
    * hop costs a fraction of one (E7 run 4: the producer 2.8 ms per frame sending over 10 Mbit,
    * 0.3-0.5 ms otherwise). One fit over both would read that extra CPU at the slow link's low
    * rate as background and charge it to placements that never cross the link, so each process
-   * has a fit per side: "link" (some hop of it crosses; the producer's include the sink's) and
-   * "local". Spans that passed no frames (a standby idling beside the placement) show its
+   * has a fit per side: "link" (some hop of it crosses; the producer's include the sink's; one
+   * fit per decade of the link's rate) and "local". Spans that passed no frames (a standby idling beside the placement) show its
    * background and count for both; welcome, whatever the placement.
    */
   public void observeCpu(Placement placement, String stage, Tier tier, long frames, long spanUs, long cpuUs) {
@@ -192,8 +192,14 @@ public final class LiveProfile {
     return in || out;
   }
 
-  private static String cpuKey(String stage, Tier tier, boolean link) {
-    return stage + "|" + tier + "|" + (link ? "link" : "local");
+  /**
+   * A process's fit for one side: "local", or "link" at the link's rate now to within a decade
+   * (a frame over 10 Mbit costs each end several times the CPU it costs over 1 Gbit, E7 run s7-1:
+   * conv on the server 2.4 ms against 0.5; one fit over both priced ESSS at 1 Gbit from the slow
+   * link's figures for 30 s after the rate came back).
+   */
+  private String cpuKey(String stage, Tier tier, boolean link) {
+    return stage + "|" + tier + "|" + (link ? "link" + (int) Math.floor(Math.log10(Math.max(1, bitsPerSec))) : "local");
   }
 
   /**
