@@ -232,7 +232,7 @@ public final class ScheduledTestbedRun {
       rates.add((d - delivered) / (t - at));
       delivered = d;
       at = t;
-      if (TestbedProducer.settled(rates)) {
+      if (TestbedProducer.settled(rates) && rates.get(rates.size() - 1) > 0) { // no frames: nothing warmed yet
         return;
       }
     }
