@@ -287,6 +287,13 @@ public final class ModelCutExperiment {
     }
   }
 
+  /**
+   * {@code -Dedgepipe.cuts.serviceCpu=true} (in EDGEPIPE_JAVA_OPTS): plans charge each layer service
+   * its fixed CPU per frame from the profile's hop figures (CutCosts.Fits#serviceMs); off by default
+   * (it did not improve the quiet sweeps' picks, reports/s7-cuts2.md).
+   */
+  static final String SERVICE_CPU_PROPERTY = "edgepipe.cuts.serviceCpu";
+
   /** The cut plan for one link: edge capped, the server the host's cores, both nodes on one host. */
   static CutPlanner.CutPlan plan(Profile profile, String link, Settings s) {
     return plan(profile, link, s.edgeCpu(), s.hostCores());
@@ -294,8 +301,8 @@ public final class ModelCutExperiment {
 
   static CutPlanner.CutPlan plan(Profile profile, String link, double edgeCpu, int hostCores) {
     Profile atLink = ProfileBuilder.copyOf(profile).addLink(LinkClass.EDGE_SERVER, BitRate.parse(link), 0).build();
-    return new CutPlanner(PlannerOptions.defaults().withCores(edgeCpu, hostCores).withHostCores(hostCores))
-        .plan(atLink);
+    return new CutPlanner(PlannerOptions.defaults().withCores(edgeCpu, hostCores).withHostCores(hostCores),
+        Boolean.getBoolean(SERVICE_CPU_PROPERTY)).plan(atLink);
   }
 
   static List<Integer> cuts(String which, ModelGraph g, Map<String, CutPlanner.CutPlan> plans) {

@@ -45,13 +45,25 @@ public final class CutCosts {
    * @param transfer in-node transfer time of a hop (busy, per frame)
    * @param cpu      a hop's CPU, both ends: the transfer fit where there is one (see above), else
    *                 the fit of {@code measure}'s CPU figures
+   * @param serviceMs a running service's CPU per frame beyond its layers and its hops' busy time
+   *                 (see {@link #serviceMs}); 0 where the hops are charged {@code measure}'s CPU figures
    */
-  public record Fits(HopFit transfer, HopFit cpu) {}
+  public record Fits(HopFit transfer, HopFit cpu, double serviceMs) {}
 
   /** {@code profile} at {@code size} with fitted hops, link transfers and per-stage CPU, as described above. */
   public static Profile tune(Profile profile, FrameSize size) {
+    return tune(profile, size, false);
+  }
+
+  /**
+   * As {@link #tune(Profile, FrameSize)}; with {@code serviceCpu}, each layer service is also
+   * charged {@link Fits#serviceMs} per frame (opt-in: on the quiet model-cuts sweeps it made the
+   * classifier's picks worse and did not fix BlazeFace's, see reports/s7-cuts2.md).
+   */
+  public static Profile tune(Profile profile, FrameSize size, boolean serviceCpu) {
     StageChain chain = profile.chain();
     Fits fits = fits(profile, size);
+    double serviceMs = serviceCpu ? fits.serviceMs() : 0;
     ProfileBuilder b = ProfileBuilder.copyOf(profile);
     Map<String, Long> bytes = hopBytes(profile, size);
     Profile.Link link = profile.links().stream().filter(l -> l.linkClass() == LinkClass.EDGE_SERVER).findFirst()
@@ -59,6 +71,7 @@ public final class CutCosts {
     boolean linkMeasured = profile.transfers().stream()
         .anyMatch(t -> t.linkClass() == LinkClass.EDGE_SERVER && t.frameSize().equals(size));
     double[] hopCpu = new double[chain.size()];
+    double[] hopWithService = new double[chain.size()];
     for (int i = 0; i < chain.size(); i++) {
       String hop = chain.hopName(i);
       Long n = bytes.get(hop);
@@ -76,13 +89,18 @@ public final class CutCosts {
       }
       if (fits.cpu() != null) {
         hopCpu[i] = fits.cpu().ms(n);
-        b.addHopCpu(hop, size, hopCpu[i]);
       } else {
         Double measured = measuredHopCpu(profile, hop, size);
         hopCpu[i] = measured != null ? measured : 0;
       }
+      // half the service's fixed CPU at each of its two hop ends: a fused service loses the
+      // hops inside it (the predictor subtracts them) and so keeps one service's worth
+      hopWithService[i] = hopCpu[i] + serviceMs;
+      if (fits.cpu() != null) {
+        b.addHopCpu(hop, size, hopWithService[i]);
+      }
     }
-    addStageCpu(profile, size, chain, hopCpu, b);
+    addStageCpu(profile, size, chain, hopCpu, hopWithService, b);
     return b.build();
   }
 
@@ -108,12 +126,26 @@ public final class CutCosts {
     if (t == null) {
       t = HopFit.of(HopFit.bySize(sizes, transfer.get(LinkClass.EDGE_EDGE)));
     }
-    return new Fits(t, t != null ? t : HopFit.of(HopFit.bySize(sizes, cpu)));
+    HopFit ticks = HopFit.of(HopFit.bySize(sizes, cpu));
+    return new Fits(t, t != null ? t : ticks, serviceMs(t, ticks));
+  }
+
+  /**
+   * A running service's CPU per frame beyond its layers and the busy time of its two hop ends:
+   * {@code measure}'s process-CPU fit of a hop (every thread of the process: both ends, their
+   * event loops, acks, GC) less the busy in-node time fit, both at zero bytes. A hop in the
+   * profile joins a sender and a receiver in one process, so the difference is what a frame
+   * costs the process off the sending thread's path, per pair of hop ends (one service's in
+   * and out). Only the fixed parts: the tick figure's per-byte slope is the noisy one (steps of
+   * 0.67 ms). 0 without both fits.
+   */
+  static double serviceMs(HopFit busy, HopFit ticks) {
+    return busy == null || ticks == null ? 0 : Math.max(0, ticks.fixedMs() - busy.fixedMs());
   }
 
   /** Each stage's CPU per frame on each tier it has a time for, where the profile has no service CPU. */
   private static void addStageCpu(Profile profile, FrameSize size, StageChain chain, double[] hopCpu,
-      ProfileBuilder b) {
+      double[] hopWithService, ProfileBuilder b) {
     int last = chain.size() - 1;
     Map<String, Profile.Compute> compute = new HashMap<>();
     for (Profile.Compute c : profile.compute()) {
@@ -139,7 +171,7 @@ public final class CutCosts {
           }
           cpu = (c == null ? 0 : c.medianMs()) + hopCpu[0] / 2 + hopCpu[last] / 2;
         } else if (c != null) {
-          cpu = c.medianMs() + hopCpu[i - 1] / 2 + hopCpu[i] / 2;
+          cpu = c.medianMs() + hopWithService[i - 1] / 2 + hopWithService[i] / 2;
         } else {
           continue;
         }

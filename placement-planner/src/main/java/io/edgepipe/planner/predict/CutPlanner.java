@@ -32,9 +32,16 @@ public final class CutPlanner {
   public static final double SECOND_CUT_GAIN = 0.05;
 
   private final PlannerOptions options;
+  private final boolean serviceCpu;
 
   public CutPlanner(PlannerOptions options) {
+    this(options, false);
+  }
+
+  /** @param serviceCpu charge each layer service its fixed CPU per frame ({@link CutCosts.Fits#serviceMs}) */
+  public CutPlanner(PlannerOptions options, boolean serviceCpu) {
     this.options = options;
+    this.serviceCpu = serviceCpu;
   }
 
   /**
@@ -99,7 +106,7 @@ public final class CutPlanner {
       throw new ProfileException("profile of '" + profile.pipeline() + "' has no measurements");
     }
     // fitted hops and per-stage CPU (CutCosts): one cold hop figure or the quota's throttling must not pick the cut
-    ChainPredictor predictor = new ChainPredictor(new CostModel(CutCosts.tune(profile, size), size,
+    ChainPredictor predictor = new ChainPredictor(new CostModel(CutCosts.tune(profile, size, serviceCpu), size,
         options.statistic()), options);
     int layers = profile.stages().size() - 1;
     if (layers < 1) {

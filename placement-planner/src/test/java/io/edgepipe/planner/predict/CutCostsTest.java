@@ -96,4 +96,20 @@ class CutCostsTest {
     assertEquals(1, costs.serviceCpu(1, Tier.EDGE).cpuMsPerFrame(), 1e-12);
     assertEquals(null, costs.serviceCpu(1, Tier.SERVER));
   }
+
+  @Test
+  void aServiceIsChargedTheTickFitsFixedCostBeyondTheBusyFitsOnceHoweverManyLayersItRuns() {
+    // ticks: 1 ms + 10 ns/B; busy in the server: 0.5 ms + 10 ns/B (the cold 6 ms lies above the
+    // lower quartile): 1 - 0.5 = 0.5 ms a service
+    CutCosts.Fits fits = CutCosts.fits(model(1e9), SIZE);
+    assertEquals(0.5, fits.serviceMs(), 1e-9);
+    PlannerOptions options = PlannerOptions.defaults().withCores(0.5, 0);
+    CutPlanner.CutPrediction plain = new CutPlanner(options).plan(model(1e9)).singles().get(2);
+    CutPlanner.CutPrediction charged = new CutPlanner(options, true).plan(model(1e9)).singles().get(2);
+    // the edge runs the producer (not charged: it runs no layers) and one service of two layers
+    assertEquals(plain.edgeCpuMs() + 0.5, charged.edgeCpuMs(), 1e-9);
+    CutPlanner.CutPrediction split = new CutPlanner(options, true).plan(model(1e9)).singles().get(0);
+    CutPlanner.CutPrediction splitPlain = new CutPlanner(options).plan(model(1e9)).singles().get(0);
+    assertEquals(splitPlain.edgeCpuMs(), split.edgeCpuMs(), 1e-9); // all-server: the producer alone
+  }
 }
