@@ -223,15 +223,11 @@ public final class LiveProfile {
   }
 
   /**
-   * The background of a process its own readings cannot tell (one rate, never idle: the
-   * producer, which always streams): the base profile's, else the least that the other stage
-   * processes on its tier used while idle (JVMs of the same runtime), else 0.
+   * The least that the other stage processes on {@code tier} used while idle (JVMs of the same
+   * runtime), or NaN when none idled long enough: the background of a process that never idles
+   * (the producer, which always streams) as well as its readings can tell.
    */
-  private double backgroundPrior(String stage, Tier tier) {
-    double prior = priorBackground(stage, tier);
-    if (prior > 0) {
-      return prior;
-    }
+  private double siblingsIdleCores(String stage, Tier tier) {
     double least = Double.NaN;
     for (Map.Entry<String, ServiceCpuFit> e : cpuFits.entrySet()) {
       double idle = e.getValue().idleCores();
@@ -240,7 +236,7 @@ public final class LiveProfile {
         least = idle;
       }
     }
-    return Double.isNaN(least) ? 0 : least;
+    return least;
   }
 
   /** The fitted CPU of a stage's process on a tier (its local side first), or null before it passed enough frames there. */
@@ -318,8 +314,16 @@ public final class LiveProfile {
     boolean link = placement != null && placement.tier(index) == tier && onLink(placement, index);
     ServiceCpuFit own = cpu(stage, tier, link) != null ? cpu(stage, tier, link) : cpu(stage, tier, !link);
     if (own != null) {
-      double prior = backgroundPrior(stage, tier);
-      return new double[] {own.cpuMsPerFrame(prior), own.backgroundCores(prior)};
+      double siblings = siblingsIdleCores(stage, tier);
+      double prior = priorBackground(stage, tier) > 0 ? priorBackground(stage, tier) : Double.isNaN(siblings) ? 0 : siblings;
+      double background = own.backgroundCores(prior);
+      if (Double.isNaN(own.idleCores()) && !Double.isNaN(siblings)) {
+        // never idle, so its background is the line's intercept: an extrapolation that reads per-frame CPU
+        // falling with the rate as background (E7 s7 run 1: the producer's 0.025 cores, where the JVMs beside
+        // it idle at 0.007, priced EEEE under 0.1 core at 12 fps; it does 25-30): no more than theirs
+        background = Math.min(background, siblings);
+      }
+      return new double[] {own.cpuMsPerFrameBeyond(background), background};
     }
     Tier otherTier = tier == Tier.EDGE ? Tier.SERVER : Tier.EDGE;
     ServiceCpuFit other = cpu(stage, otherTier, link) != null ? cpu(stage, otherTier, link) : cpu(stage, otherTier, !link);

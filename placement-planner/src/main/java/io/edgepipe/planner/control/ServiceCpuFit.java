@@ -121,8 +121,12 @@ public final class ServiceCpuFit {
 
   /** As {@link #cpuMsPerFrame()}, beyond {@link #backgroundCores(double)}. */
   public double cpuMsPerFrame(double prior) {
-    double meanF = sf / w;
-    return (sk / w - backgroundCores(prior)) / meanF * 1000;
+    return cpuMsPerFrameBeyond(backgroundCores(prior));
+  }
+
+  /** CPU milliseconds per frame beyond {@code backgroundCores} (the cores at the rates seen kept). */
+  public double cpuMsPerFrameBeyond(double backgroundCores) {
+    return (sk / w - backgroundCores) / (sf / w) * 1000;
   }
 
   /** The cores it used while it passed no frames, or NaN where it never idled for {@link #MIN_IDLE_SECONDS}. */
