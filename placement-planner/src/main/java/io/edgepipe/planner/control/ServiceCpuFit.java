@@ -100,7 +100,10 @@ public final class ServiceCpuFit {
     double meanF = sf / w;
     double meanK = sk / w;
     if (wIdle >= MIN_IDLE_SECONDS) {
-      return Math.min(skIdle / wIdle, meanK);
+      // never more than half the cores it used while passing frames: idle spells just after a busy one
+      // (a standby that drained, collected garbage, compiled) read high, and would price a frame at nothing
+      double busy = w - wIdle > 0 ? (sk - skIdle) / (w - wIdle) : meanK;
+      return Math.min(skIdle / wIdle, busy / 2);
     }
     double varF = sff / w - meanF * meanF;
     if (varF > MIN_RATE_SPREAD * MIN_RATE_SPREAD * meanF * meanF) {
