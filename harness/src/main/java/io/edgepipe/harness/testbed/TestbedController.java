@@ -235,13 +235,15 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   }
 
   /**
-   * Whether a stage process's CPU readings count: always with warm standbys (the process a move
-   * turns to is no fresh JVM, and its CPU per frame is what the move is priced with next: left
-   * out for the settling time, the figure it had before the move would stand, even one from
-   * the warm-up); without standbys, as its compute (a fresh JVM's first readings are its JIT's).
+   * Whether a stage process's CPU readings count: as its compute, not for {@value #SETTLE_S} s
+   * after a move put it on that tier. Warm standbys are not warm enough: E7 s7 run 4 read
+   * maxpool and relu on the edge at 14 and 6.7 ms of CPU per frame in the first second after a
+   * move (about 1 ms later), priced EEEE at 2 fps at 10 Mbit and moved back to ESSS for good.
+   * Meanwhile the stage keeps its figure from before, or (after the warm-up's are forgotten) is
+   * priced from the other tier.
    */
   private boolean cpuSettled(String stage, Tier tier, Instant now) {
-    return !run.standbys().isEmpty() || settled(stage, tier, now);
+    return settled(stage, tier, now);
   }
 
   /** Whether a stage process on a tier has run long enough there for its compute figures to count. */
