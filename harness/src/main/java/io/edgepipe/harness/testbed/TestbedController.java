@@ -65,6 +65,7 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   private final List<MoveEvent> moves = new ArrayList<>();
   private final Map<String, Instant> freshUntil = new HashMap<>(); // "stage|tier" -> settled after
   private final Map<Long, double[]> standbyCpu = new HashMap<>(); // standby PID -> {CPU s, nanoTime} last read
+  private Instant lastMoveAt; // when the last move ended (standbys' idle readings wait STANDBY_QUIET_S after it)
   private volatile TestbedRun run;
   private volatile boolean running;
   private volatile boolean paused;
@@ -111,6 +112,12 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   public static final long TICK_MS = 100;
   public static final int LINK_EVERY_TICKS = 2;
   public static final long SETTLE_S = 10;
+  /**
+   * Seconds after a move before the standbys' idle CPU counts: the instances just left drain,
+   * collect their garbage and finish compiling first (E7 s7 run 2: 0.07-0.22 cores read as idle
+   * background, against 0.005-0.01 later).
+   */
+  public static final long STANDBY_QUIET_S = 5;
   /**
    * Bytes of a hop's payload per byte the shaper counts: htb meters whole Ethernet frames, and a
    * full one (1514 bytes) carries 1448 bytes of TCP payload (IP and TCP headers with timestamps,
@@ -220,20 +227,23 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
       long nanos = System.nanoTime();
       double[] last = standbyCpu.put(s.pid(), new double[] {cpu, nanos});
       Tier tier = s.node() == io.edgepipe.testbed.Node.EDGE ? Tier.EDGE : Tier.SERVER;
-      if (last != null && cpu >= last[0] && !reported.contains(s.stage() + "|" + tier) && cpuSettled(s.stage(), tier, now)) {
+      boolean quiet = lastMoveAt == null || now.isAfter(lastMoveAt.plusSeconds(STANDBY_QUIET_S));
+      if (last != null && cpu >= last[0] && !reported.contains(s.stage() + "|" + tier) && quiet) {
         replanner.live().observeCpu(s.stage(), tier, 0, Math.round((nanos - last[1]) / 1e3), Math.round((cpu - last[0]) * 1e6));
       }
     }
   }
 
   /**
-   * Whether a stage process's CPU readings count: always with warm standbys (the process a move
-   * turns to is no fresh JVM, and its CPU per frame is what the move is priced with next: left
-   * out for the settling time, the figure it had before the move would stand, even one from
-   * the warm-up); without standbys, as its compute (a fresh JVM's first readings are its JIT's).
+   * Whether a stage process's CPU readings count: as its compute, not for {@value #SETTLE_S} s
+   * after a move put it on that tier. Warm standbys are not warm enough: E7 s7 run 4 read
+   * maxpool and relu on the edge at 14 and 6.7 ms of CPU per frame in the first second after a
+   * move (about 1 ms later), priced EEEE at 2 fps at 10 Mbit and moved back to ESSS for good.
+   * Meanwhile the stage keeps its figure from before, or (after the warm-up's are forgotten) is
+   * priced from the other tier.
    */
   private boolean cpuSettled(String stage, Tier tier, Instant now) {
-    return !run.standbys().isEmpty() || settled(stage, tier, now);
+    return settled(stage, tier, now);
   }
 
   /** Whether a stage process on a tier has run long enough there for its compute figures to count. */
@@ -324,6 +334,7 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
     synchronized (this) {
       Instant now = Instant.now();
       replanner.moved(d.target(), now);
+      lastMoveAt = now;
       if (m != null) {
         // the moved stages' fresh JVMs: their first figures are left out
         for (int s = 1; s < d.target().size(); s++) {

@@ -100,7 +100,10 @@ public final class ServiceCpuFit {
     double meanF = sf / w;
     double meanK = sk / w;
     if (wIdle >= MIN_IDLE_SECONDS) {
-      return Math.min(skIdle / wIdle, meanK);
+      // never more than half the cores it used while passing frames: idle spells just after a busy one
+      // (a standby that drained, collected garbage, compiled) read high, and would price a frame at nothing
+      double busy = w - wIdle > 0 ? (sk - skIdle) / (w - wIdle) : meanK;
+      return Math.min(skIdle / wIdle, busy / 2);
     }
     double varF = sff / w - meanF * meanF;
     if (varF > MIN_RATE_SPREAD * MIN_RATE_SPREAD * meanF * meanF) {
@@ -121,8 +124,12 @@ public final class ServiceCpuFit {
 
   /** As {@link #cpuMsPerFrame()}, beyond {@link #backgroundCores(double)}. */
   public double cpuMsPerFrame(double prior) {
-    double meanF = sf / w;
-    return (sk / w - backgroundCores(prior)) / meanF * 1000;
+    return cpuMsPerFrameBeyond(backgroundCores(prior));
+  }
+
+  /** CPU milliseconds per frame beyond {@code backgroundCores} (the cores at the rates seen kept). */
+  public double cpuMsPerFrameBeyond(double backgroundCores) {
+    return (sk / w - backgroundCores) / (sf / w) * 1000;
   }
 
   /** The cores it used while it passed no frames, or NaN where it never idled for {@link #MIN_IDLE_SECONDS}. */
