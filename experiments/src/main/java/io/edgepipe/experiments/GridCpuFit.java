@@ -18,6 +18,15 @@ import java.util.List;
  * chain spends (decoding the source, the sink's bookkeeping), which the in-process compute of the
  * layers alone leaves out. The background is split evenly over the node's JVMs.
  *
+ * <p>Hop kinds ({@link #fit(List, List, Visit, Visit, double[])}): every visit but EEEE and SSSS
+ * has two hops over the link (socket) and the others in a node (a shared-memory slot), and a
+ * socket hop costs much more CPU per byte. Differences between placements then charge a
+ * service with the change of hop kind at its ends: at 512x512 EEEE used less edge CPU than EEES
+ * (relu's 1 MiB over a socket cost more than maxpool's whole work), and maxpool's edge cost came
+ * out negative. Given each hop's socket CPU (both ends, measured over loopback gRPC), the fit
+ * first takes the cross-node hops out of each visit (half at each end), so each service's cost
+ * is for in-node hops ({@link io.edgepipe.planner.predict.PlannerOptions.HopCpu#IN_NODE_BASIS}).
+ *
  * @param services     producer first, then the stages
  * @param edgeMs       CPU ms per frame of each service on the edge
  * @param serverMs     the same on the server
@@ -33,6 +42,16 @@ record GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, dou
    * @param allServer    the all-server chain's visit (its server cores: the producer and every stage)
    */
   static GridCpuFit fit(List<String> services, List<Visit> edgeVisits, Visit idle, Visit allServer) {
+    return fit(services, edgeVisits, idle, allServer, null);
+  }
+
+  /**
+   * The same on an in-node basis: {@code crossHopMs[i]} is the socket CPU (both ends) of the hop
+   * leaving service i (the last: to the sink), taken out of each visit where that hop crosses the
+   * link, half on each node; null leaves the hops as they were in each visit.
+   */
+  static GridCpuFit fit(List<String> services, List<Visit> edgeVisits, Visit idle, Visit allServer,
+      double[] crossHopMs) {
     int n = services.size();
     if (edgeVisits.size() != n) {
       throw new IllegalArgumentException("one visit per edge placement: " + n + " expected, got " + edgeVisits.size());
@@ -45,6 +64,12 @@ record GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, dou
       Visit v = edgeVisits.get(k - 1);
       edge[k] = perFrameMs(v.edgeCores(), edgeIdle, v.fps());
       server[k] = k == n ? 0 : perFrameMs(v.serverCores(), serverIdle, v.fps());
+      if (crossHopMs != null && k < n) {
+        // E^k S^(n-k) sends hop k-1 and the sink's hop over the link: half of each on either node
+        double socket = (crossHopMs[k - 1] + crossHopMs[n - 1]) / 2;
+        edge[k] -= socket;
+        server[k] -= socket;
+      }
     }
     // the all-server chain has the producer on the server too: one JVM more than the stage instances
     server[0] = perFrameMs(allServer.serverCores(), serverIdle * n / Math.max(1, n - 1), allServer.fps());

@@ -11,12 +11,8 @@ import io.edgepipe.harness.testbed.ScheduledTestbedRun;
 import io.edgepipe.harness.testbed.ScheduledTestbedRun.Step;
 import io.edgepipe.harness.testbed.TestbedController;
 import io.edgepipe.launcher.RunOptions;
-import io.edgepipe.planner.predict.Planner;
-import io.edgepipe.planner.predict.PlannerOptions;
 import io.edgepipe.planner.predict.Prediction;
-import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.Profile;
-import io.edgepipe.planner.profile.QuotaCpu;
 import io.edgepipe.testbed.TestbedState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +37,10 @@ public final class GridExperiment {
   static final String POINTS_CSV = "e5_grid.csv";
   static final String BEST_CSV = "e5_grid_best.csv";
   static final String SERVICE_CPU_CSV = "e5_grid_service_cpu.csv";
+  /** What the predictions are made from (profile, calibration visits, host), so a kept run can be replayed. */
+  static final String INPUTS_CSV = "e5_grid_inputs.csv";
+  /** SSSS's flat-out visit before its measured repeats. */
+  static final String CAL_SSSS = "cal|SSSS";
   /** The link of the warm-up and calibration visits: fast enough that no placement waits for it. */
   static final String CALIBRATION_LINK = "1gbit";
   static final List<String> EDGE_PLACEMENTS = List.of("ESSS", "EESS", "EEES", "EEEE");
@@ -67,7 +67,17 @@ public final class GridExperiment {
   /** Columns of {@link #BEST_CSV}: per scenario, who picks a placement that is measured best (within the spread). */
   public enum BestColumn implements CsvColumn {
     SIDE, EDGE_CPU, LINK, MEASURED_BEST, TIED_WITHIN_SPREAD, PLANNER, PLANNER_OK, ALWAYS_SSSS_OK, FEWEST_BYTES,
-    FEWEST_BYTES_OK
+    FEWEST_BYTES_OK, OLD_PLANNER, OLD_PLANNER_OK
+  }
+
+  /**
+   * Columns of {@link #INPUTS_CSV}, one row per input: {@code compute} (stage, tier, median ms, p95
+   * ms), {@code source} (the producer's work after the capture stamp, same), {@code hop} (hop,
+   * bytes, loopback ms, CPU ms both ends), {@code visit} (label, fps, edge cores, server cores),
+   * {@code host} (cores). A paced visit's median latency is in D.
+   */
+  public enum InputColumn implements CsvColumn {
+    SIDE, KIND, NAME, TIER, BYTES, A, B, C, D
   }
 
   /**
@@ -99,6 +109,7 @@ public final class GridExperiment {
     public double estimateSeconds() {
       double visit = settleSeconds + thrSeconds + PACED_SETTLE_SECONDS + pacedSeconds + 0.4 + 1.0; // + control, drain
       double perSize = 60 /* profile */ + 45 + 45 - (10 - EDGE_RUN_WARMUP_SECONDS) /* JVM starts and warm-up */
+          + settleSeconds + CALIBRATION_SECONDS + PACED_SETTLE_SECONDS + pacedSeconds + 1 /* SSSS's calibration visits */
           + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + CALIBRATION_PASSES * (CALIBRATION_SECONDS + 0.5))
           + IDLE_SECONDS
           + repeats * (visit /* SSSS */ + scenarios() * EDGE_PLACEMENTS.size() * visit);
@@ -140,7 +151,9 @@ public final class GridExperiment {
     s.note("e4_grid_full_estimate_min", GridPlan.full(g.source()).estimateSeconds() / 60);
     s.note("e4_method", "per frame size two starts of the chain (reliable delivery, frames from " + g.source()
         + "): SSSS, and the producer on the edge with every stage also idling warm on the other node (the edge's "
-        + "JVMs with " + String.join(" ", io.edgepipe.testbed.NodeLauncher.QUOTA_NODE_JVM_FLAGS) + "); the second "
+        + "JVMs with " + String.join(" ", io.edgepipe.testbed.NodeLauncher.QUOTA_NODE_JVM_FLAGS) + ", every node's with "
+        + String.join(" ", io.edgepipe.testbed.NodeLauncher.WARM_JIT_FLAGS) + "); SSSS first runs flat out for "
+        + CALIBRATION_SECONDS + " s (its calibration visit, not one of its measured repeats); the second "
         + "first visits each placement unthrottled at " + CALIBRATION_LINK + " until its rate settles (JIT done, "
         + "at most " + WARMUP_MAX_SECONDS + " s), " + CALIBRATION_PASSES + " more times for " + CALIBRATION_SECONDS
         + " s to measure each node's CPU per frame (the pass with the least edge CPU per frame counts), and once with 1 frame/s (the JVMs' background), then "
@@ -154,6 +167,7 @@ public final class GridExperiment {
     Table points = CsvColumn.table(PointColumn.values());
     Table best = CsvColumn.table(BestColumn.values());
     Table serviceCpu = CsvColumn.table(ServiceCpuColumn.values());
+    Table inputs = CsvColumn.table(InputColumn.values());
     long started = System.nanoTime();
     try {
       for (int side : g.sides()) {
@@ -161,13 +175,23 @@ public final class GridExperiment {
         s.task("E5 profile " + side + "x" + side);
         Suite one = s.withPlan(s.plan.withSizes(List.of(side)));
         ProfileMeasurer.Measured m = ProfileMeasurer.measure(one, List.of(Tier.SERVER));
+        List<ProfileMeasurer.Compute> source = g.source() != null && g.source().startsWith("video:")
+            ? new SustainedCompute(3, s.plan.profileFrames(), s.plan.computeSeconds())
+                .videoSource(s.spec, List.of(side), Tier.SERVER)
+            : List.of();
         double topCpu = g.edgeCpus().stream().mapToDouble(Double::doubleValue).max().orElse(1);
         RunOptions o = new RunOptions(spec, s.specFile, g.source(), 0, 0, 1, s.device, s.seed, null, "npy");
         Map<String, List<double[]>> measured = new LinkedHashMap<>(); // "cpu|link|placement" -> {fps, lat} per repeat
+        List<GridModel.Visit> visits = new ArrayList<>();
 
         s.task("E4 " + side + "x" + side + " SSSS");
         driver.up(g.links().get(0), topCpu);
         List<Step> ssss = new ArrayList<>();
+        // one visit flat out before the measured repeats: SSSS's CPU per frame and the cores the host gives the nodes
+        ssss.add(new Step(CAL_SSSS, 0, 0, 0, g.settleSeconds() + CALIBRATION_SECONDS, g.settleSeconds()));
+        // and paced, as the latency steps are: a lone frame's walk through the chain
+        ssss.add(new Step(GridModel.PACED_SSSS, 0, 0, -20, PACED_SETTLE_SECONDS + g.pacedSeconds(),
+            PACED_SETTLE_SECONDS));
         for (int r = 0; r < g.repeats(); r++) {
           ssss.add(new Step("thr|" + r, 0, 0, 0, g.settleSeconds() + g.thrSeconds(), g.settleSeconds()));
           ssss.add(new Step("lat|" + r, 0, 0, -20, PACED_SETTLE_SECONDS + g.pacedSeconds(),
@@ -176,8 +200,18 @@ public final class GridExperiment {
         ScheduledTestbedRun.Outcome all = ScheduledTestbedRun.run(driver.state(), ALL_SERVER, o, 10, ssss,
             watcher(m, spec, driver.state(), ALL_SERVER), false, s.logs.resolve("grid-" + side + "-ssss"),
             schedule(s, "grid-" + side + "-ssss"));
-        List<double[]> ssssRuns = pairs(all.steps());
-        GridCpuFit.Visit ssssVisit = medianVisit(all.steps());
+        List<ScheduledTestbedRun.StepResult> ssssSteps = all.steps().stream()
+            .filter(x -> !x.step().label().startsWith(CAL_SSSS)).toList();
+        all.steps().stream().filter(x -> x.step().label().equals(CAL_SSSS)).findFirst()
+            .ifPresent(x -> visits.add(new GridModel.Visit(CAL_SSSS, x.fps(), 0, x.serverCores())));
+        all.steps().stream().filter(x -> x.step().label().equals(GridModel.PACED_SSSS)).findFirst()
+            .ifPresent(x -> visits.add(new GridModel.Visit(GridModel.PACED_SSSS, x.paceFps(), 0, x.serverCores(),
+                x.latencyP50Ms())));
+        List<double[]> ssssRuns = pairs(ssssSteps);
+        for (int r = 0; r < ssssRuns.size(); r++) {
+          ScheduledTestbedRun.StepResult thr = ssssSteps.get(2 * r);
+          visits.add(new GridModel.Visit("ssss|" + r, thr.fps(), 0, thr.serverCores()));
+        }
         driver.down();
 
         s.task("E4 " + side + "x" + side + " edge placements");
@@ -220,11 +254,19 @@ public final class GridExperiment {
             watcher(m, spec, state, "ESSS"), true, s.logs.resolve("grid-" + side + "-edge"),
             schedule(s, "grid-" + side + "-edge"));
         driver.down();
-        double background = edge.steps().stream().filter(x -> x.step().label().equals("idle")).findFirst()
-            .map(ScheduledTestbedRun.StepResult::edgeCores).orElse(0.0);
-        s.note("e5_edge_idle_cores_" + side, background);
-        GridCpuFit fit = fit(spec, edge.steps(), ssssVisit);
+        for (ScheduledTestbedRun.StepResult x : edge.steps()) {
+          String label = x.step().label();
+          if (label.startsWith("cal|") || label.equals("idle")) {
+            visits.add(new GridModel.Visit(label, x.fps(), x.edgeCores(), x.serverCores()));
+          }
+        }
+        GridModel.Inputs in = new GridModel.Inputs(m, side, source, visits, host);
+        inputRows(in).forEach(inputs::row);
+        s.note("e5_edge_idle_cores_" + side, visits.stream().filter(v -> v.label().equals("idle")).findFirst()
+            .map(GridModel.Visit::edgeCores).orElse(0.0));
+        GridCpuFit fit = GridModel.fit(GridModel.Version.NEW, in);
         s.note("e5_server_idle_cores_" + side, fit.serverIdle());
+        s.note("e5_host_capacity_cores_" + side, GridModel.hostCapacity(in));
         fit.rows(side).forEach(serviceCpu::row);
 
         // the visits, and SSSS's repeats for every scenario
@@ -248,48 +290,20 @@ public final class GridExperiment {
         }
         for (int r = 0; r < ssssRuns.size(); r++) {
           runs.row(side, "-", "-", ALL_SERVER, r + 1, ssssRuns.get(r)[0], ssssRuns.get(r)[1], "-", "-", "-",
-              all.steps().get(2 * r).serverCores());
+              ssssSteps.get(2 * r).serverCores());
         }
 
         // predictions per scenario, and who picks the best
         for (double cpu : g.edgeCpus()) {
           for (String link : g.links()) {
-            Map<String, Prediction> predicted = predict(m, side, cpu, BitRate.parse(link), host, fit);
-            Map<String, Prediction> old = predictComputeOnly(m, side, cpu, BitRate.parse(link), host, background);
-            List<String> placements = new ArrayList<>(List.of(ALL_SERVER));
-            placements.addAll(EDGE_PLACEMENTS);
-            Map<String, Spread> fpsSpread = new LinkedHashMap<>();
-            for (String p : placements) {
+            Map<String, Spread[]> spreads = new LinkedHashMap<>();
+            for (String p : placementsOf()) {
               List<double[]> reps = measured.getOrDefault(cpu + "|" + link + "|" + p, List.of());
               double[] fps = reps.stream().mapToDouble(x -> x[0]).toArray();
               double[] lat = reps.stream().mapToDouble(x -> x[1]).filter(Double::isFinite).toArray();
-              Prediction pr = predicted.get(p);
-              Prediction was = old.get(p);
-              Spread f = fps.length > 0 ? Spread.of(fps) : new Spread(Double.NaN, Double.NaN, Double.NaN);
-              Spread l = lat.length > 0 ? Spread.of(lat) : new Spread(Double.NaN, Double.NaN, Double.NaN);
-              fpsSpread.put(p, f);
-              points.row(side, cpu, link, p, reps.size(), f.median(), f.min(), f.max(), l.median(), l.min(), l.max(),
-                  pr.fps(), pr.latencyMs(), pr.bottleneck(), PlacementExperiment.errPct(pr.fps(), f.median()),
-                  PlacementExperiment.errPct(pr.latencyMs(), l.median()), was.fps(),
-                  PlacementExperiment.errPct(was.fps(), f.median()), was.latencyMs(),
-                  PlacementExperiment.errPct(was.latencyMs(), l.median()));
+              spreads.put(p, new Spread[] {spread(fps), spread(lat), new Spread(reps.size(), reps.size(), reps.size())});
             }
-            String top = fpsSpread.entrySet().stream().filter(e -> Double.isFinite(e.getValue().median()))
-                .max(java.util.Comparator.comparingDouble(e -> e.getValue().median())).map(Map.Entry::getKey)
-                .orElse("-");
-            List<String> tied = new ArrayList<>();
-            if (!top.equals("-")) {
-              double floor = fpsSpread.get(top).min();
-              fpsSpread.forEach((p, sp) -> {
-                if (sp.max() >= floor) {
-                  tied.add(p); // its best repeat reaches the best placement's worst
-                }
-              });
-            }
-            String planner = PlacementExperiment.bestBy(predicted, true);
-            String fewest = "EEEE"; // with the sink beside the producer, EEEE sends nothing over the link
-            best.row(side, cpu, link, top, String.join(" ", tied), planner, yes(tied.contains(planner)),
-                yes(tied.contains(ALL_SERVER)), fewest, yes(tied.contains(fewest)));
+            scenario(points, best, in, cpu, link, spreads);
           }
         }
       }
@@ -299,24 +313,114 @@ public final class GridExperiment {
       points.writeCsv(s.dir.resolve(POINTS_CSV));
       best.writeCsv(s.dir.resolve(BEST_CSV));
       serviceCpu.writeCsv(s.dir.resolve(SERVICE_CPU_CSV));
+      inputs.writeCsv(s.dir.resolve(INPUTS_CSV));
       s.note("e4_grid_wall_min", (System.nanoTime() - started) / 6e10);
     }
     s.note("e5_status", "predicted and measured (grid)");
-    s.note("e5_profile", "per frame size: compute of every stage measured in this process (server tier); on the "
-        + "edge the same CPU time while it fits in one CFS period's budget (quota x 100 ms; a paced frame finds it "
-        + "unspent), else stretched by the quota; hops over loopback gRPC (time); edge-server = loopback hop + bytes "
-        + "x 8 / rate. CPU per frame of every service on each node measured on the testbed before the grid ("
-        + "the least of " + CALIBRATION_PASSES + " unthrottled visits per placement at " + CALIBRATION_LINK + ", each node's CPU less its JVMs' background, "
-        + "differences between placements E^k S^(n-k): e5_grid_service_cpu.csv); background = the CPU the JVMs burn "
-        + "with no frames (e5_edge_idle_cores_*, e5_server_idle_cores_*), split evenly over the node's JVMs. A node "
-        + "with quota q passes (q - its JVMs' background, idle standbys included) / (sum of its services' CPU per "
-        + "frame) frames per ms; server and host " + host + " cores (both nodes share this host). old_*: the model "
-        + "before (layer compute stretched by the quota, half the hop CPU at each end, the edge's idle CPU "
-        + "subtracted)");
+    s.note("e5_profile", PROFILE_NOTE + " Server and host: " + host + " cores (both nodes share this host).");
     s.say("");
     s.say("E5 grid: predicted vs measured (median of repeats)");
     points.print(s.console);
     best.print(s.console);
+  }
+
+  /** How the predictions are made (the report's "Profile:" line; also written by {@link GridReplay}). */
+  static final String PROFILE_NOTE = "per frame size: compute of every stage measured in this process (server tier), "
+      + "the producer's with the work a video source does after stamping a frame's capture time (copying the decoded "
+      + "picture, luma); on the edge the same CPU time while it fits in one CFS period's budget (quota x 100 ms), "
+      + "else stretched by the quota; hops over loopback gRPC (time and CPU); the edge-server link: the payload with "
+      + "its TCP/IP/Ethernet headers (x1514/1448) at the rate, a limit of its own (it drains one frame while the sender "
+      + "prepares the next), and for a paced frame the shaper's bucket (1 ms of the link) crosses at once. CPU per "
+      + "frame of every service on each node from visits before the grid (the least of " + CALIBRATION_PASSES
+      + " unthrottled visits per placement at " + CALIBRATION_LINK + ", each node's CPU less its JVMs' background; "
+      + "differences between placements E^k S^(n-k) with the socket CPU of the hops over the link taken out first, so "
+      + "a service's CPU is for in-node hops and each hop over the link adds its socket CPU, half at each end: "
+      + "e5_grid_service_cpu.csv; SSSS from its own flat-out visit before its repeats); background = the CPU the JVMs "
+      + "burn with no frames, split evenly over the node's JVMs; a lone (paced) frame's extra walk through the chain "
+      + "(SSSS's paced calibration visit less the model's SSSS latency) is added to every placement's latency. A node with quota q passes (q - its JVMs' background, "
+      + "idle standbys included) / (sum of its services' CPU per frame) frames per ms; the host gives the nodes the "
+      + "most cores they used together in those visits (e5_host_capacity_cores_*). Everything the predictions use is "
+      + "in e5_grid_inputs.csv (`pipeline bench experiments --replay-grid DIR` recomputes them). old_*: session 6's "
+      + "model (negative differences as 0, SSSS from its own repeats, the host's nominal cores, payload bytes only, the "
+      + "link's time added to the sender's)";
+
+  /** A number with every digit (a replay must compute what the run computed); "-" for NaN. */
+  private static String exact(double v) {
+    return Double.isNaN(v) ? "-" : Double.toString(v);
+  }
+
+  /** Every placement of the grid, SSSS first. */
+  static List<String> placementsOf() {
+    List<String> placements = new ArrayList<>(List.of(ALL_SERVER));
+    placements.addAll(EDGE_PLACEMENTS);
+    return placements;
+  }
+
+  private static Spread spread(double[] values) {
+    return values.length > 0 ? Spread.of(values) : new Spread(Double.NaN, Double.NaN, Double.NaN);
+  }
+
+  /**
+   * One scenario's rows: per placement the measured spreads ({fps, latency, repeats}) beside both
+   * models' predictions, and who picks a measured-best placement.
+   */
+  static void scenario(Table points, Table best, GridModel.Inputs in, double cpu, String link,
+      Map<String, Spread[]> measured) {
+    Map<String, Prediction> predicted = GridModel.predict(GridModel.Version.NEW, in, cpu, BitRate.parse(link));
+    Map<String, Prediction> old = GridModel.predict(GridModel.Version.OLD, in, cpu, BitRate.parse(link));
+    Map<String, Spread> fpsSpread = new LinkedHashMap<>();
+    for (String p : placementsOf()) {
+      Spread[] sp = measured.get(p);
+      Spread f = sp[0];
+      Spread l = sp[1];
+      Prediction pr = predicted.get(p);
+      Prediction was = old.get(p);
+      fpsSpread.put(p, f);
+      points.row(in.side(), cpu, link, p, (int) sp[2].median(), f.median(), f.min(), f.max(), l.median(), l.min(),
+          l.max(), pr.fps(), pr.latencyMs(), pr.bottleneck(), PlacementExperiment.errPct(pr.fps(), f.median()),
+          PlacementExperiment.errPct(pr.latencyMs(), l.median()), was.fps(),
+          PlacementExperiment.errPct(was.fps(), f.median()), was.latencyMs(),
+          PlacementExperiment.errPct(was.latencyMs(), l.median()));
+    }
+    String top = fpsSpread.entrySet().stream().filter(e -> Double.isFinite(e.getValue().median()))
+        .max(java.util.Comparator.comparingDouble(e -> e.getValue().median())).map(Map.Entry::getKey).orElse("-");
+    List<String> tied = new ArrayList<>();
+    if (!top.equals("-")) {
+      double floor = fpsSpread.get(top).min();
+      fpsSpread.forEach((p, sp) -> {
+        if (sp.max() >= floor) {
+          tied.add(p); // its best repeat reaches the best placement's worst
+        }
+      });
+    }
+    String planner = PlacementExperiment.bestBy(predicted, true);
+    String oldPlanner = PlacementExperiment.bestBy(old, true);
+    String fewest = "EEEE"; // with the sink beside the producer, EEEE sends nothing over the link
+    best.row(in.side(), cpu, link, top, String.join(" ", tied), planner, yes(tied.contains(planner)),
+        yes(tied.contains(ALL_SERVER)), fewest, yes(tied.contains(fewest)), oldPlanner, yes(tied.contains(oldPlanner)));
+  }
+
+  /** The rows of {@link #INPUTS_CSV} for one frame size: what {@link GridModel} predicts from, every digit kept. */
+  static List<Object[]> inputRows(GridModel.Inputs in) {
+    List<Object[]> rows = new ArrayList<>();
+    for (ProfileMeasurer.Compute c : in.m().compute()) {
+      rows.add(new Object[] {in.side(), "compute", c.stage(), c.tier().name().toLowerCase(Locale.ROOT), "-",
+          exact(c.medianMs()), exact(c.p95Ms()), "-", "-"});
+    }
+    for (ProfileMeasurer.Compute c : in.source()) {
+      rows.add(new Object[] {in.side(), "source", c.stage(), c.tier().name().toLowerCase(Locale.ROOT), "-",
+          exact(c.medianMs()), exact(c.p95Ms()), "-", "-"});
+    }
+    for (ProfileMeasurer.Hop h : in.m().hops()) {
+      rows.add(new Object[] {in.side(), "hop", h.hop(), "-", h.bytes(), exact(h.loopbackMs()), exact(h.cpuMs()), "-",
+          "-"});
+    }
+    for (GridModel.Visit v : in.visits()) {
+      rows.add(new Object[] {in.side(), "visit", v.label(), "-", "-", exact(v.fps()), exact(v.edgeCores()),
+          exact(v.serverCores()), exact(v.latencyMs())});
+    }
+    rows.add(new Object[] {in.side(), "host", "cores", "-", "-", in.hostCores(), "-", "-", "-"});
+    return rows;
   }
 
   private static String yes(boolean b) {
@@ -352,99 +456,6 @@ public final class GridExperiment {
         // the schedule's log is for reading afterwards; the run goes on without it
       }
     };
-  }
-
-  /** The median repeat (by fps) of the all-server run's throughput steps: its fps and its nodes' cores. */
-  private static GridCpuFit.Visit medianVisit(List<ScheduledTestbedRun.StepResult> steps) {
-    List<ScheduledTestbedRun.StepResult> thr = new ArrayList<>();
-    for (int i = 0; i < steps.size(); i += 2) {
-      thr.add(steps.get(i));
-    }
-    thr.sort(java.util.Comparator.comparingDouble(ScheduledTestbedRun.StepResult::fps));
-    ScheduledTestbedRun.StepResult mid = thr.get(thr.size() / 2);
-    return new GridCpuFit.Visit(mid.fps(), mid.edgeCores(), mid.serverCores());
-  }
-
-  /** The per-service CPU from the edge run's calibration and idle visits and the all-server run. */
-  static GridCpuFit fit(PipelineSpec spec, List<ScheduledTestbedRun.StepResult> steps, GridCpuFit.Visit allServer) {
-    List<GridCpuFit.Visit> visits = new ArrayList<>();
-    GridCpuFit.Visit idle = new GridCpuFit.Visit(0, 0, 0);
-    for (String p : EDGE_PLACEMENTS) {
-      GridCpuFit.Visit least = null;
-      for (ScheduledTestbedRun.StepResult r : steps) {
-        if (r.step().label().startsWith("cal|" + p + "|") && r.fps() > 0) {
-          GridCpuFit.Visit v = new GridCpuFit.Visit(r.fps(), r.edgeCores(), r.serverCores());
-          if (least == null || v.edgeCores() / v.fps() < least.edgeCores() / least.fps()) {
-            least = v;
-          }
-        }
-      }
-      visits.add(least != null ? least : new GridCpuFit.Visit(0, Double.NaN, Double.NaN));
-    }
-    for (ScheduledTestbedRun.StepResult r : steps) {
-      if (r.step().label().equals("idle")) {
-        idle = new GridCpuFit.Visit(r.fps(), r.edgeCores(), r.serverCores());
-      }
-    }
-    return GridCpuFit.fit(ProfileMeasurer.services(spec), visits, idle, allServer);
-  }
-
-  /**
-   * Every placement's prediction for one scenario: per service its CPU per frame on each node and
-   * its JVM's background ({@link GridCpuFit}), the edge's quota through {@link QuotaCpu}, and the
-   * cores the grid's idle standbys burn taken from their node (and the host).
-   */
-  static Map<String, Prediction> predict(ProfileMeasurer.Measured m, int side, double cpu, double linkBps, int host,
-      GridCpuFit fit) {
-    QuotaCpu quota = QuotaCpu.of(cpu);
-    List<ProfileMeasurer.Compute> compute = new ArrayList<>(m.compute());
-    for (ProfileMeasurer.Compute c : m.compute()) {
-      compute.add(new ProfileMeasurer.Compute(c.stage(), Tier.EDGE, c.size(), quota.wallMs(c.medianMs()),
-          quota.wallMs(c.p95Ms())));
-    }
-    List<ProfileMeasurer.ServiceCost> costs = new ArrayList<>();
-    for (int i = 0; i < fit.services().size(); i++) {
-      costs.add(new ProfileMeasurer.ServiceCost(fit.services().get(i), Tier.EDGE, side, fit.edgeMs()[i],
-          fit.backgroundPerJvm(Tier.EDGE)));
-      costs.add(new ProfileMeasurer.ServiceCost(fit.services().get(i), Tier.SERVER, side, fit.serverMs()[i],
-          fit.backgroundPerJvm(Tier.SERVER)));
-    }
-    Profile profile = ProfileMeasurer.withCosts(m, compute, linkBps, costs);
-    Map<String, Prediction> out = new LinkedHashMap<>();
-    List<String> placements = new ArrayList<>(List.of(ALL_SERVER));
-    placements.addAll(EDGE_PLACEMENTS);
-    for (String p : placements) {
-      double edgeStandby = fit.standbyCores(p, Tier.EDGE);
-      double serverStandby = fit.standbyCores(p, Tier.SERVER);
-      double edgeCores = quota.freeCores(edgeStandby);
-      double serverCores = Math.max(QuotaCpu.MIN_FREE_CORES, host - serverStandby);
-      double hostCores = Math.max(QuotaCpu.MIN_FREE_CORES, host - edgeStandby - serverStandby);
-      Planner planner = new Planner(PlannerOptions.defaults().withFrameSize(FrameSize.of(side, side))
-          .withCores(edgeCores, serverCores).withHostCores(hostCores));
-      out.put(p, planner.predict(profile, new Placement(p)));
-    }
-    return out;
-  }
-
-  /** The model before {@link #predict}: layer compute stretched by the quota, the edge's idle CPU subtracted. */
-  static Map<String, Prediction> predictComputeOnly(ProfileMeasurer.Measured m, int side, double cpu, double linkBps,
-      int host, double background) {
-    List<ProfileMeasurer.Compute> compute = new ArrayList<>(m.compute());
-    for (ProfileMeasurer.Compute c : m.compute()) {
-      compute.add(new ProfileMeasurer.Compute(c.stage(), Tier.EDGE, c.size(), c.medianMs() / Math.min(1, cpu),
-          c.p95Ms() / Math.min(1, cpu)));
-    }
-    Profile profile = ProfileMeasurer.profile(m, compute, linkBps);
-    double edgeCores = Math.max(0.01, cpu - (Double.isFinite(background) ? background : 0));
-    Planner planner = new Planner(PlannerOptions.defaults().withFrameSize(FrameSize.of(side, side))
-        .withCores(edgeCores, host).withHostCores(host));
-    Map<String, Prediction> out = new LinkedHashMap<>();
-    List<String> placements = new ArrayList<>(List.of(ALL_SERVER));
-    placements.addAll(EDGE_PLACEMENTS);
-    for (String p : placements) {
-      out.put(p, planner.predict(profile, new Placement(p)));
-    }
-    return out;
   }
 
   /** A grid plan from the command's flags. */

@@ -232,7 +232,7 @@ final class GridSection {
       int[] old = within(c, PointColumn.OLD_FPS_ERR_PCT, FPS_AIM_PCT);
       int[] oldLat = within(c, PointColumn.OLD_LAT_ERR_PCT, LAT_AIM_PCT);
       if (old[1] > 0) {
-        sb.append(String.format(Locale.ROOT, "The model before (layer compute stretched by the quota): fps within "
+        sb.append(String.format(Locale.ROOT, "The model before (old_*, see the profile line): fps within "
             + "%.0f%% in %d of %d, latency within %.0f%% in %d of %d; median |error| fps %.0f%% before, %.0f%% now. ",
             FPS_AIM_PCT, old[0], old[1], LAT_AIM_PCT, oldLat[0], oldLat[1], medianAbs(c, PointColumn.OLD_FPS_ERR_PCT),
             medianAbs(c, PointColumn.FPS_ERR_PCT)));
@@ -245,6 +245,9 @@ final class GridSection {
         sb.append(String.format(Locale.ROOT, "The best placement (within the spread of the repeats) is picked by the "
             + "planner in %d of %d scenarios (aim 90%%), by always SSSS in %d, by fewest bytes over the link "
             + "(EEEE here: nothing crosses) in %d. ", planner, s, ssss, fewest));
+        if (best.header().contains(BestColumn.OLD_PLANNER_OK.header())) {
+          sb.append(String.format(Locale.ROOT, "The model before picks it in %d. ", count(best, BestColumn.OLD_PLANNER_OK)));
+        }
         if (ssss >= planner || fewest >= planner) {
           sb.append("A naive rule does as well as the planner or better here: ")
               .append(ssss >= planner ? "always SSSS (" + ssss + " vs " + planner + ")" : "")

@@ -289,8 +289,12 @@ public final class ModelCutExperiment {
 
   /** The cut plan for one link: edge capped, the server the host's cores, both nodes on one host. */
   static CutPlanner.CutPlan plan(Profile profile, String link, Settings s) {
+    return plan(profile, link, s.edgeCpu(), s.hostCores());
+  }
+
+  static CutPlanner.CutPlan plan(Profile profile, String link, double edgeCpu, int hostCores) {
     Profile atLink = ProfileBuilder.copyOf(profile).addLink(LinkClass.EDGE_SERVER, BitRate.parse(link), 0).build();
-    return new CutPlanner(PlannerOptions.defaults().withCores(s.edgeCpu(), s.hostCores()).withHostCores(s.hostCores()))
+    return new CutPlanner(PlannerOptions.defaults().withCores(edgeCpu, hostCores).withHostCores(hostCores))
         .plan(atLink);
   }
 

@@ -45,7 +45,11 @@ final class ModelCutReport {
     }
     StringBuilder md = new StringBuilder("# ").append(model).append(": predicted and measured per cut on the testbed\n\n");
     md.append("Method: ").append(method).append(".\n\n");
-    md.append(charts(dir, model, byLink));
+    boolean revised = csv.header().contains(ModelCutRecompute.RevisedColumn.FIRST_PRED_FPS.header());
+    if (revised) {
+      md.append(revision(byLink));
+    }
+    md.append(charts(dir, model, byLink, revised));
     md.append(best(byLink));
     md.append(moves(byLink));
     md.append(errors(byLink));
@@ -59,13 +63,17 @@ final class ModelCutReport {
     return report;
   }
 
-  private static String charts(Path dir, String model, Map<String, Map<Integer, Map<String, String>>> byLink) {
+  private static String charts(Path dir, String model, Map<String, Map<Integer, Map<String, String>>> byLink,
+      boolean revised) {
     Map<String, double[][]> fps = Charts.ordered();
     Map<String, double[][]> err = Charts.ordered();
     byLink.forEach((link, rows) -> {
       fps.put("measured " + link, xy(rows, r -> num(r, CutColumn.MEAS_FPS)));
       err.put(link, xy(rows, r -> num(r, CutColumn.FPS_ERROR_PCT)));
     });
+    if (revised) {
+      byLink.forEach((link, rows) -> err.put(link + ", model before", xy(rows, ModelCutReport::firstFpsError)));
+    }
     XYChart f = Charts.lines(model + ": fps per cut (testbed; dashed: predicted)", "cut (layers on the edge)", "fps",
         fps, false, false);
     byLink.forEach((link, rows) -> {
@@ -79,8 +87,68 @@ final class ModelCutReport {
     XYChart e = Charts.lines(model + ": fps error per cut, (predicted - measured) / measured", "cut", "error %", err,
         false, false);
     Charts.png(e, dir.resolve(model + "-fps-error-per-cut.png"));
-    return "![measured and predicted fps per cut](" + model + "-fps-per-cut.png)\n\n"
-        + "![fps error per cut](" + model + "-fps-error-per-cut.png)\n\n";
+    StringBuilder md = new StringBuilder("![measured and predicted fps per cut](" + model + "-fps-per-cut.png)\n\n"
+        + "![fps error per cut](" + model + "-fps-error-per-cut.png)\n\n");
+    for (Map.Entry<String, Map<Integer, Map<String, String>>> l : byLink.entrySet()) {
+      String file = model + "-fps-per-cut-" + l.getKey() + ".png";
+      Charts.png(linkChart(model, l.getKey(), l.getValue(), revised), dir.resolve(file));
+      md.append("![fps per cut at ").append(l.getKey()).append("](").append(file).append(")\n\n");
+    }
+    return md.toString();
+  }
+
+  /** One link's measured fps per cut with the prediction (and the prediction before a revision). */
+  private static XYChart linkChart(String model, String link, Map<Integer, Map<String, String>> rows, boolean revised) {
+    Map<String, double[][]> series = Charts.ordered();
+    series.put("measured", xy(rows, r -> num(r, CutColumn.MEAS_FPS)));
+    series.put("predicted", xy(rows, r -> num(r, CutColumn.PRED_FPS)));
+    if (revised) {
+      series.put("predicted by the model before", xy(rows, r -> num(r, ModelCutRecompute.RevisedColumn.FIRST_PRED_FPS)));
+    }
+    return Charts.lines(model + ": fps per cut at " + link + " (testbed)", "cut (layers on the edge)", "fps", series,
+        false, false);
+  }
+
+  private static double firstFpsError(Map<String, String> r) {
+    return ModelCutExperiment.error(num(r, ModelCutRecompute.RevisedColumn.FIRST_PRED_FPS), num(r, CutColumn.MEAS_FPS));
+  }
+
+  private static double firstLatencyError(Map<String, String> r) {
+    return ModelCutExperiment.error(num(r, ModelCutRecompute.RevisedColumn.FIRST_PRED_LATENCY_MS),
+        num(r, CutColumn.MEAS_P50_MS));
+  }
+
+  /** The revised model against the one whose predictions were written beside the measurements. */
+  private static String revision(Map<String, Map<Integer, Map<String, String>>> byLink) {
+    StringBuilder md = new StringBuilder("## The model was revised after these measurements\n\nThe predictions below "
+        + "are the current model's, recomputed from the saved profile after the cuts were measured; \"before\" is the "
+        + "model whose predictions were written beside the measurements (CSV first_pred_*). Same measurements, same "
+        + "profile: only the model differs.\n\n| link | fps within 15%: before -> now | median fps error | latency "
+        + "within 25% | median latency error | predicted best: before -> now (its measured fps) | measured best |\n"
+        + "|---|---|---|---|---|---|---|\n");
+    for (Map.Entry<String, Map<Integer, Map<String, String>>> e : byLink.entrySet()) {
+      var rows = e.getValue().values();
+      double[] fpsBefore = finite(rows.stream().mapToDouble(ModelCutReport::firstFpsError));
+      double[] fpsNow = finite(rows.stream().mapToDouble(r -> num(r, CutColumn.FPS_ERROR_PCT)));
+      double[] latBefore = finite(rows.stream().mapToDouble(ModelCutReport::firstLatencyError));
+      double[] latNow = finite(rows.stream().mapToDouble(r -> num(r, CutColumn.LATENCY_ERROR_PCT)));
+      Map<String, String> before = rows.stream()
+          .min(Comparator.comparingDouble(r -> num(r, ModelCutRecompute.RevisedColumn.FIRST_PRED_RANK))).orElseThrow();
+      Map<String, String> now = rows.stream().min(Comparator.comparingDouble(r -> num(r, CutColumn.PRED_RANK)))
+          .orElseThrow();
+      Map<String, String> best = bestMeasured(e.getValue());
+      md.append(String.format(Locale.ROOT, "| %s | %d -> %d of %d | %+.0f%% -> %+.0f%% | %d -> %d of %d | %+.0f%% -> "
+          + "%+.0f%% | %d (%.1f) -> %d (%.1f) | %d (%.1f) |%n", e.getKey(), within(fpsBefore, 15), within(fpsNow, 15),
+          fpsNow.length, median(fpsBefore), median(fpsNow), within(latBefore, 25), within(latNow, 25), latNow.length,
+          median(latBefore), median(latNow), (int) num(before, CutColumn.CUT), num(before, CutColumn.MEAS_FPS),
+          (int) num(now, CutColumn.CUT), num(now, CutColumn.MEAS_FPS), (int) num(best, CutColumn.CUT),
+          num(best, CutColumn.MEAS_FPS)));
+    }
+    return md.append('\n').toString();
+  }
+
+  private static double[] finite(java.util.stream.DoubleStream values) {
+    return values.filter(Double::isFinite).toArray();
   }
 
   private static double[][] xy(Map<Integer, Map<String, String>> rows, ToDoubleFunction<Map<String, String>> y) {

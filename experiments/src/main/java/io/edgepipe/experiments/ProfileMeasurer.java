@@ -4,6 +4,7 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.harness.measure.HopTimer;
 import io.edgepipe.api.Tier;
+import io.edgepipe.planner.predict.LinkWire;
 import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.Profile;
@@ -126,6 +127,16 @@ public final class ProfileMeasurer {
 
   /** The profile with these services' CPU costs added to their compute entries. */
   static Profile withCosts(Measured m, List<Compute> compute, double bandwidthBitsPerSec, List<ServiceCost> costs) {
+    return withCosts(m, compute, bandwidthBitsPerSec, costs, true);
+  }
+
+  /**
+   * The same; {@code framed}: the link's bytes with their TCP/IP/Ethernet headers, and the link's
+   * rate in the profile (so the planner can tell the wire's share of a hop from the sender's);
+   * otherwise the payload alone and no rate (session 6's grid model, kept for comparison).
+   */
+  static Profile withCosts(Measured m, List<Compute> compute, double bandwidthBitsPerSec, List<ServiceCost> costs,
+      boolean framed) {
     ProfileBuilder b = ProfileBuilder.forSpec(m.base());
     for (int side : m.sides()) {
       b.addHopsFromSpec(m.base().withInput(side, side));
@@ -136,18 +147,22 @@ public final class ProfileMeasurer {
     for (ServiceCost c : costs) {
       b.addServiceCpu(c.service(), c.tier(), FrameSize.of(c.side(), c.side()), c.cpuMsPerFrame(), c.backgroundCores());
     }
-    b.addLink(LinkClass.EDGE_SERVER, bandwidthBitsPerSec, 0);
+    if (framed) {
+      b.addLink(LinkClass.EDGE_SERVER, bandwidthBitsPerSec, 0);
+    }
     for (Hop h : m.hops()) {
       if (Double.isFinite(h.cpuMs())) {
         b.addHopCpu(h.hop(), h.size(), h.cpuMs());
       }
       b.addTransfer(h.hop(), LinkClass.EDGE_EDGE, h.size(), h.loopbackMs());
       b.addTransfer(h.hop(), LinkClass.SERVER_SERVER, h.size(), h.loopbackMs());
-      b.addTransfer(h.hop(), LinkClass.EDGE_SERVER, h.size(), h.loopbackMs() + wireMs(h.bytes(), bandwidthBitsPerSec));
+      double wire = framed ? new LinkWire(bandwidthBitsPerSec, 0).busyMs(h.bytes()) : wireMs(h.bytes(), bandwidthBitsPerSec);
+      b.addTransfer(h.hop(), LinkClass.EDGE_SERVER, h.size(), h.loopbackMs() + wire);
     }
     return b.build();
   }
 
+  /** The payload's time at the rate, no headers (the model before {@link LinkWire}). */
   static double wireMs(long bytes, double bitsPerSec) {
     return bytes * 8.0 / bitsPerSec * 1e3;
   }

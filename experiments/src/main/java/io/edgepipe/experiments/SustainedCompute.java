@@ -62,6 +62,31 @@ public final class SustainedCompute {
     return out;
   }
 
+  /**
+   * What a video source's producer does per frame after stamping its capture time (so inside the
+   * latency, outside {@link #producer}'s encode): copy the decoder's bgr24 picture out of its
+   * native buffer and turn it into the input's channels (luma for one channel), as
+   * {@code GrabberSource} does; per square side, as the producer's compute on {@code tier}.
+   */
+  public List<ProfileMeasurer.Compute> videoSource(PipelineSpec base, List<Integer> sides, Tier tier) {
+    List<ProfileMeasurer.Compute> out = new ArrayList<>();
+    String producer = ProfileMeasurer.services(base).get(0);
+    for (int side : sides) {
+      int channels = base.input().c();
+      ByteBuffer decoded = ByteBuffer.allocateDirect(side * side * 3);
+      time(() -> pick(decoded, side, channels)); // compiled once before it is timed
+      double[] stat = time(() -> pick(decoded, side, channels));
+      out.add(new ProfileMeasurer.Compute(producer, tier, FrameSize.of(side, side), stat[0], stat[1]));
+    }
+    return out;
+  }
+
+  private static byte[] pick(ByteBuffer decoded, int side, int channels) {
+    byte[] bgr = new byte[side * side * 3];
+    decoded.duplicate().get(bgr);
+    return channels == 1 ? io.edgepipe.producer.source.Pixels.bgrToGray(bgr, side * side) : bgr;
+  }
+
   private void measureAll(PipelineSpec base, int side, Gpu gpu, int services) {
     PipelineSpec spec = base.withInput(side, side);
     for (int i = 0; i < services; i++) {

@@ -63,4 +63,30 @@ class GridCpuFitTest {
     assertEquals(0, fit.edgeMs()[1], 1e-12);
     assertEquals(2, fit.edgeMs()[0], 1e-9);
   }
+
+  /** Socket CPU (both ends) of the hop leaving each service; the last one returns to the sink. */
+  private static final double[] SOCKET = {0.4, 1.6, 1.6, 0.4};
+
+  /** The visit with k services on the edge when each hop over the link costs its socket CPU, half on each node. */
+  private static GridCpuFit.Visit socketVisit(int k, double fps) {
+    GridCpuFit.Visit v = visit(k, fps);
+    int n = SERVICES.size();
+    double socket = k > 0 && k < n ? (SOCKET[k - 1] + SOCKET[n - 1]) / 2 : 0;
+    return new GridCpuFit.Visit(fps, v.edgeCores() + (k == 0 ? 0 : socket * fps / 1e3), v.serverCores() + socket * fps / 1e3);
+  }
+
+  @Test
+  void onAnInNodeBasisTheHopsOverTheLinkAreTakenOutBeforeTheDifferences() {
+    List<GridCpuFit.Visit> visits = List.of(socketVisit(1, 300), socketVisit(2, 200), socketVisit(3, 250),
+        socketVisit(4, 400));
+    GridCpuFit fit = GridCpuFit.fit(SERVICES, visits, new GridCpuFit.Visit(1, EDGE_IDLE, SERVER_IDLE), visit(0, 500),
+        SOCKET);
+    assertArrayEquals(EDGE, fit.edgeMs(), 1e-9);
+    assertArrayEquals(SERVER, fit.serverMs(), 1e-9);
+    // as measured, maxpool's edge cost is EEEE less EEES: its work less relu's socket send and the sink's socket
+    // receive, negative here, so 0
+    GridCpuFit asMeasured = GridCpuFit.fit(SERVICES, visits, new GridCpuFit.Visit(1, EDGE_IDLE, SERVER_IDLE),
+        visit(0, 500));
+    assertEquals(0, asMeasured.edgeMs()[3], 1e-12);
+  }
 }

@@ -24,7 +24,7 @@ class GridReportTest {
     assertEquals(100, GridSection.Predicted.medianAbs(c, GridExperiment.PointColumn.OLD_FPS_ERR_PCT), 1e-9);
     String reading = GridSection.Predicted.read(c, null, Map.of());
     assertTrue(reading.contains("within 15% of the measured median in 2 of 3"), reading);
-    assertTrue(reading.contains("The model before (layer compute stretched by the quota): fps within 15% in 0 of 3, "
+    assertTrue(reading.contains("The model before (old_*, see the profile line): fps within 15% in 0 of 3, "
         + "latency within 25% in 1 of 3; median |error| fps 100% before, 10% now"), reading);
   }
 

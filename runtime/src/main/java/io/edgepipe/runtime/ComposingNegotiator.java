@@ -9,7 +9,8 @@ import io.grpc.netty.shaded.io.netty.util.AsciiString;
 
 /**
  * Plaintext HTTP/2 whose connection handler keeps the bytes it has read as a list of the read
- * buffers instead of copying them into one.
+ * buffers instead of copying them into one, and which lets the peer send large frames
+ * ({@link LargeFrameSettings}).
  *
  * <p>Why: grpc-netty's handler inherits Netty's merge cumulator. A socket read (up to 64 KiB)
  * rarely ends on an HTTP/2 frame boundary, so almost every read is appended to the leftover of
@@ -62,7 +63,7 @@ final class ComposingNegotiator implements InternalProtocolNegotiator.ProtocolNe
   @Override
   public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpcHandler) {
     grpcHandler.setCumulator(new AdaptiveCumulator(COMPOSE_MIN_BYTES));
-    return plaintext.newHandler(grpcHandler);
+    return new LargeFrameSettings(grpcHandler, plaintext.newHandler(grpcHandler), Transport.MAX_FRAME_BYTES);
   }
 
   @Override

@@ -42,6 +42,11 @@ public abstract class GpuLayer implements AutoCloseable {
     return spec;
   }
 
+  /** The device this layer runs on. */
+  public Gpu device() {
+    return gpu;
+  }
+
   /** The output shape for {@code in}; IllegalArgumentException when the layer cannot take it. */
   public TensorShape outputShape(TensorShape in) {
     return spec.outputShape(in, spec.name());

@@ -33,6 +33,7 @@ public final class LayerProcessor implements FrameProcessor {
   private final List<GpuLayer> layers;
   private final Gpu ownedDevice;
   private final String name;
+  private final HostInput input; // where the payload is received: the device's host memory when that spares a copy
   private volatile Downstream next; // where outputs may be reserved in place; null = fresh buffers
 
   /** @param ownedDevice the stage's own device, closed with the processor (null if shared) */
@@ -48,6 +49,7 @@ public final class LayerProcessor implements FrameProcessor {
     this.layers = List.copyOf(layers);
     this.ownedDevice = ownedDevice;
     this.name = LayerGroup.name(this.layers.stream().map(l -> l.spec().name()).toList());
+    this.input = new HostInput(this.layers.get(0).device());
   }
 
   /** The processor of the named consecutive layers of {@code spec}, each set up on {@code gpu}. */
@@ -88,8 +90,17 @@ public final class LayerProcessor implements FrameProcessor {
   private Frame.Builder run(Frame in, LayerTimings timings, boolean encode) {
     TensorShape shape = TensorShape.of(in.getShape());
     DType type = in.getDtype();
-    // an uncompressed payload is read in place (no copy); the last output buffer is handed over to protobuf
-    ByteBuffer data = PayloadCodecs.input(name, in);
+    // an uncompressed payload is read in place, or received into the device's host memory when that
+    // spares a copy (HostInput); the last output buffer is handed over to protobuf
+    ByteBuffer data = input.receive(name, in);
+    try {
+      return runLayers(data, type, shape, timings, encode);
+    } finally {
+      input.release();
+    }
+  }
+
+  private Frame.Builder runLayers(ByteBuffer data, DType type, TensorShape shape, LayerTimings timings, boolean encode) {
     SharedRing.Reservation slot = null;
     for (GpuLayer layer : layers) {
       TensorShape out;
@@ -145,6 +156,7 @@ public final class LayerProcessor implements FrameProcessor {
 
   @Override
   public void close() {
+    input.close();
     layers.forEach(GpuLayer::close);
     if (ownedDevice != null) {
       ownedDevice.close();

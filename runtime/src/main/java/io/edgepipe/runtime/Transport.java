@@ -10,6 +10,8 @@ import io.grpc.netty.shaded.io.netty.buffer.ByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.RecvByteBufAllocator;
+import io.grpc.netty.shaded.io.netty.channel.WriteBufferWaterMark;
+import io.grpc.netty.shaded.io.netty.util.ResourceLeakDetector;
 import java.net.InetSocketAddress;
 
 /**
@@ -47,8 +49,40 @@ public final class Transport {
    */
   static final int MAX_READ_BYTES = Integer.getInteger("edgepipe.readBytes", 1 << 20);
   private static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
+  /**
+   * Largest HTTP/2 frame a hop's peer may send us, announced by {@link LargeFrameSettings}
+   * (HTTP/2's default is 16 KiB; the protocol allows up to 16 MiB - 1).
+   * {@code -Dedgepipe.frameBytes=16384} gives the default back (to compare in {@code bench transport}).
+   */
+  static final int MAX_FRAME_BYTES = Integer.getInteger("edgepipe.frameBytes", (1 << 24) - 1);
+  /**
+   * How much a connection hands its socket before Netty calls it unwritable. Netty's HTTP/2 flow
+   * controller writes at most this much between flushes, so with Netty's 64 KiB default a 1 MB
+   * frame went out in 16 rounds of four 16 KiB DATA frames and a system call each; gRPC itself
+   * does not use the channel's writability (its own limit is the stream's on-ready threshold).
+   */
+  static final int WRITE_BUFFER_BYTES = Integer.getInteger("edgepipe.writeBytes", 4 << 20);
+  private static final WriteBufferWaterMark WRITES = new WriteBufferWaterMark(WRITE_BUFFER_BYTES / 2, WRITE_BUFFER_BYTES);
+
+  static {
+    quietLeakDetector();
+  }
 
   private Transport() {}
+
+  /**
+   * Netty's leak detector off, unless a level was asked for: its default level records a stack
+   * trace for one buffer in 128, which a hop allocating several buffers per frame pays on every
+   * frame's path. A test that wants it sets it explicitly (see the runtime's NettyLeakWatch), or
+   * {@code -Dio.grpc.netty.shaded.io.netty.leakDetection.level=paranoid} for a whole run.
+   */
+  private static void quietLeakDetector() {
+    boolean asked = System.getProperty("io.grpc.netty.shaded.io.netty.leakDetection.level") != null
+        || System.getProperty("io.grpc.netty.shaded.io.netty.leakDetectionLevel") != null;
+    if (!asked && ResourceLeakDetector.getLevel() == ResourceLeakDetector.Level.SIMPLE) { // SIMPLE: nobody set it
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+    }
+  }
 
   public static int maxMessageBytes(long maxFrameBytes) {
     return (int) Math.min(Integer.MAX_VALUE, maxFrameBytes + HEADER_ALLOWANCE);
@@ -93,8 +127,10 @@ public final class Transport {
       b.sslContext(tls.clientContext());
     }
     return b.withOption(ChannelOption.ALLOCATOR, BUFFERS).withOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
+        .withOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITES)
         .eventLoopGroup(EventLoops.CLIENTS).channelType(EventLoops.clientChannel())
         .defaultLoadBalancingPolicy("round_robin")
+        .disableRetry() // DownstreamClient re-sends after a reconnect; gRPC's retry layer would only wrap every message
         .maxInboundMessageSize(maxMessageBytes(maxFrameBytes))
         .flowControlWindow(FLOW_CONTROL_WINDOW)
         .build();
@@ -114,7 +150,8 @@ public final class Transport {
         .flowControlWindow(FLOW_CONTROL_WINDOW)
         .bossEventLoopGroup(EventLoops.SERVERS).workerEventLoopGroup(EventLoops.SERVERS)
         .channelType(EventLoops.serverChannel())
-        .withChildOption(ChannelOption.ALLOCATOR, BUFFERS).withChildOption(ChannelOption.RCVBUF_ALLOCATOR, READS);
+        .withChildOption(ChannelOption.ALLOCATOR, BUFFERS).withChildOption(ChannelOption.RCVBUF_ALLOCATOR, READS)
+        .withChildOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITES);
     if (tls != null) {
       b.sslContext(tls.serverContext());
     } else {

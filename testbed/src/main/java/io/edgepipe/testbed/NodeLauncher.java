@@ -51,9 +51,19 @@ public final class NodeLauncher {
   public static final List<String> QUOTA_NODE_JVM_FLAGS = List.of("-XX:ActiveProcessorCount=1", "-XX:+UseSerialGC",
       "-XX:CICompilerCount=2");
 
-  /** JVM flags for a Java program on this node: on the edge, {@link #QUOTA_NODE_JVM_FLAGS}. */
+  /**
+   * Flags for every node's JVMs: compile to C2 after a tenth of the default invocation counts. A
+   * method called once per frame otherwise reaches C2 only after about 15,000 frames (minutes at
+   * the tens of frames per second a quota allows): in session 6's quiet grid the edge's CPU per
+   * frame was still falling through all three repeats (EEEE at 0.5 cores, 256x256: 127, 166, 205
+   * fps), and the calibration visits before it read up to 2x the CPU per frame of the same
+   * placement unthrottled 10 minutes later.
+   */
+  public static final List<String> WARM_JIT_FLAGS = List.of("-XX:CompileThresholdScaling=0.1");
+
+  /** JVM flags for a Java program on this node: {@link #WARM_JIT_FLAGS}, and on the edge {@link #QUOTA_NODE_JVM_FLAGS}. */
   public List<String> jvmOptions(Node node) {
-    List<String> options = new ArrayList<>();
+    List<String> options = new ArrayList<>(WARM_JIT_FLAGS);
     if (node == Node.EDGE) {
       options.addAll(QUOTA_NODE_JVM_FLAGS);
     }

@@ -69,6 +69,17 @@ public interface Gpu extends AutoCloseable {
   default void freeHost(ByteBuffer buffer) {}
 
   /**
+   * Whether a {@link #hostBuffer} of {@code bytes} asked for now would spare the copy that any other
+   * buffer costs: on a vGPU whose backend mapped the session's shared memory, while the buffer
+   * fits the room there, the backend reads and writes it in place. A stage then receives its
+   * payload straight into one (the copy it would otherwise pay at the device). Elsewhere a host
+   * buffer is plain memory, and a payload already in one flat buffer is best copied from where it is.
+   */
+  default boolean hostBufferInPlace(int bytes) {
+    return false;
+  }
+
+  /**
    * Device memory in bytes that allocations may use, or -1 if the device does not say (a vgpu
    * backend then needs it configured).
    */

@@ -113,7 +113,7 @@ public final class AutoplaceCommand implements Callable<Integer> {
     out.flush();
     for (int round = 0; rounds == 0 || round < rounds; round++) {
       Thread.sleep(Duration.ofSeconds(intervalSeconds).toMillis());
-      replanner.observe(feed.sample(stages), 0);
+      feed.sample(stages).feed(replanner); // phase times and each stage process's CPU since the last round
       Replanner.Decision d = replanner.evaluate(Instant.now());
       out.println(Instant.now() + " " + d.reason());
       if (d.move()) {

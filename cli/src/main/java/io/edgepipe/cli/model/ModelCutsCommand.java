@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 @Command(name = "model-cuts", mixinStandardHelpOptions = true,
     description = {"Profiles a model on the testbed's edge (CPU-capped) and server, then runs each chosen cut at each "
         + "link rate: predicted vs measured fps and latency, the error per cut, a chart of measured fps per cut, "
-        + "and the predicted best against the naive rules (all-server, fewest bytes). Needs root (namespaces, tc, cgroups)."})
+        + "and the predicted best against the naive rules (all-server, fewest bytes). Needs root (namespaces, tc, cgroups).",
+        "With --report-only it measures nothing (no testbed): it recomputes every cut's prediction in --name's folder "
+        + "from the profile saved there with the current model and rewrites the CSV's predicted columns, the report and "
+        + "its charts; the measured columns stay as they are."})
 public final class ModelCutsCommand implements Callable<Integer> {
   @Option(names = "--spec", required = true, description = "A model spec (pipeline model import).")
   Path spec;
@@ -50,6 +53,11 @@ public final class ModelCutsCommand implements Callable<Integer> {
   @Option(names = "--name", description = "Folder under --out (default: <date>-model-cuts); a profile found there is reused.")
   String name;
 
+  @Option(names = "--report-only", description = "Measure nothing: recompute the predictions of the sweep in --name's "
+      + "folder from its saved NAME-profile.json (the model as it is now), rewrite NAME-cuts.csv's predicted columns "
+      + "(the first predictions kept in first_pred_* columns; measured columns untouched), NAME-report.md and the charts.")
+  boolean reportOnly;
+
   @Option(names = "--prefix", defaultValue = "edgepipe-mc", description = "Testbed name prefix (default: ${DEFAULT-VALUE}).")
   String prefix;
 
@@ -63,6 +71,13 @@ public final class ModelCutsCommand implements Callable<Integer> {
           + "--warmup-seconds >= 0");
     }
     Path dir = out.root().resolve(name != null ? name : LocalDate.now() + "-model-cuts");
+    if (reportOnly) {
+      String model = io.edgepipe.models.spec.ModelSpec.load(spec).name();
+      Path report = io.edgepipe.experiments.ModelCutRecompute.run(dir, model, edgeCpu,
+          Runtime.getRuntime().availableProcessors(), System.out);
+      System.out.println("report: " + report);
+      return 0;
+    }
     TestbedDrivers.Availability tb = TestbedDrivers.find(true, dir.resolve("logs"), io.edgepipe.cli.Main.class.getName(),
         prefix);
     if (!tb.available()) {

@@ -75,10 +75,12 @@ public final class VgpuBenchCommand implements Callable<Integer> {
   List<String> links;
 
   @Option(names = "--payload", defaultValue = "frame", paramLabel = "WHERE",
-      description = "Where each side's payloads live: host (input and output in buffers of its device's host memory, "
-          + "Gpu.hostBuffer: through vgpu:// with shm, regions of the shared-memory segment the backend reads and "
-          + "writes in place; locally, direct memory) or frame (a view of the frame's bytes in, a fresh heap buffer "
-          + "out, what a stage's layer is handed today) (default: ${DEFAULT-VALUE}).")
+      description = "What a timed frame is: frame (what a stage does with a frame handed over in one buffer: its "
+          + "processor receives the payload into the device's host memory where that spares a copy, through vgpu:// "
+          + "with shm a region of the shared-memory segment the backend reads in place, and returns the output in a "
+          + "fresh heap buffer), wire (the same, the payload scattered over 16 KiB direct buffers as a gRPC hop "
+          + "parses it) or host (input and output already in buffers of the device's host memory, Gpu.hostBuffer; "
+          + "only the layer is timed) (default: ${DEFAULT-VALUE}).")
   String payload;
 
   @Mixin
@@ -86,10 +88,11 @@ public final class VgpuBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    boolean hostBuffers = switch (payload.strip().toLowerCase(Locale.ROOT)) {
-      case "host" -> true;
-      case "frame" -> false;
-      default -> throw new IllegalArgumentException("unknown --payload '" + payload + "' (use host or frame)");
+    StageVgpuBench.Payload where = switch (payload.strip().toLowerCase(Locale.ROOT)) {
+      case "host" -> StageVgpuBench.Payload.HOST;
+      case "frame" -> StageVgpuBench.Payload.FRAME;
+      case "wire" -> StageVgpuBench.Payload.WIRE;
+      default -> throw new IllegalArgumentException("unknown --payload '" + payload + "' (use frame, wire or host)");
     };
     List<StageVgpuBench.Size> parsed = new ArrayList<>();
     for (String s : sizes) {
@@ -107,7 +110,7 @@ public final class VgpuBenchCommand implements Callable<Integer> {
         labels.add(label);
       }
     }
-    StageVgpuBench bench = new StageVgpuBench(new StageVgpuBench.Config(parsed, warmup, frames, blocks, hostBuffers));
+    StageVgpuBench bench = new StageVgpuBench(new StageVgpuBench.Config(parsed, warmup, frames, blocks, where));
     Table t = new Table("spec", "stage", "size", "in_type", "in_KiB", "out_KiB", "side", "min_ms", "median_ms",
         "max_ms", "ratio", "cpu_ms", "device_ms", "shared_KiB", "in_place_KiB", "trips_per_frame", "same_output");
     double load0 = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -127,8 +130,11 @@ public final class VgpuBenchCommand implements Callable<Integer> {
       localName = local.name();
       RemoteGpu first = remotes.get(0).gpu();
       remoteName = first.name() + " (" + first.backendDevice() + ")";
-      System.out.printf("local: %s   remote: %s   payloads: %s%n", localName, remoteName, hostBuffers
-          ? "in each device's host buffers (Gpu.hostBuffer)" : "frame views in, fresh heap buffers out");
+      System.out.printf("local: %s   remote: %s   payloads: %s%n", localName, remoteName, switch (where) {
+        case HOST -> "in each device's host buffers (Gpu.hostBuffer), the layer timed";
+        case FRAME -> "frames through the stage's processor (payload in one buffer), fresh heap buffers out";
+        case WIRE -> "frames through the stage's processor (payload in 16 KiB transport pieces), fresh heap buffers out";
+      });
       for (StageVgpuBench.Remote r : remotes) {
         if (r.label().equals("shm") && !r.gpu().sharedMemory()) {
           System.out.println("shm: the backend did not map the segment, payloads go inline: "
@@ -178,7 +184,7 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     }
     summary.row("round trips per frame per stage", oneTrip ? "1 in every row" : "NOT 1 in some row", "must be 1");
     summary.row("outputs remote == local", same ? "bit-identical in every row" : "DIFFER in some row", "must be identical");
-    summary.row("payloads", hostBuffers ? "host buffers" : "frame views", "--payload");
+    summary.row("payloads", where.name().toLowerCase(Locale.ROOT), "--payload");
     summary.row("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average "
         + String.format(Locale.ROOT, "%.1f -> %.1f", load0, load1), "other load inflates wall-clock times");
     System.out.println();

@@ -49,22 +49,32 @@ class VgpuCommandsTest {
     }
   }
 
+  /**
+   * A frame through the stage's processor, its payload in one buffer or scattered as a gRPC hop parses
+   * it, is received into the device's host memory: through shm the input is read in place, the output
+   * (a fresh heap buffer) copied out of the segment.
+   */
   @Test
-  void benchWithFrameViewsCopiesThroughTheSegmentAndRefusesAnUnknownPayload() throws Exception {
-    Outcome r = CliRunner.pipeline("bench", "vgpu", "--spec", "../pipelines/thesis.yaml", "--device", "cpu", "--sizes", "32x24", "--warmup", "1", "--frames", "2",
-        "--blocks", "1", "--links", "shm", "--payload", "frame", "--results", tmp.toString());
-    assertEquals(0, r.code(), r.out() + r.err());
-    try (Stream<Path> files = Files.list(tmp)) {
-      Path csv = files.filter(p -> p.toString().endsWith(".csv") && !p.toString().endsWith("summary.csv")).findFirst()
-          .orElseThrow();
-      List<String> shm = Files.readAllLines(csv).stream().filter(l -> l.contains(",shm,")).toList();
-      assertEquals(3, shm.size(), shm.toString());
-      assertTrue(shm.stream().allMatch(l -> !l.split(",")[13].equals("0.0") && l.split(",")[14].equals("0.0")),
-          "frame views are copied into the segment, not read in place: " + shm);
+  void benchWithFramesReceivesTheInputInPlaceAndRefusesAnUnknownPayload() throws Exception {
+    for (String payload : List.of("frame", "wire")) {
+      Path dir = tmp.resolve(payload);
+      Outcome r = CliRunner.pipeline("bench", "vgpu", "--spec", "../pipelines/thesis.yaml", "--device", "cpu", "--sizes", "32x24", "--warmup", "1", "--frames", "2",
+          "--blocks", "1", "--links", "shm", "--payload", payload, "--results", dir.toString());
+      assertEquals(0, r.code(), r.out() + r.err());
+      try (Stream<Path> files = Files.list(dir)) {
+        Path csv = files.filter(p -> p.toString().endsWith(".csv") && !p.toString().endsWith("summary.csv")).findFirst()
+            .orElseThrow();
+        List<String> shm = Files.readAllLines(csv).stream().filter(l -> l.contains(",shm,")).toList();
+        assertEquals(3, shm.size(), shm.toString());
+        // in_KiB (4), shared_KiB (13), in_place_KiB (14)
+        assertTrue(shm.stream().map(l -> l.split(",")).allMatch(f -> f[14].equals(f[4]) && !f[13].equals(f[14])),
+            payload + ": the input is read in place, the output copied out of the segment: " + shm);
+        assertTrue(shm.stream().allMatch(l -> l.endsWith(",1.00,yes")), payload + ": one trip, same output: " + shm);
+      }
     }
     Outcome bad = CliRunner.pipeline("bench", "vgpu", "--payload", "nowhere");
     assertEquals(2, bad.code(), bad.out() + bad.err());
-    assertTrue(bad.err().contains("unknown --payload 'nowhere' (use host or frame)"), bad.err());
+    assertTrue(bad.err().contains("unknown --payload 'nowhere' (use frame, wire or host)"), bad.err());
   }
 
   @Test

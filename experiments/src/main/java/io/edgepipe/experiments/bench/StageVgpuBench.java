@@ -1,13 +1,16 @@
 package io.edgepipe.experiments.bench;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.edgepipe.api.ElementType;
 import io.edgepipe.api.Float16;
 import io.edgepipe.api.LayerSpec;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
+import io.edgepipe.api.proto.Frame;
 import io.edgepipe.runtime.GpuLayer;
+import io.edgepipe.runtime.LayerProcessor;
 import io.edgepipe.runtime.Layers;
 import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.remote.RemoteGpu;
@@ -25,11 +28,7 @@ import java.util.function.Consumer;
  * {@link GpuLayer#run} on a local device and on one or more remote vGPUs (e.g. the same backend
  * over a shared-memory link and inline), measured in the same run with the sides interleaved in
  * blocks (so drift on a busy machine hits all alike), and the round trips per frame remotely. The
- * payload is in the hop's element type, and either what a stage is handed today (a read-only view
- * of the frame's bytes, the output in a fresh heap buffer) or, with {@link Config#hostBuffers},
- * what a stage that receives into its device's host memory has: input and output in buffers of
- * {@link Gpu#hostBuffer} (on a vGPU with a backend on this host, regions of the shared-memory
- * segment, which the backend reads and writes in place; on the local cpu device, direct memory).
+ * payload is in the hop's element type; where it lies is the {@link Payload} of the config.
  */
 public final class StageVgpuBench {
   /** A frame size (pixels). */
@@ -52,13 +51,32 @@ public final class StageVgpuBench {
     }
   }
 
-  /**
-   * {@code frames} timed per side and size, split into {@code blocks} alternating blocks;
-   * {@code hostBuffers}: each side's payloads in its device's host buffers, else frame views.
-   */
-  public record Config(List<Size> sizes, int warmup, int frames, int blocks, boolean hostBuffers) {
+  /** Where a side's payloads lie, and so what a timed frame includes. */
+  public enum Payload {
+    /**
+     * What a stage does with a frame handed over in one buffer (a hop in this JVM, a slot of a
+     * same-host hop's ring): {@link LayerProcessor#process} on the frame, which receives the payload
+     * into the device's host memory where that spares a copy (on a vGPU with a backend on this host,
+     * a region of the shared-memory segment, the copy the client would make) and returns the output
+     * in a fresh heap buffer.
+     */
+    FRAME,
+    /**
+     * As FRAME, the payload scattered over direct buffers of {@link #WIRE_PIECE_BYTES} as a gRPC hop
+     * parses it in place (one piece per HTTP/2 DATA frame): every side gathers it once.
+     */
+    WIRE,
+    /** Input and output already in buffers of the side's {@link Gpu#hostBuffer}; only the layer is timed. */
+    HOST;
+
+    /** Bytes of one piece of a WIRE payload: HTTP/2's default largest DATA frame. */
+    public static final int WIRE_PIECE_BYTES = 16 << 10;
+  }
+
+  /** {@code frames} timed per side and size, split into {@code blocks} alternating blocks. */
+  public record Config(List<Size> sizes, int warmup, int frames, int blocks, Payload payload) {
     public Config(List<Size> sizes, int warmup, int frames, int blocks) {
-      this(sizes, warmup, frames, blocks, false);
+      this(sizes, warmup, frames, blocks, Payload.FRAME);
     }
 
     public Config {
@@ -138,8 +156,9 @@ public final class StageVgpuBench {
     LayerSpec layerSpec = spec.layers().get(index);
     TensorShape shape = spec.shapes().get(index);
     DType type = spec.hopTypes().get(index);
-    // what LayerProcessor hands the layer: a read-only view of the frame's payload ByteString
-    ByteString frame = ByteString.copyFrom(payload(shape, type, 31L * index + size.width()));
+    byte[] bytes = payload(shape, type, 31L * index + size.width());
+    Frame frame = Frame.newBuilder().setDtype(type).setShape(shape.toProto())
+        .setData(config.payload() == Payload.WIRE ? scattered(bytes) : ByteString.copyFrom(bytes)).build();
     List<Gpu> devices = new ArrayList<>();
     devices.add(local);
     remotes.forEach(r -> devices.add(r.gpu()));
@@ -149,13 +168,13 @@ public final class StageVgpuBench {
       for (Gpu d : devices) {
         GpuLayer l = Layers.create(layerSpec, shape, d);
         layers.add(l);
-        payloads.add(new Payloads(d, frame, config.hostBuffers() ? l.outputBytes(l.outputShape(shape)) : -1));
+        payloads.add(new Payloads(d, l, frame, config.payload() == Payload.HOST));
       }
       List<Tally> tallies = new ArrayList<>();
       for (int side = 0; side < layers.size(); side++) {
         Tally t = new Tally(config.frames());
         for (int i = 0; i < config.warmup(); i++) {
-          t.out = payloads.get(side).run(layers.get(side), type, shape);
+          t.out = payloads.get(side).run();
         }
         tallies.add(t);
       }
@@ -172,7 +191,7 @@ public final class StageVgpuBench {
           long c0 = processCpuNanos();
           for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
-            t.out = payloads.get(side).run(layers.get(side), type, shape);
+            t.out = payloads.get(side).run();
             t.ms[done + i] = (System.nanoTime() - t0) / 1e6;
           }
           t.cpu += processCpuNanos() - c0;
@@ -204,41 +223,62 @@ public final class StageVgpuBench {
   }
 
   /**
-   * One side's payloads: views of the frame (and a fresh output per frame), or the frame's bytes
-   * in a host buffer of the side's device and the output written into another.
+   * One side's frame: run by the stage's processor ({@link Payload#FRAME}, {@link Payload#WIRE}),
+   * or its payload in a host buffer of the side's device and the output written into another
+   * ({@link Payload#HOST}).
    */
   private static final class Payloads implements AutoCloseable {
     private final Gpu gpu;
-    private final ByteString frame;
+    private final GpuLayer layer;
+    private final Frame frame;
+    private final LayerProcessor processor;
     private final ByteBuffer in;
     private final ByteBuffer out;
 
-    /** @param outBytes the output's size for host buffers, or -1 for frame views */
-    Payloads(Gpu gpu, ByteString frame, int outBytes) {
+    Payloads(Gpu gpu, GpuLayer layer, Frame frame, boolean hostBuffers) {
       this.gpu = gpu;
+      this.layer = layer;
       this.frame = frame;
-      if (outBytes < 0) {
+      if (hostBuffers) {
+        processor = null;
+        in = gpu.hostBuffer(frame.getData().size());
+        frame.getData().copyTo(in.duplicate());
+        out = gpu.hostBuffer(layer.outputBytes(layer.outputShape(TensorShape.of(frame.getShape()))));
+      } else {
+        processor = new LayerProcessor(layer, null);
         in = null;
         out = null;
-      } else {
-        in = gpu.hostBuffer(frame.size());
-        frame.copyTo(in.duplicate());
-        out = gpu.hostBuffer(outBytes);
       }
     }
 
-    ByteBuffer run(GpuLayer layer, DType type, TensorShape shape) {
-      return in == null ? layer.run(frame.asReadOnlyByteBuffer(), type, shape)
-          : layer.run(in.duplicate(), type, shape, out.duplicate());
+    /** One frame through the side; its output, little-endian. */
+    ByteBuffer run() {
+      if (processor != null) {
+        return processor.process(frame).getData().asReadOnlyByteBuffer();
+      }
+      return layer.run(in.duplicate(), frame.getDtype(), TensorShape.of(frame.getShape()), out.duplicate());
     }
 
     @Override
     public void close() {
-      if (in != null) {
+      if (processor != null) {
+        processor.close(); // gives back what it received into, and closes the layer
+      } else {
         gpu.freeHost(in);
         gpu.freeHost(out);
       }
     }
+  }
+
+  /** {@code bytes} as a gRPC hop's in-place parse leaves them: a rope over direct buffers, one per DATA frame. */
+  static ByteString scattered(byte[] bytes) {
+    ByteBuffer all = ByteBuffer.allocateDirect(bytes.length);
+    all.put(bytes).flip();
+    List<ByteString> pieces = new ArrayList<>();
+    for (int at = 0; at < bytes.length; at += Payload.WIRE_PIECE_BYTES) {
+      pieces.add(UnsafeByteOperations.unsafeWrap(all.slice(at, Math.min(Payload.WIRE_PIECE_BYTES, bytes.length - at))));
+    }
+    return ByteString.copyFrom(pieces);
   }
 
   private static Side side(String label, Tally t, int frames, Tally remote, boolean same) {

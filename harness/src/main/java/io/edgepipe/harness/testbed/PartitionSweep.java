@@ -3,6 +3,7 @@ package io.edgepipe.harness.testbed;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.harness.testbed.ProducerReports.Report;
 import io.edgepipe.testbed.Node;
 import io.edgepipe.testbed.NodeLauncher;
 import io.edgepipe.testbed.NodeProcess;
@@ -64,8 +65,6 @@ public final class PartitionSweep implements AutoCloseable {
     }
   }
 
-  private record Sample(long atMs, long delivered, long[] latencyUs, List<List<String>> paths, List<Long> pathFrames) {}
-
   private final TestbedState initial;
   private volatile TestbedState state;
   private final Path logDir;
@@ -73,9 +72,8 @@ public final class PartitionSweep implements AutoCloseable {
   private final NodeLauncher launcher;
   private final Map<Node, NodeProcess> hosts = new EnumMap<>(Node.class);
   private final List<Partition> loaded = new ArrayList<>();
-  private final List<Sample> samples = new ArrayList<>();
-  /** Reports received so far: unlike {@code samples.size()}, it keeps growing when old samples are pruned. */
-  private long samplesReceived;
+  /** The producer's reports; windows look back seconds, so a few thousand are plenty. */
+  private final ProducerReports reports = new ProducerReports(4000);
   private final BlockingQueue<String> producerReplies = new LinkedBlockingQueue<>();
   /** Frames the producer reported handed to the first stage ({@code FRAMES n} lines; the last few may be unreported). */
   private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
@@ -182,19 +180,17 @@ public final class PartitionSweep implements AutoCloseable {
   }
 
   private long delivered() {
-    synchronized (samples) {
-      return samples.isEmpty() ? 0 : samples.get(samples.size() - 1).delivered();
-    }
+    return reports.delivered();
   }
 
   /** A window of frames under the current pace, ended by {@code rule}. */
   public Window measure(Rule rule) {
     sleep(rule.settleSeconds());
-    Sample first = nextSample(null);
+    Report first = nextReport(null);
     double[] cpuAtFirst = cpuSeconds();
-    Sample last = first;
+    Report last = first;
     while (true) {
-      last = nextSample(last);
+      last = nextReport(last);
       double seconds = (last.atMs() - first.atMs()) / 1000.0;
       long frames = last.delivered() - first.delivered();
       if (seconds >= rule.maxSeconds()) {
@@ -218,15 +214,11 @@ public final class PartitionSweep implements AutoCloseable {
     return new double[] {Testbed.cpuSeconds(state, Node.EDGE), Testbed.cpuSeconds(state, Node.SERVER)};
   }
 
-  private boolean stable(Sample first, Sample last, double pct) {
+  private boolean stable(Report first, Report last, double pct) {
     long mid = (first.atMs() + last.atMs()) / 2;
-    Sample m = first;
-    synchronized (samples) {
-      for (Sample s : samples) {
-        if (s.atMs() > first.atMs() && s.atMs() <= mid) {
-          m = s;
-        }
-      }
+    Report m = first;
+    for (Report s : reports.between(first.atMs(), mid)) {
+      m = s;
     }
     if (m == first || m.atMs() == last.atMs()) {
       return false;
@@ -236,22 +228,18 @@ public final class PartitionSweep implements AutoCloseable {
     return r2 > 0 && Math.abs(r1 - r2) <= pct / 100.0 * r2;
   }
 
-  private Window window(Sample first, Sample last) {
+  private Window window(Report first, Report last) {
     List<Long> latencies = new ArrayList<>();
     long foreign = 0;
     java.util.Set<String> current = new java.util.HashSet<>(List.of("producer@" + Node.EDGE.word()));
     loaded.forEach(p -> current.add(p.name() + "@" + p.node().word()));
-    synchronized (samples) {
-      for (Sample s : samples) {
-        if (s.atMs() > first.atMs() && s.atMs() <= last.atMs()) {
-          for (long l : s.latencyUs()) {
-            latencies.add(l);
-          }
-          for (int i = 0; i < s.paths().size(); i++) {
-            if (!current.containsAll(s.paths().get(i))) {
-              foreign += s.pathFrames().get(i);
-            }
-          }
+    for (Report s : reports.between(first.atMs(), last.atMs())) {
+      for (long l : s.latencyUs()) {
+        latencies.add(l);
+      }
+      for (int i = 0; i < s.paths().size(); i++) {
+        if (!current.containsAll(s.paths().get(i))) {
+          foreign += s.pathFrames().get(i);
         }
       }
     }
@@ -263,34 +251,22 @@ public final class PartitionSweep implements AutoCloseable {
   }
 
   /** The first report after {@code after} (or the next one to come, with null). */
-  private Sample nextSample(Sample after) {
-    long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
-    synchronized (samples) {
-      long seen = samplesReceived;
-      while (true) {
-        if (after != null) {
-          for (Sample s : samples) {
-            if (s.atMs() > after.atMs()) {
-              return s;
-            }
-          }
-        } else if (samplesReceived > seen) {
-          return samples.get(samples.size() - 1);
-        }
-        failIfProducerFailed();
-        long wait = (deadline - System.nanoTime()) / 1_000_000;
-        if (wait <= 0) {
-          throw new TestbedException("the producer sent no report for " + COMMAND_TIMEOUT.toSeconds() + " s; see "
-              + producer.log());
-        }
-        try {
-          samples.wait(Math.min(wait, 500));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new TestbedException("partition sweep interrupted");
-        }
-      }
+  private Report nextReport(Report after) {
+    long timeout = COMMAND_TIMEOUT.toNanos();
+    Report r;
+    try {
+      r = after == null ? reports.nextAfter(reports.received(), timeout, this::producerFailed)
+          : reports.nextAfter(after, timeout, this::producerFailed);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestbedException("partition sweep interrupted");
     }
+    if (r == null) {
+      failIfProducerFailed();
+      throw new TestbedException("the producer sent no report for " + COMMAND_TIMEOUT.toSeconds() + " s; see "
+          + producer.log());
+    }
+    return r;
   }
 
   /** Starts each service of {@code next} on its host, last first; their ports, in chain order. */
@@ -367,7 +343,7 @@ public final class PartitionSweep implements AutoCloseable {
     throw new TestbedException(p.name() + " did not say " + word + " in " + timeout.toSeconds() + " s; see " + p.log());
   }
 
-  /** The producer's lines: reports into {@link #samples}, everything else for {@link #awaitReply}. */
+  /** The producer's lines: reports into {@link #reports}, everything else for {@link #awaitReply}. */
   private void readProducer() {
     try {
       while (true) {
@@ -377,9 +353,7 @@ public final class PartitionSweep implements AutoCloseable {
         }
         if (m.equals(NodeProcess.EOF)) {
           producerReplies.add(m);
-          synchronized (samples) {
-            samples.notifyAll();
-          }
+          reports.wake();
           return;
         }
         if (m.startsWith(AdaptiveControl.TIMING + " ")) {
@@ -395,14 +369,7 @@ public final class PartitionSweep implements AutoCloseable {
             paths.add(path);
             frames.add(p.frames());
           }
-          synchronized (samples) {
-            samples.add(new Sample(r.atMs(), r.delivered(), r.latencyUs(), paths, frames));
-            samplesReceived++;
-            if (samples.size() > 4000) {
-              samples.subList(0, 2000).clear(); // windows only look back seconds
-            }
-            samples.notifyAll();
-          }
+          reports.add(new Report(r.atMs(), r.delivered(), r.latencyUs(), paths, frames));
         } else if (m.startsWith(ChildProtocol.ERROR)) {
           producerFailure = m;
           producerReplies.add(m);
@@ -419,8 +386,12 @@ public final class PartitionSweep implements AutoCloseable {
     }
   }
 
+  private boolean producerFailed() {
+    return producerFailure != null || !producer.isAlive();
+  }
+
   private void failIfProducerFailed() {
-    if (producerFailure != null || !producer.isAlive()) {
+    if (producerFailed()) {
       throw new TestbedException("the producer failed: " + (producerFailure != null ? producerFailure : "exited")
           + "; see " + producer.log());
     }

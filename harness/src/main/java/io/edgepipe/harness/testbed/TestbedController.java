@@ -36,7 +36,13 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   }
 
   /** One report of the frames: when (s since the main phase began), how many so far, and on which path most went. */
-  public record Sample(double atSeconds, long delivered, String path, long[] latencyUs) {}
+  /**
+   * One report as the controller saw it.
+   *
+   * @param lastDeliveredAt when the last frame so far was delivered, on the same clock as
+   *                        {@code atSeconds} (NaN before any)
+   */
+  public record Sample(double atSeconds, long delivered, String path, long[] latencyUs, double lastDeliveredAt) {}
 
   /**
    * One move: decided at {@code decidedAt} (s since the main phase began; {@code conditionSeenAt}:
@@ -105,6 +111,12 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
   public static final long TICK_MS = 100;
   public static final int LINK_EVERY_TICKS = 2;
   public static final long SETTLE_S = 10;
+  /**
+   * Bytes of a hop's payload per byte the shaper counts: htb meters whole Ethernet frames, and a
+   * full one (1514 bytes) carries 1448 bytes of TCP payload (IP and TCP headers with timestamps,
+   * Ethernet header); what a frame's bytes cross the link at is the shaper's rate times this.
+   */
+  static final double PAYLOAD_PER_WIRE_BYTE = 1448.0 / 1514;
   /** Weight of each timing report (one per 250 ms) in the live profile's averages. */
   public static final double ALPHA = 0.3;
 
@@ -167,15 +179,31 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
         for (TimingWindow.ProcessCpu c : report.cpu()) {
           Tier tier = TimingWindow.letter(c.node()) == 'E' ? Tier.EDGE : Tier.SERVER;
           reported.add(c.stage() + "|" + tier);
-          if (settled(c.stage(), tier, now)) {
-            replanner.live().observeCpu(c.stage(), tier, c.frames(), c.spanUs(), c.cpuUs());
+          if (cpuSettled(c.stage(), tier, now)) {
+            replanner.live().observeCpu(pathThrough(report, c.stage(), TimingWindow.letter(c.node())), c.stage(), tier,
+                c.frames(), c.spanUs(), c.cpuUs());
           }
         }
       }
       observeStandbys(reported, now);
-      samples.add(new Sample(seconds(), report.delivered(), busiest != null ? busiest : replanner.current().letters(),
-          report.latencyUs()));
+      double at = seconds();
+      double lastDelivered = report.lastDeliveredUs() > 0 ? at - (report.atMs() * 1e3 - report.lastDeliveredUs()) / 1e6
+          : Double.NaN;
+      samples.add(new Sample(at, report.delivered(), busiest != null ? busiest : replanner.current().letters(),
+          report.latencyUs(), lastDelivered));
     }
+  }
+
+  /** The placement most of a report's frames through a stage process took (whether its hops crossed the link), or null. */
+  static Placement pathThrough(TimingWindow.Report report, String stage, char node) {
+    TimingWindow.PathMeans busiest = null;
+    for (TimingWindow.PathMeans p : report.paths()) {
+      int i = p.stages().indexOf(stage);
+      if (i >= 0 && p.path().charAt(i) == node && (busiest == null || p.frames() > busiest.frames())) {
+        busiest = p;
+      }
+    }
+    return busiest == null ? null : new Placement(busiest.path());
   }
 
   /**
@@ -192,13 +220,23 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
       long nanos = System.nanoTime();
       double[] last = standbyCpu.put(s.pid(), new double[] {cpu, nanos});
       Tier tier = s.node() == io.edgepipe.testbed.Node.EDGE ? Tier.EDGE : Tier.SERVER;
-      if (last != null && cpu >= last[0] && !reported.contains(s.stage() + "|" + tier) && settled(s.stage(), tier, now)) {
+      if (last != null && cpu >= last[0] && !reported.contains(s.stage() + "|" + tier) && cpuSettled(s.stage(), tier, now)) {
         replanner.live().observeCpu(s.stage(), tier, 0, Math.round((nanos - last[1]) / 1e3), Math.round((cpu - last[0]) * 1e6));
       }
     }
   }
 
-  /** Whether a stage process on a tier has run long enough there for its figures to count. */
+  /**
+   * Whether a stage process's CPU readings count: always with warm standbys (the process a move
+   * turns to is no fresh JVM, and its CPU per frame is what the move is priced with next: left
+   * out for the settling time, the figure it had before the move would stand, even one from
+   * the warm-up); without standbys, as its compute (a fresh JVM's first readings are its JIT's).
+   */
+  private boolean cpuSettled(String stage, Tier tier, Instant now) {
+    return !run.standbys().isEmpty() || settled(stage, tier, now);
+  }
+
+  /** Whether a stage process on a tier has run long enough there for its compute figures to count. */
   private boolean settled(String stage, Tier tier, Instant now) {
     Instant until = freshUntil.get(stage + "|" + tier);
     return until == null || now.isAfter(until);
@@ -264,7 +302,7 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
           }
           lastLinkBps = link;
         }
-        replanner.live().setLinkRate(link); // the shaper's rate: a reading, not a sample
+        replanner.live().setLinkRate(link * PAYLOAD_PER_WIRE_BYTE); // the shaper's rate: a reading, not a sample
       }
       replanner.observeCores(Tier.EDGE, edge);
       replanner.observeCores(Tier.SERVER, serverCores);
@@ -303,8 +341,18 @@ public final class TestbedController implements TestbedRun.AdaptiveListener {
     }
   }
 
-  /** While paused the controller keeps its profile current but neither re-plans nor moves (a warm-up). */
+  /**
+   * While paused the controller keeps its profile current but neither re-plans nor moves (a
+   * warm-up). When a pause ends, the CPU readings taken so far are forgotten (see
+   * {@link LiveProfile#forgetCpu}): they are the cold JVMs' of the warm-up.
+   */
   public void pause(boolean value) {
+    synchronized (this) {
+      if (paused && !value) {
+        replanner.live().forgetCpu();
+        log.accept(String.format(Locale.ROOT, "%.1f s: warm-up over: its CPU readings forgotten", seconds()));
+      }
+    }
     paused = value;
   }
 

@@ -35,8 +35,11 @@ public final class TimingWindow {
    * frames used since its previous reading.
    *
    * @param atMs wall clock of the report
+   * @param lastDeliveredUs wall clock (epoch us) of the last delivery so far, 0 before any: a rate
+   *                        measured between two deliveries does not depend on where reports fall
    */
-  public record Report(long atMs, long delivered, List<PathMeans> paths, long[] latencyUs, List<ProcessCpu> cpu) {}
+  public record Report(long atMs, long delivered, List<PathMeans> paths, long[] latencyUs, List<ProcessCpu> cpu,
+      long lastDeliveredUs) {}
 
   /**
    * The CPU one stage process (a stage on a node) used between two of its readings (the
@@ -85,9 +88,11 @@ public final class TimingWindow {
   private final Map<String, CpuReadings> cpu = new LinkedHashMap<>(); // "stage|node", kept across reports
   private final List<Long> latencies = new ArrayList<>();
   private long delivered;
+  private long lastDeliveredUs;
 
   synchronized void add(Frame frame, long arrivalUs) {
     delivered++;
+    lastDeliveredUs = arrivalUs;
     latencies.add(arrivalUs - frame.getCaptureTimeUs());
     List<StageTiming> t = frame.getTimingsList();
     if (t.isEmpty()) {
@@ -154,7 +159,7 @@ public final class TimingWindow {
       lat[i] = latencies.get((int) ((long) i * latencies.size() / lat.length));
     }
     latencies.clear();
-    return new Report(System.currentTimeMillis(), delivered, paths, lat, drainCpu());
+    return new Report(System.currentTimeMillis(), delivered, paths, lat, drainCpu(), lastDeliveredUs);
   }
 
   private void addCpu(StageTiming x) {

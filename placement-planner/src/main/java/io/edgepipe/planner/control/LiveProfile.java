@@ -152,15 +152,65 @@ public final class LiveProfile {
 
   /**
    * What one stage process on {@code tier} used: {@code cpuUs} of CPU (all its threads) over
-   * {@code spanUs} while {@code frames} frames passed it. Spans of a process that passed no frames
-   * for a while (it idled beside the placement) are welcome: they show its background.
+   * {@code spanUs} while {@code frames} frames passed it; where they went is not known, so the
+   * reading counts for the process whether its hops cross the link or not (see below).
    */
   public void observeCpu(String stage, Tier tier, long frames, long spanUs, long cpuUs) {
-    if (chain.indexOf(stage) < 0 || spanUs <= 0) {
+    observeCpu(null, stage, tier, frames, spanUs, cpuUs);
+  }
+
+  /**
+   * As above, for frames that went through {@code placement}. A process's CPU per frame depends
+   * on whether its hops cross the edge-server link: over a slow shaped link, TCP moves a frame in
+   * many small rounds, and each end spends milliseconds of CPU per 64 KiB frame where an in-node
+   * hop costs a fraction of one (E7 run 4: the producer 2.8 ms per frame sending over 10 Mbit,
+   * 0.3-0.5 ms otherwise). One fit over both would read that extra CPU at the slow link's low
+   * rate as background and charge it to placements that never cross the link, so each process
+   * has a fit per side: "link" (some hop of it crosses; the producer's include the sink's; one
+   * fit per decade of the link's rate) and "local". Spans that passed no frames (a standby idling beside the placement) show its
+   * background and count for both; welcome, whatever the placement.
+   */
+  public void observeCpu(Placement placement, String stage, Tier tier, long frames, long spanUs, long cpuUs) {
+    int index = chain.indexOf(stage);
+    if (index < 0 || spanUs <= 0) {
       return;
     }
-    cpuFits.computeIfAbsent(stage + "|" + tier, k -> new ServiceCpuFit(CPU_MEMORY_S, priorBackground(stage, tier)))
-        .add(frames, spanUs / 1e6, cpuUs / 1e6);
+    for (boolean link : new boolean[] {false, true}) {
+      if (placement == null || frames == 0 || onLink(placement, index) == link) {
+        cpuFits.computeIfAbsent(cpuKey(stage, tier, link), k -> new ServiceCpuFit(CPU_MEMORY_S,
+            priorBackground(stage, tier))).add(frames, spanUs / 1e6, cpuUs / 1e6);
+      }
+    }
+  }
+
+  /** Whether some hop of stage {@code index}'s process crosses the edge-server link in {@code placement}. */
+  static boolean onLink(Placement placement, int index) {
+    int n = placement.size();
+    Tier own = placement.tier(index);
+    boolean in = index > 0 ? placement.tier(index - 1) != own : placement.tier(n - 1) != own; // the producer holds the sink
+    boolean out = placement.tier(index + 1 < n ? index + 1 : 0) != own;
+    return in || out;
+  }
+
+  /**
+   * A process's fit for one side: "local", or "link" at the link's rate now to within a decade
+   * (a frame over 10 Mbit costs each end several times the CPU it costs over 1 Gbit, E7 run s7-1:
+   * conv on the server 2.4 ms against 0.5; one fit over both priced ESSS at 1 Gbit from the slow
+   * link's figures for 30 s after the rate came back).
+   */
+  private String cpuKey(String stage, Tier tier, boolean link) {
+    return stage + "|" + tier + "|" + (link ? "link" + (int) Math.floor(Math.log10(Math.max(1, bitsPerSec))) : "local");
+  }
+
+  /**
+   * Drops every process's CPU readings so far. For the end of a warm-up: its readings come from
+   * JVMs still loading classes and compiling, and a process that passed its only frames then
+   * (a standby that idles from then on) would keep that figure, since the forgetting below
+   * weighs readings only against newer ones with frames. Until a process passes frames again
+   * it is priced from the same stage on the other tier (see {@link #serviceCpu}).
+   */
+  public void forgetCpu() {
+    cpuFits.clear();
   }
 
   /** Seconds over which a process's CPU readings are forgotten. */
@@ -171,9 +221,35 @@ public final class LiveProfile {
     return measured != null && measured.hasServiceCpu() ? measured.backgroundCores() : 0;
   }
 
-  /** The fitted CPU of a stage's process on a tier, or null before it passed enough frames there. */
+  /**
+   * The background of a process its own readings cannot tell (one rate, never idle: the
+   * producer, which always streams): the base profile's, else the least that the other stage
+   * processes on its tier used while idle (JVMs of the same runtime), else 0.
+   */
+  private double backgroundPrior(String stage, Tier tier) {
+    double prior = priorBackground(stage, tier);
+    if (prior > 0) {
+      return prior;
+    }
+    double least = Double.NaN;
+    for (Map.Entry<String, ServiceCpuFit> e : cpuFits.entrySet()) {
+      double idle = e.getValue().idleCores();
+      if (!e.getKey().startsWith(stage + "|") && e.getKey().contains("|" + tier + "|") && !Double.isNaN(idle)
+          && !(idle >= least)) {
+        least = idle;
+      }
+    }
+    return Double.isNaN(least) ? 0 : least;
+  }
+
+  /** The fitted CPU of a stage's process on a tier (its local side first), or null before it passed enough frames there. */
   public ServiceCpuFit cpu(String stage, Tier tier) {
-    ServiceCpuFit fit = cpuFits.get(stage + "|" + tier);
+    ServiceCpuFit local = cpu(stage, tier, false);
+    return local != null ? local : cpu(stage, tier, true);
+  }
+
+  private ServiceCpuFit cpu(String stage, Tier tier, boolean link) {
+    ServiceCpuFit fit = cpuFits.get(cpuKey(stage, tier, link));
     return fit != null && fit.ready() ? fit : null;
   }
 
@@ -230,33 +306,41 @@ public final class LiveProfile {
   }
 
   /**
-   * CPU ms per frame and background cores of a stage's process on a tier, or null when unknown:
-   * its own fit; for a process that never passed frames there (a standby idling beside the
-   * placement) the per-frame CPU of the same stage on the other tier, with its own idle cores
-   * as its background where read.
+   * CPU ms per frame and background cores of stage {@code index}'s process on a tier in
+   * {@code placement} (null: not known, its local side first), or null when unknown: its own fit
+   * on the side the placement puts it (hops over the link or not), else its other side's; for a
+   * process that never passed frames there (a standby idling beside the placement) the per-frame
+   * CPU of the same stage on the other tier, with its own idle cores as its background where read.
    */
-  double[] serviceCpu(String stage, Tier tier) {
-    ServiceCpuFit own = cpuFits.get(stage + "|" + tier);
-    if (own != null && own.ready()) {
-      return new double[] {own.cpuMsPerFrame(), own.backgroundCores()};
+  double[] serviceCpu(String stage, Tier tier, Placement placement) {
+    int index = chain.indexOf(stage);
+    boolean link = placement != null && placement.tier(index) == tier && onLink(placement, index);
+    ServiceCpuFit own = cpu(stage, tier, link) != null ? cpu(stage, tier, link) : cpu(stage, tier, !link);
+    if (own != null) {
+      double prior = backgroundPrior(stage, tier);
+      return new double[] {own.cpuMsPerFrame(prior), own.backgroundCores(prior)};
     }
-    ServiceCpuFit other = cpu(stage, tier == Tier.EDGE ? Tier.SERVER : Tier.EDGE);
+    Tier otherTier = tier == Tier.EDGE ? Tier.SERVER : Tier.EDGE;
+    ServiceCpuFit other = cpu(stage, otherTier, link) != null ? cpu(stage, otherTier, link) : cpu(stage, otherTier, !link);
     if (other == null) {
       return null;
     }
-    double background = own != null && own.hasReadings() ? own.meanCores() : other.backgroundCores();
+    ServiceCpuFit idle = cpuFits.get(cpuKey(stage, tier, link)); // idle readings count for both sides
+    double background = idle != null && idle.hasReadings() ? idle.meanCores() : other.backgroundCores();
     return new double[] {other.cpuMsPerFrame(), background};
   }
 
-  /** The CPU figures the planner uses now, for a log: per stage and tier, ms per frame + background cores. */
+  /** The CPU figures the planner can use now, for a log: per stage, tier and side, ms per frame + background cores. */
   public String describeCpu() {
     StringBuilder out = new StringBuilder();
     for (Tier tier : Tier.values()) {
       for (int i = 0; i < chain.size(); i++) {
-        double[] c = serviceCpu(chain.stage(i), tier);
-        if (c != null) {
-          out.append(out.length() > 0 ? ", " : "").append(String.format(java.util.Locale.ROOT, "%s/%s %.2f ms+%.3f",
-              chain.stage(i), tier.label(), c[0], c[1]));
+        for (boolean link : new boolean[] {false, true}) {
+          ServiceCpuFit c = cpu(chain.stage(i), tier, link);
+          if (c != null) {
+            out.append(out.length() > 0 ? ", " : "").append(String.format(java.util.Locale.ROOT, "%s/%s%s %.2f ms+%.3f",
+                chain.stage(i), tier.label(), link ? " (link)" : "", c.cpuMsPerFrame(), c.backgroundCores()));
+          }
         }
       }
     }
@@ -265,8 +349,12 @@ public final class LiveProfile {
 
   /** Compute of a stage on a tier as predicted now, ms per frame; NaN when never measured. */
   public double computeMs(String stage, Tier tier) {
+    return computeMs(stage, tier, null);
+  }
+
+  private double computeMs(String stage, Tier tier, Placement placement) {
     String key = stage + "|" + tier;
-    double[] service = serviceCpu(stage, tier);
+    double[] service = serviceCpu(stage, tier, placement);
     Double wall = wallMs.get(key);
     if (service != null) {
       double cpu = wall == null ? service[0] : Math.min(wall, service[0]);
@@ -276,24 +364,32 @@ public final class LiveProfile {
     return cpu == null ? Double.NaN : cpu / quotaFactor(tier);
   }
 
-  /**
-   * The profile as it stands: measured compute replaced by the averages, every edge-server hop
-   * priced from the current link rate (measured edge-server transfers dropped), the rest as
-   * measured.
-   */
+  /** The profile as it stands, for no placement in particular (each process's CPU from its local side first). */
   public Profile snapshot() {
+    return snapshot(null);
+  }
+
+  /**
+   * The profile as it stands for predicting {@code placement}: measured compute replaced by the
+   * averages, each process's CPU from the side of its fits that the placement puts it on, every
+   * edge-server hop priced from the current link rate (measured edge-server transfers dropped),
+   * the rest as measured.
+   */
+  public Profile snapshot(Placement placement) {
     ProfileBuilder b = ProfileBuilder.copyOf(withoutEdgeServerTransfers());
     java.util.Set<String> keys = new java.util.TreeSet<>(cpuMs.keySet());
-    keys.addAll(cpuFits.keySet());
+    for (String k : cpuFits.keySet()) {
+      keys.add(k.substring(0, k.lastIndexOf('|')));
+    }
     for (String k : keys) {
       String[] key = k.split("\\|");
       Tier tier = Tier.parse(key[1]);
-      double ms = computeMs(key[0], tier);
+      double ms = computeMs(key[0], tier, placement);
       if (Double.isNaN(ms)) {
         continue; // CPU readings came in, but too few yet
       }
       b.addCompute(key[0], tier, size, ms, ms);
-      double[] service = serviceCpu(key[0], tier);
+      double[] service = serviceCpu(key[0], tier, placement);
       Profile.Compute measured = baseCompute(key[0], tier);
       if (service != null) {
         b.addServiceCpu(key[0], tier, size, service[0], service[1]);

@@ -12,7 +12,27 @@ final class PhaseHistograms {
   private static final Pattern SAMPLE = Pattern.compile(
       "^" + ClusterTimingFeed.METRIC + "_(sum|count)\\{[^}]*phase=\"([a-z]+)\"[^}]*\\}\\s+(\\S+)");
 
+  private static final Pattern PROCESS_CPU = Pattern.compile("^edgepipe_process_cpu_seconds_total(\\{[^}]*\\})?\\s+(\\S+)");
+
   private PhaseHistograms() {}
+
+  /** The process CPU seconds counter in one pod's /metrics, or NaN when it is not there (an older stage image). */
+  static double processCpuSeconds(String text) {
+    if (text == null) {
+      return Double.NaN;
+    }
+    for (String line : text.split("\n")) {
+      Matcher m = PROCESS_CPU.matcher(line.trim());
+      if (m.find()) {
+        try {
+          return Double.parseDouble(m.group(2));
+        } catch (NumberFormatException e) {
+          return Double.NaN;
+        }
+      }
+    }
+    return Double.NaN;
+  }
 
   /** Adds each phase's {sum seconds, count} in {@code text} (one pod's /metrics) to {@code phases}. */
   static void addTo(Map<String, double[]> phases, String text) {

@@ -9,7 +9,6 @@ import io.edgepipe.planner.predict.PlacementRanking;
 import io.edgepipe.planner.predict.Planner;
 import io.edgepipe.planner.predict.PlannerOptions;
 import io.edgepipe.planner.predict.Prediction;
-import io.edgepipe.planner.profile.Profile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,8 +22,8 @@ import java.util.Locale;
  * <ol>
  *   <li>another placement must be predicted better than the current one by at least
  *       {@code margin} (0.2 = 20% more fps, or 20% less latency);</li>
- *   <li>the same placement must stay the best by that margin for {@code dwell} without a break
- *       (a break restarts the clock);</li>
+ *   <li>some placement must stay better by that margin for {@code dwell} without a break (a break
+ *       restarts the clock); the move goes to the best at the end of it;</li>
  *   <li>no move within {@code cooldown} of the last one (the new placement's own timings need
  *       time to replace the figures it was chosen on).</li>
  * </ol>
@@ -105,17 +104,16 @@ public final class Replanner {
   }
 
   public Decision evaluate(Instant now) {
-    Profile profile = live.snapshot();
     Planner planner = new Planner(options.withCores(live.cores(Tier.EDGE), live.cores(Tier.SERVER)));
     List<Prediction> ranked = new ArrayList<>();
     for (Placement p : Candidates.of(current.size(), settings.allPlacements())) {
       if (!producerFixed || p.tier(0) == current.tier(0)) {
-        ranked.add(planner.predict(profile, p));
+        ranked.add(planner.predict(live.snapshot(p), p)); // each with its processes' CPU on the side it puts them
       }
     }
     ranked.sort(PlacementRanking.comparator(settings.objective()));
     Prediction best = ranked.get(0);
-    Prediction now0 = planner.predict(profile, current);
+    Prediction now0 = planner.predict(live.snapshot(current), current);
     if (best.placement().equals(current)) {
       candidate = null;
       return stay(now0, best, current + " is still the best");
@@ -126,10 +124,12 @@ public final class Replanner {
       return stay(now0, best, String.format(Locale.ROOT, "%s would gain %.0f%%, under the %.0f%% margin",
           best.placement(), gain * 100, settings.margin() * 100));
     }
-    if (!best.placement().equals(candidate)) {
-      candidate = best.placement();
+    if (candidate == null) {
       candidateSince = now;
     }
+    // the clock runs while some placement beats the current one by the margin, whichever it is: two
+    // close alternatives taking turns as the best (EEES and EEEE on a slow link) must not hold a move off
+    candidate = best.placement();
     Duration held = Duration.between(candidateSince, now);
     if (held.compareTo(settings.dwell()) < 0) {
       return stay(now0, best, String.format(Locale.ROOT, "%s would gain %.0f%% for %d ms of the %d ms dwell",

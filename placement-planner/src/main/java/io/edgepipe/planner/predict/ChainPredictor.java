@@ -5,6 +5,7 @@ import io.edgepipe.planner.StageChain;
 import io.edgepipe.api.Tier;
 import io.edgepipe.planner.profile.CostModel;
 import io.edgepipe.planner.profile.LinkClass;
+import io.edgepipe.planner.profile.QuotaCpu;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -16,21 +17,29 @@ import java.util.Map;
  *   <li>compute of a service = sum of its stages' compute on its tier, as measured there (on a
  *       CPU-capped node, measured under the cap);</li>
  *   <li>send of a service = transfer time of the hop leaving its last stage over the link class
- *       its two ends imply; the last hop returns to the sink on the producer's tier;</li>
- *   <li>latency = sum of all compute and all sends (one frame walks the whole chain);</li>
- *   <li>period of a service = (compute + send) / replicas, since a stage blocks while it sends
- *       (gRPC flow control); when the send crosses the edge-server link the replicas share
- *       that one link, so the period is never below the send time;</li>
- *   <li>a node with its cores given is one more limit: per frame, its services need CPU, and
- *       each JVM also burns some whatever the rate (its background). Measured in a running
- *       chain ({@code cpuMsPerFrame}, {@code backgroundCores} in the profile), the node's period
- *       is the sum of its services' per-frame CPU over its cores less their background. Without
- *       that measurement, the per-frame CPU is estimated as their compute (as CPU: times the
- *       node's cores when below one) plus half the measured CPU of every gRPC hop they send or
- *       receive (the sink receives the last hop on the producer's node). No service on the node
- *       can beat that period; on a small machine this, not any one stage, limits a split chain.
- *       When both nodes share one host (the emulated testbed), all of it over the host's cores
- *       is a limit too;</li>
+ *       its two ends imply; the last hop returns to the sink on the producer's tier. Where the
+ *       hop crosses the edge-server link and the profile gives the link's rate, the send is two
+ *       things ({@link LinkWire}): the sender's own part (the measured hop less the bytes' time on
+ *       the wire) and the link busy with the frame's bytes, headers included. The link drains one
+ *       frame while the sender prepares the next, so they are two limits, not one sum
+ *       ({@link PlannerOptions#wireApart()}; otherwise the send is the sender's period);</li>
+ *   <li>latency = sum of all compute and all sends (one frame walks the whole chain); a frame that
+ *       finds the link idle (paced frames) crosses a shaper's bucket at once;</li>
+ *   <li>period of a service = (compute + its own part of the send) / replicas, since a stage
+ *       blocks while it sends (gRPC flow control); a link carries one frame per its busy time,
+ *       whatever the replicas, so that is a floor;</li>
+ *   <li>a node with its cores given is one more limit ({@link QuotaCpu}): per frame, its services
+ *       need CPU, and each JVM also burns some whatever the rate (its background). Measured in a
+ *       running chain ({@code cpuMsPerFrame}, {@code backgroundCores} in the profile), the node
+ *       passes its cores less their background over the sum of its services' per-frame CPU; with
+ *       {@link PlannerOptions.HopCpu#IN_NODE_BASIS} that CPU is for in-node hops and every hop that
+ *       crosses the link adds its measured socket CPU, half at each end. Without that
+ *       measurement, the per-frame CPU is estimated as their compute (as CPU: times the node's
+ *       cores when below one) plus half the measured CPU of every gRPC hop they send or receive
+ *       (the sink receives the last hop on the producer's node). No service on the node can beat
+ *       that period; on a small machine this, not any one stage, limits a split chain. When both
+ *       nodes share one host (the emulated testbed), all of it over the host's cores is a limit
+ *       too;</li>
  *   <li>throughput = 1000 / the largest period (fps); what sets that period is the {@link Limit}:
  *       a service's compute, its in-node hop, the edge-server link, a node's CPU or the host's.</li>
  * </ul>
@@ -67,17 +76,22 @@ public final class ChainPredictor {
       Tier receiver = u + 1 < units.size() ? units.get(u + 1).tier() : sinkTier;
       LinkClass link = LinkClass.between(unit.tier(), receiver);
       double send = costs.transferMs(unit.last(), link);
-      double own = (compute + send) / unit.replicas();
-      boolean linkFloor = !link.inNode() && send > own; // replicas share the one uplink
+      LinkWire wire = link.inNode() || !options.wireApart() ? null : wire(link);
+      long bytes = costs.hopBytes(unit.last());
+      double busy = wire != null && bytes >= 0 ? Math.min(send, wire.busyMs(bytes)) : 0; // the link's own share
+      double own = (compute + send - busy) / unit.replicas();
+      // replicas share the one uplink: it never passes more than one frame per its busy time
+      boolean linkFloor = !link.inNode() && (busy > 0 ? busy >= own : send > own);
       if (linkFloor) {
-        own = send;
+        own = busy > 0 ? busy : send;
       }
       double node = Math.max(nodeMs.get(unit.tier()), hostMs);
       double period = Math.max(own, node);
       double ccr = compute > 0 ? send / compute : Double.NaN;
       String name = unit.name(chain);
       results.add(new UnitPrediction(name, unit.tier(), unit.replicas(), compute, send, link, period, ccr, node));
-      latency += compute + send;
+      // a frame alone on the link passes the shaper's full bucket at once: that much of the wire is saved
+      latency += compute + send - (busy > 0 ? Math.min(busy, wire.busyMs(bytes) - wire.idleMs(bytes)) : 0);
       if (limit == null || own > limit.periodMs()) {
         limit = ownLimit(name, chain.hopName(unit.last()), unit.tier(), link, compute, send, linkFloor, own);
       }
@@ -93,6 +107,12 @@ public final class ChainPredictor {
     }
     double fps = limit.periodMs() > 0 ? 1000.0 / limit.periodMs() : Double.POSITIVE_INFINITY;
     return new Prediction(placement, results, latency, fps, limit);
+  }
+
+  /** The edge-server link as the profile and the options give it; null without a rate. */
+  private LinkWire wire(LinkClass link) {
+    double rate = costs.linkBitsPerSec(link);
+    return rate > 0 ? new LinkWire(rate, options.linkBurstBytes()) : null;
   }
 
   /** What limits one service by itself: its link when the uplink sets its pace, else the larger of its hop and its compute. */
@@ -165,6 +185,12 @@ public final class ChainPredictor {
           }
         }
         own[1] += background; // one process, one JVM's background
+        Tier receiver = u + 1 < units.size() ? units.get(u + 1).tier() : sinkTier;
+        if (options.hopCpu() == PlannerOptions.HopCpu.IN_NODE_BASIS && receiver != unit.tier()) {
+          // a socket hop instead of a shared-memory slot: its measured CPU, half at each end
+          own[0] += costs.hopCpuMs(unit.last()) / 2;
+          load.get(receiver)[0] += costs.hopCpuMs(unit.last()) / 2;
+        }
       } else {
         double cores = options.cores(unit.tier());
         // a time measured under a quota below one core is that many times longer than its CPU time
@@ -185,12 +211,11 @@ public final class ChainPredictor {
     return true;
   }
 
-  /** ms per frame at which {@code cores} keep up, after the background's share; 0 = no limit. */
+  /** ms per frame at which {@code cores} keep up, after the background's share ({@link QuotaCpu}); 0 = no limit. */
   private static double period(double msPerFrame, double backgroundCores, double cores) {
-    if (cores <= 0) {
+    if (cores <= 0 || msPerFrame <= 0) {
       return 0;
     }
-    double free = cores - backgroundCores;
-    return free > 0 ? msPerFrame / free : Double.POSITIVE_INFINITY;
+    return 1000 / QuotaCpu.of(cores).fps(msPerFrame, backgroundCores);
   }
 }

@@ -25,11 +25,27 @@ import java.util.Map;
  * Per stage, CPU = compute time + half of the hop it receives + half of the hop it sends (a
  * service's CPU as measured in a running chain; fused services lose the hops between them), and
  * the producer's is half its frame's hop plus half the results' hop (the sink is in its process).
+ *
+ * <p>Why a hop's CPU is its busy time in the node, not {@code measure}'s CPU figure: that figure
+ * is the process's CPU in 10 ms ticks over 5-15 frames (steps of 0.67 ms, JIT and GC threads
+ * included), while a warm hop end costs about 0.1 ms. On the quiet model-cuts sweeps the edge's
+ * half core was the limit at 1 Gbit for every cut past 0 (median 0.50 core used), so the fps error
+ * there is the edge CPU's: the producer alone used 0.24 ms a frame where those figures charged it
+ * 1.33 ms (the classifier's fit: 1.33 ms a hop), and the whole edge was over-charged 75% (median).
+ * A busy hop's time per frame on the uncapped node is timed in ns; its two ends work inside it,
+ * on their own threads, so it is taken as the hop's CPU (both ends). {@code measure}'s figure is
+ * used only for a profile without in-node times.
  */
 public final class CutCosts {
   private CutCosts() {}
 
-  /** The fits the profile gave: in-node transfer time and hop CPU (null where it had too few figures). */
+  /**
+   * The fits the profile gave (null where it had too few figures).
+   *
+   * @param transfer in-node transfer time of a hop (busy, per frame)
+   * @param cpu      a hop's CPU, both ends: the transfer fit where there is one (see above), else
+   *                 the fit of {@code measure}'s CPU figures
+   */
   public record Fits(HopFit transfer, HopFit cpu) {}
 
   /** {@code profile} at {@code size} with fitted hops, link transfers and per-stage CPU, as described above. */
@@ -70,7 +86,7 @@ public final class CutCosts {
     return b.build();
   }
 
-  /** The fits of the profile's in-node transfers (the server's, unthrottled, where measured) and hop CPU. */
+  /** The fits of the profile's in-node transfers (the server's, unthrottled, where measured) and hop CPU (see {@link Fits}). */
   public static Fits fits(Profile profile, FrameSize size) {
     Map<String, Long> bytes = hopBytes(profile, size);
     StageChain chain = profile.chain();
@@ -92,7 +108,7 @@ public final class CutCosts {
     if (t == null) {
       t = HopFit.of(HopFit.bySize(sizes, transfer.get(LinkClass.EDGE_EDGE)));
     }
-    return new Fits(t, HopFit.of(HopFit.bySize(sizes, cpu)));
+    return new Fits(t, t != null ? t : HopFit.of(HopFit.bySize(sizes, cpu)));
   }
 
   /** Each stage's CPU per frame on each tier it has a time for, where the profile has no service CPU. */

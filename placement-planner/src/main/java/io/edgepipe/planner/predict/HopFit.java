@@ -8,14 +8,21 @@ import java.util.Map;
 
 /**
  * A hop's cost per frame as a fixed part plus a part per byte, fitted to a model's per-cut
- * measurements by repeated medians (Siegel: per point the median slope to the others, the median
- * of those, then the median intercept), which holds while fewer than half the sizes are off.
+ * measurements: the slope by repeated medians (Siegel: per point the median slope to the others,
+ * the median of those), which holds while fewer than half the sizes are off, then the intercept.
  *
  * <p>Why a fit and not each cut's own figure: {@code measure} times each distinct size once, a
  * few frames each, and the first sizes it times run on a cold JVM; one such figure (7 ms for a
  * 48 KB hop that takes 0.5 ms warm) then stands for every cut of that size and decides their
- * predicted latency. The medians of the fit ignore a minority of such figures. The fixed part is
- * also what a frame costs on a fast link beyond its bytes (gRPC framing, serialisation, wake-ups).
+ * predicted latency. The fixed part is also what a frame costs on a fast link beyond its bytes
+ * (gRPC framing, serialisation, wake-ups).
+ *
+ * <p>Why the fixed part is the lower quartile of the intercepts, not their median: a slow figure
+ * (cold JVM, a descheduled thread) only ever adds to a hop's time, and in a model with many
+ * distinct sizes the cold ones can be half or more: the classifier's profile times its first
+ * ~15 of 37 sizes at 1-1.9 ms and the rest at 0.24-0.6 ms, and the median's 0.78 ms fixed cost
+ * was half again the warm figures. The lower quartile holds while a quarter of the sizes are
+ * warm; on figures without such outliers it is lower than the median by the noise's spread.
  *
  * @param fixedMs   cost of a frame of no bytes
  * @param msPerByte cost per byte of payload
@@ -59,7 +66,7 @@ public record HopFit(double fixedMs, double msPerByte) {
     for (int i = 0; i < n; i++) {
       intercepts.add(values.get(i) - slope * sizes.get(i));
     }
-    return new HopFit(Math.max(0, median(intercepts)), slope);
+    return new HopFit(Math.max(0, lowerQuartile(intercepts)), slope);
   }
 
   /** {@code bytes -> ms} of the measured hops, the first figure of each size (later cuts of a size reuse it). */
@@ -71,6 +78,12 @@ public record HopFit(double fixedMs, double msPerByte) {
       }
     }
     return points;
+  }
+
+  /** The value at a quarter of the way up ({@code (n-1)/4}, rounded down, of the sorted values). */
+  static double lowerQuartile(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v[(v.length - 1) / 4];
   }
 
   private static double median(List<Double> values) {

@@ -106,6 +106,12 @@ public final class CostModel {
     return bytes.getOrDefault(chain.hopName(index), -1L);
   }
 
+  /** The rate the profile gives {@code link}, in bits per second; NaN when it gives none. */
+  public double linkBitsPerSec(LinkClass link) {
+    Profile.Link params = links.get(link);
+    return params != null ? params.bandwidthBitsPerSec() : Double.NaN;
+  }
+
   /** Milliseconds to move one frame on the hop leaving stage {@code index} over {@code link}. */
   public double transferMs(int index, LinkClass link) {
     String hop = chain.hopName(index);

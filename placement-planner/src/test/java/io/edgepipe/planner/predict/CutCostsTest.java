@@ -13,9 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A producer and three layers. Hops carry 10, 20, 30 and 40 kB; their CPU is 1 ms + 10 ns a byte
- * (1.1 .. 1.4 ms) and their time inside the server 0.5 ms + 10 ns a byte, except the first size,
- * timed cold at 6 ms. Layers take 2, 3 and 4 ms on the edge (timed under its quota), 0.5 ms each
+ * A producer and three layers. Hops carry 10, 20, 30 and 40 kB; their CPU as {@code measure}'s
+ * ticks give it is 1 ms + 10 ns a byte (1.1 .. 1.4 ms) and their time inside the server 0.5 ms +
+ * 10 ns a byte, except the first size, timed cold at 6 ms. Layers take 2, 3 and 4 ms on the edge (timed under its quota), 0.5 ms each
  * on the server.
  */
 class CutCostsTest {
@@ -49,6 +49,23 @@ class CutCostsTest {
     assertEquals(0.5 + 0.1, costs.transferMs(0, LinkClass.SERVER_SERVER), 1e-9);
     // 20 kB over 100 Mbit/s: 1.6 ms on the wire, plus the hop's own 0.7 ms
     assertEquals(0.7 + 1.6, costs.transferMs(1, LinkClass.EDGE_SERVER), 1e-9);
+    // a hop's CPU is its busy time in the server (0.7 ms), not the tick-based figure (1.2 ms)
+    assertEquals(0.7, costs.hopCpuMs(1), 1e-9);
+  }
+
+  @Test
+  void withoutInNodeTimesTheHopCpuIsTheFitOfTheMeasuredCpu() {
+    ProfileBuilder b = new ProfileBuilder("toy", STAGES);
+    for (int i = 0; i < 3; i++) {
+      b.addCompute(STAGES.get(i + 1), Tier.EDGE, SIZE, 1, 1);
+    }
+    for (int i = 0; i < 4; i++) {
+      String hop = STAGES.get(i) + "->" + (i < 3 ? STAGES.get(i + 1) : "sink");
+      long bytes = 10_000L * (i + 1);
+      b.addHop(hop, SIZE, bytes);
+      b.addHopCpu(hop, SIZE, 1 + 1e-5 * bytes);
+    }
+    CostModel costs = new CostModel(CutCosts.tune(b.build(), SIZE), SIZE, Statistic.MEDIAN);
     assertEquals(1.2, costs.hopCpuMs(1), 1e-9);
   }
 
@@ -57,14 +74,15 @@ class CutCostsTest {
     PlannerOptions options = PlannerOptions.defaults().withCores(0.5, 0);
     CutPlanner.CutPlan plan = new CutPlanner(options).plan(model(1e9));
     CutPlanner.CutPrediction cut2 = plan.singles().get(2);
-    // producer: half the picture's hop (1.1) + half the results' (1.4) for the sink; L0: 2 + 1.1/2 + 1.2/2;
-    // L1: 3 + 1.2/2 + 1.3/2; fused, the hop between them (1.2) is gone: 5 + 1.1 + 0.65 + 0.7
-    assertEquals(5 + 1.1 + 0.65 + 0.7, cut2.edgeCpuMs(), 1e-9);
-    // half a core: 14.9 ms a frame (the old estimate took the 5 ms as 2.5 ms of CPU)
-    assertEquals(1000 / ((5 + 1.1 + 0.65 + 0.7) / 0.5), cut2.fps(), 1e-9);
+    // hop CPU = the fitted busy time in the node: 0.6, 0.7, 0.8, 0.9 ms for 10..40 kB.
+    // producer: half the picture's hop (0.6) + half the results' (0.9) for the sink; L0: 2 + 0.6/2 + 0.7/2;
+    // L1: 3 + 0.7/2 + 0.8/2; fused, the hop between them (0.7) is gone: 5 + 0.6 + 0.4 + 0.45
+    assertEquals(5 + 0.6 + 0.4 + 0.45, cut2.edgeCpuMs(), 1e-9);
+    // half a core: 12.9 ms a frame (the old estimate took the 5 ms as 2.5 ms of CPU)
+    assertEquals(1000 / ((5 + 0.6 + 0.4 + 0.45) / 0.5), cut2.fps(), 1e-9);
     assertEquals("edge CPU", cut2.bottleneck());
     // all-server: the edge only sends the picture and takes the results
-    assertEquals(1.1 / 2 + 1.4 / 2, plan.allServer().edgeCpuMs(), 1e-9);
+    assertEquals(0.6 / 2 + 0.9 / 2, plan.allServer().edgeCpuMs(), 1e-9);
   }
 
   @Test

@@ -31,6 +31,26 @@ class HopFitTest {
   }
 
   @Test
+  void aMajorityOfSlowFiguresDoesNotRaiseTheFixedCostWhileAQuarterAreWarm() {
+    // 8 sizes: the first 5 timed cold (1 ms more each), the last 3 warm on 0.3 ms + 2 ns a byte
+    Map<Long, Double> points = new LinkedHashMap<>();
+    for (int i = 1; i <= 8; i++) {
+      long b = 40_000L * i;
+      points.put(b, 0.3 + 2e-6 * b + (i <= 5 ? 1.0 : 0));
+    }
+    HopFit fit = HopFit.of(points);
+    assertEquals(2e-6, fit.msPerByte(), 1e-12);
+    assertEquals(0.3, fit.fixedMs(), 1e-9); // the median intercept would be 1.3
+  }
+
+  @Test
+  void theLowerQuartileIsAQuarterOfTheWayUp() {
+    assertEquals(2.0, HopFit.lowerQuartile(List.of(5.0, 1.0, 3.0, 2.0, 4.0)), 0); // (5-1)/4: the second lowest
+    assertEquals(3.0, HopFit.lowerQuartile(List.of(8.0, 3.0, 2.0, 1.0, 4.0, 5.0, 6.0, 7.0, 9.0)), 0);
+    assertEquals(1.0, HopFit.lowerQuartile(List.of(4.0, 1.0, 3.0, 2.0)), 0); // (4-1)/4 rounds down: the lowest
+  }
+
+  @Test
   void aSizeMeasuredOnceCountsOnceAndTooFewSizesGiveNoFit() {
     Map<Long, Double> points = HopFit.bySize(List.of(100L, 200L, 100L, -1L), java.util.Arrays.asList(1.0, 2.0, 9.0, 5.0));
     assertEquals(Map.of(100L, 1.0, 200L, 2.0), points);

@@ -34,9 +34,14 @@ final class HostArea {
     return segment;
   }
 
+  /** Whether a region of {@code bytes} is within the room left (the segment's address could be read, and half of it holds them). */
+  boolean fits(int bytes) {
+    return base >= 0 && bytes >= 1 && held + bytes <= usable / 2;
+  }
+
   /** A region of {@code bytes} (little-endian view, position 0), or null when it would not fit. */
   ByteBuffer allocate(int bytes) {
-    if (base < 0 || bytes < 1 || held + bytes > usable / 2) {
+    if (!fits(bytes)) {
       return null;
     }
     long end = usable & -ALIGN;

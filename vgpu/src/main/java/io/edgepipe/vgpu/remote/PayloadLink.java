@@ -99,6 +99,11 @@ final class PayloadLink implements AutoCloseable {
     return false;
   }
 
+  /** Whether {@link #hostBuffer} of {@code bytes} would now be a region of the mapped segment, read and written in place. */
+  boolean hostBufferInPlace(int bytes) {
+    return host != null && host.fits(bytes);
+  }
+
   boolean shared() {
     return segment != null;
   }

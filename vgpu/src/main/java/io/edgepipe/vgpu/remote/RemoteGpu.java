@@ -358,6 +358,12 @@ public final class RemoteGpu implements Gpu {
     }
   }
 
+  /** True while the session's backend maps its segment (same host, shared memory on) and a buffer of {@code bytes} fits its room. */
+  @Override
+  public boolean hostBufferInPlace(int bytes) {
+    return !closed && link.payloads().hostBufferInPlace(bytes);
+  }
+
   @Override
   public void synchronize() {
     open();

@@ -7,25 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgepipe.api.PayloadCodec;
-import io.edgepipe.api.shm.SharedMemory;
 import io.edgepipe.api.shm.SharedSegment;
 import io.edgepipe.vgpu.DevicePtr;
-import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Dim3;
 import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.GpuFunction;
 import io.edgepipe.vgpu.KernelArgs;
 import io.edgepipe.vgpu.KernelCatalog;
-import io.edgepipe.vgpu.backend.TokenStore;
-import io.edgepipe.vgpu.backend.VgpuBackend;
 import io.edgepipe.vgpu.cpu.CpuGpu;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,28 +26,7 @@ import org.junit.jupiter.api.Test;
  * the local device and as ordinary buffers; the segment's batch area stays below them; buffers of a
  * lost session's segment stay valid and are copied like any other.
  */
-class HostBufferTest {
-  private static final String TOKEN = "s3cret";
-  private CpuGpu device;
-  private VgpuBackend backend;
-
-  @BeforeEach
-  void start() throws Exception {
-    Assumptions.assumeTrue(SharedMemory.available(), "needs a writable /dev/shm");
-    device = new CpuGpu();
-    backend = VgpuBackend.onLoopback(device, TokenStore.of(Map.of("edge1", TOKEN))).start();
-  }
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    if (backend != null) {
-      backend.stop();
-    }
-  }
-
-  private Gpu open(String query) {
-    return Devices.open("vgpu://127.0.0.1:" + backend.port() + "?token=" + TOKEN + query, Map.of());
-  }
+class HostBufferTest extends OnLoopbackBackend {
 
   /** ReLU of {@code in} into {@code out} the way a stage runs a frame: upload, launch, download, one sync. */
   private static void relu(Gpu gpu, ByteBuffer in, ByteBuffer out) {

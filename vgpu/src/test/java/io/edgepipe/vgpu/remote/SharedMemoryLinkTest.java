@@ -12,7 +12,6 @@ import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
 import io.edgepipe.vgpu.KernelCases;
 import io.edgepipe.vgpu.backend.BackendLimits;
-import io.edgepipe.vgpu.backend.TokenStore;
 import io.edgepipe.vgpu.backend.VgpuBackend;
 import io.edgepipe.vgpu.bench.BackendProcess;
 import io.edgepipe.vgpu.bench.RawSession;
@@ -41,9 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,28 +49,7 @@ import org.junit.jupiter.api.Test;
  * budget and bounded by the session's reservation, and no segment left by a client killed with
  * {@code kill -9}.
  */
-class SharedMemoryLinkTest {
-  private static final String TOKEN = "s3cret";
-  private CpuGpu device;
-  private VgpuBackend backend;
-
-  @BeforeEach
-  void start() throws Exception {
-    Assumptions.assumeTrue(SharedMemory.available(), "needs a writable /dev/shm");
-    device = new CpuGpu();
-    backend = VgpuBackend.onLoopback(device, TokenStore.of(Map.of("edge1", TOKEN))).start();
-  }
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    if (backend != null) {
-      backend.stop();
-    }
-  }
-
-  private Gpu open(String query) {
-    return Devices.open("vgpu://127.0.0.1:" + backend.port() + "?token=" + TOKEN + query, Map.of());
-  }
+class SharedMemoryLinkTest extends OnLoopbackBackend {
 
   @Test
   void sharedMemoryIsBitIdenticalToInlineCodecsAndLocal() throws Exception {
@@ -184,7 +159,7 @@ class SharedMemoryLinkTest {
     backend.stop();
     // each session reserves 2 x 16 MiB for messages; 80 MiB: two sessions and one 16 MiB segment
     backend = VgpuBackend.onAddress(new InetSocketAddress("127.0.0.1", 0), new CpuGpu(),
-        TokenStore.of(Map.of("edge1", TOKEN)), BackendLimits.defaults().withMessages(16 << 20, 80L << 20)).start();
+        TOKENS, BackendLimits.defaults().withMessages(16 << 20, 80L << 20)).start();
     try (Gpu first = open("&shm=16&fgpu=0.5"); Gpu second = open("&shm=8&fgpu=0.5")) {
       assertTrue(((RemoteGpu) first).sharedMemory(), ((RemoteGpu) first).sharedMemoryDeclined());
       assertEquals((32L + 16 + 32) << 20, backend.hostBytesReserved());
@@ -293,7 +268,7 @@ class SharedMemoryLinkTest {
       orphan.destroyForcibly();
       orphan.waitFor(10, TimeUnit.SECONDS);
       backend.stop();
-      backend = VgpuBackend.onLoopback(new CpuGpu(), TokenStore.of(Map.of("edge1", TOKEN))).start();
+      backend = VgpuBackend.onLoopback(new CpuGpu(), TOKENS).start();
       assertFalse(Files.exists(SharedMemory.dir().resolve(name)), name + " was left in /dev/shm");
     } finally {
       orphan.destroyForcibly();

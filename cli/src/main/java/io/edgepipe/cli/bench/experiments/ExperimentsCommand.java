@@ -113,6 +113,10 @@ public final class ExperimentsCommand implements Callable<Integer> {
   @Option(names = "--report-only", paramLabel = "DIR", description = "Only rebuild report.md and the charts from the CSV files in DIR.")
   Path reportOnly;
 
+  @Option(names = "--replay-grid", paramLabel = "DIR", description = "Recompute a kept E4/E5 grid run's predictions "
+      + "(both models) from its e5_grid_inputs.csv, without the testbed: writes DIR/replay/ and prints the counts.")
+  Path replayGrid;
+
   @Option(names = "--node-compute", hidden = true, paramLabel = "TIER",
       description = "Internal (run inside a testbed node): measure sustained compute for TIER and write --profile-out.")
   String nodeCompute;
@@ -124,6 +128,10 @@ public final class ExperimentsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (nodeCompute != null) {
       return nodeCompute();
+    }
+    if (replayGrid != null) {
+      System.out.println("wrote " + io.edgepipe.experiments.GridReplay.replay(replayGrid, System.out));
+      return 0;
     }
     if (reportOnly != null) {
       List<Path> files = new ReportWriter(reportOnly).write();

@@ -1,0 +1,222 @@
+package io.edgepipe.experiments;
+
+import io.edgepipe.api.Placement;
+import io.edgepipe.api.Tier;
+import io.edgepipe.planner.predict.Planner;
+import io.edgepipe.planner.predict.PlannerOptions;
+import io.edgepipe.planner.predict.Prediction;
+import io.edgepipe.planner.profile.FrameSize;
+import io.edgepipe.planner.profile.Profile;
+import io.edgepipe.planner.profile.QuotaCpu;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The E5 grid's predictions for one frame size, from what the grid measured before its visits
+ * (the profile in this process, and the calibration visits on the testbed), in two versions so
+ * that a run (or a replay of a kept run, {@link GridReplay}) shows both against the aims.
+ *
+ * <p>{@link Version#OLD}, session 6's: each service's CPU per frame from differences between the
+ * calibration visits of E^k S^(n-k) (a negative difference counted as 0), the all-server CPU
+ * from the median of SSSS's own measured repeats, the host's nominal cores, and a hop over the
+ * link = loopback hop + payload bytes at the rate, in series with the sender.
+ *
+ * <p>{@link Version#NEW}, revised against session 6's quiet grid:
+ * <ul>
+ *   <li>hop kinds: service CPU on an in-node basis, each hop over the link adding its socket
+ *       CPU (measured over loopback gRPC), half at each end ({@link GridCpuFit});</li>
+ *   <li>the link: payload plus TCP/IP/Ethernet headers (4.6%), busy with one frame while the
+ *       sender prepares the next (a limit of its own, not added to the sender's), and a paced
+ *       frame passing the shaper's full bucket at once ({@link io.edgepipe.planner.predict.LinkWire});</li>
+ *   <li>the cores the host gives the nodes: the most the nodes used together in a calibration
+ *       visit (the harness and the kernel take the rest of a 2-core host), not its nominal cores;</li>
+ *   <li>SSSS's CPU per frame from its own calibration visit, not from the repeats it predicts;</li>
+ *   <li>the producer's compute includes what a video source does after stamping the capture time
+ *       (copying the decoded picture, luma), so it is in the latency;</li>
+ *   <li>a lone frame (the paced latency visits) walks the chain slower than the profile's
+ *       back-to-back frames (each service's thread wakes, its caches are cold): the difference,
+ *       measured once per size in SSSS's paced calibration visit ({@value #PACED_SSSS}), is added
+ *       to every placement's latency (every placement has the same services and hops).</li>
+ * </ul>
+ */
+final class GridModel {
+  enum Version { OLD, NEW }
+
+  /**
+   * One visit the grid made before measuring: its label ("cal|EESS|0", "idle", "cal|SSSS", "ssss|2",
+   * "cal|SSSS|paced"), fps, cores, and for a paced visit its median latency (NaN otherwise).
+   */
+  record Visit(String label, double fps, double edgeCores, double serverCores, double latencyMs) {
+    Visit(String label, double fps, double edgeCores, double serverCores) {
+      this(label, fps, edgeCores, serverCores, Double.NaN);
+    }
+
+    GridCpuFit.Visit cores() {
+      return new GridCpuFit.Visit(fps, edgeCores, serverCores);
+    }
+  }
+
+  /**
+   * Everything one frame size's predictions need.
+   *
+   * @param source    the producer's work after the capture stamp (fitting the source's frame into the input), per size; may be empty
+   * @param visits    the calibration, idle and SSSS visits
+   * @param hostCores the host's cores (both nodes share them)
+   */
+  record Inputs(ProfileMeasurer.Measured m, int side, List<ProfileMeasurer.Compute> source, List<Visit> visits,
+      int hostCores) {}
+
+  /** SSSS's paced calibration visit: a lone frame's latency through the chain. */
+  static final String PACED_SSSS = "cal|SSSS|paced";
+
+  /** The testbed's shaper bucket at {@code bitsPerSec}: 1 ms of the link, at least two Ethernet frames (testbed LinkShaper). */
+  static long testbedBurstBytes(double bitsPerSec) {
+    return Math.max(2 * 1514L, (long) (bitsPerSec / 8 / 1000));
+  }
+
+  private GridModel() {}
+
+  /** Every placement's prediction for one scenario (edge quota {@code cpu}, link {@code linkBps}). */
+  static Map<String, Prediction> predict(Version v, Inputs in, double cpu, double linkBps) {
+    GridCpuFit fit = fit(v, in);
+    QuotaCpu quota = QuotaCpu.of(cpu);
+    ProfileMeasurer.Measured m = in.m();
+    List<ProfileMeasurer.Compute> server = new ArrayList<>();
+    for (ProfileMeasurer.Compute c : m.compute()) {
+      server.add(v == Version.NEW ? withSource(c, in.source()) : c);
+    }
+    List<ProfileMeasurer.Compute> compute = new ArrayList<>(server);
+    for (ProfileMeasurer.Compute c : server) {
+      compute.add(new ProfileMeasurer.Compute(c.stage(), Tier.EDGE, c.size(), quota.wallMs(c.medianMs()),
+          quota.wallMs(c.p95Ms())));
+    }
+    List<ProfileMeasurer.ServiceCost> costs = new ArrayList<>();
+    for (int i = 0; i < fit.services().size(); i++) {
+      costs.add(new ProfileMeasurer.ServiceCost(fit.services().get(i), Tier.EDGE, in.side(), fit.edgeMs()[i],
+          fit.backgroundPerJvm(Tier.EDGE)));
+      costs.add(new ProfileMeasurer.ServiceCost(fit.services().get(i), Tier.SERVER, in.side(), fit.serverMs()[i],
+          fit.backgroundPerJvm(Tier.SERVER)));
+    }
+    Profile profile = ProfileMeasurer.withCosts(m, compute, linkBps, costs, v == Version.NEW);
+    double capacity = v == Version.NEW ? hostCapacity(in) : in.hostCores();
+    Map<String, Prediction> out = new LinkedHashMap<>();
+    List<String> placements = new ArrayList<>(List.of(GridExperiment.ALL_SERVER));
+    placements.addAll(GridExperiment.EDGE_PLACEMENTS);
+    for (String p : placements) {
+      double edgeStandby = fit.standbyCores(p, Tier.EDGE);
+      double serverStandby = fit.standbyCores(p, Tier.SERVER);
+      PlannerOptions o = PlannerOptions.defaults().withFrameSize(FrameSize.of(in.side(), in.side()))
+          .withCores(quota.freeCores(edgeStandby), Math.max(QuotaCpu.MIN_FREE_CORES, capacity - serverStandby))
+          .withHostCores(Math.max(QuotaCpu.MIN_FREE_CORES, capacity - edgeStandby - serverStandby));
+      if (v == Version.NEW) {
+        o = o.withWireApart(true).withLinkBurstBytes(testbedBurstBytes(linkBps))
+            .withHopCpu(PlannerOptions.HopCpu.IN_NODE_BASIS);
+      }
+      out.put(p, new Planner(o).predict(profile, new Placement(p)));
+    }
+    return v == Version.NEW ? withLoneFrame(out, in) : out;
+  }
+
+  /**
+   * The predictions with a lone frame's extra walk added to their latency: SSSS's paced calibration
+   * latency less what the model predicts for SSSS (0 without that visit, never below 0).
+   */
+  private static Map<String, Prediction> withLoneFrame(Map<String, Prediction> predicted, Inputs in) {
+    double paced = in.visits().stream().filter(x -> x.label().equals(PACED_SSSS)).mapToDouble(Visit::latencyMs)
+        .filter(Double::isFinite).findFirst().orElse(Double.NaN);
+    double extra = Double.isFinite(paced) ? Math.max(0, paced - predicted.get(GridExperiment.ALL_SERVER).latencyMs()) : 0;
+    Map<String, Prediction> out = new LinkedHashMap<>();
+    predicted.forEach((p, x) -> out.put(p, new Prediction(x.placement(), x.units(), x.latencyMs() + extra, x.fps(),
+        x.limit())));
+    return out;
+  }
+
+  /**
+   * Each service's CPU per frame. Per edge placement the calibration pass with the least edge CPU
+   * per frame counts (a JIT still compiling only adds CPU). The all-server CPU: OLD from the median
+   * of SSSS's measured repeats, NEW from SSSS's calibration visit (the median repeat where a run has none).
+   */
+  static GridCpuFit fit(Version v, Inputs in) {
+    List<String> services = ProfileMeasurer.services(in.m().base());
+    List<GridCpuFit.Visit> edge = new ArrayList<>();
+    for (String p : GridExperiment.EDGE_PLACEMENTS) {
+      GridCpuFit.Visit least = null;
+      for (Visit x : in.visits()) {
+        if (x.label().startsWith("cal|" + p + "|") && x.fps() > 0) {
+          GridCpuFit.Visit c = x.cores();
+          if (least == null || c.edgeCores() / c.fps() < least.edgeCores() / least.fps()) {
+            least = c;
+          }
+        }
+      }
+      edge.add(least != null ? least : new GridCpuFit.Visit(0, Double.NaN, Double.NaN));
+    }
+    GridCpuFit.Visit idle = in.visits().stream().filter(x -> x.label().equals("idle")).findFirst()
+        .map(Visit::cores).orElse(new GridCpuFit.Visit(0, 0, 0));
+    GridCpuFit.Visit allServer = v == Version.NEW ? in.visits().stream().filter(x -> x.label().equals("cal|SSSS"))
+        .findFirst().map(Visit::cores).orElse(medianSsss(in)) : medianSsss(in);
+    return GridCpuFit.fit(services, edge, idle, allServer, v == Version.NEW ? crossHopMs(in) : null);
+  }
+
+  /**
+   * The cores the host gives the nodes' processes: the most they used together in any visit
+   * before the grid ran flat out (at most the host's cores).
+   */
+  static double hostCapacity(Inputs in) {
+    double most = 0;
+    for (Visit x : in.visits()) {
+      if (x.label().startsWith("cal|")) {
+        double used = finite(x.edgeCores()) + finite(x.serverCores());
+        most = Math.max(most, used);
+      }
+    }
+    return most > 0 ? Math.min(in.hostCores(), most) : in.hostCores();
+  }
+
+  /** Socket CPU per frame (both ends) of the hop leaving each service, from the profile's loopback gRPC hops. */
+  static double[] crossHopMs(Inputs in) {
+    List<String> services = ProfileMeasurer.services(in.m().base());
+    double[] ms = new double[services.size()];
+    for (ProfileMeasurer.Hop h : in.m().hops()) {
+      if (h.size().equals(FrameSize.of(in.side(), in.side())) && Double.isFinite(h.cpuMs())) {
+        for (int i = 0; i < services.size(); i++) {
+          if (h.hop().equals(ProfileMeasurer.hopName(in.m().base(), i))) {
+            ms[i] = h.cpuMs();
+          }
+        }
+      }
+    }
+    return ms;
+  }
+
+  private static GridCpuFit.Visit medianSsss(Inputs in) {
+    List<GridCpuFit.Visit> reps = new ArrayList<>();
+    for (Visit x : in.visits()) {
+      if (x.label().startsWith("ssss|")) {
+        reps.add(x.cores());
+      }
+    }
+    if (reps.isEmpty()) {
+      return new GridCpuFit.Visit(0, Double.NaN, Double.NaN);
+    }
+    reps.sort(java.util.Comparator.comparingDouble(GridCpuFit.Visit::fps));
+    return reps.get(reps.size() / 2);
+  }
+
+  /** The producer's compute with its source step (fitting the frame into the input) added. */
+  private static ProfileMeasurer.Compute withSource(ProfileMeasurer.Compute c, List<ProfileMeasurer.Compute> source) {
+    for (ProfileMeasurer.Compute s : source) {
+      if (s.stage().equals(c.stage()) && s.size().equals(c.size())) {
+        return new ProfileMeasurer.Compute(c.stage(), c.tier(), c.size(), c.medianMs() + s.medianMs(),
+            c.p95Ms() + s.p95Ms());
+      }
+    }
+    return c;
+  }
+
+  private static double finite(double v) {
+    return Double.isFinite(v) ? v : 0;
+  }
+}

@@ -1,0 +1,110 @@
+package io.edgepipe.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.api.Tier;
+import io.edgepipe.harness.report.Spread;
+import io.edgepipe.harness.report.Table;
+import io.edgepipe.planner.profile.FrameSize;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A kept grid run's predictions come back the same from what it saved, without the testbed. */
+class GridReplayTest {
+  private static final Path SPEC = Path.of("..", "pipelines", "thesis.yaml").toAbsolutePath().normalize();
+  private static final int SIDE = 256;
+
+  /** Made-up inputs of one frame size: compute, hops, the calibration visits and SSSS's. */
+  static GridModel.Inputs inputs() {
+    PipelineSpec spec = PipelineSpec.load(SPEC);
+    FrameSize size = FrameSize.of(SIDE, SIDE);
+    List<String> services = ProfileMeasurer.services(spec);
+    double[] compute = {0.1, 0.5, 0.2, 0.2};
+    long[] bytes = {65536, 262144, 262144, 65536};
+    double[] hopCpu = {0.3, 0.9, 0.9, 0.3};
+    List<ProfileMeasurer.Compute> c = new ArrayList<>();
+    List<ProfileMeasurer.Hop> hops = new ArrayList<>();
+    for (int i = 0; i < services.size(); i++) {
+      c.add(new ProfileMeasurer.Compute(services.get(i), Tier.SERVER, size, compute[i], compute[i] * 1.3));
+      hops.add(new ProfileMeasurer.Hop(ProfileMeasurer.hopName(spec, i), size, bytes[i], 0.3, hopCpu[i]));
+    }
+    List<GridModel.Visit> visits = List.of(new GridModel.Visit("cal|SSSS", 650, 0, 1.75),
+        new GridModel.Visit("ssss|0", 600, 0, 1.74), new GridModel.Visit("ssss|1", 640, 0, 1.75),
+        new GridModel.Visit("ssss|2", 700, 0, 1.76), new GridModel.Visit("cal|ESSS|0", 500, 0.6, 0.8),
+        new GridModel.Visit("cal|ESSS|1", 520, 0.55, 0.8), new GridModel.Visit("cal|EESS|0", 300, 0.9, 0.4),
+        new GridModel.Visit("cal|EEES|0", 300, 1.1, 0.3), new GridModel.Visit("cal|EEEE|0", 700, 1.7, 0.01),
+        new GridModel.Visit("idle", 1, 0.013, 0.01), new GridModel.Visit(GridModel.PACED_SSSS, 20, 0, 0.1, 5.0));
+    ProfileMeasurer.Measured m = new ProfileMeasurer.Measured(spec, List.of(SIDE), c, hops);
+    return new GridModel.Inputs(m, SIDE, List.of(new ProfileMeasurer.Compute("producer", Tier.SERVER, size, 0.2, 0.3)),
+        visits, 2);
+  }
+
+  private static Map<String, Spread[]> measured() {
+    Map<String, Spread[]> out = new LinkedHashMap<>();
+    for (String p : GridExperiment.placementsOf()) {
+      out.put(p, new Spread[] {new Spread(90, 100, 110), new Spread(2, 3, 4), new Spread(3, 3, 3)});
+    }
+    return out;
+  }
+
+  @Test
+  void theReplayRecomputesWhatTheRunPredicted(@TempDir Path dir) throws Exception {
+    GridModel.Inputs in = inputs();
+    Table inputs = CsvColumn.table(GridExperiment.InputColumn.values());
+    GridExperiment.inputRows(in).forEach(inputs::row);
+    inputs.writeCsv(dir.resolve(GridExperiment.INPUTS_CSV));
+    Table points = CsvColumn.table(GridExperiment.PointColumn.values());
+    Table best = CsvColumn.table(GridExperiment.BestColumn.values());
+    GridExperiment.scenario(points, best, in, 0.5, "1gbit", measured());
+    GridExperiment.scenario(points, best, in, 0.25, "10mbit", measured());
+    points.writeCsv(dir.resolve(GridExperiment.POINTS_CSV));
+    Files.writeString(dir.resolve("meta.csv"), "key,value\nspec," + SPEC + " (thesis)\n");
+
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    Path out = GridReplay.replay(dir, new PrintStream(text, true, StandardCharsets.UTF_8));
+
+    Csv kept = Csv.read(dir.resolve(GridExperiment.POINTS_CSV));
+    Csv replayed = Csv.read(out.resolve(GridExperiment.POINTS_CSV));
+    assertEquals(kept.rows().size(), replayed.rows().size());
+    for (int i = 0; i < kept.rows().size(); i++) {
+      for (GridExperiment.PointColumn col : List.of(GridExperiment.PointColumn.PRED_FPS,
+          GridExperiment.PointColumn.PRED_LATENCY_MS, GridExperiment.PointColumn.OLD_PRED_FPS,
+          GridExperiment.PointColumn.OLD_PRED_LATENCY_MS, GridExperiment.PointColumn.PRED_LIMIT)) {
+        assertEquals(Csv.str(kept.rows().get(i), col), Csv.str(replayed.rows().get(i), col), col + " of row " + i);
+      }
+    }
+    String printed = text.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("old model: fps within 15% in") && printed.contains("new model:"), printed);
+  }
+
+  @Test
+  void theTwoModelsDifferWhereThisSessionRevisedIt() {
+    GridModel.Inputs in = inputs();
+    // 1 Gbit, the edge unthrottled: EESS is limited by conv->relu's 256 KiB on the link; the old model adds the
+    // loopback hop to the wire's time, the new one lets the link drain while conv sends on
+    var now = GridModel.predict(GridModel.Version.NEW, in, 2, 1e9).get("EESS");
+    var before = GridModel.predict(GridModel.Version.OLD, in, 2, 1e9).get("EESS");
+    assertNotEquals(before.fps(), now.fps());
+    // the host gives the nodes what they used flat out (1.75 of 2 cores in the SSSS calibration visit)
+    assertEquals(1.75, GridModel.hostCapacity(in), 1e-12);
+    // a lone frame's walk: SSSS's paced calibration latency (5 ms) is SSSS's prediction, and the extra it has over
+    // the profile's back-to-back walk is added to every placement
+    var newModel = GridModel.predict(GridModel.Version.NEW, in, 0.5, 10e6);
+    var oldModel = GridModel.predict(GridModel.Version.OLD, in, 0.5, 10e6);
+    assertEquals(5.0, newModel.get("SSSS").latencyMs(), 1e-9);
+    double extra = 5.0 - oldModel.get("SSSS").latencyMs() - 0.2; // the new profile's producer also copies the picture
+    assertEquals(oldModel.get("EEEE").latencyMs() + 0.2 + extra, newModel.get("EEEE").latencyMs(), 1e-9);
+  }
+}
