@@ -5,18 +5,22 @@ package io.edgepipe.api;
  * shared-memory ring with it, see {@code io.edgepipe.runtime.HopWindow} for why) and the planner
  * (which sizes the memory volume that holds the rings of the stages co-located in one Pod).
  *
- * <p>Why one frame per service and one more: a stage answers for a frame only once its next hop
- * has, so a hop's window bounds every frame anywhere downstream of it. At the rate of the slowest
- * service each service downstream holds at most one frame at a time (its service time is at most
- * the slowest one's, Little's law), so one frame per service keeps the slowest busy, and one
- * frame more covers a frame in transit between two services (its hand-over, its answer on the way
- * back). More frames add only queueing: at full speed they wait in front of the slowest service,
- * and p50 latency grows by one of its service times per extra frame. A link between hosts with a
- * round trip {@code d} keeps {@code bandwidth * d} bytes in transit besides: {@code linkBytes}.
+ * <p>Why one frame per service: a stage answers for a frame only once its next hop has, so a
+ * hop's window bounds every frame anywhere downstream of it. At the rate of the slowest service
+ * each service downstream holds at most one frame at a time (its service time is at most the
+ * slowest one's, Little's law), so one frame per service keeps the slowest busy. A frame in
+ * transit between two services needs no place of its own: a hand-over (a slot reference on one
+ * host, a frame's bytes on a fast link) is short beside a service time, and each service already
+ * reads one frame ahead of the one it computes. More frames add only queueing: at full speed they
+ * wait in front of the slowest service, and p50 latency grows by one of its service times per
+ * extra frame (`run --processes` at full speed on the 2-core machine, loaded: a frame queued
+ * behind 3.0-3.3 others with 5 frames at the producer, 1.7-2.4 with 4). A link between hosts
+ * with a round trip {@code d} keeps {@code bandwidth * d} bytes in transit besides:
+ * {@code linkBytes}.
  */
 public final class HopBudget {
-  /** Frames beyond one per service downstream: the one in transit between two services. */
-  public static final int FRAMES_IN_TRANSIT = 1;
+  /** Frames beyond one per service downstream for hand-overs between services: none (see above). */
+  public static final int FRAMES_IN_TRANSIT = 0;
   /** Most payload bytes one hop keeps unanswered, by default. */
   public static final long BYTE_BUDGET = 512L << 20;
 
@@ -43,9 +47,14 @@ public final class HopBudget {
    * capped by {@code byteBudget}, but never less than one per service downstream.
    */
   public static int frames(int servicesDownstream, long frameBytes, long byteBudget, long linkBytes) {
+    return frames(servicesDownstream, frameBytes, byteBudget, linkBytes, FRAMES_IN_TRANSIT);
+  }
+
+  /** As {@link #frames(int, long, long, long)} with {@code inTransit} frames in transit instead of the default. */
+  public static int frames(int servicesDownstream, long frameBytes, long byteBudget, long linkBytes, int inTransit) {
     int services = Math.max(1, servicesDownstream);
     long onLink = frameBytes <= 0 || linkBytes <= 0 ? 0 : (linkBytes + frameBytes - 1) / frameBytes;
-    long byChain = services + FRAMES_IN_TRANSIT + onLink;
+    long byChain = services + Math.max(0, inTransit) + onLink;
     long byBytes = frameBytes <= 0 ? byChain : byteBudget / frameBytes;
     return (int) Math.min(Integer.MAX_VALUE, Math.max(services, Math.min(byChain, byBytes)));
   }

@@ -11,7 +11,7 @@ import io.grpc.ManagedChannel;
  * answers need no handling here. In realtime delivery the producer never waits (a camera does
  * not): a frame the first stage cannot take at once is dropped at the source and recorded
  * straight into the sink, which lives in the producer's process. Its window bounds the whole
- * chain: one frame per service and one in transit ({@link HopWindow}).
+ * chain: one frame per service downstream ({@link HopWindow}).
  */
 public final class FirstHop {
   private FirstHop() {}

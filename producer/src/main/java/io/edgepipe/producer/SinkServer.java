@@ -20,6 +20,8 @@ public final class SinkServer {
     // the sink itself never drops: it reads with flow control whatever the delivery mode
     FrameHandler handler = new FrameHandler("sink", node, new FrameValidator(maxFrameBytes), recorder,
         null, new StageMetrics("sink"));
-    return new FrameServer("sink", host, port, metricsPort, maxFrameBytes, new SinkService(handler), handler, null, tls);
+    // recording a frame waits on nothing: it is handled on the thread that read it, no hand-off
+    return new FrameServer("sink", host, port, metricsPort, maxFrameBytes, new SinkService(handler), handler, null, tls)
+        .handleOnTransportThread();
   }
 }

@@ -55,6 +55,15 @@ public final class DownstreamClient implements Downstream {
         t.setDaemon(true);
         return t;
       });
+  /**
+   * Whether a socket hop's answers are handled on the transport thread that read them
+   * (-Dedgepipe.hop.callbacks=direct, the default) or handed to gRPC's executor first ({@code pool}).
+   * Handling an answer only frees its window place and slot and answers upstream: nothing blocks
+   * (the lock is held by a sender only while it hands a frame to the transport), so the hand-off
+   * to another thread, a wake-up per frame, buys nothing. In-JVM hops keep the executor: there an
+   * answer would run on the next stage's thread, inside its own locks.
+   */
+  private static final boolean DIRECT_CALLBACKS = !"pool".equals(System.getProperty("edgepipe.hop.callbacks"));
   /** Tombstones kept while the next hop is down; beyond this, losses are only counted here. */
   private static final int MAX_PENDING_TOMBSTONES = 100_000;
 
@@ -268,15 +277,22 @@ public final class DownstreamClient implements Downstream {
     // The stream is opened from an incoming call's thread; forking the context keeps it from
     // inheriting that call's cancellation (the outgoing stream outlives any one upstream stream).
     Context previous = Context.current().fork().attach();
+    ClientCallStreamObserver<Frame> opened;
     try {
       io.grpc.Channel via = ring == null ? channel
           : io.grpc.ClientInterceptors.intercept(channel, SharedMemoryNegotiation.offer(ring.name(), () -> ringAccepted(token)));
-      stream = (ClientCallStreamObserver<Frame>) ClientCalls.asyncBidiStreamingCall(
-          via.newCall(method, CallOptions.DEFAULT.withOnReadyThreshold(Transport.ON_READY_THRESHOLD)),
-          responses);
+      CallOptions options = CallOptions.DEFAULT.withOnReadyThreshold(Transport.ON_READY_THRESHOLD);
+      if (DIRECT_CALLBACKS && !SameJvmHops.isInProcess(channel)) {
+        options = options.withExecutor(Runnable::run);
+      }
+      opened = (ClientCallStreamObserver<Frame>) ClientCalls.asyncBidiStreamingCall(via.newCall(method, options), responses);
     } finally {
       Context.current().detach(previous);
     }
+    if (token != streamToken) {
+      return; // with direct callbacks a stream that fails at once (next hop down) has already been handled here
+    }
+    stream = opened;
     // what the previous stream left unanswered goes first, in order
     for (InFlight f : unanswered) {
       stream.onNext(onWire(f));

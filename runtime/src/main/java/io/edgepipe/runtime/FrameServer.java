@@ -22,6 +22,12 @@ import java.util.logging.Logger;
 public final class FrameServer {
   private static final Logger log = Logger.getLogger(FrameServer.class.getName());
 
+  /**
+   * -Dedgepipe.server.executor=pool hands every call to gRPC's executor (a hand-off per message),
+   * even on servers built to {@link #handleOnTransportThread}, to compare.
+   */
+  private static final boolean ALWAYS_POOL = "pool".equals(System.getProperty("edgepipe.server.executor"));
+
   private final String name;
   private final String host;
   private final int requestedPort;
@@ -35,6 +41,7 @@ public final class FrameServer {
   private Server server;
   private Server sameJvmServer; // the same services in-process, for hops from this JVM
   private MetricsHttpServer metricsServer;
+  private boolean onTransportThread;
 
   /**
    * @param port        gRPC port (0 = any free port)
@@ -60,9 +67,24 @@ public final class FrameServer {
     this.downstream = downstream;
   }
 
+  /**
+   * Handles frames on the transport thread that read them, not on gRPC's executor: no hand-off
+   * to another thread (a wake-up) per frame and per answer. Only for a service whose handling
+   * never waits on another thread or on a next hop (the sink): a handler that waits would hold a
+   * transport thread that other connections of this JVM share. Before {@link #start}.
+   */
+  public FrameServer handleOnTransportThread() {
+    onTransportThread = true;
+    return this;
+  }
+
   public FrameServer start() throws IOException {
     ServerServiceDefinition frames = FrameMarshalling.strict(service.bindService());
-    server = Transport.server(host, requestedPort, maxFrameBytes, tls)
+    io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder builder = Transport.server(host, requestedPort, maxFrameBytes, tls);
+    if (onTransportThread && !ALWAYS_POOL) {
+      builder.directExecutor();
+    }
+    server = builder
         .addService(io.grpc.ServerInterceptors.intercept(frames, SharedMemoryNegotiation.server()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())

@@ -13,7 +13,7 @@ import io.edgepipe.api.PipelineSpec;
  * run ahead) and its custody window (what it keeps to re-send after a reconnect): reliable
  * delivery re-sends exactly the frames the window holds, so bounding the window bounds custody
  * too, and never weakens it. Hop {@code i} gets one frame per service after it (the sink
- * counted) and one in transit ({@link HopBudget}): 5, 4, 3, 2 for the thesis chain. The
+ * counted) ({@link HopBudget}): 4, 3, 2, 1 for the thesis chain. The
  * producer's window therefore bounds the whole chain to what keeps its slowest service busy, so
  * at full speed a frame waits behind about one frame, not behind queues of frames. Each
  * service's read-ahead, its own flow
@@ -33,6 +33,8 @@ public final class HopWindow {
   private static final long BYTE_BUDGET = Long.getLong("edgepipe.window.bytes", HopBudget.BYTE_BUDGET);
   /** The bytes a link downstream keeps in transit (-Dedgepipe.window.linkBytes): rate x round trip. */
   private static final long LINK_BYTES = Long.getLong("edgepipe.window.linkBytes", 0);
+  /** Frames in transit beyond one per service (-Dedgepipe.window.transit=1 gives 5, 4, 3, 2), to compare. */
+  private static final int IN_TRANSIT = Integer.getInteger("edgepipe.window.transit", HopBudget.FRAMES_IN_TRANSIT);
   /** The window of a sender that does not know its place in a chain (tools, tests): 8 frames. */
   public static final int DEFAULT = OVERRIDE > 0 ? OVERRIDE : 8;
 
@@ -55,6 +57,6 @@ public final class HopWindow {
     if (OVERRIDE > 0) {
       return OVERRIDE;
     }
-    return HopBudget.frames(servicesDownstream, frameBytes, BYTE_BUDGET, LINK_BYTES);
+    return HopBudget.frames(servicesDownstream, frameBytes, BYTE_BUDGET, LINK_BYTES, IN_TRANSIT);
   }
 }

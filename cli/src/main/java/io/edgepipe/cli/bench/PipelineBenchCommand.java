@@ -118,7 +118,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   /** The warm-up every mode gets before it is timed: the first 100 frames (at most) at full speed. */
   private static RunOptions warmUpFrames(RunOptions o) {
-    return new RunOptions(o.spec(), o.specFile(), o.source(), Math.min(100, o.frames()), 0, o.flows(),
+    return batch(o, 100);
+  }
+
+  /** The first {@code frames} (at most) of {@code o}'s frames, at full speed, nothing saved. */
+  private static RunOptions batch(RunOptions o, long frames) {
+    return new RunOptions(o.spec(), o.specFile(), o.source(), Math.min(frames, o.frames()), 0, o.flows(),
         o.device(), o.seed(), null, "npy");
   }
 
@@ -157,17 +162,25 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   }
 
   /** Most warm-up batches a fresh chain of stage processes gets before it is timed. */
-  private static final int MAX_PROCESS_WARM_UP_BATCHES = 10;
+  private static final int MAX_PROCESS_WARM_UP_BATCHES = 8;
+  /**
+   * Frames of one warm-up batch of fresh stage processes. Batches of 100 frames looked settled
+   * (within 10% of the batch before) while each stage's C2 threads still took a quarter of its
+   * CPU: on the 2-core machine at load 20 a stage JVM compiled for a minute, thousands of frames,
+   * and the timed run measured that against a monolith whose JVM had long finished compiling.
+   * Larger batches follow the compiler's slower tail, so the figures are the stages' steady state.
+   */
+  private static final int PROCESS_WARM_UP_BATCH = 500;
 
   /**
-   * Fresh stage processes each time, warmed in batches of the in-process modes' warm-up until
+   * Fresh stage processes each time, warmed in batches of {@value #PROCESS_WARM_UP_BATCH} frames until
    * their CPU per frame settles (their JVM stays warm across rounds; each stage JVM here starts
-   * cold and compiles for hundreds of frames), then timed.
+   * cold and compiles for thousands of frames), then timed.
    */
   private Timed processes(RunOptions o) {
     try (ProcessRun run = new ProcessRun(o.spec(), o.specFile(), o.device(), null, out.root().resolve("logs"),
         o.spec().delivery())) {
-      List<Double> warm = run.warmUpUntilSettled(warmUpFrames(o), MAX_PROCESS_WARM_UP_BATCHES, () -> {});
+      List<Double> warm = run.warmUpUntilSettled(batch(o, PROCESS_WARM_UP_BATCH), MAX_PROCESS_WARM_UP_BATCHES, () -> {});
       System.err.printf(java.util.Locale.ROOT, "stage warm-up: CPU ms per frame of each batch %s%n",
           warm.stream().map(c -> String.format(java.util.Locale.ROOT, "%.2f", c)).toList());
       long cpu0 = processCpuNanos();

@@ -360,12 +360,29 @@ public final class TestbedRun implements AutoCloseable {
     return addressOf(Node.of(target.tier(0)), sinkPort, node);
   }
 
+  /**
+   * JVM options of every child: its heap and, when the link has a delay, the bytes its round trip
+   * keeps in transit, so each hop's window grows by the frames they hold ({@code HopWindow}).
+   * Every child gets them: the producer's window bounds the whole chain, whichever hop crosses.
+   */
+  private List<String> javaOptions() {
+    return javaOptions(state.bandwidthBps(), state.delay());
+  }
+
+  static List<String> javaOptions(long bandwidthBps, Duration oneWayDelay) {
+    if (oneWayDelay.isZero() || oneWayDelay.isNegative()) {
+      return List.of("-Xmx1g");
+    }
+    return List.of("-Xmx1g", "-Dedgepipe.window.linkBytes="
+        + io.edgepipe.api.HopBudget.linkBytes(bandwidthBps, oneWayDelay));
+  }
+
   /** A fresh instance of stage {@code i} on {@code node} (a move without standbys). Caller holds moveLock. */
   private NodeProcess startFresh(int i, Node node, int port, String next) {
     String name = runSpec.layers().get(i).name();
     List<String> args = io.edgepipe.launcher.StageArgs.of(runSpec, runOptions.specFile().toAbsolutePath(), name,
         "0.0.0.0", port, next, runOptions.device(), node.word(), null);
-    NodeProcess p = launcher.startJava(name + "-" + generation, node, List.of("-Xmx1g"),
+    NodeProcess p = launcher.startJava(name + "-" + generation, node, javaOptions(),
         TestbedStage.class.getName(), args, logDir.resolve(name + "-" + generation + ".log"));
     adopt(retired, p); // killed with the rest on Ctrl-C; leaves this list once it serves
     pointsTo.put(i + "|" + node, next);
@@ -524,7 +541,7 @@ public final class TestbedRun implements AutoCloseable {
       List<String> args = io.edgepipe.launcher.StageArgs.of(spec, o.specFile().toAbsolutePath(), s.name(), "0.0.0.0",
           s.port(), s.next(), o.device(), s.node().word(), null);
       String main = adaptive != null ? TestbedStage.class.getName() : io.edgepipe.launcher.StageArgs.MAIN;
-      adopt(stages, launcher.startJava(s.name(), s.node(), List.of("-Xmx1g"), main, args,
+      adopt(stages, launcher.startJava(s.name(), s.node(), javaOptions(), main, args,
           logDir.resolve(s.name() + ".log")));
       pointsTo.put(layout.stages().indexOf(s) + "|" + s.node(), s.next());
     }
@@ -537,7 +554,7 @@ public final class TestbedRun implements AutoCloseable {
             : addressOf(layout.producer().node(), layout.sinkPort(), other);
         List<String> args = io.edgepipe.launcher.StageArgs.of(spec, o.specFile().toAbsolutePath(), s.name(), "0.0.0.0",
             s.port(), next, o.device(), other.word(), null);
-        adopt(standbys, launcher.startJava(s.name() + "-standby", other, List.of("-Xmx1g"),
+        adopt(standbys, launcher.startJava(s.name() + "-standby", other, javaOptions(),
             TestbedStage.class.getName(), args, logDir.resolve(s.name() + "-" + other.word() + ".log")));
         pointsTo.put(i + "|" + other, next);
       }
@@ -566,7 +583,7 @@ public final class TestbedRun implements AutoCloseable {
       args.add(s.name() + "=" + s.probe());
     }
     List<NodeProcess> one = new ArrayList<>();
-    adopt(one, launcher.startJava("producer", p.node(), List.of("-Xmx1g"), TestbedProducer.class.getName(), args,
+    adopt(one, launcher.startJava("producer", p.node(), javaOptions(), TestbedProducer.class.getName(), args,
         logDir.resolve("producer.log")));
     producer = one.get(0);
   }
