@@ -29,16 +29,23 @@ class CutCostsTest {
       b.addCompute(STAGES.get(i + 1), Tier.EDGE, SIZE, edge[i], edge[i]);
       b.addCompute(STAGES.get(i + 1), Tier.SERVER, SIZE, 0.5, 0.5);
     }
+    addHops(b, true);
+    b.addLink(LinkClass.EDGE_SERVER, linkBitsPerSecond, 0);
+    return b.build();
+  }
+
+  /** The four hops of the toy chain: 10, 20, 30, 40 kB, hop CPU 1 ms + 0.01 ms a kB; with in-node times if asked. */
+  private static void addHops(ProfileBuilder b, boolean withInNodeTimes) {
     for (int i = 0; i < 4; i++) {
       String hop = STAGES.get(i) + "->" + (i < 3 ? STAGES.get(i + 1) : "sink");
       long bytes = 10_000L * (i + 1);
       b.addHop(hop, SIZE, bytes);
       b.addHopCpu(hop, SIZE, 1 + 1e-5 * bytes);
-      b.addTransfer(hop, LinkClass.SERVER_SERVER, SIZE, i == 0 ? 6 : 0.5 + 1e-5 * bytes);
-      b.addTransfer(hop, LinkClass.EDGE_EDGE, SIZE, 20); // timed under the edge's quota: the quota, not the hop
+      if (withInNodeTimes) {
+        b.addTransfer(hop, LinkClass.SERVER_SERVER, SIZE, i == 0 ? 6 : 0.5 + 1e-5 * bytes);
+        b.addTransfer(hop, LinkClass.EDGE_EDGE, SIZE, 20); // timed under the edge's quota: the quota, not the hop
+      }
     }
-    b.addLink(LinkClass.EDGE_SERVER, linkBitsPerSecond, 0);
-    return b.build();
   }
 
   @Test
@@ -59,12 +66,7 @@ class CutCostsTest {
     for (int i = 0; i < 3; i++) {
       b.addCompute(STAGES.get(i + 1), Tier.EDGE, SIZE, 1, 1);
     }
-    for (int i = 0; i < 4; i++) {
-      String hop = STAGES.get(i) + "->" + (i < 3 ? STAGES.get(i + 1) : "sink");
-      long bytes = 10_000L * (i + 1);
-      b.addHop(hop, SIZE, bytes);
-      b.addHopCpu(hop, SIZE, 1 + 1e-5 * bytes);
-    }
+    addHops(b, false);
     CostModel costs = new CostModel(CutCosts.tune(b.build(), SIZE), SIZE, Statistic.MEDIAN);
     assertEquals(1.2, costs.hopCpuMs(1), 1e-9);
   }
