@@ -128,6 +128,7 @@ final class DoorbellLine implements AutoCloseable {
       }
       if (n == 0) {
         selector.select();
+        selector.selectedKeys().clear();
         if (closed) {
           throw new EOFException();
         }
@@ -169,6 +170,7 @@ final class DoorbellLine implements AutoCloseable {
           return;
         }
         selector.select(left);
+        selector.selectedKeys().clear();
         synchronized (this) {
           channel.write(out);
         }
