@@ -39,6 +39,15 @@ import java.util.Map;
  *       back-to-back frames (each service's thread wakes, its caches are cold): the difference,
  *       measured once per size in SSSS's paced calibration visit ({@value #PACED_SSSS}), is added
  *       to every placement's latency (every placement has the same services and hops).</li>
+ *   <li>(session 8) calibration on warm JVMs: the grid visits every placement unthrottled once
+ *       more after its repeats (in session 7's quiet grid EEEE's calibration visits read 3.1 and
+ *       6.8 ms of edge CPU per frame at 256 and 512, the same visit 3-10 minutes later 1.9 and
+ *       4.4: the edge's maxpool, which runs only in EEEE, was still warming), and the least pass
+ *       counts;</li>
+ *   <li>(session 8) busy background: an edge JVM carrying frames burns more besides its
+ *       per-frame CPU than an idle one (0.07 cores for the all-edge chain under a quota), measured
+ *       by the all-edge chain under the grid's least quota ({@value #THROTTLED}) beside its
+ *       unthrottled visit ({@link GridCpuFit}).</li>
  * </ul>
  */
 final class GridModel {
@@ -70,6 +79,13 @@ final class GridModel {
 
   /** SSSS's paced calibration visit: a lone frame's latency through the chain. */
   static final String PACED_SSSS = "cal|SSSS|paced";
+  /** The visits with (almost) no frames: what the JVMs burn anyway. */
+  static final String IDLE = "idle";
+  /**
+   * The all-edge chain flat out under the grid's least quota ("throttled|EEEE|0.25|0"): with its
+   * unthrottled visit, what an edge JVM in the chain burns besides its per-frame CPU ({@link GridCpuFit}).
+   */
+  static final String THROTTLED = "throttled";
 
   /** The testbed's shaper bucket at {@code bitsPerSec}: 1 ms of the link, at least two Ethernet frames (testbed LinkShaper). */
   static long testbedBurstBytes(double bitsPerSec) {
@@ -135,8 +151,10 @@ final class GridModel {
 
   /**
    * Each service's CPU per frame. Per edge placement the calibration pass with the least edge CPU
-   * per frame counts (a JIT still compiling only adds CPU). The all-server CPU: OLD from the median
-   * of SSSS's measured repeats, NEW from SSSS's calibration visit (the median repeat where a run has none).
+   * per frame counts (a JIT still compiling only adds CPU; the passes after the grid are on warm
+   * JVMs). The all-server CPU: OLD from the median of SSSS's measured repeats, NEW from SSSS's
+   * calibration visit (the median repeat where a run has none). NEW also charges each edge JVM in
+   * the chain its busy background (the throttled visit) and takes the least idle visit.
    */
   static GridCpuFit fit(Version v, Inputs in) {
     List<String> services = ProfileMeasurer.services(in.m().base());
@@ -153,11 +171,32 @@ final class GridModel {
       }
       edge.add(least != null ? least : new GridCpuFit.Visit(0, Double.NaN, Double.NaN));
     }
-    GridCpuFit.Visit idle = in.visits().stream().filter(x -> x.label().equals("idle")).findFirst()
-        .map(Visit::cores).orElse(new GridCpuFit.Visit(0, 0, 0));
+    GridCpuFit.Visit idle = v == Version.NEW ? leastIdle(in) : in.visits().stream()
+        .filter(x -> x.label().equals(IDLE)).findFirst().map(Visit::cores).orElse(new GridCpuFit.Visit(0, 0, 0));
     GridCpuFit.Visit allServer = v == Version.NEW ? in.visits().stream().filter(x -> x.label().equals("cal|SSSS"))
         .findFirst().map(Visit::cores).orElse(medianSsss(in)) : medianSsss(in);
-    return GridCpuFit.fit(services, edge, idle, allServer, v == Version.NEW ? crossHopMs(in) : null);
+    return v == Version.NEW ? GridCpuFit.fit(services, edge, idle, allServer, crossHopMs(in), throttled(in))
+        : GridCpuFit.fit(services, edge, idle, allServer, null);
+  }
+
+  /**
+   * The visit with no frames that used the least CPU on both nodes together ("idle", and after the
+   * grid "idle|late"): a JIT still compiling in the first one only adds CPU.
+   */
+  private static GridCpuFit.Visit leastIdle(Inputs in) {
+    return in.visits().stream().filter(x -> x.label().equals(IDLE) || x.label().startsWith(IDLE + "|"))
+        .map(Visit::cores).min(java.util.Comparator.comparingDouble(c -> finite(c.edgeCores()) + finite(c.serverCores())))
+        .orElse(new GridCpuFit.Visit(0, 0, 0));
+  }
+
+  /**
+   * The all-edge chain's visit under the grid's least quota with the most frames per second (the
+   * least CPU per frame, as for the unthrottled visits); null where the run made none (before
+   * session 8).
+   */
+  private static GridCpuFit.Visit throttled(Inputs in) {
+    return in.visits().stream().filter(x -> x.label().startsWith(THROTTLED + "|") && x.fps() > 0)
+        .max(java.util.Comparator.comparingDouble(Visit::fps)).map(Visit::cores).orElse(null);
   }
 
   /**
