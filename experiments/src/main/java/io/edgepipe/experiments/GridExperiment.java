@@ -113,6 +113,7 @@ public final class GridExperiment {
           + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + CALIBRATION_PASSES * (CALIBRATION_SECONDS + 0.5))
           + IDLE_SECONDS
           + EDGE_PLACEMENTS.size() * (CALIBRATION_SECONDS + 0.5) + THROTTLED_PASSES * (1 + CALIBRATION_SECONDS + 0.5)
+          + 1 + PACED_SETTLE_SECONDS + PACED_CALIBRATION_SECONDS
           + IDLE_SECONDS /* the visits after the grid */
           + repeats * (visit /* SSSS */ + scenarios() * EDGE_PLACEMENTS.size() * visit);
       return sides.size() * perSize;
@@ -133,6 +134,8 @@ public final class GridExperiment {
   static final double IDLE_SECONDS = 4;
   /** Visits of the all-edge chain under the grid's least quota after the repeats (the one with the most fps counts). */
   static final int THROTTLED_PASSES = 2;
+  /** Seconds of EEEE's paced visit after the grid (up to 40 frames at 20 fps for its median latency). */
+  static final double PACED_CALIBRATION_SECONDS = 2;
   /** The edge run's own warm-up before its schedule (its warm-up visits follow). */
   static final double EDGE_RUN_WARMUP_SECONDS = 3;
   /** A paced step's first part, left out of its latency window (the producer's new pace taking hold). */
@@ -167,7 +170,7 @@ public final class GridExperiment {
         + g.pacedSeconds() + " s of frames at half that rate, "
         + "at most 20 fps (latency = their median); each repeat goes through every scenario again, the placements "
         + "in the opposite order; after the repeats, on JVMs warm for minutes, each placement once more unthrottled "
-        + "(cal|P|late), EEEE " + THROTTLED_PASSES + " times flat out under the least quota (its busy background) and "
+        + "(cal|P|late), EEEE paced (a lone frame's walk on the edge), EEEE " + THROTTLED_PASSES + " times flat out under the least quota (its busy background) and "
         + "once more with 1 frame/s; these visits are calibration (no grid point is predicted from its own "
         + "measurement), made after the grid so that every instance's JIT is done; spread = min-max of the repeats");
     Table runs = CsvColumn.table(RunColumn.values());
@@ -267,6 +270,8 @@ public final class GridExperiment {
           String label = x.step().label();
           if (label.startsWith("cal|") || label.startsWith(GridModel.IDLE) || label.startsWith(GridModel.THROTTLED)) {
             visits.add(new GridModel.Visit(label, x.fps(), x.edgeCores(), x.serverCores()));
+          } else if (label.equals(GridModel.PACED_EEEE)) {
+            visits.add(new GridModel.Visit(label, x.paceFps(), x.edgeCores(), x.serverCores(), x.latencyP50Ms()));
           }
         }
         GridModel.Inputs in = new GridModel.Inputs(m, side, source, visits, host);
@@ -349,7 +354,7 @@ public final class GridExperiment {
       + "an edge JVM in the chain burns its busy background instead: the all-edge chain flat out under the least quota "
       + "and unthrottled, cores = JVMs x background + fps x CPU per frame solved for the background "
       + "(e5_edge_busy_cores_per_jvm_*); a lone (paced) frame's extra walk through the chain "
-      + "(SSSS's paced calibration visit less the model's SSSS latency) is added to every placement's latency. A node with quota q passes (q - its JVMs' background, "
+      + "(SSSS's paced calibration visit less the model's SSSS latency on the server, EEEE's paced visit after the grid less the model's EEEE on the edge; a placement gets each in proportion to its services there) is added to every placement's latency. A node with quota q passes (q - its JVMs' background, "
       + "idle standbys included) / (sum of its services' CPU per frame) frames per ms; the host gives the nodes the "
       + "most cores they used together in those visits (e5_host_capacity_cores_*). Everything the predictions use is "
       + "in e5_grid_inputs.csv (`pipeline bench experiments --replay-grid DIR` recomputes them). old_*: session 6's "
@@ -483,6 +488,9 @@ public final class GridExperiment {
       steps.add(new Step("cal|" + p + "|late", calLink, calCpu, 0, CALIBRATION_SECONDS, 1, p));
     }
     String allEdge = EDGE_PLACEMENTS.get(EDGE_PLACEMENTS.size() - 1);
+    // paced after EEEE's flat-out visit, as the latency steps are: a lone frame's walk on the edge
+    steps.add(new Step(GridModel.PACED_EEEE, 0, 0, -20, PACED_SETTLE_SECONDS + PACED_CALIBRATION_SECONDS,
+        PACED_SETTLE_SECONDS));
     for (int pass = 0; pass < THROTTLED_PASSES; pass++) {
       steps.add(new Step(GridModel.THROTTLED + "|" + allEdge + "|" + leastCpu + "|" + pass, calLink, leastCpu, 0,
           1 + CALIBRATION_SECONDS, 1, allEdge));

@@ -135,4 +135,22 @@ class GridReplayTest {
     // without those visits the first pass's CPU per frame and the idle background predict other rates
     assertNotEquals(90, GridModel.predict(GridModel.Version.NEW, before, 0.25, 1e9).get("EEEE").fps(), 1);
   }
+
+  @Test
+  void aPacedEeeeVisitGivesTheEdgesLoneFrameExtraInProportionToTheServicesThere() {
+    GridModel.Inputs before = inputs();
+    var without = GridModel.predict(GridModel.Version.NEW, before, 0.5, 1e9);
+    List<GridModel.Visit> visits = new ArrayList<>(before.visits());
+    // EEEE walks a lone frame 0.5 ms faster than SSSS's extra says (the edge's JVMs, as in session 7's grid); the
+    // server's extra here (SSSS's paced 5 ms less the model's SSSS) is larger than that
+    double eeee = without.get("EEEE").latencyMs() - 0.5;
+    visits.add(new GridModel.Visit(GridModel.PACED_EEEE, 20, 0.05, 0.01, eeee));
+    GridModel.Inputs after = new GridModel.Inputs(before.m(), before.side(), before.source(), visits,
+        before.hostCores());
+    var with = GridModel.predict(GridModel.Version.NEW, after, 0.5, 1e9);
+    assertEquals(eeee, with.get("EEEE").latencyMs(), 1e-9);
+    assertEquals(without.get("SSSS").latencyMs(), with.get("SSSS").latencyMs(), 1e-9);
+    assertEquals(without.get("ESSS").latencyMs() - 0.5 / 4, with.get("ESSS").latencyMs(), 1e-9);
+    assertEquals(without.get("EESS").latencyMs() - 0.5 / 2, with.get("EESS").latencyMs(), 1e-9);
+  }
 }
