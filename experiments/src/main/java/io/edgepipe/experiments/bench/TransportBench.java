@@ -21,8 +21,12 @@ import java.util.Map;
 /**
  * One gRPC hop (the runtime's own streaming client and server, with flow control and acks, the
  * receiver parsing in place off Netty's buffers) against a raw TCP socket moving the same payload
- * bytes over loopback. Both receivers take every message off the wire; both senders stop the clock
- * when the receiver has confirmed the last one.
+ * bytes over loopback. The gRPC receiver handles each frame on the transport thread that read it,
+ * as the sink does ({@code FrameServer.handleOnTransportThread}): it parses and drops the frame and
+ * never waits, like raw's receiver thread; a stage, whose handler waits on compute and on its next
+ * hop, hands every frame to gRPC's executor instead (-Dedgepipe.server.executor=pool measures
+ * that). Both receivers take every message off the wire; both senders stop the clock when the
+ * receiver has confirmed the last one.
  *
  * <p>The two do the same work with the bytes: each sender hands the socket a heap array (the
  * frame's payload), which is copied once into native memory (Netty's buffers; the JDK's temporary
@@ -32,8 +36,8 @@ import java.util.Map;
  *
  * <p>CPU is counted per end, by thread, so the JIT compiler and GC threads of this JVM (where both
  * ends run) are left out: the sending end is the calling thread and, for gRPC, the client's event
- * loops; the receiving end is the raw receiver thread, or gRPC's server event loops and call
- * executor threads (which also run the client's small ack callbacks).
+ * loops (which also run the small ack callbacks); the receiving end is the raw receiver thread, or
+ * gRPC's server event loops and call executor threads (idle unless the executor is forced).
  */
 public final class TransportBench {
   /** One timed run of one transport: MB/s and CPU seconds per GB of the sending and receiving end. */
@@ -57,7 +61,7 @@ public final class TransportBench {
   public static Run grpc(int c, int h, int w, byte[] payload, int frames) {
     Frame frame = Frame.newBuilder().setFlowId("bench").setDtype(DType.F32)
         .setShape(Shape.newBuilder().setC(c).setH(h).setW(w)).setData(UnsafeByteOperations.unsafeWrap(payload)).build();
-    try (HopTimer hop = HopTimer.loopback(payload.length)) {
+    try (HopTimer hop = HopTimer.loopback(payload.length, true)) {
       hop.measure(frame, 0, Math.max(3, frames / 5)); // warm-up
       Map<Long, Long> before = threadCpu();
       long sender0 = THREADS.getCurrentThreadCpuTime();
