@@ -310,7 +310,7 @@ public final class ModelCutExperiment {
     long max = profile.hops().stream().mapToLong(Profile.Hop::bytes).max().orElse(1024);
     List<Long> rates = links.stream().map(l -> (long) BitRate.parse(l)).toList();
     LinkHopProbe.Settings settings = new LinkHopProbe.Settings(rates, LinkHopProbe.sizes(min, max, LINK_PROBE_SIZES),
-        1.0, 5, 3);
+        1.0, 5, 3, 0.5);
     ProfileBuilder b = ProfileBuilder.copyOf(profile);
     LinkHopProbe.run(driver.state(), logDir, settings, log).forEach(b::addLinkHop);
     return b.build();
@@ -331,6 +331,12 @@ public final class ModelCutExperiment {
    */
   static final String SERVICE_CPU_PROPERTY = "edgepipe.cuts.serviceCpu";
 
+  /**
+   * {@code -Dedgepipe.cuts.linkCpu=true}: plans charge a cut's hop up its ends' CPU as timed over
+   * the real link (the profile's linkHops); off by default (reports/s8-cuts.md).
+   */
+  static final String LINK_CPU_PROPERTY = "edgepipe.cuts.linkCpu";
+
   /** The cut plan for one link: edge capped, the server the host's cores, both nodes on one host. */
   static CutPlanner.CutPlan plan(Profile profile, String link, Settings s) {
     return plan(profile, link, s.edgeCpu(), s.hostCores());
@@ -339,7 +345,7 @@ public final class ModelCutExperiment {
   static CutPlanner.CutPlan plan(Profile profile, String link, double edgeCpu, int hostCores) {
     Profile atLink = ProfileBuilder.copyOf(profile).addLink(LinkClass.EDGE_SERVER, BitRate.parse(link), 0).build();
     return new CutPlanner(PlannerOptions.defaults().withCores(edgeCpu, hostCores).withHostCores(hostCores),
-        Boolean.getBoolean(SERVICE_CPU_PROPERTY)).plan(atLink);
+        Boolean.getBoolean(SERVICE_CPU_PROPERTY), Boolean.getBoolean(LINK_CPU_PROPERTY)).plan(atLink);
   }
 
   static List<Integer> cuts(String which, ModelGraph g, Map<String, CutPlanner.CutPlan> plans) {
@@ -377,13 +383,16 @@ public final class ModelCutExperiment {
         }
       }
       default -> {
+        // in the order given, repeats kept: "0,3,0,3" measures cuts 0 and 3 back to back twice
+        List<Integer> given = new ArrayList<>();
         for (String c : which.split(",")) {
           int cut = Integer.parseInt(c.trim());
           if (cut < 0 || cut > layers) {
             throw new IllegalArgumentException("--cuts: " + cut + " is not a cut of 0.." + layers);
           }
-          cuts.add(cut);
+          given.add(cut);
         }
+        return given;
       }
     }
     return new ArrayList<>(cuts);

@@ -121,10 +121,28 @@ public final class HopTimer implements AutoCloseable {
     return -1;
   }
 
+  /**
+   * {@code frames} frames, one every {@code periodNanos} (back to back while the sender is
+   * behind), the clock stopping when the last is acknowledged; wall ms per frame, CPU not taken.
+   */
+  public double pacedMsPerFrame(Frame frame, int frames, long periodNanos) {
+    long start = System.nanoTime();
+    stream(frame, frames, start, periodNanos);
+    return (System.nanoTime() - start) / 1e6 / frames;
+  }
+
   private void stream(Frame frame, int frames) {
+    stream(frame, frames, 0, 0);
+  }
+
+  private void stream(Frame frame, int frames, long start, long periodNanos) {
     DownstreamClient client = new DownstreamClient("hop-timer", channel, false, toSink,
         ack -> { throw new IllegalStateException("frame refused by " + target + ": " + ack.getMessage()); });
     for (int i = 0; i < frames; i++) {
+      long due = start + i * periodNanos;
+      while (periodNanos > 0 && System.nanoTime() < due) {
+        java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+      }
       client.send(frame.toBuilder().setSeq(i).build());
     }
     client.close(); // returns once every frame is acknowledged

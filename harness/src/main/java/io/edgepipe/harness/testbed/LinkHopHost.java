@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code LISTEN PORT MAXBYTES}: a receiver that parses, counts and drops frames; answered
  *       {@code LISTENING PORT};</li>
  *   <li>{@code CPU}: answered {@code CPU <process CPU ns> <frames received>};</li>
- *   <li>{@code SEND TARGET BYTES SECONDS MINFRAMES MAXBYTES}: frames of BYTES streamed back to back to
- *       TARGET's receiver, a few to warm up, then for SECONDS and at least MINFRAMES; answered
+ *   <li>{@code SEND TARGET BYTES SECONDS MINFRAMES MAXBYTES PERIOD_MS}: frames of BYTES to TARGET's
+ *       receiver, a few back to back to warm up, then one every PERIOD_MS (back to back while
+ *       behind; 0: always) for SECONDS and at least MINFRAMES; answered
  *       {@code SENT <frames> <wall ns> <process CPU ns>} of the timed part.</li>
  * </ul>
  * A failed command is answered {@code ERROR ...}; stdin closing ends it.
@@ -73,8 +74,9 @@ public final class LinkHopHost {
       if (w[0].equals(CPU) && w.length == 1) {
         return CPU + " " + cpuNanos() + " " + received.sum();
       }
-      if (w[0].equals(SEND) && w.length == 6) {
-        return send(w[1], Long.parseLong(w[2]), Double.parseDouble(w[3]), Integer.parseInt(w[4]), Long.parseLong(w[5]));
+      if (w[0].equals(SEND) && w.length == 7) {
+        return send(w[1], Long.parseLong(w[2]), Double.parseDouble(w[3]), Integer.parseInt(w[4]), Long.parseLong(w[5]),
+            Double.parseDouble(w[6]));
       }
       return ChildProtocol.ERROR + " unknown command: " + command;
     } catch (Exception e) {
@@ -83,15 +85,15 @@ public final class LinkHopHost {
     }
   }
 
-  private String send(String target, long bytes, double seconds, int minFrames, long maxBytes) {
+  private String send(String target, long bytes, double seconds, int minFrames, long maxBytes, double periodMs) {
     HopTimer timer = senders.computeIfAbsent(target, t -> HopTimer.toReceiver(t, maxBytes));
     io.edgepipe.api.proto.Frame frame = HopTimer.sizedFrame(bytes, "link-probe");
     // the warm-up frames also tell how many frames fill the window
     double pilotMs = timer.measure(frame, 0, WARMUP_FRAMES).ms();
-    int frames = (int) Math.max(minFrames, Math.ceil(seconds * 1000 / Math.max(pilotMs, 1e-3)));
+    int frames = (int) Math.max(minFrames, Math.ceil(seconds * 1000 / Math.max(Math.max(pilotMs, periodMs), 1e-3)));
     long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
-    timer.measure(frame, 0, frames);
+    timer.pacedMsPerFrame(frame, frames, Math.round(periodMs * 1e6));
     long wall = System.nanoTime() - t0;
     long cpu = cpuNanos() - cpu0;
     return SENT + " " + frames + " " + wall + " " + cpu;

@@ -33,8 +33,16 @@ public final class LinkHopProbe {
    * @param sizes     payload bytes
    * @param seconds   each timed window (at least {@code minFrames} frames)
    * @param repeats   windows per rate and size (the median is kept)
+   * @param linkShare frames are paced to fill this share of the link (0: back to back). Why not
+   *                  back to back: a sender held back by the link writes each freed bit of the
+   *                  socket's buffer as it comes, at many wake-ups per frame (the classifier's
+   *                  sender at 100 Mbit/s spent 24 ns/B so against ~4 ns/B more than at 1 Gbit in
+   *                  the running chain). The edge's CPU only limits a chain that leaves its link
+   *                  room, so that is the case to time; a sender slower than the pace (its CPU
+   *                  cap) still goes back to back.
    */
-  public record Settings(List<Long> rates, List<Long> sizes, double seconds, int minFrames, int repeats) {}
+  public record Settings(List<Long> rates, List<Long> sizes, double seconds, int minFrames, int repeats,
+      double linkShare) {}
 
   private LinkHopProbe() {}
 
@@ -67,7 +75,7 @@ public final class LinkHopProbe {
       String target = state.address(Node.SERVER) + ":" + port;
       current = setRate(current, s.rates().get(0));
       for (long size : s.sizes()) {
-        send(edge, target, size, 1.0, 20, maxBytes); // the JIT of both ends at every size, not timed
+        send(edge, target, size, 1.0, 20, maxBytes, 0); // the JIT of both ends at every size, not timed
       }
       List<Profile.LinkHop> hops = new ArrayList<>();
       for (long rate : s.rates()) {
@@ -76,7 +84,8 @@ public final class LinkHopProbe {
         for (int r = 0; r < s.repeats(); r++) {
           for (int i = 0; i < s.sizes().size(); i++) {
             long[] before = cpu(server);
-            long[] sent = send(edge, target, s.sizes().get(i), s.seconds(), s.minFrames(), maxBytes);
+            long[] sent = send(edge, target, s.sizes().get(i), s.seconds(), s.minFrames(), maxBytes,
+                s.linkShare() > 0 ? s.sizes().get(i) * 8.0 / rate * 1000 / s.linkShare() : 0);
             long[] after = cpu(server);
             figures[i][0][r] = sent[1] / 1e6 / sent[0];
             figures[i][1][r] = sent[2] / 1e6 / sent[0];
@@ -110,9 +119,10 @@ public final class LinkHopProbe {
   }
 
   /** {frames, wall ns, CPU ns} of one timed window. */
-  private static long[] send(NodeProcess edge, String target, long bytes, double seconds, int minFrames, long maxBytes) {
-    String[] w = ask(edge, String.format(Locale.ROOT, "%s %s %d %.3f %d %d", LinkHopHost.SEND, target, bytes, seconds,
-        minFrames, maxBytes), LinkHopHost.SENT).split(" ");
+  private static long[] send(NodeProcess edge, String target, long bytes, double seconds, int minFrames, long maxBytes,
+      double periodMs) {
+    String[] w = ask(edge, String.format(Locale.ROOT, "%s %s %d %.3f %d %d %.4f", LinkHopHost.SEND, target, bytes,
+        seconds, minFrames, maxBytes, periodMs), LinkHopHost.SENT).split(" ");
     return new long[] {Long.parseLong(w[1]), Long.parseLong(w[2]), Long.parseLong(w[3])};
   }
 

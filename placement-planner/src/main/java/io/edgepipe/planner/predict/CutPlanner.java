@@ -34,6 +34,7 @@ public final class CutPlanner {
 
   private final PlannerOptions options;
   private final boolean serviceCpu;
+  private final boolean linkCpu;
 
   public CutPlanner(PlannerOptions options) {
     this(options, false);
@@ -41,8 +42,18 @@ public final class CutPlanner {
 
   /** @param serviceCpu charge each layer service its fixed CPU per frame ({@link CutCosts.Fits#serviceMs}) */
   public CutPlanner(PlannerOptions options, boolean serviceCpu) {
+    this(options, serviceCpu, false);
+  }
+
+  /**
+   * @param linkCpu charge a cut's hop up its ends' CPU over the real link where the profile timed
+   *                it ({@link CutCosts.LinkCpu}); opt-in: on the quiet model-cuts sweeps, with link
+   *                hops timed later on a loaded host, the picks got worse (reports/s8-cuts.md)
+   */
+  public CutPlanner(PlannerOptions options, boolean serviceCpu, boolean linkCpu) {
     this.options = options;
     this.serviceCpu = serviceCpu;
+    this.linkCpu = linkCpu;
   }
 
   /**
@@ -114,7 +125,7 @@ public final class CutPlanner {
     ChainPredictor inNode = predictor(profile, size, Set.of());
     // with hops timed over the real link (edge to server), each cut's hop up costs its two ends that; the results'
     // way back (server to edge) was not timed over the link and keeps the in-node figure
-    boolean overLink = CutCosts.LinkCpu.of(profile) != null;
+    boolean overLink = linkCpu && CutCosts.LinkCpu.of(profile) != null;
     Comparator<CutPrediction> order = Comparator.comparing(CutPrediction::prediction,
         PlacementRanking.comparator(options.objective()));
     List<CutPrediction> singles = new ArrayList<>();

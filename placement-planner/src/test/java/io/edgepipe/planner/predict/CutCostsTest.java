@@ -132,7 +132,10 @@ class CutCostsTest {
   @Test
   void aCutsHopUpIsChargedItsEndsCpuOverTheLinkAtTheNearestTimedRate() {
     PlannerOptions options = PlannerOptions.defaults().withCores(0.5, 0);
-    CutPlanner.CutPlan plan = new CutPlanner(options).plan(withLinkHops(300e6));
+    CutPlanner.CutPlan plan = new CutPlanner(options, false, true).plan(withLinkHops(300e6));
+    // opt-in: without it the link hops are not charged
+    assertEquals(new CutPlanner(options).plan(model(300e6)).singles().get(2).edgeCpuMs(),
+        new CutPlanner(options).plan(withLinkHops(300e6)).singles().get(2).edgeCpuMs(), 1e-9);
     CutPlanner.CutPlan inNode = new CutPlanner(options).plan(model(300e6));
     // cut 2 sends hop 2 (30 kB) up: its sender (L1, on the edge) pays 1 + 1.5 = 2.5 ms instead of half
     // the in-node hop (0.8 / 2); the results' way back keeps the in-node figure
