@@ -28,21 +28,10 @@ public final class StageArgs {
         "--height", String.valueOf(spec.input().h()), "--width", String.valueOf(spec.input().w()),
         "--bind", host, "--port", String.valueOf(port), "--metrics-port", "-1", "--next", next,
         "--device", device, "--node", node, "--delivery", spec.delivery().label(),
-        "--deadline-ms", String.valueOf(spec.deadlineMillis()),
-        "--kernel-threads", String.valueOf(kernelThreads(spec.layers().size()))));
+        "--deadline-ms", String.valueOf(spec.deadlineMillis())));
     if (tls != null) {
       args.addAll(tls.asArgs());
     }
     return args;
-  }
-
-  /**
-   * Kernel threads for each of {@code stages} stage processes started side by side on this host:
-   * its cores shared out, at least one. With as many busy processes as cores, a kernel's helper
-   * thread finds no idle core: waking it and waiting for its bands only costs CPU (measured with
-   * the thesis chain under {@code --processes}, see the kernels report).
-   */
-  public static int kernelThreads(int stages) {
-    return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, stages));
   }
 }

@@ -103,8 +103,8 @@ public final class StageCommand implements Callable<Integer> {
 
   @Option(names = "--kernel-threads", defaultValue = "${env:EDGEPIPE_KERNEL_THREADS:-0}", paramLabel = "N",
       description = "Most threads one kernel launch uses, this stage's own included; 0: every core "
-          + "(env EDGEPIPE_KERNEL_THREADS). Runners that start a chain's stages side by side on one host pass "
-          + "cores / stages.")
+          + "(env EDGEPIPE_KERNEL_THREADS, which the stage processes of run --processes inherit). With as many busy "
+          + "stages as cores, 1 saves the hand-offs to helper threads that find no idle core.")
   int kernelThreads;
 
   @Override

@@ -3,34 +3,14 @@ package io.edgepipe.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgepipe.api.PipelineSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** Stage processes started side by side on one host share its cores out among their kernels. */
+/** The stage flag that limits a stage process's kernel threads. */
 class KernelThreadsTest {
-  @Test
-  void coresAreSharedOutAmongTheStagesAtLeastOneEach() {
-    int cores = Runtime.getRuntime().availableProcessors();
-    assertEquals(cores, StageArgs.kernelThreads(1));
-    assertEquals(Math.max(1, cores / 3), StageArgs.kernelThreads(3));
-    assertEquals(1, StageArgs.kernelThreads(cores + 1));
-  }
-
-  @Test
-  void everyStageProcessGetsItsShare() throws Exception {
-    Path specFile = Path.of("..", "pipelines", "thesis.yaml");
-    PipelineSpec spec = PipelineSpec.load(specFile);
-    List<String> args = StageArgs.of(spec, specFile, "conv", "127.0.0.1", 1, "127.0.0.1:2", "cpu", "local", null);
-    int at = args.indexOf("--kernel-threads");
-    assertTrue(at > 0, args.toString());
-    assertEquals(String.valueOf(StageArgs.kernelThreads(spec.layers().size())), args.get(at + 1));
-  }
-
   @Test
   void aNegativeCountIsOneLineAndExitCodeTwo() {
     CommandLine cmd = StageMain.commandLine();
