@@ -33,13 +33,25 @@ public final class HopTimer implements AutoCloseable {
     this.channel = Transport.socketChannel(target, maxBytes, null);
   }
 
-  /** Over loopback to a receiver in this JVM that parses and drops each frame. */
+  /** Over loopback to a receiver in this JVM that parses and drops each frame, on gRPC's executor as a stage does. */
   public static HopTimer loopback(long maxFrameBytes) {
+    return loopback(maxFrameBytes, false);
+  }
+
+  /**
+   * As {@link #loopback(long)}; with {@code onTransportThread} the receiver handles each frame on
+   * the transport thread that read it, as the sink does ({@link FrameServer#handleOnTransportThread}):
+   * it never waits, so no hand-off to gRPC's executor and back per frame.
+   */
+  public static HopTimer loopback(long maxFrameBytes, boolean onTransportThread) {
     long maxBytes = maxFrameBytes + (1L << 20);
     // reads nothing of the payload, so it is parsed in place off the transport's buffers (no copy)
     FrameHandler handler = new FrameHandler("hop-timer", "local", new FrameValidator(maxBytes),
         io.edgepipe.runtime.FrameProcessor.readingInPlace(in -> null), null, new StageMetrics("hop-timer"));
     FrameServer server = new FrameServer("hop-timer", "127.0.0.1", 0, -1, maxBytes, new StageService(handler), handler, null);
+    if (onTransportThread) {
+      server.handleOnTransportThread();
+    }
     try {
       server.start();
     } catch (IOException e) {
