@@ -24,18 +24,38 @@ import java.util.function.IntConsumer;
 public final class Bands {
   /** How long the caller spins for helpers' unfinished bands before it blocks. */
   private static final long SPIN_NANOS = 200_000;
+  /** System property: the most threads a kernel uses in this JVM (the caller included); unset or 0: no limit. */
+  public static final String THREADS_PROPERTY = "edgepipe.kernel.threads";
+
+  /** The limit, 0 for none; set once at start, before kernels run (read on every launch). */
+  private static volatile int limit = Math.max(0, Integer.getInteger(THREADS_PROPERTY, 0));
 
   private Bands() {}
+
+  /**
+   * Limits the threads every kernel of this JVM uses to {@code threads} (the caller included; 0:
+   * no limit). For a process that shares the machine's cores with other busy processes (the
+   * stages of one chain on one host): there a helper thread finds no idle core, so waking it,
+   * and waiting or spinning for the band it claimed, costs CPU and adds nothing.
+   */
+  public static void limitThreads(int threads) {
+    if (threads < 0) {
+      throw new IllegalArgumentException("kernel threads must be >= 0 (0: no limit), got " + threads);
+    }
+    limit = threads;
+  }
 
   /** How many bands to cut a kernel into: a few per thread so that claiming balances the load. */
   public static int count(int rows) {
     return Math.max(1, Math.min(rows, 4 * threads()));
   }
 
-  /** Threads a kernel may use from here: this one plus the other threads of its pool. */
+  /** Threads a kernel may use from here: this one plus the other threads of its pool, at most the {@link #limitThreads limit}. */
   public static int threads() {
     ForkJoinPool pool = ForkJoinTask.inForkJoinPool() ? ForkJoinTask.getPool() : ForkJoinPool.commonPool();
-    return ForkJoinTask.inForkJoinPool() ? pool.getParallelism() : pool.getParallelism() + 1;
+    int threads = ForkJoinTask.inForkJoinPool() ? pool.getParallelism() : pool.getParallelism() + 1;
+    int cap = limit;
+    return cap > 0 ? Math.min(cap, threads) : threads;
   }
 
   public static void run(int n, IntConsumer band) {

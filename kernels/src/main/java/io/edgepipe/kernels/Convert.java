@@ -1,7 +1,6 @@
 package io.edgepipe.kernels;
 
 import io.edgepipe.api.Float16;
-import java.util.stream.IntStream;
 
 /**
  * Element type and layout conversions, the CPU twins of the CUDA kernels
@@ -52,7 +51,7 @@ public final class Convert {
     Conv2d.need("out", out, n);
     final int plane = h * w;
     if (n >= Conv2d.PARALLEL_THRESHOLD && h > 1) {
-      IntStream.range(0, h).parallel().forEach(y -> hwcRow(in, out, w, c, plane, y));
+      Bands.run(h, y -> hwcRow(in, out, w, c, plane, y));
     } else {
       for (int y = 0; y < h; y++) {
         hwcRow(in, out, w, c, plane, y);
@@ -184,8 +183,7 @@ public final class Convert {
   /** Runs {@code body} over [0, n), split into chunks in parallel when n is large. */
   private static void chunks(int n, Range body) {
     if (n >= Conv2d.PARALLEL_THRESHOLD) {
-      IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel()
-          .forEach(c -> body.run(c * CHUNK, Math.min(n, c * CHUNK + CHUNK)));
+      Bands.run((n + CHUNK - 1) / CHUNK, c -> body.run(c * CHUNK, Math.min(n, c * CHUNK + CHUNK)));
     } else {
       body.run(0, n);
     }

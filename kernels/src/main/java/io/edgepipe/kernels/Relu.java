@@ -1,6 +1,5 @@
 package io.edgepipe.kernels;
 
-import java.util.stream.IntStream;
 
 /**
  * Rectified linear unit, the CPU twin of the CUDA kernel {@code relu_f32}.
@@ -36,8 +35,7 @@ public final class Relu {
     Conv2d.need("in", in, n);
     Conv2d.need("out", out, n);
     if (n >= Conv2d.PARALLEL_THRESHOLD) {
-      IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel()
-          .forEach(c -> range(in, out, c * CHUNK, Math.min(n, c * CHUNK + CHUNK)));
+      Bands.run((n + CHUNK - 1) / CHUNK, c -> range(in, out, c * CHUNK, Math.min(n, c * CHUNK + CHUNK)));
     } else {
       range(in, out, 0, n);
     }

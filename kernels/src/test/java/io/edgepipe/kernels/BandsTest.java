@@ -38,6 +38,28 @@ class BandsTest {
   }
 
   @Test
+  void aLimitOfOneThreadRunsEveryBandOnTheCaller() throws Exception {
+    ForkJoinPool three = new ForkJoinPool(3);
+    Bands.limitThreads(1);
+    try {
+      Set<Thread> threads = ConcurrentHashMap.newKeySet();
+      Thread caller = three.submit(() -> {
+        Bands.run(64, b -> threads.add(Thread.currentThread()));
+        return Thread.currentThread();
+      }).get();
+      assertEquals(Set.of(caller), threads);
+      assertEquals(1, (int) three.submit(Bands::threads).get());
+      Bands.limitThreads(2);
+      assertEquals(2, (int) three.submit(Bands::threads).get());
+      assertThrows(IllegalArgumentException.class, () -> Bands.limitThreads(-1));
+    } finally {
+      Bands.limitThreads(0);
+      three.shutdown();
+    }
+    assertEquals(3, (int) new ForkJoinPool(3).submit(Bands::threads).get(), "no limit after limitThreads(0)");
+  }
+
+  @Test
   void aFailingBandFailsTheCallAfterTheOthersFinish() {
     AtomicIntegerArray runs = new AtomicIntegerArray(8);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Bands.run(8, b -> {

@@ -101,8 +101,18 @@ public final class StageCommand implements Callable<Integer> {
       description = "CA that signs every peer (env EDGEPIPE_TLS_CA).")
   Path tlsCa;
 
+  @Option(names = "--kernel-threads", defaultValue = "${env:EDGEPIPE_KERNEL_THREADS:-0}", paramLabel = "N",
+      description = "Most threads one kernel launch uses, this stage's own included; 0: every core "
+          + "(env EDGEPIPE_KERNEL_THREADS, which the stage processes of run --processes inherit). With as many busy "
+          + "stages as cores, 1 saves the hand-offs to helper threads that find no idle core.")
+  int kernelThreads;
+
   @Override
   public Integer call() throws Exception {
+    if (kernelThreads < 0) {
+      throw new IllegalArgumentException("--kernel-threads must be >= 0 (0: every core), got " + kernelThreads);
+    }
+    io.edgepipe.kernels.Bands.limitThreads(kernelThreads);
     TlsFiles tls = TlsFiles.of(tlsCert, tlsKey, tlsCa, java.util.Map.of()); // env already applied by the defaults
     Path specFile = specOption.file();
     PipelineSpec spec = specOption.load();

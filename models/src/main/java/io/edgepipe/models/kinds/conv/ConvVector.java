@@ -14,19 +14,24 @@ import jdk.incubator.vector.VectorSpecies;
  * fused multiply-add per tap in the order c, ky, kx, zero for a tap in the padding), so the two
  * paths agree bit for bit and a JVM without the module computes the same bits, only slower.
  *
- * <p>How: the input of each channel is rewritten once into zero-padded planes split by stride
- * phase ({@code plane(ry, rx)[yy][xx] = in[yy*sh + ry - pt][xx*sw + rx - pl]}, zero outside), each
- * row {@code qw = ow + ((kw-1)*dw)/sw} wide. In that layout every tap of every output pixel is the
- * same plane read at a fixed offset, so output pixels can be computed over a flat index
- * {@code i = y*qw + x} in whole vectors, wrapping rows: the columns {@code x >= ow} are computed
- * and dropped. A micro-tile keeps 4 output channels x 2 vectors of pixels in registers while it
- * walks the taps (one load per vector and tap, shared by the 4 channels); one output channel
- * (depthwise) runs 4 vectors of pixels, four independent chains of fused multiply-adds.
+ * <p>Depthwise (one input channel per group): the input of each channel is rewritten once into
+ * zero-padded planes split by stride phase ({@code plane(ry, rx)[yy][xx] = in[yy*sh + ry - pt][xx*sw + rx - pl]},
+ * zero outside), each row {@code qw = ow + ((kw-1)*dw)/sw} wide. In that layout every tap of
+ * every output pixel is the same plane read at a fixed offset, so output pixels can be computed
+ * over a flat index {@code i = y*qw + x} in whole vectors, wrapping rows: the columns
+ * {@code x >= ow} are computed and dropped. One output channel runs 4 vectors of pixels, four
+ * independent chains of fused multiply-adds, into a per-thread tile whose rows are then copied
+ * out. Every input element is copied once, and a channel's planes stay in L1.
+ *
+ * <p>Other convolutions (several input channels per group, kernel larger than 1x1) read tap
+ * planes ({@link Layout#tapPlanes}): rows exactly {@code ow} wide, so each tap is a fixed offset
+ * from the output pixel's own index and results go straight into the output, 4 output channels x
+ * 4 vectors of pixels per micro-tile (16 accumulators, each pixel load used 4 times and each
+ * weight 4 times), like a pointwise convolution.
  *
  * <p>A pointwise convolution reads the input planes as they are and writes whole vectors straight
- * into the output: 4 output channels x 4 vectors of pixels per micro-tile (16 accumulators, each
- * pixel load used 4 times and each weight 4 times). A fused epilogue runs with
- * {@link VectorPost} on each block just written, while it is in L1.
+ * into the output with the same 4x4 micro-tile. A fused epilogue runs with {@link VectorPost} on
+ * each block just written, while it is in L1.
  */
 final class ConvVector {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -76,6 +81,34 @@ final class ConvVector {
       return new Layout(qw, qh, planeSize, flat, taps);
     }
 
+    /**
+     * The tap planes: per input channel, row phase {@code ry} (0..sh-1) and kernel column kx, a
+     * zero-padded plane {@code ow} wide, {@code plane(ry, kx)[yy][x] = in[yy*sh + ry - pt][x*sw + kx*dw - pl]}.
+     * Tap (ky, kx) of output pixel (y, x) is {@code plane(ky*dh % sh, kx)[y + ky*dh/sh][x]}: with
+     * rows exactly {@code ow} wide that is a fixed offset from the pixel's own index, so the
+     * results go straight into the output, row after row, in whole vectors.
+     */
+    static Layout tapPlanes(ConvGeometry s) {
+      int planeSize = planeRows(s) * s.ow();
+      int perChannel = s.sh() * s.kw() * planeSize;
+      int[] taps = new int[s.taps()];
+      int k = 0;
+      for (int c = 0; c < s.inPerGroup(); c++) {
+        for (int ky = 0; ky < s.kh(); ky++) {
+          for (int kx = 0; kx < s.kw(); kx++) {
+            int plane = ky * s.dh() % s.sh() * s.kw() + kx;
+            taps[k++] = c * perChannel + plane * planeSize + ky * s.dh() / s.sh() * s.ow();
+          }
+        }
+      }
+      return new Layout(s.ow(), planeRows(s), perChannel, s.pixels(), taps);
+    }
+
+    /** Rows of one tap plane: those the output rows read with the largest ky. */
+    static int planeRows(ConvGeometry s) {
+      return s.oh() + (s.kh() - 1) * s.dh() / s.sh();
+    }
+
     /** A pointwise convolution reads the input itself: its planes are already laid out as the output. */
     static Layout input(ConvGeometry s) {
       int[] taps = new int[s.taps()];
@@ -120,18 +153,19 @@ final class ConvVector {
       });
       return;
     }
-    // the calling thread's planes for every channel, then bands of (image, group, 4 outputs, pixels)
-    float[] planes = scratch(PLANES, s.n() * s.cin() * q.planeSize() + TILE);
-    run(parallel, s.n() * s.cin(), channel -> fillPlanes(s, q, in, channel, planes, channel * q.planeSize()));
-    int chunks = (q.flat() + CHUNK - 1) / CHUNK;
-    run(parallel, s.n() * s.group() * blocks * chunks, band -> {
-      int chunk = band % chunks;
-      int rest = band / chunks;
+    // the calling thread's tap planes for every channel, then bands of (image, group, 4 outputs, pixels)
+    Layout t = Layout.tapPlanes(s);
+    float[] planes = scratch(PLANES, s.n() * s.cin() * t.planeSize());
+    run(parallel, s.n() * s.cin(), channel -> fillTapPlanes(s, in, channel, planes, channel * t.planeSize()));
+    int pixelChunks = (s.pixels() + CHUNK - 1) / CHUNK;
+    run(parallel, s.n() * s.group() * blocks * pixelChunks, band -> {
+      int chunk = band % pixelChunks;
+      int rest = band / pixelChunks;
       int o0 = (rest % blocks) * 4;
       int g = (rest / blocks) % s.group();
       int b = rest / (blocks * s.group());
-      computeBand(s, q, planes, (b * s.cin() + g * s.inPerGroup()) * q.planeSize(), wt, bias, out, post, b, g, o0,
-          Math.min(4, opg - o0), chunk * CHUNK, Math.min(q.flat(), (chunk + 1) * CHUNK));
+      computeBand(s, t, planes, (b * s.cin() + g * s.inPerGroup()) * t.planeSize(), wt, bias, out, post, b, g, o0,
+          Math.min(4, opg - o0), chunk * CHUNK, Math.min(s.pixels(), (chunk + 1) * CHUNK));
     });
   }
 
@@ -190,6 +224,63 @@ final class ConvVector {
     }
   }
 
+  /** The tap planes of input channel {@code channel} (of all images), every element written, from {@code dst}. */
+  private static void fillTapPlanes(ConvGeometry s, float[] in, int channel, float[] planes, int dst) {
+    int src = channel * s.h() * s.w();
+    int rows = Layout.planeRows(s);
+    int ow = s.ow();
+    for (int ry = 0; ry < s.sh(); ry++) {
+      for (int kx = 0; kx < s.kw(); kx++, dst += rows * ow) {
+        // columns x whose input column x*sw + first lies in [0, w)
+        int first = kx * s.dw() - s.pl();
+        int xlo = Math.min(ow, first >= 0 ? 0 : (-first + s.sw() - 1) / s.sw());
+        int xhi = s.w() - 1 - first < 0 ? 0 : Math.min(ow, (s.w() - 1 - first) / s.sw() + 1);
+        xhi = Math.max(xlo, xhi);
+        // rows yy whose input row yy*sh + ry - pt lies in [0, h)
+        int ylo = Math.min(rows, Math.max(0, (s.pt() - ry + s.sh() - 1) / s.sh()));
+        int yhi = Math.max(ylo, Math.min(rows, (s.h() - 1 + s.pt() - ry) / s.sh() + 1));
+        Arrays.fill(planes, dst, dst + ylo * ow, 0f);
+        Arrays.fill(planes, dst + yhi * ow, dst + rows * ow, 0f);
+        if (s.sh() == 1 && s.sw() == 1 && ow == s.w()) {
+          // rows as wide as the input's: the valid rows are one run of the input shifted by first;
+          // the columns that run wraps into (x < xlo, x >= xhi) are zeroed after it
+          int from = src + (ylo - s.pt()) * s.w() + first;
+          int to = dst + ylo * ow;
+          int n = (yhi - ylo) * ow;
+          int skip = Math.max(0, -from);
+          n = Math.min(n - skip, in.length - from - skip);
+          if (n > 0) {
+            copy(in, from + skip, planes, to + skip, n);
+          }
+          for (int yy = ylo; yy < yhi; yy++) {
+            zero(planes, dst + yy * ow, dst + yy * ow + xlo);
+            zero(planes, dst + yy * ow + xhi, dst + (yy + 1) * ow);
+          }
+          continue;
+        }
+        for (int yy = ylo; yy < yhi; yy++) {
+          int at = dst + yy * ow;
+          zero(planes, at, at + xlo);
+          int row = src + (yy * s.sh() + ry - s.pt()) * s.w() + first;
+          if (s.sw() == 1) {
+            copy(in, row + xlo, planes, at + xlo, xhi - xlo);
+          } else {
+            int x = xlo;
+            if (s.sw() == 2) {
+              for (; x + L <= xhi && row + 2 * x + 2 * L <= in.length; x += L) {
+                EvenLanes.evens(in, row + 2 * x).intoArray(planes, at + x);
+              }
+            }
+            for (; x < xhi; x++) {
+              planes[at + x] = in[row + x * s.sw()];
+            }
+          }
+          zero(planes, at + xhi, at + ow);
+        }
+      }
+    }
+  }
+
   /**
    * {@code System.arraycopy} for the short runs of a row: inline vector moves, no call's fixed cost
    * (which, for rows of 8 to 64 floats, was as large as the copying).
@@ -224,18 +315,32 @@ final class ConvVector {
       // flat index = output index (pointwise): whole vectors straight into the output, the pixels
       // after them one by one; then the epilogue over what was written, still in L1
       int i = i0;
+      boolean pointwise = s.pointwise();
+      int[] offsets = q.tapOffsets();
       if (count == 4) {
         for (; i + 4 * L <= i1; i += 4 * L) {
-          pointwise4x4(src, base + i, pixels, taps, wt, bias, o, out, outBase + i);
+          if (pointwise) {
+            pointwise4x4(src, base + i, pixels, taps, wt, bias, o, out, outBase + i);
+          } else {
+            taps4x4(src, base + i, offsets, taps, wt, bias, o, out, outBase + i, pixels);
+          }
         }
         for (; i + L <= i1; i += L) {
-          pointwise4x1(src, base + i, pixels, taps, wt, bias, o, out, outBase + i);
+          if (pointwise) {
+            pointwise4x1(src, base + i, pixels, taps, wt, bias, o, out, outBase + i);
+          } else {
+            taps4x1(src, base + i, offsets, taps, wt, bias, o, out, outBase + i, pixels);
+          }
         }
       } else {
         int whole = i + (i1 - i) / L * L;
         for (int j = 0; j < count; j++) {
           for (int p = i; p < whole; p += L) {
-            pointwise1x1(src, base + p, pixels, taps, wt, (o + j) * taps, bias[o + j], out, outBase + j * pixels + p);
+            if (pointwise) {
+              pointwise1x1(src, base + p, pixels, taps, wt, (o + j) * taps, bias[o + j], out, outBase + j * pixels + p);
+            } else {
+              taps1x1(src, base + p, offsets, taps, wt, (o + j) * taps, bias[o + j], out, outBase + j * pixels + p);
+            }
           }
         }
         i = whole;
@@ -497,4 +602,94 @@ final class ConvVector {
     a0.intoArray(acc, accAt);
     a1.intoArray(acc, accAt + L);
   }
-}
+
+  /**
+   * Output channels o .. o+3 over 4L pixels, tap k of the pixels read at {@code at + tapOffsets[k]},
+   * results at out[outAt + j*stride]: {@link #pointwise4x4} with the operands of a tap plane.
+   */
+  private static void taps4x4(float[] src, int at, int[] tapOffsets, int taps, float[] wt, float[] bias, int o,
+      float[] out, int outAt, int stride) {
+    FloatVector b0 = FloatVector.broadcast(SPECIES, bias[o]);
+    FloatVector b1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+    FloatVector b2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+    FloatVector b3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+    FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0;
+    FloatVector a10 = b1, a11 = b1, a12 = b1, a13 = b1;
+    FloatVector a20 = b2, a21 = b2, a22 = b2, a23 = b2;
+    FloatVector a30 = b3, a31 = b3, a32 = b3, a33 = b3;
+    int w0 = o * taps;
+    for (int k = 0; k < taps; k++) {
+      int p = at + tapOffsets[k];
+      FloatVector v0 = FloatVector.fromArray(SPECIES, src, p);
+      FloatVector v1 = FloatVector.fromArray(SPECIES, src, p + L);
+      FloatVector v2 = FloatVector.fromArray(SPECIES, src, p + 2 * L);
+      FloatVector v3 = FloatVector.fromArray(SPECIES, src, p + 3 * L);
+      FloatVector x = FloatVector.broadcast(SPECIES, wt[w0 + k]);
+      a00 = v0.fma(x, a00);
+      a01 = v1.fma(x, a01);
+      a02 = v2.fma(x, a02);
+      a03 = v3.fma(x, a03);
+      x = FloatVector.broadcast(SPECIES, wt[w0 + taps + k]);
+      a10 = v0.fma(x, a10);
+      a11 = v1.fma(x, a11);
+      a12 = v2.fma(x, a12);
+      a13 = v3.fma(x, a13);
+      x = FloatVector.broadcast(SPECIES, wt[w0 + 2 * taps + k]);
+      a20 = v0.fma(x, a20);
+      a21 = v1.fma(x, a21);
+      a22 = v2.fma(x, a22);
+      a23 = v3.fma(x, a23);
+      x = FloatVector.broadcast(SPECIES, wt[w0 + 3 * taps + k]);
+      a30 = v0.fma(x, a30);
+      a31 = v1.fma(x, a31);
+      a32 = v2.fma(x, a32);
+      a33 = v3.fma(x, a33);
+    }
+    a00.intoArray(out, outAt);
+    a01.intoArray(out, outAt + L);
+    a02.intoArray(out, outAt + 2 * L);
+    a03.intoArray(out, outAt + 3 * L);
+    a10.intoArray(out, outAt + stride);
+    a11.intoArray(out, outAt + stride + L);
+    a12.intoArray(out, outAt + stride + 2 * L);
+    a13.intoArray(out, outAt + stride + 3 * L);
+    a20.intoArray(out, outAt + 2 * stride);
+    a21.intoArray(out, outAt + 2 * stride + L);
+    a22.intoArray(out, outAt + 2 * stride + 2 * L);
+    a23.intoArray(out, outAt + 2 * stride + 3 * L);
+    a30.intoArray(out, outAt + 3 * stride);
+    a31.intoArray(out, outAt + 3 * stride + L);
+    a32.intoArray(out, outAt + 3 * stride + 2 * L);
+    a33.intoArray(out, outAt + 3 * stride + 3 * L);
+  }
+
+  /** {@link #taps4x4} over one vector of pixels. */
+  private static void taps4x1(float[] src, int at, int[] tapOffsets, int taps, float[] wt, float[] bias, int o,
+      float[] out, int outAt, int stride) {
+    FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
+    FloatVector a1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+    FloatVector a2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+    FloatVector a3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+    int w0 = o * taps;
+    for (int k = 0; k < taps; k++) {
+      FloatVector v = FloatVector.fromArray(SPECIES, src, at + tapOffsets[k]);
+      a0 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + k]), a0);
+      a1 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + taps + k]), a1);
+      a2 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + 2 * taps + k]), a2);
+      a3 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + 3 * taps + k]), a3);
+    }
+    a0.intoArray(out, outAt);
+    a1.intoArray(out, outAt + stride);
+    a2.intoArray(out, outAt + 2 * stride);
+    a3.intoArray(out, outAt + 3 * stride);
+  }
+
+  /** One output channel (weights at w0) over one vector of pixels. */
+  private static void taps1x1(float[] src, int at, int[] tapOffsets, int taps, float[] wt, int w0, float bias,
+      float[] out, int outAt) {
+    FloatVector a = FloatVector.broadcast(SPECIES, bias);
+    for (int k = 0; k < taps; k++) {
+      a = FloatVector.fromArray(SPECIES, src, at + tapOffsets[k]).fma(FloatVector.broadcast(SPECIES, wt[w0 + k]), a);
+    }
+    a.intoArray(out, outAt);
+  }}

@@ -33,7 +33,12 @@ class ConvPathsTest {
       new ConvGeometry(1, 16, 3, 97, 90, 1, 1, 1, 1, 0, 0, 1, 1, 1, 3, 97),
       // depthwise stride 2 (phase planes filled from even and odd lanes), then 3x3 depthwise on small rows
       new ConvGeometry(1, 24, 130, 70, 24, 3, 3, 2, 2, 0, 1, 1, 1, 24, 64, 35),
-      new ConvGeometry(2, 300, 8, 8, 300, 3, 3, 1, 1, 1, 1, 1, 1, 300, 8, 8));
+      new ConvGeometry(2, 300, 8, 8, 300, 3, 3, 1, 1, 1, 1, 1, 1, 300, 8, 8),
+      // stride 1, rows as wide as the input's: tap planes filled as one shifted run per plane, the
+      // first reaching before the input (clamped), groups of 4 channels; then asymmetric pads and
+      // a row dilation on a 3x5 kernel
+      new ConvGeometry(1, 8, 21, 37, 12, 3, 3, 1, 1, 1, 1, 1, 1, 2, 21, 37),
+      new ConvGeometry(1, 5, 30, 29, 6, 3, 5, 1, 1, 2, 3, 2, 1, 1, 30, 29));
 
   private static float[] random(int n) {
     float[] v = new float[n];
@@ -80,6 +85,24 @@ class ConvPathsTest {
     return new ConvPost(e.program(), e.ops().size(), random(s.n() * s.cout() * s.pixels()));
   }
 
+  /**
+   * Every op with every operand order and no head, so that the Vector API path runs its loop per
+   * op (a program that reads the head runs in one pass).
+   */
+  private static ConvPost everyOpWithoutTheHead(ConvGeometry s) {
+    Epilogue e = new Epilogue(List.of(Epilogue.Op.binary(Epilogue.ADD, Epilogue.SCALAR, true, 0.5f),
+        Epilogue.Op.unary(Epilogue.HARDSIGMOID, 0.3f, 0.4f), Epilogue.Op.binary(Epilogue.MUL, Epilogue.EXTRA, false, 0),
+        Epilogue.Op.unary(Epilogue.CLIP, -0.7f, 0.9f), Epilogue.Op.binary(Epilogue.DIV, Epilogue.EXTRA, true, 0),
+        Epilogue.Op.binary(Epilogue.ADD, Epilogue.EXTRA, false, 0),
+        Epilogue.Op.binary(Epilogue.MUL, Epilogue.SCALAR, false, 1.5f),
+        Epilogue.Op.binary(Epilogue.DIV, Epilogue.SCALAR, false, 3f),
+        Epilogue.Op.binary(Epilogue.MUL, Epilogue.EXTRA, true, 0),
+        Epilogue.Op.binary(Epilogue.DIV, Epilogue.EXTRA, false, 0),
+        Epilogue.Op.binary(Epilogue.DIV, Epilogue.SCALAR, true, -2f),
+        Epilogue.Op.binary(Epilogue.ADD, Epilogue.EXTRA, true, 0), Epilogue.Op.unary(Epilogue.RELU, 0, 0)));
+    return new ConvPost(e.program(), e.ops().size(), random(s.n() * s.cout() * s.pixels()));
+  }
+
   /** Both paths, on one and three threads: the fused launch gives the Conv's bits with the ops applied after. */
   @Test
   void epilogueGivesTheBitsOfTheConvolutionFollowedByItsOps() throws Exception {
@@ -90,7 +113,7 @@ class ConvPathsTest {
     try {
       for (ConvGeometry s : SHAPES) {
         float[][] args = inputs(s);
-        for (ConvPost post : List.of(hardSwishResidualRelu(s), hardSigmoidClipDiv(s))) {
+        for (ConvPost post : List.of(hardSwishResidualRelu(s), hardSigmoidClipDiv(s), everyOpWithoutTheHead(s))) {
           for (Path path : paths) {
             float[] expected = runIn(one, path, s, args);
             post.apply(expected, 0, expected.length);
