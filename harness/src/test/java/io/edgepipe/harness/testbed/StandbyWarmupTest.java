@@ -21,4 +21,18 @@ class StandbyWarmupTest {
     assertEquals(List.of("EEEE", "EEES", "EESS", "ESSS", "EESS"), visits("EESS"));
     assertEquals(List.of("SSSS", "SSSE", "SSEE", "SEEE"), visits("SEEE"));
   }
+
+  @Test
+  void everyVisitWaitsForTheJitAndSetsTheWarmupQuotaOnlyWhenAsked() {
+    List<ScheduledTestbedRun.Step> uncapped = ScheduledTestbedRun.standbyWarmup(new Placement("ESSS"), 40, 2);
+    assertTrue(uncapped.stream().allMatch(s -> s.untilJitQuiet() && s.edgeCpu() == 2 && s.seconds() == 40));
+    List<ScheduledTestbedRun.Step> asItIs = ScheduledTestbedRun.standbyWarmup(new Placement("ESSS"), 20);
+    assertTrue(asItIs.stream().allMatch(s -> s.untilJitQuiet() && s.edgeCpu() == 0), "the quota left alone");
+  }
+
+  @Test
+  void onlyAWarmupWaitsForTheJit() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new ScheduledTestbedRun.Step("x", 0, 0, 0, 5, 1, null, false, true));
+  }
 }
