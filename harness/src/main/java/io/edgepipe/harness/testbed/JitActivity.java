@@ -28,7 +28,7 @@ public final class JitActivity {
     double sum = 0;
     for (long pid : pids) {
       for (long tid : compilerThreads(pid)) {
-        double cpu = ProcessCpu.seconds(tid); // /proc/TID/stat: that thread's own utime + stime
+        double cpu = ProcessCpu.threadSeconds(pid, tid);
         if (!Double.isFinite(cpu)) {
           continue;
         }

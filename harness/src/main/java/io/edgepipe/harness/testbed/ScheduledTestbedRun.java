@@ -264,11 +264,12 @@ public final class ScheduledTestbedRun {
     long delivered0 = delivered(controller);
     JitActivity jit = new JitActivity();
     jit.advance(nodePids(state)); // from here on
+    double compileBefore = jit.total();
     Thread.sleep(Math.round(Math.min(WARMUP_MIN_S, step.seconds()) * 1000));
     List<Double> rates = new ArrayList<>();
     long delivered = delivered(controller);
     double at = controller.now();
-    double compileBefore = jit.advance(nodePids(state));
+    double compileFirst = jit.advance(nodePids(state));
     int quietWindows = 0;
     double lastCompile = Double.NaN;
     String ended = "at most " + Math.round(step.seconds()) + " s";
@@ -290,8 +291,8 @@ public final class ScheduledTestbedRun {
     log.accept(String.format(java.util.Locale.ROOT, "%.1f s: %s: %.1f s (%s), %d frames, last window %.0f fps; "
             + "JIT compile CPU %.2f s in its first %.0f s, %.2f s after, %.3f s in its last 1 s window",
         controller.now(), step.label(), controller.now() - begin, ended, delivered(controller) - delivered0,
-        rates.isEmpty() ? Double.NaN : rates.get(rates.size() - 1), compileBefore, Math.min(WARMUP_MIN_S, step.seconds()),
-        jit.total() - compileBefore, lastCompile));
+        rates.isEmpty() ? Double.NaN : rates.get(rates.size() - 1), compileFirst, Math.min(WARMUP_MIN_S, step.seconds()),
+        jit.total() - compileBefore - compileFirst, lastCompile));
   }
 
   /**

@@ -29,6 +29,8 @@ class JitActivityTest {
     JitActivity jit = new JitActivity();
     double first = jit.advance(List.of(self));
     assertTrue(first > 0, "a JVM that ran JUnit has compiled something: " + first);
+    double process = io.edgepipe.testbed.ProcessCpu.seconds(self);
+    assertTrue(first < process, "the compiler threads' own CPU, not the process's: " + first + " s of " + process + " s");
     double second = jit.advance(List.of(self));
     assertTrue(second >= 0 && second < first, "the second reading counts only what came since: " + second);
     assertEquals(first + second, jit.total(), 1e-9);
