@@ -17,10 +17,25 @@ package io.edgepipe.api;
  * behind 3.0-3.3 others with 5 frames at the producer, 1.7-2.4 with 4). A link between hosts
  * with a round trip {@code d} keeps {@code bandwidth * d} bytes in transit besides:
  * {@code linkBytes}.
+ *
+ * <p>Across hosts a hand-over is not short: a frame's bytes wait in the sender's socket and the
+ * link's queue for as long as a service time or more (1 MB at 10 Mbit/s: 0.84 s), holding a place
+ * of every window upstream that no service is using. Without a place of its own a link-bound hop
+ * sends its next frame only once the last one is answered and the link idles in between (testbed,
+ * ESSS at 10 Mbit/s: 12 fps with windows 4, 3, 2, 1; 17.6 with 5, 4, 3, 2). So a launcher that
+ * starts a chain across hosts gives every service of it {@link #FRAMES_IN_TRANSIT_ACROSS_HOSTS}
+ * ({@link #transitAcrossHostsOption()} or the {@link #TRANSIT_ENV} variable): every service,
+ * because the producer's window bounds the whole chain, whichever hop crosses.
  */
 public final class HopBudget {
   /** Frames beyond one per service downstream for hand-overs between services: none (see above). */
   public static final int FRAMES_IN_TRANSIT = 0;
+  /** Frames in transit per hop for a chain whose services span hosts (see above). */
+  public static final int FRAMES_IN_TRANSIT_ACROSS_HOSTS = 1;
+  /** The system property that sets the frames in transit per hop. */
+  public static final String TRANSIT_PROPERTY = "edgepipe.window.transit";
+  /** The environment variable that sets them where a JVM option is awkward (containers). */
+  public static final String TRANSIT_ENV = "EDGEPIPE_WINDOW_TRANSIT";
   /** Most payload bytes one hop keeps unanswered, by default. */
   public static final long BYTE_BUDGET = 512L << 20;
 
@@ -59,17 +74,23 @@ public final class HopBudget {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(services, Math.min(byChain, byBytes)));
   }
 
+  /** The JVM option a launcher gives every service of a chain that spans hosts. */
+  public static String transitAcrossHostsOption() {
+    return "-D" + TRANSIT_PROPERTY + "=" + FRAMES_IN_TRANSIT_ACROSS_HOSTS;
+  }
+
   /** The bytes a link keeps in transit for a window: its rate times the round trip (twice the one-way delay). */
   public static long linkBytes(long bitsPerSecond, java.time.Duration oneWayDelay) {
     return bitsPerSecond / 8 * 2 * oneWayDelay.toNanos() / 1_000_000_000L;
   }
 
   /**
-   * Bytes of hop {@code hop}'s shared-memory ring at the default budget: one slot per frame of its
-   * window, and one for the output its sender computes in place while the window is full.
+   * Bytes of hop {@code hop}'s shared-memory ring at the default budget with {@code inTransit}
+   * frames in transit: one slot per frame of its window, and one for the output its sender
+   * computes in place while the window is full.
    */
-  public static long ringBytes(PipelineSpec spec, int hop) {
+  public static long ringBytes(PipelineSpec spec, int hop, int inTransit) {
     long payload = payloadBytes(spec, hop);
-    return (frames(servicesDownstream(spec, hop), payload, BYTE_BUDGET) + 1) * payload;
+    return (frames(servicesDownstream(spec, hop), payload, BYTE_BUDGET, 0, inTransit) + 1) * payload;
   }
 }

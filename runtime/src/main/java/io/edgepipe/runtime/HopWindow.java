@@ -20,7 +20,9 @@ import io.edgepipe.api.PipelineSpec;
  * control towards its upstream, is a separate and smaller bound: one frame beyond the one it
  * computes ({@link FrameStreamEndpoint#PREFETCH}).
  *
- * <p>A hop that crosses a link with delay needs the link's bandwidth-delay product in flight
+ * <p>A chain whose services span hosts keeps one frame in transit per hop besides (its launcher
+ * says so, see {@link HopBudget}): over a link a frame's bytes hold a place for a service time or
+ * more. A hop that crosses a link with delay needs the link's bandwidth-delay product in flight
  * besides (-Dedgepipe.window.linkBytes, {@link HopBudget#linkBytes}; 0 by default, right on one
  * host and wherever a frame's transfer takes longer than the round trip). Large frames are
  * further capped by a byte budget per hop, at least one frame per service downstream so the
@@ -33,8 +35,13 @@ public final class HopWindow {
   private static final long BYTE_BUDGET = Long.getLong("edgepipe.window.bytes", HopBudget.BYTE_BUDGET);
   /** The bytes a link downstream keeps in transit (-Dedgepipe.window.linkBytes): rate x round trip. */
   private static final long LINK_BYTES = Long.getLong("edgepipe.window.linkBytes", 0);
-  /** Frames in transit beyond one per service (-Dedgepipe.window.transit=1 gives 5, 4, 3, 2), to compare. */
-  private static final int IN_TRANSIT = Integer.getInteger("edgepipe.window.transit", HopBudget.FRAMES_IN_TRANSIT);
+  /**
+   * Frames in transit beyond one per service: none on one host; one (5, 4, 3, 2) where the launcher
+   * of a chain across hosts says so (-Dedgepipe.window.transit, or EDGEPIPE_WINDOW_TRANSIT in a
+   * container; {@link HopBudget#FRAMES_IN_TRANSIT_ACROSS_HOSTS}).
+   */
+  private static final int IN_TRANSIT = Integer.getInteger(HopBudget.TRANSIT_PROPERTY,
+      inTransitFromEnvironment(System.getenv(HopBudget.TRANSIT_ENV)));
   /** The window of a sender that does not know its place in a chain (tools, tests): 8 frames. */
   public static final int DEFAULT = OVERRIDE > 0 ? OVERRIDE : 8;
 
@@ -51,6 +58,17 @@ public final class HopWindow {
   /** The payload size of hop {@code hop}'s frames (the size of a shared-memory slot for it). */
   public static long payloadBytes(PipelineSpec spec, int hop) {
     return HopBudget.payloadBytes(spec, hop);
+  }
+
+  static int inTransitFromEnvironment(String value) {
+    if (value == null || value.isBlank()) {
+      return HopBudget.FRAMES_IN_TRANSIT;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(HopBudget.TRANSIT_ENV + " must be a whole number of frames, not '" + value + "'");
+    }
   }
 
   static int frames(int servicesDownstream, long frameBytes) {

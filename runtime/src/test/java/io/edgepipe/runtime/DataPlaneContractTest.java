@@ -135,6 +135,22 @@ class DataPlaneContractTest {
   }
 
   @Test
+  void aChainAcrossHostsKeepsAFrameInTransitPerHop() {
+    int transit = io.edgepipe.api.HopBudget.FRAMES_IN_TRANSIT_ACROSS_HOSTS;
+    // the thesis chain's hops across hosts: 5, 4, 3, 2 (one host: 4, 3, 2, 1)
+    assertEquals(List.of(5, 4, 3, 2), List.of(4, 3, 2, 1).stream()
+        .map(services -> io.edgepipe.api.HopBudget.frames(services, 921_600, 512L << 20, 0, transit)).toList());
+    assertEquals("-Dedgepipe.window.transit=1", io.edgepipe.api.HopBudget.transitAcrossHostsOption());
+    // containers set it through the environment
+    assertEquals(1, HopWindow.inTransitFromEnvironment("1"));
+    assertEquals(io.edgepipe.api.HopBudget.FRAMES_IN_TRANSIT, HopWindow.inTransitFromEnvironment(null));
+    assertEquals(io.edgepipe.api.HopBudget.FRAMES_IN_TRANSIT, HopWindow.inTransitFromEnvironment(" "));
+    IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> HopWindow.inTransitFromEnvironment("one"));
+    assertTrue(bad.getMessage().contains("EDGEPIPE_WINDOW_TRANSIT"), bad.getMessage());
+  }
+
+  @Test
   void aLinkWithDelayAddsTheFramesItsBandwidthDelayProductHolds() {
     long oneGbitFiveMs = io.edgepipe.api.HopBudget.linkBytes(1_000_000_000L, java.time.Duration.ofMillis(5));
     assertEquals(1_250_000, oneGbitFiveMs, "1 Gbit/s x 10 ms round trip");

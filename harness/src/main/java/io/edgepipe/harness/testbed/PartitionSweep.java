@@ -105,7 +105,7 @@ public final class PartitionSweep implements AutoCloseable {
     ctrlC = new Thread(this::killAll, "partition-sweep-ctrl-c");
     Runtime.getRuntime().addShutdownHook(ctrlC);
     for (Node n : Node.values()) {
-      NodeProcess p = launcher.startJava("host-" + n.word(), n, List.of("-Xmx1g"), PartitionHost.class.getName(),
+      NodeProcess p = launcher.startJava("host-" + n.word(), n, TestbedRun.ACROSS_HOSTS, PartitionHost.class.getName(),
           List.of(device, n.word()), logDir.resolve("host-" + n.word() + ".log"));
       hosts.put(n, p);
     }
@@ -121,7 +121,7 @@ public final class PartitionSweep implements AutoCloseable {
         "--source", source, "--frames", "0", "--fps", "0", "--flows", "1", "--seed", "1", "--device", device,
         "--node", edge.word(), "--sink-port", String.valueOf(BASE_PORT), "--next", next, "--mode",
         "partition-sweep", "--adaptive", "--report-ms", String.valueOf(REPORT_MS), "--await", first.get(0).name() + "=" + next));
-    producer = launcher.startJava("producer", edge, List.of("-Xmx1g"), TestbedProducer.class.getName(), args,
+    producer = launcher.startJava("producer", edge, TestbedRun.ACROSS_HOSTS, TestbedProducer.class.getName(), args,
         logDir.resolve("producer.log"));
     reader = new Thread(this::readProducer, "partition-sweep-producer");
     reader.setDaemon(true);

@@ -361,20 +361,26 @@ public final class TestbedRun implements AutoCloseable {
   }
 
   /**
-   * JVM options of every child: its heap and, when the link has a delay, the bytes its round trip
-   * keeps in transit, so each hop's window grows by the frames they hold ({@code HopWindow}).
-   * Every child gets them: the producer's window bounds the whole chain, whichever hop crosses.
+   * JVM options of every child: its heap, a frame in transit per hop (the chain spans the testbed's
+   * two hosts, {@link io.edgepipe.api.HopBudget#FRAMES_IN_TRANSIT_ACROSS_HOSTS}) and, when the link
+   * has a delay, the bytes its round trip keeps in transit, so each hop's window grows by the
+   * frames they hold ({@code HopWindow}). Every child gets them: the producer's window bounds the
+   * whole chain, whichever hop crosses.
    */
+  /** The options of a child of a chain across the testbed's hosts, whatever the link: heap and transit frame. */
+  public static final List<String> ACROSS_HOSTS = List.of("-Xmx1g", io.edgepipe.api.HopBudget.transitAcrossHostsOption());
+
   private List<String> javaOptions() {
     return javaOptions(state.bandwidthBps(), state.delay());
   }
 
   static List<String> javaOptions(long bandwidthBps, Duration oneWayDelay) {
     if (oneWayDelay.isZero() || oneWayDelay.isNegative()) {
-      return List.of("-Xmx1g");
+      return ACROSS_HOSTS;
     }
-    return List.of("-Xmx1g", "-Dedgepipe.window.linkBytes="
-        + io.edgepipe.api.HopBudget.linkBytes(bandwidthBps, oneWayDelay));
+    List<String> options = new java.util.ArrayList<>(ACROSS_HOSTS);
+    options.add("-Dedgepipe.window.linkBytes=" + io.edgepipe.api.HopBudget.linkBytes(bandwidthBps, oneWayDelay));
+    return options;
   }
 
   /** A fresh instance of stage {@code i} on {@code node} (a move without standbys). Caller holds moveLock. */

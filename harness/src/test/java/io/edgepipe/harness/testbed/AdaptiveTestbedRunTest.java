@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * logic (repoint, drain, stop) is tested everywhere on loopback by RelocatableRunTest.
  */
 class AdaptiveTestbedRunTest {
-  private static final String PREFIX = "edgepipe-ad";
+  private static final String PREFIX = "edgepipe-at"; // not "edgepipe-ad", which E7 runs by hand use
   private static TestbedState state;
 
   @TempDir

@@ -6,17 +6,17 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The testbed's children size their windows for the link's round trip when it has a delay. */
+/** The testbed's children keep a frame in transit per hop, and size their windows for the link's round trip when it has a delay. */
 class TestbedJavaOptionsTest {
   @Test
-  void withoutDelayOnlyTheHeap() {
-    assertEquals(List.of("-Xmx1g"), TestbedRun.javaOptions(100_000_000L, Duration.ZERO));
+  void withoutDelayTheHeapAndAFrameInTransit() {
+    assertEquals(List.of("-Xmx1g", "-Dedgepipe.window.transit=1"), TestbedRun.javaOptions(100_000_000L, Duration.ZERO));
   }
 
   @Test
   void aDelayAddsTheBytesItsRoundTripKeepsInTransit() {
     // 100 Mbit/s x 2 x 20 ms = 500,000 bytes
-    assertEquals(List.of("-Xmx1g", "-Dedgepipe.window.linkBytes=500000"),
+    assertEquals(List.of("-Xmx1g", "-Dedgepipe.window.transit=1", "-Dedgepipe.window.linkBytes=500000"),
         TestbedRun.javaOptions(100_000_000L, Duration.ofMillis(20)));
   }
 }

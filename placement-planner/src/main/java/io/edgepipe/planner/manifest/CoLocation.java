@@ -76,7 +76,7 @@ public final class CoLocation {
     long bytes = 0;
     for (int hop = 0; hop < chain.size(); hop++) {
       if (placement.tier(hop) == tier && insidePod(chain, placement, hop)) {
-        bytes += HopBudget.ringBytes(spec, hop);
+        bytes += HopBudget.ringBytes(spec, hop, HopBudget.FRAMES_IN_TRANSIT_ACROSS_HOSTS); // pods run as across hosts
       }
     }
     if (bytes == 0) {

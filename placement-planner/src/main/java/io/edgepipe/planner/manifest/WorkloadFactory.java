@@ -198,6 +198,9 @@ final class WorkloadFactory {
         .withArgs(w.args())
         .withEnv(new EnvVarBuilder().withName("EDGEPIPE_NODE")
             .withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().endValueFrom().build())
+        // pods reach each other over the cluster's network, so the chain runs as one across hosts
+        .addToEnv(new EnvVarBuilder().withName(io.edgepipe.api.HopBudget.TRANSIT_ENV)
+            .withValue(String.valueOf(io.edgepipe.api.HopBudget.FRAMES_IN_TRANSIT_ACROSS_HOSTS)).build())
         .addAllToEnv(w.env())
         .withPorts(containerPorts(w))
         .withReadinessProbe(probe(w, 5, 5, 3))

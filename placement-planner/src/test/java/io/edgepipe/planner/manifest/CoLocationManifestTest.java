@@ -88,15 +88,15 @@ class CoLocationManifestTest {
     PipelineSpec spec = PipelineSpec.load(ManifestGeneratorTest.THESIS);
     PipelineManifests m = ManifestGeneratorTest.thesis("EESS", COLOCATE);
     // edge: producer->conv (hop 0) stays inside; server: relu->maxpool (hop 2)
-    assertRingVolume(m.workloads().get(0), 2 * HopBudget.ringBytes(spec, 0));
-    assertRingVolume(m.workloads().get(1), 2 * HopBudget.ringBytes(spec, 2));
+    assertRingVolume(m.workloads().get(0), 2 * HopBudget.ringBytes(spec, 0, HopBudget.FRAMES_IN_TRANSIT_ACROSS_HOSTS));
+    assertRingVolume(m.workloads().get(1), 2 * HopBudget.ringBytes(spec, 2, HopBudget.FRAMES_IN_TRANSIT_ACROSS_HOSTS));
     PipelineManifests all = ManifestGeneratorTest.thesis("SSSS", COLOCATE);
     long every = 0;
     for (int hop = 0; hop <= spec.layers().size(); hop++) {
-      every += HopBudget.ringBytes(spec, hop);
+      every += HopBudget.ringBytes(spec, hop, HopBudget.FRAMES_IN_TRANSIT_ACROSS_HOSTS);
     }
     assertRingVolume(all.workloads().get(0), 2 * every);
-    assertTrue(HopBudget.ringBytes(spec, 0) >= HopBudget.payloadBytes(spec, 0) * 4, "one slot per frame of the window");
+    assertTrue(HopBudget.ringBytes(spec, 0, HopBudget.FRAMES_IN_TRANSIT_ACROSS_HOSTS) >= HopBudget.payloadBytes(spec, 0) * 4, "one slot per frame of the window");
   }
 
   @Test
