@@ -40,6 +40,16 @@ public final class JitActivity {
     return sum;
   }
 
+  /** Compile CPU seconds so far of one process's compiler threads (0 when it has none or is gone). */
+  public static double compileSeconds(long pid) {
+    double sum = 0;
+    for (long tid : compilerThreads(pid)) {
+      double cpu = ProcessCpu.threadSeconds(pid, tid);
+      sum += Double.isFinite(cpu) ? cpu : 0;
+    }
+    return sum;
+  }
+
   /** All compile CPU seconds counted so far. */
   public synchronized double total() {
     return total;

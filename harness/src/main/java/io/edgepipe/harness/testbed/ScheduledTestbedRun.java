@@ -373,7 +373,13 @@ public final class ScheduledTestbedRun {
 
   /** Sensors of an up testbed: the rate tc shapes the link to, and the edge cgroup's quota. */
   public static TestbedController.Sensors sensors(TestbedState state) {
+    StageJvms jvms = new StageJvms(state);
     return new TestbedController.Sensors() {
+      @Override
+      public double compileSeconds(String stage, io.edgepipe.api.Tier tier) {
+        return jvms.compileSeconds(stage, tier == io.edgepipe.api.Tier.EDGE ? Node.EDGE : Node.SERVER);
+      }
+
       @Override
       public double linkBitsPerSec() {
         return Testbed.readLink(state, Node.EDGE).htbRateBps();
