@@ -50,6 +50,8 @@ public final class AdaptiveExperiment {
    * 40 s, and its stages were still compiling a minute after the run moved to them (E7 s8 run 1).
    */
   static final double WARMUP_MAX_VISIT_S = 90;
+  /** Most seconds of each visit of the second warm-up round, under the run's quota (its JVMs compile again). */
+  static final double WARMUP_QUOTA_VISIT_S = 30;
 
   /** Columns of {@link #CSV}: one row per condition of the adaptive run. */
   public enum ConditionColumn implements CsvColumn {
@@ -105,7 +107,9 @@ public final class AdaptiveExperiment {
         + " s of settling; both warmed up first through every placement at 1 Gbit with the edge's quota lifted to "
         + "the host's " + warmupEdgeCpu() + " cores, each until its rate settled and the JIT compiler threads of "
         + "every JVM on both nodes had been idle for " + ScheduledTestbedRun.JIT_QUIET_WINDOWS + " s (at least "
-        + Math.round(ScheduledTestbedRun.WARMUP_MIN_S) + " s, at most " + Math.round(WARMUP_MAX_VISIT_S) + " s). "
+        + Math.round(ScheduledTestbedRun.WARMUP_MIN_S) + " s, at most " + Math.round(WARMUP_MAX_VISIT_S) + " s), then "
+        + "once more under the edge's quota of " + s.edgeCpu + " cores (at most " + Math.round(WARMUP_QUOTA_VISIT_S)
+        + " s each: the JVMs compile again the first time they pass frames under a quota). "
         + "Controller: margin 20%, dwell 1 s, cooldown 3 s after a move's drain, re-plan every "
         + TestbedController.TICK_MS + " ms; the edge's quota read from its cgroup every tick, the link's rate from "
         + "the shaper every " + TestbedController.LINK_EVERY_TICKS * TestbedController.TICK_MS + " ms, compute from "
@@ -129,7 +133,8 @@ public final class AdaptiveExperiment {
       profile.write(s.dir.resolve("profile-e7.json"));
       RunOptions o = new RunOptions(spec, s.specFile, "synthetic", 0, 0, 1, s.device, s.seed, null, "npy");
       s.task("E7 static sweep");
-      List<Step> sweep = new ArrayList<>(ScheduledTestbedRun.standbyWarmup(new Placement(START), WARMUP_MAX_VISIT_S, warmupEdgeCpu()));
+      List<Step> sweep = new ArrayList<>(ScheduledTestbedRun.standbyWarmup(new Placement(START), WARMUP_MAX_VISIT_S, warmupEdgeCpu(),
+          s.edgeCpu, WARMUP_QUOTA_VISIT_S));
       for (int c = 0; c < conditions.size(); c++) {
         if (firstSame(conditions, c) != c) {
           continue; // a condition the schedule returns to: measured once
@@ -153,7 +158,8 @@ public final class AdaptiveExperiment {
       s.task("E7 adaptive run");
       driver.up("1gbit", s.edgeCpu);
       state = driver.state();
-      List<Step> adaptive = new ArrayList<>(ScheduledTestbedRun.standbyWarmup(new Placement(START), WARMUP_MAX_VISIT_S, warmupEdgeCpu()));
+      List<Step> adaptive = new ArrayList<>(ScheduledTestbedRun.standbyWarmup(new Placement(START), WARMUP_MAX_VISIT_S, warmupEdgeCpu(),
+          s.edgeCpu, WARMUP_QUOTA_VISIT_S));
       for (int c = 0; c < conditions.size(); c++) {
         Condition k = conditions.get(c);
         adaptive.add(new Step(String.valueOf(c), k.linkBps(), k.edgeCpu(), 0, STEP_SECONDS, SETTLE_SECONDS));
