@@ -31,11 +31,33 @@ import java.util.List;
  * @param edgeMs       CPU ms per frame of each service on the edge
  * @param serverMs     the same on the server
  * @param edgeIdle     cores all the edge's JVMs used with no frames (the producer and one instance of every stage)
+ * <p>Busy background ({@link #fit(List, List, Visit, Visit, double[], Visit)}): an edge JVM that
+ * carries frames burns more CPU besides its per-frame work than one that idles. In session 7's
+ * quiet grid the all-edge chain used 0.07 cores more under a 0.25- or 0.5-core quota than its
+ * unthrottled CPU per frame times its rate (256 and 512 frames alike), so a quota passed 25-30%
+ * fewer frames than (quota - idle background) / CPU per frame. One more visit of the all-edge
+ * chain under a quota (beside its unthrottled one) separates the two: the same JVMs at two rates
+ * give the per-frame CPU (the slope) and their rate-independent CPU (the rest), which, split over
+ * the chain's JVMs, is each busy JVM's background; standbys keep the idle one.
+ *
  * @param serverIdle   cores the server's stage instances used with no frames
+ * @param edgeBusyPerJvm cores one edge JVM in the chain burns besides its per-frame CPU (at least its idle share)
  */
-record GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, double edgeIdle, double serverIdle) {
+record GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, double edgeIdle, double serverIdle,
+    double edgeBusyPerJvm) {
   /** A node's cores and frames per second in one visit. */
   record Visit(double fps, double edgeCores, double serverCores) {}
+
+  /** Without a throttled visit: an edge JVM in the chain burns what an idle one does. */
+  GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, double edgeIdle, double serverIdle) {
+    this(services, edgeMs, serverMs, edgeIdle, serverIdle, edgeIdle / services.size());
+  }
+
+  /**
+   * The throttled visit must run clearly slower than the unthrottled one for the two rates to
+   * separate per-frame CPU from background (a quota that did not bind tells nothing).
+   */
+  static final double LEAST_RATE_RATIO = 1.5;
 
   /**
    * @param edgeVisits   per k = 1..n the visit of E^k S^(n-k) (index k - 1)
@@ -52,17 +74,30 @@ record GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, dou
    */
   static GridCpuFit fit(List<String> services, List<Visit> edgeVisits, Visit idle, Visit allServer,
       double[] crossHopMs) {
+    return fit(services, edgeVisits, idle, allServer, crossHopMs, null);
+  }
+
+  /**
+   * The same with each edge JVM in the chain charged its busy background, from {@code throttled}:
+   * the all-edge chain (E^n) under a quota; null (or a visit whose rate is not at least
+   * {@value #LEAST_RATE_RATIO} times lower than the unthrottled E^n's) charges the idle one.
+   */
+  static GridCpuFit fit(List<String> services, List<Visit> edgeVisits, Visit idle, Visit allServer,
+      double[] crossHopMs, Visit throttled) {
     int n = services.size();
     if (edgeVisits.size() != n) {
       throw new IllegalArgumentException("one visit per edge placement: " + n + " expected, got " + edgeVisits.size());
     }
     double edgeIdle = finite(idle.edgeCores());
     double serverIdle = finite(idle.serverCores());
+    double idlePerJvm = edgeIdle / n;
+    double busyPerJvm = Math.max(idlePerJvm, busyPerJvm(edgeVisits.get(n - 1), throttled, n, idlePerJvm));
     double[] edge = new double[n + 1]; // edge CPU ms per frame with k services on the edge
     double[] server = new double[n + 1];
     for (int k = 1; k <= n; k++) {
       Visit v = edgeVisits.get(k - 1);
-      edge[k] = perFrameMs(v.edgeCores(), edgeIdle, v.fps());
+      // k JVMs carry frames, the other n - k idle as standbys
+      edge[k] = perFrameMs(v.edgeCores(), k * busyPerJvm + (n - k) * idlePerJvm, v.fps());
       server[k] = k == n ? 0 : perFrameMs(v.serverCores(), serverIdle, v.fps());
       if (crossHopMs != null && k < n) {
         // E^k S^(n-k) sends hop k-1 and the sink's hop over the link: half of each on either node
@@ -79,7 +114,20 @@ record GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, dou
       edgeMs[i] = Math.max(0, edge[i + 1] - edge[i]);
       serverMs[i] = Math.max(0, server[i] - server[i + 1]);
     }
-    return new GridCpuFit(List.copyOf(services), edgeMs, serverMs, edgeIdle, serverIdle);
+    return new GridCpuFit(List.copyOf(services), edgeMs, serverMs, edgeIdle, serverIdle, busyPerJvm);
+  }
+
+  /**
+   * One edge JVM's rate-independent CPU while the chain runs: the same n JVMs (E^n) at two rates,
+   * cores = n b + fps c, solved for b; {@code fallback} where the two rates do not separate.
+   */
+  static double busyPerJvm(Visit unthrottled, Visit throttled, int n, double fallback) {
+    if (throttled == null || !(throttled.fps() > 0) || !(unthrottled.fps() >= LEAST_RATE_RATIO * throttled.fps())
+        || !Double.isFinite(unthrottled.edgeCores()) || !Double.isFinite(throttled.edgeCores())) {
+      return fallback;
+    }
+    double perFrame = (unthrottled.edgeCores() - throttled.edgeCores()) / (unthrottled.fps() - throttled.fps());
+    return (throttled.edgeCores() - throttled.fps() * perFrame) / n;
   }
 
   private static double perFrameMs(double cores, double idle, double fps) {
@@ -90,8 +138,13 @@ record GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, dou
     return Double.isFinite(v) ? Math.max(0, v) : 0;
   }
 
-  /** Background cores of one JVM on {@code tier}. */
+  /** Background cores of one JVM in the chain on {@code tier} (on the edge: its busy background). */
   double backgroundPerJvm(Tier tier) {
+    return tier == Tier.EDGE ? edgeBusyPerJvm : idlePerJvm(tier);
+  }
+
+  /** Background cores of one idle JVM (a standby) on {@code tier}. */
+  double idlePerJvm(Tier tier) {
     int n = services.size();
     return tier == Tier.EDGE ? edgeIdle / n : serverIdle / Math.max(1, n - 1);
   }
@@ -107,7 +160,7 @@ record GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, dou
       return 0;
     }
     int idle = tier == Tier.EDGE ? services.size() - k : k - 1;
-    return idle * backgroundPerJvm(tier);
+    return idle * idlePerJvm(tier);
   }
 
   /** Rows for the CSV: side, tier, service, ms per frame, background cores. */

@@ -112,6 +112,9 @@ public final class GridExperiment {
           + settleSeconds + CALIBRATION_SECONDS + PACED_SETTLE_SECONDS + pacedSeconds + 1 /* SSSS's calibration visits */
           + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + CALIBRATION_PASSES * (CALIBRATION_SECONDS + 0.5))
           + IDLE_SECONDS
+          + EDGE_PLACEMENTS.size() * (CALIBRATION_SECONDS + 0.5) + THROTTLED_PASSES * (1 + CALIBRATION_SECONDS + 0.5)
+          + 1 + PACED_SETTLE_SECONDS + PACED_CALIBRATION_SECONDS
+          + IDLE_SECONDS /* the visits after the grid */
           + repeats * (visit /* SSSS */ + scenarios() * EDGE_PLACEMENTS.size() * visit);
       return sides.size() * perSize;
     }
@@ -129,6 +132,10 @@ public final class GridExperiment {
    */
   static final int CALIBRATION_PASSES = 2;
   static final double IDLE_SECONDS = 4;
+  /** Visits of the all-edge chain under the grid's least quota after the repeats (the one with the most fps counts). */
+  static final int THROTTLED_PASSES = 2;
+  /** Seconds of EEEE's paced visit after the grid (up to 40 frames at 20 fps for its median latency). */
+  static final double PACED_CALIBRATION_SECONDS = 2;
   /** The edge run's own warm-up before its schedule (its warm-up visits follow). */
   static final double EDGE_RUN_WARMUP_SECONDS = 3;
   /** A paced step's first part, left out of its latency window (the producer's new pace taking hold). */
@@ -162,7 +169,10 @@ public final class GridExperiment {
         + " s of frames as fast as the chain goes (fps), a hold until the frames it queued have arrived, and "
         + g.pacedSeconds() + " s of frames at half that rate, "
         + "at most 20 fps (latency = their median); each repeat goes through every scenario again, the placements "
-        + "in the opposite order; spread = min-max of the repeats");
+        + "in the opposite order; after the repeats, on JVMs warm for minutes, each placement once more unthrottled "
+        + "(cal|P|late), EEEE paced (a lone frame's walk on the edge), EEEE " + THROTTLED_PASSES + " times flat out under the least quota (its busy background) and "
+        + "once more with 1 frame/s; these visits are calibration (no grid point is predicted from its own "
+        + "measurement), made after the grid so that every instance's JIT is done; spread = min-max of the repeats");
     Table runs = CsvColumn.table(RunColumn.values());
     Table points = CsvColumn.table(PointColumn.values());
     Table best = CsvColumn.table(BestColumn.values());
@@ -231,7 +241,7 @@ public final class GridExperiment {
           }
         }
         // the JVMs with (almost) no frames: what they burn anyway
-        steps.add(new Step("idle", calLink, calCpu, 1, IDLE_SECONDS, 1, "ESSS"));
+        steps.add(new Step(GridModel.IDLE, calLink, calCpu, 1, IDLE_SECONDS, 1, "ESSS"));
         for (int r = 0; r < g.repeats(); r++) {
           for (double cpu : g.edgeCpus()) {
             for (String link : g.links()) {
@@ -249,6 +259,8 @@ public final class GridExperiment {
             }
           }
         }
+        steps.addAll(lateCalibration(calLink, calCpu, g.edgeCpus().stream().mapToDouble(Double::doubleValue).min()
+            .orElse(calCpu)));
         // a short first warm-up: the warm-up visits above give every instance its frames
         ScheduledTestbedRun.Outcome edge = ScheduledTestbedRun.run(state, "ESSS", o, EDGE_RUN_WARMUP_SECONDS, steps,
             watcher(m, spec, state, "ESSS"), true, s.logs.resolve("grid-" + side + "-edge"),
@@ -256,15 +268,17 @@ public final class GridExperiment {
         driver.down();
         for (ScheduledTestbedRun.StepResult x : edge.steps()) {
           String label = x.step().label();
-          if (label.startsWith("cal|") || label.equals("idle")) {
+          if (label.startsWith("cal|") || label.startsWith(GridModel.IDLE) || label.startsWith(GridModel.THROTTLED)) {
             visits.add(new GridModel.Visit(label, x.fps(), x.edgeCores(), x.serverCores()));
+          } else if (label.equals(GridModel.PACED_EEEE)) {
+            visits.add(new GridModel.Visit(label, x.paceFps(), x.edgeCores(), x.serverCores(), x.latencyP50Ms()));
           }
         }
         GridModel.Inputs in = new GridModel.Inputs(m, side, source, visits, host);
         inputRows(in).forEach(inputs::row);
-        s.note("e5_edge_idle_cores_" + side, visits.stream().filter(v -> v.label().equals("idle")).findFirst()
-            .map(GridModel.Visit::edgeCores).orElse(0.0));
         GridCpuFit fit = GridModel.fit(GridModel.Version.NEW, in);
+        s.note("e5_edge_idle_cores_" + side, fit.edgeIdle());
+        s.note("e5_edge_busy_cores_per_jvm_" + side, fit.edgeBusyPerJvm());
         s.note("e5_server_idle_cores_" + side, fit.serverIdle());
         s.note("e5_host_capacity_cores_" + side, GridModel.hostCapacity(in));
         fit.rows(side).forEach(serviceCpu::row);
@@ -331,13 +345,16 @@ public final class GridExperiment {
       + "else stretched by the quota; hops over loopback gRPC (time and CPU); the edge-server link: the payload with "
       + "its TCP/IP/Ethernet headers (x1514/1448) at the rate, a limit of its own (it drains one frame while the sender "
       + "prepares the next), and for a paced frame the shaper's bucket (1 ms of the link) crosses at once. CPU per "
-      + "frame of every service on each node from visits before the grid (the least of " + CALIBRATION_PASSES
-      + " unthrottled visits per placement at " + CALIBRATION_LINK + ", each node's CPU less its JVMs' background; "
+      + "frame of every service on each node from calibration visits (the least of " + CALIBRATION_PASSES
+      + " unthrottled visits per placement at " + CALIBRATION_LINK + " before the grid and one after it, each node's CPU less its JVMs' background; "
       + "differences between placements E^k S^(n-k) with the socket CPU of the hops over the link taken out first, so "
       + "a service's CPU is for in-node hops and each hop over the link adds its socket CPU, half at each end: "
       + "e5_grid_service_cpu.csv; SSSS from its own flat-out visit before its repeats); background = the CPU the JVMs "
-      + "burn with no frames, split evenly over the node's JVMs; a lone (paced) frame's extra walk through the chain "
-      + "(SSSS's paced calibration visit less the model's SSSS latency) is added to every placement's latency. A node with quota q passes (q - its JVMs' background, "
+      + "burn with no frames, split evenly over the node's JVMs (the least of the visits before and after the grid); "
+      + "an edge JVM in the chain burns its busy background instead: the all-edge chain flat out under the least quota "
+      + "and unthrottled, cores = JVMs x background + fps x CPU per frame solved for the background "
+      + "(e5_edge_busy_cores_per_jvm_*); a lone (paced) frame's extra walk through the chain "
+      + "(SSSS's paced calibration visit less the model's SSSS latency on the server, EEEE's paced visit after the grid less the model's EEEE on the edge; a placement gets each in proportion to its services there) is added to every placement's latency. A node with quota q passes (q - its JVMs' background, "
       + "idle standbys included) / (sum of its services' CPU per frame) frames per ms; the host gives the nodes the "
       + "most cores they used together in those visits (e5_host_capacity_cores_*). Everything the predictions use is "
       + "in e5_grid_inputs.csv (`pipeline bench experiments --replay-grid DIR` recomputes them). old_*: session 6's "
@@ -456,6 +473,30 @@ public final class GridExperiment {
         // the schedule's log is for reading afterwards; the run goes on without it
       }
     };
+  }
+
+  /**
+   * Visits after the grid's repeats, on JVMs that have run for minutes: every edge placement
+   * unthrottled once more ("cal|P|late": an instance that runs in one placement only, such as
+   * the edge's maxpool in EEEE, was still warming during the first passes), the all-edge chain
+   * flat out under {@code leastCpu} cores ({@value #THROTTLED_PASSES} times: its busy background,
+   * see {@link GridCpuFit}), and the JVMs with no frames again ("idle|late").
+   */
+  static List<Step> lateCalibration(long calLink, double calCpu, double leastCpu) {
+    List<Step> steps = new ArrayList<>();
+    for (String p : EDGE_PLACEMENTS) {
+      steps.add(new Step("cal|" + p + "|late", calLink, calCpu, 0, CALIBRATION_SECONDS, 1, p));
+    }
+    String allEdge = EDGE_PLACEMENTS.get(EDGE_PLACEMENTS.size() - 1);
+    // paced after EEEE's flat-out visit, as the latency steps are: a lone frame's walk on the edge
+    steps.add(new Step(GridModel.PACED_EEEE, 0, 0, -20, PACED_SETTLE_SECONDS + PACED_CALIBRATION_SECONDS,
+        PACED_SETTLE_SECONDS));
+    for (int pass = 0; pass < THROTTLED_PASSES; pass++) {
+      steps.add(new Step(GridModel.THROTTLED + "|" + allEdge + "|" + leastCpu + "|" + pass, calLink, leastCpu, 0,
+          1 + CALIBRATION_SECONDS, 1, allEdge));
+    }
+    steps.add(new Step(GridModel.IDLE + "|late", calLink, calCpu, 1, IDLE_SECONDS, 1, "ESSS"));
+    return steps;
   }
 
   /** A grid plan from the command's flags. */

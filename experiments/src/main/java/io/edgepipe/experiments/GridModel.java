@@ -39,6 +39,19 @@ import java.util.Map;
  *       back-to-back frames (each service's thread wakes, its caches are cold): the difference,
  *       measured once per size in SSSS's paced calibration visit ({@value #PACED_SSSS}), is added
  *       to every placement's latency (every placement has the same services and hops).</li>
+ *   <li>(session 8) calibration on warm JVMs: the grid visits every placement unthrottled once
+ *       more after its repeats (in session 7's quiet grid EEEE's calibration visits read 3.1 and
+ *       6.8 ms of edge CPU per frame at 256 and 512, the same visit 3-10 minutes later 1.9 and
+ *       4.4: the edge's maxpool, which runs only in EEEE, was still warming), and the least pass
+ *       counts;</li>
+ *   <li>(session 8) the lone frame's extra walk per node: EEEE's paced latency, 2.0-2.2 ms at
+ *       256 in session 7's quiet grid, was 0.5 ms below SSSS's (2.6), so SSSS's extra over-predicted
+ *       EEEE by 26-36%; a paced EEEE visit after the grid gives the edge's, and a placement gets
+ *       each node's in proportion to the services there;</li>
+ *   <li>(session 8) busy background: an edge JVM carrying frames burns more besides its
+ *       per-frame CPU than an idle one (0.07 cores for the all-edge chain under a quota), measured
+ *       by the all-edge chain under the grid's least quota ({@value #THROTTLED}) beside its
+ *       unthrottled visit ({@link GridCpuFit}).</li>
  * </ul>
  */
 final class GridModel {
@@ -70,6 +83,15 @@ final class GridModel {
 
   /** SSSS's paced calibration visit: a lone frame's latency through the chain. */
   static final String PACED_SSSS = "cal|SSSS|paced";
+  /** The same for EEEE (unthrottled, after the grid): the edge's JVMs walk a lone frame faster than the server's. */
+  static final String PACED_EEEE = "paced|EEEE";
+  /** The visits with (almost) no frames: what the JVMs burn anyway. */
+  static final String IDLE = "idle";
+  /**
+   * The all-edge chain flat out under the grid's least quota ("throttled|EEEE|0.25|0"): with its
+   * unthrottled visit, what an edge JVM in the chain burns besides its per-frame CPU ({@link GridCpuFit}).
+   */
+  static final String THROTTLED = "throttled";
 
   /** The testbed's shaper bucket at {@code bitsPerSec}: 1 ms of the link, at least two Ethernet frames (testbed LinkShaper). */
   static long testbedBurstBytes(double bitsPerSec) {
@@ -80,6 +102,11 @@ final class GridModel {
 
   /** Every placement's prediction for one scenario (edge quota {@code cpu}, link {@code linkBps}). */
   static Map<String, Prediction> predict(Version v, Inputs in, double cpu, double linkBps) {
+    return predict(v, in, cpu, linkBps, true);
+  }
+
+  /** The same; {@code loneFrame}: NEW adds a lone frame's extra walk to the latencies. */
+  private static Map<String, Prediction> predict(Version v, Inputs in, double cpu, double linkBps, boolean loneFrame) {
     GridCpuFit fit = fit(v, in);
     QuotaCpu quota = QuotaCpu.of(cpu);
     ProfileMeasurer.Measured m = in.m();
@@ -116,27 +143,54 @@ final class GridModel {
       }
       out.put(p, new Planner(o).predict(profile, new Placement(p)));
     }
-    return v == Version.NEW ? withLoneFrame(out, in) : out;
+    return v == Version.NEW && loneFrame ? withLoneFrame(out, in) : out;
   }
 
   /**
-   * The predictions with a lone frame's extra walk added to their latency: SSSS's paced calibration
-   * latency less what the model predicts for SSSS (0 without that visit, never below 0).
+   * The predictions with a lone frame's extra walk added to their latency. On each node it is that
+   * node's paced all-on-one-node visit less what the model predicts for it (SSSS's; EEEE's,
+   * unthrottled at {@link GridExperiment#CALIBRATION_LINK}, where the run made one, else SSSS's),
+   * never below 0; a placement with k of n services on the edge gets k/n of the edge's and the rest
+   * of the server's (0 without SSSS's visit).
    */
   private static Map<String, Prediction> withLoneFrame(Map<String, Prediction> predicted, Inputs in) {
-    double paced = in.visits().stream().filter(x -> x.label().equals(PACED_SSSS)).mapToDouble(Visit::latencyMs)
-        .filter(Double::isFinite).findFirst().orElse(Double.NaN);
-    double extra = Double.isFinite(paced) ? Math.max(0, paced - predicted.get(GridExperiment.ALL_SERVER).latencyMs()) : 0;
+    double server = loneFrameExtra(in, PACED_SSSS, predicted.get(GridExperiment.ALL_SERVER), 0);
+    String allEdge = GridExperiment.EDGE_PLACEMENTS.get(GridExperiment.EDGE_PLACEMENTS.size() - 1);
+    double edge = server;
+    if (pacedLatency(in, PACED_EEEE) > 0) {
+      Prediction unthrottled = predict(Version.NEW, in, in.hostCores(),
+          io.edgepipe.harness.measure.BitRate.parse(GridExperiment.CALIBRATION_LINK), false).get(allEdge);
+      edge = loneFrameExtra(in, PACED_EEEE, unthrottled, server);
+    }
+    int n = allEdge.length();
     Map<String, Prediction> out = new LinkedHashMap<>();
-    predicted.forEach((p, x) -> out.put(p, new Prediction(x.placement(), x.units(), x.latencyMs() + extra, x.fps(),
-        x.limit())));
+    for (Map.Entry<String, Prediction> e : predicted.entrySet()) {
+      Prediction x = e.getValue();
+      long k = e.getKey().chars().filter(c -> c == 'E').count();
+      double extra = server + (edge - server) * k / n;
+      out.put(e.getKey(), new Prediction(x.placement(), x.units(), x.latencyMs() + extra, x.fps(), x.limit()));
+    }
     return out;
+  }
+
+  /** A paced visit's latency less the model's for the same placement (at least 0); {@code fallback} without the visit. */
+  private static double loneFrameExtra(Inputs in, String label, Prediction model, double fallback) {
+    double paced = pacedLatency(in, label);
+    return Double.isFinite(paced) ? Math.max(0, paced - model.latencyMs()) : fallback;
+  }
+
+  /** The median latency of the paced visit {@code label}; NaN where the run made none. */
+  private static double pacedLatency(Inputs in, String label) {
+    return in.visits().stream().filter(x -> x.label().equals(label)).mapToDouble(Visit::latencyMs)
+        .filter(Double::isFinite).findFirst().orElse(Double.NaN);
   }
 
   /**
    * Each service's CPU per frame. Per edge placement the calibration pass with the least edge CPU
-   * per frame counts (a JIT still compiling only adds CPU). The all-server CPU: OLD from the median
-   * of SSSS's measured repeats, NEW from SSSS's calibration visit (the median repeat where a run has none).
+   * per frame counts (a JIT still compiling only adds CPU; the passes after the grid are on warm
+   * JVMs). The all-server CPU: OLD from the median of SSSS's measured repeats, NEW from SSSS's
+   * calibration visit (the median repeat where a run has none). NEW also charges each edge JVM in
+   * the chain its busy background (the throttled visit) and takes the least idle visit.
    */
   static GridCpuFit fit(Version v, Inputs in) {
     List<String> services = ProfileMeasurer.services(in.m().base());
@@ -153,11 +207,32 @@ final class GridModel {
       }
       edge.add(least != null ? least : new GridCpuFit.Visit(0, Double.NaN, Double.NaN));
     }
-    GridCpuFit.Visit idle = in.visits().stream().filter(x -> x.label().equals("idle")).findFirst()
-        .map(Visit::cores).orElse(new GridCpuFit.Visit(0, 0, 0));
+    GridCpuFit.Visit idle = v == Version.NEW ? leastIdle(in) : in.visits().stream()
+        .filter(x -> x.label().equals(IDLE)).findFirst().map(Visit::cores).orElse(new GridCpuFit.Visit(0, 0, 0));
     GridCpuFit.Visit allServer = v == Version.NEW ? in.visits().stream().filter(x -> x.label().equals("cal|SSSS"))
         .findFirst().map(Visit::cores).orElse(medianSsss(in)) : medianSsss(in);
-    return GridCpuFit.fit(services, edge, idle, allServer, v == Version.NEW ? crossHopMs(in) : null);
+    return v == Version.NEW ? GridCpuFit.fit(services, edge, idle, allServer, crossHopMs(in), throttled(in))
+        : GridCpuFit.fit(services, edge, idle, allServer, null);
+  }
+
+  /**
+   * The visit with no frames that used the least CPU on both nodes together ("idle", and after the
+   * grid "idle|late"): a JIT still compiling in the first one only adds CPU.
+   */
+  private static GridCpuFit.Visit leastIdle(Inputs in) {
+    return in.visits().stream().filter(x -> x.label().equals(IDLE) || x.label().startsWith(IDLE + "|"))
+        .map(Visit::cores).min(java.util.Comparator.comparingDouble(c -> finite(c.edgeCores()) + finite(c.serverCores())))
+        .orElse(new GridCpuFit.Visit(0, 0, 0));
+  }
+
+  /**
+   * The all-edge chain's visit under the grid's least quota with the most frames per second (the
+   * least CPU per frame, as for the unthrottled visits); null where the run made none (before
+   * session 8).
+   */
+  private static GridCpuFit.Visit throttled(Inputs in) {
+    return in.visits().stream().filter(x -> x.label().startsWith(THROTTLED + "|") && x.fps() > 0)
+        .max(java.util.Comparator.comparingDouble(Visit::fps)).map(Visit::cores).orElse(null);
   }
 
   /**

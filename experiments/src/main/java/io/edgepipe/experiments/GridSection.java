@@ -153,8 +153,8 @@ final class GridSection {
           PointColumn.OLD_PRED_FPS, PointColumn.OLD_FPS_ERR_PCT, PointColumn.OLD_PRED_LATENCY_MS,
           PointColumn.OLD_LAT_ERR_PCT));
       report.csv(GridExperiment.SERVICE_CPU_CSV).filter(x -> !x.isEmpty()).ifPresent(cpu -> sb.append("\nCPU per "
-          + "frame of each service on each node, measured on the testbed before the grid (the model's input; "
-          + "background: per JVM, with no frames):\n\n").append(table(cpu, GridExperiment.ServiceCpuColumn.values())));
+          + "frame of each service on each node, from calibration visits on the testbed before and after the grid "
+          + "(the model's input; background: per JVM in the chain, on the edge its busy background):\n\n").append(table(cpu, GridExperiment.ServiceCpuColumn.values())));
       best.ifPresent(b -> sb.append("\nBest placement per scenario (by fps; a pick is right when its placement's "
           + "repeats reach the best one's worst repeat):\n\n").append(table(b, BestColumn.values())));
       return sb.toString();

@@ -4,6 +4,7 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.experiments.models.ModelProfiles;
 import io.edgepipe.harness.measure.BitRate;
 import io.edgepipe.harness.report.Table;
+import io.edgepipe.harness.testbed.LinkHopProbe;
 import io.edgepipe.harness.testbed.PartitionSweep;
 import io.edgepipe.testbed.Node;
 import io.edgepipe.launcher.options.SpecOption;
@@ -98,12 +99,25 @@ public final class ModelCutExperiment {
         log.printf(Locale.ROOT, "profiled in %.1f min%n", (System.nanoTime() - t0) / 6e10);
       }
       Profile profile = Profile.read(profileFile);
+      if (!hasLinkHops(profile, s.links())) {
+        log.println("timing a hop over the link at " + s.links() + " (sender's and receiver's CPU) ...");
+        long t0 = System.nanoTime();
+        profile = withLinkHops(profile, driver, s.links(), s.outDir().resolve("logs"), log);
+        profile.write(profileFile);
+        log.printf(Locale.ROOT, "link hops timed in %.1f min, saved in %s%n", (System.nanoTime() - t0) / 6e10,
+            profileFile);
+      }
 
       Map<String, CutPlanner.CutPlan> plans = new LinkedHashMap<>();
       for (String link : s.links()) {
         plans.put(link, plan(profile, link, s));
       }
       List<Integer> cuts = cuts(s.cuts(), g, plans);
+      if (cuts.isEmpty()) {
+        log.println("--cuts none: profiled, nothing swept");
+        driver.down();
+        return profileFile;
+      }
       log.printf(Locale.ROOT, "cuts to run: %s at links %s: %d cells%n", cuts, s.links(), cuts.size() * s.links().size());
 
       log.printf(Locale.ROOT, "estimate from the predicted rates: about %.1f min for the cells, plus %.1f min warming "
@@ -279,6 +293,29 @@ public final class ModelCutExperiment {
         dir.resolve(model + "-measure-server.log"));
   }
 
+  /** Payload sizes of the link probe: from the model's smallest hop to its largest. */
+  static final int LINK_PROBE_SIZES = 5;
+
+  /** Whether the profile has link hops at every rate of {@code links}. */
+  static boolean hasLinkHops(Profile profile, List<String> links) {
+    return links.stream().allMatch(l -> profile.linkHops().stream()
+        .anyMatch(h -> h.bandwidthBitsPerSec() == BitRate.parse(l)));
+  }
+
+  /** {@code profile} with a hop timed over the testbed's link at each rate ({@link LinkHopProbe}). */
+  private static Profile withLinkHops(Profile profile, TestbedDriver driver, List<String> links, Path logDir,
+      PrintStream log) throws IOException {
+    Files.createDirectories(logDir);
+    long min = profile.hops().stream().mapToLong(Profile.Hop::bytes).filter(b -> b > 0).min().orElse(1024);
+    long max = profile.hops().stream().mapToLong(Profile.Hop::bytes).max().orElse(1024);
+    List<Long> rates = links.stream().map(l -> (long) BitRate.parse(l)).toList();
+    LinkHopProbe.Settings settings = new LinkHopProbe.Settings(rates, LinkHopProbe.sizes(min, max, LINK_PROBE_SIZES),
+        1.0, 5, 3, 0.5);
+    ProfileBuilder b = ProfileBuilder.copyOf(profile);
+    LinkHopProbe.run(driver.state(), logDir, settings, log).forEach(b::addLinkHop);
+    return b.build();
+  }
+
   private static void cli(TestbedDriver driver, String node, List<String> args, Path log) {
     int code = driver.runCli(node, args, log, Duration.ofMinutes(10));
     if (code != 0) {
@@ -294,6 +331,12 @@ public final class ModelCutExperiment {
    */
   static final String SERVICE_CPU_PROPERTY = "edgepipe.cuts.serviceCpu";
 
+  /**
+   * {@code -Dedgepipe.cuts.linkCpu=true}: plans charge a cut's hop up its ends' CPU as timed over
+   * the real link (the profile's linkHops); off by default (reports/s8-cuts.md).
+   */
+  static final String LINK_CPU_PROPERTY = "edgepipe.cuts.linkCpu";
+
   /** The cut plan for one link: edge capped, the server the host's cores, both nodes on one host. */
   static CutPlanner.CutPlan plan(Profile profile, String link, Settings s) {
     return plan(profile, link, s.edgeCpu(), s.hostCores());
@@ -302,7 +345,7 @@ public final class ModelCutExperiment {
   static CutPlanner.CutPlan plan(Profile profile, String link, double edgeCpu, int hostCores) {
     Profile atLink = ProfileBuilder.copyOf(profile).addLink(LinkClass.EDGE_SERVER, BitRate.parse(link), 0).build();
     return new CutPlanner(PlannerOptions.defaults().withCores(edgeCpu, hostCores).withHostCores(hostCores),
-        Boolean.getBoolean(SERVICE_CPU_PROPERTY)).plan(atLink);
+        Boolean.getBoolean(SERVICE_CPU_PROPERTY), Boolean.getBoolean(LINK_CPU_PROPERTY)).plan(atLink);
   }
 
   static List<Integer> cuts(String which, ModelGraph g, Map<String, CutPlanner.CutPlan> plans) {
@@ -315,6 +358,9 @@ public final class ModelCutExperiment {
       }
     }
     switch (which) {
+      case "none" -> {
+        // profile only
+      }
       case "all" -> {
         for (int c = 0; c <= layers; c++) {
           cuts.add(c);
@@ -337,13 +383,16 @@ public final class ModelCutExperiment {
         }
       }
       default -> {
+        // in the order given, repeats kept: "0,3,0,3" measures cuts 0 and 3 back to back twice
+        List<Integer> given = new ArrayList<>();
         for (String c : which.split(",")) {
           int cut = Integer.parseInt(c.trim());
           if (cut < 0 || cut > layers) {
             throw new IllegalArgumentException("--cuts: " + cut + " is not a cut of 0.." + layers);
           }
-          cuts.add(cut);
+          given.add(cut);
         }
+        return given;
       }
     }
     return new ArrayList<>(cuts);

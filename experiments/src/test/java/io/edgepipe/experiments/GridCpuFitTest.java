@@ -89,4 +89,42 @@ class GridCpuFitTest {
         visit(0, 500));
     assertEquals(0, asMeasured.edgeMs()[3], 1e-12);
   }
+
+  /** The visit with k services on the edge when each edge JVM in the chain burns {@code busy} cores, a standby its idle share. */
+  private static GridCpuFit.Visit busyVisit(int k, double fps, double busy) {
+    GridCpuFit.Visit v = visit(k, fps);
+    double idlePerJvm = EDGE_IDLE / SERVICES.size();
+    return new GridCpuFit.Visit(fps, v.edgeCores() - EDGE_IDLE + k * busy + (SERVICES.size() - k) * idlePerJvm,
+        v.serverCores());
+  }
+
+  @Test
+  void aThrottledVisitOfTheAllEdgeChainSeparatesItsBusyBackgroundFromItsCpuPerFrame() {
+    double busy = 0.02; // twice the idle share (0.01), as the all-edge chain showed under a quota in session 7's grid
+    List<GridCpuFit.Visit> visits = List.of(busyVisit(1, 300, busy), busyVisit(2, 200, busy), busyVisit(3, 250, busy),
+        busyVisit(4, 400, busy));
+    GridCpuFit.Visit idle = new GridCpuFit.Visit(1, EDGE_IDLE, SERVER_IDLE);
+    GridCpuFit.Visit throttled = busyVisit(4, 100, busy); // the same chain held to a quarter of the rate
+    GridCpuFit fit = GridCpuFit.fit(SERVICES, visits, idle, visit(0, 500), null, throttled);
+    assertEquals(busy, fit.edgeBusyPerJvm(), 1e-9);
+    assertEquals(busy, fit.backgroundPerJvm(Tier.EDGE), 1e-9);
+    assertArrayEquals(EDGE, fit.edgeMs(), 1e-9);
+    // standbys still idle at the idle share: ESSS has three on the edge
+    assertEquals(3 * EDGE_IDLE / 4, fit.standbyCores("ESSS", Tier.EDGE), 1e-12);
+    // without the throttled visit the busy background lands in the CPU per frame (here EEEE's maxpool)
+    GridCpuFit idleOnly = GridCpuFit.fit(SERVICES, visits, idle, visit(0, 500), null, null);
+    assertEquals(EDGE_IDLE / 4, idleOnly.edgeBusyPerJvm(), 1e-12);
+    assertEquals(EDGE[3] + 4 * (busy - EDGE_IDLE / 4) / 400 * 1e3 - 3 * (busy - EDGE_IDLE / 4) / 250 * 1e3,
+        idleOnly.edgeMs()[3], 1e-9);
+  }
+
+  @Test
+  void aThrottledVisitThatRanAlmostAsFastTellsNothing() {
+    List<GridCpuFit.Visit> visits = List.of(visit(1, 300), visit(2, 200), visit(3, 250), visit(4, 400));
+    // the quota did not bind: 300 fps against 400, too close to separate the two terms from noise
+    GridCpuFit fit = GridCpuFit.fit(SERVICES, visits, new GridCpuFit.Visit(1, EDGE_IDLE, SERVER_IDLE), visit(0, 500),
+        null, new GridCpuFit.Visit(300, 0.9, 0.03));
+    assertEquals(EDGE_IDLE / 4, fit.edgeBusyPerJvm(), 1e-12);
+    assertArrayEquals(EDGE, fit.edgeMs(), 1e-9);
+  }
 }

@@ -107,4 +107,50 @@ class GridReplayTest {
     double extra = 5.0 - oldModel.get("SSSS").latencyMs() - 0.2; // the new profile's producer also copies the picture
     assertEquals(oldModel.get("EEEE").latencyMs() + 0.2 + extra, newModel.get("EEEE").latencyMs(), 1e-9);
   }
+
+  @Test
+  void visitsAfterTheGridCountTheWarmPassAndTheAllEdgeChainsBusyBackground() {
+    GridModel.Inputs before = inputs();
+    List<GridModel.Visit> visits = new ArrayList<>(before.visits());
+    // after the grid: every placement unthrottled on warm JVMs (less CPU per frame than their first passes; EEEE 1.6
+    // cores at 800 fps) and EEEE flat out under a 0.25-core quota (90 fps)
+    visits.add(new GridModel.Visit("cal|ESSS|late", 500, 0.35, 0.8));
+    visits.add(new GridModel.Visit("cal|EESS|late", 450, 0.6, 0.4));
+    visits.add(new GridModel.Visit("cal|EEES|late", 420, 0.85, 0.3));
+    visits.add(new GridModel.Visit("cal|EEEE|late", 800, 1.6, 0.01));
+    visits.add(new GridModel.Visit(GridModel.THROTTLED + "|EEEE|0.25|0", 90, 0.25, 0.01));
+    visits.add(new GridModel.Visit(GridModel.IDLE + "|late", 1, 0.012, 0.01));
+    GridModel.Inputs after = new GridModel.Inputs(before.m(), before.side(), before.source(), visits,
+        before.hostCores());
+    // the same four JVMs at two rates: cores = 4 b + fps c
+    double perFrame = (1.6 - 0.25) / (800 - 90);
+    double busy = (0.25 - 90 * perFrame) / 4;
+    assertEquals(busy, GridModel.fit(GridModel.Version.NEW, after).edgeBusyPerJvm(), 1e-12);
+    assertEquals(0.012, GridModel.fit(GridModel.Version.NEW, after).edgeIdle(), 1e-12); // the least idle visit
+    // EEEE under the throttled visit's quota passes what that visit passed; under twice the quota, more than twice
+    var quarter = GridModel.predict(GridModel.Version.NEW, after, 0.25, 1e9).get("EEEE");
+    assertEquals(90, quarter.fps(), 1e-6);
+    assertEquals((0.5 - 4 * busy) / perFrame, GridModel.predict(GridModel.Version.NEW, after, 0.5, 1e9).get("EEEE").fps(),
+        1e-6);
+    // without those visits the first pass's CPU per frame and the idle background predict other rates
+    assertNotEquals(90, GridModel.predict(GridModel.Version.NEW, before, 0.25, 1e9).get("EEEE").fps(), 1);
+  }
+
+  @Test
+  void aPacedEeeeVisitGivesTheEdgesLoneFrameExtraInProportionToTheServicesThere() {
+    GridModel.Inputs before = inputs();
+    var without = GridModel.predict(GridModel.Version.NEW, before, 0.5, 1e9);
+    List<GridModel.Visit> visits = new ArrayList<>(before.visits());
+    // EEEE walks a lone frame 0.5 ms faster than SSSS's extra says (the edge's JVMs, as in session 7's grid); the
+    // server's extra here (SSSS's paced 5 ms less the model's SSSS) is larger than that
+    double eeee = without.get("EEEE").latencyMs() - 0.5;
+    visits.add(new GridModel.Visit(GridModel.PACED_EEEE, 20, 0.05, 0.01, eeee));
+    GridModel.Inputs after = new GridModel.Inputs(before.m(), before.side(), before.source(), visits,
+        before.hostCores());
+    var with = GridModel.predict(GridModel.Version.NEW, after, 0.5, 1e9);
+    assertEquals(eeee, with.get("EEEE").latencyMs(), 1e-9);
+    assertEquals(without.get("SSSS").latencyMs(), with.get("SSSS").latencyMs(), 1e-9);
+    assertEquals(without.get("ESSS").latencyMs() - 0.5 / 4, with.get("ESSS").latencyMs(), 1e-9);
+    assertEquals(without.get("EESS").latencyMs() - 0.5 / 2, with.get("EESS").latencyMs(), 1e-9);
+  }
 }

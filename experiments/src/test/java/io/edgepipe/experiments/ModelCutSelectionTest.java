@@ -63,7 +63,8 @@ class ModelCutSelectionTest {
       assertTrue(c == 0 || c == layers || g.crossing(c).size() == 1, "cut " + c + " crosses " + g.crossing(c));
     }
     assertTrue(single.size() > auto.size(), single + " vs " + auto);
-    assertEquals(List.of(0, 5), ModelCutExperiment.cuts("5,0", g, plans));
+    assertEquals(List.of(5, 0, 5), ModelCutExperiment.cuts("5,0,5", g, plans)); // as given: back to back, repeats kept
+    assertEquals(List.of(), ModelCutExperiment.cuts("none", g, plans));
     assertEquals(layers + 1, ModelCutExperiment.cuts("all", g, plans).size());
     assertThrows(IllegalArgumentException.class, () -> ModelCutExperiment.cuts(String.valueOf(layers + 1), g, plans));
     assertEquals(50.0, ModelCutExperiment.error(15, 10), 1e-12); // predicted 15 fps, measured 10: +50%

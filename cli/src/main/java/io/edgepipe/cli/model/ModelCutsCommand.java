@@ -32,7 +32,7 @@ public final class ModelCutsCommand implements Callable<Integer> {
 
   @Option(names = "--cuts", defaultValue = "auto", description = "auto (both ends, the fewest-bytes cut, each link's "
       + "predicted best, two single-tensor cuts at a third and two thirds), single (every cut one tensor crosses), "
-      + "all, or a list such as 0,4,40 (default: ${DEFAULT-VALUE}).")
+      + "all, a list such as 0,4,40 (run in that order, a repeated cut again: its CSV rows in order, the report the last), or none (the profile and its link hops only, no sweep) (default: ${DEFAULT-VALUE}).")
   String cuts;
 
   @Option(names = "--frames", defaultValue = "5", description = "Least frames of each throughput window (default: ${DEFAULT-VALUE}).")

@@ -120,6 +120,7 @@ public final class VgpuBenchCommand implements Callable<Integer> {
     String localName;
     LoopbackVgpu loopback = backend == null ? new LoopbackVgpu(device) : null;
     List<StageVgpuBench.Remote> remotes = new ArrayList<>();
+    java.util.Map<String, String> doorbell = new java.util.LinkedHashMap<>(); // per link: trips on the doorbell of all
     try (Gpu local = Devices.open(device)) {
       for (String label : labels) {
         // one tenant, one session per link: fGPU split (the sides take turns, so each has the device to itself)
@@ -157,6 +158,9 @@ public final class VgpuBenchCommand implements Callable<Integer> {
           System.out.println(line);
         });
       }
+      for (StageVgpuBench.Remote r : remotes) {
+        doorbell.put(r.label(), r.gpu().doorbellRoundTrips() + " of " + r.gpu().roundTrips());
+      }
     } finally {
       for (StageVgpuBench.Remote r : remotes) {
         r.gpu().close();
@@ -183,6 +187,8 @@ public final class VgpuBenchCommand implements Callable<Integer> {
           "process CPU, all threads");
     }
     summary.row("round trips per frame per stage", oneTrip ? "1 in every row" : "NOT 1 in some row", "must be 1");
+    doorbell.forEach((label, trips) -> summary.row("round trips on the doorbell, " + label, trips,
+        "same host: Unix socket instead of the gRPC stream"));
     summary.row("outputs remote == local", same ? "bit-identical in every row" : "DIFFER in some row", "must be identical");
     summary.row("payloads", where.name().toLowerCase(Locale.ROOT), "--payload");
     summary.row("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average "

@@ -21,19 +21,24 @@ import java.util.Map;
 /**
  * One gRPC hop (the runtime's own streaming client and server, with flow control and acks, the
  * receiver parsing in place off Netty's buffers) against a raw TCP socket moving the same payload
- * bytes over loopback. Both receivers take every message off the wire; both senders stop the clock
- * when the receiver has confirmed the last one.
+ * bytes over loopback. The gRPC receiver handles each frame on the transport thread that read it,
+ * as the sink does ({@code FrameServer.handleOnTransportThread}): it parses and drops the frame and
+ * never waits, like raw's receiver thread; a stage, whose handler waits on compute and on its next
+ * hop, hands every frame to gRPC's executor instead (-Dedgepipe.server.executor=pool measures
+ * that). Both receivers take every message off the wire; both senders stop the clock when the
+ * receiver has confirmed the last one.
  *
  * <p>The two do the same work with the bytes: each sender hands the socket a heap array (the
  * frame's payload), which is copied once into native memory (Netty's buffers; the JDK's temporary
  * direct buffer); each receiver reads into native buffers and copies nothing out of them (gRPC
- * parses in place; raw reads into one reused direct buffer). Same socket options (TCP_NODELAY,
+ * parses in place; raw reads each message whole into one reused direct buffer, since gRPC's
+ * receiver too holds a whole message when it handles it). Same socket options (TCP_NODELAY,
  * kernel-sized buffers) and the same warm-up.
  *
  * <p>CPU is counted per end, by thread, so the JIT compiler and GC threads of this JVM (where both
  * ends run) are left out: the sending end is the calling thread and, for gRPC, the client's event
- * loops; the receiving end is the raw receiver thread, or gRPC's server event loops and call
- * executor threads (which also run the client's small ack callbacks).
+ * loops (which also run the small ack callbacks); the receiving end is the raw receiver thread, or
+ * gRPC's server event loops and call executor threads (idle unless the executor is forced).
  */
 public final class TransportBench {
   /** One timed run of one transport: MB/s and CPU seconds per GB of the sending and receiving end. */
@@ -45,6 +50,13 @@ public final class TransportBench {
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final int RAW_READ_BUFFER = 1 << 20;
+  /**
+   * Raw's receiver reads each message whole into a buffer as large as the message. Until session
+   * 8 it read every message through one 1 MiB buffer, which stays in the core's cache while an
+   * 11 MB message held by gRPC cannot: raw's receive CPU/GB at 11 MB was about a fifth lower.
+   * -Dedgepipe.bench.rawChunks=true gives that receiver back, to compare.
+   */
+  private static final boolean WHOLE_MESSAGES = !Boolean.getBoolean("edgepipe.bench.rawChunks");
 
   private TransportBench() {}
 
@@ -57,7 +69,7 @@ public final class TransportBench {
   public static Run grpc(int c, int h, int w, byte[] payload, int frames) {
     Frame frame = Frame.newBuilder().setFlowId("bench").setDtype(DType.F32)
         .setShape(Shape.newBuilder().setC(c).setH(h).setW(w)).setData(UnsafeByteOperations.unsafeWrap(payload)).build();
-    try (HopTimer hop = HopTimer.loopback(payload.length)) {
+    try (HopTimer hop = HopTimer.loopback(payload.length, true)) {
       hop.measure(frame, 0, Math.max(3, frames / 5)); // warm-up
       Map<Long, Long> before = threadCpu();
       long sender0 = THREADS.getCurrentThreadCpuTime();
@@ -151,15 +163,23 @@ public final class TransportBench {
       ByteBuffer length = ByteBuffer.allocate(4);
       for (int i = 0; i < frames; i++) {
         readFully(s, length.clear());
-        long left = length.flip().getInt();
-        while (left > 0) { // each read lands in the same native buffer, as a parser in place would
-          in.clear().limit((int) Math.min(in.capacity(), left));
+        int size = length.flip().getInt();
+        if (WHOLE_MESSAGES && in.capacity() < size) {
+          in = ByteBuffer.allocateDirect(size);
+        }
+        long left = size;
+        while (left > 0) { // the same native buffer every message, as a parser in place would read
+          if (!in.hasRemaining()) {
+            in.clear();
+          }
+          in.limit((int) Math.min(in.capacity(), in.position() + left));
           int n = s.read(in);
           if (n < 0) {
             throw new IOException("sender closed early");
           }
           left -= n;
         }
+        in.clear();
       }
       cpu[0] = THREADS.getCurrentThreadCpuTime() - cpu0;
       s.write(ByteBuffer.wrap(new byte[] {1}));

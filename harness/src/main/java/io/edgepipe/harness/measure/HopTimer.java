@@ -33,19 +33,56 @@ public final class HopTimer implements AutoCloseable {
     this.channel = Transport.socketChannel(target, maxBytes, null);
   }
 
-  /** Over loopback to a receiver in this JVM that parses and drops each frame. */
+  /** Over loopback to a receiver in this JVM that parses and drops each frame, on gRPC's executor as a stage does. */
   public static HopTimer loopback(long maxFrameBytes) {
+    return loopback(maxFrameBytes, false);
+  }
+
+  /**
+   * As {@link #loopback(long)}; with {@code onTransportThread} the receiver handles each frame on
+   * the transport thread that read it, as the sink does ({@link FrameServer#handleOnTransportThread}):
+   * it never waits, so no hand-off to gRPC's executor and back per frame.
+   */
+  public static HopTimer loopback(long maxFrameBytes, boolean onTransportThread) {
     long maxBytes = maxFrameBytes + (1L << 20);
+    FrameServer server = dropReceiver("127.0.0.1", 0, maxBytes, new java.util.concurrent.atomic.LongAdder(),
+        onTransportThread);
+    return new HopTimer("127.0.0.1:" + server.port(), false, maxBytes, server);
+  }
+
+  /**
+   * A started receiver on {@code bind:port} (0: any free port) that parses each frame, counts it
+   * in {@code received} and drops it, acking as a stage does.
+   */
+  public static FrameServer dropReceiver(String bind, int port, long maxBytes,
+      java.util.concurrent.atomic.LongAdder received) {
+    return dropReceiver(bind, port, maxBytes, received, false);
+  }
+
+  /** As {@link #dropReceiver(String, int, long, java.util.concurrent.atomic.LongAdder)}, on the transport thread when asked. */
+  static FrameServer dropReceiver(String bind, int port, long maxBytes,
+      java.util.concurrent.atomic.LongAdder received, boolean onTransportThread) {
     // reads nothing of the payload, so it is parsed in place off the transport's buffers (no copy)
     FrameHandler handler = new FrameHandler("hop-timer", "local", new FrameValidator(maxBytes),
-        io.edgepipe.runtime.FrameProcessor.readingInPlace(in -> null), null, new StageMetrics("hop-timer"));
-    FrameServer server = new FrameServer("hop-timer", "127.0.0.1", 0, -1, maxBytes, new StageService(handler), handler, null);
+        io.edgepipe.runtime.FrameProcessor.readingInPlace(in -> {
+          received.increment();
+          return null;
+        }), null, new StageMetrics("hop-timer"));
+    FrameServer server = new FrameServer("hop-timer", bind, port, -1, maxBytes, new StageService(handler), handler, null);
+    if (onTransportThread) {
+      server.handleOnTransportThread();
+    }
     try {
       server.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new HopTimer("127.0.0.1:" + server.port(), false, maxBytes, server);
+    return server;
+  }
+
+  /** To a {@link #dropReceiver} in another process, e.g. on the other side of the testbed's link. */
+  public static HopTimer toReceiver(String target, long maxFrameBytes) {
+    return new HopTimer(target, false, maxFrameBytes + (1L << 20), null);
   }
 
   /** To a sink running on another host ({@code pipeline stage sink --port P}): a real link. */
@@ -71,6 +108,15 @@ public final class HopTimer implements AutoCloseable {
         .build();
   }
 
+  /** A frame of {@code bytes} of payload (rounded down to whole f32 elements, at least one). */
+  public static Frame sizedFrame(long bytes, String flowId) {
+    io.edgepipe.api.TensorShape shape = new io.edgepipe.api.TensorShape(1, 1, (int) Math.max(1, bytes / 4));
+    return Frame.newBuilder().setFlowId(flowId).setDtype(io.edgepipe.api.proto.DType.F32).setShape(shape.toProto())
+        .setData(com.google.protobuf.UnsafeByteOperations.unsafeWrap(
+            ComputeTimer.payload(shape, io.edgepipe.api.proto.DType.F32).array()))
+        .build();
+  }
+
   public double msPerFrame(Frame frame, int warmup, int frames) {
     return measure(frame, warmup, frames).ms();
   }
@@ -85,8 +131,8 @@ public final class HopTimer implements AutoCloseable {
     return new Measurement(wall / 1e6 / frames, cpu < 0 ? Double.NaN : cpu / 1e6 / frames);
   }
 
-  /** CPU time of this whole process so far, or -1 where the JVM cannot tell. */
-  private static long processCpuNanos() {
+  /** CPU time of this whole process so far (10 ms ticks on Linux), or -1 where the JVM cannot tell. */
+  public static long processCpuNanos() {
     if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
@@ -94,10 +140,28 @@ public final class HopTimer implements AutoCloseable {
     return -1;
   }
 
+  /**
+   * {@code frames} frames, one every {@code periodNanos} (back to back while the sender is
+   * behind), the clock stopping when the last is acknowledged; wall ms per frame, CPU not taken.
+   */
+  public double pacedMsPerFrame(Frame frame, int frames, long periodNanos) {
+    long start = System.nanoTime();
+    stream(frame, frames, start, periodNanos);
+    return (System.nanoTime() - start) / 1e6 / frames;
+  }
+
   private void stream(Frame frame, int frames) {
+    stream(frame, frames, 0, 0);
+  }
+
+  private void stream(Frame frame, int frames, long start, long periodNanos) {
     DownstreamClient client = new DownstreamClient("hop-timer", channel, false, toSink,
         ack -> { throw new IllegalStateException("frame refused by " + target + ": " + ack.getMessage()); });
     for (int i = 0; i < frames; i++) {
+      long due = start + i * periodNanos;
+      while (periodNanos > 0 && System.nanoTime() < due) {
+        java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+      }
       client.send(frame.toBuilder().setSeq(i).build());
     }
     client.close(); // returns once every frame is acknowledged

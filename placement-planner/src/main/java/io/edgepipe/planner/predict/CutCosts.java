@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A model's profile as {@link CutPlanner} hands it to the predictor: the per-cut hop figures
@@ -61,17 +62,36 @@ public final class CutCosts {
    * classifier's picks worse and did not fix BlazeFace's, see reports/s7-cuts2.md).
    */
   public static Profile tune(Profile profile, FrameSize size, boolean serviceCpu) {
+    return tune(profile, size, serviceCpu, Set.of());
+  }
+
+  /**
+   * As {@link #tune(Profile, FrameSize, boolean)}, with the hops {@code crossing} (by index: hop
+   * {@code i} leaves stage {@code i}) sent from the edge to the server over the real link: where
+   * the profile has {@link Profile.LinkHop}s (timed in that direction), each end of such a hop is
+   * charged its end's CPU over the link at the profile's edge-server rate ({@link LinkCpu})
+   * instead of half the in-node hop's.
+   *
+   * <p>Why: a hop over the shaped link costs its sender more CPU per byte than the loopback hop
+   * the in-node figures time, and more the slower the link. On the quiet BlazeFace sweep the
+   * first cuts (196-393 KB up) ran at 51-114 fps at 1 Gbit where the edge was charged for ~200;
+   * the edge's half core was their limit.
+   */
+  public static Profile tune(Profile profile, FrameSize size, boolean serviceCpu, Set<Integer> crossing) {
     StageChain chain = profile.chain();
     Fits fits = fits(profile, size);
     double serviceMs = serviceCpu ? fits.serviceMs() : 0;
+    LinkCpu overLink = crossing.isEmpty() ? null : LinkCpu.of(profile);
     ProfileBuilder b = ProfileBuilder.copyOf(profile);
     Map<String, Long> bytes = hopBytes(profile, size);
     Profile.Link link = profile.links().stream().filter(l -> l.linkClass() == LinkClass.EDGE_SERVER).findFirst()
         .orElse(null);
     boolean linkMeasured = profile.transfers().stream()
         .anyMatch(t -> t.linkClass() == LinkClass.EDGE_SERVER && t.frameSize().equals(size));
+    int last = chain.size() - 1;
     double[] hopCpu = new double[chain.size()];
-    double[] hopWithService = new double[chain.size()];
+    double[] sendEnd = new double[chain.size()]; // the hop's CPU at the stage that sends it
+    double[] receiveEnd = new double[chain.size()]; // ... at the stage (or the sink) that receives it
     for (int i = 0; i < chain.size(); i++) {
       String hop = chain.hopName(i);
       Long n = bytes.get(hop);
@@ -95,13 +115,49 @@ public final class CutCosts {
       }
       // half the service's fixed CPU at each of its two hop ends: a fused service loses the
       // hops inside it (the predictor subtracts them) and so keeps one service's worth
-      hopWithService[i] = hopCpu[i] + serviceMs;
+      double withService = hopCpu[i] + serviceMs;
+      sendEnd[i] = (i == 0 ? hopCpu[i] : withService) / 2; // the producer runs no partition
+      receiveEnd[i] = (i == last ? hopCpu[i] : withService) / 2; // nor does the sink
+      if (overLink != null && crossing.contains(i)) {
+        sendEnd[i] = overLink.sender().ms(n) + (i == 0 ? 0 : serviceMs / 2);
+        receiveEnd[i] = overLink.receiver().ms(n) + (i == last ? 0 : serviceMs / 2);
+      }
       if (fits.cpu() != null) {
-        b.addHopCpu(hop, size, hopWithService[i]);
+        b.addHopCpu(hop, size, overLink != null && crossing.contains(i) ? sendEnd[i] + receiveEnd[i] : withService);
       }
     }
-    addStageCpu(profile, size, chain, hopCpu, hopWithService, b);
+    addStageCpu(profile, size, chain, sendEnd, receiveEnd, b);
     return b.build();
+  }
+
+  /**
+   * Each end's CPU per frame over the real edge-server link at the profile's rate: the fits of
+   * its {@link Profile.LinkHop}s at the measured rate nearest to it (on a log scale); the
+   * receiver's fit is the sender's where the receiver's CPU was not measured.
+   */
+  public record LinkCpu(double bandwidthBitsPerSec, HopFit sender, HopFit receiver) {
+    /** Null without link hops at two sizes or without an edge-server rate in the profile. */
+    public static LinkCpu of(Profile profile) {
+      Profile.Link link = profile.links().stream().filter(l -> l.linkClass() == LinkClass.EDGE_SERVER).findFirst()
+          .orElse(null);
+      if (link == null || profile.linkHops().isEmpty()) {
+        return null;
+      }
+      double rate = profile.linkHops().stream().mapToDouble(Profile.LinkHop::bandwidthBitsPerSec)
+          .boxed().min(java.util.Comparator.comparingDouble(
+              r -> Math.abs(Math.log(r / link.bandwidthBitsPerSec())))).orElseThrow();
+      Map<Long, Double> sent = new java.util.TreeMap<>();
+      Map<Long, Double> received = new java.util.TreeMap<>();
+      for (Profile.LinkHop h : profile.linkHops()) {
+        if (h.bandwidthBitsPerSec() == rate) {
+          sent.put(h.bytes(), h.senderCpuMs());
+          received.put(h.bytes(), h.receiverCpuMs());
+        }
+      }
+      HopFit sender = HopFit.of(sent);
+      HopFit receiver = HopFit.of(received);
+      return sender == null ? null : new LinkCpu(rate, sender, receiver != null ? receiver : sender);
+    }
   }
 
   /** The fits of the profile's in-node transfers (the server's, unthrottled, where measured) and hop CPU (see {@link Fits}). */
@@ -144,8 +200,8 @@ public final class CutCosts {
   }
 
   /** Each stage's CPU per frame on each tier it has a time for, where the profile has no service CPU. */
-  private static void addStageCpu(Profile profile, FrameSize size, StageChain chain, double[] hopCpu,
-      double[] hopWithService, ProfileBuilder b) {
+  private static void addStageCpu(Profile profile, FrameSize size, StageChain chain, double[] sendEnd,
+      double[] receiveEnd, ProfileBuilder b) {
     int last = chain.size() - 1;
     Map<String, Profile.Compute> compute = new HashMap<>();
     for (Profile.Compute c : profile.compute()) {
@@ -169,9 +225,10 @@ public final class CutCosts {
           if (c == null) {
             b.addCompute(chain.stage(0), tier, size, 0, 0);
           }
-          cpu = (c == null ? 0 : c.medianMs()) + hopCpu[0] / 2 + hopCpu[last] / 2;
+          // the producer's process is also the sink: it receives the last hop
+          cpu = (c == null ? 0 : c.medianMs()) + sendEnd[0] + receiveEnd[last];
         } else if (c != null) {
-          cpu = c.medianMs() + hopWithService[i - 1] / 2 + hopWithService[i] / 2;
+          cpu = c.medianMs() + receiveEnd[i - 1] + sendEnd[i];
         } else {
           continue;
         }

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Where to cut a model between the edge and the server, as Neurosurgeon does, with the same
@@ -33,6 +34,7 @@ public final class CutPlanner {
 
   private final PlannerOptions options;
   private final boolean serviceCpu;
+  private final boolean linkCpu;
 
   public CutPlanner(PlannerOptions options) {
     this(options, false);
@@ -40,8 +42,18 @@ public final class CutPlanner {
 
   /** @param serviceCpu charge each layer service its fixed CPU per frame ({@link CutCosts.Fits#serviceMs}) */
   public CutPlanner(PlannerOptions options, boolean serviceCpu) {
+    this(options, serviceCpu, false);
+  }
+
+  /**
+   * @param linkCpu charge a cut's hop up its ends' CPU over the real link where the profile timed
+   *                it ({@link CutCosts.LinkCpu}); opt-in: on the quiet model-cuts sweeps, with link
+   *                hops timed later on a loaded host, the picks got worse (reports/s8-cuts.md)
+   */
+  public CutPlanner(PlannerOptions options, boolean serviceCpu, boolean linkCpu) {
     this.options = options;
     this.serviceCpu = serviceCpu;
+    this.linkCpu = linkCpu;
   }
 
   /**
@@ -105,28 +117,38 @@ public final class CutPlanner {
     if (size == null) {
       throw new ProfileException("profile of '" + profile.pipeline() + "' has no measurements");
     }
-    // fitted hops and per-stage CPU (CutCosts): one cold hop figure or the quota's throttling must not pick the cut
-    ChainPredictor predictor = new ChainPredictor(new CostModel(CutCosts.tune(profile, size, serviceCpu), size,
-        options.statistic()), options);
     int layers = profile.stages().size() - 1;
     if (layers < 1) {
       throw new ProfileException("profile of '" + profile.pipeline() + "' has no layers after the producer");
     }
+    // fitted hops and per-stage CPU (CutCosts): one cold hop figure or the quota's throttling must not pick the cut
+    ChainPredictor inNode = predictor(profile, size, Set.of());
+    // with hops timed over the real link (edge to server), each cut's hop up costs its two ends that; the results'
+    // way back (server to edge) was not timed over the link and keeps the in-node figure
+    boolean overLink = linkCpu && CutCosts.LinkCpu.of(profile) != null;
     Comparator<CutPrediction> order = Comparator.comparing(CutPrediction::prediction,
         PlacementRanking.comparator(options.objective()));
     List<CutPrediction> singles = new ArrayList<>();
+    List<ChainPredictor> predictors = new ArrayList<>();
     for (int c = 0; c <= layers; c++) {
+      ChainPredictor predictor = overLink && c < layers ? predictor(profile, size, Set.of(c)) : inNode;
+      predictors.add(predictor);
       singles.add(predict(predictor, c, -1));
     }
     List<CutPrediction> ranked = new ArrayList<>(singles);
     ranked.sort(order);
     CutPrediction best = ranked.get(0);
-    CutPrediction second = bestSecondCut(predictor, best, order);
+    CutPrediction second = bestSecondCut(predictors.get(best.cut()), best, order);
     if (second != null && gain(second, best) >= SECOND_CUT_GAIN) {
       ranked.add(0, second);
     }
     return new CutPlan(profile.pipeline(), layers, size, options, ranked, singles,
-        explain(ranked, singles, predictor.costs().chain(), layers));
+        explain(ranked, singles, inNode.costs().chain(), layers));
+  }
+
+  private ChainPredictor predictor(Profile profile, FrameSize size, Set<Integer> crossing) {
+    return new ChainPredictor(new CostModel(CutCosts.tune(profile, size, serviceCpu, crossing), size,
+        options.statistic()), options);
   }
 
   /** The best plan that splits one side of {@code base} once more, or null when no side has two layers. */

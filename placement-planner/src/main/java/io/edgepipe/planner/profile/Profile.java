@@ -20,8 +20,11 @@ import java.util.List;
  *                   input's channels and type, each layer's kind and parameters; null in profiles
  *                   written before it was recorded
  * @param frameSizes frame sizes measured, smallest first
+ * @param linkHops   a hop timed over the real edge-server link at a few rates and sizes, with its
+ *                   sender's and receiver's process CPU ({@link LinkHop}); empty where not measured
  */
-@JsonPropertyOrder({"schema", "pipeline", "stages", "layers", "frameSizes", "compute", "hops", "links", "transfers"})
+@JsonPropertyOrder({"schema", "pipeline", "stages", "layers", "frameSizes", "compute", "hops", "links", "transfers",
+    "linkHops"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Profile(
     int schema,
@@ -32,9 +35,16 @@ public record Profile(
     List<Compute> compute,
     List<Hop> hops,
     List<Link> links,
-    List<Transfer> transfers) {
+    List<Transfer> transfers,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LinkHop> linkHops) {
 
   public static final int SCHEMA = 1;
+
+  /** A profile without link hops (every profile written before they were measured). */
+  public Profile(int schema, String pipeline, List<String> stages, List<String> layers, List<FrameSize> frameSizes,
+      List<Compute> compute, List<Hop> hops, List<Link> links, List<Transfer> transfers) {
+    this(schema, pipeline, stages, layers, frameSizes, compute, hops, links, transfers, null);
+  }
 
   public Profile {
     stages = stages == null ? List.of() : List.copyOf(stages);
@@ -44,6 +54,7 @@ public record Profile(
     hops = hops == null ? List.of() : List.copyOf(hops);
     links = links == null ? List.of() : List.copyOf(links);
     transfers = transfers == null ? List.of() : List.copyOf(transfers);
+    linkHops = linkHops == null ? List.of() : List.copyOf(linkHops);
   }
 
   /**
@@ -93,6 +104,18 @@ public record Profile(
   @JsonPropertyOrder({"hop", "linkClass", "frameSize", "ms"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Transfer(String hop, LinkClass linkClass, FrameSize frameSize, double ms) {}
+
+  /**
+   * One frame of {@code bytes} streamed back to back from the edge to the server over the real
+   * edge-server link shaped at {@code bandwidthBitsPerSec}, the sender on the edge node under its
+   * CPU cap: wall time per frame and each end's process CPU per frame (ms of one core). The
+   * in-node hop figures ({@link Hop#cpuMs}, in-node {@link Transfer}s) are loopback inside one
+   * process; a socket over a shaped link costs its sender more per byte, the slower the link
+   * (smaller TCP bursts, more wake-ups and acks per byte).
+   */
+  @JsonPropertyOrder({"bandwidthBitsPerSec", "bytes", "ms", "senderCpuMs", "receiverCpuMs"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record LinkHop(double bandwidthBitsPerSec, long bytes, double ms, double senderCpuMs, Double receiverCpuMs) {}
 
   public StageChain chain() {
     return new StageChain(stages);

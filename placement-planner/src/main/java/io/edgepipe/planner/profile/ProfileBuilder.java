@@ -34,6 +34,7 @@ public final class ProfileBuilder {
   private final Map<String, Profile.Hop> hops = new LinkedHashMap<>();
   private final Map<LinkClass, Profile.Link> links = new LinkedHashMap<>();
   private final Map<String, Profile.Transfer> transfers = new LinkedHashMap<>();
+  private final Map<String, Profile.LinkHop> linkHops = new LinkedHashMap<>();
 
   /** A profile that does not record its layers (hand-made ones, tests); the planner warns when it reads one. */
   public ProfileBuilder(String pipeline, List<String> stages) {
@@ -163,6 +164,16 @@ public final class ProfileBuilder {
     });
     other.links().forEach(l -> addLink(l.linkClass(), l.bandwidthBitsPerSec(), l.latencyMs()));
     other.transfers().forEach(t -> addTransfer(t.hop(), t.linkClass(), t.frameSize(), t.ms()));
+    other.linkHops().forEach(this::addLinkHop);
+    return this;
+  }
+
+  /** A hop timed over the real edge-server link ({@link Profile.LinkHop}); one per rate and size, the last kept. */
+  public ProfileBuilder addLinkHop(Profile.LinkHop hop) {
+    if (!(hop.bandwidthBitsPerSec() > 0) || hop.bytes() < 0 || !(hop.senderCpuMs() >= 0)) {
+      throw new IllegalArgumentException("link hop needs a rate > 0, bytes >= 0 and a sender CPU >= 0: " + hop);
+    }
+    linkHops.put(hop.bandwidthBitsPerSec() + "|" + hop.bytes(), hop);
     return this;
   }
 
@@ -173,7 +184,7 @@ public final class ProfileBuilder {
     transfers.values().forEach(t -> sizes.add(t.frameSize()));
     return new Profile(Profile.SCHEMA, pipeline, chain.stages(), layers, new ArrayList<>(sizes),
         new ArrayList<>(compute.values()), new ArrayList<>(hops.values()),
-        new ArrayList<>(links.values()), new ArrayList<>(transfers.values()));
+        new ArrayList<>(links.values()), new ArrayList<>(transfers.values()), new ArrayList<>(linkHops.values()));
   }
 
   /** Builds the profile, writes it as JSON and returns it. */

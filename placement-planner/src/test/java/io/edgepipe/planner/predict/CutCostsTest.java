@@ -114,4 +114,54 @@ class CutCostsTest {
     CutPlanner.CutPrediction splitPlain = new CutPlanner(options).plan(model(1e9)).singles().get(0);
     assertEquals(splitPlain.edgeCpuMs(), split.edgeCpuMs(), 1e-9); // all-server: the producer alone
   }
+
+  /**
+   * The toy with a hop timed over the link: at 100 Mbit/s the sender costs 1 ms + 50 ns/B and the
+   * receiver 0.2 ms + 10 ns/B; at 1 Gbit/s (farther from 300 Mbit/s on a log scale than 100)
+   * the sender 0.1 ms + 1 ns/B.
+   */
+  private static Profile withLinkHops(double linkBitsPerSecond) {
+    ProfileBuilder b = ProfileBuilder.copyOf(model(linkBitsPerSecond));
+    for (long bytes : new long[] {10_000, 40_000}) {
+      b.addLinkHop(new Profile.LinkHop(100e6, bytes, 1, 1 + 5e-5 * bytes, 0.2 + 1e-5 * bytes));
+      b.addLinkHop(new Profile.LinkHop(1e9, bytes, 1, 0.1 + 1e-6 * bytes, null));
+    }
+    return b.build();
+  }
+
+  @Test
+  void aCutsHopUpIsChargedItsEndsCpuOverTheLinkAtTheNearestTimedRate() {
+    PlannerOptions options = PlannerOptions.defaults().withCores(0.5, 0);
+    CutPlanner.CutPlan plan = new CutPlanner(options, false, true).plan(withLinkHops(300e6));
+    // opt-in: without it the link hops are not charged
+    assertEquals(new CutPlanner(options).plan(model(300e6)).singles().get(2).edgeCpuMs(),
+        new CutPlanner(options).plan(withLinkHops(300e6)).singles().get(2).edgeCpuMs(), 1e-9);
+    CutPlanner.CutPlan inNode = new CutPlanner(options).plan(model(300e6));
+    // cut 2 sends hop 2 (30 kB) up: its sender (L1, on the edge) pays 1 + 1.5 = 2.5 ms instead of half
+    // the in-node hop (0.8 / 2); the results' way back keeps the in-node figure
+    assertEquals(inNode.singles().get(2).edgeCpuMs() - 0.4 + 2.5, plan.singles().get(2).edgeCpuMs(), 1e-9);
+    // all-server: the producer sends the picture (10 kB) up: 1.5 ms instead of 0.6 / 2
+    assertEquals(inNode.allServer().edgeCpuMs() - 0.3 + 1.5, plan.allServer().edgeCpuMs(), 1e-9);
+    // all-edge: nothing crosses the link
+    assertEquals(inNode.singles().get(3).edgeCpuMs(), plan.singles().get(3).edgeCpuMs(), 1e-9);
+    // the receiving end (the server's L2 at cut 2): 0.2 + 0.3 ms, beside its compute and its hop out
+    Profile tuned = CutCosts.tune(withLinkHops(300e6), SIZE, false, java.util.Set.of(2));
+    CostModel costs = new CostModel(tuned, SIZE, Statistic.MEDIAN);
+    assertEquals(0.5 + 0.5 + 0.9 / 2, costs.serviceCpu(3, Tier.SERVER).cpuMsPerFrame(), 1e-9);
+    // at 1 Gbit/s the 1 Gbit figures; the receiver, not timed there, is taken as the sender
+    CutCosts.LinkCpu fast = CutCosts.LinkCpu.of(withLinkHops(1e9));
+    assertEquals(1e9, fast.bandwidthBitsPerSec(), 0);
+    assertEquals(0.1 + 0.03, fast.receiver().ms(30_000), 1e-9);
+  }
+
+  @Test
+  void withoutLinkHopsOrARateNothingChanges() {
+    ProfileBuilder noRate = new ProfileBuilder("toy", STAGES);
+    noRate.addLinkHop(new Profile.LinkHop(1e9, 10_000, 1, 1, null));
+    noRate.addLinkHop(new Profile.LinkHop(1e9, 20_000, 1, 2, null));
+    assertEquals(null, CutCosts.LinkCpu.of(noRate.build()));
+    assertEquals(null, CutCosts.LinkCpu.of(model(1e9)));
+    // so a crossing hop keeps its in-node figures
+    assertEquals(CutCosts.tune(model(1e9), SIZE), CutCosts.tune(model(1e9), SIZE, false, java.util.Set.of(2)));
+  }
 }

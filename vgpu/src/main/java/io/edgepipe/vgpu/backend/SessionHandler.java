@@ -55,6 +55,10 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
   private volatile Session session;
   /** The batch message queued or running (its buffers are held until it has run), or null. */
   private volatile ClientMessage inFlight;
+  /** The session's same-host doorbell, or null: batches come and are answered on the stream only. */
+  private volatile DoorbellLine line;
+  /** A batch is queued or running, from the stream or the doorbell: one at a time whichever way it came. */
+  private final AtomicBoolean busy = new AtomicBoolean();
 
   SessionHandler(ServerCallStreamObserver<ServerMessage> call, String tenant, BackendCore core) {
     this.call = call;
@@ -72,7 +76,7 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
   public void onNext(ClientMessage m) {
     boolean handedOver = false;
     try {
-      handedOver = handle(m);
+      handedOver = handle(m, null);
     } finally {
       if (!handedOver) {
         done(m);
@@ -80,8 +84,20 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
     }
   }
 
-  /** Acts on one client message; true when a queued batch job took it (and releases it when run). */
-  private boolean handle(ClientMessage m) {
+  /** A batch that came on the doorbell {@code from}: answered there. */
+  private void onDoorbell(DoorbellLine from, ClientMessage m) {
+    if (!m.hasBatch()) {
+      from.close(); // only batches travel on the doorbell; the session goes on on its stream
+      return;
+    }
+    handle(m, from);
+  }
+
+  /**
+   * Acts on one client message ({@code via}: the doorbell it came on, null for the stream); true
+   * when a queued batch job took it (and releases it when run).
+   */
+  private boolean handle(ClientMessage m, DoorbellLine via) {
     if (ended.get()) {
       return false;
     }
@@ -104,17 +120,21 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       return false;
     }
     Batch batch = m.getBatch();
+    if (!busy.compareAndSet(false, true)) {
+      fail(Status.FAILED_PRECONDITION.withDescription("a batch came while another was in flight: one at a time"));
+      return false;
+    }
     s.noteMessage(m.getSerializedSize());
     int max = core.limits.maxOpsPerBatch();
     if (batch.getOpsCount() > max) {
       // refused before it runs; the session stays usable, like any failed batch
       reply(BatchResult.newBuilder().setSeq(batch.getSeq()).setError(io.edgepipe.vgpu.proto.Error.newBuilder()
           .setCode("INVALID_ARGUMENT").setOpIndex(-1).setMessage("a batch may carry at most " + max + " ops, this one has "
-              + batch.getOpsCount() + ": synchronize more often")).build());
+              + batch.getOpsCount() + ": synchronize more often")).build(), via);
       return false;
     }
     inFlight = m;
-    if (!core.scheduler.submit(s.lane, new BatchJob(s, s.start(batch), m))) {
+    if (!core.scheduler.submit(s.lane, new BatchJob(s, s.start(batch), m, via))) {
       inFlight = null;
       fail(Status.UNAVAILABLE.withDescription("the backend is stopping"));
       return false;
@@ -132,11 +152,13 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
     private final Session s;
     private final Session.Run run;
     private final ClientMessage message;
+    private final DoorbellLine via;
 
-    BatchJob(Session s, Session.Run run, ClientMessage message) {
+    BatchJob(Session s, Session.Run run, ClientMessage message, DoorbellLine via) {
       this.s = s;
       this.run = run;
       this.message = message;
+      this.via = via;
     }
 
     @Override
@@ -163,12 +185,27 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
                 + "client shorten it after the backend mapped it?" : "backend failure: " + e)).build();
       }
       done(message); // every slice has run and synchronized: nothing reads its payloads any more
-      reply(result);
+      reply(result, via);
     }
   }
 
-  private void reply(BatchResult result) {
+  /** Answers the batch in flight, on the doorbell it came on ({@code via}) or else on the stream. */
+  private void reply(BatchResult result, DoorbellLine via) {
     ServerMessage reply = ServerMessage.newBuilder().setResult(result).build();
+    busy.set(false); // before the answer leaves: the client may send its next batch at once
+    if (via != null) {
+      Session s = session;
+      int size = reply.getSerializedSize();
+      if (s != null) {
+        s.noteMessage(size);
+      }
+      if (size <= INLINE_REPLY_BYTES) {
+        via.reply(reply, core.replies, core.limits.replyTimeoutMillis()); // never blocks the device thread
+      } else {
+        core.replies.execute(() -> via.reply(reply, core.replies, core.limits.replyTimeoutMillis()));
+      }
+      return;
+    }
     if (reply.getSerializedSize() <= INLINE_REPLY_BYTES) {
       // small: a hand-off to another thread would cost more than the copy
       sendThenRead(reply);
@@ -259,6 +296,9 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
     }
     s.codec = codec;
     String declined = o.getShmSegment().isEmpty() ? "" : core.attachSegment(s, o.getShmSegment(), o.getShmBytes());
+    // the doorbell only with the segment: both say the client is on this host
+    DoorbellLine bell = s.segment == null || o.getDoorbell().isEmpty() ? null
+        : DoorbellLine.connect(o.getDoorbell(), o.getDoorbellTicket().toByteArray(), s.id);
     session = s;
     openDeadline.cancel(false);
     LOG.fine(() -> "session " + s.id + " opened for tenant " + tenant + " fgpu=" + fgpu + " vmem=" + vmem);
@@ -267,7 +307,11 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
         .setVmemBytesAllowed(s.bytesAllowed).setMaxMessageBytes(core.limits.maxMessageBytes())
         .setMaxBatchOps(core.limits.maxOpsPerBatch())
         .setShm(s.segment != null).setShmBytes(s.segment == null ? 0 : s.segment.bytes())
-        .setShmDeclined(declined == null ? "" : declined)).build());
+        .setShmDeclined(declined == null ? "" : declined).setDoorbell(bell != null)).build());
+    if (bell != null) {
+      line = bell;
+      bell.start(m -> onDoorbell(bell, m));
+    }
     requestNext();
   }
 
@@ -305,6 +349,10 @@ final class SessionHandler implements StreamObserver<ClientMessage> {
       return;
     }
     openDeadline.cancel(false);
+    DoorbellLine bell = line;
+    if (bell != null) {
+      bell.close();
+    }
     Session s = session;
     if (s == null) {
       return;

@@ -53,6 +53,15 @@ public final class RawSession implements ClientResponseObserver<ClientMessage, S
     send(ClientMessage.newBuilder().setBatch(Batch.newBuilder().setSeq(seq).addAllOps(ops)).build());
   }
 
+  /**
+   * Lets the backend send {@code n} replies beyond those {@link #read} asks for, so a client that
+   * keeps several batches in flight has their replies queued here instead of holding the backend's
+   * next read back until it asks.
+   */
+  public void requestReplies(int n) {
+    requests.request(n);
+  }
+
   /** Reads one more message: the next reply, or null if the stream ended (see {@link #ended()}). */
   public ServerMessage read(long timeoutMillis) throws InterruptedException {
     requests.request(1);

@@ -166,6 +166,11 @@ public final class RemoteGpu implements Gpu {
     return link.reconnects();
   }
 
+  /** Round trips that went over the session's same-host doorbell instead of the gRPC stream. */
+  public long doorbellRoundTrips() {
+    return link.doorbellTrips();
+  }
+
   /** True when the current session's payloads go through shared memory (backend on this host). */
   public boolean sharedMemory() {
     return link.payloads().shared();

@@ -40,6 +40,9 @@ final class SessionLink {
 
   private final PayloadLink payloads;
   private SessionStream stream;
+  /** The current session's doorbell (same host), or null: batches then take the stream. */
+  private Doorbell bell;
+  private long doorbellTrips;
   private Opened opened;
   private long seq;
   private long roundTrips;
@@ -67,7 +70,9 @@ final class SessionLink {
 
     @Override
     public void close() {
-      from.release(message);
+      if (from != null) {
+        from.release(message);
+      }
     }
   }
 
@@ -116,9 +121,31 @@ final class SessionLink {
     return ++seq;
   }
 
-  /** Sends {@code batch} on the current session and waits for its reply (one round trip). */
+  /** Round trips that went over the doorbell. */
+  long doorbellTrips() {
+    return doorbellTrips;
+  }
+
+  /**
+   * Sends {@code batch} on the current session and waits for its reply (one round trip): on the
+   * doorbell when the session has one and the message is small, else on the stream.
+   */
   Reply send(Batch batch) {
-    ServerMessage reply = stream.call(ClientMessage.newBuilder().setBatch(batch).build(), spec.callTimeoutMillis());
+    ClientMessage m = ClientMessage.newBuilder().setBatch(batch).build();
+    if (bell != null && m.getSerializedSize() <= Doorbell.MAX_MESSAGE_BYTES) {
+      ServerMessage reply;
+      try {
+        reply = bell.call(m, spec.callTimeoutMillis());
+      } catch (GpuException e) {
+        bell = null;
+        stream.abort(); // the session is lost with its doorbell: the backend frees it
+        throw e;
+      }
+      roundTrips++;
+      doorbellTrips++;
+      return new Reply(reply, null);
+    }
+    ServerMessage reply = stream.call(m, spec.callTimeoutMillis());
     roundTrips++;
     return new Reply(reply, stream);
   }
@@ -153,6 +180,7 @@ final class SessionLink {
       stream.abort();
       stream = null;
     }
+    closeBell();
     journal.sessionLost();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(spec.reconnectMillis());
     long backoff = FIRST_BACKOFF_MILLIS;
@@ -207,14 +235,19 @@ final class SessionLink {
     io.edgepipe.api.shm.SharedSegment offered = PayloadLink.offer(spec.link(), spec.host());
     Open.Builder o = Open.newBuilder().setFgpu(spec.fgpu()).setVmemUnits(spec.vmemUnits()).setClient(spec.client())
         .setCodec(spec.link().codec().label());
+    Doorbell offeredBell = offered == null ? null : Doorbell.listen();
     if (offered != null) {
       o.setShmSegment(offered.name()).setShmBytes(offered.bytes());
+    }
+    if (offeredBell != null) {
+      o.setDoorbell(offeredBell.name()).setDoorbellTicket(com.google.protobuf.ByteString.copyFrom(offeredBell.ticket()));
     }
     ServerMessage reply;
     try {
       reply = s.call(ClientMessage.newBuilder().setOpen(o).build(), spec.callTimeoutMillis());
     } catch (GpuException e) {
       closeQuietly(offered);
+      closeQuietly(offeredBell);
       if (e.code().equals("UNAUTHENTICATED") && spec.token().isEmpty()) {
         throw new GpuException(e.code(), "no vGPU token given for " + displayName + " (use ?token=, "
             + "EDGEPIPE_VGPU_TOKEN or EDGEPIPE_VGPU_TOKEN_FILE): " + e.getMessage(), e);
@@ -223,6 +256,7 @@ final class SessionLink {
     }
     if (!reply.hasOpened()) {
       closeQuietly(offered);
+      closeQuietly(offeredBell);
       s.abort();
       throw new GpuException("INTERNAL", "backend answered open with " + reply.getKindCase());
     }
@@ -235,6 +269,25 @@ final class SessionLink {
       offered = null;
     }
     payloads.useSegment(offered, opened.getShmBytes());
+    closeBell();
+    if (offeredBell != null && opened.getShm() && opened.getDoorbell() && offeredBell.accept(spec.callTimeoutMillis())) {
+      bell = offeredBell;
+    } else {
+      closeQuietly(offeredBell);
+    }
+  }
+
+  private void closeBell() {
+    if (bell != null) {
+      bell.close();
+      bell = null;
+    }
+  }
+
+  private static void closeQuietly(Doorbell d) {
+    if (d != null) {
+      d.close();
+    }
   }
 
   private static void closeQuietly(io.edgepipe.api.shm.SharedSegment segment) {
@@ -246,8 +299,9 @@ final class SessionLink {
   /** Ends the session (waiting for the backend to free it) and closes the channel if it is ours. */
   void close() {
     if (stream != null) {
-      stream.close(5_000);
+      stream.close(5_000); // first: the backend ends the session cleanly before its doorbell closes
     }
+    closeBell();
     payloads.close();
     if (ownsChannel) {
       managed.shutdown();

@@ -2,13 +2,15 @@ package io.edgepipe.vgpu.backend;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgepipe.vgpu.Dim3;
-import io.edgepipe.vgpu.GpuFunction;
-import io.edgepipe.vgpu.GpuModule;
-import io.edgepipe.vgpu.KernelArgs;
+import io.edgepipe.vgpu.bench.RawSession;
+import io.edgepipe.vgpu.proto.Arg;
+import io.edgepipe.vgpu.proto.GetFunction;
+import io.edgepipe.vgpu.proto.Launch;
+import io.edgepipe.vgpu.proto.LoadModule;
+import io.edgepipe.vgpu.proto.Op;
+import io.edgepipe.vgpu.proto.ServerMessage;
 import io.edgepipe.vgpu.proto.SessionStatus;
 import io.edgepipe.vgpu.proto.StatusReply;
-import io.edgepipe.vgpu.remote.RemoteGpu;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +31,11 @@ import org.junit.jupiter.api.Test;
 class FairShareTest {
   private static final int SPIN_MICROS = 250;
   private static final int LAUNCHES_PER_BATCH = 4; // 1 ms of device time per round trip
+  /** Batches a saturating client keeps in flight (see {@link #client}). */
+  private static final int IN_FLIGHT = 3;
+  private static final io.edgepipe.vgpu.proto.Dim3 ONE = io.edgepipe.vgpu.proto.Dim3.newBuilder().setX(1).setY(1).setZ(1).build();
+  /** What went wrong in a client thread (a failed batch, a missing reply). */
+  private static final List<String> PROBLEMS = java.util.Collections.synchronizedList(new ArrayList<>());
   private static final long WARMUP_MS = 300;
   /**
    * Long enough that a lag left at the window's end is small against the window. WFQ keeps each
@@ -148,6 +155,7 @@ class FairShareTest {
   /** Runs the clients; busy and entitled time of each tenant over the window after warm-up. */
   private static Window measure(InProcessBackend b, List<Thread> threads, AtomicBoolean stop)
       throws InterruptedException {
+    PROBLEMS.clear();
     threads.forEach(Thread::start);
     try {
       Thread.sleep(WARMUP_MS);
@@ -168,6 +176,7 @@ class FairShareTest {
       for (Thread t : threads) {
         t.join(5000);
       }
+      assertTrue(PROBLEMS.isEmpty(), "clients failed: " + PROBLEMS);
     }
   }
 
@@ -193,26 +202,60 @@ class FairShareTest {
     return m;
   }
 
+  /**
+   * A tenant's client on a raw session stream. A saturating one ({@code pauseMs} 0) keeps
+   * {@link #IN_FLIGHT} batches in flight, as a pipelined client does, so its lane never runs dry:
+   * with one batch at a time, a client thread that a loaded host wakes late leaves its lane empty
+   * past the scheduler's anticipation window, the scheduler then forgives the lane's debt (idle
+   * time is never banked) while its entitlement keeps it, and heavy tenants drifted 50-200 ms
+   * below their entitlement over a window. A pausing one sends a batch, reads its reply, sleeps.
+   */
   private static Thread client(InProcessBackend b, String tenant, String token, double fgpu, long pauseMs,
       AtomicBoolean stop) {
     Thread t = new Thread(() -> {
-      try (RemoteGpu gpu = b.open(tenant, token, fgpu, 1)) {
-        GpuModule m = gpu.loadModule(SpinGpu.MODULE);
-        GpuFunction spin = gpu.function(m, SpinGpu.SPIN);
+      RawSession s = new RawSession(b.channel, token);
+      try {
+        s.open(fgpu, 1);
+        long module = handle(s, 1, Op.newBuilder().setLoadModule(LoadModule.newBuilder().setName(SpinGpu.MODULE)).build());
+        long spin = handle(s, 2, Op.newBuilder().setGetFunction(GetFunction.newBuilder().setModule(module)
+            .setName(SpinGpu.SPIN)).build());
+        Op launch = Op.newBuilder().setLaunch(Launch.newBuilder().setFunction(spin).setGrid(ONE).setBlock(ONE)
+            .addArgs(Arg.newBuilder().setI32(SPIN_MICROS))).build();
+        List<Op> batch = java.util.Collections.nCopies(LAUNCHES_PER_BATCH, launch);
+        int inFlight = pauseMs > 0 ? 1 : IN_FLIGHT;
+        s.requestReplies(inFlight - 1); // read() asks for one more reply each time: inFlight stay allowed
+        long seq = 3;
+        for (int i = 0; i < inFlight; i++) {
+          s.batch(seq++, batch);
+        }
         while (!stop.get()) {
-          for (int i = 0; i < LAUNCHES_PER_BATCH; i++) {
-            gpu.launch(spin, Dim3.ONE, Dim3.ONE, KernelArgs.of().i32(SPIN_MICROS));
+          ServerMessage r = s.read(5_000);
+          if (r == null || r.getResult().hasError()) {
+            PROBLEMS.add(tenant + ": " + (r == null ? "no reply within 5 s" : r.getResult().getError().getMessage()));
+            return;
           }
-          gpu.synchronize();
           if (pauseMs > 0) {
             Thread.sleep(pauseMs);
           }
+          s.batch(seq++, batch);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } finally {
+        s.cancel();
       }
     }, "client-" + tenant);
     t.setDaemon(true);
     return t;
+  }
+
+  /** Sends a one-op batch and returns the handle its reply carries. */
+  private static long handle(RawSession s, long seq, Op op) throws InterruptedException {
+    s.batch(seq, List.of(op));
+    ServerMessage r = s.read(5_000);
+    if (r == null || r.getResult().getHandlesCount() != 1) {
+      throw new IllegalStateException("no handle for " + op + ": " + r);
+    }
+    return r.getResult().getHandles(0);
   }
 }

@@ -264,12 +264,15 @@ class SharedMemoryLinkTest extends OnLoopbackBackend {
         ShmClientPeer.class.getName(), "orphan").redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       String name = firstLine(orphan, "segment ").substring("segment ".length());
+      String bell = firstLine(orphan, "doorbell ").substring("doorbell ".length());
       assertTrue(Files.exists(SharedMemory.dir().resolve(name)));
+      assertTrue(Files.exists(SharedMemory.dir().resolve(bell)));
       orphan.destroyForcibly();
       orphan.waitFor(10, TimeUnit.SECONDS);
       backend.stop();
       backend = VgpuBackend.onLoopback(new CpuGpu(), TOKENS).start();
       assertFalse(Files.exists(SharedMemory.dir().resolve(name)), name + " was left in /dev/shm");
+      assertFalse(Files.exists(SharedMemory.dir().resolve(bell)), bell + " was left in /dev/shm");
     } finally {
       orphan.destroyForcibly();
     }
@@ -310,9 +313,10 @@ class SharedMemoryLinkTest extends OnLoopbackBackend {
     throw new IllegalStateException("peer ended without printing '" + prefix + "'");
   }
 
+  /** Segments and doorbell sockets of process {@code pid} still in the segments' folder. */
   private static List<String> segmentsOf(long pid) throws IOException {
     List<String> left = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(SharedMemory.dir(), "edgepipe-vgpu-" + pid + "-*")) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(SharedMemory.dir(), "edgepipe-vgpu{,bell}-" + pid + "-*")) {
       files.forEach(f -> left.add(f.getFileName().toString()));
     }
     return left;

@@ -7,7 +7,7 @@ import io.edgepipe.vgpu.Gpu;
 import java.nio.ByteBuffer;
 import java.util.Map;
 
-/** The other process of {@link SharedMemoryLinkTest}: a client killed mid-session, or one killed before any backend mapped its segment. */
+/** The other process of {@link SharedMemoryLinkTest}: a client killed mid-session, or one killed before any backend mapped its segment (or connected to its doorbell). */
 public final class ShmClientPeer {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
@@ -34,6 +34,7 @@ public final class ShmClientPeer {
       }
       case "orphan" -> { // creates a segment as a client does before open, and is killed
         System.out.println("segment " + PayloadLink.offer(new LinkOptions(1 << 20, PayloadCodec.NONE), "127.0.0.1").name());
+        System.out.println("doorbell " + Doorbell.listen().name()); // and its doorbell, offered with it
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
       }
