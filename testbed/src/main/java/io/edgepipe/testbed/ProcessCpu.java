@@ -20,6 +20,18 @@ public final class ProcessCpu {
     }
   }
 
+  /**
+   * Seconds of CPU one thread of a process has used (/proc/PID/task/TID/stat), or NaN when it is
+   * gone. Not /proc/TID/stat: that path names the thread but reports its whole process.
+   */
+  public static double threadSeconds(long pid, long tid) {
+    try {
+      return parse(Files.readString(Path.of("/proc", Long.toString(pid), "task", Long.toString(tid), "stat")));
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
   /** utime + stime of a /proc/PID/stat line, in seconds (the command name may hold spaces and parentheses). */
   static double parse(String stat) {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");

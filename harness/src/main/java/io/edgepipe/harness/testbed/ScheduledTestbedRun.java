@@ -32,11 +32,22 @@ public final class ScheduledTestbedRun {
    * @param settleSeconds the first part of the step left out of its window
    * @param placement     where the chain is moved as the step begins (null: left to the controller)
    * @param warmup        a step that only warms the chain up: the controller does not re-plan during it; it
-   *                      lasts at least {@value #WARMUP_MIN_S} s and then until the rate has settled (the JIT
-   *                      of the instances it runs on is done), at most {@code seconds}
+   *                      lasts at least {@value #WARMUP_MIN_S} s and then until the rate has settled, at most
+   *                      {@code seconds}
+   * @param untilJitQuiet a warm-up step that also waits until the JIT compiler threads of every JVM on both
+   *                      nodes have been idle for {@value #JIT_QUIET_WINDOWS} windows of 1 s (see
+   *                      {@link JitActivity}): a settled rate alone was seen with C2 still compiling the kernels
+   *                      of a JVM under a half-core quota (E7 s7: conv on the edge at 2.4 ms of CPU per frame
+   *                      for a minute after the warm-up, then 0.5 ms)
    */
   public record Step(String label, long linkBps, double edgeCpu, double paceFps, double seconds,
-      double settleSeconds, String placement, boolean warmup) {
+      double settleSeconds, String placement, boolean warmup, boolean untilJitQuiet) {
+    /** A step whose warm-up (if it is one) ends when its rate settles. */
+    public Step(String label, long linkBps, double edgeCpu, double paceFps, double seconds, double settleSeconds,
+        String placement, boolean warmup) {
+      this(label, linkBps, edgeCpu, paceFps, seconds, settleSeconds, placement, warmup, false);
+    }
+
     /** A step that leaves the placement alone. */
     public Step(String label, long linkBps, double edgeCpu, double paceFps, double seconds, double settleSeconds) {
       this(label, linkBps, edgeCpu, paceFps, seconds, settleSeconds, null, false);
@@ -52,6 +63,9 @@ public final class ScheduledTestbedRun {
       if (!(seconds > settleSeconds) || settleSeconds < 0) {
         throw new IllegalArgumentException("a step lasts longer than its settling time, got " + seconds + " s and "
             + settleSeconds + " s");
+      }
+      if (untilJitQuiet && !warmup) {
+        throw new IllegalArgumentException("only a warm-up step waits for the JIT, got step " + label);
       }
     }
   }
@@ -158,13 +172,15 @@ public final class ScheduledTestbedRun {
             (step.paceFps() > 0 ? ", " + step.paceFps() + " fps" : "")
                 + (step.placement() != null ? ", " + step.placement() : "")));
         if (step.warmup()) {
-          warmUntilSettled(step, controller);
+          warmUntilSettled(step, controller, now[0], log);
           synchronized (bounds) {
             bounds.add(new double[] {start, controller.now(), pace, Double.NaN, Double.NaN, Double.NaN});
           }
           continue;
         }
+        double[] jit0 = jitSeconds(now[0]);
         Thread.sleep(Math.round(step.settleSeconds() * 1000));
+        double[] jit1 = jitSeconds(now[0]);
         double cpu0 = Testbed.cpuSeconds(now[0], Node.EDGE);
         double serverCpu0 = Testbed.cpuSeconds(now[0], Node.SERVER);
         long[] cfs0 = Testbed.throttling(now[0], Node.EDGE);
@@ -175,6 +191,11 @@ public final class ScheduledTestbedRun {
         double serverCores = (Testbed.cpuSeconds(now[0], Node.SERVER) - serverCpu0) / seconds;
         long[] cfs1 = Testbed.throttling(now[0], Node.EDGE);
         double throttled = cfs1[0] > cfs0[0] ? 100.0 * (cfs1[1] - cfs0[1]) / (cfs1[0] - cfs0[0]) : 0;
+        double[] jit2 = jitSeconds(now[0]);
+        // whether the instances a step ran on were warm: their compiler threads' CPU after the change
+        log.accept(String.format(java.util.Locale.ROOT, "%.1f s: step %s JIT compile CPU: edge %.2f s, server %.2f s "
+            + "in its first %.0f s; edge %.2f s, server %.2f s in its window", controller.now(), step.label(),
+            jit1[0] - jit0[0], jit1[1] - jit0[1], step.settleSeconds(), jit2[0] - jit1[0], jit2[1] - jit1[1]));
         synchronized (bounds) {
           bounds.add(new double[] {start, controller.now(), pace, cores, throttled, serverCores});
         }
@@ -200,31 +221,74 @@ public final class ScheduledTestbedRun {
    * standbys is measured (a standby that never ran a frame takes seconds of class loading and JIT
    * over its first ones, all of which the sink then holds back for order): the chain visits
    * {@code P^k O^(n-k)} for k = n..1 (P the producer's node, O the other; each stage is on both
-   * nodes in some visit), each until its rate settles, at most {@code maxSeconds}, and ends on
-   * {@code start} (one more visit unless that is {@code P O^(n-1)}). The link and the quota are left as they are.
+   * nodes in some visit), each until its rate settles and the JIT is quiet, at most {@code maxSeconds},
+   * and ends on {@code start} (one more visit unless that is {@code P O^(n-1)}). The link and the quota
+   * are left as they are.
    */
   public static List<Step> standbyWarmup(io.edgepipe.api.Placement start, double maxSeconds) {
+    return standbyWarmup(start, maxSeconds, 0);
+  }
+
+  /**
+   * As {@link #standbyWarmup(io.edgepipe.api.Placement, double)}, with the edge's quota set to
+   * {@code edgeCpu} cores for the warm-up (0: left as it is). A warm-up under a small quota leaves
+   * the JIT no room: E7 s7's edge JVMs at half a core were still compiling their kernels a minute
+   * after it. The step after the warm-up must set the quota the run is measured with.
+   */
+  public static List<Step> standbyWarmup(io.edgepipe.api.Placement start, double maxSeconds, double edgeCpu) {
+    return standbyWarmup(start, maxSeconds, edgeCpu, 0, 0);
+  }
+
+  /**
+   * As {@link #standbyWarmup(io.edgepipe.api.Placement, double, double)}, then the same visits again
+   * with the edge's quota at {@code thenEdgeCpu} cores, each at most {@code thenMaxSeconds} (none when
+   * 0). The JVMs compile again the first time they pass frames under a quota (E7 s8 run 2: 1.2-1.5 s
+   * of compile CPU on the edge per placement at half a core after a JIT-quiet uncapped warm-up, and
+   * 5 s over the first 20 s on EEEE, which passed 89 fps where it passed 409 later).
+   */
+  public static List<Step> standbyWarmup(io.edgepipe.api.Placement start, double maxSeconds, double edgeCpu,
+      double thenEdgeCpu, double thenMaxSeconds) {
     String p = start.letters().substring(0, 1);
     String o = p.equals("E") ? "S" : "E";
     int n = start.size();
-    List<Step> steps = new ArrayList<>();
+    List<String> visits = new ArrayList<>();
     for (int k = n; k >= 1; k--) {
-      String visit = p.repeat(k) + o.repeat(n - k);
-      steps.add(new Step("warm-up " + visit, 0, 0, 0, maxSeconds, 0, visit, true));
+      visits.add(p.repeat(k) + o.repeat(n - k));
     }
     if (!start.letters().equals(p + o.repeat(n - 1))) {
-      steps.add(new Step("warm-up " + start.letters(), 0, 0, 0, maxSeconds, 0, start.letters(), true));
+      visits.add(start.letters());
+    }
+    List<Step> steps = new ArrayList<>();
+    for (String visit : visits) {
+      steps.add(new Step("warm-up " + visit, 0, edgeCpu, 0, maxSeconds, 0, visit, true, true));
+    }
+    for (String visit : thenEdgeCpu > 0 ? visits : List.<String>of()) {
+      steps.add(new Step("warm-up " + visit + " at edge cpu " + thenEdgeCpu, 0, thenEdgeCpu, 0, thenMaxSeconds, 0,
+          visit, true, true));
     }
     return steps;
   }
 
-  /** Frames through the step's placement for {@value #WARMUP_MIN_S} s, then until 1 s windows show a settled rate. */
-  private static void warmUntilSettled(Step step, TestbedController controller) throws InterruptedException {
+  /**
+   * Frames through the step's placement for {@value #WARMUP_MIN_S} s, then until 1 s windows show a
+   * settled rate (and, for a step {@link Step#untilJitQuiet}, idle compiler threads on both nodes for
+   * {@value #JIT_QUIET_WINDOWS} windows), at most the step's seconds. Logs what the visit took.
+   */
+  private static void warmUntilSettled(Step step, TestbedController controller, TestbedState state,
+      Consumer<String> log) throws InterruptedException {
     double begin = controller.now();
+    long delivered0 = delivered(controller);
+    JitActivity jit = new JitActivity();
+    jit.advance(nodePids(state)); // from here on
+    double compileBefore = jit.total();
     Thread.sleep(Math.round(Math.min(WARMUP_MIN_S, step.seconds()) * 1000));
     List<Double> rates = new ArrayList<>();
     long delivered = delivered(controller);
     double at = controller.now();
+    double compileFirst = jit.advance(nodePids(state));
+    int quietWindows = 0;
+    double lastCompile = Double.NaN;
+    String ended = "at most " + Math.round(step.seconds()) + " s";
     while (controller.now() - begin < step.seconds()) {
       Thread.sleep(1000);
       long d = delivered(controller);
@@ -232,10 +296,41 @@ public final class ScheduledTestbedRun {
       rates.add((d - delivered) / (t - at));
       delivered = d;
       at = t;
-      if (TestbedProducer.settled(rates) && rates.get(rates.size() - 1) > 0) { // no frames: nothing warmed yet
-        return;
+      lastCompile = jit.advance(nodePids(state));
+      quietWindows = lastCompile <= JIT_QUIET_S_PER_WINDOW ? quietWindows + 1 : 0;
+      boolean rateSettled = TestbedProducer.settled(rates) && rates.get(rates.size() - 1) > 0; // no frames: nothing warmed
+      if (rateSettled && (!step.untilJitQuiet() || quietWindows >= JIT_QUIET_WINDOWS)) {
+        ended = step.untilJitQuiet() ? "rate settled, JIT quiet" : "rate settled";
+        break;
       }
     }
+    log.accept(String.format(java.util.Locale.ROOT, "%.1f s: %s: %.1f s (%s), %d frames, last window %.0f fps; "
+            + "JIT compile CPU %.2f s in its first %.0f s, %.2f s after, %.3f s in its last 1 s window",
+        controller.now(), step.label(), controller.now() - begin, ended, delivered(controller) - delivered0,
+        rates.isEmpty() ? Double.NaN : rates.get(rates.size() - 1), compileFirst, Math.min(WARMUP_MIN_S, step.seconds()),
+        jit.total() - compileBefore - compileFirst, lastCompile));
+  }
+
+  /**
+   * A 1 s window whose compiler threads (all JVMs of both nodes together) used at most this much CPU
+   * counts as quiet: /proc counts in 10 ms ticks, and a JVM's compiler threads tick now and then even
+   * when nothing hot is left (a rarely taken branch, a sweep).
+   */
+  public static final double JIT_QUIET_S_PER_WINDOW = 0.02;
+  /** Quiet 1 s windows in a row that end a warm-up visit waiting for the JIT. */
+  public static final int JIT_QUIET_WINDOWS = 2;
+
+  /** Processes of both nodes (the stage JVMs, the producer, their wrappers). */
+  private static List<Long> nodePids(TestbedState state) {
+    List<Long> pids = new ArrayList<>(Testbed.pidsIn(state, Node.EDGE));
+    pids.addAll(Testbed.pidsIn(state, Node.SERVER));
+    return pids;
+  }
+
+  /** Compile CPU seconds so far of the compiler threads of each node's processes: {edge, server}. */
+  private static double[] jitSeconds(TestbedState state) {
+    return new double[] {new JitActivity().advance(Testbed.pidsIn(state, Node.EDGE)),
+        new JitActivity().advance(Testbed.pidsIn(state, Node.SERVER))};
   }
 
   private static long delivered(TestbedController controller) {
@@ -294,7 +389,13 @@ public final class ScheduledTestbedRun {
 
   /** Sensors of an up testbed: the rate tc shapes the link to, and the edge cgroup's quota. */
   public static TestbedController.Sensors sensors(TestbedState state) {
+    StageJvms jvms = new StageJvms(state);
     return new TestbedController.Sensors() {
+      @Override
+      public double compileSeconds(String stage, io.edgepipe.api.Tier tier) {
+        return jvms.compileSeconds(stage, tier == io.edgepipe.api.Tier.EDGE ? Node.EDGE : Node.SERVER);
+      }
+
       @Override
       public double linkBitsPerSec() {
         return Testbed.readLink(state, Node.EDGE).htbRateBps();

@@ -21,4 +21,27 @@ class StandbyWarmupTest {
     assertEquals(List.of("EEEE", "EEES", "EESS", "ESSS", "EESS"), visits("EESS"));
     assertEquals(List.of("SSSS", "SSSE", "SSEE", "SEEE"), visits("SEEE"));
   }
+
+  @Test
+  void everyVisitWaitsForTheJitAndSetsTheWarmupQuotaOnlyWhenAsked() {
+    List<ScheduledTestbedRun.Step> uncapped = ScheduledTestbedRun.standbyWarmup(new Placement("ESSS"), 40, 2);
+    assertTrue(uncapped.stream().allMatch(s -> s.untilJitQuiet() && s.edgeCpu() == 2 && s.seconds() == 40));
+    List<ScheduledTestbedRun.Step> asItIs = ScheduledTestbedRun.standbyWarmup(new Placement("ESSS"), 20);
+    assertTrue(asItIs.stream().allMatch(s -> s.untilJitQuiet() && s.edgeCpu() == 0), "the quota left alone");
+  }
+
+  @Test
+  void aSecondRoundUnderTheRunsQuota() {
+    List<ScheduledTestbedRun.Step> steps = ScheduledTestbedRun.standbyWarmup(new Placement("ESSS"), 90, 2, 0.5, 30);
+    assertEquals(List.of("EEEE", "EEES", "EESS", "ESSS", "EEEE", "EEES", "EESS", "ESSS"),
+        steps.stream().map(ScheduledTestbedRun.Step::placement).toList());
+    assertTrue(steps.subList(0, 4).stream().allMatch(s -> s.edgeCpu() == 2 && s.seconds() == 90));
+    assertTrue(steps.subList(4, 8).stream().allMatch(s -> s.edgeCpu() == 0.5 && s.seconds() == 30 && s.untilJitQuiet()));
+  }
+
+  @Test
+  void onlyAWarmupWaitsForTheJit() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new ScheduledTestbedRun.Step("x", 0, 0, 0, 5, 1, null, false, true));
+  }
 }
