@@ -2,7 +2,6 @@ package io.edgepipe.harness.testbed;
 
 import io.edgepipe.harness.measure.HopTimer;
 import io.edgepipe.runtime.FrameServer;
-import io.edgepipe.testbed.NodeProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -42,12 +41,12 @@ public final class LinkHopHost {
 
   public static void main(String[] args) throws IOException {
     LinkHopHost host = new LinkHopHost();
-    say(ChildProtocol.READY);
+    ChildProtocol.say(ChildProtocol.READY);
     try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         if (!line.isBlank()) {
-          say(host.handle(line.strip()));
+          ChildProtocol.say(host.handle(line.strip()));
         }
       }
     }
@@ -55,10 +54,6 @@ public final class LinkHopHost {
     System.exit(0);
   }
 
-  private static synchronized void say(String line) {
-    System.out.println(NodeProcess.PROTOCOL + line);
-    System.out.flush();
-  }
 
   /** Runs one command; its answer line. */
   String handle(String command) {

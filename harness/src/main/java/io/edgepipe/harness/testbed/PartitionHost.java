@@ -6,7 +6,6 @@ import io.edgepipe.launcher.options.SpecOption;
 import io.edgepipe.runtime.ComputeStage;
 import io.edgepipe.runtime.FrameServer;
 import io.edgepipe.runtime.StageOptions;
-import io.edgepipe.testbed.NodeProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,12 +51,12 @@ public final class PartitionHost {
     }
     PartitionHost host = new PartitionHost(args[0], args[1]);
     Runtime.getRuntime().addShutdownHook(new Thread(host::stopAll, "partition-host-stop"));
-    say(ChildProtocol.READY);
+    ChildProtocol.say(ChildProtocol.READY);
     try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         if (!line.isBlank()) {
-          say(host.handle(line.strip()));
+          ChildProtocol.say(host.handle(line.strip()));
         }
       }
     }
@@ -65,10 +64,6 @@ public final class PartitionHost {
     System.exit(0);
   }
 
-  static synchronized void say(String line) {
-    System.out.println(NodeProcess.PROTOCOL + line);
-    System.out.flush();
-  }
 
   /** Runs one command; its answer line. */
   synchronized String handle(String command) {
