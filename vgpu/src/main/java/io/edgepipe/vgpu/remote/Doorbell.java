@@ -97,6 +97,12 @@ final class Doorbell implements AutoCloseable {
     WAITING.add(this);
   }
 
+  /** The wait is over: a watchdog pass that still sees this doorbell finds no deadline passed. */
+  private void unwatch() {
+    WAITING.remove(this);
+    deadline = System.nanoTime() + Long.MAX_VALUE / 2;
+  }
+
   /** A doorbell listening in the segments' folder (only this user may connect), or null where that is not possible. */
   static Doorbell listen() {
     if (!SharedMemory.available()) {
@@ -146,7 +152,7 @@ final class Doorbell implements AutoCloseable {
       try {
         readFully(ByteBuffer.wrap(got));
       } finally {
-        WAITING.remove(this);
+        unwatch();
       }
       if (!MessageDigest.isEqual(got, ticket)) {
         close();
@@ -181,7 +187,7 @@ final class Doorbell implements AutoCloseable {
         readFully(ByteBuffer.wrap(reply));
         return ServerMessage.parseFrom(reply);
       } finally {
-        WAITING.remove(this);
+        unwatch();
       }
     } catch (InvalidProtocolBufferException e) {
       close();
