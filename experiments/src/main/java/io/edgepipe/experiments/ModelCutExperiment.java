@@ -394,8 +394,16 @@ public final class ModelCutExperiment {
     return plan(profile, link, s.edgeCpu(), s.hostCores());
   }
 
+  /**
+   * {@code -Dedgepipe.cuts.wholeP10=true}: plans scale the layers' compute to the whole model's
+   * 10th percentile where the profile recorded it (CutCosts#atWholeP10); off by default (reports/s9-cuts.md).
+   */
+  static final String WHOLE_P10_PROPERTY = "edgepipe.cuts.wholeP10";
+
   static CutPlanner.CutPlan plan(Profile profile, String link, double edgeCpu, int hostCores) {
-    Profile atLink = ProfileBuilder.copyOf(profile).addLink(LinkClass.EDGE_SERVER, BitRate.parse(link), 0).build();
+    Profile scaled = Boolean.getBoolean(WHOLE_P10_PROPERTY) ? io.edgepipe.planner.predict.CutCosts.atWholeP10(profile)
+        : profile;
+    Profile atLink = ProfileBuilder.copyOf(scaled).addLink(LinkClass.EDGE_SERVER, BitRate.parse(link), 0).build();
     return new CutPlanner(PlannerOptions.defaults().withCores(edgeCpu, hostCores).withHostCores(hostCores),
         Boolean.getBoolean(SERVICE_CPU_PROPERTY), Boolean.getBoolean(LINK_CPU_PROPERTY)).plan(atLink);
   }

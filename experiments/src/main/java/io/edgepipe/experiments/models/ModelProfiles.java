@@ -94,10 +94,15 @@ public final class ModelProfiles {
       times = LayerProfiler.profile(g, spec.input(), picture(spec, g, s.picture()), gpu, s.warmup(), s.frames());
     }
     double calibration = calibration(times);
-    for (LayerProfiler.LayerTime t : times.layers()) {
-      for (Tier tier : s.tiers()) {
-        double factor = calibration * (s.tiers().size() == 2 && tier == Tier.EDGE ? s.edgeSlowdown() : 1);
+    for (Tier tier : s.tiers()) {
+      double factor = calibration * (s.tiers().size() == 2 && tier == Tier.EDGE ? s.edgeSlowdown() : 1);
+      for (LayerProfiler.LayerTime t : times.layers()) {
         b.addCompute(stages.get(t.index() + 1), tier, size, t.medianMs() * factor, t.p95Ms() * factor);
+      }
+      double slowdown = factor / calibration;
+      if (times.wholeP10Ms() > 0 && times.wholeP10Ms() <= times.wholeMedianMs()) {
+        // kept so that a planner can scale to the 10th percentile instead (CutCosts.atWholeP10)
+        b.addWhole(new Profile.Whole(tier, size, times.wholeMedianMs() * slowdown, times.wholeP10Ms() * slowdown));
       }
     }
     b.addLink(LinkClass.EDGE_SERVER, s.linkBitsPerSecond(), s.linkLatencyMs());
