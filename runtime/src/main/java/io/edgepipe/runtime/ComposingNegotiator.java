@@ -31,26 +31,21 @@ final class ComposingNegotiator implements InternalProtocolNegotiator.ProtocolNe
   static final int COMPOSE_MIN_BYTES = 1024;
 
   private final InternalProtocolNegotiator.ProtocolNegotiator plaintext;
-  private final FramingOnConnectionThread framing; // null on servers
 
-  private ComposingNegotiator(InternalProtocolNegotiator.ProtocolNegotiator plaintext, FramingOnConnectionThread framing) {
+  private ComposingNegotiator(InternalProtocolNegotiator.ProtocolNegotiator plaintext) {
     this.plaintext = plaintext;
-    this.framing = framing;
   }
 
   static ComposingNegotiator server() {
-    return new ComposingNegotiator(InternalProtocolNegotiators.serverPlaintext(), null);
+    return new ComposingNegotiator(InternalProtocolNegotiators.serverPlaintext());
   }
 
-  /**
-   * For a channel builder: a fresh negotiator per transport, as gRPC asks of a factory. Each
-   * connection's event loop is told to {@code framing}, the channel's interceptor.
-   */
-  static InternalProtocolNegotiator.ClientFactory clientFactory(FramingOnConnectionThread framing) {
+  /** For a channel builder: a fresh negotiator per transport, as gRPC asks of a factory. */
+  static InternalProtocolNegotiator.ClientFactory clientFactory() {
     return new InternalProtocolNegotiator.ClientFactory() {
       @Override
       public InternalProtocolNegotiator.ProtocolNegotiator newNegotiator() {
-        return new ComposingNegotiator(InternalProtocolNegotiators.plaintext(), framing);
+        return new ComposingNegotiator(InternalProtocolNegotiators.plaintext());
       }
 
       @Override
@@ -68,8 +63,7 @@ final class ComposingNegotiator implements InternalProtocolNegotiator.ProtocolNe
   @Override
   public ChannelHandler newHandler(GrpcHttp2ConnectionHandler grpcHandler) {
     grpcHandler.setCumulator(new AdaptiveCumulator(COMPOSE_MIN_BYTES));
-    return new LargeFrameSettings(grpcHandler, plaintext.newHandler(grpcHandler), Transport.MAX_FRAME_BYTES,
-        framing == null ? loop -> { } : framing::connected);
+    return new LargeFrameSettings(grpcHandler, plaintext.newHandler(grpcHandler), Transport.MAX_FRAME_BYTES);
   }
 
   @Override

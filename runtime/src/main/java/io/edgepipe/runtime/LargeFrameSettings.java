@@ -5,8 +5,6 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelHandler;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.channel.ChannelInboundHandlerAdapter;
 import io.grpc.netty.shaded.io.netty.handler.codec.http2.Http2Settings;
-import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 
 /**
  * Tells the peer of a hop's connection that it may send HTTP/2 frames of up to
@@ -24,23 +22,18 @@ import java.util.function.Consumer;
  *
  * <p>Placed in front of gRPC's negotiation handlers, it installs them behind itself, passes every
  * event on, and once gRPC's connection handler is in the pipeline of an active channel (so its
- * preface is out) sends the setting, tells {@code onConnected} the connection's event loop (where
- * a client's messages are then framed, {@link FramingOnConnectionThread}) and leaves the pipeline.
+ * preface is out) sends the setting and leaves the pipeline.
  */
 final class LargeFrameSettings extends ChannelInboundHandlerAdapter {
   private final GrpcHttp2ConnectionHandler grpcHandler;
   private final ChannelHandler negotiation;
   private final int maxFrameBytes;
-  private final Consumer<Executor> onConnected;
   private boolean sent;
 
-  /** @param onConnected told the connection's event loop once the connection is up */
-  LargeFrameSettings(GrpcHttp2ConnectionHandler grpcHandler, ChannelHandler negotiation, int maxFrameBytes,
-      Consumer<Executor> onConnected) {
+  LargeFrameSettings(GrpcHttp2ConnectionHandler grpcHandler, ChannelHandler negotiation, int maxFrameBytes) {
     this.grpcHandler = grpcHandler;
     this.negotiation = negotiation;
     this.maxFrameBytes = maxFrameBytes;
-    this.onConnected = onConnected;
   }
 
   @Override
@@ -67,7 +60,6 @@ final class LargeFrameSettings extends ChannelInboundHandlerAdapter {
     sent = true;
     grpcHandler.encoder().writeSettings(ctx, new Http2Settings().maxFrameSize(maxFrameBytes), ctx.newPromise());
     ctx.flush();
-    onConnected.accept(ctx.channel().eventLoop());
     ctx.pipeline().remove(this);
   }
 }

@@ -37,11 +37,9 @@ public final class Transport {
    * frees a 4 MiB arena chunk as soon as it is empty and maps (and zeroes) a new one for the next
    * frame, which for multi-megabyte frames held until computed is every frame: in `bench
    * transport` that zeroing was a tenth of the hop's CPU. Netty's adaptive allocator keeps freed
-   * chunks for reuse. Opted in, the 1 MiB buffers large messages are framed into are reused
-   * last-released first ({@link HotFramingBuffers}).
+   * chunks for reuse.
    */
-  private static final ByteBufAllocator BUFFERS = HotFramingBuffers.ENABLED
-      ? new HotFramingBuffers(new AdaptiveByteBufAllocator(true)) : new AdaptiveByteBufAllocator(true);
+  private static final ByteBufAllocator BUFFERS = new AdaptiveByteBufAllocator(true);
   /**
    * Largest single socket read. Netty's adaptive default stops at 64 KiB, so an 11 MB frame takes
    * 170 or more reads, each a system call and one more piece in the message the parser walks; a
@@ -123,13 +121,8 @@ public final class Transport {
   public static ManagedChannel socketChannel(String target, long maxFrameBytes, TlsFiles tls) {
     NettyChannelBuilder b = NettyChannelBuilder.forTarget(target);
     if (tls == null) {
-      // plaintext, with the received bytes kept in the buffers they were read into (and, opted
-      // in, each message framed on its connection's event loop)
-      FramingOnConnectionThread framing = new FramingOnConnectionThread();
-      InternalNettyChannelBuilder.setProtocolNegotiatorFactory(b, ComposingNegotiator.clientFactory(framing));
-      if (FramingOnConnectionThread.ENABLED) {
-        b.intercept(framing);
-      }
+      // plaintext, with the received bytes kept in the buffers they were read into
+      InternalNettyChannelBuilder.setProtocolNegotiatorFactory(b, ComposingNegotiator.clientFactory());
     } else {
       b.sslContext(tls.clientContext());
     }
