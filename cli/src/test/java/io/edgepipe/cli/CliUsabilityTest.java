@@ -81,6 +81,17 @@ class CliUsabilityTest {
   }
 
   @Test
+  void aBadTestbedPrefixIsOneLineBeforeAnythingRuns() {
+    // the prefix names veths (15 characters): too long is refused up front, not when the testbed is taken down
+    Outcome r = CliRunner.pipeline("bench", "experiments", "--only", "E1", "--prefix", "edgepipe-much-too-long",
+        "--out", tmp.toString(), "--name", "x");
+    assertEquals(2, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    assertTrue(r.err().contains("edgepipe-much-too-long") && r.err().contains("13 characters"), r.err());
+    assertFalse(r.out().contains("E1"), "nothing ran: " + r.out());
+  }
+
+  @Test
   void aMissingSpecNamesTheResolvedPathAndTheReason() {
     Outcome r = CliRunner.pipeline("run", "--spec", "nope.yaml", "--no-progress");
     assertEquals(2, r.code());

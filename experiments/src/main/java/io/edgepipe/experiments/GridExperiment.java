@@ -41,6 +41,8 @@ public final class GridExperiment {
   static final String INPUTS_CSV = "e5_grid_inputs.csv";
   /** SSSS's flat-out visit before its measured repeats. */
   static final String CAL_SSSS = "cal|SSSS";
+  /** The same after its repeats. */
+  static final String CAL_SSSS_LATE = CAL_SSSS + "|late";
   /** The link of the warm-up and calibration visits: fast enough that no placement waits for it. */
   static final String CALIBRATION_LINK = "1gbit";
   static final List<String> EDGE_PLACEMENTS = List.of("ESSS", "EESS", "EEES", "EEEE");
@@ -109,8 +111,10 @@ public final class GridExperiment {
     public double estimateSeconds() {
       double visit = settleSeconds + thrSeconds + PACED_SETTLE_SECONDS + pacedSeconds + 0.4 + 1.0; // + control, drain
       double perSize = 60 /* profile */ + 45 + 45 - (10 - EDGE_RUN_WARMUP_SECONDS) /* JVM starts and warm-up */
-          + settleSeconds + CALIBRATION_SECONDS + PACED_SETTLE_SECONDS + pacedSeconds + 1 /* SSSS's calibration visits */
-          + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + CALIBRATION_PASSES * (CALIBRATION_SECONDS + 0.5))
+          + SSSS_WARMUP_MAX_SECONDS / 2 + 2 * (settleSeconds + CALIBRATION_SECONDS) + PACED_SETTLE_SECONDS
+          + pacedSeconds + 1 /* SSSS's warm-up and calibration visits */
+          + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + QUOTA_WARMUP_MAX_SECONDS
+              + CALIBRATION_PASSES * (CALIBRATION_SECONDS + 0.5))
           + IDLE_SECONDS
           + EDGE_PLACEMENTS.size() * (CALIBRATION_SECONDS + 0.5) + THROTTLED_PASSES * (1 + CALIBRATION_SECONDS + 0.5)
           + 1 + PACED_SETTLE_SECONDS + PACED_CALIBRATION_SECONDS
@@ -124,6 +128,10 @@ public final class GridExperiment {
   static final double WARMUP_MAX_SECONDS = 7;
   /** What a warm-up visit took on average in the short grids (at 10 s most ran to the end at load 30; quiet, 5-6 s). */
   static final double WARMUP_SECONDS_EST = 6.5;
+  /** The edge's warm-up visits under the grid's least quota (each until the JIT is quiet, at most this). */
+  static final double QUOTA_WARMUP_MAX_SECONDS = 8;
+  /** SSSS's warm-up before its calibration visit: until the rate settles and the JIT is quiet, at most this. */
+  static final double SSSS_WARMUP_MAX_SECONDS = 20;
   /** An unthrottled calibration visit per edge placement (1 s of it settling), and the visit with no frames. */
   static final double CALIBRATION_SECONDS = 2.5;
   /**
@@ -159,10 +167,13 @@ public final class GridExperiment {
     s.note("e4_method", "per frame size two starts of the chain (reliable delivery, frames from " + g.source()
         + "): SSSS, and the producer on the edge with every stage also idling warm on the other node (the edge's "
         + "JVMs with " + String.join(" ", io.edgepipe.testbed.NodeLauncher.QUOTA_NODE_JVM_FLAGS) + ", every node's with "
-        + String.join(" ", io.edgepipe.testbed.NodeLauncher.WARM_JIT_FLAGS) + "); SSSS first runs flat out for "
-        + CALIBRATION_SECONDS + " s (its calibration visit, not one of its measured repeats); the second "
-        + "first visits each placement unthrottled at " + CALIBRATION_LINK + " until its rate settles (JIT done, "
-        + "at most " + WARMUP_MAX_SECONDS + " s), " + CALIBRATION_PASSES + " more times for " + CALIBRATION_SECONDS
+        + String.join(" ", io.edgepipe.testbed.NodeLauncher.WARM_JIT_FLAGS) + "); SSSS first warms up until its rate "
+        + "settles and the JIT is quiet (at most " + SSSS_WARMUP_MAX_SECONDS + " s), then runs flat out for "
+        + CALIBRATION_SECONDS + " s before its measured repeats and once more after them (its calibration visits, "
+        + "not measured repeats); the second first visits each placement unthrottled at " + CALIBRATION_LINK
+        + " until its rate settles and the JIT is quiet (at most " + WARMUP_MAX_SECONDS + " s), then each under "
+        + "the grid's least quota the same way (at most " + QUOTA_WARMUP_MAX_SECONDS + " s: the JVMs compile again "
+        + "the first time they run throttled), " + CALIBRATION_PASSES + " more times for " + CALIBRATION_SECONDS
         + " s to measure each node's CPU per frame (the pass with the least edge CPU per frame counts), and once with 1 frame/s (the JVMs' background), then "
         + "visits ESSS, EESS, EEES and EEEE under every scenario by repointing, the link (tc) and the edge's quota "
         + "(cgroup) changed in place; per visit " + g.settleSeconds() + " s of settling, " + g.thrSeconds()
@@ -170,7 +181,7 @@ public final class GridExperiment {
         + g.pacedSeconds() + " s of frames at half that rate, "
         + "at most 20 fps (latency = their median); each repeat goes through every scenario again, the placements "
         + "in the opposite order; after the repeats, on JVMs warm for minutes, each placement once more unthrottled "
-        + "(cal|P|late), EEEE paced (a lone frame's walk on the edge), EEEE " + THROTTLED_PASSES + " times flat out under the least quota (its busy background) and "
+        + "(cal|P|late), EEEE paced (a lone frame's walk on the edge), EEEE " + THROTTLED_PASSES + " times flat out under the least quota (its CPU per frame there) and "
         + "once more with 1 frame/s; these visits are calibration (no grid point is predicted from its own "
         + "measurement), made after the grid so that every instance's JIT is done; spread = min-max of the repeats");
     Table runs = CsvColumn.table(RunColumn.values());
@@ -197,6 +208,9 @@ public final class GridExperiment {
         s.task("E4 " + side + "x" + side + " SSSS");
         driver.up(g.links().get(0), topCpu);
         List<Step> ssss = new ArrayList<>();
+        // until the server's JIT is quiet: session 8's calibration visit, 10 s after the start, still compiled
+        // (0.46 s of compile CPU in its window at 512) and read 7.0 ms of CPU per frame against 4.5-5.0 in the repeats
+        ssss.add(new Step("warm-up " + ALL_SERVER, 0, 0, 0, SSSS_WARMUP_MAX_SECONDS, 0, null, true, true));
         // one visit flat out before the measured repeats: SSSS's CPU per frame and the cores the host gives the nodes
         ssss.add(new Step(CAL_SSSS, 0, 0, 0, g.settleSeconds() + CALIBRATION_SECONDS, g.settleSeconds()));
         // and paced, as the latency steps are: a lone frame's walk through the chain
@@ -207,13 +221,15 @@ public final class GridExperiment {
           ssss.add(new Step("lat|" + r, 0, 0, -20, PACED_SETTLE_SECONDS + g.pacedSeconds(),
               PACED_SETTLE_SECONDS));
         }
+        // and once more after them, on JVMs warm for longer (the least CPU per frame of the two counts)
+        ssss.add(new Step(CAL_SSSS_LATE, 0, 0, 0, g.settleSeconds() + CALIBRATION_SECONDS, g.settleSeconds()));
         ScheduledTestbedRun.Outcome all = ScheduledTestbedRun.run(driver.state(), ALL_SERVER, o, 10, ssss,
             watcher(m, spec, driver.state(), ALL_SERVER), false, s.logs.resolve("grid-" + side + "-ssss"),
             schedule(s, "grid-" + side + "-ssss"));
         List<ScheduledTestbedRun.StepResult> ssssSteps = all.steps().stream()
-            .filter(x -> !x.step().label().startsWith(CAL_SSSS)).toList();
-        all.steps().stream().filter(x -> x.step().label().equals(CAL_SSSS)).findFirst()
-            .ifPresent(x -> visits.add(new GridModel.Visit(CAL_SSSS, x.fps(), 0, x.serverCores())));
+            .filter(x -> x.step().label().startsWith("thr|") || x.step().label().startsWith("lat|")).toList();
+        all.steps().stream().filter(x -> x.step().label().equals(CAL_SSSS) || x.step().label().equals(CAL_SSSS_LATE))
+            .forEach(x -> visits.add(new GridModel.Visit(x.step().label(), x.fps(), 0, x.serverCores())));
         all.steps().stream().filter(x -> x.step().label().equals(GridModel.PACED_SSSS)).findFirst()
             .ifPresent(x -> visits.add(new GridModel.Visit(GridModel.PACED_SSSS, x.paceFps(), 0, x.serverCores(),
                 x.latencyP50Ms())));
@@ -232,8 +248,16 @@ public final class GridExperiment {
         driver.up(CALIBRATION_LINK, calCpu);
         TestbedState state = driver.state();
         List<Step> steps = new ArrayList<>();
+        double leastCpu = g.edgeCpus().stream().mapToDouble(Double::doubleValue).min().orElse(calCpu);
         for (String p : EDGE_PLACEMENTS) {
-          steps.add(new Step("warm-up " + p, calLink, calCpu, 0, WARMUP_MAX_SECONDS, 0, p, true));
+          steps.add(new Step("warm-up " + p, calLink, calCpu, 0, WARMUP_MAX_SECONDS, 0, p, true, true));
+        }
+        // and under the least quota: the JVMs compile again the first time they pass frames throttled (E7; in
+        // session 8's grid EEEE's first repeat at 0.25 cores compiled 0.16-0.29 s in its 2 s window and passed
+        // 25-49 fps, the later ones 65-93)
+        for (String p : EDGE_PLACEMENTS) {
+          steps.add(new Step("warm-up " + p + " at edge cpu " + leastCpu, calLink, leastCpu, 0,
+              QUOTA_WARMUP_MAX_SECONDS, 0, p, true, true));
         }
         for (int pass = 0; pass < CALIBRATION_PASSES; pass++) {
           for (String p : EDGE_PLACEMENTS) {
@@ -259,8 +283,7 @@ public final class GridExperiment {
             }
           }
         }
-        steps.addAll(lateCalibration(calLink, calCpu, g.edgeCpus().stream().mapToDouble(Double::doubleValue).min()
-            .orElse(calCpu)));
+        steps.addAll(lateCalibration(calLink, calCpu, leastCpu));
         // a short first warm-up: the warm-up visits above give every instance its frames
         ScheduledTestbedRun.Outcome edge = ScheduledTestbedRun.run(state, "ESSS", o, EDGE_RUN_WARMUP_SECONDS, steps,
             watcher(m, spec, state, "ESSS"), true, s.logs.resolve("grid-" + side + "-edge"),
@@ -278,7 +301,7 @@ public final class GridExperiment {
         inputRows(in).forEach(inputs::row);
         GridCpuFit fit = GridModel.fit(GridModel.Version.NEW, in);
         s.note("e5_edge_idle_cores_" + side, fit.edgeIdle());
-        s.note("e5_edge_busy_cores_per_jvm_" + side, fit.edgeBusyPerJvm());
+        s.note("e5_edge_extra_ms_per_service_" + side, fit.edgeExtraMs());
         s.note("e5_server_idle_cores_" + side, fit.serverIdle());
         s.note("e5_host_capacity_cores_" + side, GridModel.hostCapacity(in));
         fit.rows(side).forEach(serviceCpu::row);
@@ -349,11 +372,12 @@ public final class GridExperiment {
       + " unthrottled visits per placement at " + CALIBRATION_LINK + " before the grid and one after it, each node's CPU less its JVMs' background; "
       + "differences between placements E^k S^(n-k) with the socket CPU of the hops over the link taken out first, so "
       + "a service's CPU is for in-node hops and each hop over the link adds its socket CPU, half at each end: "
-      + "e5_grid_service_cpu.csv; SSSS from its own flat-out visit before its repeats); background = the CPU the JVMs "
+      + "e5_grid_service_cpu.csv; SSSS from the cheaper of its own flat-out visits before and after its repeats); background = the CPU the JVMs "
       + "burn with no frames, split evenly over the node's JVMs (the least of the visits before and after the grid); "
-      + "an edge JVM in the chain burns its busy background instead: the all-edge chain flat out under the least quota "
-      + "and unthrottled, cores = JVMs x background + fps x CPU per frame solved for the background "
-      + "(e5_edge_busy_cores_per_jvm_*); a lone (paced) frame's extra walk through the chain "
+      + "each service on the edge also pays what the all-edge chain used per frame under the least quota (the median "
+      + "of its throttled visits after the grid) beyond its warm unthrottled visit, split evenly over the services "
+      + "(e5_edge_extra_ms_per_service_*; the grid's points ran at that cost, not at the warm unthrottled one); "
+      + "a lone (paced) frame's extra walk through the chain "
       + "(SSSS's paced calibration visit less the model's SSSS latency on the server, EEEE's paced visit after the grid less the model's EEEE on the edge; a placement gets each in proportion to its services there) is added to every placement's latency. A node with quota q passes (q - its JVMs' background, "
       + "idle standbys included) / (sum of its services' CPU per frame) frames per ms; the host gives the nodes the "
       + "most cores they used together in those visits (e5_host_capacity_cores_*). Everything the predictions use is "
@@ -479,8 +503,8 @@ public final class GridExperiment {
    * Visits after the grid's repeats, on JVMs that have run for minutes: every edge placement
    * unthrottled once more ("cal|P|late": an instance that runs in one placement only, such as
    * the edge's maxpool in EEEE, was still warming during the first passes), the all-edge chain
-   * flat out under {@code leastCpu} cores ({@value #THROTTLED_PASSES} times: its busy background,
-   * see {@link GridCpuFit}), and the JVMs with no frames again ("idle|late").
+   * flat out under {@code leastCpu} cores ({@value #THROTTLED_PASSES} times: its CPU per frame
+   * under a quota, see {@link GridCpuFit#edgeExtraMs}), and the JVMs with no frames again ("idle|late").
    */
   static List<Step> lateCalibration(long calLink, double calCpu, double leastCpu) {
     List<Step> steps = new ArrayList<>();

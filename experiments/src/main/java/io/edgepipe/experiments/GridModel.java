@@ -48,10 +48,16 @@ import java.util.Map;
  *       256 in session 7's quiet grid, was 0.5 ms below SSSS's (2.6), so SSSS's extra over-predicted
  *       EEEE by 26-36%; a paced EEEE visit after the grid gives the edge's, and a placement gets
  *       each node's in proportion to the services there;</li>
- *   <li>(session 8) busy background: an edge JVM carrying frames burns more besides its
- *       per-frame CPU than an idle one (0.07 cores for the all-edge chain under a quota), measured
- *       by the all-edge chain under the grid's least quota ({@value #THROTTLED}) beside its
- *       unthrottled visit ({@link GridCpuFit}).</li>
+ *   <li>(session 9) the edge's CPU per frame as the grid's points spend it: the all-edge chain
+ *       under the grid's least quota ({@value #THROTTLED}, after the grid) gives its CPU per
+ *       frame, and what that is beyond the warm unthrottled visit is charged evenly to every
+ *       service on the edge, at every quota ({@link GridCpuFit#edgeExtraMs}); it replaces session
+ *       8's busy background, a rate-independent cost that predicted 226 fps for EEEE at 0.5 cores
+ *       where session 8's grid measured 164-181 (the grid's EEEE used 2.7-3.0 ms a frame at every
+ *       quota, the throttled visits 2.8-2.9, the warm unthrottled one 1.9);</li>
+ *   <li>(session 9) SSSS's CPU per frame from the cheaper of its calibration visits, one after a
+ *       warm-up until the server's JIT is quiet and one after its repeats (session 8's only visit
+ *       still compiled and read 7.0 ms a frame at 512 against 4.5-5.0 in the repeats).</li>
  * </ul>
  */
 final class GridModel {
@@ -188,9 +194,10 @@ final class GridModel {
   /**
    * Each service's CPU per frame. Per edge placement the calibration pass with the least edge CPU
    * per frame counts (a JIT still compiling only adds CPU; the passes after the grid are on warm
-   * JVMs). The all-server CPU: OLD from the median of SSSS's measured repeats, NEW from SSSS's
-   * calibration visit (the median repeat where a run has none). NEW also charges each edge JVM in
-   * the chain its busy background (the throttled visit) and takes the least idle visit.
+   * JVMs). The all-server CPU: OLD from the median of SSSS's measured repeats, NEW from the cheaper
+   * of SSSS's calibration visits (the median repeat where a run has none). NEW also charges each
+   * edge service what the all-edge chain used beyond that under the quota (the throttled visits)
+   * and takes the least idle visit.
    */
   static GridCpuFit fit(Version v, Inputs in) {
     List<String> services = ProfileMeasurer.services(in.m().base());
@@ -209,8 +216,7 @@ final class GridModel {
     }
     GridCpuFit.Visit idle = v == Version.NEW ? leastIdle(in) : in.visits().stream()
         .filter(x -> x.label().equals(IDLE)).findFirst().map(Visit::cores).orElse(new GridCpuFit.Visit(0, 0, 0));
-    GridCpuFit.Visit allServer = v == Version.NEW ? in.visits().stream().filter(x -> x.label().equals("cal|SSSS"))
-        .findFirst().map(Visit::cores).orElse(medianSsss(in)) : medianSsss(in);
+    GridCpuFit.Visit allServer = v == Version.NEW ? leastSsss(in).orElse(medianSsss(in)) : medianSsss(in);
     return v == Version.NEW ? GridCpuFit.fit(services, edge, idle, allServer, crossHopMs(in), throttled(in))
         : GridCpuFit.fit(services, edge, idle, allServer, null);
   }
@@ -225,14 +231,10 @@ final class GridModel {
         .orElse(new GridCpuFit.Visit(0, 0, 0));
   }
 
-  /**
-   * The all-edge chain's visit under the grid's least quota with the most frames per second (the
-   * least CPU per frame, as for the unthrottled visits); null where the run made none (before
-   * session 8).
-   */
-  private static GridCpuFit.Visit throttled(Inputs in) {
-    return in.visits().stream().filter(x -> x.label().startsWith(THROTTLED + "|") && x.fps() > 0)
-        .max(java.util.Comparator.comparingDouble(Visit::fps)).map(Visit::cores).orElse(null);
+  /** The all-edge chain's visits under the grid's least quota; none where the run made none (before session 8). */
+  private static List<GridCpuFit.Visit> throttled(Inputs in) {
+    return in.visits().stream().filter(x -> x.label().startsWith(THROTTLED + "|") && x.fps() > 0).map(Visit::cores)
+        .toList();
   }
 
   /**
@@ -264,6 +266,16 @@ final class GridModel {
       }
     }
     return ms;
+  }
+
+  /**
+   * SSSS's flat-out calibration visit with the least server CPU per frame: the one before its
+   * repeats and, from session 9 on, one after them (a JIT still compiling only adds CPU).
+   */
+  private static java.util.Optional<GridCpuFit.Visit> leastSsss(Inputs in) {
+    return in.visits().stream().filter(x -> x.label().equals(GridExperiment.CAL_SSSS)
+            || x.label().equals(GridExperiment.CAL_SSSS_LATE)).filter(x -> x.fps() > 0).map(Visit::cores)
+        .min(java.util.Comparator.comparingDouble(c -> c.serverCores() / c.fps()));
   }
 
   private static GridCpuFit.Visit medianSsss(Inputs in) {

@@ -69,6 +69,7 @@ public final class GridReplay {
     replayed.writeCsv(to.resolve(GridExperiment.POINTS_CSV));
     best.writeCsv(to.resolve(GridExperiment.BEST_CSV));
     out.println(counts(Csv.read(to.resolve(GridExperiment.POINTS_CSV)), Csv.read(to.resolve(GridExperiment.BEST_CSV))));
+    out.println(GridSection.Predicted.sameCondition(points).strip());
     return to;
   }
 

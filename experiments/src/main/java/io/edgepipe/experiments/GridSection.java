@@ -154,7 +154,8 @@ final class GridSection {
           PointColumn.OLD_LAT_ERR_PCT));
       report.csv(GridExperiment.SERVICE_CPU_CSV).filter(x -> !x.isEmpty()).ifPresent(cpu -> sb.append("\nCPU per "
           + "frame of each service on each node, from calibration visits on the testbed before and after the grid "
-          + "(the model's input; background: per JVM in the chain, on the edge its busy background):\n\n").append(table(cpu, GridExperiment.ServiceCpuColumn.values())));
+          + "(the model's input; on the edge with what each service uses beyond that under a quota; background: per "
+          + "JVM, what it burns with no frames):\n\n").append(table(cpu, GridExperiment.ServiceCpuColumn.values())));
       best.ifPresent(b -> sb.append("\nBest placement per scenario (by fps; a pick is right when its placement's "
           + "repeats reach the best one's worst repeat):\n\n").append(table(b, BestColumn.values())));
       return sb.toString();
@@ -258,6 +259,7 @@ final class GridSection {
         }
       }
       sb.append(cameraOnEdge(c));
+      sb.append(sameCondition(c));
       meta.forEach((k, v) -> {
         if (k.startsWith("e5_edge_idle_cores_")) {
           sb.append("With no frames the edge's JVMs used ").append(v).append(" cores at ")
@@ -309,6 +311,44 @@ final class GridSection {
           + "option): the planner picks a placement that is measured best (within the spread) in %d of %d "
           + "scenarios, fewest bytes (EEEE) in %d%s; best per scenario: %s. ", planner, scenarios.size(), fewest,
           fewest >= planner ? " (the naive rule does as well as the planner here)" : "", String.join("; ", winners));
+    }
+
+    /**
+     * The noise between runs of one condition: the all-edge chain never uses the link, so its
+     * points over the grid's links at one size and quota measure the same thing. Per such group,
+     * how far apart their medians are (largest / smallest), and how many points lie within the fps
+     * aim of the group's median: what a model that knew that median exactly would get, the ceiling
+     * for a model from calibration visits.
+     */
+    static String sameCondition(Csv c) {
+      Map<String, List<Double>> groups = new LinkedHashMap<>();
+      String allEdge = GridExperiment.EDGE_PLACEMENTS.get(GridExperiment.EDGE_PLACEMENTS.size() - 1);
+      for (Map<String, String> r : c.where(r -> str(r, PointColumn.PLACEMENT).equals(allEdge))) {
+        if (num(r, PointColumn.FPS) > 0) {
+          groups.computeIfAbsent(str(r, PointColumn.SIDE) + "x" + str(r, PointColumn.SIDE) + " cpu "
+              + str(r, PointColumn.EDGE_CPU), k -> new ArrayList<>()).add(num(r, PointColumn.FPS));
+        }
+      }
+      int points = 0;
+      int within = 0;
+      List<String> parts = new ArrayList<>();
+      for (Map.Entry<String, List<Double>> e : groups.entrySet()) {
+        List<Double> v = e.getValue().stream().sorted().toList();
+        if (v.size() < 2) {
+          continue;
+        }
+        double median = v.size() % 2 == 1 ? v.get(v.size() / 2) : (v.get(v.size() / 2 - 1) + v.get(v.size() / 2)) / 2;
+        points += v.size();
+        within += (int) v.stream().filter(x -> Math.abs(x / median - 1) * 100 <= FPS_AIM_PCT).count();
+        parts.add(String.format(Locale.ROOT, "%s %.0f%%", e.getKey(), (v.get(v.size() - 1) / v.get(0) - 1) * 100));
+      }
+      if (parts.isEmpty()) {
+        return "";
+      }
+      return String.format(Locale.ROOT, "Noise between runs of one condition: %s never uses the link, so its points "
+          + "over the links at one size and quota measure the same thing; their medians lie apart by %s (largest "
+          + "over smallest), and %d of %d lie within %.0f%% of their group's median (what a model that knew that "
+          + "median would get). ", allEdge, String.join(", ", parts), within, points, FPS_AIM_PCT);
     }
 
     /** {points within aim, points with an error} of one error column. */

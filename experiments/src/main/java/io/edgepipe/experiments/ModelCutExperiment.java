@@ -69,8 +69,14 @@ public final class ModelCutExperiment {
 
   /** Settling before a paced window: the queue is drained by then, so one report period is enough. */
   static final double PACED_SETTLE_S = 0.1;
-  /** The fresh JVMs' warm-up, once per node: 5 s at least, until the rate holds within 5%, at most 40 s. */
+  /** The fresh JVMs' warm-up at each of {@link #warmupCuts}: 5 s at least, until the rate holds within 5%, at most 40 s. */
   static final PartitionSweep.Rule START_WARMUP = new PartitionSweep.Rule(2, 20, 5, 40, 5);
+  /** After it, windows of about 3 s until two in a row are {@link #settled}, ... */
+  static final PartitionSweep.Rule SETTLED_WINDOW = new PartitionSweep.Rule(0, 20, 3, 4, 100);
+  /** ... for at most this long at one cut, {@link #START_WARMUP} included. */
+  static final double WARMUP_MAX_SECONDS = 60;
+  /** Two warm-up windows this close in fps and in the edge's CPU per frame: the JIT has settled. */
+  static final double SETTLED_PCT = 10;
 
   private ModelCutExperiment() {}
 
@@ -130,10 +136,10 @@ public final class ModelCutExperiment {
       long sweepStart = System.nanoTime();
       PartitionSweep sweep = new PartitionSweep(driver.state(), logs, "cpu");
       try {
-        // fresh JVMs: every layer's kernels compile on each node first (all-edge, then all-server, each until
-        // its rate is steady), so that each cut after needs only a short burst
+        // fresh JVMs: every layer's kernels and both ends of a hop over the link compile first, each until
+        // its rate is steady (warmupCuts), so that each cut after needs only a short burst
         int loadedCut = -1;
-        for (int end : new int[] {layers, 0}) {
+        for (int end : warmupCuts(cuts, layers)) {
           Path file = cutSpec(s, spec, absolute, g, end);
           PipelineSpec pipeline = SpecOption.load(file);
           List<PartitionSweep.Partition> parts = partitions(pipeline, file, end, layers);
@@ -145,8 +151,17 @@ public final class ModelCutExperiment {
           loadedCut = end;
           sweep.pace(0);
           PartitionSweep.Window w = sweep.measure(START_WARMUP);
-          log.printf(Locale.ROOT, "warm-up on the %s: %.1f fps after %.0f s%n", end == 0 ? "server" : "edge", w.fps(),
-              w.seconds() + START_WARMUP.settleSeconds());
+          double warmed = w.seconds() + START_WARMUP.settleSeconds();
+          boolean settled = false;
+          while (!settled && warmed < WARMUP_MAX_SECONDS) {
+            PartitionSweep.Window next = sweep.measure(SETTLED_WINDOW);
+            warmed += next.seconds();
+            settled = settled(w, next);
+            w = next;
+          }
+          log.printf(Locale.ROOT, "warm-up at cut %d (%s): %.1f fps, edge CPU %.2f ms a frame, after %.0f s%s%n", end,
+              end == 0 ? "all-server" : end == layers ? "all-edge" : "edge and server", w.fps(), w.edgeCpuMs(), warmed,
+              settled ? "" : " (not settled)");
         }
         long cutsStart = System.nanoTime();
         int done = 0;
@@ -251,6 +266,43 @@ public final class ModelCutExperiment {
     return file;
   }
 
+  /**
+   * The cuts the fresh JVMs are warmed at, in order: all-edge and all-server (every layer's kernels
+   * on each node), and the first cut of {@code cuts} that has layers on both nodes, if any: only
+   * there does the edge's partition host send a tensor over the link (all-edge hands its results
+   * to the sink on its own node through shared memory), and on the quiet sweeps the first such
+   * cuts after a warm-up at the two ends alone ran at a third to a half of their later rate
+   * (session 9 BlazeFace: cuts 1-4 at 1 Gbit used 4.4-8.6 ms of edge CPU a frame; session 7's
+   * classifier: cuts 1-9 used 2.3-5.0 ms against 1.3-1.9 from cut 10 on). The warm-up ends at the
+   * list's first cut, so that the first cell measures the partitions that were warmed.
+   */
+  static List<Integer> warmupCuts(List<Integer> cuts, int layers) {
+    List<Integer> warm = new ArrayList<>(List.of(layers, 0));
+    cuts.stream().filter(c -> c > 0 && c < layers).findFirst().ifPresent(warm::add);
+    if (!cuts.isEmpty() && warm.remove(cuts.get(0))) {
+      warm.add(cuts.get(0));
+    }
+    return warm;
+  }
+
+  /**
+   * Whether a warm-up window {@code after} the one {@code before} shows the JVMs settled: fps and
+   * the edge's CPU per frame each within {@link #SETTLED_PCT} of the window before.
+   *
+   * <p>Why the CPU and not only the rate: the JIT compiles on the node's own CPU. On the edge's
+   * half core its compiler threads took 17-26% of a core (a third to a half of the quota) through
+   * the first cells after a warm-up whose rate had held steady (session 9, per-thread schedstat of
+   * the edge's partition host), and those cells measured the edge at 2-3x its later CPU per frame.
+   * The rate can hold while the compiler still runs; the CPU per frame falls once it is done.
+   */
+  static boolean settled(PartitionSweep.Window before, PartitionSweep.Window after) {
+    return within(before.fps(), after.fps()) && within(before.edgeCpuMs(), after.edgeCpuMs());
+  }
+
+  private static boolean within(double before, double after) {
+    return before > 0 && after > 0 && Math.abs(after - before) <= SETTLED_PCT / 100 * after;
+  }
+
   /** The services of one cut's spec, in chain order, on their nodes: edge before the cut, server after it. */
   static List<PartitionSweep.Partition> partitions(PipelineSpec pipeline, Path file, int cut, int layers) {
     List<PartitionSweep.Partition> parts = new ArrayList<>();
@@ -342,8 +394,16 @@ public final class ModelCutExperiment {
     return plan(profile, link, s.edgeCpu(), s.hostCores());
   }
 
+  /**
+   * {@code -Dedgepipe.cuts.wholeP10=true}: plans scale the layers' compute to the whole model's
+   * 10th percentile where the profile recorded it (CutCosts#atWholeP10); off by default (reports/s9-cuts.md).
+   */
+  static final String WHOLE_P10_PROPERTY = "edgepipe.cuts.wholeP10";
+
   static CutPlanner.CutPlan plan(Profile profile, String link, double edgeCpu, int hostCores) {
-    Profile atLink = ProfileBuilder.copyOf(profile).addLink(LinkClass.EDGE_SERVER, BitRate.parse(link), 0).build();
+    Profile scaled = Boolean.getBoolean(WHOLE_P10_PROPERTY) ? io.edgepipe.planner.predict.CutCosts.atWholeP10(profile)
+        : profile;
+    Profile atLink = ProfileBuilder.copyOf(scaled).addLink(LinkClass.EDGE_SERVER, BitRate.parse(link), 0).build();
     return new CutPlanner(PlannerOptions.defaults().withCores(edgeCpu, hostCores).withHostCores(hostCores),
         Boolean.getBoolean(SERVICE_CPU_PROPERTY), Boolean.getBoolean(LINK_CPU_PROPERTY)).plan(atLink);
   }

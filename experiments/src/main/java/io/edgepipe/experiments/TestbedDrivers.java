@@ -37,6 +37,7 @@ public final class TestbedDrivers {
 
   /** As {@link #find(boolean, Path, String)}, the testbed named by its own {@code prefix}. */
   public static Availability find(boolean wanted, Path logDir, String cliMain, String prefix) {
+    new io.edgepipe.testbed.Names(prefix); // a bad --prefix is one line before anything runs, not a failed teardown after
     if (!wanted) {
       return Availability.none("run without --testbed (edge/server placements need the emulated testbed; "
           + "a loopback run on one machine is not an edge/server measurement)");

@@ -90,41 +90,45 @@ class GridCpuFitTest {
     assertEquals(0, asMeasured.edgeMs()[3], 1e-12);
   }
 
-  /** The visit with k services on the edge when each edge JVM in the chain burns {@code busy} cores, a standby its idle share. */
-  private static GridCpuFit.Visit busyVisit(int k, double fps, double busy) {
-    GridCpuFit.Visit v = visit(k, fps);
-    double idlePerJvm = EDGE_IDLE / SERVICES.size();
-    return new GridCpuFit.Visit(fps, v.edgeCores() - EDGE_IDLE + k * busy + (SERVICES.size() - k) * idlePerJvm,
-        v.serverCores());
+  /** The all-edge chain at {@code fps} when each of its services uses {@code extra} ms per frame more than unthrottled. */
+  private static GridCpuFit.Visit throttledVisit(double fps, double extra) {
+    GridCpuFit.Visit v = visit(SERVICES.size(), fps);
+    return new GridCpuFit.Visit(fps, v.edgeCores() + SERVICES.size() * extra * fps / 1e3, v.serverCores());
   }
 
   @Test
-  void aThrottledVisitOfTheAllEdgeChainSeparatesItsBusyBackgroundFromItsCpuPerFrame() {
-    double busy = 0.02; // twice the idle share (0.01), as the all-edge chain showed under a quota in session 7's grid
-    List<GridCpuFit.Visit> visits = List.of(busyVisit(1, 300, busy), busyVisit(2, 200, busy), busyVisit(3, 250, busy),
-        busyVisit(4, 400, busy));
-    GridCpuFit.Visit idle = new GridCpuFit.Visit(1, EDGE_IDLE, SERVER_IDLE);
-    GridCpuFit.Visit throttled = busyVisit(4, 100, busy); // the same chain held to a quarter of the rate
-    GridCpuFit fit = GridCpuFit.fit(SERVICES, visits, idle, visit(0, 500), null, throttled);
-    assertEquals(busy, fit.edgeBusyPerJvm(), 1e-9);
-    assertEquals(busy, fit.backgroundPerJvm(Tier.EDGE), 1e-9);
-    assertArrayEquals(EDGE, fit.edgeMs(), 1e-9);
-    // standbys still idle at the idle share: ESSS has three on the edge
-    assertEquals(3 * EDGE_IDLE / 4, fit.standbyCores("ESSS", Tier.EDGE), 1e-12);
-    // without the throttled visit the busy background lands in the CPU per frame (here EEEE's maxpool)
-    GridCpuFit idleOnly = GridCpuFit.fit(SERVICES, visits, idle, visit(0, 500), null, null);
-    assertEquals(EDGE_IDLE / 4, idleOnly.edgeBusyPerJvm(), 1e-12);
-    assertEquals(EDGE[3] + 4 * (busy - EDGE_IDLE / 4) / 400 * 1e3 - 3 * (busy - EDGE_IDLE / 4) / 250 * 1e3,
-        idleOnly.edgeMs()[3], 1e-9);
-  }
-
-  @Test
-  void aThrottledVisitThatRanAlmostAsFastTellsNothing() {
+  void theAllEdgeChainUnderAQuotaChargesEachEdgeServiceWhatItUsedBeyondItsUnthrottledVisit() {
     List<GridCpuFit.Visit> visits = List.of(visit(1, 300), visit(2, 200), visit(3, 250), visit(4, 400));
-    // the quota did not bind: 300 fps against 400, too close to separate the two terms from noise
-    GridCpuFit fit = GridCpuFit.fit(SERVICES, visits, new GridCpuFit.Visit(1, EDGE_IDLE, SERVER_IDLE), visit(0, 500),
-        null, new GridCpuFit.Visit(300, 0.9, 0.03));
-    assertEquals(EDGE_IDLE / 4, fit.edgeBusyPerJvm(), 1e-12);
+    GridCpuFit.Visit idle = new GridCpuFit.Visit(1, EDGE_IDLE, SERVER_IDLE);
+    // two visits under a quota, 0.25 and 0.35 ms a frame over the unthrottled share per service: the median counts
+    List<GridCpuFit.Visit> throttled = List.of(throttledVisit(100, 0.25), throttledVisit(110, 0.35));
+    GridCpuFit fit = GridCpuFit.fit(SERVICES, visits, idle, visit(0, 500), null, throttled);
+    assertEquals(0.3, fit.edgeExtraMs(), 1e-9);
+    for (int i = 0; i < SERVICES.size(); i++) {
+      assertEquals(EDGE[i] + 0.3, fit.edgeMs()[i], 1e-9, SERVICES.get(i));
+    }
+    assertArrayEquals(SERVER, fit.serverMs(), 1e-9); // the server is not throttled
+    assertEquals(EDGE_IDLE / 4, fit.backgroundPerJvm(Tier.EDGE), 1e-12); // no rate-independent part: the idle share
+    // the all-edge chain's CPU per frame is then what the throttled visits used (their median)
+    double sum = java.util.Arrays.stream(fit.edgeMs()).sum();
+    double measured = (throttled.get(0).edgeCores() - EDGE_IDLE) / 100 * 1e3;
+    double measured2 = (throttled.get(1).edgeCores() - EDGE_IDLE) / 110 * 1e3;
+    assertEquals((measured + measured2) / 2, sum, 1e-9);
+    // without a throttled visit each service keeps its unthrottled share
+    assertArrayEquals(EDGE, GridCpuFit.fit(SERVICES, visits, idle, visit(0, 500), null, List.of()).edgeMs(), 1e-9);
+  }
+
+  @Test
+  void aThrottledVisitThatRanAlmostAsFastOrCheaperTellsNothing() {
+    List<GridCpuFit.Visit> visits = List.of(visit(1, 300), visit(2, 200), visit(3, 250), visit(4, 400));
+    GridCpuFit.Visit idle = new GridCpuFit.Visit(1, EDGE_IDLE, SERVER_IDLE);
+    // the quota did not bind: 300 fps against 400
+    GridCpuFit fit = GridCpuFit.fit(SERVICES, visits, idle, visit(0, 500), null, List.of(throttledVisit(300, 0.5)));
+    assertEquals(0, fit.edgeExtraMs(), 1e-12);
+    assertArrayEquals(EDGE, fit.edgeMs(), 1e-9);
+    // cheaper under the quota than unthrottled: no negative extra
+    fit = GridCpuFit.fit(SERVICES, visits, idle, visit(0, 500), null, List.of(throttledVisit(100, -0.1)));
+    assertEquals(0, fit.edgeExtraMs(), 1e-12);
     assertArrayEquals(EDGE, fit.edgeMs(), 1e-9);
   }
 }

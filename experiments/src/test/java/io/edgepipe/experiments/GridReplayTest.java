@@ -109,31 +109,55 @@ class GridReplayTest {
   }
 
   @Test
-  void visitsAfterTheGridCountTheWarmPassAndTheAllEdgeChainsBusyBackground() {
+  void visitsAfterTheGridCountTheWarmPassAndTheAllEdgeChainsCpuPerFrameUnderTheQuota() {
     GridModel.Inputs before = inputs();
     List<GridModel.Visit> visits = new ArrayList<>(before.visits());
     // after the grid: every placement unthrottled on warm JVMs (less CPU per frame than their first passes; EEEE 1.6
-    // cores at 800 fps) and EEEE flat out under a 0.25-core quota (90 fps)
+    // cores at 800 fps) and EEEE flat out under a 0.25-core quota, twice (90 and 100 fps)
     visits.add(new GridModel.Visit("cal|ESSS|late", 500, 0.35, 0.8));
     visits.add(new GridModel.Visit("cal|EESS|late", 450, 0.6, 0.4));
     visits.add(new GridModel.Visit("cal|EEES|late", 420, 0.85, 0.3));
     visits.add(new GridModel.Visit("cal|EEEE|late", 800, 1.6, 0.01));
     visits.add(new GridModel.Visit(GridModel.THROTTLED + "|EEEE|0.25|0", 90, 0.25, 0.01));
+    visits.add(new GridModel.Visit(GridModel.THROTTLED + "|EEEE|0.25|1", 100, 0.25, 0.01));
     visits.add(new GridModel.Visit(GridModel.IDLE + "|late", 1, 0.012, 0.01));
     GridModel.Inputs after = new GridModel.Inputs(before.m(), before.side(), before.source(), visits,
         before.hostCores());
-    // the same four JVMs at two rates: cores = 4 b + fps c
-    double perFrame = (1.6 - 0.25) / (800 - 90);
-    double busy = (0.25 - 90 * perFrame) / 4;
-    assertEquals(busy, GridModel.fit(GridModel.Version.NEW, after).edgeBusyPerJvm(), 1e-12);
-    assertEquals(0.012, GridModel.fit(GridModel.Version.NEW, after).edgeIdle(), 1e-12); // the least idle visit
-    // EEEE under the throttled visit's quota passes what that visit passed; under twice the quota, more than twice
-    var quarter = GridModel.predict(GridModel.Version.NEW, after, 0.25, 1e9).get("EEEE");
-    assertEquals(90, quarter.fps(), 1e-6);
-    assertEquals((0.5 - 4 * busy) / perFrame, GridModel.predict(GridModel.Version.NEW, after, 0.5, 1e9).get("EEEE").fps(),
-        1e-6);
-    // without those visits the first pass's CPU per frame and the idle background predict other rates
-    assertNotEquals(90, GridModel.predict(GridModel.Version.NEW, before, 0.25, 1e9).get("EEEE").fps(), 1);
+    GridCpuFit fit = GridModel.fit(GridModel.Version.NEW, after);
+    assertEquals(0.012, fit.edgeIdle(), 1e-12); // the least idle visit
+    // the all-edge chain's CPU per frame under the quota: the median (here the mean) of the two throttled visits
+    double underQuota = ((0.25 - 0.012) / 90 + (0.25 - 0.012) / 100) / 2 * 1e3;
+    double unthrottled = (1.6 - 0.012) / 800 * 1e3;
+    assertEquals((underQuota - unthrottled) / 4, fit.edgeExtraMs(), 1e-12);
+    // EEEE at q cores passes (q - idle) / that CPU per frame: under the throttled visits' quota between their rates,
+    // under twice the quota about twice as many (no rate-independent cost besides the idle one)
+    double quarter = GridModel.predict(GridModel.Version.NEW, after, 0.25, 1e9).get("EEEE").fps();
+    assertEquals((0.25 - 0.012) / underQuota * 1e3, quarter, 1e-6);
+    assertTrue(quarter > 90 && quarter < 100, "" + quarter);
+    assertEquals((0.5 - 0.012) / underQuota * 1e3, GridModel.predict(GridModel.Version.NEW, after, 0.5, 1e9)
+        .get("EEEE").fps(), 1e-6);
+    // without those visits the first pass's CPU per frame predicts another rate
+    assertNotEquals(quarter, GridModel.predict(GridModel.Version.NEW, before, 0.25, 1e9).get("EEEE").fps(), 1);
+  }
+
+  @Test
+  void ssssCountsTheCheaperOfItsCalibrationVisitsBeforeAndAfterItsRepeats() {
+    GridModel.Inputs before = inputs(); // cal|SSSS: 650 fps at 1.75 server cores
+    List<GridModel.Visit> visits = new ArrayList<>(before.visits());
+    visits.add(new GridModel.Visit(GridExperiment.CAL_SSSS_LATE, 750, 0, 1.74));
+    GridModel.Inputs after = new GridModel.Inputs(before.m(), before.side(), before.source(), visits,
+        before.hostCores());
+    double idle = GridModel.fit(GridModel.Version.NEW, after).serverIdle() * 4 / 3; // the all-server chain's JVMs
+    double sum = java.util.Arrays.stream(GridModel.fit(GridModel.Version.NEW, after).serverMs()).sum();
+    assertEquals((1.74 - idle) / 750 * 1e3, sum, 1e-9);
+    double fpsBefore = GridModel.predict(GridModel.Version.NEW, before, 0.5, 1e9).get("SSSS").fps();
+    double fpsAfter = GridModel.predict(GridModel.Version.NEW, after, 0.5, 1e9).get("SSSS").fps();
+    assertTrue(fpsAfter > fpsBefore * 1.1, fpsBefore + " -> " + fpsAfter);
+    // a late visit that used more CPU per frame (a loaded host) leaves the earlier one counting
+    visits.set(visits.size() - 1, new GridModel.Visit(GridExperiment.CAL_SSSS_LATE, 500, 0, 1.74));
+    GridModel.Inputs costlier = new GridModel.Inputs(before.m(), before.side(), before.source(), visits,
+        before.hostCores());
+    assertEquals(fpsBefore, GridModel.predict(GridModel.Version.NEW, costlier, 0.5, 1e9).get("SSSS").fps(), 1e-9);
   }
 
   @Test

@@ -43,4 +43,17 @@ class GridReportTest {
     }
     return at;
   }
+
+  @Test
+  void theAllEdgeChainsPointsOverTheLinksShowTheNoiseOfOneCondition() {
+    String csv = POINTS.lines().findFirst().orElseThrow() + "\n" + """
+        256,0.5,10mbit,EEEE,3,100,90,110,3,3,3,110,3,edge CPU,+10.0,+0.0,100,+0.0,3,+0.0
+        256,0.5,100mbit,EEEE,3,120,100,130,3,3,3,110,3,edge CPU,-8.3,+0.0,100,+0.0,3,+0.0
+        256,0.5,1gbit,EEEE,3,80,70,90,3,3,3,110,3,edge CPU,+37.5,+0.0,100,+0.0,3,+0.0
+        256,0.5,1gbit,ESSS,3,500,400,600,3,3,3,110,3,edge CPU,+0.0,+0.0,100,+0.0,3,+0.0
+        """;
+    String noise = GridSection.Predicted.sameCondition(Csv.parse(csv));
+    // 80, 100, 120: 50% apart; 80 is 20% under the median 100, 120 20% over it
+    assertTrue(noise.contains("256x256 cpu 0.5 50%") && noise.contains("1 of 3 lie within 15%"), noise);
+  }
 }

@@ -1,12 +1,14 @@
 package io.edgepipe.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.edgepipe.api.Tier;
 import io.edgepipe.experiments.models.ModelProfiles;
+import io.edgepipe.harness.testbed.PartitionSweep;
 import io.edgepipe.models.graph.ModelGraph;
 import io.edgepipe.models.onnx.OnnxImporter;
 import io.edgepipe.planner.predict.CutPlanner;
@@ -68,5 +70,32 @@ class ModelCutSelectionTest {
     assertEquals(layers + 1, ModelCutExperiment.cuts("all", g, plans).size());
     assertThrows(IllegalArgumentException.class, () -> ModelCutExperiment.cuts(String.valueOf(layers + 1), g, plans));
     assertEquals(50.0, ModelCutExperiment.error(15, 10), 1e-12); // predicted 15 fps, measured 10: +50%
+  }
+
+  @Test
+  void theWarmUpCoversAHopOverTheLinkAndEndsAtTheFirstCutToRun() {
+    // a full sweep starts at cut 0: all-edge, then the first cut with layers on both nodes, then all-server
+    assertEquals(List.of(93, 1, 0), ModelCutExperiment.warmupCuts(List.of(0, 1, 2, 3, 93), 93));
+    // back-to-back repeats of middle cuts: the first one is warmed last
+    assertEquals(List.of(93, 0, 3), ModelCutExperiment.warmupCuts(List.of(3, 33, 3, 33), 93));
+    assertEquals(List.of(0, 33, 93), ModelCutExperiment.warmupCuts(List.of(93, 33, 0), 93));
+    // no cut with layers on both nodes: no hop over the link to warm
+    assertEquals(List.of(93, 0), ModelCutExperiment.warmupCuts(List.of(0, 93), 93));
+    assertEquals(List.of(0, 93), ModelCutExperiment.warmupCuts(List.of(93, 0), 93));
+  }
+
+  @Test
+  void theWarmUpHasSettledOnlyWhenTheEdgesCpuPerFrameHoldsAsWellAsTheRate() {
+    PartitionSweep.Window compiling = window(120, 7.5);
+    PartitionSweep.Window warm = window(118, 4.2);
+    // the rate held within 10% while the JIT still ran on the edge's quota: not settled
+    assertFalse(ModelCutExperiment.settled(compiling, warm));
+    assertTrue(ModelCutExperiment.settled(warm, window(125, 4.0)));
+    assertFalse(ModelCutExperiment.settled(warm, window(90, 4.1))); // the rate moved
+    assertFalse(ModelCutExperiment.settled(warm, window(120, Double.NaN))); // no frames, no CPU figure
+  }
+
+  private static PartitionSweep.Window window(double fps, double edgeCpuMs) {
+    return new PartitionSweep.Window(fps, (long) fps * 3, 3, 10, 0, edgeCpuMs, 2);
   }
 }

@@ -26,7 +26,7 @@ final class ModelMeasure {
     m.table().print(System.out);
     System.out.printf(Locale.ROOT, "%n%s: %d layers on %s for tier(s) %s%s; the layers alone sum to %.2f ms per frame "
             + "(median of each), the whole model as one partition takes %.2f ms (median; %.2f ms at its 10th percentile, the "
-            + "least disturbed frames, not used yet); where the whole is less, the profile scales the "
+            + "least disturbed frames, kept in the profile for -Dedgepipe.cuts.wholeP10); where the median is less, the profile scales the "
             + "layers down to sum to it (layer_ms below is before scaling)%n",
         spec.name(), g.steps().size(), device, tiers,
         tiers.size() == 2 && edgeSlowdown != 1 ? " (edge = measured x " + edgeSlowdown + ")" : "",

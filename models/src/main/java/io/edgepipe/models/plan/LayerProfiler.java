@@ -29,8 +29,8 @@ public final class LayerProfiler {
    * @param layers       per layer, in run order
    * @param wholeMedianMs the whole model as one partition, median ms per frame (preprocessing included)
    * @param inputBytes   the picture frame the producer sends (3 x H x W u8)
-   * @param wholeP10Ms   the whole model's 10th percentile: its least disturbed frames (printed; a candidate for
-   *                     calibrating the layers, which run ~1.35x faster in a chain than the median says)
+   * @param wholeP10Ms   the whole model's 10th percentile: its least disturbed frames (printed; the layers run
+   *                     ~1.4x faster in a warm chain than the median says, but see ModelProfiles.calibration)
    */
   public record Result(List<LayerTime> layers, double wholeMedianMs, long inputBytes, double wholeP10Ms) {
     public double sumMedianMs() {

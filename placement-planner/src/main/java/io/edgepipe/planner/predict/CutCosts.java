@@ -160,6 +160,32 @@ public final class CutCosts {
     }
   }
 
+  /**
+   * {@code profile} with each tier's layer compute scaled from the whole model's median to its
+   * 10th percentile ({@link Profile.Whole}), per frame size; a tier or size without that figure is
+   * left as it is. Opt-in for the cut plans ({@code -Dedgepipe.cuts.wholeP10=true}): on the quiet
+   * model-cuts sweeps the chain's CPU grows with the median-scaled compute at a slope of 0.59-0.71,
+   * which this matches, but alone it made the predicted best cuts worse: the edge's fixed cost per
+   * frame that the model lacks had been offset by the too-high compute (reports/s9-cuts.md).
+   */
+  public static Profile atWholeP10(Profile profile) {
+    Map<String, Double> factor = new HashMap<>();
+    for (Profile.Whole w : profile.wholeModel()) {
+      factor.put(w.tier() + "|" + w.frameSize(), w.p10Ms() / w.medianMs());
+    }
+    ProfileBuilder b = ProfileBuilder.copyOf(profile);
+    for (Profile.Compute c : profile.compute()) {
+      Double f = factor.get(c.tier() + "|" + c.frameSize());
+      if (f != null) {
+        b.addCompute(c.stage(), c.tier(), c.frameSize(), c.medianMs() * f, c.p95Ms() * f);
+        if (c.hasServiceCpu()) {
+          b.addServiceCpu(c.stage(), c.tier(), c.frameSize(), c.cpuMsPerFrame(), c.backgroundCores());
+        }
+      }
+    }
+    return b.build();
+  }
+
   /** The fits of the profile's in-node transfers (the server's, unthrottled, where measured) and hop CPU (see {@link Fits}). */
   public static Fits fits(Profile profile, FrameSize size) {
     Map<String, Long> bytes = hopBytes(profile, size);

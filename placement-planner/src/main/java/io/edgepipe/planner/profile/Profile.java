@@ -22,9 +22,11 @@ import java.util.List;
  * @param frameSizes frame sizes measured, smallest first
  * @param linkHops   a hop timed over the real edge-server link at a few rates and sizes, with its
  *                   sender's and receiver's process CPU ({@link LinkHop}); empty where not measured
+ * @param wholeModel a model's whole partition timed on each tier ({@link Whole}); empty for other pipelines and
+ *                   profiles written before it was recorded
  */
 @JsonPropertyOrder({"schema", "pipeline", "stages", "layers", "frameSizes", "compute", "hops", "links", "transfers",
-    "linkHops"})
+    "linkHops", "wholeModel"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Profile(
     int schema,
@@ -36,14 +38,21 @@ public record Profile(
     List<Hop> hops,
     List<Link> links,
     List<Transfer> transfers,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LinkHop> linkHops) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LinkHop> linkHops,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Whole> wholeModel) {
 
   public static final int SCHEMA = 1;
+
+  /** A profile without whole-model times (every profile written before they were recorded). */
+  public Profile(int schema, String pipeline, List<String> stages, List<String> layers, List<FrameSize> frameSizes,
+      List<Compute> compute, List<Hop> hops, List<Link> links, List<Transfer> transfers, List<LinkHop> linkHops) {
+    this(schema, pipeline, stages, layers, frameSizes, compute, hops, links, transfers, linkHops, null);
+  }
 
   /** A profile without link hops (every profile written before they were measured). */
   public Profile(int schema, String pipeline, List<String> stages, List<String> layers, List<FrameSize> frameSizes,
       List<Compute> compute, List<Hop> hops, List<Link> links, List<Transfer> transfers) {
-    this(schema, pipeline, stages, layers, frameSizes, compute, hops, links, transfers, null);
+    this(schema, pipeline, stages, layers, frameSizes, compute, hops, links, transfers, null, null);
   }
 
   public Profile {
@@ -55,6 +64,7 @@ public record Profile(
     links = links == null ? List.of() : List.copyOf(links);
     transfers = transfers == null ? List.of() : List.copyOf(transfers);
     linkHops = linkHops == null ? List.of() : List.copyOf(linkHops);
+    wholeModel = wholeModel == null ? List.of() : List.copyOf(wholeModel);
   }
 
   /**
@@ -116,6 +126,15 @@ public record Profile(
   @JsonPropertyOrder({"bandwidthBitsPerSec", "bytes", "ms", "senderCpuMs", "receiverCpuMs"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LinkHop(double bandwidthBitsPerSec, long bytes, double ms, double senderCpuMs, Double receiverCpuMs) {}
+
+  /**
+   * A model's whole partition (every layer as one service) timed on one tier, as {@code pipeline
+   * measure --spec MODEL} times it beside its layers: the median and the 10th percentile of its
+   * frames, ms per frame (the layers' compute is scaled to the median; the 10th percentile is kept
+   * so that a planner can scale to it instead, see the cut planner's {@code wholeP10} option).
+   */
+  @JsonPropertyOrder({"tier", "frameSize", "medianMs", "p10Ms"})
+  public record Whole(Tier tier, FrameSize frameSize, double medianMs, double p10Ms) {}
 
   public StageChain chain() {
     return new StageChain(stages);

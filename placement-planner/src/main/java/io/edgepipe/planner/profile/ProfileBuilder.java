@@ -35,6 +35,7 @@ public final class ProfileBuilder {
   private final Map<LinkClass, Profile.Link> links = new LinkedHashMap<>();
   private final Map<String, Profile.Transfer> transfers = new LinkedHashMap<>();
   private final Map<String, Profile.LinkHop> linkHops = new LinkedHashMap<>();
+  private final Map<String, Profile.Whole> wholeModel = new LinkedHashMap<>();
 
   /** A profile that does not record its layers (hand-made ones, tests); the planner warns when it reads one. */
   public ProfileBuilder(String pipeline, List<String> stages) {
@@ -165,6 +166,16 @@ public final class ProfileBuilder {
     other.links().forEach(l -> addLink(l.linkClass(), l.bandwidthBitsPerSec(), l.latencyMs()));
     other.transfers().forEach(t -> addTransfer(t.hop(), t.linkClass(), t.frameSize(), t.ms()));
     other.linkHops().forEach(this::addLinkHop);
+    other.wholeModel().forEach(this::addWhole);
+    return this;
+  }
+
+  /** The whole model timed on one tier ({@link Profile.Whole}); one per tier and size, the last kept. */
+  public ProfileBuilder addWhole(Profile.Whole whole) {
+    if (!(whole.medianMs() > 0) || !(whole.p10Ms() > 0) || whole.p10Ms() > whole.medianMs()) {
+      throw new IllegalArgumentException("whole model needs 0 < p10 <= median: " + whole);
+    }
+    wholeModel.put(whole.tier() + "|" + whole.frameSize(), whole);
     return this;
   }
 
@@ -184,7 +195,8 @@ public final class ProfileBuilder {
     transfers.values().forEach(t -> sizes.add(t.frameSize()));
     return new Profile(Profile.SCHEMA, pipeline, chain.stages(), layers, new ArrayList<>(sizes),
         new ArrayList<>(compute.values()), new ArrayList<>(hops.values()),
-        new ArrayList<>(links.values()), new ArrayList<>(transfers.values()), new ArrayList<>(linkHops.values()));
+        new ArrayList<>(links.values()), new ArrayList<>(transfers.values()), new ArrayList<>(linkHops.values()),
+        new ArrayList<>(wholeModel.values()));
   }
 
   /** Builds the profile, writes it as JSON and returns it. */

@@ -6,12 +6,12 @@ package io.edgepipe.planner.profile;
  *
  * <p>Throughput: the JVMs on the node burn some CPU whatever the rate (event loops, timers, GC,
  * the JIT finishing: their background), so frames get the quota less that, and the node passes
- * {@code freeCores / (sum of its services' CPU ms per frame)} frames per ms. A JVM that carries
- * frames burns more than an idle one (its busy background: on the testbed's edge about 0.017
- * cores per JVM against 0.004 idle, so that a 0.25-core quota passed 25-30% fewer frames than the
- * idle background predicts); the caller gives the background of the JVMs as they run, measured
- * from the same chain at two rates (the experiments' GridCpuFit), idle standbys at their idle one. The per-frame CPU is what the services use in a running chain (parsing, serialising,
- * acknowledging, decoding the source, not only the layer's compute), measured unthrottled.
+ * {@code freeCores / (sum of its services' CPU ms per frame)} frames per ms. The per-frame CPU is
+ * what the services use in a running chain (parsing, serialising, acknowledging, decoding the
+ * source, not only the layer's compute), as the chain spends it under the quota: on the testbed's
+ * edge the all-edge chain used 2.7-3.0 ms a frame at 256x256 under 0.25 and 0.5 cores where its
+ * warm unthrottled visit read 1.9, and the experiments' GridCpuFit charges the difference to
+ * each edge service.
  *
  * <p>Latency: a frame whose work fits in one period's budget runs at full speed unless the budget
  * is spent; a paced stream (at half the rate the node can take) leaves it unspent almost always,

@@ -164,4 +164,24 @@ class CutCostsTest {
     // so a crossing hop keeps its in-node figures
     assertEquals(CutCosts.tune(model(1e9), SIZE), CutCosts.tune(model(1e9), SIZE, false, java.util.Set.of(2)));
   }
+
+  @Test
+  void wholeP10ScalesOnlyTheTiersWhoseWholeModelWasTimed() {
+    FrameSize size = FrameSize.of(8, 8);
+    Profile profile = new ProfileBuilder("m", List.of("producer", "L0", "L1"))
+        .addCompute("L0", Tier.EDGE, size, 2.0, 4.0)
+        .addCompute("L1", Tier.EDGE, size, 3.0, 6.0)
+        .addCompute("L0", Tier.SERVER, size, 1.0, 2.0)
+        .addWhole(new Profile.Whole(Tier.EDGE, size, 5.0, 4.0)) // the edge's 10th percentile is 0.8 of its median
+        .build();
+    Profile scaled = CutCosts.atWholeP10(profile);
+    CostModel costs = new CostModel(scaled, size, Statistic.MEDIAN);
+    assertEquals(1.6, costs.computeMs(1, Tier.EDGE), 1e-12);
+    assertEquals(2.4, costs.computeMs(2, Tier.EDGE), 1e-12);
+    assertEquals(1.0, costs.computeMs(1, Tier.SERVER), 1e-12); // no whole-model figure on the server: as it was
+    assertEquals(profile.wholeModel(), scaled.wholeModel());
+    // a merged profile keeps the whole-model figures (measure's edge and server runs are merged)
+    assertEquals(scaled, CutCosts.atWholeP10(new ProfileBuilder("m", List.of("producer", "L0", "L1"))
+        .merge(profile, "test").build()));
+  }
 }

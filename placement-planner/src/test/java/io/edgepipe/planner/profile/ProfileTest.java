@@ -48,6 +48,22 @@ class ProfileTest {
   }
 
   @Test
+  void aModelsWholeTimesRoundTripAndAreOptional() {
+    Path file = dir.resolve("w.json");
+    Profile written = new ProfileBuilder("thesis", STAGES)
+        .addCompute("conv", Tier.EDGE, HD, 21.5, 25.0)
+        .addWhole(new Profile.Whole(Tier.EDGE, HD, 5.4, 4.1))
+        .write(file);
+    assertEquals(written, Profile.read(file));
+    assertEquals(List.of(new Profile.Whole(Tier.EDGE, HD, 5.4, 4.1)), Profile.read(file).wholeModel());
+    Profile without = new ProfileBuilder("thesis", STAGES).addCompute("conv", Tier.EDGE, HD, 21.5, 25.0).build();
+    assertFalse(ProfileJson.toJson(without).contains("wholeModel")); // older readers see the same JSON
+    assertTrue(without.wholeModel().isEmpty());
+    assertThrows(IllegalArgumentException.class,
+        () -> new ProfileBuilder("thesis", STAGES).addWhole(new Profile.Whole(Tier.EDGE, HD, 4.0, 5.0)));
+  }
+
+  @Test
   void laterMeasurementReplacesEarlier() {
     Profile p = new ProfileBuilder("t", STAGES).addCompute("relu", Tier.EDGE, HD, 5, 6)
         .addCompute("relu", Tier.EDGE, HD, 4, 5).build();

@@ -146,6 +146,7 @@ public final class ExperimentsCommand implements Callable<Integer> {
       bandwidths.forEach(io.edgepipe.harness.measure.BitRate::parse); // refuse a bad rate before anything runs
       plan = plan.withBandwidths(bandwidths);
     }
+    new io.edgepipe.testbed.Names(prefix); // refuse a bad prefix before anything runs
     if (!grid && gridCpus != null) {
       throw new IllegalArgumentException("--grid-cpus and --repeats shape the E4/E5 grid: give --grid too");
     }
