@@ -27,7 +27,8 @@ public final class CpuCalibration {
   private CpuCalibration() {}
 
   /**
-   * The least-squares fit of {@code cells}.
+   * The least-squares fit of {@code cells}, with no cost below zero: where the full fit gives the
+   * compute slope or the cost per byte below zero, that term is left out and the rest refitted.
    *
    * @throws IllegalArgumentException with fewer than three distinct (compute, bytes) points, or
    *                                  points on one line (the three terms cannot be told apart)
@@ -41,15 +42,43 @@ public final class CpuCalibration {
       throw new IllegalArgumentException("calibration needs cells at 3 distinct (compute, bytes) points, got "
           + distinct.size());
     }
-    // normal equations A^T A x = A^T y with rows (1, compute, bytes); bytes in KB keeps them well scaled
-    double[][] m = new double[3][4];
+    Fit all = leastSquares(cells, true, true);
+    // a cost below zero is noise fitted into a term (three cells fit three terms exactly): drop that
+    // term and fit the others, else it extrapolates (BlazeFace's edge fitted -2.9 ns/B from its three)
+    if (all.msPerByte() < 0 || all.slope() < 0) {
+      Fit noBytes = leastSquares(cells, true, false);
+      Fit noCompute = leastSquares(cells, false, true);
+      if (all.msPerByte() < 0 && noBytes.slope() >= 0) {
+        return noBytes;
+      }
+      if (all.slope() < 0 && noCompute.msPerByte() >= 0) {
+        return noCompute;
+      }
+      return leastSquares(cells, false, false);
+    }
+    return all;
+  }
+
+  /** The least-squares fit with the fixed cost and the terms asked for (the others 0). */
+  private static Fit leastSquares(List<Cell> cells, boolean compute, boolean bytes) {
+    // normal equations A^T A x = A^T y over the columns used; bytes in KB keeps them well scaled
+    int n = 1 + (compute ? 1 : 0) + (bytes ? 1 : 0);
+    double[][] m = new double[n][n + 1];
     for (Cell c : cells) {
-      double[] row = {1, c.computeMs(), c.bytesSent() / 1000};
-      for (int i = 0; i < 3; i++) {
-        for (int j = 0; j < 3; j++) {
+      double[] row = new double[n];
+      int k = 0;
+      row[k++] = 1;
+      if (compute) {
+        row[k++] = c.computeMs();
+      }
+      if (bytes) {
+        row[k] = c.bytesSent() / 1000;
+      }
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
           m[i][j] += row[i] * row[j];
         }
-        m[i][3] += row[i] * c.cpuMs();
+        m[i][n] += row[i] * c.cpuMs();
       }
     }
     double[] x = solve(m);
@@ -57,7 +86,7 @@ public final class CpuCalibration {
       throw new IllegalArgumentException("calibration cells lie on one line in (compute, bytes): the fixed cost, "
           + "the compute slope and the cost per byte cannot be told apart");
     }
-    return new Fit(x[0], x[1], x[2] / 1000);
+    return new Fit(x[0], compute ? x[1] : 0, bytes ? x[n - 1] / 1000 : 0);
   }
 
   /** Gaussian elimination with partial pivoting; null where the system is singular. */

@@ -41,6 +41,16 @@ class CpuCalibrationTest {
   }
 
   @Test
+  void aCostBelowZeroIsLeftOutAndTheRestRefitted() {
+    // the cut between costs less than the fixed cost and its compute would say: fitted exactly,
+    // its bytes would cost below zero; without them the fixed cost and slope fit the three cells
+    Fit f = CpuCalibration.fit(List.of(new Cell(0, 49152, 2.0), new Cell(6, 0, 8.0), new Cell(3, 100_000, 4.7)));
+    assertEquals(0, f.msPerByte());
+    assertTrue(f.slope() > 0 && f.fixedMs() > 0, f.toString());
+    assertEquals(2.0 + 8.0 + 4.7, f.cpuMs(0, 49152) + f.cpuMs(6, 0) + f.cpuMs(3, 100_000), 1e-9);
+  }
+
+  @Test
   void fewerThanThreeDistinctCellsAreRefused() {
     Cell a = new Cell(0, 49152, 2.2);
     Cell b = new Cell(5.5, 0, 5.3);
