@@ -46,6 +46,9 @@ public final class Transport {
    * raw socket reads up to a megabyte at once. The guess still starts small and grows only while
    * reads fill it, so an idle or small-frame connection keeps small buffers.
    * {@code -Dedgepipe.readBytes=65536} gives Netty's default back (to compare in {@code bench transport}).
+   * Not above 1 MiB: Netty's adaptive allocator pools buffers only up to 1 MiB (an eighth of its
+   * 8 MiB chunks) and gives each larger one fresh memory, faulted in page by page; with 4 MiB reads
+   * the receiving end's CPU per GB at 11 MB frames rose from 0.30 to 0.51 (session 9, loaded A/B).
    */
   static final int MAX_READ_BYTES = Integer.getInteger("edgepipe.readBytes", 1 << 20);
   private static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);

@@ -23,8 +23,8 @@ import java.util.logging.Logger;
  * The backend end of a session's same-host doorbell (see vgpu.proto, Open.doorbell): a Unix socket
  * to the client on which batches arrive and are answered as length-prefixed messages. A reader
  * thread of its own takes one batch, hands it to the session (which queues it on the device
- * thread), and reads the next only once its reply is written, so the session still holds at most
- * one batch. The device thread writes a reply without blocking; what the client has not made room
+ * thread), and hands on the next only once its reply is written, so the session still holds at most
+ * one batch (and one read ahead). The device thread writes a reply without blocking; what the client has not made room
  * for is finished by the reply pool within the reply timeout, so a client that stops reading never
  * stalls the device. A line that breaks or misbehaves is just closed: the session lives as long as
  * its stream, and batches can still come that way.
@@ -38,7 +38,12 @@ final class DoorbellLine implements AutoCloseable {
 
   private final SocketChannel channel;
   private final String session;
-  private final Semaphore replied = new Semaphore(0);
+  /**
+   * A permit while no batch of this line is unanswered. The reader takes it before handing a batch
+   * on, not after: it then waits in the selector for the next batch (which a client sends only once
+   * it has read the reply, so the permit is back by then) instead of being woken by each reply.
+   */
+  private final Semaphore replied = new Semaphore(1);
   private volatile boolean closed;
   private volatile Selector reading;
 
@@ -106,8 +111,12 @@ final class DoorbellLine implements AutoCloseable {
         }
         ByteBuffer body = ByteBuffer.allocate(n);
         readFully(selector, body);
-        batches.accept(ClientMessage.parseFrom(body.flip()));
-        replied.acquire(); // the next batch only once this one is answered
+        ClientMessage m = ClientMessage.parseFrom(body.flip());
+        replied.acquire(); // a batch only once the previous one is answered (at once for a client that waits for it)
+        if (closed) {
+          break;
+        }
+        batches.accept(m);
       }
     } catch (EOFException | java.nio.channels.ClosedChannelException e) {
       // the client closed it (or the session ended): the stream carries on

@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * queued lane) is in that window, the thread waits for it (anticipation). A lane whose usual gap
  * is longer than that is a client that really pauses (waiting for frames) and is not waited for.
  * A lane that was not backlogged when it sends again starts at the current virtual time, so
- * idleness is never banked as credit.
+ * idleness is never banked as credit; what it was still owed is forfeited from its entitlement too.
  *
  * <p>Entitlement: after each job, its duration is also credited to every lane that was backlogged
  * when it was picked, in proportion to their weights (the share an ideal fluid scheduler would
@@ -218,8 +218,27 @@ public final class FairScheduler implements AutoCloseable {
       lane.gapEwma = lane.gapEwma < 0 ? gap : 0.75 * lane.gapEwma + 0.25 * gap;
     }
     if (!wasBacklogged) {
-      lane.vtime = Math.max(lane.vtime, currentVirtualTime());
+      forgive(lane, currentVirtualTime());
     }
+  }
+
+  /**
+   * A lane that comes back after being idle starts at virtual time {@code now} at the earliest:
+   * idleness is never banked. A lane that was behind loses what it was still owed, and its
+   * entitlement forfeits the same device time, so that {@code busy - entitled} keeps measuring the
+   * scheduler's own promise: otherwise a lane late now and then (a client thread woken late on a
+   * loaded host) would keep every forgiven debt in its entitlement and drift below it for good.
+   * What is forfeited is the forgiven virtual time in device nanos, and never more than the lane's
+   * debt (entitled - busy): a lane ahead keeps its surplus, and entitlement never falls below use.
+   */
+  private static void forgive(Lane lane, double now) {
+    if (lane.vtime >= now) {
+      return;
+    }
+    double forgiven = (now - lane.vtime) * lane.weight;
+    double debt = lane.entitledNanos - lane.busyNanos;
+    lane.entitledNanos -= Math.max(0, Math.min(forgiven, debt));
+    lane.vtime = now;
   }
 
   /** True while an empty lane is still backlogged: within its window after its last job. */

@@ -17,7 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.concurrent.ScheduledFuture;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -42,7 +43,16 @@ final class Doorbell implements AutoCloseable {
   static final int TICKET_BYTES = 16;
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** Ends a call whose reply is late by closing its socket (a blocked read then fails at once). */
+  /** How often the watchdog looks for late calls: the most a deadline may be passed by before it acts. */
+  static final long WATCH_PERIOD_MILLIS = 20;
+  /** The doorbells with a call (or a ticket read) under way. */
+  private static final Set<Doorbell> WAITING = ConcurrentHashMap.newKeySet();
+  /**
+   * Ends a call whose reply is late by closing its socket (a blocked read then fails at once). It
+   * looks at the waiting doorbells' deadlines every {@link #WATCH_PERIOD_MILLIS} rather than being
+   * given a task per call: a call then only writes its deadline, where scheduling and cancelling a
+   * task took a lock and woke the watchdog's thread on every round trip.
+   */
   private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
 
   private final String name;
@@ -52,6 +62,8 @@ final class Doorbell implements AutoCloseable {
   private SocketChannel channel;
   private final ByteBuffer header = ByteBuffer.allocate(4);
   private volatile boolean expired;
+  /** System.nanoTime by which the call under way must be answered. */
+  private volatile long deadline;
 
   private Doorbell(String name, Path file, byte[] ticket, ServerSocketChannel listening) {
     this.name = name;
@@ -66,8 +78,29 @@ final class Doorbell implements AutoCloseable {
       th.setDaemon(true);
       return th;
     });
-    t.setRemoveOnCancelPolicy(true); // a call answered in time leaves nothing queued
+    t.scheduleWithFixedDelay(Doorbell::expireLate, WATCH_PERIOD_MILLIS, WATCH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     return t;
+  }
+
+  private static void expireLate() {
+    long now = System.nanoTime();
+    for (Doorbell d : WAITING) {
+      if (now - d.deadline > 0) {
+        d.expire();
+      }
+    }
+  }
+
+  /** Starts watching a wait of up to {@code timeoutMillis}. */
+  private void watch(long timeoutMillis) {
+    deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    WAITING.add(this);
+  }
+
+  /** The wait is over: a watchdog pass that still sees this doorbell finds no deadline passed. */
+  private void unwatch() {
+    WAITING.remove(this);
+    deadline = System.nanoTime() + Long.MAX_VALUE / 2;
   }
 
   /** A doorbell listening in the segments' folder (only this user may connect), or null where that is not possible. */
@@ -115,11 +148,11 @@ final class Doorbell implements AutoCloseable {
       }
       channel.configureBlocking(true);
       byte[] got = new byte[TICKET_BYTES];
-      ScheduledFuture<?> dog = WATCHDOG.schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+      watch(timeoutMillis);
       try {
         readFully(ByteBuffer.wrap(got));
       } finally {
-        dog.cancel(false);
+        unwatch();
       }
       if (!MessageDigest.isEqual(got, ticket)) {
         close();
@@ -141,7 +174,7 @@ final class Doorbell implements AutoCloseable {
    */
   ServerMessage call(ClientMessage m, long timeoutMillis) {
     try {
-      ScheduledFuture<?> dog = WATCHDOG.schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+      watch(timeoutMillis);
       try {
         send(m);
         header.clear();
@@ -154,7 +187,7 @@ final class Doorbell implements AutoCloseable {
         readFully(ByteBuffer.wrap(reply));
         return ServerMessage.parseFrom(reply);
       } finally {
-        dog.cancel(false);
+        unwatch();
       }
     } catch (InvalidProtocolBufferException e) {
       close();
