@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgepipe.api.Tier;
 import io.edgepipe.planner.predict.CutPlanner;
-import io.edgepipe.planner.profile.FrameSize;
-import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.Profile;
-import io.edgepipe.planner.profile.ProfileBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,23 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /** Three layers; the "measured" CPU is made from known costs, so the uncalibrated cut is predicted from them. */
 class CalibratedCutsTest {
-  private static final FrameSize SIZE = FrameSize.of(64, 64);
-  private static final List<String> STAGES = List.of("producer", "L0", "L1", "L2");
 
   private static Profile profile() {
-    ProfileBuilder b = new ProfileBuilder("toy", STAGES);
-    for (int i = 0; i < 3; i++) {
-      b.addCompute(STAGES.get(i + 1), Tier.EDGE, SIZE, 2 + i, 2 + i);
-      b.addCompute(STAGES.get(i + 1), Tier.SERVER, SIZE, 0.5 + i, 0.5 + i);
-    }
-    for (int i = 0; i < 4; i++) {
-      String hop = STAGES.get(i) + "->" + (i < 3 ? STAGES.get(i + 1) : "sink");
-      long bytes = 10_000L * (4 - i);
-      b.addHop(hop, SIZE, bytes);
-      b.addHopCpu(hop, SIZE, 1);
-      b.addTransfer(hop, LinkClass.SERVER_SERVER, SIZE, 0.3 + 1e-5 * bytes);
-    }
-    return b.build();
+    return ToyCutProfile.builder(0.5, 1.5, 2.5).build();
   }
 
   private static double edge(CutPlanner.CutPrediction p) {

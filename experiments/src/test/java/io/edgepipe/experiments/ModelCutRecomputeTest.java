@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgepipe.api.Tier;
 import io.edgepipe.experiments.ModelCutExperiment.CutColumn;
 import io.edgepipe.experiments.ModelCutRecompute.RevisedColumn;
 import io.edgepipe.harness.report.Table;
 import io.edgepipe.planner.predict.CutPlanner;
-import io.edgepipe.planner.profile.FrameSize;
 import io.edgepipe.planner.profile.LinkClass;
 import io.edgepipe.planner.profile.Profile;
 import io.edgepipe.planner.profile.ProfileBuilder;
@@ -27,22 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A sweep's folder rebuilt from its saved profile: new predictions, the measured cells and the first predictions kept. */
 class ModelCutRecomputeTest {
-  private static final FrameSize SIZE = FrameSize.of(64, 64);
-  private static final List<String> STAGES = List.of("producer", "L0", "L1", "L2");
 
   private static Profile profile() {
-    ProfileBuilder b = new ProfileBuilder("toy", STAGES);
-    for (int i = 0; i < 3; i++) {
-      b.addCompute(STAGES.get(i + 1), Tier.EDGE, SIZE, 2 + i, 2 + i);
-      b.addCompute(STAGES.get(i + 1), Tier.SERVER, SIZE, 0.5, 0.5);
-    }
-    for (int i = 0; i < 4; i++) {
-      String hop = STAGES.get(i) + "->" + (i < 3 ? STAGES.get(i + 1) : "sink");
-      long bytes = 10_000L * (4 - i);
-      b.addHop(hop, SIZE, bytes);
-      b.addHopCpu(hop, SIZE, 1);
-      b.addTransfer(hop, LinkClass.SERVER_SERVER, SIZE, 0.3 + 1e-5 * bytes);
-    }
+    ProfileBuilder b = ToyCutProfile.builder(0.5, 0.5, 0.5);
     b.addLink(LinkClass.EDGE_SERVER, 1e9, 0);
     return b.build();
   }
