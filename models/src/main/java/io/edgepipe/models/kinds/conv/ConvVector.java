@@ -315,19 +315,32 @@ final class ConvVector {
       // flat index = output index (pointwise): whole vectors straight into the output, the pixels
       // after them one by one; then the epilogue over what was written, still in L1
       int i = i0;
+      boolean pointwise = s.pointwise();
       int[] offsets = q.tapOffsets();
       if (count == 4) {
         for (; i + 4 * L <= i1; i += 4 * L) {
-          taps4x4(src, base + i, offsets, taps, wt, bias, o, out, outBase + i, pixels);
+          if (pointwise) {
+            pointwise4x4(src, base + i, pixels, taps, wt, bias, o, out, outBase + i);
+          } else {
+            taps4x4(src, base + i, offsets, taps, wt, bias, o, out, outBase + i, pixels);
+          }
         }
         for (; i + L <= i1; i += L) {
-          taps4x1(src, base + i, offsets, taps, wt, bias, o, out, outBase + i, pixels);
+          if (pointwise) {
+            pointwise4x1(src, base + i, pixels, taps, wt, bias, o, out, outBase + i);
+          } else {
+            taps4x1(src, base + i, offsets, taps, wt, bias, o, out, outBase + i, pixels);
+          }
         }
       } else {
         int whole = i + (i1 - i) / L * L;
         for (int j = 0; j < count; j++) {
           for (int p = i; p < whole; p += L) {
-            taps1x1(src, base + p, offsets, taps, wt, (o + j) * taps, bias[o + j], out, outBase + j * pixels + p);
+            if (pointwise) {
+              pointwise1x1(src, base + p, pixels, taps, wt, (o + j) * taps, bias[o + j], out, outBase + j * pixels + p);
+            } else {
+              taps1x1(src, base + p, offsets, taps, wt, (o + j) * taps, bias[o + j], out, outBase + j * pixels + p);
+            }
           }
         }
         i = whole;
@@ -420,6 +433,99 @@ final class ConvVector {
     }
   }
 
+  /**
+   * Pointwise: output channels o .. o+3 over 4L pixels, the operand of channel c at
+   * {@code at + c*stride}, results (after the epilogue) at out[outAt + j*stride]. Sixteen
+   * accumulators; per input channel four loads of pixels and four weights, each used four times.
+   */
+  private static void pointwise4x4(float[] src, int at, int stride, int taps, float[] wt, float[] bias, int o,
+      float[] out, int outAt) {
+    FloatVector b0 = FloatVector.broadcast(SPECIES, bias[o]);
+    FloatVector b1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+    FloatVector b2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+    FloatVector b3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+    FloatVector a00 = b0, a01 = b0, a02 = b0, a03 = b0;
+    FloatVector a10 = b1, a11 = b1, a12 = b1, a13 = b1;
+    FloatVector a20 = b2, a21 = b2, a22 = b2, a23 = b2;
+    FloatVector a30 = b3, a31 = b3, a32 = b3, a33 = b3;
+    int w0 = o * taps;
+    for (int k = 0; k < taps; k++) {
+      int p = at + k * stride;
+      FloatVector v0 = FloatVector.fromArray(SPECIES, src, p);
+      FloatVector v1 = FloatVector.fromArray(SPECIES, src, p + L);
+      FloatVector v2 = FloatVector.fromArray(SPECIES, src, p + 2 * L);
+      FloatVector v3 = FloatVector.fromArray(SPECIES, src, p + 3 * L);
+      FloatVector x = FloatVector.broadcast(SPECIES, wt[w0 + k]);
+      a00 = v0.fma(x, a00);
+      a01 = v1.fma(x, a01);
+      a02 = v2.fma(x, a02);
+      a03 = v3.fma(x, a03);
+      x = FloatVector.broadcast(SPECIES, wt[w0 + taps + k]);
+      a10 = v0.fma(x, a10);
+      a11 = v1.fma(x, a11);
+      a12 = v2.fma(x, a12);
+      a13 = v3.fma(x, a13);
+      x = FloatVector.broadcast(SPECIES, wt[w0 + 2 * taps + k]);
+      a20 = v0.fma(x, a20);
+      a21 = v1.fma(x, a21);
+      a22 = v2.fma(x, a22);
+      a23 = v3.fma(x, a23);
+      x = FloatVector.broadcast(SPECIES, wt[w0 + 3 * taps + k]);
+      a30 = v0.fma(x, a30);
+      a31 = v1.fma(x, a31);
+      a32 = v2.fma(x, a32);
+      a33 = v3.fma(x, a33);
+    }
+    a00.intoArray(out, outAt);
+    a01.intoArray(out, outAt + L);
+    a02.intoArray(out, outAt + 2 * L);
+    a03.intoArray(out, outAt + 3 * L);
+    a10.intoArray(out, outAt + stride);
+    a11.intoArray(out, outAt + stride + L);
+    a12.intoArray(out, outAt + stride + 2 * L);
+    a13.intoArray(out, outAt + stride + 3 * L);
+    a20.intoArray(out, outAt + 2 * stride);
+    a21.intoArray(out, outAt + 2 * stride + L);
+    a22.intoArray(out, outAt + 2 * stride + 2 * L);
+    a23.intoArray(out, outAt + 2 * stride + 3 * L);
+    a30.intoArray(out, outAt + 3 * stride);
+    a31.intoArray(out, outAt + 3 * stride + L);
+    a32.intoArray(out, outAt + 3 * stride + 2 * L);
+    a33.intoArray(out, outAt + 3 * stride + 3 * L);
+  }
+
+  /** {@link #pointwise4x4} over one vector of pixels. */
+  private static void pointwise4x1(float[] src, int at, int stride, int taps, float[] wt, float[] bias, int o,
+      float[] out, int outAt) {
+    FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
+    FloatVector a1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+    FloatVector a2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+    FloatVector a3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+    int w0 = o * taps;
+    for (int k = 0; k < taps; k++) {
+      FloatVector v = FloatVector.fromArray(SPECIES, src, at + k * stride);
+      a0 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + k]), a0);
+      a1 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + taps + k]), a1);
+      a2 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + 2 * taps + k]), a2);
+      a3 = v.fma(FloatVector.broadcast(SPECIES, wt[w0 + 3 * taps + k]), a3);
+    }
+    a0.intoArray(out, outAt);
+    a1.intoArray(out, outAt + stride);
+    a2.intoArray(out, outAt + 2 * stride);
+    a3.intoArray(out, outAt + 3 * stride);
+  }
+
+  /** One output channel (weights at w0) over one vector of pixels, pointwise. */
+  private static void pointwise1x1(float[] src, int at, int stride, int taps, float[] wt, int w0, float bias,
+      float[] out, int outAt) {
+    FloatVector a = FloatVector.broadcast(SPECIES, bias);
+    for (int k = 0; k < taps; k++) {
+      a = FloatVector.fromArray(SPECIES, src, at + k * stride).fma(FloatVector.broadcast(SPECIES, wt[w0 + k]), a);
+    }
+    a.intoArray(out, outAt);
+  }
+
+
   /** Four output channels (weights at w0, w0 + taps, ...) over TILE flat pixels from {@code at}. */
   private static void tile4(float[] planes, int at, int[] tapOffsets, int taps, float[] wt, int w0, float[] bias, int o,
       float[] acc, int accAt, int accStride) {
@@ -499,9 +605,7 @@ final class ConvVector {
 
   /**
    * Output channels o .. o+3 over 4L pixels, tap k of the pixels read at {@code at + tapOffsets[k]},
-   * results (before the epilogue) at out[outAt + j*stride]: tap planes, and pointwise convolutions,
-   * whose tap k is input channel k at {@code k*pixels}. Sixteen accumulators; per tap four loads
-   * of pixels and four weights, each used four times.
+   * results at out[outAt + j*stride]: {@link #pointwise4x4} with the operands of a tap plane.
    */
   private static void taps4x4(float[] src, int at, int[] tapOffsets, int taps, float[] wt, float[] bias, int o,
       float[] out, int outAt, int stride) {
@@ -588,5 +692,4 @@ final class ConvVector {
       a = FloatVector.fromArray(SPECIES, src, at + tapOffsets[k]).fma(FloatVector.broadcast(SPECIES, wt[w0 + k]), a);
     }
     a.intoArray(out, outAt);
-  }
-}
+  }}
