@@ -138,6 +138,10 @@ class GridReplayTest {
         .get("EEEE").fps(), 1e-6);
     // without those visits the first pass's CPU per frame predicts another rate
     assertNotEquals(quarter, GridModel.predict(GridModel.Version.NEW, before, 0.25, 1e9).get("EEEE").fps(), 1);
+    // a quota the host cannot fill does not throttle: there EEEE runs at its warm unthrottled CPU per frame
+    double unbound = GridModel.predict(GridModel.Version.NEW, after, after.hostCores() + 1, 1e9).get("EEEE").fps();
+    assertTrue(unbound > 1e3 / underQuota * (GridModel.hostCapacity(after) - 0.012) * 1.2,
+        "no throttled extra where the quota does not bind: " + unbound);
   }
 
   @Test
