@@ -51,7 +51,8 @@ import java.util.Map;
  *   <li>(session 9) the edge's CPU per frame as the grid's points spend it: the all-edge chain
  *       under the grid's least quota ({@value #THROTTLED}, after the grid) gives its CPU per
  *       frame, and what that is beyond the warm unthrottled visit is charged evenly to every
- *       service on the edge, at every quota ({@link GridCpuFit#edgeExtraMs}); it replaces session
+ *       service on the edge where the quota binds (below the host's capacity; session 9's grid
+ *       under-predicted EEEE 15-26% at 2 cores with it charged there too) ({@link GridCpuFit#edgeExtraMs}); it replaces session
  *       8's busy background, a rate-independent cost that predicted 226 fps for EEEE at 0.5 cores
  *       where session 8's grid measured 164-181 (the grid's EEEE used 2.7-3.0 ms a frame at every
  *       quota, the throttled visits 2.8-2.9, the warm unthrottled one 1.9);</li>
