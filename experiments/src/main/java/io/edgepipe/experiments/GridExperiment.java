@@ -378,6 +378,8 @@ public final class GridExperiment {
       + "of its throttled visits after the grid) beyond its warm unthrottled visit, split evenly over the services, "
       + "where the quota binds (below the host's capacity) (e5_edge_extra_ms_per_service_*; the grid's points ran at "
       + "that cost, not at the warm unthrottled one); "
+      + "no edge placement faster than its fastest unthrottled calibration visit (no scenario gives it more CPU or a "
+      + "faster link; limit column '" + GridModel.CALIBRATION_LIMIT + "'); "
       + "a lone (paced) frame's extra walk through the chain "
       + "(SSSS's paced calibration visit less the model's SSSS latency on the server, EEEE's paced visit after the grid less the model's EEEE on the edge; a placement gets each in proportion to its services there) is added to every placement's latency. A node with quota q passes (q - its JVMs' background, "
       + "idle standbys included) / (sum of its services' CPU per frame) frames per ms; the host gives the nodes the "
@@ -419,7 +421,8 @@ public final class GridExperiment {
       Prediction was = old.get(p);
       fpsSpread.put(p, f);
       points.row(in.side(), cpu, link, p, (int) sp[2].median(), f.median(), f.min(), f.max(), l.median(), l.min(),
-          l.max(), pr.fps(), pr.latencyMs(), pr.bottleneck(), PlacementExperiment.errPct(pr.fps(), f.median()),
+          l.max(), pr.fps(), pr.latencyMs(), GridModel.capped(in, p, pr) ? GridModel.CALIBRATION_LIMIT : pr.bottleneck(),
+          PlacementExperiment.errPct(pr.fps(), f.median()),
           PlacementExperiment.errPct(pr.latencyMs(), l.median()), was.fps(),
           PlacementExperiment.errPct(was.fps(), f.median()), was.latencyMs(),
           PlacementExperiment.errPct(was.latencyMs(), l.median()));
