@@ -372,7 +372,7 @@ public final class GridExperiment {
       + " unthrottled visits per placement at " + CALIBRATION_LINK + " before the grid and one after it, each node's CPU less its JVMs' background; "
       + "differences between placements E^k S^(n-k) with the socket CPU of the hops over the link taken out first, so "
       + "a service's CPU is for in-node hops and each hop over the link adds its socket CPU, half at each end: "
-      + "e5_grid_service_cpu.csv; SSSS from the cheaper of its own flat-out visits before and after its repeats); background = the CPU the JVMs "
+      + "e5_grid_service_cpu.csv; SSSS from the mean of its own flat-out visits before and after its repeats, at the cores they used, not the host's capacity); background = the CPU the JVMs "
       + "burn with no frames, split evenly over the node's JVMs (the least of the visits before and after the grid); "
       + "each service on the edge also pays what the all-edge chain used per frame under the least quota (the median "
       + "of its throttled visits after the grid) beyond its warm unthrottled visit, split evenly over the services, "

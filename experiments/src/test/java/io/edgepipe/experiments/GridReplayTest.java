@@ -149,23 +149,32 @@ class GridReplayTest {
   }
 
   @Test
-  void ssssCountsTheCheaperOfItsCalibrationVisitsBeforeAndAfterItsRepeats() {
+  void ssssIsItsCalibrationVisitsMeanAtTheCoresTheyUsedNotTheHostsCapacity() {
     GridModel.Inputs before = inputs(); // cal|SSSS: 650 fps at 1.75 server cores
     List<GridModel.Visit> visits = new ArrayList<>(before.visits());
     visits.add(new GridModel.Visit(GridExperiment.CAL_SSSS_LATE, 750, 0, 1.74));
+    // the nodes together used more in another visit (the host's capacity, 1.95), which SSSS never gets
+    visits.add(new GridModel.Visit("cal|EEEE|late", 800, 1.95, 0.0));
     GridModel.Inputs after = new GridModel.Inputs(before.m(), before.side(), before.source(), visits,
         before.hostCores());
+    assertEquals(1.95, GridModel.hostCapacity(after), 1e-12);
+    double msPerFrame = (1.75 / 650 + 1.74 / 750) / 2;
+    double cores = (1.75 + 1.74) / 2;
+    GridCpuFit.Visit mean = GridModel.ssssCalibration(after).orElseThrow();
+    assertEquals(cores, mean.serverCores(), 1e-12);
+    assertEquals(cores / msPerFrame, mean.fps(), 1e-9);
+    assertEquals(cores, GridModel.ssssCores(after, GridModel.hostCapacity(after)), 1e-12);
     double idle = GridModel.fit(GridModel.Version.NEW, after).serverIdle() * 4 / 3; // the all-server chain's JVMs
     double sum = java.util.Arrays.stream(GridModel.fit(GridModel.Version.NEW, after).serverMs()).sum();
-    assertEquals((1.74 - idle) / 750 * 1e3, sum, 1e-9);
-    double fpsBefore = GridModel.predict(GridModel.Version.NEW, before, 0.5, 1e9).get("SSSS").fps();
-    double fpsAfter = GridModel.predict(GridModel.Version.NEW, after, 0.5, 1e9).get("SSSS").fps();
-    assertTrue(fpsAfter > fpsBefore * 1.1, fpsBefore + " -> " + fpsAfter);
-    // a late visit that used more CPU per frame (a loaded host) leaves the earlier one counting
-    visits.set(visits.size() - 1, new GridModel.Visit(GridExperiment.CAL_SSSS_LATE, 500, 0, 1.74));
-    GridModel.Inputs costlier = new GridModel.Inputs(before.m(), before.side(), before.source(), visits,
-        before.hostCores());
-    assertEquals(fpsBefore, GridModel.predict(GridModel.Version.NEW, costlier, 0.5, 1e9).get("SSSS").fps(), 1e-9);
+    assertEquals((cores - idle) / mean.fps() * 1e3, sum, 1e-9);
+    // so SSSS passes what its visits passed on average, in every scenario, not 1.95 / 1.745 times that
+    for (double cpu : new double[] {0.25, 2}) {
+      assertEquals(mean.fps(), GridModel.predict(GridModel.Version.NEW, after, cpu, 10e6).get("SSSS").fps(), 1e-6);
+    }
+    // with one visit, that visit
+    assertEquals(650, GridModel.predict(GridModel.Version.NEW, before, 0.5, 1e9).get("SSSS").fps(), 1e-6);
+    // the old model still takes the median repeat at the host's nominal cores
+    assertNotEquals(mean.fps(), GridModel.predict(GridModel.Version.OLD, after, 0.5, 1e9).get("SSSS").fps(), 1);
   }
 
   @Test
