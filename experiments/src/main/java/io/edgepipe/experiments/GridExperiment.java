@@ -124,12 +124,22 @@ public final class GridExperiment {
     }
   }
 
-  /** A warm-up visit lasts at least {@link ScheduledTestbedRun#WARMUP_MIN_S} s, then until its rate settles, at most this. */
-  static final double WARMUP_MAX_SECONDS = 7;
-  /** What a warm-up visit took on average in the short grids (at 10 s most ran to the end at load 30; quiet, 5-6 s). */
-  static final double WARMUP_SECONDS_EST = 6.5;
-  /** The edge's warm-up visits under the grid's least quota (each until the JIT is quiet, at most this). */
-  static final double QUOTA_WARMUP_MAX_SECONDS = 8;
+  /**
+   * A warm-up visit lasts at least {@link ScheduledTestbedRun#WARMUP_MIN_S} s, then until its rate
+   * settles and the JIT is quiet, at most this. At 7 s (sessions 9 and 10) every edge warm-up but
+   * ESSS's ended at the limit with its JVMs still compiling 0.7-0.95 s of CPU a second.
+   */
+  static final double WARMUP_MAX_SECONDS = 15;
+  /** What an unthrottled warm-up visit takes (at 7 s all but ESSS's ran to the end in the quiet grids). */
+  static final double WARMUP_SECONDS_EST = 12;
+  /**
+   * The edge's warm-up visits under the grid's least quota (each until the JIT is quiet, at most
+   * this). At 8 s (sessions 9 and 10) EESS's, EEES's and EEEE's ended at the limit still compiling
+   * 0.14 s of CPU a second, over half a 0.25-core quota; the grid's first repeat at 0.25 cores then
+   * passed 0.84-0.87 of the points' medians on average (the first EEEE visit 0.42-0.5), and visits
+   * whose window held JIT compile of 10% of the edge's CPU or more 0.82-0.88.
+   */
+  static final double QUOTA_WARMUP_MAX_SECONDS = 20;
   /** SSSS's warm-up before its calibration visit: until the rate settles and the JIT is quiet, at most this. */
   static final double SSSS_WARMUP_MAX_SECONDS = 20;
   /** An unthrottled calibration visit per edge placement (1 s of it settling), and the visit with no frames. */
