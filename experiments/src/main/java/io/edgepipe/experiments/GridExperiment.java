@@ -124,12 +124,22 @@ public final class GridExperiment {
     }
   }
 
-  /** A warm-up visit lasts at least {@link ScheduledTestbedRun#WARMUP_MIN_S} s, then until its rate settles, at most this. */
-  static final double WARMUP_MAX_SECONDS = 7;
-  /** What a warm-up visit took on average in the short grids (at 10 s most ran to the end at load 30; quiet, 5-6 s). */
-  static final double WARMUP_SECONDS_EST = 6.5;
-  /** The edge's warm-up visits under the grid's least quota (each until the JIT is quiet, at most this). */
-  static final double QUOTA_WARMUP_MAX_SECONDS = 8;
+  /**
+   * A warm-up visit lasts at least {@link ScheduledTestbedRun#WARMUP_MIN_S} s, then until its rate
+   * settles and the JIT is quiet, at most this. At 7 s (sessions 9 and 10) every edge warm-up but
+   * ESSS's ended at the limit with its JVMs still compiling 0.7-0.95 s of CPU a second.
+   */
+  static final double WARMUP_MAX_SECONDS = 15;
+  /** What an unthrottled warm-up visit takes (at 7 s all but ESSS's ran to the end in the quiet grids). */
+  static final double WARMUP_SECONDS_EST = 12;
+  /**
+   * The edge's warm-up visits under the grid's least quota (each until the JIT is quiet, at most
+   * this). At 8 s (sessions 9 and 10) EESS's, EEES's and EEEE's ended at the limit still compiling
+   * 0.14 s of CPU a second, over half a 0.25-core quota; the grid's first repeat at 0.25 cores then
+   * passed 0.84-0.87 of the points' medians on average (the first EEEE visit 0.42-0.5), and visits
+   * whose window held JIT compile of 10% of the edge's CPU or more 0.82-0.88.
+   */
+  static final double QUOTA_WARMUP_MAX_SECONDS = 20;
   /** SSSS's warm-up before its calibration visit: until the rate settles and the JIT is quiet, at most this. */
   static final double SSSS_WARMUP_MAX_SECONDS = 20;
   /** An unthrottled calibration visit per edge placement (1 s of it settling), and the visit with no frames. */
@@ -372,12 +382,14 @@ public final class GridExperiment {
       + " unthrottled visits per placement at " + CALIBRATION_LINK + " before the grid and one after it, each node's CPU less its JVMs' background; "
       + "differences between placements E^k S^(n-k) with the socket CPU of the hops over the link taken out first, so "
       + "a service's CPU is for in-node hops and each hop over the link adds its socket CPU, half at each end: "
-      + "e5_grid_service_cpu.csv; SSSS from the cheaper of its own flat-out visits before and after its repeats); background = the CPU the JVMs "
+      + "e5_grid_service_cpu.csv; SSSS from the mean of its own flat-out visits before and after its repeats, at the cores they used, not the host's capacity); background = the CPU the JVMs "
       + "burn with no frames, split evenly over the node's JVMs (the least of the visits before and after the grid); "
       + "each service on the edge also pays what the all-edge chain used per frame under the least quota (the median "
       + "of its throttled visits after the grid) beyond its warm unthrottled visit, split evenly over the services, "
       + "where the quota binds (below the host's capacity) (e5_edge_extra_ms_per_service_*; the grid's points ran at "
       + "that cost, not at the warm unthrottled one); "
+      + "no edge placement faster than its fastest unthrottled calibration visit (no scenario gives it more CPU or a "
+      + "faster link; limit column '" + GridModel.CALIBRATION_LIMIT + "'); "
       + "a lone (paced) frame's extra walk through the chain "
       + "(SSSS's paced calibration visit less the model's SSSS latency on the server, EEEE's paced visit after the grid less the model's EEEE on the edge; a placement gets each in proportion to its services there) is added to every placement's latency. A node with quota q passes (q - its JVMs' background, "
       + "idle standbys included) / (sum of its services' CPU per frame) frames per ms; the host gives the nodes the "
@@ -419,7 +431,8 @@ public final class GridExperiment {
       Prediction was = old.get(p);
       fpsSpread.put(p, f);
       points.row(in.side(), cpu, link, p, (int) sp[2].median(), f.median(), f.min(), f.max(), l.median(), l.min(),
-          l.max(), pr.fps(), pr.latencyMs(), pr.bottleneck(), PlacementExperiment.errPct(pr.fps(), f.median()),
+          l.max(), pr.fps(), pr.latencyMs(), GridModel.capped(in, p, pr) ? GridModel.CALIBRATION_LIMIT : pr.bottleneck(),
+          PlacementExperiment.errPct(pr.fps(), f.median()),
           PlacementExperiment.errPct(pr.latencyMs(), l.median()), was.fps(),
           PlacementExperiment.errPct(was.fps(), f.median()), was.latencyMs(),
           PlacementExperiment.errPct(was.latencyMs(), l.median()));

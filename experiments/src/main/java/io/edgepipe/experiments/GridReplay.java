@@ -70,6 +70,7 @@ public final class GridReplay {
     best.writeCsv(to.resolve(GridExperiment.BEST_CSV));
     out.println(counts(Csv.read(to.resolve(GridExperiment.POINTS_CSV)), Csv.read(to.resolve(GridExperiment.BEST_CSV))));
     out.println(GridSection.Predicted.sameCondition(points).strip());
+    out.println(GridSection.Predicted.repeatNoise(points).strip());
     return to;
   }
 

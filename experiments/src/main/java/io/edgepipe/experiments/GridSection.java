@@ -260,6 +260,7 @@ final class GridSection {
       }
       sb.append(cameraOnEdge(c));
       sb.append(sameCondition(c));
+      sb.append(repeatNoise(c));
       meta.forEach((k, v) -> {
         if (k.startsWith("e5_edge_idle_cores_")) {
           sb.append("With no frames the edge's JVMs used ").append(v).append(" cores at ")
@@ -349,6 +350,63 @@ final class GridSection {
           + "over the links at one size and quota measure the same thing; their medians lie apart by %s (largest "
           + "over smallest), and %d of %d lie within %.0f%% of their group's median (what a model that knew that "
           + "median would get). ", allEdge, String.join(", ", parts), within, points, FPS_AIM_PCT);
+    }
+
+    /**
+     * The ceiling the repeats' own spread puts on the fps aim: each point's repeats (three: their
+     * min, median and max are all of them) taken as a sample of a normal distribution (their mean
+     * and standard deviation), the chance that the median of that many repeats lies within the aim
+     * of the mean, summed over the points. A model that knew every point's true rate would get
+     * about this many points within the aim; the median of three normal draws has the CDF
+     * 3F^2 - 2F^3.
+     */
+    static double repeatCeiling(Csv c) {
+      double sum = 0;
+      for (Map<String, String> r : c.rows()) {
+        double[] v = {num(r, PointColumn.FPS_MIN), num(r, PointColumn.FPS), num(r, PointColumn.FPS_MAX)};
+        if (!(v[0] > 0) || !Double.isFinite(v[2])) {
+          continue;
+        }
+        double mean = (v[0] + v[1] + v[2]) / 3;
+        double var = 0;
+        for (double x : v) {
+          var += (x - mean) * (x - mean) / 2;
+        }
+        double sd = Math.sqrt(var);
+        // |mean - median| <= aim x median: the median between mean / (1 + aim) and mean / (1 - aim)
+        double aim = FPS_AIM_PCT / 100;
+        sum += sd == 0 ? 1 : medianOfThreeCdf((mean / (1 - aim) - mean) / sd) - medianOfThreeCdf((mean / (1 + aim) - mean) / sd);
+      }
+      return sum;
+    }
+
+    /** CDF of the median of three standard normal draws. */
+    static double medianOfThreeCdf(double z) {
+      double f = normalCdf(z);
+      return 3 * f * f - 2 * f * f * f;
+    }
+
+    /** Standard normal CDF (Abramowitz and Stegun 7.1.26 for erf, error below 1.5e-7). */
+    static double normalCdf(double z) {
+      double x = Math.abs(z) / Math.sqrt(2);
+      double t = 1 / (1 + 0.3275911 * x);
+      double erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+          + t * 1.061405429)))) * Math.exp(-x * x);
+      return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+    }
+
+    /** The repeats' ceiling as a sentence (empty without points). */
+    static String repeatNoise(Csv c) {
+      if (c.rows().isEmpty()) {
+        return "";
+      }
+      long wide = c.rows().stream().filter(r -> num(r, PointColumn.FPS) > 0
+          && (num(r, PointColumn.FPS_MAX) - num(r, PointColumn.FPS_MIN)) / num(r, PointColumn.FPS) > 2 * FPS_AIM_PCT / 100)
+          .count();
+      return String.format(Locale.ROOT, "Noise of the repeats: taking each point's repeats as a normal sample, a "
+          + "model that knew every point's true rate would find the measured median within %.0f%% in about %.0f of %d "
+          + "points; in %d points the repeats lie more than %.0f%% of the median apart. ", FPS_AIM_PCT,
+          repeatCeiling(c), c.rows().size(), wide, 2 * FPS_AIM_PCT);
     }
 
     /** {points within aim, points with an error} of one error column. */

@@ -56,4 +56,24 @@ class GridReportTest {
     // 80, 100, 120: 50% apart; 80 is 20% under the median 100, 120 20% over it
     assertTrue(noise.contains("256x256 cpu 0.5 50%") && noise.contains("1 of 3 lie within 15%"), noise);
   }
+
+  @Test
+  void theRepeatsSpreadCapsWhatAnyModelCouldGetWithinTheAim() {
+    assertEquals(0.975, GridSection.Predicted.normalCdf(1.96), 1e-4);
+    assertEquals(0.5, GridSection.Predicted.medianOfThreeCdf(0), 1e-9);
+    String header = POINTS.lines().findFirst().orElseThrow() + "\n";
+    // three equal repeats: the median is the rate, whatever the model; repeats 50, 100, 150 (sd 50): the median of
+    // three lies within 15% of 100 (87-118) only about a third of the time
+    Csv steady = Csv.parse(header + "256,0.5,1gbit,EEEE,3,100,100,100,3,3,3,110,3,edge CPU,+10.0,+0.0,100,+0.0,3,+0.0\n");
+    assertEquals(1, GridSection.Predicted.repeatCeiling(steady), 1e-9);
+    Csv wide = Csv.parse(header + "256,0.5,1gbit,EEEE,3,100,50,150,3,3,3,110,3,edge CPU,+10.0,+0.0,100,+0.0,3,+0.0\n");
+    double p = GridSection.Predicted.repeatCeiling(wide);
+    double expected = GridSection.Predicted.medianOfThreeCdf(100 / 0.85 / 50 - 2)
+        - GridSection.Predicted.medianOfThreeCdf(100 / 1.15 / 50 - 2);
+    assertEquals(expected, p, 1e-9);
+    assertTrue(p > 0.3 && p < 0.45, "" + p);
+    String line = GridSection.Predicted.repeatNoise(Csv.parse(POINTS));
+    // the three points of POINTS each spread 20-33% of their median: none over 30% but EEEE's (25-35: 33%)
+    assertTrue(line.contains("of 3 points; in 1 points the repeats lie more than 30% of the median apart"), line);
+  }
 }
