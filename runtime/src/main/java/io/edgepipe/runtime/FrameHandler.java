@@ -107,7 +107,7 @@ public final class FrameHandler implements AutoCloseable {
     }
     Frame.Builder out;
     try {
-      out = compute(in, receivedUs);
+      out = compute(in, receivedUs, true);
     } catch (FrameRejectedException e) {
       forwardTombstone(in, "failed at " + stage + ": " + e.getMessage());
       answer.accept(ack(in, e.code(), e.getMessage()));
@@ -120,13 +120,18 @@ public final class FrameHandler implements AutoCloseable {
       return;
     }
     long processedUs = lastTiming(out).getProcessedUs();
-    stampSent(out);
+    Frame sent = stampSent(out).build();
     try {
       // Custody passes on when the next hop answers, in both modes: a frame inside a stage that
       // crashes stays unanswered upstream, where it is re-sent (reliable) or reported lost
-      // (realtime) instead of vanishing.
-      downstream.send(out.build(), () -> answer.accept(ok));
+      // (realtime) instead of vanishing. Only then is an output the processor lent given back:
+      // until the answer, a re-send after a reconnect reads it.
+      downstream.send(sent, () -> {
+        processor.outputDone(sent);
+        answer.accept(ok);
+      });
     } catch (FrameRejectedException e) {
+      processor.outputDone(sent); // refused before the next hop's client took it: nobody reads it
       metrics.failed();
       if (!goingDown(e)) {
         answer.accept(ack(in, e.code(), e.getMessage()));
@@ -151,19 +156,20 @@ public final class FrameHandler implements AutoCloseable {
       metrics.rejected();
       throw new FrameRejectedException(Status.Code.INVALID_ARGUMENT, stage + ": " + problem);
     }
-    Frame.Builder out = compute(in, EpochClock.nowMicros());
+    Frame.Builder out = compute(in, EpochClock.nowMicros(), false); // the caller keeps what it gets
     metrics.frameOut();
     return out == null ? in : stampSent(out).build();
   }
 
-  private Frame.Builder compute(Frame in, long receivedUs) {
+  /** @param lending the output may be lent by the processor; the caller then reports when it is done with */
+  private Frame.Builder compute(Frame in, long receivedUs, boolean lending) {
     if (in.getTimingsCount() > 0) {
       metrics.receiveMicros(receivedUs - in.getTimings(in.getTimingsCount() - 1).getSentUs());
     }
     Frame.Builder out;
     try {
       synchronized (computeLock) { // one device per stage; frames of several streams take turns
-        out = processor.process(in);
+        out = lending ? processor.processLending(in) : processor.process(in);
       }
     } catch (FrameRejectedException e) {
       if (e.code() == Status.Code.INVALID_ARGUMENT) {

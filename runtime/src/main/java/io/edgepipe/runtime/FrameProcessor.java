@@ -16,6 +16,24 @@ public interface FrameProcessor extends AutoCloseable {
   Frame.Builder process(Frame in);
 
   /**
+   * As {@link #process}, but the output's payload may be lent: memory of the processor's own that
+   * its device wrote the output into (on a vGPU whose backend shares this host, a region of the
+   * session's shared memory), which spares copying it into a fresh buffer. The caller promises to
+   * call {@link #outputDone} with the built output once nothing reads its payload any more (in a
+   * chain: the next hop has answered for it, or it was never sent); until then the processor does
+   * not reuse that memory. By default the output of {@link #process}, which owns nothing lent.
+   */
+  default Frame.Builder processLending(Frame in) {
+    return process(in);
+  }
+
+  /**
+   * {@code out}, built from what {@link #processLending} returned, is read by nobody any more:
+   * memory lent to its payload goes back to the processor. At most once per output, from any thread.
+   */
+  default void outputDone(Frame out) {}
+
+  /**
    * Whether this processor may still use {@code in} (its payload) after {@link #process}
    * returns: kept for later, or passed on inside its output. A frame read off the network may
    * borrow the transport's buffers, which are released once {@code process} returns; for a

@@ -29,7 +29,8 @@ import java.util.logging.Logger;
  *
  * <p>A frame's payload may borrow the transport's buffers ({@link FrameMarshalling}), released
  * once the frame has been handled, or lie in the sender's shared-memory ring ({@link SharedSlots}),
- * read in place until the frame is answered; either is copied first when the processor keeps its
+ * read in place until the frame is answered, or (a hop in this JVM) be an output its sender lends
+ * until answered ({@link LentOutputs}); any of them is copied first when the processor keeps its
  * input.
  *
  * <p>Either way, when the sender half-closes, the stream is completed once every frame of it has
@@ -88,6 +89,8 @@ public final class FrameStreamEndpoint implements StreamObserver<Frame> {
       frame = sharedSlots.resolve(received); // read in place; the sender keeps the slot until answered
       borrowed = !frame.hasShared();
     }
+    // a same-JVM hop's frame comes by reference: its payload may be memory its sender lends until answered
+    borrowed |= LentOutputs.isLent(frame.getData());
     if (borrowed && handler.processorKeepsInput()) {
       frame = FrameMarshalling.ownedCopy(frame); // the processor keeps it: no borrowed bytes
       if (release != null) {

@@ -34,6 +34,7 @@ public final class LayerProcessor implements FrameProcessor {
   private final Gpu ownedDevice;
   private final String name;
   private final HostInput input; // where the payload is received: the device's host memory when that spares a copy
+  private final LentOutputs lent; // outputs left where the device wrote them, until their custody ends
   private volatile Downstream next; // where outputs may be reserved in place; null = fresh buffers
 
   /** @param ownedDevice the stage's own device, closed with the processor (null if shared) */
@@ -50,6 +51,7 @@ public final class LayerProcessor implements FrameProcessor {
     this.ownedDevice = ownedDevice;
     this.name = LayerGroup.name(this.layers.stream().map(l -> l.spec().name()).toList());
     this.input = new HostInput(this.layers.get(0).device());
+    this.lent = new LentOutputs(last().device());
   }
 
   /** The processor of the named consecutive layers of {@code spec}, each set up on {@code gpu}. */
@@ -75,7 +77,30 @@ public final class LayerProcessor implements FrameProcessor {
 
   @Override
   public Frame.Builder process(Frame in) {
-    return run(in, null, true);
+    return run(in, null, true, false);
+  }
+
+  /**
+   * As {@link #process}; on a device whose host buffers it reads and writes in place (a vGPU with
+   * its backend on this host), the last layer's output is left where the device wrote it, a region
+   * of the session's shared memory, instead of being copied into a fresh heap array. The region is
+   * reused only after {@link #outputDone}. Not when the output goes into the next hop's ring slot
+   * or is encoded, or when the shared memory has no room (outputs still held take it): then as
+   * {@link #process}.
+   */
+  @Override
+  public Frame.Builder processLending(Frame in) {
+    return run(in, null, true, true);
+  }
+
+  @Override
+  public void outputDone(Frame out) {
+    lent.done(out.getData());
+  }
+
+  /** Outputs lent by {@link #processLending} and not yet done with. */
+  int outputsLent() {
+    return lent.outstanding();
   }
 
   /**
@@ -84,24 +109,26 @@ public final class LayerProcessor implements FrameProcessor {
    * @param timings told as each layer finishes, or null
    */
   public Frame.Builder processRaw(Frame in, LayerTimings timings) {
-    return run(in, timings, false);
+    return run(in, timings, false, false);
   }
 
-  private Frame.Builder run(Frame in, LayerTimings timings, boolean encode) {
+  private Frame.Builder run(Frame in, LayerTimings timings, boolean encode, boolean lend) {
     TensorShape shape = TensorShape.of(in.getShape());
     DType type = in.getDtype();
     // an uncompressed payload is read in place, or received into the device's host memory when that
     // spares a copy (HostInput); the last output buffer is handed over to protobuf
     ByteBuffer data = input.receive(name, in);
     try {
-      return runLayers(data, type, shape, timings, encode);
+      return runLayers(data, type, shape, timings, encode, lend);
     } finally {
       input.release();
     }
   }
 
-  private Frame.Builder runLayers(ByteBuffer data, DType type, TensorShape shape, LayerTimings timings, boolean encode) {
+  private Frame.Builder runLayers(ByteBuffer data, DType type, TensorShape shape, LayerTimings timings,
+      boolean encode, boolean lend) {
     SharedRing.Reservation slot = null;
+    ByteBuffer lentOut = null; // the last output's host buffer when it is lent
     for (GpuLayer layer : layers) {
       TensorShape out;
       try {
@@ -111,14 +138,22 @@ public final class LayerProcessor implements FrameProcessor {
             + ": cannot take a " + shape + " frame: " + e.getMessage());
       }
       long start = timings == null ? 0 : EpochClock.nowMicros();
-      if (encode && layer == last() && layer.spec().outputCodec() == PayloadCodec.NONE && next != null) {
-        slot = next.reserveOutput(layer.outputBytes(out)); // the last output goes straight to the next hop's memory
+      if (encode && layer == last() && layer.spec().outputCodec() == PayloadCodec.NONE) {
+        if (next != null) {
+          slot = next.reserveOutput(layer.outputBytes(out)); // the last output goes straight to the next hop's memory
+        }
+        if (slot == null && lend) {
+          lentOut = lent.buffer(layer.outputBytes(out)); // or stays where the device writes it
+        }
       }
       try {
-        data = layer.run(data, type, shape, slot == null ? null : slot.buffer());
+        data = layer.run(data, type, shape, slot != null ? slot.buffer() : lentOut);
       } catch (RuntimeException e) {
         if (slot != null) {
           slot.release();
+        }
+        if (lentOut != null) {
+          lent.giveBack(lentOut);
         }
         throw e;
       }
@@ -131,6 +166,9 @@ public final class LayerProcessor implements FrameProcessor {
     Frame.Builder result = Frame.newBuilder().setDtype(type).setShape(shape.toProto());
     if (slot != null) {
       return result.setData(slot.payload()).setCodec(PayloadCodec.NONE.proto());
+    }
+    if (lentOut != null) {
+      return result.setData(lent.lend(lentOut)).setCodec(PayloadCodec.NONE.proto());
     }
     if (!encode) {
       return result.setData(UnsafeByteOperations.unsafeWrap(data.array()));
@@ -157,6 +195,7 @@ public final class LayerProcessor implements FrameProcessor {
   @Override
   public void close() {
     input.close();
+    lent.close();
     layers.forEach(GpuLayer::close);
     if (ownedDevice != null) {
       ownedDevice.close();

@@ -11,11 +11,8 @@ import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
 import io.edgepipe.api.proto.Frame;
 import io.edgepipe.api.shm.SharedMemory;
-import io.edgepipe.vgpu.DevicePtr;
 import io.edgepipe.vgpu.Devices;
 import io.edgepipe.vgpu.Gpu;
-import io.edgepipe.vgpu.KernelArgs;
-import io.edgepipe.vgpu.KernelCatalog;
 import io.edgepipe.vgpu.backend.TokenStore;
 import io.edgepipe.vgpu.backend.VgpuBackend;
 import io.edgepipe.vgpu.cpu.CpuGpu;
@@ -41,21 +38,8 @@ class HostInputTest {
   private static final PipelineSpec THESIS = PipelineSpec.load(Path.of("..", "pipelines", "thesis.yaml"));
   private static final String TOKEN = "s3cret";
 
-  /** ReLU through the Gpu API (the stage modules are not on the runtime's class path). */
-  private static final class Relu extends GpuLayer {
-    Relu(PipelineSpec spec, Gpu gpu) {
-      super(spec.layers().get(spec.indexOf("relu")), gpu);
-    }
-
-    @Override
-    protected void launchLayer(DevicePtr in, DevicePtr out, TensorShape inShape, TensorShape outShape) {
-      int n = Math.toIntExact(inShape.elements());
-      launch(KernelCatalog.RELU_F32, n, KernelArgs.of().ptr(in).ptr(out).i32(n));
-    }
-  }
-
   /** A frame for relu of {@code spec}, its payload flat on the heap or scattered over 16 KiB direct pieces. */
-  private static Frame frame(PipelineSpec spec, long seed, boolean scattered) {
+  static Frame frame(PipelineSpec spec, long seed, boolean scattered) {
     int i = spec.indexOf("relu");
     TensorShape shape = spec.shapes().get(i);
     assertEquals(DType.F32, spec.hopTypes().get(i), "relu takes f32 in the thesis chain");
@@ -80,8 +64,8 @@ class HostInputTest {
     return Frame.newBuilder().setDtype(DType.F32).setShape(shape.toProto()).setData(data).build();
   }
 
-  private static ByteString reluOnCpu(Frame f, PipelineSpec spec) {
-    try (CpuGpu cpu = new CpuGpu(); LayerProcessor p = new LayerProcessor(new Relu(spec, cpu), null)) {
+  static ByteString reluOnCpu(Frame f, PipelineSpec spec) {
+    try (CpuGpu cpu = new CpuGpu(); LayerProcessor p = new LayerProcessor(new TestRelu(spec, cpu), null)) {
       return p.process(f).getData();
     }
   }
@@ -120,7 +104,7 @@ class HostInputTest {
     try {
       Gpu gpu = Devices.open("vgpu://127.0.0.1:" + backend.port() + "?token=" + TOKEN, Map.of());
       RemoteGpu remote = (RemoteGpu) gpu;
-      try (LayerProcessor p = new LayerProcessor(new Relu(spec, gpu), gpu)) {
+      try (LayerProcessor p = new LayerProcessor(new TestRelu(spec, gpu), gpu)) {
         assertTrue(remote.hostBufferInPlace(9 << 20), "the backend mapped the segment: " + remote.sharedMemoryDeclined());
         for (int i = 0; i < 4; i++) {
           Frame f = frame(spec, 10 + i, i % 2 == 1);

@@ -56,7 +56,10 @@ public interface Gpu extends AutoCloseable {
    * buffer, or has a copy write its result into one, spares the device a staging copy. On a vGPU
    * whose backend shares this host it is a region of the session's shared-memory segment, which the
    * backend reads and writes in place (no client copy either way); elsewhere plain direct memory.
-   * Valid until {@link #freeHost} or {@link #close()}: a buffer must not be touched after either.
+   * Valid until {@link #freeHost}, which must come only when nothing reads or writes the buffer any
+   * more. One still held when the device closes stays readable (nothing writes it) until it is
+   * collected, so a stage may hand its output on in one (read in place) and give it back only when
+   * the frame's custody ends.
    */
   default ByteBuffer hostBuffer(int bytes) {
     if (bytes < 0) {

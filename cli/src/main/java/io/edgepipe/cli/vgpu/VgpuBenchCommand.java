@@ -77,9 +77,10 @@ public final class VgpuBenchCommand implements Callable<Integer> {
   @Option(names = "--payload", defaultValue = "frame", paramLabel = "WHERE",
       description = "What a timed frame is: frame (what a stage does with a frame handed over in one buffer: its "
           + "processor receives the payload into the device's host memory where that spares a copy, through vgpu:// "
-          + "with shm a region of the shared-memory segment the backend reads in place, and returns the output in a "
-          + "fresh heap buffer), wire (the same, the payload scattered over 16 KiB direct buffers as a gRPC hop "
-          + "parses it) or host (input and output already in buffers of the device's host memory, Gpu.hostBuffer; "
+          + "with shm a region of the shared-memory segment the backend reads in place, and returns the output where "
+          + "the device wrote it when it can lend it (with shm: the segment, given back at the next frame as a hop's "
+          + "custody gives it back on the answer), else in a fresh heap buffer), wire (the same, the payload "
+          + "scattered over 16 KiB direct buffers as a gRPC hop parses it) or host (input and output already in buffers of the device's host memory, Gpu.hostBuffer; "
           + "only the layer is timed) (default: ${DEFAULT-VALUE}).")
   String payload;
 
@@ -133,8 +134,10 @@ public final class VgpuBenchCommand implements Callable<Integer> {
       remoteName = first.name() + " (" + first.backendDevice() + ")";
       System.out.printf("local: %s   remote: %s   payloads: %s%n", localName, remoteName, switch (where) {
         case HOST -> "in each device's host buffers (Gpu.hostBuffer), the layer timed";
-        case FRAME -> "frames through the stage's processor (payload in one buffer), fresh heap buffers out";
-        case WIRE -> "frames through the stage's processor (payload in 16 KiB transport pieces), fresh heap buffers out";
+        case FRAME -> "frames through the stage's processor (payload in one buffer), outputs lent in place or "
+            + "fresh heap buffers";
+        case WIRE -> "frames through the stage's processor (payload in 16 KiB transport pieces), outputs lent in "
+            + "place or fresh heap buffers";
       });
       for (StageVgpuBench.Remote r : remotes) {
         if (r.label().equals("shm") && !r.gpu().sharedMemory()) {

@@ -51,8 +51,8 @@ class VgpuCommandsTest {
 
   /**
    * A frame through the stage's processor, its payload in one buffer or scattered as a gRPC hop parses
-   * it, is received into the device's host memory: through shm the input is read in place, the output
-   * (a fresh heap buffer) copied out of the segment.
+   * it, is received into the device's host memory: through shm the input is read in place, and the
+   * output is lent where the backend wrote it (no copy out of the segment).
    */
   @Test
   void benchWithFramesReceivesTheInputInPlaceAndRefusesAnUnknownPayload() throws Exception {
@@ -66,9 +66,10 @@ class VgpuCommandsTest {
             .orElseThrow();
         List<String> shm = Files.readAllLines(csv).stream().filter(l -> l.contains(",shm,")).toList();
         assertEquals(3, shm.size(), shm.toString());
-        // in_KiB (4), shared_KiB (13), in_place_KiB (14)
-        assertTrue(shm.stream().map(l -> l.split(",")).allMatch(f -> f[14].equals(f[4]) && !f[13].equals(f[14])),
-            payload + ": the input is read in place, the output copied out of the segment: " + shm);
+        // in_KiB (4), out_KiB (5), shared_KiB (13), in_place_KiB (14)
+        assertTrue(shm.stream().map(l -> l.split(",")).allMatch(f -> f[14].equals(f[13])
+                && Math.abs(Double.parseDouble(f[14]) - Double.parseDouble(f[4]) - Double.parseDouble(f[5])) < 0.15),
+            payload + ": the input read and the output written in place: " + shm);
         assertTrue(shm.stream().allMatch(l -> l.endsWith(",1.00,yes")), payload + ": one trip, same output: " + shm);
       }
     }

@@ -55,10 +55,12 @@ public final class StageVgpuBench {
   public enum Payload {
     /**
      * What a stage does with a frame handed over in one buffer (a hop in this JVM, a slot of a
-     * same-host hop's ring): {@link LayerProcessor#process} on the frame, which receives the payload
-     * into the device's host memory where that spares a copy (on a vGPU with a backend on this host,
-     * a region of the shared-memory segment, the copy the client would make) and returns the output
-     * in a fresh heap buffer.
+     * same-host hop's ring): {@link LayerProcessor#processLending} on the frame, which receives the
+     * payload into the device's host memory where that spares a copy (on a vGPU with a backend on
+     * this host, a region of the shared-memory segment, the copy the client would make) and returns
+     * the output where the device wrote it when it can lend it (the same segment), else in a fresh
+     * heap buffer. A lent output is given back when the next frame comes, as a hop's custody gives
+     * it back on the next hop's answer.
      */
     FRAME,
     /**
@@ -234,6 +236,7 @@ public final class StageVgpuBench {
     private final LayerProcessor processor;
     private final ByteBuffer in;
     private final ByteBuffer out;
+    private Frame lastOut; // the processor's last output, held as the next hop holds it until it answers
 
     Payloads(Gpu gpu, GpuLayer layer, Frame frame, boolean hostBuffers) {
       this.gpu = gpu;
@@ -254,7 +257,11 @@ public final class StageVgpuBench {
     /** One frame through the side; its output, little-endian. */
     ByteBuffer run() {
       if (processor != null) {
-        return processor.process(frame).getData().asReadOnlyByteBuffer();
+        if (lastOut != null) {
+          processor.outputDone(lastOut);
+        }
+        lastOut = processor.processLending(frame).build();
+        return lastOut.getData().asReadOnlyByteBuffer();
       }
       return layer.run(in.duplicate(), frame.getDtype(), TensorShape.of(frame.getShape()), out.duplicate());
     }
@@ -262,6 +269,9 @@ public final class StageVgpuBench {
     @Override
     public void close() {
       if (processor != null) {
+        if (lastOut != null) {
+          processor.outputDone(lastOut); // compared already
+        }
         processor.close(); // gives back what it received into, and closes the layer
       } else {
         gpu.freeHost(in);

@@ -34,7 +34,7 @@ final class PayloadLink implements AutoCloseable {
   private HostArea host;
   /**
    * Host areas of earlier sessions' segments whose buffers the caller still holds: kept mapped
-   * until freed (copies from them now take the ordinary path), unmapped at close.
+   * until freed (copies from them now take the ordinary path); at close, left to the collector.
    */
   private final List<HostArea> retired = new ArrayList<>();
   /** Where each DtoH op of the batch being built puts its result, in op order; null for an inline one. */
@@ -219,14 +219,20 @@ final class PayloadLink implements AutoCloseable {
     return ShmRange.newBuilder().setOffset(at).setLength(bytes).build();
   }
 
-  /** Unmaps every segment: host buffers handed out must not be touched afterwards. */
+  /**
+   * Unmaps every segment in which the caller holds no host buffer. One in which it still holds some
+   * (a stage's output lent down the chain whose custody has not ended, e.g. a stage killed with
+   * frames unanswered) is left mapped until those buffers are collected: a holder may still read
+   * one, and unmapping memory under a reader would crash the JVM; nothing writes it any more. Its
+   * name is gone already (the backend unlinked it when it mapped it), so /dev/shm keeps nothing.
+   */
   @Override
   public void close() {
-    if (host != null) {
-      host = null; // the caller's buffers go with the device
+    if (host != null && !host.isEmpty()) {
+      segment = null; // left to the collector with the buffers that view it
     }
+    host = null;
     useSegment(null, 0);
-    retired.forEach(a -> a.segment().close());
-    retired.clear();
+    retired.clear(); // each still has buffers held (an empty one is unmapped when its last is freed)
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgepipe.api.PayloadCodec;
+import io.edgepipe.api.shm.SharedMemory;
 import io.edgepipe.api.shm.SharedSegment;
 import io.edgepipe.vgpu.DevicePtr;
 import io.edgepipe.vgpu.Dim3;
@@ -15,8 +16,12 @@ import io.edgepipe.vgpu.GpuFunction;
 import io.edgepipe.vgpu.KernelArgs;
 import io.edgepipe.vgpu.KernelCatalog;
 import io.edgepipe.vgpu.cpu.CpuGpu;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -160,6 +165,43 @@ class HostBufferTest extends OnLoopbackBackend {
       assertTrue(link.freeHost(held));
       assertFalse(link.freeHost(held), "freed once");
       assertNull(link.hostBuffer(1 << 20), "more than half the segment");
+    }
+  }
+
+  /**
+   * A host buffer still held when the link closes (a stage's output lent down the chain, its
+   * custody not ended) stays mapped and readable: unmapping it under its holder would crash the
+   * JVM on the read below. The segment's name is gone already, so nothing is left in /dev/shm.
+   */
+  @Test
+  void aBufferStillHeldAtCloseStaysReadable() {
+    SharedSegment first = SharedSegment.create(PayloadLink.SEGMENT_KIND, 1 << 20);
+    SharedSegment second = SharedSegment.create(PayloadLink.SEGMENT_KIND, 1 << 20);
+    assertNotNull(first);
+    assertNotNull(second);
+    for (SharedSegment s : List.of(first, second)) { // as the backend does when it maps one
+      assertTrue(s.name().startsWith("edgepipe-vgpu-"));
+      deleteQuietly(SharedMemory.dir().resolve(s.name()));
+    }
+    ByteBuffer old;
+    ByteBuffer current;
+    try (PayloadLink link = new PayloadLink(PayloadCodec.NONE)) {
+      link.useSegment(first, first.bytes());
+      old = link.hostBuffer(4096);
+      old.duplicate().put(new byte[] {5, 6, 7});
+      link.useSegment(second, second.bytes()); // a lost session: the first segment is retired, still held
+      current = link.hostBuffer(4096);
+      current.duplicate().put(new byte[] {8, 9});
+    }
+    assertEquals(7, old.get(2), "a retired segment's held buffer");
+    assertEquals(9, current.get(1), "the last segment's held buffer");
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new AssertionError(e);
     }
   }
 }
