@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Replays the kept quiet sweeps with --report-only on copies, a profile variant per run.
-usage: replay.py VARIANT [fresh-bf-profile fresh-cls-profile] ; env JOPTS for EDGEPIPE_JAVA_OPTS"""
+usage: replay.py VARIANT [fresh-bf-profile fresh-cls-profile [full|hybrid]]
+env: REPO (the checkout whose ./pipeline runs and whose results/ hold the kept sweeps; default /work/main),
+JOPTS (EDGEPIPE_JAVA_OPTS). Writes only under /tmp/cutserver/replay/VARIANT (copies)."""
 import json, os, shutil, subprocess, sys
-sys.path.insert(0, '/tmp/cutserver')
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from eval import evaluate
-MAIN = '/work/main/results'
-WT = '/work/wt-cutserver'
+WT = os.environ.get('REPO', '/work/main')
+MAIN = WT + '/results'
 SWEEPS = [('2026-12-06-model-cuts-quiet-s9-rep', 'blazeface', 'BF s9-rep'),
           ('2026-12-06-model-cuts-quiet-s9', 'blazeface', 'BF s9'),
           ('2026-12-06-model-cuts-quiet', 'blazeface', 'BF s7'),
