@@ -53,7 +53,8 @@ public final class MeasureCommand implements Callable<Integer> {
   @Option(names = "--frames", defaultValue = "30", description = "Timed frames per measurement (default: ${DEFAULT-VALUE}).")
   int frames;
 
-  @Option(names = "--warmup", defaultValue = "10", description = "Untimed frames first (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "10", description = "Untimed frames first (default: ${DEFAULT-VALUE}); a model's "
+      + "profile then warms on until the JIT has settled (at most 60 s).")
   int warmup;
 
   @Option(names = "--tier", defaultValue = "both",

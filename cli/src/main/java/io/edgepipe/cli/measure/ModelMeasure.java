@@ -20,17 +20,27 @@ final class ModelMeasure {
     ModelGraph g = spec.graph();
     String[] parts = link.split(",");
     ModelProfiles.Settings s = new ModelProfiles.Settings(device, warmup, frames, tiers, edgeSlowdown,
-        BitRate.parse(parts[0]), parts.length > 1 ? Double.parseDouble(parts[1]) : 0, picture);
+        BitRate.parse(parts[0]), parts.length > 1 ? Double.parseDouble(parts[1]) : 0, picture, true);
     ModelProfiles.Measured m = ModelProfiles.measure(spec, g, s, merge == null ? null : Profile.read(merge));
     m.profile().write(profileFile);
     m.table().print(System.out);
-    System.out.printf(Locale.ROOT, "%n%s: %d layers on %s for tier(s) %s%s; the layers alone sum to %.2f ms per frame "
-            + "(median of each), the whole model as one partition takes %.2f ms (median; %.2f ms at its 10th percentile, the "
-            + "least disturbed frames, kept in the profile for -Dedgepipe.cuts.wholeP10); where the median is less, the profile scales the "
+    System.out.printf(Locale.ROOT, "%n%s: %d layers on %s for tier(s) %s%s; timed after %d warm-up rounds (until the JIT "
+            + "settled); the layers alone sum to %.2f ms per frame "
+            + "(median of each), the whole model as one partition, back to back, takes %.2f ms (median; %.2f ms at its 10th "
+            + "percentile, kept in the profile for -Dedgepipe.cuts.wholeP10) and %.2f ms of CPU per frame (all threads: "
+            + "%.2f x its wall time); where the median is less, the profile scales the "
             + "layers down to sum to it (layer_ms below is before scaling)%n",
         spec.name(), g.steps().size(), device, tiers,
         tiers.size() == 2 && edgeSlowdown != 1 ? " (edge = measured x " + edgeSlowdown + ")" : "",
-        m.layers().sumMedianMs(), m.layers().wholeMedianMs(), m.layers().wholeP10Ms());
+        m.layers().warmupRounds(), m.layers().sumMedianMs(), m.layers().wholeMedianMs(), m.layers().wholeP10Ms(),
+        m.layers().wholeCpuMs(), m.layers().wholeCpuMs() / m.layers().wholeMedianMs());
+    if (!m.layers().settling().isEmpty()) {
+      StringBuilder blocks = new StringBuilder();
+      for (var b : m.layers().settling()) {
+        blocks.append(String.format(Locale.ROOT, " %.2f (JIT %d ms)", b.wholeMedianMs(), b.compileMs()));
+      }
+      System.out.println("warm-up until settled, the whole model's median ms per block of rounds:" + blocks);
+    }
     System.out.println("cut k runs layers 0..k-1 on the edge; in-node hops over loopback gRPC; edge-server from --link "
         + link + " (bandwidth + latency model)");
     System.out.println("wrote " + profileFile);

@@ -41,9 +41,17 @@ public final class ModelProfiles {
    * @param tiers        which tiers this machine's times stand for
    * @param edgeSlowdown with both tiers: edge compute = measured x this
    * @param picture      a picture to feed (null: seeded noise at the input size)
+   * @param settle       warm up until the JIT settles and record the whole model's CPU per frame
+   *                     ({@link LayerProfiler}); off for a quick profile made on the spot
    */
   public record Settings(String device, int warmup, int frames, List<Tier> tiers, double edgeSlowdown,
-      double linkBitsPerSecond, double linkLatencyMs, Path picture) {}
+      double linkBitsPerSecond, double linkLatencyMs, Path picture, boolean settle) {
+    /** A quick profile: {@code warmup} rounds only. */
+    public Settings(String device, int warmup, int frames, List<Tier> tiers, double edgeSlowdown,
+        double linkBitsPerSecond, double linkLatencyMs, Path picture) {
+      this(device, warmup, frames, tiers, edgeSlowdown, linkBitsPerSecond, linkLatencyMs, picture, false);
+    }
+  }
 
   /** What was measured, for the command's table. */
   public record Measured(Profile profile, LayerProfiler.Result layers, Table table) {}
@@ -91,7 +99,8 @@ public final class ModelProfiles {
     StageChain chain = new StageChain(stages);
     LayerProfiler.Result times;
     try (Gpu gpu = Devices.open(s.device())) {
-      times = LayerProfiler.profile(g, spec.input(), picture(spec, g, s.picture()), gpu, s.warmup(), s.frames());
+      times = LayerProfiler.profile(g, spec.input(), picture(spec, g, s.picture()), gpu, s.warmup(), s.frames(),
+          s.settle());
     }
     double calibration = calibration(times);
     for (Tier tier : s.tiers()) {
@@ -102,7 +111,8 @@ public final class ModelProfiles {
       double slowdown = factor / calibration;
       if (times.wholeP10Ms() > 0 && times.wholeP10Ms() <= times.wholeMedianMs()) {
         // kept so that a planner can scale to the 10th percentile instead (CutCosts.atWholeP10)
-        b.addWhole(new Profile.Whole(tier, size, times.wholeMedianMs() * slowdown, times.wholeP10Ms() * slowdown));
+        b.addWhole(new Profile.Whole(tier, size, times.wholeMedianMs() * slowdown, times.wholeP10Ms() * slowdown,
+            Double.isFinite(times.wholeCpuMs()) ? times.wholeCpuMs() * slowdown : null));
       }
     }
     b.addLink(LinkClass.EDGE_SERVER, s.linkBitsPerSecond(), s.linkLatencyMs());
@@ -148,6 +158,11 @@ public final class ModelProfiles {
    * two errors offset: scaled to the 10th percentile alone, all-edge BlazeFace was predicted at
    * 4.68 ms of edge CPU against 5.68 measured, and the predicted best cut got worse on both models
    * (reports/s9-cuts.md). The two change together or not at all.
+   *
+   * <p>Since session 10 {@code measure} times the whole model back to back after the JIT settled
+   * ({@link LayerProfiler}), and records its CPU per frame, which the cut planner charges a node
+   * instead of the time: on the testbed's server the whole of BlazeFace took 7.7-8 ms a frame
+   * while the JIT still compiled (the old profile's 5.95 ms median), 3.1 ms once it was quiet.
    */
   public static double calibration(LayerProfiler.Result times) {
     double whole = times.wholeMedianMs();

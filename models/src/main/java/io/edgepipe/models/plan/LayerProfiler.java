@@ -1,5 +1,6 @@
 package io.edgepipe.models.plan;
 
+import io.edgepipe.api.ProcessCpuClock;
 import io.edgepipe.models.exec.ModelInput;
 import io.edgepipe.models.exec.PartitionRunner;
 import io.edgepipe.models.graph.ModelGraph;
@@ -18,68 +19,152 @@ import java.util.Map;
  * picture. The first layer's time includes the picture's preprocessing (resize, layout,
  * normalisation), which the first service does. Also times the whole model as one partition, so
  * the sum of the layers can be compared with it (the per-layer copies make the sum larger).
+ *
+ * <p>Settled ({@code settle}): the warm-up goes on past its rounds until the JIT has stopped
+ * compiling and the whole model stopped getting faster ({@link WarmupSettle}), since a running
+ * service is timed warm. Then the whole model runs back to back, as a service runs it, for its
+ * wall time per frame and for the CPU the process spends per frame (every thread: the kernels
+ * run on the caller and the pool's threads, so on a node with idle cores a frame costs more CPU
+ * than its wall time, and a CPU quota is charged the CPU).
  */
 public final class LayerProfiler {
+  /** The back-to-back phase lasts at least this long when settled: the process's CPU clock ticks in 10 ms. */
+  static final long CPU_PHASE_NANOS = 1_000_000_000L;
+  /** ... and at most this many frames. */
+  static final int CPU_PHASE_MAX_FRAMES = 20_000;
+
   private LayerProfiler() {}
 
   /** One layer's time per frame (milliseconds) and what leaves the cut after it. */
   public record LayerTime(int index, String node, String op, double medianMs, double p95Ms, long bytesAfter) {}
 
   /**
-   * @param layers       per layer, in run order
-   * @param wholeMedianMs the whole model as one partition, median ms per frame (preprocessing included)
-   * @param inputBytes   the picture frame the producer sends (3 x H x W u8)
-   * @param wholeP10Ms   the whole model's 10th percentile: its least disturbed frames (printed; the layers run
-   *                     ~1.4x faster in a warm chain than the median says, but see ModelProfiles.calibration)
+   * @param layers        per layer, in run order
+   * @param wholeMedianMs the whole model as one partition run back to back, median ms per frame (preprocessing
+   *                      included)
+   * @param inputBytes    the picture frame the producer sends (3 x H x W u8)
+   * @param wholeP10Ms    the whole model's 10th percentile
+   * @param wholeCpuMs    the process's CPU per frame while the whole model ran back to back (all threads), ms of
+   *                      one core; NaN where not measured (not settled)
+   * @param warmupRounds  rounds run before the timed ones
+   * @param settling      the blocks of rounds the warm-up ran past its {@code warmup} rounds until it settled
    */
-  public record Result(List<LayerTime> layers, double wholeMedianMs, long inputBytes, double wholeP10Ms) {
+  public record Result(List<LayerTime> layers, double wholeMedianMs, long inputBytes, double wholeP10Ms,
+      double wholeCpuMs, int warmupRounds, List<Block> settling) {
+    /** Without the whole model's CPU (a quick profile). */
+    public Result(List<LayerTime> layers, double wholeMedianMs, long inputBytes, double wholeP10Ms) {
+      this(layers, wholeMedianMs, inputBytes, wholeP10Ms, Double.NaN, 0, List.of());
+    }
+
     public double sumMedianMs() {
       return layers.stream().mapToDouble(LayerTime::medianMs).sum();
     }
   }
 
+  /** One block of warm-up rounds: the whole model's median ms in it, and the ms the JIT compiled meanwhile. */
+  public record Block(double wholeMedianMs, long compileMs, double wallMs) {}
+
+  /** A quick profile: {@code warmup} rounds, no settling, no CPU figure (for plans made on the spot). */
+  public static Result profile(ModelGraph g, ModelInput input, float[] picture, Gpu gpu, int warmup, int frames) {
+    return profile(g, input, picture, gpu, warmup, frames, false);
+  }
+
   /**
    * @param picture the producer's frame payload: CHW BGR, 0..255, at the model's input size
+   * @param settle  warm up until the JIT settles and measure the whole model's CPU (see the class comment)
    */
-  public static Result profile(ModelGraph g, ModelInput input, float[] picture, Gpu gpu, int warmup, int frames) {
+  public static Result profile(ModelGraph g, ModelInput input, float[] picture, Gpu gpu, int warmup, int frames,
+      boolean settle) {
     int n = g.steps().size();
     String in = g.inputs().keySet().iterator().next();
     double[][] times = new double[n][frames];
-    double[] whole = new double[frames];
     List<PartitionRunner> runners = new ArrayList<>();
     try (PartitionRunner all = new PartitionRunner(g, 0, n, gpu)) {
       for (int i = 0; i < n; i++) {
         runners.add(new PartitionRunner(g, i, i + 1, gpu));
       }
-      for (int round = 0; round < warmup + frames; round++) {
-        int t = round - warmup;
-        Map<String, float[]> tensors = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-          long start = System.nanoTime();
-          if (i == 0) {
-            tensors.put(in, input.fromChw(picture, 3, input.height(), input.width(), false));
-          }
-          tensors.putAll(runners.get(i).run(tensors));
-          if (t >= 0) {
-            times[i][t] = (System.nanoTime() - start) / 1e6;
-          }
-        }
-        long start = System.nanoTime();
-        all.run(Map.of(in, input.fromChw(picture, 3, input.height(), input.width(), false)));
-        if (t >= 0) {
-          whole[t] = (System.nanoTime() - start) / 1e6;
-        }
+      List<Block> settling = new ArrayList<>();
+      int rounds = warmUp(runners, all, in, input, picture, warmup, settle, settling);
+      for (int t = 0; t < frames; t++) {
+        layerRound(runners, in, input, picture, times, t);
       }
+      // the whole model back to back, as a service runs it
+      List<Double> whole = new ArrayList<>();
+      long start = System.nanoTime();
+      long cpu0 = ProcessCpuClock.nowMicros();
+      while (whole.size() < frames || settle && System.nanoTime() - start < CPU_PHASE_NANOS
+          && whole.size() < CPU_PHASE_MAX_FRAMES) {
+        whole.add(whole(all, in, input, picture));
+      }
+      long cpu = ProcessCpuClock.nowMicros() - cpu0;
+      double[] w = whole.stream().mapToDouble(Double::doubleValue).toArray();
+      List<LayerTime> layers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Step s = g.steps().get(i);
+        layers.add(new LayerTime(i, s.node(), s.op(), quantile(times[i], 0.5), quantile(times[i], 0.95),
+            g.crossingBytes(i + 1)));
+      }
+      double cpuMs = settle && cpu0 > 0 && cpu > 0 ? cpu / 1e3 / w.length : Double.NaN;
+      return new Result(layers, quantile(w, 0.5), 3L * input.height() * input.width(), quantile(w, 0.1), cpuMs,
+          rounds, settling);
     } finally {
       runners.forEach(PartitionRunner::close);
     }
-    List<LayerTime> layers = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      Step s = g.steps().get(i);
-      layers.add(new LayerTime(i, s.node(), s.op(), quantile(times[i], 0.5), quantile(times[i], 0.95),
-          g.crossingBytes(i + 1)));
+  }
+
+  /** At least {@code warmup} rounds; with {@code settle}, blocks of rounds until {@link WarmupSettle} says so. */
+  private static int warmUp(List<PartitionRunner> runners, PartitionRunner all, String in, ModelInput input,
+      float[] picture, int warmup, boolean settle, List<Block> settling) {
+    int rounds = 0;
+    for (; rounds < warmup; rounds++) {
+      layerRound(runners, in, input, picture, null, 0);
+      whole(all, in, input, picture);
     }
-    return new Result(layers, quantile(whole, 0.5), 3L * input.height() * input.width(), quantile(whole, 0.1));
+    if (!settle) {
+      return rounds;
+    }
+    long start = System.nanoTime();
+    double previous = 0;
+    while (System.nanoTime() - start < WarmupSettle.MAX_NANOS) {
+      double[] block = new double[WarmupSettle.BLOCK];
+      long compile0 = WarmupSettle.compileMs();
+      long t0 = System.nanoTime();
+      for (int b = 0; b < block.length; b++, rounds++) {
+        layerRound(runners, in, input, picture, null, 0);
+        block[b] = whole(all, in, input, picture);
+      }
+      Block done = new Block(WarmupSettle.median(block), WarmupSettle.compileMs() - compile0,
+          (System.nanoTime() - t0) / 1e6);
+      settling.add(done);
+      if (WarmupSettle.settled(previous, done.wholeMedianMs(), done.compileMs(), done.wallMs())) {
+        break;
+      }
+      previous = done.wholeMedianMs();
+    }
+    return rounds;
+  }
+
+  /** Every layer alone, in order, fed the tensors the layers before it computed; times into {@code times[i][t]}. */
+  private static void layerRound(List<PartitionRunner> runners, String in, ModelInput input, float[] picture,
+      double[][] times, int t) {
+    Map<String, float[]> tensors = new HashMap<>();
+    for (int i = 0; i < runners.size(); i++) {
+      long start = System.nanoTime();
+      if (i == 0) {
+        tensors.put(in, input.fromChw(picture, 3, input.height(), input.width(), false));
+      }
+      tensors.putAll(runners.get(i).run(tensors));
+      if (times != null) {
+        times[i][t] = (System.nanoTime() - start) / 1e6;
+      }
+    }
+  }
+
+  /** The whole model once, from the picture; its ms. */
+  private static double whole(PartitionRunner all, String in, ModelInput input, float[] picture) {
+    long start = System.nanoTime();
+    all.run(Map.of(in, input.fromChw(picture, 3, input.height(), input.width(), false)));
+    return (System.nanoTime() - start) / 1e6;
   }
 
   static double quantile(double[] values, double q) {

@@ -23,7 +23,8 @@ import java.util.Set;
  * budget, so the median time is what it costs unthrottled, i.e. its CPU time, not twice it. The
  * predictor's estimate without a measured service CPU takes a time under a quota below one core
  * as that many times its CPU (x 0.5 here), which halves the edge's compute in its CPU limit.
- * Per stage, CPU = compute time + half of the hop it receives + half of the hop it sends (a
+ * Per stage, CPU = compute time (x the whole model's CPU over its wall time where {@code measure}
+ * recorded both, {@link #cpuPerWall}) + half of the hop it receives + half of the hop it sends (a
  * service's CPU as measured in a running chain; fused services lose the hops between them), and
  * the producer's is half its frame's hop plus half the results' hop (the sink is in its process).
  *
@@ -244,6 +245,7 @@ public final class CutCosts {
       }
     }
     for (Tier tier : Tier.values()) {
+      double cpuPerWall = cpuPerWall(profile, tier, size);
       for (int i = 0; i < chain.size(); i++) {
         Profile.Compute c = compute.get(chain.stage(i) + "|" + tier);
         double cpu;
@@ -254,13 +256,28 @@ public final class CutCosts {
           // the producer's process is also the sink: it receives the last hop
           cpu = (c == null ? 0 : c.medianMs()) + sendEnd[0] + receiveEnd[last];
         } else if (c != null) {
-          cpu = c.medianMs() + receiveEnd[i - 1] + sendEnd[i];
+          cpu = c.medianMs() * cpuPerWall + receiveEnd[i - 1] + sendEnd[i];
         } else {
           continue;
         }
         b.addServiceCpu(chain.stage(i), tier, size, cpu, 0);
       }
     }
+  }
+
+  /**
+   * The CPU a layer costs per ms of its compute time on {@code tier}: the whole model's CPU per
+   * frame over its wall time per frame, as {@code measure} timed it back to back after the JIT
+   * settled ({@link Profile.Whole#cpuPerWall}); 1 where the profile has no such figure (every
+   * profile measured before it was recorded), i.e. a layer's time taken as its CPU.
+   *
+   * <p>Why: the kernels split each layer across the calling thread and the pool's (one per core),
+   * so on a node with idle cores a frame's compute takes less wall time than CPU. The wall time
+   * paces a service; the CPU is what its node's cores or CPU quota must pay.
+   */
+  static double cpuPerWall(Profile profile, Tier tier, FrameSize size) {
+    return profile.wholeModel().stream().filter(w -> w.tier() == tier && w.frameSize().equals(size))
+        .mapToDouble(Profile.Whole::cpuPerWall).findFirst().orElse(1);
   }
 
   private static Double measuredHopCpu(Profile profile, String hop, FrameSize size) {

@@ -132,9 +132,26 @@ public record Profile(
    * measure --spec MODEL} times it beside its layers: the median and the 10th percentile of its
    * frames, ms per frame (the layers' compute is scaled to the median; the 10th percentile is kept
    * so that a planner can scale to it instead, see the cut planner's {@code wholeP10} option).
+   *
+   * <p>{@code cpuMs}: the CPU (ms of one core, every thread of the process) a frame cost while the
+   * whole model ran back to back after the JIT settled. The kernels run on several threads, so on a
+   * node with idle cores it is more than the wall time per frame: the wall time is what a service
+   * takes per frame, the CPU what its node (or its CPU quota) pays. Null in profiles measured
+   * before it was recorded.
    */
-  @JsonPropertyOrder({"tier", "frameSize", "medianMs", "p10Ms"})
-  public record Whole(Tier tier, FrameSize frameSize, double medianMs, double p10Ms) {}
+  @JsonPropertyOrder({"tier", "frameSize", "medianMs", "p10Ms", "cpuMs"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Whole(Tier tier, FrameSize frameSize, double medianMs, double p10Ms, Double cpuMs) {
+    /** Without the CPU figure. */
+    public Whole(Tier tier, FrameSize frameSize, double medianMs, double p10Ms) {
+      this(tier, frameSize, medianMs, p10Ms, null);
+    }
+
+    /** CPU per frame over wall time per frame; 1 without a CPU figure. */
+    public double cpuPerWall() {
+      return cpuMs != null && cpuMs > 0 && medianMs > 0 ? cpuMs / medianMs : 1;
+    }
+  }
 
   public StageChain chain() {
     return new StageChain(stages);

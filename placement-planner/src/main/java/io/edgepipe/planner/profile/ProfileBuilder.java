@@ -175,6 +175,9 @@ public final class ProfileBuilder {
     if (!(whole.medianMs() > 0) || !(whole.p10Ms() > 0) || whole.p10Ms() > whole.medianMs()) {
       throw new IllegalArgumentException("whole model needs 0 < p10 <= median: " + whole);
     }
+    if (whole.cpuMs() != null && !(whole.cpuMs() > 0)) {
+      throw new IllegalArgumentException("whole model's CPU per frame must be > 0 where given: " + whole);
+    }
     wholeModel.put(whole.tier() + "|" + whole.frameSize(), whole);
     return this;
   }

@@ -88,6 +88,27 @@ class CutCostsTest {
   }
 
   @Test
+  void aLayersCpuIsItsTimeTimesTheWholeModelsCpuOverWallOnItsTier() {
+    // the edge's whole model: 6 ms a frame back to back, 9 ms of CPU (its kernels on two threads)
+    Profile profile = ProfileBuilder.copyOf(model(1e9)).addWhole(new Profile.Whole(Tier.EDGE, SIZE, 6, 5, 9.0)).build();
+    CostModel costs = new CostModel(CutCosts.tune(profile, SIZE), SIZE, Statistic.MEDIAN);
+    CostModel plain = new CostModel(CutCosts.tune(model(1e9), SIZE), SIZE, Statistic.MEDIAN);
+    // L0: 2 ms of time, 3 ms of CPU, beside half of each of its hops (0.6, 0.7)
+    assertEquals(2 * 1.5 + 0.3 + 0.35, costs.serviceCpu(1, Tier.EDGE).cpuMsPerFrame(), 1e-9);
+    assertEquals(2 + 0.3 + 0.35, plain.serviceCpu(1, Tier.EDGE).cpuMsPerFrame(), 1e-9);
+    // the time that paces the service is still the measured time
+    assertEquals(2, costs.computeMs(1, Tier.EDGE), 1e-12);
+    // the server's whole model has no CPU figure: its layers' time is their CPU, as before
+    assertEquals(plain.serviceCpu(1, Tier.SERVER).cpuMsPerFrame(), costs.serviceCpu(1, Tier.SERVER).cpuMsPerFrame(),
+        1e-12);
+    // a whole-model time without CPU changes nothing
+    Profile noCpu = ProfileBuilder.copyOf(model(1e9)).addWhole(new Profile.Whole(Tier.EDGE, SIZE, 6, 5)).build();
+    assertEquals(1, CutCosts.cpuPerWall(noCpu, Tier.EDGE, SIZE), 0);
+    assertEquals(1.5, CutCosts.cpuPerWall(profile, Tier.EDGE, SIZE), 1e-12);
+    assertEquals(1, CutCosts.cpuPerWall(profile, Tier.EDGE, FrameSize.of(8, 8)), 0); // another size: not timed
+  }
+
+  @Test
   void aProfileWithServiceCpuMeasuredInARunningChainKeepsIt() {
     ProfileBuilder b = ProfileBuilder.copyOf(model(1e9));
     for (int i = 1; i < 4; i++) {

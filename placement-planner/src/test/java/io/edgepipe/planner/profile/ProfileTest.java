@@ -64,6 +64,26 @@ class ProfileTest {
   }
 
   @Test
+  void aWholeModelsCpuPerFrameRoundTripsAndIsOptional() {
+    Path file = dir.resolve("wc.json");
+    Profile written = new ProfileBuilder("thesis", STAGES)
+        .addWhole(new Profile.Whole(Tier.SERVER, HD, 3.0, 2.8, 4.2))
+        .addWhole(new Profile.Whole(Tier.EDGE, HD, 5.4, 4.1))
+        .write(file);
+    Profile read = Profile.read(file);
+    assertEquals(written, read);
+    assertEquals(1.4, read.wholeModel().stream().filter(w -> w.tier() == Tier.SERVER).findFirst().orElseThrow()
+        .cpuPerWall(), 1e-12);
+    assertEquals(1, read.wholeModel().stream().filter(w -> w.tier() == Tier.EDGE).findFirst().orElseThrow()
+        .cpuPerWall(), 0); // not measured: its time is its CPU
+    String json = ProfileJson.toJson(new ProfileBuilder("thesis", STAGES)
+        .addWhole(new Profile.Whole(Tier.EDGE, HD, 5.4, 4.1)).build());
+    assertFalse(json.contains("cpuMs"), json); // profiles without it are written as before
+    assertThrows(IllegalArgumentException.class,
+        () -> new ProfileBuilder("thesis", STAGES).addWhole(new Profile.Whole(Tier.EDGE, HD, 4.0, 3.0, 0.0)));
+  }
+
+  @Test
   void laterMeasurementReplacesEarlier() {
     Profile p = new ProfileBuilder("t", STAGES).addCompute("relu", Tier.EDGE, HD, 5, 6)
         .addCompute("relu", Tier.EDGE, HD, 4, 5).build();
