@@ -18,10 +18,15 @@ import picocli.CommandLine.Option;
         "The table shows the MB/s of each, the ratio, and CPU seconds per GB moved at the sending and at the receiving "
             + "end (threads of each end; JIT and GC threads left out), each as the median (min-max) of --repeat runs."})
 public final class TransportBenchCommand implements Callable<Integer> {
-  @Option(names = "--megabytes", defaultValue = "400", description = "Data moved per size, transport and run (default: ${DEFAULT-VALUE} MB).")
+  /*
+   * 2 GB a run, about a second: at 400 MB a run lasted 0.1-0.25 s and one scheduling hiccup moved
+   * its ratio by half (quiet, 4 MB frames: 0.62-0.98 in 3 runs of 400 MB in session 9,
+   * 0.92-1.07 in 5 runs of 2000 MB in session 10).
+   */
+  @Option(names = "--megabytes", defaultValue = "2000", description = "Data moved per size, transport and run (default: ${DEFAULT-VALUE} MB).")
   int megabytes;
 
-  @Option(names = "--repeat", defaultValue = "3", description = "Runs of each transport per size, interleaved (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--repeat", defaultValue = "5", description = "Runs of each transport per size, interleaved (default: ${DEFAULT-VALUE}).")
   int repeat;
 
   @Mixin
