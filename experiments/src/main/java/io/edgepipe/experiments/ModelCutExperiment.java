@@ -400,12 +400,43 @@ public final class ModelCutExperiment {
    */
   static final String WHOLE_P10_PROPERTY = "edgepipe.cuts.wholeP10";
 
+  /**
+   * {@code -Dedgepipe.cuts.wireApart=true}: plans drain the testbed's link apart from its senders
+   * ({@link #plan(Profile, String, double, int, boolean)}); off by default (reports/s10-cutserver2.md).
+   */
+  static final String WIRE_APART_PROPERTY = "edgepipe.cuts.wireApart";
+
   static CutPlanner.CutPlan plan(Profile profile, String link, double edgeCpu, int hostCores) {
+    return plan(profile, link, edgeCpu, hostCores, Boolean.getBoolean(WIRE_APART_PROPERTY));
+  }
+
+  /**
+   * The plan at {@code link} on the testbed: the edge capped at {@code edgeCpu} cores, both nodes on
+   * the host's {@code hostCores}.
+   *
+   * <p>{@code wireApart}: a hop's wire time is the link's own stage, one per direction, and only its
+   * CPU is in the sender's period ({@link PlannerOptions#wireApart()}, with the testbed shaper's
+   * bucket): a service hands a frame to gRPC and computes the next while the bytes cross. Off by
+   * default because the chain overlaps the two only in part: the producer may have 3 frames
+   * unanswered, each answered only once the sink has its results, so the stages wait on each
+   * other. On the quiet sweeps a link-bound cut ran at 95-103% of the wire's rate where the
+   * sender's own work was small beside the wire (BlazeFace cuts 2-30 at 100 Mbit/s) but at 74-85%
+   * where the two were alike (classifier cuts 8-16: 37 KB, 3.1 ms on the wire); all-server
+   * BlazeFace at 100 Mbit/s ran 160-168 fps, between the series (104) and apart (196) figures. With
+   * the wire apart, fps within 15% fell on every full sweep (s10 profile, 100 Mbit/s: BlazeFace s9
+   * 77 -> 72 of 94, s7 70 -> 62, classifier s7 158 -> 134 of 181) and no pick changed for the better.
+   */
+  static CutPlanner.CutPlan plan(Profile profile, String link, double edgeCpu, int hostCores, boolean wireApart) {
     Profile scaled = Boolean.getBoolean(WHOLE_P10_PROPERTY) ? io.edgepipe.planner.predict.CutCosts.atWholeP10(profile)
         : profile;
-    Profile atLink = ProfileBuilder.copyOf(scaled).addLink(LinkClass.EDGE_SERVER, BitRate.parse(link), 0).build();
-    return new CutPlanner(PlannerOptions.defaults().withCores(edgeCpu, hostCores).withHostCores(hostCores),
-        Boolean.getBoolean(SERVICE_CPU_PROPERTY), Boolean.getBoolean(LINK_CPU_PROPERTY)).plan(atLink);
+    double rate = BitRate.parse(link);
+    Profile atLink = ProfileBuilder.copyOf(scaled).addLink(LinkClass.EDGE_SERVER, rate, 0).build();
+    PlannerOptions options = PlannerOptions.defaults().withCores(edgeCpu, hostCores).withHostCores(hostCores);
+    if (wireApart) {
+      options = options.withWireApart(true).withLinkBurstBytes(GridModel.testbedBurstBytes(rate));
+    }
+    return new CutPlanner(options, Boolean.getBoolean(SERVICE_CPU_PROPERTY), Boolean.getBoolean(LINK_CPU_PROPERTY))
+        .plan(atLink);
   }
 
   static List<Integer> cuts(String which, ModelGraph g, Map<String, CutPlanner.CutPlan> plans) {
