@@ -60,4 +60,13 @@ class LayerProfilerTest {
       assertTrue(r.wholeCpuMs() > 0 && Double.isFinite(r.wholeCpuMs()), "CPU per frame: " + r.wholeCpuMs());
     }
   }
+
+  @Test
+  void theWholeModelIsWarmedAndTimedBeforeAnySingleLayerRunnerExists() {
+    List<String> phases = new java.util.ArrayList<>();
+    try (CpuGpu gpu = new CpuGpu()) {
+      LayerProfiler.profile(twoRelus(), INPUT, new float[3 * 8 * 8], gpu, 3, 5, true, phases::add);
+    }
+    assertEquals(List.of("whole warm-up", "whole timed", "layer runners", "layers warm-up", "layers timed"), phases);
+  }
 }
