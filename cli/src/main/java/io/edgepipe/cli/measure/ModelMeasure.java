@@ -28,12 +28,13 @@ final class ModelMeasure {
             + "rounds (until the JIT settled), then the layers; the layers alone sum to %.2f ms per frame "
             + "(median of each), the whole model as one partition, back to back, takes %.2f ms (median; %.2f ms at its 10th "
             + "percentile, kept in the profile for -Dedgepipe.cuts.wholeP10) and %.2f ms of CPU per frame (the threads running it, not the JIT's or GC's: "
-            + "%.2f x its wall time); where the median is less, the profile scales the "
+            + "%.2f x its wall time; the whole process: %.2f ms); where the median is less, the profile scales the "
             + "layers down to sum to it (layer_ms below is before scaling)%n",
         spec.name(), g.steps().size(), device, tiers,
         tiers.size() == 2 && edgeSlowdown != 1 ? " (edge = measured x " + edgeSlowdown + ")" : "",
         m.layers().warmupRounds(), m.layers().sumMedianMs(), m.layers().wholeMedianMs(), m.layers().wholeP10Ms(),
-        m.layers().wholeCpuMs(), m.layers().wholeCpuMs() / m.layers().wholeMedianMs());
+        m.layers().wholeCpuMs(), m.layers().wholeCpuMs() / m.layers().wholeMedianMs(),
+        m.layers().wholeProcessCpuMs());
     if (!m.layers().settling().isEmpty()) {
       StringBuilder blocks = new StringBuilder();
       for (var b : m.layers().settling()) {

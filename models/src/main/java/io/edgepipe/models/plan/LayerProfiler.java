@@ -1,5 +1,6 @@
 package io.edgepipe.models.plan;
 
+import io.edgepipe.api.ProcessCpuClock;
 import io.edgepipe.models.exec.ModelInput;
 import io.edgepipe.models.exec.PartitionRunner;
 import io.edgepipe.models.graph.ModelGraph;
@@ -30,7 +31,10 @@ import java.util.function.DoubleSupplier;
  * the JIT's and GC's threads are not counted). The layers come after, warmed the same way.
  */
 public final class LayerProfiler {
-  /** The back-to-back phase lasts at least this long when settled: long enough for a steady CPU figure. */
+  /**
+   * The back-to-back phase lasts at least this long when settled: long enough for a steady CPU figure (the
+   * process clock, kept for comparison, ticks in 10 ms).
+   */
   static final long CPU_PHASE_NANOS = 1_000_000_000L;
   /** ... and at most this many frames. */
   static final int CPU_PHASE_MAX_FRAMES = 20_000;
@@ -51,12 +55,14 @@ public final class LayerProfiler {
    * @param warmupRounds  the whole model's rounds before its timed ones (kept profiles: layer rounds too)
    * @param settling      the blocks of rounds the whole model's warm-up ran past its {@code warmup} rounds until it
    *                      settled
+   * @param wholeProcessCpuMs the whole process's CPU per frame in the same window (JIT and GC threads included), as
+   *                      profiles before session 10's profwhole recorded; for comparison only, NaN where not measured
    */
   public record Result(List<LayerTime> layers, double wholeMedianMs, long inputBytes, double wholeP10Ms,
-      double wholeCpuMs, int warmupRounds, List<Block> settling) {
+      double wholeCpuMs, int warmupRounds, List<Block> settling, double wholeProcessCpuMs) {
     /** Without the whole model's CPU (a quick profile). */
     public Result(List<LayerTime> layers, double wholeMedianMs, long inputBytes, double wholeP10Ms) {
-      this(layers, wholeMedianMs, inputBytes, wholeP10Ms, Double.NaN, 0, List.of());
+      this(layers, wholeMedianMs, inputBytes, wholeP10Ms, Double.NaN, 0, List.of(), Double.NaN);
     }
 
     public double sumMedianMs() {
@@ -97,6 +103,7 @@ public final class LayerProfiler {
     int rounds;
     double[] w;
     double cpuMs;
+    double processCpuMs;
     try (PartitionRunner all = new PartitionRunner(g, 0, n, gpu)) {
       phases.accept("whole warm-up");
       rounds = warmUp(() -> whole(all, in, input, picture), warmup, settle, settling);
@@ -105,13 +112,16 @@ public final class LayerProfiler {
       List<Double> whole = new ArrayList<>();
       long start = System.nanoTime();
       ModelThreadsCpu cpu = ModelThreadsCpu.start();
+      long process0 = ProcessCpuClock.nowMicros();
       while (whole.size() < frames || settle && System.nanoTime() - start < CPU_PHASE_NANOS
           && whole.size() < CPU_PHASE_MAX_FRAMES) {
         whole.add(whole(all, in, input, picture));
       }
       long cpuNanos = cpu.elapsedNanos();
+      long processMicros = ProcessCpuClock.nowMicros() - process0;
       w = whole.stream().mapToDouble(Double::doubleValue).toArray();
       cpuMs = settle && cpuNanos > 0 ? cpuNanos / 1e6 / w.length : Double.NaN;
+      processCpuMs = settle && process0 > 0 && processMicros > 0 ? processMicros / 1e3 / w.length : Double.NaN;
     }
     double[][] times = new double[n][frames];
     List<PartitionRunner> runners = new ArrayList<>();
@@ -136,7 +146,7 @@ public final class LayerProfiler {
           g.crossingBytes(i + 1)));
     }
     return new Result(layers, quantile(w, 0.5), 3L * input.height() * input.width(), quantile(w, 0.1), cpuMs,
-        rounds, settling);
+        rounds, settling, processCpuMs);
   }
 
   /**
