@@ -12,10 +12,10 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * workers, which run the kernels' other bands ({@code Bands} hands them out there when the caller
  * is not itself a pool worker, as a service's request thread is not).
  *
- * <p>Why not the process's clock: while a profile times the model, the JIT's compiler threads and
- * the GC's threads also run, and a running partition host, long warm, spends little there. On the
- * testbed server the process clock put BlazeFace at 6.08 ms of CPU a frame (1.40 x its wall time)
- * while the all-server chain spent about 4.3 ms a frame, its I/O included.
+ * <p>Beside the process's clock, which also counts the JIT's compiler threads and the GC's: it
+ * tells how much of a profile's CPU figure is the model's own work (on the testbed 40-60%). Plans
+ * still charge the process's figure, since a chain pays its GC and, on the edge, its producer and
+ * sink too ({@link LayerProfiler}).
  *
  * <p>A worker that ends inside the window takes its CPU with it (the pool retires idle workers
  * after a minute; a busy window keeps them), so the figure can only be short, never padded.
