@@ -24,16 +24,17 @@ final class ModelMeasure {
     ModelProfiles.Measured m = ModelProfiles.measure(spec, g, s, merge == null ? null : Profile.read(merge));
     m.profile().write(profileFile);
     m.table().print(System.out);
-    System.out.printf(Locale.ROOT, "%n%s: %d layers on %s for tier(s) %s%s; timed after %d warm-up rounds (until the JIT "
-            + "settled); the layers alone sum to %.2f ms per frame "
+    System.out.printf(Locale.ROOT, "%n%s: %d layers on %s for tier(s) %s%s; the whole model timed first, alone, after %d warm-up "
+            + "rounds (until the JIT settled), then the layers; the layers alone sum to %.2f ms per frame "
             + "(median of each), the whole model as one partition, back to back, takes %.2f ms (median; %.2f ms at its 10th "
             + "percentile, kept in the profile for -Dedgepipe.cuts.wholeP10) and %.2f ms of CPU per frame (all threads: "
-            + "%.2f x its wall time); where the median is less, the profile scales the "
+            + "%.2f x its wall time; the threads running the model alone: %.2f ms); where the median is less, the profile scales the "
             + "layers down to sum to it (layer_ms below is before scaling)%n",
         spec.name(), g.steps().size(), device, tiers,
         tiers.size() == 2 && edgeSlowdown != 1 ? " (edge = measured x " + edgeSlowdown + ")" : "",
         m.layers().warmupRounds(), m.layers().sumMedianMs(), m.layers().wholeMedianMs(), m.layers().wholeP10Ms(),
-        m.layers().wholeCpuMs(), m.layers().wholeCpuMs() / m.layers().wholeMedianMs());
+        m.layers().wholeCpuMs(), m.layers().wholeCpuMs() / m.layers().wholeMedianMs(),
+        m.layers().wholeModelThreadsCpuMs());
     if (!m.layers().settling().isEmpty()) {
       StringBuilder blocks = new StringBuilder();
       for (var b : m.layers().settling()) {

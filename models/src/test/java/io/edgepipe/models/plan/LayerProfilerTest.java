@@ -35,6 +35,7 @@ class LayerProfilerTest {
       assertEquals(3, r.warmupRounds());
       assertEquals(List.of(), r.settling());
       assertTrue(Double.isNaN(r.wholeCpuMs()));
+      assertTrue(Double.isNaN(r.wholeModelThreadsCpuMs()));
       assertEquals(2, r.layers().size());
       assertTrue(r.wholeMedianMs() > 0 && r.wholeP10Ms() <= r.wholeMedianMs());
     }
@@ -58,6 +59,16 @@ class LayerProfilerTest {
       }
       // the whole model ran back to back (a second, or 20,000 frames) and the process CPU clock counted it
       assertTrue(r.wholeCpuMs() > 0 && Double.isFinite(r.wholeCpuMs()), "CPU per frame: " + r.wholeCpuMs());
+      assertTrue(Double.isFinite(r.wholeModelThreadsCpuMs()), "the model threads' CPU per frame: " + r.wholeModelThreadsCpuMs());
     }
+  }
+
+  @Test
+  void theWholeModelIsWarmedAndTimedBeforeAnySingleLayerRunnerExists() {
+    List<String> phases = new java.util.ArrayList<>();
+    try (CpuGpu gpu = new CpuGpu()) {
+      LayerProfiler.profile(twoRelus(), INPUT, new float[3 * 8 * 8], gpu, 3, 5, true, phases::add);
+    }
+    assertEquals(List.of("whole warm-up", "whole timed", "layer runners", "layers warm-up", "layers timed"), phases);
   }
 }
