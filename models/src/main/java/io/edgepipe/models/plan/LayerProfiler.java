@@ -168,6 +168,7 @@ public final class LayerProfiler {
     }
     long start = System.nanoTime();
     double previous = 0;
+    double fastest = 0;
     while (System.nanoTime() - start < WarmupSettle.MAX_NANOS) {
       double[] block = new double[WarmupSettle.BLOCK];
       long compile0 = WarmupSettle.compileMs();
@@ -178,10 +179,11 @@ public final class LayerProfiler {
       Block done = new Block(WarmupSettle.median(block), WarmupSettle.compileMs() - compile0,
           (System.nanoTime() - t0) / 1e6);
       settling.add(done);
-      if (WarmupSettle.settled(previous, done.wholeMedianMs(), done.compileMs(), done.wallMs())) {
+      if (WarmupSettle.settled(previous, fastest, done.wholeMedianMs(), done.compileMs(), done.wallMs())) {
         break;
       }
       previous = done.wholeMedianMs();
+      fastest = fastest == 0 ? previous : Math.min(fastest, previous);
     }
     return rounds;
   }
