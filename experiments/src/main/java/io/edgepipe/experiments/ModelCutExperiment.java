@@ -376,29 +376,10 @@ public final class ModelCutExperiment {
     }
   }
 
-  /**
-   * {@code -Dedgepipe.cuts.serviceCpu=true} (in EDGEPIPE_JAVA_OPTS): plans charge each layer service
-   * its fixed CPU per frame from the profile's hop figures (CutCosts.Fits#serviceMs); off by default
-   * (it did not improve the quiet sweeps' picks, reports/s7-cuts2.md).
-   */
-  static final String SERVICE_CPU_PROPERTY = "edgepipe.cuts.serviceCpu";
-
-  /**
-   * {@code -Dedgepipe.cuts.linkCpu=true}: plans charge a cut's hop up its ends' CPU as timed over
-   * the real link (the profile's linkHops); off by default (reports/s8-cuts.md).
-   */
-  static final String LINK_CPU_PROPERTY = "edgepipe.cuts.linkCpu";
-
   /** The cut plan for one link: edge capped, the server the host's cores, both nodes on one host. */
   static CutPlanner.CutPlan plan(Profile profile, String link, Settings s) {
     return plan(profile, link, s.edgeCpu(), s.hostCores());
   }
-
-  /**
-   * {@code -Dedgepipe.cuts.wholeP10=true}: plans scale the layers' compute to the whole model's
-   * 10th percentile where the profile recorded it (CutCosts#atWholeP10); off by default (reports/s9-cuts.md).
-   */
-  static final String WHOLE_P10_PROPERTY = "edgepipe.cuts.wholeP10";
 
   /**
    * {@code -Dedgepipe.cuts.wireApart=true}: plans drain the testbed's link apart from its senders
@@ -427,16 +408,13 @@ public final class ModelCutExperiment {
    * 77 -> 72 of 94, s7 70 -> 62, classifier s7 158 -> 134 of 181) and no pick changed for the better.
    */
   static CutPlanner.CutPlan plan(Profile profile, String link, double edgeCpu, int hostCores, boolean wireApart) {
-    Profile scaled = Boolean.getBoolean(WHOLE_P10_PROPERTY) ? io.edgepipe.planner.predict.CutCosts.atWholeP10(profile)
-        : profile;
     double rate = BitRate.parse(link);
-    Profile atLink = ProfileBuilder.copyOf(scaled).addLink(LinkClass.EDGE_SERVER, rate, 0).build();
+    Profile atLink = ProfileBuilder.copyOf(profile).addLink(LinkClass.EDGE_SERVER, rate, 0).build();
     PlannerOptions options = PlannerOptions.defaults().withCores(edgeCpu, hostCores).withHostCores(hostCores);
     if (wireApart) {
       options = options.withWireApart(true).withLinkBurstBytes(GridModel.testbedBurstBytes(rate));
     }
-    return new CutPlanner(options, Boolean.getBoolean(SERVICE_CPU_PROPERTY), Boolean.getBoolean(LINK_CPU_PROPERTY))
-        .plan(atLink);
+    return new CutPlanner(options).plan(atLink);
   }
 
   static List<Integer> cuts(String which, ModelGraph g, Map<String, CutPlanner.CutPlan> plans) {

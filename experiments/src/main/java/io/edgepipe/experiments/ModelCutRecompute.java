@@ -64,8 +64,6 @@ public final class ModelCutRecompute {
     for (String link : csv.distinct(CutColumn.LINK)) {
       plans.put(link, ModelCutExperiment.plan(profile, link, edgeCpu, hostCores));
     }
-    CalibratedCuts.Result calibrated = CalibratedCuts.enabled()
-        ? CalibratedCuts.of(csv.rows(), plans, layers, edgeCpu, hostCores) : null;
     List<String> header = new ArrayList<>();
     for (CsvColumn c : CutColumn.values()) {
       header.add(c.header());
@@ -83,8 +81,7 @@ public final class ModelCutRecompute {
       CutPlanner.CutPlan plan = plans.get(str(r, CutColumn.LINK));
       List<Object> cells = new ArrayList<>();
       for (CutColumn c : CutColumn.values()) {
-        cells.add(calibrated == null ? predicted(c, r, plan, cut, layers)
-            : calibrated(c, r, plan, cut, layers, calibrated.cells().get(str(r, CutColumn.LINK)).get(cut)));
+        cells.add(predicted(c, r, plan, cut, layers));
       }
       for (RevisedColumn c : RevisedColumn.values()) {
         cells.add(kept(r, revisedBefore ? c : c.of));
@@ -94,11 +91,7 @@ public final class ModelCutRecompute {
     out.writeCsv(csvFile);
     String method = method(dir.resolve(model + "-report.md")) + NOTE + " from the saved profile with the model as "
         + "revised after these measurements were taken (`bench model-cuts --report-only`); the measured columns are "
-        + "as measured, the predictions first written beside them are the CSV's first_pred_* columns"
-        + (calibrated == null ? "" : ". " + calibrated.describe());
-    if (calibrated != null) {
-      log.println(calibrated.describe());
-    }
+        + "as measured, the predictions first written beside them are the CSV's first_pred_* columns";
     log.println("recomputed " + out.rows().size() + " rows' predictions from " + profileFile);
     return ModelCutReport.write(dir, model, method);
   }
@@ -116,18 +109,6 @@ public final class ModelCutRecompute {
       case LATENCY_ERROR_PCT -> ModelCutExperiment.error(p.latencyMs(), num(r, CutColumn.MEAS_P50_MS));
       case PRED_EDGE_CPU_MS -> p.edgeCpuMs();
       default -> kept(r, c);
-    };
-  }
-
-  /** As {@link #predicted}, with the fps, its error, the rank and the edge's CPU from the calibration. */
-  private static Object calibrated(CutColumn c, Map<String, String> r, CutPlanner.CutPlan plan, int cut, int layers,
-      CalibratedCuts.Cell cal) {
-    return switch (c) {
-      case PRED_RANK -> cal.rank();
-      case PRED_FPS -> cal.fps();
-      case FPS_ERROR_PCT -> ModelCutExperiment.error(cal.fps(), num(r, CutColumn.MEAS_FPS));
-      case PRED_EDGE_CPU_MS -> cal.edgeCpuMs();
-      default -> predicted(c, r, plan, cut, layers);
     };
   }
 

@@ -27,7 +27,7 @@ final class ModelMeasure {
     System.out.printf(Locale.ROOT, "%n%s: %d layers on %s for tier(s) %s%s; the whole model timed first, alone, after %d warm-up "
             + "rounds (until the JIT settled), then the layers; the layers alone sum to %.2f ms per frame "
             + "(median of each), the whole model as one partition, back to back, takes %.2f ms (median; %.2f ms at its 10th "
-            + "percentile, kept in the profile for -Dedgepipe.cuts.wholeP10) and %.2f ms of CPU per frame (all threads: "
+            + "percentile, kept in the profile) and %.2f ms of CPU per frame (all threads: "
             + "%.2f x its wall time; the threads running the model alone: %.2f ms); where the median is less, the profile scales the "
             + "layers down to sum to it (layer_ms below is before scaling)%n",
         spec.name(), g.steps().size(), device, tiers,

@@ -110,7 +110,7 @@ public final class ModelProfiles {
       }
       double slowdown = factor / calibration;
       if (times.wholeP10Ms() > 0 && times.wholeP10Ms() <= times.wholeMedianMs()) {
-        // kept so that a planner can scale to the 10th percentile instead (CutCosts.atWholeP10)
+        // the median and the CPU give CutCosts.cpuPerWall; the 10th percentile is recorded beside them
         b.addWhole(new Profile.Whole(tier, size, times.wholeMedianMs() * slowdown, times.wholeP10Ms() * slowdown,
             Double.isFinite(times.wholeCpuMs()) ? times.wholeCpuMs() * slowdown : null));
       }

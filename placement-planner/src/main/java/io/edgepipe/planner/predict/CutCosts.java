@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A model's profile as {@link CutPlanner} hands it to the predictor: the per-cut hop figures
@@ -47,52 +46,20 @@ public final class CutCosts {
    * @param transfer in-node transfer time of a hop (busy, per frame)
    * @param cpu      a hop's CPU, both ends: the transfer fit where there is one (see above), else
    *                 the fit of {@code measure}'s CPU figures
-   * @param serviceMs a running service's CPU per frame beyond its layers and its hops' busy time
-   *                 (see {@link #serviceMs}); 0 where the hops are charged {@code measure}'s CPU figures
    */
-  public record Fits(HopFit transfer, HopFit cpu, double serviceMs) {}
+  public record Fits(HopFit transfer, HopFit cpu) {}
 
   /** {@code profile} at {@code size} with fitted hops, link transfers and per-stage CPU, as described above. */
   public static Profile tune(Profile profile, FrameSize size) {
-    return tune(profile, size, false);
-  }
-
-  /**
-   * As {@link #tune(Profile, FrameSize)}; with {@code serviceCpu}, each layer service is also
-   * charged {@link Fits#serviceMs} per frame (opt-in: on the quiet model-cuts sweeps it made the
-   * classifier's picks worse and did not fix BlazeFace's, see reports/s7-cuts2.md).
-   */
-  public static Profile tune(Profile profile, FrameSize size, boolean serviceCpu) {
-    return tune(profile, size, serviceCpu, Set.of());
-  }
-
-  /**
-   * As {@link #tune(Profile, FrameSize, boolean)}, with the hops {@code crossing} (by index: hop
-   * {@code i} leaves stage {@code i}) sent from the edge to the server over the real link: where
-   * the profile has {@link Profile.LinkHop}s (timed in that direction), each end of such a hop is
-   * charged its end's CPU over the link at the profile's edge-server rate ({@link LinkCpu})
-   * instead of half the in-node hop's.
-   *
-   * <p>Why: a hop over the shaped link costs its sender more CPU per byte than the loopback hop
-   * the in-node figures time, and more the slower the link. On the quiet BlazeFace sweep the
-   * first cuts (196-393 KB up) ran at 51-114 fps at 1 Gbit where the edge was charged for ~200;
-   * the edge's half core was their limit.
-   */
-  public static Profile tune(Profile profile, FrameSize size, boolean serviceCpu, Set<Integer> crossing) {
     StageChain chain = profile.chain();
     Fits fits = fits(profile, size);
-    double serviceMs = serviceCpu ? fits.serviceMs() : 0;
-    LinkCpu overLink = crossing.isEmpty() ? null : LinkCpu.of(profile);
     ProfileBuilder b = ProfileBuilder.copyOf(profile);
     Map<String, Long> bytes = hopBytes(profile, size);
     Profile.Link link = profile.links().stream().filter(l -> l.linkClass() == LinkClass.EDGE_SERVER).findFirst()
         .orElse(null);
     boolean linkMeasured = profile.transfers().stream()
         .anyMatch(t -> t.linkClass() == LinkClass.EDGE_SERVER && t.frameSize().equals(size));
-    int last = chain.size() - 1;
-    double[] hopCpu = new double[chain.size()];
-    double[] sendEnd = new double[chain.size()]; // the hop's CPU at the stage that sends it
-    double[] receiveEnd = new double[chain.size()]; // ... at the stage (or the sink) that receives it
+    double[] hopEnd = new double[chain.size()]; // half a hop's CPU, charged at each of its two ends
     for (int i = 0; i < chain.size(); i++) {
       String hop = chain.hopName(i);
       Long n = bytes.get(hop);
@@ -108,82 +75,19 @@ public final class CutCosts {
               inNode + link.latencyMs() + n * 8.0 / link.bandwidthBitsPerSec() * 1000.0);
         }
       }
+      double hopCpu;
       if (fits.cpu() != null) {
-        hopCpu[i] = fits.cpu().ms(n);
+        hopCpu = fits.cpu().ms(n);
       } else {
         Double measured = measuredHopCpu(profile, hop, size);
-        hopCpu[i] = measured != null ? measured : 0;
+        hopCpu = measured != null ? measured : 0;
       }
-      // half the service's fixed CPU at each of its two hop ends: a fused service loses the
-      // hops inside it (the predictor subtracts them) and so keeps one service's worth
-      double withService = hopCpu[i] + serviceMs;
-      sendEnd[i] = (i == 0 ? hopCpu[i] : withService) / 2; // the producer runs no partition
-      receiveEnd[i] = (i == last ? hopCpu[i] : withService) / 2; // nor does the sink
-      if (overLink != null && crossing.contains(i)) {
-        sendEnd[i] = overLink.sender().ms(n) + (i == 0 ? 0 : serviceMs / 2);
-        receiveEnd[i] = overLink.receiver().ms(n) + (i == last ? 0 : serviceMs / 2);
-      }
+      hopEnd[i] = hopCpu / 2;
       if (fits.cpu() != null) {
-        b.addHopCpu(hop, size, overLink != null && crossing.contains(i) ? sendEnd[i] + receiveEnd[i] : withService);
+        b.addHopCpu(hop, size, hopCpu);
       }
     }
-    addStageCpu(profile, size, chain, sendEnd, receiveEnd, b);
-    return b.build();
-  }
-
-  /**
-   * Each end's CPU per frame over the real edge-server link at the profile's rate: the fits of
-   * its {@link Profile.LinkHop}s at the measured rate nearest to it (on a log scale); the
-   * receiver's fit is the sender's where the receiver's CPU was not measured.
-   */
-  public record LinkCpu(double bandwidthBitsPerSec, HopFit sender, HopFit receiver) {
-    /** Null without link hops at two sizes or without an edge-server rate in the profile. */
-    public static LinkCpu of(Profile profile) {
-      Profile.Link link = profile.links().stream().filter(l -> l.linkClass() == LinkClass.EDGE_SERVER).findFirst()
-          .orElse(null);
-      if (link == null || profile.linkHops().isEmpty()) {
-        return null;
-      }
-      double rate = profile.linkHops().stream().mapToDouble(Profile.LinkHop::bandwidthBitsPerSec)
-          .boxed().min(java.util.Comparator.comparingDouble(
-              r -> Math.abs(Math.log(r / link.bandwidthBitsPerSec())))).orElseThrow();
-      Map<Long, Double> sent = new java.util.TreeMap<>();
-      Map<Long, Double> received = new java.util.TreeMap<>();
-      for (Profile.LinkHop h : profile.linkHops()) {
-        if (h.bandwidthBitsPerSec() == rate) {
-          sent.put(h.bytes(), h.senderCpuMs());
-          received.put(h.bytes(), h.receiverCpuMs());
-        }
-      }
-      HopFit sender = HopFit.of(sent);
-      HopFit receiver = HopFit.of(received);
-      return sender == null ? null : new LinkCpu(rate, sender, receiver != null ? receiver : sender);
-    }
-  }
-
-  /**
-   * {@code profile} with each tier's layer compute scaled from the whole model's median to its
-   * 10th percentile ({@link Profile.Whole}), per frame size; a tier or size without that figure is
-   * left as it is. Opt-in for the cut plans ({@code -Dedgepipe.cuts.wholeP10=true}): on the quiet
-   * model-cuts sweeps the chain's CPU grows with the median-scaled compute at a slope of 0.59-0.71,
-   * which this matches, but alone it made the predicted best cuts worse: the edge's fixed cost per
-   * frame that the model lacks had been offset by the too-high compute (reports/s9-cuts.md).
-   */
-  public static Profile atWholeP10(Profile profile) {
-    Map<String, Double> factor = new HashMap<>();
-    for (Profile.Whole w : profile.wholeModel()) {
-      factor.put(w.tier() + "|" + w.frameSize(), w.p10Ms() / w.medianMs());
-    }
-    ProfileBuilder b = ProfileBuilder.copyOf(profile);
-    for (Profile.Compute c : profile.compute()) {
-      Double f = factor.get(c.tier() + "|" + c.frameSize());
-      if (f != null) {
-        b.addCompute(c.stage(), c.tier(), c.frameSize(), c.medianMs() * f, c.p95Ms() * f);
-        if (c.hasServiceCpu()) {
-          b.addServiceCpu(c.stage(), c.tier(), c.frameSize(), c.cpuMsPerFrame(), c.backgroundCores());
-        }
-      }
-    }
+    addStageCpu(profile, size, chain, hopEnd, b);
     return b.build();
   }
 
@@ -210,25 +114,12 @@ public final class CutCosts {
       t = HopFit.of(HopFit.bySize(sizes, transfer.get(LinkClass.EDGE_EDGE)));
     }
     HopFit ticks = HopFit.of(HopFit.bySize(sizes, cpu));
-    return new Fits(t, t != null ? t : ticks, serviceMs(t, ticks));
-  }
-
-  /**
-   * A running service's CPU per frame beyond its layers and the busy time of its two hop ends:
-   * {@code measure}'s process-CPU fit of a hop (every thread of the process: both ends, their
-   * event loops, acks, GC) less the busy in-node time fit, both at zero bytes. A hop in the
-   * profile joins a sender and a receiver in one process, so the difference is what a frame
-   * costs the process off the sending thread's path, per pair of hop ends (one service's in
-   * and out). Only the fixed parts: the tick figure's per-byte slope is the noisy one (steps of
-   * 0.67 ms). 0 without both fits.
-   */
-  static double serviceMs(HopFit busy, HopFit ticks) {
-    return busy == null || ticks == null ? 0 : Math.max(0, ticks.fixedMs() - busy.fixedMs());
+    return new Fits(t, t != null ? t : ticks);
   }
 
   /** Each stage's CPU per frame on each tier it has a time for, where the profile has no service CPU. */
-  private static void addStageCpu(Profile profile, FrameSize size, StageChain chain, double[] sendEnd,
-      double[] receiveEnd, ProfileBuilder b) {
+  private static void addStageCpu(Profile profile, FrameSize size, StageChain chain, double[] hopEnd,
+      ProfileBuilder b) {
     int last = chain.size() - 1;
     Map<String, Profile.Compute> compute = new HashMap<>();
     for (Profile.Compute c : profile.compute()) {
@@ -254,9 +145,9 @@ public final class CutCosts {
             b.addCompute(chain.stage(0), tier, size, 0, 0);
           }
           // the producer's process is also the sink: it receives the last hop
-          cpu = (c == null ? 0 : c.medianMs()) + sendEnd[0] + receiveEnd[last];
+          cpu = (c == null ? 0 : c.medianMs()) + hopEnd[0] + hopEnd[last];
         } else if (c != null) {
-          cpu = c.medianMs() * cpuPerWall + receiveEnd[i - 1] + sendEnd[i];
+          cpu = c.medianMs() * cpuPerWall + hopEnd[i - 1] + hopEnd[i];
         } else {
           continue;
         }

@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Where to cut a model between the edge and the server, as Neurosurgeon does, with the same
@@ -33,27 +32,9 @@ public final class CutPlanner {
   public static final double SECOND_CUT_GAIN = 0.05;
 
   private final PlannerOptions options;
-  private final boolean serviceCpu;
-  private final boolean linkCpu;
 
   public CutPlanner(PlannerOptions options) {
-    this(options, false);
-  }
-
-  /** @param serviceCpu charge each layer service its fixed CPU per frame ({@link CutCosts.Fits#serviceMs}) */
-  public CutPlanner(PlannerOptions options, boolean serviceCpu) {
-    this(options, serviceCpu, false);
-  }
-
-  /**
-   * @param linkCpu charge a cut's hop up its ends' CPU over the real link where the profile timed
-   *                it ({@link CutCosts.LinkCpu}); opt-in: on the quiet model-cuts sweeps, with link
-   *                hops timed later on a loaded host, the picks got worse (reports/s8-cuts.md)
-   */
-  public CutPlanner(PlannerOptions options, boolean serviceCpu, boolean linkCpu) {
     this.options = options;
-    this.serviceCpu = serviceCpu;
-    this.linkCpu = linkCpu;
   }
 
   /**
@@ -122,33 +103,23 @@ public final class CutPlanner {
       throw new ProfileException("profile of '" + profile.pipeline() + "' has no layers after the producer");
     }
     // fitted hops and per-stage CPU (CutCosts): one cold hop figure or the quota's throttling must not pick the cut
-    ChainPredictor inNode = predictor(profile, size, Set.of());
-    // with hops timed over the real link (edge to server), each cut's hop up costs its two ends that; the results'
-    // way back (server to edge) was not timed over the link and keeps the in-node figure
-    boolean overLink = linkCpu && CutCosts.LinkCpu.of(profile) != null;
+    ChainPredictor predictor = new ChainPredictor(new CostModel(CutCosts.tune(profile, size), size,
+        options.statistic()), options);
     Comparator<CutPrediction> order = Comparator.comparing(CutPrediction::prediction,
         PlacementRanking.comparator(options.objective()));
     List<CutPrediction> singles = new ArrayList<>();
-    List<ChainPredictor> predictors = new ArrayList<>();
     for (int c = 0; c <= layers; c++) {
-      ChainPredictor predictor = overLink && c < layers ? predictor(profile, size, Set.of(c)) : inNode;
-      predictors.add(predictor);
       singles.add(predict(predictor, c, -1));
     }
     List<CutPrediction> ranked = new ArrayList<>(singles);
     ranked.sort(order);
     CutPrediction best = ranked.get(0);
-    CutPrediction second = bestSecondCut(predictors.get(best.cut()), best, order);
+    CutPrediction second = bestSecondCut(predictor, best, order);
     if (second != null && gain(second, best) >= SECOND_CUT_GAIN) {
       ranked.add(0, second);
     }
     return new CutPlan(profile.pipeline(), layers, size, options, ranked, singles,
-        explain(ranked, singles, inNode.costs().chain(), layers));
-  }
-
-  private ChainPredictor predictor(Profile profile, FrameSize size, Set<Integer> crossing) {
-    return new ChainPredictor(new CostModel(CutCosts.tune(profile, size, serviceCpu, crossing), size,
-        options.statistic()), options);
+        explain(ranked, singles, predictor.costs().chain(), layers));
   }
 
   /** The best plan that splits one side of {@code base} once more, or null when no side has two layers. */

@@ -21,7 +21,8 @@ import java.util.List;
  *                   written before it was recorded
  * @param frameSizes frame sizes measured, smallest first
  * @param linkHops   a hop timed over the real edge-server link at a few rates and sizes, with its
- *                   sender's and receiver's process CPU ({@link LinkHop}); empty where not measured
+ *                   sender's and receiver's process CPU ({@link LinkHop}); empty where not measured.
+ *                   Recorded only: the cut planner's option that charged them was removed in session 11
  * @param wholeModel a model's whole partition timed on each tier ({@link Whole}); empty for other pipelines and
  *                   profiles written before it was recorded
  */
@@ -130,8 +131,9 @@ public record Profile(
   /**
    * A model's whole partition (every layer as one service) timed on one tier, as {@code pipeline
    * measure --spec MODEL} times it beside its layers: the median and the 10th percentile of its
-   * frames, ms per frame (the layers' compute is scaled to the median; the 10th percentile is kept
-   * so that a planner can scale to it instead, see the cut planner's {@code wholeP10} option).
+   * frames, ms per frame (the layers' compute is scaled to the median; the 10th percentile is
+   * recorded beside it, and no planner scales to it: the cut planner's option that did made its
+   * picks worse and was removed in session 11).
    *
    * <p>{@code cpuMs}: the CPU (ms of one core, every thread of the process) a frame cost while the
    * whole model ran back to back after the JIT settled. The kernels run on several threads, so on a

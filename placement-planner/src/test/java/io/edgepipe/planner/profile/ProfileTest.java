@@ -56,6 +56,9 @@ class ProfileTest {
         .write(file);
     assertEquals(written, Profile.read(file));
     assertEquals(List.of(new Profile.Whole(Tier.EDGE, HD, 5.4, 4.1)), Profile.read(file).wholeModel());
+    // measure's edge and server profiles are merged: the whole-model figures must survive it (CutCosts.cpuPerWall)
+    assertEquals(written.wholeModel(), new ProfileBuilder("thesis", STAGES).merge(written, "edge.json").build()
+        .wholeModel());
     Profile without = new ProfileBuilder("thesis", STAGES).addCompute("conv", Tier.EDGE, HD, 21.5, 25.0).build();
     assertFalse(ProfileJson.toJson(without).contains("wholeModel")); // older readers see the same JSON
     assertTrue(without.wholeModel().isEmpty());
