@@ -1,6 +1,7 @@
 package io.edgepipe.experiments;
 
 import io.edgepipe.harness.measure.BitRate;
+import io.edgepipe.planner.predict.LinkWire;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +37,21 @@ record GridLinkReceive(double edgeMsPerSegment, double serverMsPerSegment) {
   static final long MSS_BYTES = 1448;
   static final GridLinkReceive NONE = new GridLinkReceive(0, 0);
 
+  /**
+   * Frames the visit at a slow link sees at least: its rate is a cap ({@link #cap}), and ESSS at
+   * 10 Mbit and 512x512 passes 4.5 frames a second, so a 2 s window counts 8 or 9 (session 10's
+   * grid measured 2.90, 2.91 and 4.02 fps for the same point).
+   */
+  static final int MIN_FRAMES = 30;
+
+  /**
+   * Seconds of the visit at {@code link} after its settling: the calibration visits' {@code seconds},
+   * or as long as {@value #MIN_FRAMES} frames of {@code upBytes} (the producer's hop) take on the wire.
+   */
+  static double visitSeconds(double seconds, long upBytes, String link) {
+    return Math.max(seconds, MIN_FRAMES * new LinkWire(BitRate.parse(link), 0).busyMs(upBytes) / 1e3);
+  }
+
   /** The visit's label at {@code link} ("100mbit"). */
   static String label(String link) {
     return LABEL + "|" + PLACEMENT + "|" + link;
@@ -65,8 +81,7 @@ record GridLinkReceive(double edgeMsPerSegment, double serverMsPerSegment) {
   static GridLinkReceive of(List<GridModel.Visit> visits, double linkBps, GridCpuFit.Visit calibration,
       double edgeIdle, double serverIdle, long upBytes, long downBytes) {
     Optional<GridModel.Visit> at = visits.stream().filter(v -> v.label().startsWith(LABEL + "|" + PLACEMENT + "|")
-        && sameRate(BitRate.parse(v.label().substring(LABEL.length() + PLACEMENT.length() + 2)), linkBps)
-        && v.fps() > 0).findFirst();
+        && sameRate(rate(v), linkBps) && v.fps() > 0).findFirst();
     if (at.isEmpty() || calibration == null || !(calibration.fps() > 0) || segments(upBytes) == 0
         || segments(downBytes) == 0) {
       return NONE;
@@ -78,6 +93,36 @@ record GridLinkReceive(double edgeMsPerSegment, double serverMsPerSegment) {
         serverIdle, calibration.fps());
     // cheaper than at the calibration link tells nothing (noise): no negative cost
     return new GridLinkReceive(Math.max(0, edge) / segments(downBytes), Math.max(0, server) / segments(upBytes));
+  }
+
+  /**
+   * The most frames per second {@code placement} passed in the run's visits at a link at least as
+   * fast as {@code linkBps} (ESSS's only; infinite for the others and without such a visit): no
+   * scenario at that link gives ESSS more CPU or a faster link than its unthrottled visit there,
+   * as {@link GridModel#fastestCalibration} holds every edge placement at the calibration link. Its
+   * hops over the link each way are as large (64 KiB at 256, 256 KiB at 512), and ESSS's link-bound
+   * points ran below the wire's rate in every kept grid (100 Mbit, 2 cores: 3-8% below it in
+   * sessions 8-10, 26-31% in session 7), where EESS and EEES, whose hop back is a quarter of the
+   * one out, ran at it (within 1%): what takes the rest is not in the wire model, and the visit
+   * measures it.
+   */
+  static double cap(List<GridModel.Visit> visits, String placement, double linkBps) {
+    if (!placement.equals(PLACEMENT)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return visits.stream().filter(v -> v.label().startsWith(LABEL + "|" + PLACEMENT + "|") && v.fps() > 0
+        && rate(v) >= linkBps * 0.99).mapToDouble(GridModel.Visit::fps).min().orElse(Double.POSITIVE_INFINITY);
+  }
+
+  /** The limit column of a prediction held to {@link #cap}: the visit at the slowest link at least as fast as the scenario's. */
+  static String limit(List<GridModel.Visit> visits, double linkBps) {
+    return visits.stream().filter(v -> v.label().startsWith(LABEL + "|" + PLACEMENT + "|") && v.fps() > 0
+        && rate(v) >= linkBps * 0.99).min(java.util.Comparator.comparingDouble(GridLinkReceive::rate))
+        .map(v -> "visit " + v.label() + " (unthrottled)").orElse("-");
+  }
+
+  private static double rate(GridModel.Visit v) {
+    return BitRate.parse(v.label().substring(LABEL.length() + PLACEMENT.length() + 2));
   }
 
   /** The edge's extra CPU per frame receiving the sink's hop of {@code bytes} over the link. */

@@ -70,8 +70,9 @@ import java.util.Map;
  *       receives there what ESSS's unthrottled visit at that link before the grid used beyond its
  *       calibration pass ({@link GridLinkReceive}): the kept grids' ESSS under 0.25 cores at 100
  *       Mbit passed 80-109 fps (256) where the CPU sums said 147-177, its nodes spending about 27 us
- *       per segment received there that 1 Gbit does not cost. No kept run made that visit, so their
- *       replays are unchanged.</li>
+ *       per segment received there that 1 Gbit does not cost; and ESSS no faster at that link than
+ *       the visit ({@link GridLinkReceive#cap}). No kept run made that visit, so their replays are
+ *       unchanged.</li>
  * </ul>
  */
 final class GridModel {
@@ -184,7 +185,8 @@ final class GridModel {
       Profile forP = rx.equals(GridLinkReceive.NONE) ? profile
           : ProfileMeasurer.withCosts(m, compute, linkBps, withReceive(costs, in, p, rx), true);
       Prediction predicted = new Planner(o).predict(forP, new Placement(p));
-      double cap = v == Version.NEW ? fastestCalibration(in, p) : Double.POSITIVE_INFINITY;
+      double cap = v == Version.NEW ? Math.min(fastestCalibration(in, p), GridLinkReceive.cap(in.visits(), p, linkBps))
+          : Double.POSITIVE_INFINITY;
       out.put(p, predicted.fps() > cap
           ? new Prediction(predicted.placement(), predicted.units(), predicted.latencyMs(), cap, predicted.limit())
           : predicted);
@@ -213,6 +215,18 @@ final class GridModel {
   /** Whether NEW's {@code prediction} of {@code placement} is its fastest calibration visit ({@link #fastestCalibration}). */
   static boolean capped(Inputs in, String placement, Prediction prediction) {
     return prediction.fps() == fastestCalibration(in, placement);
+  }
+
+  /**
+   * The limit column of NEW's {@code prediction} at {@code linkBps}: a visit it is held to
+   * ({@link #fastestCalibration}, {@link GridLinkReceive#cap}), else what the planner found.
+   */
+  static String limit(Inputs in, String placement, Prediction prediction, double linkBps) {
+    if (capped(in, placement, prediction)) {
+      return CALIBRATION_LIMIT;
+    }
+    return prediction.fps() == GridLinkReceive.cap(in.visits(), placement, linkBps)
+        ? GridLinkReceive.limit(in.visits(), linkBps) : prediction.bottleneck();
   }
 
   /**

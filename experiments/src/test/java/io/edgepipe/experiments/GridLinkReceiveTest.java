@@ -116,4 +116,41 @@ class GridLinkReceiveTest {
         eess.limit().toString());
     assertEquals(rx.serverMsPerSegment() * 182, rx.serverMs(262144), 1e-12);
   }
+
+  @Test
+  void esssIsNoFasterAtASlowLinkThanItsVisitThereOrAtAFasterOne() {
+    GridModel.Inputs before = GridReplayTest.inputs(); // ESSS's calibration passes at 1 Gbit: 500 and 520 fps
+    List<GridModel.Visit> visits = new ArrayList<>(before.visits());
+    visits.add(new GridModel.Visit(GridLinkReceive.label("100mbit"), 150, 0.3, 0.4));
+    GridModel.Inputs after = new GridModel.Inputs(before.m(), before.side(), before.source(), visits,
+        before.hostCores());
+    assertEquals(150, GridLinkReceive.cap(visits, "ESSS", 100e6), 1e-12);
+    assertEquals(150, GridLinkReceive.cap(visits, "ESSS", 10e6), 1e-12); // a slower link passes no more
+    assertEquals(Double.POSITIVE_INFINITY, GridLinkReceive.cap(visits, "ESSS", 1e9));
+    assertEquals(Double.POSITIVE_INFINITY, GridLinkReceive.cap(visits, "EESS", 100e6));
+    // 2 cores over 100 Mbit: the wire alone allows ESSS's 65536-byte hops about 182 fps; the visit passed 150
+    Prediction esss = GridModel.predict(GridModel.Version.NEW, after, 2, 100e6).get("ESSS");
+    assertTrue(GridModel.predict(GridModel.Version.NEW, before, 2, 100e6).get("ESSS").fps() > 170);
+    assertEquals(150, esss.fps(), 1e-9);
+    assertEquals("visit rx|ESSS|100mbit (unthrottled)", GridModel.limit(after, "ESSS", esss, 100e6));
+    // at 10 Mbit the wire (about 18 fps) is below that: the planner's own figure and limit stand
+    Prediction slow = GridModel.predict(GridModel.Version.NEW, after, 2, 10e6).get("ESSS");
+    assertTrue(slow.fps() < 20, "" + slow.fps());
+    assertEquals(slow.bottleneck(), GridModel.limit(after, "ESSS", slow, 10e6));
+    // a visit at 10 Mbit itself holds it there, the slowest visit at least as fast as the scenario's link naming it
+    visits.add(new GridModel.Visit(GridLinkReceive.label("10mbit"), 15, 0.05, 0.06));
+    GridModel.Inputs both = new GridModel.Inputs(before.m(), before.side(), before.source(), visits,
+        before.hostCores());
+    Prediction held = GridModel.predict(GridModel.Version.NEW, both, 2, 10e6).get("ESSS");
+    assertEquals(15, held.fps(), 1e-9);
+    assertEquals("visit rx|ESSS|10mbit (unthrottled)", GridModel.limit(both, "ESSS", held, 10e6));
+  }
+
+  @Test
+  void aVisitAtASlowLinkLastsLongEnoughToCountItsFrames() {
+    // 512x512: the producer's 262144 bytes take 219 ms at 10 Mbit, so 30 frames take 6.6 s
+    assertEquals(30 * 0.219, GridLinkReceive.visitSeconds(2.5, 262144, "10mbit"), 0.01);
+    // at 100 Mbit 30 frames take 0.66 s: the calibration visits' 2.5 s stand
+    assertEquals(2.5, GridLinkReceive.visitSeconds(2.5, 262144, "100mbit"), 1e-12);
+  }
 }
