@@ -99,6 +99,12 @@ public final class GridExperiment {
       return new GridPlan(SIDES, CPUS, LINKS, 3, 1, 2, 1.5, source);
     }
 
+    /** The producer's frame at the largest size (a byte a pixel): what the slow links' visits wait for longest. */
+    private long largestFrameBytes() {
+      long side = sides.stream().mapToLong(Integer::longValue).max().orElse(0);
+      return side * side;
+    }
+
     int scenarios() {
       return edgeCpus.size() * links.size();
     }
@@ -115,7 +121,8 @@ public final class GridExperiment {
           + pacedSeconds + 1 /* SSSS's warm-up and calibration visits */
           + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + QUOTA_WARMUP_MAX_SECONDS
               + CALIBRATION_PASSES * (CALIBRATION_SECONDS + 0.5))
-          + IDLE_SECONDS
+          + GridLinkReceive.slowLinks(links).stream().mapToDouble(l -> 1 + GridLinkReceive.visitSeconds(
+              CALIBRATION_SECONDS, largestFrameBytes(), l) + 0.5).sum() + IDLE_SECONDS
           + EDGE_PLACEMENTS.size() * (CALIBRATION_SECONDS + 0.5) + THROTTLED_PASSES * (1 + CALIBRATION_SECONDS + 0.5)
           + 1 + PACED_SETTLE_SECONDS + PACED_CALIBRATION_SECONDS
           + IDLE_SECONDS /* the visits after the grid */
@@ -184,7 +191,9 @@ public final class GridExperiment {
         + " until its rate settles and the JIT is quiet (at most " + WARMUP_MAX_SECONDS + " s), then each under "
         + "the grid's least quota the same way (at most " + QUOTA_WARMUP_MAX_SECONDS + " s: the JVMs compile again "
         + "the first time they run throttled), " + CALIBRATION_PASSES + " more times for " + CALIBRATION_SECONDS
-        + " s to measure each node's CPU per frame (the pass with the least edge CPU per frame counts), and once with 1 frame/s (the JVMs' background), then "
+        + " s to measure each node's CPU per frame (the pass with the least edge CPU per frame counts), ESSS flat out "
+        + "unthrottled at each link slower than " + CALIBRATION_LINK + " (what a node pays per segment received there), "
+        + "and once with 1 frame/s (the JVMs' background), then "
         + "visits ESSS, EESS, EEES and EEEE under every scenario by repointing, the link (tc) and the edge's quota "
         + "(cgroup) changed in place; per visit " + g.settleSeconds() + " s of settling, " + g.thrSeconds()
         + " s of frames as fast as the chain goes (fps), a hold until the frames it queued have arrived, and "
@@ -274,6 +283,15 @@ public final class GridExperiment {
             steps.add(new Step("cal|" + p + "|" + pass, calLink, calCpu, 0, CALIBRATION_SECONDS, 1, p));
           }
         }
+        // ESSS flat out at each slower link, unthrottled: what a node pays per segment it receives there and
+        // the most ESSS passes there (GridLinkReceive; a second of it settling: the link's queue fills)
+        long upBytes = m.hops().stream().filter(h -> h.hop().equals(ProfileMeasurer.hopName(m.base(), 0))
+            && h.size().equals(io.edgepipe.planner.profile.FrameSize.of(side, side))).mapToLong(ProfileMeasurer.Hop::bytes)
+            .findFirst().orElse((long) side * side);
+        for (String link : GridLinkReceive.slowLinks(g.links())) {
+          steps.add(new Step(GridLinkReceive.label(link), (long) BitRate.parse(link), calCpu, 0,
+              1 + GridLinkReceive.visitSeconds(CALIBRATION_SECONDS, upBytes, link), 1, GridLinkReceive.PLACEMENT));
+        }
         // the JVMs with (almost) no frames: what they burn anyway
         steps.add(new Step(GridModel.IDLE, calLink, calCpu, 1, IDLE_SECONDS, 1, "ESSS"));
         for (int r = 0; r < g.repeats(); r++) {
@@ -301,7 +319,8 @@ public final class GridExperiment {
         driver.down();
         for (ScheduledTestbedRun.StepResult x : edge.steps()) {
           String label = x.step().label();
-          if (label.startsWith("cal|") || label.startsWith(GridModel.IDLE) || label.startsWith(GridModel.THROTTLED)) {
+          if (label.startsWith("cal|") || label.startsWith(GridModel.IDLE) || label.startsWith(GridModel.THROTTLED)
+              || label.startsWith(GridLinkReceive.LABEL + "|")) {
             visits.add(new GridModel.Visit(label, x.fps(), x.edgeCores(), x.serverCores()));
           } else if (label.equals(GridModel.PACED_EEEE)) {
             visits.add(new GridModel.Visit(label, x.paceFps(), x.edgeCores(), x.serverCores(), x.latencyP50Ms()));
@@ -390,6 +409,9 @@ public final class GridExperiment {
       + "that cost, not at the warm unthrottled one); "
       + "no edge placement faster than its fastest unthrottled calibration visit (no scenario gives it more CPU or a "
       + "faster link; limit column '" + GridModel.CALIBRATION_LIMIT + "'); "
+      + "over a link slower than " + CALIBRATION_LINK + " each node also pays per TCP segment it receives what ESSS's "
+      + "unthrottled visit at that link before the grid (rx|ESSS|LINK) used per frame beyond its calibration pass, per "
+      + "segment received there (runs without that visit: nothing), and ESSS no faster there than that visit; "
       + "a lone (paced) frame's extra walk through the chain "
       + "(SSSS's paced calibration visit less the model's SSSS latency on the server, EEEE's paced visit after the grid less the model's EEEE on the edge; a placement gets each in proportion to its services there) is added to every placement's latency. A node with quota q passes (q - its JVMs' background, "
       + "idle standbys included) / (sum of its services' CPU per frame) frames per ms; the host gives the nodes the "
@@ -431,7 +453,7 @@ public final class GridExperiment {
       Prediction was = old.get(p);
       fpsSpread.put(p, f);
       points.row(in.side(), cpu, link, p, (int) sp[2].median(), f.median(), f.min(), f.max(), l.median(), l.min(),
-          l.max(), pr.fps(), pr.latencyMs(), GridModel.capped(in, p, pr) ? GridModel.CALIBRATION_LIMIT : pr.bottleneck(),
+          l.max(), pr.fps(), pr.latencyMs(), GridModel.limit(in, p, pr, BitRate.parse(link)),
           PlacementExperiment.errPct(pr.fps(), f.median()),
           PlacementExperiment.errPct(pr.latencyMs(), l.median()), was.fps(),
           PlacementExperiment.errPct(was.fps(), f.median()), was.latencyMs(),

@@ -66,6 +66,13 @@ import java.util.Map;
  *       ({@link #fastestCalibration}); proposed in session 9 from sessions 7 and 8 (+1 fps point
  *       each), replayed on session 9's and 10's grids, which it had not seen: +3 and +4, best
  *       placement unchanged.</li>
+ *   <li>(session 11) over a link slower than the calibration link each node pays per TCP segment it
+ *       receives there what ESSS's unthrottled visit at that link before the grid used beyond its
+ *       calibration pass ({@link GridLinkReceive}): the kept grids' ESSS under 0.25 cores at 100
+ *       Mbit passed 80-109 fps (256) where the CPU sums said 147-177, its nodes spending about 27 us
+ *       per segment received there that 1 Gbit does not cost; and ESSS no faster at that link than
+ *       the visit ({@link GridLinkReceive#cap}). No kept run made that visit, so their replays are
+ *       unchanged.</li>
  * </ul>
  */
 final class GridModel {
@@ -159,6 +166,7 @@ final class GridModel {
           fit.backgroundPerJvm(Tier.SERVER)));
     }
     Profile profile = ProfileMeasurer.withCosts(m, compute, linkBps, costs, v == Version.NEW);
+    GridLinkReceive rx = v == Version.NEW ? linkReceive(in, fit, linkBps) : GridLinkReceive.NONE;
     double capacity = v == Version.NEW ? hostCapacity(in) : in.hostCores();
     Map<String, Prediction> out = new LinkedHashMap<>();
     List<String> placements = new ArrayList<>(List.of(GridExperiment.ALL_SERVER));
@@ -174,8 +182,11 @@ final class GridModel {
         o = o.withWireApart(true).withLinkBurstBytes(testbedBurstBytes(linkBps))
             .withHopCpu(PlannerOptions.HopCpu.IN_NODE_BASIS);
       }
-      Prediction predicted = new Planner(o).predict(profile, new Placement(p));
-      double cap = v == Version.NEW ? fastestCalibration(in, p) : Double.POSITIVE_INFINITY;
+      Profile forP = rx.equals(GridLinkReceive.NONE) ? profile
+          : ProfileMeasurer.withCosts(m, compute, linkBps, withReceive(costs, in, p, rx), true);
+      Prediction predicted = new Planner(o).predict(forP, new Placement(p));
+      double cap = v == Version.NEW ? Math.min(fastestCalibration(in, p), GridLinkReceive.cap(in.visits(), p, linkBps))
+          : Double.POSITIVE_INFINITY;
       out.put(p, predicted.fps() > cap
           ? new Prediction(predicted.placement(), predicted.units(), predicted.latencyMs(), cap, predicted.limit())
           : predicted);
@@ -204,6 +215,18 @@ final class GridModel {
   /** Whether NEW's {@code prediction} of {@code placement} is its fastest calibration visit ({@link #fastestCalibration}). */
   static boolean capped(Inputs in, String placement, Prediction prediction) {
     return prediction.fps() == fastestCalibration(in, placement);
+  }
+
+  /**
+   * The limit column of NEW's {@code prediction} at {@code linkBps}: a visit it is held to
+   * ({@link #fastestCalibration}, {@link GridLinkReceive#cap}), else what the planner found.
+   */
+  static String limit(Inputs in, String placement, Prediction prediction, double linkBps) {
+    if (capped(in, placement, prediction)) {
+      return CALIBRATION_LIMIT;
+    }
+    return prediction.fps() == GridLinkReceive.cap(in.visits(), placement, linkBps)
+        ? GridLinkReceive.limit(in.visits(), linkBps) : prediction.bottleneck();
   }
 
   /**
@@ -262,16 +285,7 @@ final class GridModel {
     List<String> services = ProfileMeasurer.services(in.m().base());
     List<GridCpuFit.Visit> edge = new ArrayList<>();
     for (String p : GridExperiment.EDGE_PLACEMENTS) {
-      GridCpuFit.Visit least = null;
-      for (Visit x : in.visits()) {
-        if (x.label().startsWith("cal|" + p + "|") && x.fps() > 0) {
-          GridCpuFit.Visit c = x.cores();
-          if (least == null || c.edgeCores() / c.fps() < least.edgeCores() / least.fps()) {
-            least = c;
-          }
-        }
-      }
-      edge.add(least != null ? least : new GridCpuFit.Visit(0, Double.NaN, Double.NaN));
+      edge.add(leastCalibration(in, p).orElse(new GridCpuFit.Visit(0, Double.NaN, Double.NaN)));
     }
     GridCpuFit.Visit idle = v == Version.NEW ? leastIdle(in) : in.visits().stream()
         .filter(x -> x.label().equals(IDLE)).findFirst().map(Visit::cores).orElse(new GridCpuFit.Visit(0, 0, 0));
@@ -279,6 +293,65 @@ final class GridModel {
     return v == Version.NEW
         ? GridCpuFit.fit(services, edge, idle, allServer, crossHopMs(in), throttledExtra ? throttled(in) : List.of())
         : GridCpuFit.fit(services, edge, idle, allServer, null);
+  }
+
+  /** The calibration pass of {@code placement} ("cal|P|...") with the least edge CPU per frame; empty without one. */
+  static java.util.Optional<GridCpuFit.Visit> leastCalibration(Inputs in, String placement) {
+    GridCpuFit.Visit least = null;
+    for (Visit x : in.visits()) {
+      if (x.label().startsWith("cal|" + placement + "|") && x.fps() > 0) {
+        GridCpuFit.Visit c = x.cores();
+        if (least == null || c.edgeCores() / c.fps() < least.edgeCores() / least.fps()) {
+          least = c;
+        }
+      }
+    }
+    return java.util.Optional.ofNullable(least);
+  }
+
+  /**
+   * What the nodes pay per segment received over the link at {@code linkBps} beyond the calibration
+   * link ({@link GridLinkReceive}), from the run's ESSS visit there; none without it.
+   */
+  static GridLinkReceive linkReceive(Inputs in, GridCpuFit fit, double linkBps) {
+    List<String> services = ProfileMeasurer.services(in.m().base());
+    return GridLinkReceive.of(in.visits(), linkBps, leastCalibration(in, GridLinkReceive.PLACEMENT).orElse(null),
+        fit.edgeIdle(), fit.serverIdle(), hopBytes(in, 0), hopBytes(in, services.size() - 1));
+  }
+
+  /**
+   * The service costs of placement {@code p} (E^k S^(n-k)) with what its nodes pay for receiving
+   * over the link: the server's first service (k) for hop k - 1, the edge's producer (the sink's
+   * JVM) for the sink's hop. A node's services pass frames at its cores over their summed CPU, so
+   * which service on the node carries it does not matter. SSSS and EEEE use no link.
+   */
+  private static List<ProfileMeasurer.ServiceCost> withReceive(List<ProfileMeasurer.ServiceCost> costs, Inputs in,
+      String p, GridLinkReceive rx) {
+    List<String> services = ProfileMeasurer.services(in.m().base());
+    int n = services.size();
+    int k = (int) p.chars().filter(c -> c == 'E').count();
+    if (k == 0 || k == n) {
+      return costs;
+    }
+    List<ProfileMeasurer.ServiceCost> out = new ArrayList<>();
+    for (ProfileMeasurer.ServiceCost c : costs) {
+      double extra = 0;
+      if (c.tier() == Tier.SERVER && c.service().equals(services.get(k))) {
+        extra = rx.serverMs(hopBytes(in, k - 1));
+      } else if (c.tier() == Tier.EDGE && c.service().equals(services.get(0))) {
+        extra = rx.edgeMs(hopBytes(in, n - 1));
+      }
+      out.add(extra == 0 ? c : new ProfileMeasurer.ServiceCost(c.service(), c.tier(), c.side(), c.cpuMsPerFrame() + extra,
+          c.backgroundCores()));
+    }
+    return out;
+  }
+
+  /** Payload bytes of the hop leaving service {@code i} at this size (the profile's); 0 where it has none. */
+  private static long hopBytes(Inputs in, int i) {
+    String name = ProfileMeasurer.hopName(in.m().base(), i);
+    return in.m().hops().stream().filter(h -> h.hop().equals(name) && h.size().equals(FrameSize.of(in.side(), in.side())))
+        .mapToLong(ProfileMeasurer.Hop::bytes).findFirst().orElse(0);
   }
 
   /**
