@@ -11,6 +11,7 @@ import io.edgepipe.harness.testbed.ScheduledTestbedRun;
 import io.edgepipe.harness.testbed.ScheduledTestbedRun.Step;
 import io.edgepipe.harness.testbed.TestbedController;
 import io.edgepipe.launcher.RunOptions;
+import io.edgepipe.planner.predict.LinkWire;
 import io.edgepipe.planner.predict.Prediction;
 import io.edgepipe.planner.profile.Profile;
 import io.edgepipe.testbed.TestbedState;
@@ -80,6 +81,41 @@ public final class GridExperiment {
    */
   public enum InputColumn implements CsvColumn {
     SIDE, KIND, NAME, TIER, BYTES, A, B, C, D
+  }
+
+  /**
+   * A measured visit's window counts at least this many frames crossing the link: at 512x512 and
+   * 10 Mbit EESS and EEES pass about one frame a second, and a 2 s window held two or three, so the
+   * same point read 1.0 to 1.4 fps between repeats (spread 124-383% in session 10's grid, where
+   * the link-bound points at 100 Mbit agree within 0.1-1.2%).
+   */
+  static final int THR_MIN_FRAMES = 8;
+
+  /**
+   * The window of placement {@code p}'s measured visit at {@code link}: {@code seconds}, or as long
+   * as {@value #THR_MIN_FRAMES} frames of the hop it sends over the link take on the wire.
+   */
+  static double thrWindowSeconds(double seconds, ProfileMeasurer.Measured m, int side, String p, String link) {
+    int hop = linkHop(p);
+    return hop < 0 ? seconds : framesOnWireSeconds(seconds, THR_MIN_FRAMES, hopBytes(m, side, hop), link);
+  }
+
+  /** The hop placement {@code p} sends from the edge to the server (0: producer -> conv), or -1 (EEEE, SSSS). */
+  static int linkHop(String p) {
+    int firstServer = p.indexOf('S'); // the producer is the first letter: ESSS sends hop 0, EESS hop 1
+    return firstServer <= 0 ? -1 : firstServer - 1;
+  }
+
+  /** {@code seconds}, or as long as {@code frames} frames of {@code bytes} take on {@code link}'s wire. */
+  static double framesOnWireSeconds(double seconds, int frames, long bytes, String link) {
+    return Math.max(seconds, frames * new LinkWire(BitRate.parse(link), 0).busyMs(bytes) / 1e3);
+  }
+
+  /** The bytes of hop {@code hop} (0: producer -> first stage) at {@code side} x {@code side}, as profiled. */
+  private static long hopBytes(ProfileMeasurer.Measured m, int side, int hop) {
+    return m.hops().stream().filter(h -> h.hop().equals(ProfileMeasurer.hopName(m.base(), hop))
+            && h.size().equals(io.edgepipe.planner.profile.FrameSize.of(side, side))).mapToLong(ProfileMeasurer.Hop::bytes)
+        .findFirst().orElse((long) side * side);
   }
 
   /**
@@ -196,7 +232,8 @@ public final class GridExperiment {
         + "and once with 1 frame/s (the JVMs' background), then "
         + "visits ESSS, EESS, EEES and EEEE under every scenario by repointing, the link (tc) and the edge's quota "
         + "(cgroup) changed in place; per visit " + g.settleSeconds() + " s of settling, " + g.thrSeconds()
-        + " s of frames as fast as the chain goes (fps), a hold until the frames it queued have arrived, and "
+        + " s of frames as fast as the chain goes (fps; longer where fewer than " + THR_MIN_FRAMES
+        + " frames would cross the link in that time), a hold until the frames it queued have arrived, and "
         + g.pacedSeconds() + " s of frames at half that rate, "
         + "at most 20 fps (latency = their median); each repeat goes through every scenario again, the placements "
         + "in the opposite order; after the repeats, on JVMs warm for minutes, each placement once more unthrottled "
@@ -285,9 +322,7 @@ public final class GridExperiment {
         }
         // ESSS flat out at each slower link, unthrottled: what a node pays per segment it receives there and
         // the most ESSS passes there (GridLinkReceive; a second of it settling: the link's queue fills)
-        long upBytes = m.hops().stream().filter(h -> h.hop().equals(ProfileMeasurer.hopName(m.base(), 0))
-            && h.size().equals(io.edgepipe.planner.profile.FrameSize.of(side, side))).mapToLong(ProfileMeasurer.Hop::bytes)
-            .findFirst().orElse((long) side * side);
+        long upBytes = hopBytes(m, side, 0);
         for (String link : GridLinkReceive.slowLinks(g.links())) {
           steps.add(new Step(GridLinkReceive.label(link), (long) BitRate.parse(link), calCpu, 0,
               1 + GridLinkReceive.visitSeconds(CALIBRATION_SECONDS, upBytes, link), 1, GridLinkReceive.PLACEMENT));
@@ -304,7 +339,7 @@ public final class GridExperiment {
               for (String p : order) {
                 String key = cpu + "|" + link + "|" + p + "|" + r;
                 steps.add(new Step("thr|" + key, (long) BitRate.parse(link), cpu, 0,
-                    g.settleSeconds() + g.thrSeconds(), g.settleSeconds(), p));
+                    g.settleSeconds() + thrWindowSeconds(g.thrSeconds(), m, side, p, link), g.settleSeconds(), p));
                 steps.add(new Step("lat|" + key, 0, 0, -20, PACED_SETTLE_SECONDS + g.pacedSeconds(),
                     PACED_SETTLE_SECONDS));
               }

@@ -1,7 +1,6 @@
 package io.edgepipe.experiments;
 
 import io.edgepipe.harness.measure.BitRate;
-import io.edgepipe.planner.predict.LinkWire;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,7 +32,7 @@ record GridLinkReceive(double edgeMsPerSegment, double serverMsPerSegment) {
   static final String LABEL = "rx";
   /** The placement the visits run: one hop over the link each way, its edge busy with the producer only. */
   static final String PLACEMENT = "ESSS";
-  /** TCP payload per segment (an Ethernet MTU less IPv4, TCP and timestamp headers), as in the planner's LinkWire. */
+  /** TCP payload per segment (an Ethernet MTU less IPv4, TCP and timestamp headers), as in the planner's {@code LinkWire}. */
   static final long MSS_BYTES = 1448;
   static final GridLinkReceive NONE = new GridLinkReceive(0, 0);
 
@@ -49,7 +48,7 @@ record GridLinkReceive(double edgeMsPerSegment, double serverMsPerSegment) {
    * or as long as {@value #MIN_FRAMES} frames of {@code upBytes} (the producer's hop) take on the wire.
    */
   static double visitSeconds(double seconds, long upBytes, String link) {
-    return Math.max(seconds, MIN_FRAMES * new LinkWire(BitRate.parse(link), 0).busyMs(upBytes) / 1e3);
+    return GridExperiment.framesOnWireSeconds(seconds, MIN_FRAMES, upBytes, link);
   }
 
   /** The visit's label at {@code link} ("100mbit"). */
