@@ -23,15 +23,22 @@ import java.net.InetSocketAddress;
 public final class Transport {
   /** Room for the header and timings around the payload. */
   private static final int HEADER_ALLOWANCE = 1 << 20;
-  /** HTTP/2 flow-control window per stream and connection. */
+  /**
+   * HTTP/2 flow-control window per stream and connection. Not smaller for loopback's sake: in
+   * {@code bench transport} at 1 MB frames a 2-4 MiB window kept less waiting in the receiver's
+   * socket and cut its CPU per GB (0.22 -> 0.18-0.20) but raised the sender's by as much, with
+   * the same gRPC/raw ratio (session 11, interleaved in one JVM, 7 rounds, loaded).
+   */
   public static final int FLOW_CONTROL_WINDOW = Integer.getInteger("edgepipe.window", 16 << 20);
   /**
    * A sender may queue this many bytes before {@code isReady()} turns false. gRPC's 32 KiB
    * default makes every frame above it wait for a flush before the next is queued, which
    * serialises small frames on the event loop; 8 MiB lets many small frames pipeline while a
-   * large frame still waits for the previous one to leave.
+   * large frame still waits for the previous one to leave. 2 MiB (fewer framed bytes waiting to
+   * be written, so warmer in cache) did not lower the sender's CPU at 1 MB frames and lowered the
+   * gRPC/raw ratio (session 11; {@code -Dedgepipe.onReadyBytes} to compare again).
    */
-  public static final int ON_READY_THRESHOLD = 8 << 20;
+  public static final int ON_READY_THRESHOLD = Integer.getInteger("edgepipe.onReadyBytes", 8 << 20);
   /**
    * One buffer pool for every hop's sockets, sending and receiving. gRPC's own pooled allocator
    * frees a 4 MiB arena chunk as soon as it is empty and maps (and zeroes) a new one for the next
