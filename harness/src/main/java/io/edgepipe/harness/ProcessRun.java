@@ -70,6 +70,15 @@ public final class ProcessRun implements AutoCloseable {
    * at load 30 its class loading alone took over a minute (60 s failed benchmarks there).
    */
   private static final int START_SECONDS = 180;
+  /**
+   * Stage processes compile their hot methods after a fifth of HotSpot's usual invocation counts.
+   * A stage's transport methods run a few times per frame, so with the default thresholds C2 was
+   * still compiling them 7,500 frames in (a third of a stage's CPU 3,000 frames in), and a run of
+   * a few thousand frames, timed or not, spent much of its CPU on the JIT. With 0.2 the compilers
+   * were done after 3,500-4,000 frames and the stages used 15% less CPU per frame in the timed run
+   * that followed (session 11, loaded A/B; the kernels' loops compile early either way).
+   */
+  static final String JIT_SOONER = "-XX:CompileThresholdScaling=0.2";
 
   public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
       Delivery delivery) {
@@ -90,7 +99,7 @@ public final class ProcessRun implements AutoCloseable {
   public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
       Delivery delivery, EphemeralTls tls, Map<String, String> environment) {
     this.tls = tls;
-    this.environment = Map.copyOf(environment);
+    this.environment = stageEnvironment(spec.layers().size(), System.getenv(), environment);
     if (specFile == null) {
       throw new IllegalArgumentException("--processes needs the spec as a file (--spec)");
     }
@@ -106,7 +115,7 @@ public final class ProcessRun implements AutoCloseable {
       for (int i = 0; i < layers.size(); i++) {
         String next = LOOPBACK + ":" + (i + 1 < layers.size() ? ports.get(i + 1) : sinkServer.port());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g"));
+            "-Xmx1g", JIT_SOONER));
         cmd.addAll(io.edgepipe.api.VectorApi.childJvmFlags()); // the CPU twins' fast path
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StageArgs.MAIN));
         cmd.addAll(StageArgs.of(spec.withDelivery(delivery), specFile, layers.get(i).name(), LOOPBACK, ports.get(i),
@@ -132,6 +141,28 @@ public final class ProcessRun implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** The environment variable a stage reads its kernel threads from (its --kernel-threads default). */
+  static final String KERNEL_THREADS_ENV = "EDGEPIPE_KERNEL_THREADS";
+
+  /**
+   * What the stage processes get on top of this JVM's environment: {@code extra}, and unless this
+   * JVM's environment or {@code extra} names them, kernel threads for each of {@code stages}
+   * processes side by side: this host's cores shared out, at least one each. With as many busy
+   * stages as cores a kernel's helper thread finds no idle core: waking it and waiting for its
+   * bands costs CPU and, with the other stages' threads on the cores, time. On the 2-core machine
+   * one thread each gave the thesis chain 1.24x and 1.27x the frames per second and 0.90x and
+   * 0.94x (0.75-1.12) the CPU per frame of the default (every core) in two loaded A/Bs (session 11).
+   */
+  static Map<String, String> stageEnvironment(int stages, Map<String, String> inherited, Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>();
+    if (!inherited.containsKey(KERNEL_THREADS_ENV)) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      env.put(KERNEL_THREADS_ENV, String.valueOf(Math.max(1, cores / Math.max(1, stages))));
+    }
+    env.putAll(extra);
+    return Map.copyOf(env);
   }
 
   private Process launch(int i) throws IOException {
