@@ -27,6 +27,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -59,13 +60,25 @@ public final class ProcessRun implements AutoCloseable {
   private final List<Integer> lastExitCode = new ArrayList<>();
   private long[] stageCpuAtStop; // guarded by this; per stage, what each had used when stopped
   private long[] stageCpuAtRunStart; // guarded by this; per stage, when the timed run began
+  private List<ThreadCpu> threadsAtRunStart; // guarded by this; this JVM, then each stage, when the timed run began
+  private List<ThreadCpu> threadsAtStop; // guarded by this; the same when the stages were stopped
   private final List<Integer> ports = new ArrayList<>();
   private final EphemeralTls tls;
+  private final Map<String, String> environment; // set for every stage process, restarts included
   /**
    * How long a stage process may take to serve: a JVM starts in seconds, but on a 2-core machine
    * at load 30 its class loading alone took over a minute (60 s failed benchmarks there).
    */
   private static final int START_SECONDS = 180;
+  /**
+   * Stage processes compile their hot methods after a fifth of HotSpot's usual invocation counts.
+   * A stage's transport methods run a few times per frame, so with the default thresholds C2 was
+   * still compiling them 7,500 frames in (a third of a stage's CPU 3,000 frames in), and a run of
+   * a few thousand frames, timed or not, spent much of its CPU on the JIT. With 0.2 the compilers
+   * were done after 3,500-4,000 frames and the stages used 15% less CPU per frame in the timed run
+   * that followed (session 11, loaded A/B; the kernels' loops compile early either way).
+   */
+  static final String JIT_SOONER = "-XX:CompileThresholdScaling=0.2";
 
   public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
       Delivery delivery) {
@@ -75,7 +88,18 @@ public final class ProcessRun implements AutoCloseable {
   /** @param tls mutual TLS on every hop (services "sink", each layer, "producer"); null = plaintext */
   public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
       Delivery delivery, EphemeralTls tls) {
+    this(spec, specFile, device, outputs, logDir, delivery, tls, Map.of());
+  }
+
+  /**
+   * @param environment variables set for the stage processes on top of this JVM's environment
+   *                    (a benchmark compares settings such as EDGEPIPE_KERNEL_THREADS, or -D switches
+   *                    through JAVA_TOOL_OPTIONS, side by side in one run)
+   */
+  public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
+      Delivery delivery, EphemeralTls tls, Map<String, String> environment) {
     this.tls = tls;
+    this.environment = stageEnvironment(spec.layers().size(), System.getenv(), environment);
     if (specFile == null) {
       throw new IllegalArgumentException("--processes needs the spec as a file (--spec)");
     }
@@ -91,7 +115,7 @@ public final class ProcessRun implements AutoCloseable {
       for (int i = 0; i < layers.size(); i++) {
         String next = LOOPBACK + ":" + (i + 1 < layers.size() ? ports.get(i + 1) : sinkServer.port());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g"));
+            "-Xmx1g", JIT_SOONER));
         cmd.addAll(io.edgepipe.api.VectorApi.childJvmFlags()); // the CPU twins' fast path
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StageArgs.MAIN));
         cmd.addAll(StageArgs.of(spec.withDelivery(delivery), specFile, layers.get(i).name(), LOOPBACK, ports.get(i),
@@ -119,9 +143,33 @@ public final class ProcessRun implements AutoCloseable {
     }
   }
 
+  /** The environment variable a stage reads its kernel threads from (its --kernel-threads default). */
+  static final String KERNEL_THREADS_ENV = "EDGEPIPE_KERNEL_THREADS";
+
+  /**
+   * What the stage processes get on top of this JVM's environment: {@code extra}, and unless this
+   * JVM's environment or {@code extra} names them, kernel threads for each of {@code stages}
+   * processes side by side: this host's cores shared out, at least one each. With as many busy
+   * stages as cores a kernel's helper thread finds no idle core: waking it and waiting for its
+   * bands costs CPU and, with the other stages' threads on the cores, time. On the 2-core machine
+   * one thread each gave the thesis chain 1.24x and 1.27x the frames per second and 0.90x and
+   * 0.94x (0.75-1.12) the CPU per frame of the default (every core) in two loaded A/Bs (session 11).
+   */
+  static Map<String, String> stageEnvironment(int stages, Map<String, String> inherited, Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>();
+    if (!inherited.containsKey(KERNEL_THREADS_ENV)) {
+      int cores = Runtime.getRuntime().availableProcessors();
+      env.put(KERNEL_THREADS_ENV, String.valueOf(Math.max(1, cores / Math.max(1, stages))));
+    }
+    env.putAll(extra);
+    return Map.copyOf(env);
+  }
+
   private Process launch(int i) throws IOException {
-    return new ProcessBuilder(commands.get(i)).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.get(i))).start();
+    ProcessBuilder b = new ProcessBuilder(commands.get(i)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.get(i)));
+    b.environment().putAll(environment);
+    return b.start();
   }
 
   /** Restarts any stage process that exits while the run is not stopping. */
@@ -187,6 +235,32 @@ public final class ProcessRun implements AutoCloseable {
   }
 
   /**
+   * Per process of the timed {@link #run} (this JVM, which runs the producer and the sink, then each
+   * stage in chain order), what each group of its threads used ({@link ThreadCpu}); empty before the
+   * run has ended or where /proc cannot say.
+   */
+  public synchronized List<Map<String, ThreadCpu.Usage>> threadUsage() {
+    List<Map<String, ThreadCpu.Usage>> usage = new ArrayList<>();
+    if (threadsAtRunStart == null || threadsAtStop == null) {
+      return usage;
+    }
+    for (int i = 0; i < Math.min(threadsAtRunStart.size(), threadsAtStop.size()); i++) {
+      usage.add(threadsAtStop.get(i).since(threadsAtRunStart.get(i)));
+    }
+    return usage;
+  }
+
+  /** This JVM's threads, then each live stage process's, in chain order. */
+  private synchronized List<ThreadCpu> threadSnapshots() {
+    List<ThreadCpu> snapshots = new ArrayList<>();
+    snapshots.add(ThreadCpu.of(ProcessHandle.current().pid()));
+    for (Process p : processes) {
+      snapshots.add(ThreadCpu.of(p.pid()));
+    }
+    return snapshots;
+  }
+
+  /**
    * Streams {@code o}'s frames through the chain and forgets them, leaving the stages running:
    * their JIT compilers have then done most of their work, so a following {@link #run} measures
    * the warm chain, as a benchmark measures its in-process modes after a warm-up.
@@ -207,39 +281,64 @@ public final class ProcessRun implements AutoCloseable {
     }
   }
 
-  /** A warm-up batch's stage CPU per frame within this fraction of the batch before it: settled. */
-  static final double SETTLED_FRACTION = 0.10;
+  /**
+   * A warm-up batch whose JIT compilers used at most this share of the CPU of every process of the
+   * chain (the stages, and this JVM's producer and sink): settled.
+   */
+  static final double SETTLED_JIT_SHARE = 0.05;
 
   /**
-   * {@link #warmUp} in batches of {@code batch}'s frames until the stage processes' CPU per frame
-   * has settled (the last batch within {@value #SETTLED_FRACTION} of the one before) or after
-   * {@code maxBatches}. A fresh stage JVM compiles its hot paths for hundreds of frames (on a
-   * loaded 2-core machine its C2 threads used a quarter of its CPU 600 frames in, and the kernel
-   * ran uncompiled meanwhile), and each stage compiles the shared transport code once more; a
-   * benchmark that times them after a fixed 100 frames against an in-process mode whose JVM has
-   * run thousands measures their JIT, not their data plane.
-   *
-   * @return the stage processes' CPU milliseconds per frame of each batch, in order
+   * One warm-up batch: the stage processes' CPU milliseconds per frame, and the share of the
+   * chain's CPU (the stage processes and this JVM) that went to the JIT compilers.
    */
-  public List<Double> warmUpUntilSettled(RunOptions batch, int maxBatches, Runnable progress) {
-    List<Double> perFrame = new ArrayList<>();
+  public record WarmUpBatch(double stageCpuMsPerFrame, double jitShare) {}
+
+  /**
+   * {@link #warmUp} in batches of {@code batch}'s frames until the JIT compilers have finished
+   * with the hot paths (they used at most {@value #SETTLED_JIT_SHARE} of the chain's CPU in the
+   * last batch) or after {@code maxBatches}. A fresh stage JVM compiles its kernels within a few
+   * hundred frames, but the transport's methods run a few times per frame and reach C2 only after
+   * thousands: on the 2-core machine C2 still took 0.6 to 1.0 ms per frame in each stage process
+   * (a fifth to a third of its CPU) in a timed run after 2,000 warm-up frames (session 11). The
+   * stage CPU per frame alone is no sign of that: it stayed within 10% from one batch to the next
+   * while C2 was busy, and rose again later. A benchmark that times them against an in-process
+   * mode whose JVM has run thousands of frames measures their JIT, not their data plane.
+   * Where /proc cannot tell the compilers apart, the share reads 0 and one batch is run.
+   *
+   * @return each batch, in order
+   */
+  public List<WarmUpBatch> warmUpUntilSettled(RunOptions batch, int maxBatches, Runnable progress) {
+    List<WarmUpBatch> batches = new ArrayList<>();
     for (int b = 0; b < maxBatches; b++) {
       long before = java.util.Arrays.stream(liveStageCpuNanos()).sum();
+      List<ThreadCpu> threadsBefore = threadSnapshots();
       warmUp(batch, progress);
       long used = java.util.Arrays.stream(liveStageCpuNanos()).sum() - before;
-      perFrame.add(used / 1e6 / Math.max(1, batch.frames() * batch.flows()));
-      int n = perFrame.size();
-      if (n >= 2 && Math.abs(perFrame.get(n - 1) - perFrame.get(n - 2)) <= SETTLED_FRACTION * perFrame.get(n - 2)) {
+      List<ThreadCpu> threadsAfter = threadSnapshots();
+      long all = 0;
+      long jit = 0;
+      for (int i = 0; i < Math.min(threadsBefore.size(), threadsAfter.size()); i++) {
+        for (Map.Entry<String, ThreadCpu.Usage> g : threadsAfter.get(i).since(threadsBefore.get(i)).entrySet()) {
+          all += g.getValue().cpuNanos();
+          if (ThreadCpu.isCompiler(g.getKey())) {
+            jit += g.getValue().cpuNanos();
+          }
+        }
+      }
+      double share = all > 0 ? (double) jit / all : 0;
+      batches.add(new WarmUpBatch(used / 1e6 / Math.max(1, batch.frames() * batch.flows()), share));
+      if (share <= SETTLED_JIT_SHARE) {
         break;
       }
     }
-    return perFrame;
+    return batches;
   }
 
   /** Streams {@code o}'s frames through the chain, then stops the stages (each drains first). */
   public RunResult run(RunOptions o, Runnable progress) {
     synchronized (this) {
       stageCpuAtRunStart = liveStageCpuNanos();
+      threadsAtRunStart = threadSnapshots();
     }
     Producer producer;
     try {
@@ -299,6 +398,7 @@ public final class ProcessRun implements AutoCloseable {
     if (!processes.isEmpty()) {
       // read before the stages drain and exit (an exited process's CPU time can no longer be read)
       stageCpuAtStop = liveStageCpuNanos();
+      threadsAtStop = threadSnapshots();
     }
     for (Process p : processes) {
       p.destroy();

@@ -6,6 +6,7 @@ import io.edgepipe.harness.report.Spread;
 import io.edgepipe.harness.EmbeddedRun;
 import io.edgepipe.harness.MonolithRun;
 import io.edgepipe.harness.ProcessRun;
+import io.edgepipe.harness.ThreadCpu;
 import io.edgepipe.cli.options.OutputFolder;
 import io.edgepipe.cli.run.Progress;
 import io.edgepipe.cli.run.RunFlags;
@@ -48,6 +49,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   @Option(names = "--processes", description = "Also run the chain with one JVM per stage (shared-memory hops).")
   boolean processes;
 
+  @Option(names = "--thread-cpu", description = "With --processes: also split each process's CPU per frame by thread group "
+      + "(event loops, compute, kernel helpers, GC, JIT) with each group's wake-ups per frame (Linux).")
+  boolean threadCpu;
+
+  @Option(names = "--compare-env", paramLabel = "NAME=VALUE",
+      description = {"With --processes: each round also runs the stage processes with this environment variable (the "
+          + "option repeats for more) as mode 'processes B', A and B taking turns to go first, to compare a setting "
+          + "side by side in one run, e.g. "
+          + "EDGEPIPE_KERNEL_THREADS=1, or a -D switch as JAVA_TOOL_OPTIONS=-Dname=value (which reaches this JVM's "
+          + "children only)."})
+  Map<String, String> compareEnv = new LinkedHashMap<>();
+
   @Option(names = "--paced", defaultValue = "0.8", description = "Also run each chain paced at this fraction of its full speed in the same round, for latency (0 = skip; default: ${DEFAULT-VALUE}).")
   double pacedFraction;
 
@@ -55,9 +68,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
    * One timed run: what the sink saw and the CPU time every process of the run spent; with
    * {@code --processes}, also by process (this JVM's producer and sink first, then each stage).
    */
-  private record Timed(RunResult result, long cpuNanos, long[] cpuByProcess) {
+  private record Timed(RunResult result, long cpuNanos, long[] cpuByProcess,
+      List<Map<String, ThreadCpu.Usage>> threads) {
     Timed(RunResult result, long cpuNanos) {
-      this(result, cpuNanos, null);
+      this(result, cpuNanos, null, List.of());
     }
 
     double fps() {
@@ -100,10 +114,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         add(byMode, "embedded paced", timed("embedded paced", paced(o, embedded.fps()), this::embedded));
       }
       if (processes) {
-        Timed proc = timed("processes", o, this::processes);
-        add(byMode, "processes", proc);
-        if (pacedFraction > 0) {
-          add(byMode, "processes paced", timed("processes paced", paced(o, proc.fps()), this::processes));
+        // with --compare-env, A and B take turns going first, so neither always meets the other's leftovers
+        List<String> variants = compareEnv.isEmpty() ? List.of("processes")
+            : round % 2 == 1 ? List.of("processes", "processes B") : List.of("processes B", "processes");
+        for (String mode : variants) {
+          Map<String, String> env = mode.endsWith(" B") ? compareEnv : Map.of();
+          Timed proc = timed(mode, o, x -> processes(x, env));
+          add(byMode, mode, proc);
+          if (pacedFraction > 0) {
+            add(byMode, mode + " paced", timed(mode + " paced", paced(o, proc.fps()), x -> processes(x, env)));
+          }
         }
       }
     }
@@ -162,7 +182,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   }
 
   /** Most warm-up batches a fresh chain of stage processes gets before it is timed. */
-  private static final int MAX_PROCESS_WARM_UP_BATCHES = 8;
+  private static final int MAX_PROCESS_WARM_UP_BATCHES = 16;
   /**
    * Frames of one warm-up batch of fresh stage processes. Batches of 100 frames looked settled
    * (within 10% of the batch before) while each stage's C2 threads still took a quarter of its
@@ -174,15 +194,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
   /**
    * Fresh stage processes each time, warmed in batches of {@value #PROCESS_WARM_UP_BATCH} frames until
-   * their CPU per frame settles (their JVM stays warm across rounds; each stage JVM here starts
-   * cold and compiles for thousands of frames), then timed.
+   * their JIT compilers are done with the hot paths (the monolith's JVM stays warm across rounds;
+   * each stage JVM here starts cold and compiles for thousands of frames), then timed.
    */
-  private Timed processes(RunOptions o) {
+  private Timed processes(RunOptions o, Map<String, String> environment) {
     try (ProcessRun run = new ProcessRun(o.spec(), o.specFile(), o.device(), null, out.root().resolve("logs"),
-        o.spec().delivery())) {
-      List<Double> warm = run.warmUpUntilSettled(batch(o, PROCESS_WARM_UP_BATCH), MAX_PROCESS_WARM_UP_BATCHES, () -> {});
-      System.err.printf(java.util.Locale.ROOT, "stage warm-up: CPU ms per frame of each batch %s%n",
-          warm.stream().map(c -> String.format(java.util.Locale.ROOT, "%.2f", c)).toList());
+        o.spec().delivery(), null, environment)) {
+      List<ProcessRun.WarmUpBatch> warm =
+          run.warmUpUntilSettled(batch(o, PROCESS_WARM_UP_BATCH), MAX_PROCESS_WARM_UP_BATCHES, () -> {});
+      System.err.printf(java.util.Locale.ROOT, "stage warm-up: CPU ms per frame of each batch %s, JIT share %s%n",
+          warm.stream().map(w -> String.format(java.util.Locale.ROOT, "%.2f", w.stageCpuMsPerFrame())).toList(),
+          warm.stream().map(w -> String.format(java.util.Locale.ROOT, "%.0f%%", 100 * w.jitShare())).toList());
       long cpu0 = processCpuNanos();
       RunResult r = run.run(o, progress);
       // this JVM (producer and sink) plus every stage process, both over the timed frames only
@@ -191,7 +213,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       long[] byProcess = new long[stages.length + 1];
       byProcess[0] = here;
       System.arraycopy(stages, 0, byProcess, 1, stages.length);
-      return new Timed(r, here + run.stageCpuNanos(), byProcess);
+      return new Timed(r, here + run.stageCpuNanos(), byProcess, run.threadUsage());
     }
   }
 
@@ -220,6 +242,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     ratio(ratios, byMode, "processes", "monolith", "pipeline/monolith CPU per frame (--processes)", Timed::cpuMsPerFrame);
     ratio(ratios, byMode, "embedded", "embedded paced", "p50 full speed / p50 paced (embedded)", Timed::p50);
     ratio(ratios, byMode, "processes", "processes paced", "p50 full speed / p50 paced (--processes)", Timed::p50);
+    if (byMode.containsKey("processes B")) {
+      ratio(ratios, byMode, "processes B", "monolith", "pipeline/monolith fps (--processes B)", Timed::fps);
+      ratio(ratios, byMode, "processes B", "monolith", "pipeline/monolith CPU per frame (--processes B)",
+          Timed::cpuMsPerFrame);
+      ratio(ratios, byMode, "processes B", "processes B paced", "p50 full speed / p50 paced (--processes B)",
+          Timed::p50);
+      ratio(ratios, byMode, "processes B", "processes", "B/A CPU per frame (--processes)", Timed::cpuMsPerFrame);
+      ratio(ratios, byMode, "processes B paced", "processes paced", "B/A CPU per frame (--processes paced)",
+          Timed::cpuMsPerFrame);
+    }
     System.out.println();
     ratios.print(System.out);
 
@@ -227,6 +259,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     if (byProcess != null) {
       System.out.println();
       byProcess.print(System.out);
+    }
+
+    Table threads = threadCpu ? threadsByProcess(o, byMode) : null;
+    if (threads != null) {
+      System.out.println();
+      threads.print(System.out);
     }
 
     System.out.println();
@@ -249,8 +287,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     if (byProcess != null) {
       byProcess.writeCsv(Path.of(csv.toString().replace(".csv", "-cpu-by-process.csv")));
     }
+    if (threads != null) {
+      threads.writeCsv(Path.of(csv.toString().replace(".csv", "-cpu-by-thread.csv")));
+    }
     System.out.println("\nwrote " + csv);
   }
+
+  /** The modes with stage processes, in the order their tables list them. */
+  private static final List<String> PROCESS_MODES =
+      List.of("processes", "processes B", "processes paced", "processes B paced");
 
   /** CPU ms per frame of each process of the --processes runs, median (min-max) over rounds; null without them. */
   private static Table cpuByProcess(RunOptions o, Map<String, List<Timed>> byMode) {
@@ -258,7 +303,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       return null;
     }
     Table t = new Table("mode", "process", "cpu_ms_per_frame");
-    for (String mode : List.of("processes", "processes paced")) {
+    for (String mode : PROCESS_MODES) {
       List<Timed> ts = byMode.get(mode);
       if (ts == null) {
         continue;
@@ -267,6 +312,42 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         final int i = p;
         String name = p == 0 ? "producer+sink" : o.spec().layers().get(p - 1).name();
         t.row(mode, name, spread(ts, x -> x.cpuByProcess()[i] / 1e6 / Math.max(1, x.result().sent())).text("%.2f"));
+      }
+    }
+    return t;
+  }
+
+  /**
+   * Per process of the --processes runs and per group of its threads, CPU ms, times run and times
+   * blocked, each per frame, median (min-max) over rounds; groups under 0.01 ms per frame in every
+   * round are left out. Null without --processes runs.
+   */
+  private static Table threadsByProcess(RunOptions o, Map<String, List<Timed>> byMode) {
+    if (!byMode.containsKey("processes")) {
+      return null;
+    }
+    Table t = new Table("mode", "process", "threads", "cpu_ms_per_frame", "runs_per_frame", "blocks_per_frame");
+    for (String mode : PROCESS_MODES) {
+      List<Timed> ts = byMode.get(mode);
+      if (ts == null || ts.get(0).threads().isEmpty()) {
+        continue;
+      }
+      for (int p = 0; p < ts.get(0).threads().size(); p++) {
+        final int i = p;
+        String name = p == 0 ? "producer+sink" : o.spec().layers().get(p - 1).name();
+        java.util.SortedSet<String> groups = new java.util.TreeSet<>();
+        ts.forEach(x -> groups.addAll(x.threads().get(i).keySet()));
+        for (String g : groups) {
+          java.util.function.Function<Timed, ThreadCpu.Usage> u =
+              x -> x.threads().get(i).getOrDefault(g, new ThreadCpu.Usage(0, 0, 0));
+          Spread cpu = spread(ts, x -> u.apply(x).cpuNanos() / 1e6 / Math.max(1, x.result().sent()));
+          if (cpu.max() < 0.01) {
+            continue;
+          }
+          t.row(mode, name, g, cpu.text("%.2f"),
+              spread(ts, x -> (double) u.apply(x).runs() / Math.max(1, x.result().sent())).text("%.1f"),
+              spread(ts, x -> (double) u.apply(x).waits() / Math.max(1, x.result().sent())).text("%.1f"));
+        }
       }
     }
     return t;
