@@ -71,14 +71,16 @@ public final class ProcessRun implements AutoCloseable {
    */
   private static final int START_SECONDS = 180;
   /**
-   * Stage processes compile their hot methods after a fifth of HotSpot's usual invocation counts.
-   * A stage's transport methods run a few times per frame, so with the default thresholds C2 was
-   * still compiling them 7,500 frames in (a third of a stage's CPU 3,000 frames in), and a run of
-   * a few thousand frames, timed or not, spent much of its CPU on the JIT. With 0.2 the compilers
-   * were done after 3,500-4,000 frames and the stages used 15% less CPU per frame in the timed run
-   * that followed (session 11, loaded A/B; the kernels' loops compile early either way).
+   * Stage processes compile their hot methods sooner, with the testbed nodes' flags
+   * ({@link io.edgepipe.testbed.NodeLauncher#WARM_JIT_FLAGS}). A stage's transport methods run a few
+   * times per frame, so with the default thresholds C2 was still compiling them 7,500 frames in (a
+   * third of a stage's CPU 3,000 frames in), and a run of a few thousand frames, timed or not, spent
+   * much of its CPU on the JIT. With a fifth of the thresholds the compilers were done after
+   * 3,500-4,000 frames and the stages used 15% less CPU per frame in the timed run that followed
+   * (session 11, loaded A/B; the kernels' loops compile early either way); the nodes' tenth is
+   * sooner still.
    */
-  static final String JIT_SOONER = "-XX:CompileThresholdScaling=0.2";
+  static final List<String> JIT_SOONER = io.edgepipe.testbed.NodeLauncher.WARM_JIT_FLAGS;
 
   public ProcessRun(PipelineSpec spec, Path specFile, String device, Consumer<Frame> outputs, Path logDir,
       Delivery delivery) {
@@ -115,7 +117,8 @@ public final class ProcessRun implements AutoCloseable {
       for (int i = 0; i < layers.size(); i++) {
         String next = LOOPBACK + ":" + (i + 1 < layers.size() ? ports.get(i + 1) : sinkServer.port());
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g", JIT_SOONER));
+            "-Xmx1g"));
+        cmd.addAll(JIT_SOONER);
         cmd.addAll(io.edgepipe.api.VectorApi.childJvmFlags()); // the CPU twins' fast path
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StageArgs.MAIN));
         cmd.addAll(StageArgs.of(spec.withDelivery(delivery), specFile, layers.get(i).name(), LOOPBACK, ports.get(i),
