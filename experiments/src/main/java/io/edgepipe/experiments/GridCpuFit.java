@@ -148,7 +148,8 @@ record GridCpuFit(List<String> services, double[] edgeMs, double[] serverMs, dou
     return Math.max(0, median - unthrottledMs) / n;
   }
 
-  private static double perFrameMs(double cores, double idle, double fps) {
+  /** CPU ms per frame of a node that used {@code cores} at {@code fps}, less its JVMs' {@code idle} cores. */
+  static double perFrameMs(double cores, double idle, double fps) {
     return fps > 0 && Double.isFinite(cores) ? Math.max(0, cores - idle) / fps * 1e3 : 0;
   }
 

@@ -1,6 +1,7 @@
 package io.edgepipe.experiments;
 
 import io.edgepipe.harness.measure.BitRate;
+import io.edgepipe.planner.predict.LinkWire;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,8 +33,6 @@ record GridLinkReceive(double edgeMsPerSegment, double serverMsPerSegment) {
   static final String LABEL = "rx";
   /** The placement the visits run: one hop over the link each way, its edge busy with the producer only. */
   static final String PLACEMENT = "ESSS";
-  /** TCP payload per segment (an Ethernet MTU less IPv4, TCP and timestamp headers), as in the planner's {@code LinkWire}. */
-  static final long MSS_BYTES = 1448;
   static final GridLinkReceive NONE = new GridLinkReceive(0, 0);
 
   /**
@@ -62,9 +61,9 @@ record GridLinkReceive(double edgeMsPerSegment, double serverMsPerSegment) {
     return links.stream().filter(l -> BitRate.parse(l) < cal).toList();
   }
 
-  /** Segments a payload of {@code bytes} takes. */
+  /** Segments a payload of {@code bytes} takes, as the planner's wire model counts them. */
   static long segments(long bytes) {
-    return bytes <= 0 ? 0 : (bytes + MSS_BYTES - 1) / MSS_BYTES;
+    return LinkWire.segments(bytes);
   }
 
   /**
@@ -86,9 +85,9 @@ record GridLinkReceive(double edgeMsPerSegment, double serverMsPerSegment) {
       return NONE;
     }
     GridModel.Visit v = at.get();
-    double edge = perFrameMs(v.edgeCores(), edgeIdle, v.fps()) - perFrameMs(calibration.edgeCores(), edgeIdle,
+    double edge = GridCpuFit.perFrameMs(v.edgeCores(), edgeIdle, v.fps()) - GridCpuFit.perFrameMs(calibration.edgeCores(), edgeIdle,
         calibration.fps());
-    double server = perFrameMs(v.serverCores(), serverIdle, v.fps()) - perFrameMs(calibration.serverCores(),
+    double server = GridCpuFit.perFrameMs(v.serverCores(), serverIdle, v.fps()) - GridCpuFit.perFrameMs(calibration.serverCores(),
         serverIdle, calibration.fps());
     // cheaper than at the calibration link tells nothing (noise): no negative cost
     return new GridLinkReceive(Math.max(0, edge) / segments(downBytes), Math.max(0, server) / segments(upBytes));
@@ -138,7 +137,4 @@ record GridLinkReceive(double edgeMsPerSegment, double serverMsPerSegment) {
     return Math.abs(a - b) <= 0.01 * Math.max(a, b);
   }
 
-  private static double perFrameMs(double cores, double idle, double fps) {
-    return fps > 0 && Double.isFinite(cores) ? Math.max(0, cores - idle) / fps * 1e3 : 0;
-  }
 }

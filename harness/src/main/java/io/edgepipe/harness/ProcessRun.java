@@ -317,18 +317,7 @@ public final class ProcessRun implements AutoCloseable {
       List<ThreadCpu> threadsBefore = threadSnapshots();
       warmUp(batch, progress);
       long used = java.util.Arrays.stream(liveStageCpuNanos()).sum() - before;
-      List<ThreadCpu> threadsAfter = threadSnapshots();
-      long all = 0;
-      long jit = 0;
-      for (int i = 0; i < Math.min(threadsBefore.size(), threadsAfter.size()); i++) {
-        for (Map.Entry<String, ThreadCpu.Usage> g : threadsAfter.get(i).since(threadsBefore.get(i)).entrySet()) {
-          all += g.getValue().cpuNanos();
-          if (ThreadCpu.isCompiler(g.getKey())) {
-            jit += g.getValue().cpuNanos();
-          }
-        }
-      }
-      double share = all > 0 ? (double) jit / all : 0;
+      double share = ThreadCpu.compilerShare(threadsBefore, threadSnapshots());
       batches.add(new WarmUpBatch(used / 1e6 / Math.max(1, batch.frames() * batch.flows()), share));
       if (share <= SETTLED_JIT_SHARE) {
         break;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -89,6 +90,24 @@ public final class ThreadCpu {
       groups.merge(now.group(), u, Usage::plus);
     }
     return groups;
+  }
+
+  /**
+   * The share of the CPU used between {@code before} and {@code after} (snapshots of the same
+   * processes, in the same order) that went to the JIT compilers; 0 where nothing was counted.
+   */
+  public static double compilerShare(List<ThreadCpu> before, List<ThreadCpu> after) {
+    long all = 0;
+    long jit = 0;
+    for (int i = 0; i < Math.min(before.size(), after.size()); i++) {
+      for (Map.Entry<String, Usage> g : after.get(i).since(before.get(i)).entrySet()) {
+        all += g.getValue().cpuNanos();
+        if (isCompiler(g.getKey())) {
+          jit += g.getValue().cpuNanos();
+        }
+      }
+    }
+    return all > 0 ? (double) jit / all : 0;
   }
 
   /** What a group of threads used: CPU nanoseconds, times put on a CPU, times it blocked (voluntary switches). */

@@ -297,6 +297,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
   private static final List<String> PROCESS_MODES =
       List.of("processes", "processes B", "processes paced", "processes B paced");
 
+  /** The {@code p}th process of a --processes run: this JVM's producer and sink, then each stage in chain order. */
+  private static String processName(RunOptions o, int p) {
+    return p == 0 ? "producer+sink" : o.spec().layers().get(p - 1).name();
+  }
+
   /** CPU ms per frame of each process of the --processes runs, median (min-max) over rounds; null without them. */
   private static Table cpuByProcess(RunOptions o, Map<String, List<Timed>> byMode) {
     if (!byMode.containsKey("processes")) {
@@ -310,7 +315,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       }
       for (int p = 0; p < ts.get(0).cpuByProcess().length; p++) {
         final int i = p;
-        String name = p == 0 ? "producer+sink" : o.spec().layers().get(p - 1).name();
+        String name = processName(o, p);
         t.row(mode, name, spread(ts, x -> x.cpuByProcess()[i] / 1e6 / Math.max(1, x.result().sent())).text("%.2f"));
       }
     }
@@ -334,7 +339,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
       }
       for (int p = 0; p < ts.get(0).threads().size(); p++) {
         final int i = p;
-        String name = p == 0 ? "producer+sink" : o.spec().layers().get(p - 1).name();
+        String name = processName(o, p);
         java.util.SortedSet<String> groups = new java.util.TreeSet<>();
         ts.forEach(x -> groups.addAll(x.threads().get(i).keySet()));
         for (String g : groups) {

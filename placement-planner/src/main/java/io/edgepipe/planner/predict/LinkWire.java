@@ -33,11 +33,12 @@ public record LinkWire(double bitsPerSec, long burstBytes) {
 
   /** Bytes on the wire for {@code payload} bytes: every started segment carries its headers. */
   public static long wireBytes(long payload) {
-    if (payload <= 0) {
-      return 0;
-    }
-    long segments = (payload + MSS_BYTES - 1) / MSS_BYTES;
-    return payload + segments * (FRAME_BYTES - MSS_BYTES);
+    return payload <= 0 ? 0 : payload + segments(payload) * (FRAME_BYTES - MSS_BYTES);
+  }
+
+  /** TCP segments a payload of {@code payload} bytes takes (0 for none). */
+  public static long segments(long payload) {
+    return payload <= 0 ? 0 : (payload + MSS_BYTES - 1) / MSS_BYTES;
   }
 
   /** ms the link is busy with one frame of {@code payload} bytes: its period when frames queue. */
