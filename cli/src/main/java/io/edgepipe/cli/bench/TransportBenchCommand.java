@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "transport", mixinStandardHelpOptions = true,
     description = {"Compare one gRPC hop with a raw TCP socket moving the same float32 frames over loopback.",
         "The table shows the MB/s of each, the ratio, and CPU seconds per GB moved at the sending and at the receiving "
-            + "end (threads of each end; JIT and GC threads left out), each as the median (min-max) of --repeat runs."})
+            + "end (threads of each end; JIT and GC threads left out), each as the median (min-max) of --repeat rounds."})
 public final class TransportBenchCommand implements Callable<Integer> {
   /*
    * 2 GB a run, about a second: at 400 MB a run lasted 0.1-0.25 s and one scheduling hiccup moved
@@ -26,7 +26,7 @@ public final class TransportBenchCommand implements Callable<Integer> {
   @Option(names = "--megabytes", defaultValue = "2000", description = "Data moved per size, transport and run (default: ${DEFAULT-VALUE} MB).")
   int megabytes;
 
-  @Option(names = "--repeat", defaultValue = "5", description = "Runs of each transport per size, interleaved (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--repeat", defaultValue = "7", description = "Rounds; each runs both transports once per size, in alternating order (default: ${DEFAULT-VALUE}).")
   int repeat;
 
   @Mixin
@@ -54,33 +54,46 @@ public final class TransportBenchCommand implements Callable<Integer> {
       TransportBench.raw(payload, frames);
     }
     System.err.println("  warm-up done");
-    for (int[] s : sizes) {
-      long bytes = (long) s[0] * s[1] * s[2] * 4;
-      int frames = framesFor(bytes);
-      byte[] payload = TransportBench.payload(bytes);
-      double[] grpc = new double[repeat];
-      double[] raw = new double[repeat];
-      double[] ratio = new double[repeat];
-      double[][] cpu = new double[4][repeat]; // gRPC send, gRPC receive, raw send, raw receive
-      String size = s[0] + "x" + s[1] + "x" + s[2];
-      for (int i = 0; i < repeat; i++) { // interleaved, so a load change hits both transports alike
-        TransportBench.Run g = TransportBench.grpc(s[0], s[1], s[2], payload, frames);
-        TransportBench.Run r = TransportBench.raw(payload, frames);
-        grpc[i] = g.mbps();
-        raw[i] = r.mbps();
-        ratio[i] = g.mbps() / r.mbps();
-        cpu[0][i] = g.sendCpuSecondsPerGb();
-        cpu[1][i] = g.receiveCpuSecondsPerGb();
-        cpu[2][i] = r.sendCpuSecondsPerGb();
-        cpu[3][i] = r.receiveCpuSecondsPerGb();
-        runs.row(size, bytes, frames, i + 1, g.mbps(), r.mbps(), ratio[i], cpu[0][i], cpu[1][i], cpu[2][i], cpu[3][i]);
+    // Rounds outermost: every size once per round, so each size's runs are spread over the whole
+    // bench. With a size's runs back to back (until session 12) they shared whatever the machine
+    // did in those seconds: one quiet run gave 1 MB 0.74 (0.69-0.75), the next, a minute later,
+    // 0.93 (0.87-0.95), while another size swung the other way.
+    double[][][] v = new double[sizes.length][7][repeat]; // gRPC MB/s, raw MB/s, ratio, 4 x CPU per GB
+    for (int i = 0; i < repeat; i++) {
+      for (int k = 0; k < sizes.length; k++) {
+        int[] s = sizes[k];
+        long bytes = (long) s[0] * s[1] * s[2] * 4;
+        int frames = framesFor(bytes);
+        byte[] payload = TransportBench.payload(bytes);
+        // each pair back to back, in alternating order, so a load change hits both transports alike
+        TransportBench.Run g;
+        TransportBench.Run r;
+        if (i % 2 == 0) {
+          g = TransportBench.grpc(s[0], s[1], s[2], payload, frames);
+          r = TransportBench.raw(payload, frames);
+        } else {
+          r = TransportBench.raw(payload, frames);
+          g = TransportBench.grpc(s[0], s[1], s[2], payload, frames);
+        }
+        double[] row = {g.mbps(), r.mbps(), g.mbps() / r.mbps(), g.sendCpuSecondsPerGb(), g.receiveCpuSecondsPerGb(),
+            r.sendCpuSecondsPerGb(), r.receiveCpuSecondsPerGb()};
+        for (int m = 0; m < row.length; m++) {
+          v[k][m][i] = row[m];
+        }
+        runs.row(size(s), bytes, frames, i + 1, row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
       }
-      table.row(size, bytes, frames, Spread.of(grpc).text("%.0f"), Spread.of(raw).text("%.0f"),
-          Spread.of(ratio).text("%.2f"), Spread.of(cpu[0]).text("%.2f"), Spread.of(cpu[1]).text("%.2f"),
-          Spread.of(cpu[2]).text("%.2f"), Spread.of(cpu[3]).text("%.2f"));
-      System.err.printf("  %s done%n", size);
+      System.err.printf("  round %d of %d done%n", i + 1, repeat);
     }
-    System.out.println("median (min-max) of " + repeat + " runs after a warm-up of every size; both ends in this JVM,"
+    for (int k = 0; k < sizes.length; k++) {
+      int[] s = sizes[k];
+      long bytes = (long) s[0] * s[1] * s[2] * 4;
+      double[][] m = v[k];
+      table.row(size(s), bytes, framesFor(bytes), Spread.of(m[0]).text("%.0f"), Spread.of(m[1]).text("%.0f"),
+          Spread.of(m[2]).text("%.2f"), Spread.of(m[3]).text("%.2f"), Spread.of(m[4]).text("%.2f"),
+          Spread.of(m[5]).text("%.2f"), Spread.of(m[6]).text("%.2f"));
+    }
+    System.out.println("median (min-max) of " + repeat + " rounds (every size once a round) after a warm-up of every size;"
+        + " both ends in this JVM,"
         + " CPU per GB counted by the threads of each end");
     table.print(System.out);
     Path csv = ResultFiles.csv(out.folder("bench"), "transport");
@@ -88,6 +101,10 @@ public final class TransportBenchCommand implements Callable<Integer> {
     runs.writeCsv(Path.of(csv.toString().replace(".csv", "-runs.csv")));
     System.out.println("\nwrote " + csv);
     return 0;
+  }
+
+  private static String size(int[] s) {
+    return s[0] + "x" + s[1] + "x" + s[2];
   }
 
   private int framesFor(long bytes) {
