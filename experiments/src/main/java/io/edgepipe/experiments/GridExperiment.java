@@ -7,6 +7,7 @@ import io.edgepipe.api.Tier;
 import io.edgepipe.harness.measure.BitRate;
 import io.edgepipe.harness.report.Spread;
 import io.edgepipe.harness.report.Table;
+import io.edgepipe.harness.testbed.CompilingWindowRetry;
 import io.edgepipe.harness.testbed.ScheduledTestbedRun;
 import io.edgepipe.harness.testbed.ScheduledTestbedRun.Step;
 import io.edgepipe.harness.testbed.TestbedController;
@@ -153,8 +154,8 @@ public final class GridExperiment {
     public double estimateSeconds() {
       double visit = settleSeconds + thrSeconds + PACED_SETTLE_SECONDS + pacedSeconds + 0.4 + 1.0; // + control, drain
       double perSize = 60 /* profile */ + 45 + 45 - (10 - EDGE_RUN_WARMUP_SECONDS) /* JVM starts and warm-up */
-          + SSSS_WARMUP_MAX_SECONDS / 2 + 2 * (settleSeconds + CALIBRATION_SECONDS) + PACED_SETTLE_SECONDS
-          + pacedSeconds + 1 /* SSSS's warm-up and calibration visits */
+          + SSSS_WARMUP_MAX_SECONDS / 2 + 2 * (settleSeconds + CALIBRATION_SECONDS) + 2 * (PACED_SETTLE_SECONDS
+          + pacedSeconds + 1) + SSSS_REWARMUP_MAX_SECONDS / 2 /* SSSS's warm-ups and calibration visits */
           + EDGE_PLACEMENTS.size() * (WARMUP_SECONDS_EST + QUOTA_WARMUP_MAX_SECONDS
               + CALIBRATION_PASSES * (CALIBRATION_SECONDS + 0.5))
           + GridLinkReceive.slowLinks(links).stream().mapToDouble(l -> 1 + GridLinkReceive.visitSeconds(
@@ -185,6 +186,17 @@ public final class GridExperiment {
   static final double QUOTA_WARMUP_MAX_SECONDS = 20;
   /** SSSS's warm-up before its calibration visit: until the rate settles and the JIT is quiet, at most this. */
   static final double SSSS_WARMUP_MAX_SECONDS = 20;
+  /** SSSS's second warm-up, after a paced visit: at most this. */
+  static final double SSSS_REWARMUP_MAX_SECONDS = 10;
+  /**
+   * A paced visit in SSSS's warm-up, so that the JVMs have compiled the paced path before its
+   * calibration visit: in session 11 at 256 the JIT was quiet after the warm-up, yet after the
+   * first paced visits the repeats read 856 and 941 fps (0.34 s of compile CPU in the second's
+   * window), then 1175 and 1186.
+   */
+  static final String SSSS_PACED_WARMUP = "warm-up|SSSS|paced";
+  /** How the grid's flat-out visits are measured again when the JIT was busy in their window. */
+  static final CompilingWindowRetry RETRY = CompilingWindowRetry.ONCE_ABOVE_5_PCT;
   /** An unthrottled calibration visit per edge placement (1 s of it settling), and the visit with no frames. */
   static final double CALIBRATION_SECONDS = 2.5;
   /**
@@ -221,7 +233,9 @@ public final class GridExperiment {
         + "): SSSS, and the producer on the edge with every stage also idling warm on the other node (the edge's "
         + "JVMs with " + String.join(" ", io.edgepipe.testbed.NodeLauncher.QUOTA_NODE_JVM_FLAGS) + ", every node's with "
         + String.join(" ", io.edgepipe.testbed.NodeLauncher.WARM_JIT_FLAGS) + "); SSSS first warms up until its rate "
-        + "settles and the JIT is quiet (at most " + SSSS_WARMUP_MAX_SECONDS + " s), then runs flat out for "
+        + "settles and the JIT is quiet (at most " + SSSS_WARMUP_MAX_SECONDS + " s), paced once and the same way "
+        + "again (at most " + SSSS_REWARMUP_MAX_SECONDS + " s: the JVMs compile the paced path and then the "
+        + "flat-out one again), then runs flat out for "
         + CALIBRATION_SECONDS + " s before its measured repeats and once more after them (its calibration visits, "
         + "not measured repeats); the second first visits each placement unthrottled at " + CALIBRATION_LINK
         + " until its rate settles and the JIT is quiet (at most " + WARMUP_MAX_SECONDS + " s), then each under "
@@ -239,7 +253,11 @@ public final class GridExperiment {
         + "in the opposite order; after the repeats, on JVMs warm for minutes, each placement once more unthrottled "
         + "(cal|P|late), EEEE paced (a lone frame's walk on the edge), EEEE " + THROTTLED_PASSES + " times flat out under the least quota (its CPU per frame there) and "
         + "once more with 1 frame/s; these visits are calibration (no grid point is predicted from its own "
-        + "measurement), made after the grid so that every instance's JIT is done; spread = min-max of the repeats");
+        + "measurement), made after the grid so that every instance's JIT is done; a flat-out visit (repeat or "
+        + "calibration) whose window had a node's JIT compiler using more than "
+        + Math.round(100 * RETRY.maxCompileShare()) + "% of that node's CPU is measured once more, settling "
+        + "again, and the second window counts (e4_visits_measured_again_*; the first is in the schedule log); "
+        + "spread = min-max of the repeats");
     Table runs = CsvColumn.table(RunColumn.values());
     Table points = CsvColumn.table(PointColumn.values());
     Table best = CsvColumn.table(BestColumn.values());
@@ -267,6 +285,8 @@ public final class GridExperiment {
         // until the server's JIT is quiet: session 8's calibration visit, 10 s after the start, still compiled
         // (0.46 s of compile CPU in its window at 512) and read 7.0 ms of CPU per frame against 4.5-5.0 in the repeats
         ssss.add(new Step("warm-up " + ALL_SERVER, 0, 0, 0, SSSS_WARMUP_MAX_SECONDS, 0, null, true, true));
+        ssss.add(new Step(SSSS_PACED_WARMUP, 0, 0, -20, PACED_SETTLE_SECONDS + g.pacedSeconds(), PACED_SETTLE_SECONDS));
+        ssss.add(new Step("warm-up " + ALL_SERVER + " again", 0, 0, 0, SSSS_REWARMUP_MAX_SECONDS, 0, null, true, true));
         // one visit flat out before the measured repeats: SSSS's CPU per frame and the cores the host gives the nodes
         ssss.add(new Step(CAL_SSSS, 0, 0, 0, g.settleSeconds() + CALIBRATION_SECONDS, g.settleSeconds()));
         // and paced, as the latency steps are: a lone frame's walk through the chain
@@ -281,7 +301,7 @@ public final class GridExperiment {
         ssss.add(new Step(CAL_SSSS_LATE, 0, 0, 0, g.settleSeconds() + CALIBRATION_SECONDS, g.settleSeconds()));
         ScheduledTestbedRun.Outcome all = ScheduledTestbedRun.run(driver.state(), ALL_SERVER, o, 10, ssss,
             watcher(m, spec, driver.state(), ALL_SERVER), false, s.logs.resolve("grid-" + side + "-ssss"),
-            schedule(s, "grid-" + side + "-ssss"));
+            schedule(s, "grid-" + side + "-ssss"), RETRY);
         List<ScheduledTestbedRun.StepResult> ssssSteps = all.steps().stream()
             .filter(x -> x.step().label().startsWith("thr|") || x.step().label().startsWith("lat|")).toList();
         all.steps().stream().filter(x -> x.step().label().equals(CAL_SSSS) || x.step().label().equals(CAL_SSSS_LATE))
@@ -350,8 +370,10 @@ public final class GridExperiment {
         // a short first warm-up: the warm-up visits above give every instance its frames
         ScheduledTestbedRun.Outcome edge = ScheduledTestbedRun.run(state, "ESSS", o, EDGE_RUN_WARMUP_SECONDS, steps,
             watcher(m, spec, state, "ESSS"), true, s.logs.resolve("grid-" + side + "-edge"),
-            schedule(s, "grid-" + side + "-edge"));
+            schedule(s, "grid-" + side + "-edge"), RETRY);
         driver.down();
+        s.note("e4_visits_measured_again_" + side, measuredAgain(all) + measuredAgain(edge) + " of "
+            + (flatOut(all) + flatOut(edge)) + " flat-out visits");
         for (ScheduledTestbedRun.StepResult x : edge.steps()) {
           String label = x.step().label();
           if (label.startsWith("cal|") || label.startsWith(GridModel.IDLE) || label.startsWith(GridModel.THROTTLED)
@@ -458,6 +480,15 @@ public final class GridExperiment {
   /** A number with every digit (a replay must compute what the run computed); "-" for NaN. */
   private static String exact(double v) {
     return Double.isNaN(v) ? "-" : Double.toString(v);
+  }
+
+  /** Flat-out visits of a run that were measured more than once ({@link #RETRY}). */
+  static long measuredAgain(ScheduledTestbedRun.Outcome run) {
+    return run.steps().stream().filter(x -> x.attempts() > 1).count();
+  }
+
+  static long flatOut(ScheduledTestbedRun.Outcome run) {
+    return run.steps().stream().filter(x -> !x.step().warmup() && x.step().paceFps() == 0).count();
   }
 
   /** Every placement of the grid, SSSS first. */

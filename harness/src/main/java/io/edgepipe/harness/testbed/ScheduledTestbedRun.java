@@ -76,9 +76,12 @@ public final class ScheduledTestbedRun {
    * @param placementAtEnd the path most frames took at the end of the step
    * @param edgeCores      CPU the edge node's processes used over the window, in cores
    * @param serverCores    the same for the server node
+   * @param attempts       how many times the step was measured (more than 1: see {@link CompilingWindowRetry});
+   *                       the window is the last one's
    */
   public record StepResult(Step step, double startS, double endS, long frames, double fps, double latencyP50Ms,
-      String placementAtEnd, double paceFps, double edgeCores, double edgeThrottledPct, double serverCores) {}
+      String placementAtEnd, double paceFps, double edgeCores, double edgeThrottledPct, double serverCores,
+      int attempts) {}
 
   /** The run: the sink's summary, each step's window, the timeline and the moves. */
   public record Outcome(RunResult result, List<StepResult> steps, List<TestbedController.Sample> samples,
@@ -104,13 +107,20 @@ public final class ScheduledTestbedRun {
    */
   public static Outcome run(TestbedState state, String placement, RunOptions o, double warmupSeconds, List<Step> steps,
       TestbedController controller, boolean standby, Path logDir, Consumer<String> log) {
-    List<double[]> bounds = new ArrayList<>(); // per step: start, end, pace, edge cores, throttled %, server cores
+    return run(state, placement, o, warmupSeconds, steps, controller, standby, logDir, log, CompilingWindowRetry.NEVER);
+  }
+
+  /** As {@link #run(TestbedState, String, RunOptions, double, List, TestbedController, boolean, Path, Consumer)}; flat-out steps measured again by {@code retry}. */
+  public static Outcome run(TestbedState state, String placement, RunOptions o, double warmupSeconds, List<Step> steps,
+      TestbedController controller, boolean standby, Path logDir, Consumer<String> log, CompilingWindowRetry retry) {
+    // per step: start, end, pace, edge cores, throttled %, server cores, attempts
+    List<double[]> bounds = new ArrayList<>();
     TestbedState[] now = {state};
     TestbedRun.AdaptiveListener listener = new TestbedRun.AdaptiveListener() {
       @Override
       public void onMain(TestbedRun run) {
         controller.onMain(run);
-        Thread schedule = new Thread(() -> follow(run, controller, steps, now, bounds, log), "schedule");
+        Thread schedule = new Thread(() -> follow(run, controller, steps, now, bounds, log, retry), "schedule");
         schedule.setDaemon(true);
         schedule.start();
       }
@@ -136,13 +146,13 @@ public final class ScheduledTestbedRun {
       double[] b = bounds.get(i);
       StepResult w = window(steps.get(i), b[0], b[1], samples);
       results.add(new StepResult(w.step(), w.startS(), w.endS(), w.frames(), w.fps(), w.latencyP50Ms(),
-          w.placementAtEnd(), b[2], b[3], b[4], b[5]));
+          w.placementAtEnd(), b[2], b[3], b[4], b[5], (int) b[6]));
     }
     return new Outcome(result, results, samples, controller.moves(), controller.failure());
   }
 
   private static void follow(TestbedRun run, TestbedController controller, List<Step> steps, TestbedState[] now,
-      List<double[]> bounds, Consumer<String> log) {
+      List<double[]> bounds, Consumer<String> log, CompilingWindowRetry retry) {
     try {
       for (Step step : steps) {
         double changeAt = controller.now();
@@ -174,30 +184,24 @@ public final class ScheduledTestbedRun {
         if (step.warmup()) {
           warmUntilSettled(step, controller, now[0], log);
           synchronized (bounds) {
-            bounds.add(new double[] {start, controller.now(), pace, Double.NaN, Double.NaN, Double.NaN});
+            bounds.add(new double[] {start, controller.now(), pace, Double.NaN, Double.NaN, Double.NaN, 1});
           }
           continue;
         }
-        double[] jit0 = jitSeconds(now[0]);
-        Thread.sleep(Math.round(step.settleSeconds() * 1000));
-        double[] jit1 = jitSeconds(now[0]);
-        double cpu0 = Testbed.cpuSeconds(now[0], Node.EDGE);
-        double serverCpu0 = Testbed.cpuSeconds(now[0], Node.SERVER);
-        long[] cfs0 = Testbed.throttling(now[0], Node.EDGE);
-        long t0 = System.nanoTime();
-        Thread.sleep(Math.round((step.seconds() - step.settleSeconds()) * 1000));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        double cores = (Testbed.cpuSeconds(now[0], Node.EDGE) - cpu0) / seconds;
-        double serverCores = (Testbed.cpuSeconds(now[0], Node.SERVER) - serverCpu0) / seconds;
-        long[] cfs1 = Testbed.throttling(now[0], Node.EDGE);
-        double throttled = cfs1[0] > cfs0[0] ? 100.0 * (cfs1[1] - cfs0[1]) / (cfs1[0] - cfs0[0]) : 0;
-        double[] jit2 = jitSeconds(now[0]);
-        // whether the instances a step ran on were warm: their compiler threads' CPU after the change
-        log.accept(String.format(java.util.Locale.ROOT, "%.1f s: step %s JIT compile CPU: edge %.2f s, server %.2f s "
-            + "in its first %.0f s; edge %.2f s, server %.2f s in its window", controller.now(), step.label(),
-            jit1[0] - jit0[0], jit1[1] - jit0[1], step.settleSeconds(), jit2[0] - jit1[0], jit2[1] - jit1[1]));
-        synchronized (bounds) {
-          bounds.add(new double[] {start, controller.now(), pace, cores, throttled, serverCores});
+        for (int attempts = 1; ; attempts++) {
+          double[] measured = measure(step, now[0], controller, log);
+          double compileShare = measured[3];
+          boolean again = step.paceFps() == 0 && retry.again(attempts, compileShare);
+          if (again) {
+            log.accept(String.format(java.util.Locale.ROOT, "%.1f s: step %s: the JIT used %.1f%% of a node's CPU in its "
+                + "window; measuring it again", controller.now(), step.label(), 100 * compileShare));
+            start = controller.now(); // the next window: settling again from here
+            continue;
+          }
+          synchronized (bounds) {
+            bounds.add(new double[] {start, controller.now(), pace, measured[0], measured[1], measured[2], attempts});
+          }
+          break;
         }
       }
     } catch (InterruptedException e) {
@@ -207,6 +211,35 @@ public final class ScheduledTestbedRun {
     } finally {
       run.stopStream();
     }
+  }
+
+  /**
+   * One window of a measured step: settles, then measures. Returns the edge's cores, its throttled
+   * share of CFS periods (%), the server's cores and the JIT's share of a node's CPU in the window
+   * ({@link CompilingWindowRetry#compileShare}); logs the compile CPU (whether the instances were warm).
+   */
+  private static double[] measure(Step step, TestbedState state, TestbedController controller, Consumer<String> log)
+      throws InterruptedException {
+    double[] jit0 = jitSeconds(state);
+    Thread.sleep(Math.round(step.settleSeconds() * 1000));
+    double[] jit1 = jitSeconds(state);
+    double cpu0 = Testbed.cpuSeconds(state, Node.EDGE);
+    double serverCpu0 = Testbed.cpuSeconds(state, Node.SERVER);
+    long[] cfs0 = Testbed.throttling(state, Node.EDGE);
+    long t0 = System.nanoTime();
+    Thread.sleep(Math.round((step.seconds() - step.settleSeconds()) * 1000));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double cores = (Testbed.cpuSeconds(state, Node.EDGE) - cpu0) / seconds;
+    double serverCores = (Testbed.cpuSeconds(state, Node.SERVER) - serverCpu0) / seconds;
+    long[] cfs1 = Testbed.throttling(state, Node.EDGE);
+    double throttled = cfs1[0] > cfs0[0] ? 100.0 * (cfs1[1] - cfs0[1]) / (cfs1[0] - cfs0[0]) : 0;
+    double[] jit2 = jitSeconds(state);
+    log.accept(String.format(java.util.Locale.ROOT, "%.1f s: step %s JIT compile CPU: edge %.2f s, server %.2f s "
+        + "in its first %.0f s; edge %.2f s, server %.2f s in its window", controller.now(), step.label(),
+        jit1[0] - jit0[0], jit1[1] - jit0[1], step.settleSeconds(), jit2[0] - jit1[0], jit2[1] - jit1[1]));
+    double compileShare = CompilingWindowRetry.compileShare(jit2[0] - jit1[0], cores, jit2[1] - jit1[1], serverCores,
+        seconds);
+    return new double[] {cores, throttled, serverCores, compileShare};
   }
 
   /** Holds the producer until the frames that the step before queued have arrived (see {@link QueueDrain}). */
@@ -360,7 +393,7 @@ public final class ScheduledTestbedRun {
     }
     if (first == null || last == null) {
       return new StepResult(step, start, end, 0, 0, Double.NaN, "-", step.paceFps(), Double.NaN, Double.NaN,
-          Double.NaN);
+          Double.NaN, 1);
     }
     long frames = last.delivered() - first.delivered();
     double fps = frames / (last.atSeconds() - first.atSeconds());
@@ -372,7 +405,7 @@ public final class ScheduledTestbedRun {
     latencies.sort(Long::compare);
     double p50 = latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2) / 1000.0;
     return new StepResult(step, start, end, frames, fps, p50, last.path(), step.paceFps(), Double.NaN, Double.NaN,
-        Double.NaN);
+        Double.NaN, 1);
   }
 
   /** The first report inside the window that brought a delivery (its last delivery starts the rate's span); null if none. */
