@@ -58,6 +58,20 @@ public final class Transport {
    * the receiving end's CPU per GB at 11 MB frames rose from 0.30 to 0.51 (session 9, loaded A/B).
    */
   static final int MAX_READ_BYTES = Integer.getInteger("edgepipe.readBytes", 1 << 20);
+  /**
+   * Read sizes adapt between 64 bytes and {@link #MAX_READ_BYTES}. This instance reads once per
+   * event-loop turn: an allocator handed over as an option keeps {@code maxMessagesPerRead} 1
+   * (Netty's 16 is set only on the allocator a channel creates itself), so each read of up to
+   * 1 MiB is its own event-loop task.
+   * Session 12 (1 MB/4 MB/11 MB frames, in-JVM interleaved A/B of bench transport's runs,
+   * gRPC/raw of each setting over base's in the same round, 8-30 rounds, load 1-11), none kept:
+   * 16 reads per turn 0.98-1.06x, CPU 0.96-1.03x (within the spread); fixed 1 MiB buffers
+   * (minimum = maximum) raised the receiving end's CPU per GB at 4 and 11 MB from 0.16/0.19 to
+   * 0.22/0.27 and gave 0.80-0.82x (1 MB: within the spread; partly filled 1 MiB buffers are
+   * held until their frame is parsed, so probably more memory cycles through the cache); a
+   * 512 KiB or 256 KiB maximum 0.95-1.06x, 512 KiB above base in 16 of 30 rounds at 1 MB (a coin
+   * toss); level-triggered epoll 0.98x at 1 MB.
+   */
   private static final RecvByteBufAllocator READS = new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES);
   /**
    * Largest HTTP/2 frame a hop's peer may send us, announced by {@link LargeFrameSettings}
@@ -150,6 +164,14 @@ public final class Transport {
     return server(host, port, maxFrameBytes, null);
   }
 
+  /*
+   * No SO_RCVBUF on the server's connections (the kernel autotunes it). Session 12 tried a fixed
+   * receive buffer to keep the kernel queue short, so the receiving loop would read data still
+   * in cache (session 11 saw its Recv-Q above 1 MiB most of the time): 256 KiB, 512 KiB and
+   * 1 MiB raised the receiving end's CPU per GB at 1 MB frames (0.16-0.20 against 0.145;
+   * probably more wake-ups and smaller reads) and gave gRPC/raw 0.83-0.87x base's; 2 MiB, 4 MiB,
+   * and 1 MiB with the client's SO_SNDBUF at 1 MiB too, were within the spread (0.95-1.06x).
+   */
   /**
    * As {@link #server(String, int, long)}, serving TLS when {@code tls} is not null and refusing
    * every client without a certificate signed by {@code tls.ca()}. Null = plaintext.
