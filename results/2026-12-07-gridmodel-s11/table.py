@@ -8,7 +8,7 @@ import csv, sys, os
 base = sys.argv[1] if len(sys.argv) > 1 else '/work/gridmodel-data'  # one folder per session (s7..s10)
 sub = sys.argv[2] if len(sys.argv) > 2 else 'replay'  # the replay's folder inside it
 suffix = sys.argv[3] if len(sys.argv) > 3 else ''  # after the session's name: '-whatif' for whatif.py's copies
-sessions = ['s7', 's8', 's9', 's10']
+sessions = sys.argv[4].split(',') if len(sys.argv) > 4 else ['s7', 's8', 's9', 's10']  # e.g. s7,s8,s9,s10,s11,s12
 data = {}
 for s in sessions:
     f = os.path.join(base, s + suffix, sub, 'e5_grid.csv')

@@ -1,34 +1,9 @@
 #!/usr/bin/env python3
-"""Cross-session error table of replayed grids: per point (side, cpu, link, placement) the fps error
-of the replay's prediction in each session, whether the prediction lies in the repeats' range, and a
-verdict: systematic (same sign in every session, |err| > 15% in at least 2) or noise."""
-import csv, sys, os
+"""The cross-session error table of session 11's analysis (../2026-12-07-gridmodel-s11/table.py) over
+the six kept grids s7-s12: table.py GRIDS [SUB]."""
+import os, subprocess, sys
+here = os.path.dirname(os.path.abspath(__file__))
 base = sys.argv[1] if len(sys.argv) > 1 else os.environ.get('GRIDS', '/work/gm2/grids')
 sub = sys.argv[2] if len(sys.argv) > 2 else 'replay'
-sessions = sys.argv[3].split(',') if len(sys.argv) > 3 else ['s7', 's8', 's9', 's10', 's11', 's12']
-data = {}
-for s in sessions:
-    f = os.path.join(base, s, sub, 'e5_grid.csv')
-    for r in csv.DictReader(open(f)):
-        k = (int(r['side']), float(r['edge_cpu']), r['link'], r['placement'])
-        fps, lo, hi, pred = (float(r[c]) for c in ('fps', 'fps_min', 'fps_max', 'pred_fps'))
-        data.setdefault(k, {})[s] = (100 * (pred / fps - 1), lo <= pred <= hi, (hi - lo) / fps * 100, pred, fps)
-order = {'10mbit': 0, '100mbit': 1, '1gbit': 2}
-pl = {'SSSS': 0, 'ESSS': 1, 'EESS': 2, 'EEES': 3, 'EEEE': 4}
-counts = {s: 0 for s in sessions}
-sysn = 0
-print(f"{'side':>4} {'cpu':>4} {'link':>7} {'pl':4} | " + ' | '.join(f'{s:>14}' for s in sessions) + ' | verdict')
-for k in sorted(data, key=lambda k: (k[0], pl[k[3]], k[1], order[k[2]])):
-    v = data[k]
-    errs = [v[s][0] for s in sessions if s in v]
-    for s in sessions:
-        if s in v and abs(v[s][0]) <= 15:
-            counts[s] += 1
-    same = all(e > 0 for e in errs) or all(e < 0 for e in errs)
-    big = sum(abs(e) > 15 for e in errs)
-    verdict = ('SYSTEMATIC ' + ('over' if errs[0] > 0 else 'under')) if same and big >= 2 else ('noise' if big else '')
-    sysn += verdict.startswith('SYS')
-    cells = ' | '.join((f"{v[s][0]:+6.1f}{'*' if v[s][1] else ' '}({v[s][2]:4.0f})" if s in v else ' ' * 14) for s in sessions)
-    print(f'{k[0]:4} {k[1]:4} {k[2]:>7} {k[3]} | {cells} | {verdict}')
-print('within 15%:', counts, 'systematic points:', sysn)
-print('cell: error % of prediction vs median, * = prediction inside the repeats range, (range as % of median)')
+script = os.path.join(here, '..', '2026-12-07-gridmodel-s11', 'table.py')
+sys.exit(subprocess.call([sys.executable, script, base, sub, '', 's7,s8,s9,s10,s11,s12']))
