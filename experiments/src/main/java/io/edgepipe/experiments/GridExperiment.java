@@ -488,7 +488,7 @@ public final class GridExperiment {
   }
 
   static long flatOut(ScheduledTestbedRun.Outcome run) {
-    return run.steps().stream().filter(x -> !x.step().warmup() && x.step().paceFps() == 0).count();
+    return run.steps().stream().filter(x -> x.step().flatOut()).count();
   }
 
   /** Every placement of the grid, SSSS first. */

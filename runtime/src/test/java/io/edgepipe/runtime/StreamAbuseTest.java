@@ -114,7 +114,6 @@ class StreamAbuseTest {
     }
   }
 
-  /** A tiny frame with an unknown element type, or (every thousandth) bytes that are no Frame. */
   /**
    * The stage's frame count once it has stopped moving for a second (at most a minute): the frames
    * already inside its flow-control window are still handled after the client stops being read,
@@ -135,6 +134,7 @@ class StreamAbuseTest {
     return last;
   }
 
+  /** A tiny frame with an unknown element type, or (every thousandth) bytes that are no Frame. */
   private static byte[] malformed(int i) {
     if (i % 1000 == 999) {
       return new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01};

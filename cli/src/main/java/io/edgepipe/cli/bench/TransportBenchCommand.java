@@ -46,25 +46,25 @@ public final class TransportBenchCommand implements Callable<Integer> {
     // compiled both paths for every frame size and the timed runs measure steady state (a cold
     // gRPC path spends much of a short run's CPU in the compiler threads, which the raw socket's
     // far smaller path does not).
-    for (int[] s : sizes) {
-      long bytes = (long) s[0] * s[1] * s[2] * 4;
-      byte[] payload = TransportBench.payload(bytes);
-      int frames = Math.max(20, framesFor(bytes) / 4);
-      TransportBench.grpc(s[0], s[1], s[2], payload, frames);
-      TransportBench.raw(payload, frames);
+    byte[][] payloads = new byte[sizes.length][];
+    for (int k = 0; k < sizes.length; k++) {
+      int[] s = sizes[k];
+      payloads[k] = TransportBench.payload(bytes(s));
+      int frames = Math.max(20, framesFor(bytes(s)) / 4);
+      TransportBench.grpc(s[0], s[1], s[2], payloads[k], frames);
+      TransportBench.raw(payloads[k], frames);
     }
     System.err.println("  warm-up done");
     // Rounds outermost: every size once per round, so each size's runs are spread over the whole
     // bench. With a size's runs back to back (until session 12) they shared whatever the machine
     // did in those seconds: one quiet run gave 1 MB 0.74 (0.69-0.75), the next, a minute later,
     // 0.93 (0.87-0.95), while another size swung the other way.
-    double[][][] v = new double[sizes.length][7][repeat]; // gRPC MB/s, raw MB/s, ratio, 4 x CPU per GB
+    double[][][] v = new double[sizes.length][MEASURES][repeat];
     for (int i = 0; i < repeat; i++) {
       for (int k = 0; k < sizes.length; k++) {
         int[] s = sizes[k];
-        long bytes = (long) s[0] * s[1] * s[2] * 4;
-        int frames = framesFor(bytes);
-        byte[] payload = TransportBench.payload(bytes);
+        int frames = framesFor(bytes(s));
+        byte[] payload = payloads[k];
         // each pair back to back, in alternating order, so a load change hits both transports alike
         TransportBench.Run g;
         TransportBench.Run r;
@@ -80,15 +80,14 @@ public final class TransportBenchCommand implements Callable<Integer> {
         for (int m = 0; m < row.length; m++) {
           v[k][m][i] = row[m];
         }
-        runs.row(size(s), bytes, frames, i + 1, row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
+        runs.row(size(s), bytes(s), frames, i + 1, row[0], row[1], row[2], row[3], row[4], row[5], row[6]);
       }
       System.err.printf("  round %d of %d done%n", i + 1, repeat);
     }
     for (int k = 0; k < sizes.length; k++) {
       int[] s = sizes[k];
-      long bytes = (long) s[0] * s[1] * s[2] * 4;
       double[][] m = v[k];
-      table.row(size(s), bytes, framesFor(bytes), Spread.of(m[0]).text("%.0f"), Spread.of(m[1]).text("%.0f"),
+      table.row(size(s), bytes(s), framesFor(bytes(s)), Spread.of(m[0]).text("%.0f"), Spread.of(m[1]).text("%.0f"),
           Spread.of(m[2]).text("%.2f"), Spread.of(m[3]).text("%.2f"), Spread.of(m[4]).text("%.2f"),
           Spread.of(m[5]).text("%.2f"), Spread.of(m[6]).text("%.2f"));
     }
@@ -101,6 +100,13 @@ public final class TransportBenchCommand implements Callable<Integer> {
     runs.writeCsv(Path.of(csv.toString().replace(".csv", "-runs.csv")));
     System.out.println("\nwrote " + csv);
     return 0;
+  }
+
+  /** Per run: gRPC MB/s, raw MB/s, their ratio, CPU per GB of gRPC's send and receive ends and raw's. */
+  private static final int MEASURES = 7;
+
+  private static long bytes(int[] s) {
+    return (long) s[0] * s[1] * s[2] * 4;
   }
 
   private static String size(int[] s) {

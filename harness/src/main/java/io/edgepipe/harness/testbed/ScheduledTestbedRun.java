@@ -59,6 +59,11 @@ public final class ScheduledTestbedRun {
       this(label, linkBps, edgeCpu, paceFps, seconds, settleSeconds, placement, false);
     }
 
+    /** A measured step with frames as fast as the chain takes them (not a warm-up, not paced). */
+    public boolean flatOut() {
+      return !warmup && paceFps == 0;
+    }
+
     public Step {
       if (!(seconds > settleSeconds) || settleSeconds < 0) {
         throw new IllegalArgumentException("a step lasts longer than its settling time, got " + seconds + " s and "
@@ -191,7 +196,7 @@ public final class ScheduledTestbedRun {
         for (int attempts = 1; ; attempts++) {
           double[] measured = measure(step, now[0], controller, log);
           double compileShare = measured[3];
-          boolean again = step.paceFps() == 0 && retry.again(attempts, compileShare);
+          boolean again = step.flatOut() && retry.again(attempts, compileShare);
           if (again) {
             log.accept(String.format(java.util.Locale.ROOT, "%.1f s: step %s: the JIT used %.1f%% of a node's CPU in its "
                 + "window; measuring it again", controller.now(), step.label(), 100 * compileShare));

@@ -35,6 +35,14 @@ class CompilingWindowRetryTest {
   }
 
   @Test
+  void onlyMeasuredStepsAtFullSpeedAreFlatOut() {
+    assertTrue(new ScheduledTestbedRun.Step("thr", 0, 0, 0, 3, 1).flatOut());
+    assertFalse(new ScheduledTestbedRun.Step("lat", 0, 0, -20, 3, 1).flatOut(), "paced from the step before");
+    assertFalse(new ScheduledTestbedRun.Step("idle", 0, 0, 1, 3, 1).flatOut(), "paced at 1 frame/s");
+    assertFalse(new ScheduledTestbedRun.Step("warm-up", 0, 0, 0, 20, 0, null, true).flatOut());
+  }
+
+  @Test
   void aRuleWithoutAPositiveShareIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new CompilingWindowRetry(0, 1));
     assertThrows(IllegalArgumentException.class, () -> new CompilingWindowRetry(0.05, -1));
