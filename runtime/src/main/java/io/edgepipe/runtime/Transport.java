@@ -27,7 +27,9 @@ public final class Transport {
    * HTTP/2 flow-control window per stream and connection. Not smaller for loopback's sake: in
    * {@code bench transport} at 1 MB frames a 2-4 MiB window kept less waiting in the receiver's
    * socket and cut its CPU per GB (0.22 -> 0.18-0.20) but raised the sender's by as much, with
-   * the same gRPC/raw ratio (session 11, interleaved in one JVM, 7 rounds, loaded).
+   * the same gRPC/raw ratio (session 11, interleaved in one JVM, 7 rounds, loaded). Session 13, quiet,
+   * 4 MiB frames, separate JVMs alternating, 10 rounds each, three times: 8 MiB 0.56-0.60 and 4 MiB
+   * 0.60-0.65 gRPC/raw against 0.67-0.73 for 16 MiB.
    */
   public static final int FLOW_CONTROL_WINDOW = Integer.getInteger("edgepipe.window", 16 << 20);
   /**
@@ -36,7 +38,10 @@ public final class Transport {
    * serialises small frames on the event loop; 8 MiB lets many small frames pipeline while a
    * large frame still waits for the previous one to leave. 2 MiB (fewer framed bytes waiting to
    * be written, so warmer in cache) did not lower the sender's CPU at 1 MB frames and lowered the
-   * gRPC/raw ratio (session 11; {@code -Dedgepipe.onReadyBytes} to compare again).
+   * gRPC/raw ratio (session 11; {@code -Dedgepipe.onReadyBytes} to compare again). Session 13, quiet,
+   * 4 MiB frames (separate JVMs alternating, 10 rounds each, three times): 4 MiB (one frame queued)
+   * cut the sending end's CPU per GB by about a tenth (0.28 vs 0.31-0.37: fewer buffers cycling
+   * through the cache) but not the ratio (0.65-0.70 vs 0.67-0.73); 2 MiB 0.61-0.66; 16 MiB 0.56-0.63.
    */
   public static final int ON_READY_THRESHOLD = Integer.getInteger("edgepipe.onReadyBytes", 8 << 20);
   /**
@@ -44,7 +49,9 @@ public final class Transport {
    * frees a 4 MiB arena chunk as soon as it is empty and maps (and zeroes) a new one for the next
    * frame, which for multi-megabyte frames held until computed is every frame: in `bench
    * transport` that zeroing was a tenth of the hop's CPU. Netty's adaptive allocator keeps freed
-   * chunks for reuse.
+   * chunks for reuse. Session 13: Netty's PooledByteBufAllocator (direct, 4 MiB chunks, thread caches)
+   * in its place, two quiet {@code bench transport} runs each alternating with this one: 4 MB 0.83 and
+   * 0.73 against 0.83 and 0.78, other sizes within the spread; not kept.
    */
   private static final ByteBufAllocator BUFFERS = new AdaptiveByteBufAllocator(true);
   /**
@@ -84,6 +91,7 @@ public final class Transport {
    * controller writes at most this much between flushes, so with Netty's 64 KiB default a 1 MB
    * frame went out in 16 rounds of four 16 KiB DATA frames and a system call each; gRPC itself
    * does not use the channel's writability (its own limit is the stream's on-ready threshold).
+   * 16 MiB gave 0.47-0.58 gRPC/raw against 0.63-0.67 at 4 MiB frames (session 13, quiet, separate JVMs).
    */
   static final int WRITE_BUFFER_BYTES = Integer.getInteger("edgepipe.writeBytes", 4 << 20);
   private static final WriteBufferWaterMark WRITES = new WriteBufferWaterMark(WRITE_BUFFER_BYTES / 2, WRITE_BUFFER_BYTES);
