@@ -14,7 +14,9 @@ import io.edgepipe.vgpu.KernelCatalog;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One CNN layer computed through the {@link Gpu} API, whatever the device. For each frame:
@@ -31,6 +33,8 @@ public abstract class GpuLayer implements AutoCloseable {
   private final GpuModule module;
   private final Map<String, GpuFunction> functions = new HashMap<>();
   private final Map<String, DevicePtr> buffers = new HashMap<>();
+  /** Names of the buffers holding uploaded constants, of {@link #buffers}. */
+  private final Set<String> constants = new HashSet<>();
 
   protected GpuLayer(LayerSpec spec, Gpu gpu) {
     this.spec = spec;
@@ -101,6 +105,28 @@ public abstract class GpuLayer implements AutoCloseable {
     return output;
   }
 
+  /**
+   * Queues only the layer's own kernel launch(es), from {@code in} (f32, {@code inShape}, on this
+   * layer's device) into {@code out} (f32, the output shape): no copies, no element-type
+   * conversion, no synchronize. For timing the kernel alone on device-resident buffers
+   * ({@code bench gpu-kernels}); a stage calls {@link #run}.
+   */
+  public final void launchOn(DevicePtr in, DevicePtr out, TensorShape inShape) {
+    launchLayer(in, out, inShape, outputShape(inShape));
+  }
+
+  /**
+   * Bytes of the constant data {@link #upload} put on the device (weights, biases): what every
+   * launch reads besides its input.
+   */
+  public long constantBytes() {
+    long sum = 0;
+    for (String name : constants) {
+      sum += buffers.get(name).bytes();
+    }
+    return sum;
+  }
+
   /** Bytes of an output of {@code outShape} in {@code spec.outputType()}. */
   public int outputBytes(TensorShape outShape) {
     return Math.toIntExact(outShape.elements() * ElementType.sizeOf(spec.outputType()));
@@ -136,6 +162,7 @@ public abstract class GpuLayer implements AutoCloseable {
     ByteBuffer bytes = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     bytes.asFloatBuffer().put(values);
     DevicePtr ptr = buffer(name, bytes.capacity());
+    constants.add(name);
     gpu.copyHtoD(ptr, bytes);
     return ptr;
   }
@@ -146,5 +173,6 @@ public abstract class GpuLayer implements AutoCloseable {
       gpu.free(ptr);
     }
     buffers.clear();
+    constants.clear();
   }
 }

@@ -90,6 +90,14 @@ public interface Gpu extends AutoCloseable {
     return -1;
   }
 
+  /**
+   * The device's peak memory bandwidth as its driver reports it, or unknown with the reason (an
+   * emulated or remote device cannot say).
+   */
+  default MemoryBandwidth memoryBandwidth() {
+    return MemoryBandwidth.unknown(name() + " does not report its memory bandwidth");
+  }
+
   /** Frees everything this device still holds. */
   @Override
   void close();

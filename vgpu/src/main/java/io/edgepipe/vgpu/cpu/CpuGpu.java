@@ -61,6 +61,12 @@ public final class CpuGpu implements Gpu {
     return capacity;
   }
 
+  @Override
+  public io.edgepipe.vgpu.MemoryBandwidth memoryBandwidth() {
+    return io.edgepipe.vgpu.MemoryBandwidth.unknown(
+        "cpu: the emulated device computes in host memory, whose peak bandwidth the JVM cannot read");
+  }
+
   /** Bytes currently allocated (safe to read from any thread). */
   public long bytesInUse() {
     return bytesInUse.get();

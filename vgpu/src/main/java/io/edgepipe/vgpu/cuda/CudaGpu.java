@@ -4,6 +4,7 @@ import static jcuda.driver.JCudaDriver.cuCtxCreate;
 import static jcuda.driver.JCudaDriver.cuCtxDestroy;
 import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
 import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
@@ -26,6 +27,7 @@ import io.edgepipe.vgpu.GpuModule;
 import io.edgepipe.vgpu.KernelArgs;
 import io.edgepipe.vgpu.KernelCatalog;
 import io.edgepipe.vgpu.LaunchCheck;
+import io.edgepipe.vgpu.MemoryBandwidth;
 import io.edgepipe.vgpu.RegisteredKernel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +42,7 @@ import jcuda.NativePointerObject;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
+import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
@@ -97,9 +100,10 @@ public final class CudaGpu implements Gpu {
     return CudaProbe.probe().reason();
   }
 
-  /** Opens device {@code ordinal} (0 = first GPU). */
   private final long totalMemory;
+  private final MemoryBandwidth bandwidth;
 
+  /** Opens device {@code ordinal} (0 = first GPU). */
   public CudaGpu(int ordinal) {
     CudaProbe.Result p = CudaProbe.probe();
     if (!p.available()) {
@@ -120,6 +124,9 @@ public final class CudaGpu implements Gpu {
     long[] total = new long[1];
     check(jcuda.driver.JCudaDriver.cuDeviceTotalMem(total, dev), "cuDeviceTotalMem");
     this.totalMemory = total[0];
+    this.bandwidth = MemoryBandwidth.ofMemoryClock(
+        attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE, "MEMORY_CLOCK_RATE"),
+        attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, "GLOBAL_MEMORY_BUS_WIDTH"));
     check(cuCtxCreate(ctx, 0, dev), "cuCtxCreate");
     check(cuStreamCreate(stream, 0), "cuStreamCreate");
   }
@@ -132,6 +139,12 @@ public final class CudaGpu implements Gpu {
   @Override
   public long memoryCapacity() {
     return totalMemory;
+  }
+
+  /** From the driver's memory clock and bus width, read when the device was opened. */
+  @Override
+  public MemoryBandwidth memoryBandwidth() {
+    return bandwidth;
   }
 
   /** Bytes allocated through this device and not yet freed. */
@@ -385,6 +398,12 @@ public final class CudaGpu implements Gpu {
     } catch (IOException e) {
       throw new GpuException("INTERNAL", "cannot read " + resource + ": " + e.getMessage(), e);
     }
+  }
+
+  private static int attribute(CUdevice dev, int attribute, String name) {
+    int[] value = {0};
+    check(cuDeviceGetAttribute(value, attribute, dev), "cuDeviceGetAttribute(" + name + ")");
+    return value[0];
   }
 
   static void check(int rc, String call) {

@@ -136,6 +136,13 @@ public final class RemoteGpu implements Gpu {
     return displayName;
   }
 
+  /** The vGPU protocol carries the backend's device name only, not its memory properties. */
+  @Override
+  public io.edgepipe.vgpu.MemoryBandwidth memoryBandwidth() {
+    return io.edgepipe.vgpu.MemoryBandwidth.unknown(displayName + ": the vGPU protocol does not carry the backend"
+        + " device's memory bandwidth (run the bench on the backend's host with --device cuda)");
+  }
+
   /** The backend's device, e.g. "cuda:0 NVIDIA H100" or "cpu". */
   public String backendDevice() {
     return link.opened().getDeviceName();

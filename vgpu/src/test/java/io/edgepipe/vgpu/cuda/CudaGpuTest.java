@@ -63,6 +63,18 @@ class CudaGpuTest {
     }
   }
 
+  @Test
+  @Tag("cuda")
+  void peakMemoryBandwidthComesFromTheDriver() {
+    needGpu();
+    try (CudaGpu cuda = new CudaGpu(0)) {
+      io.edgepipe.vgpu.MemoryBandwidth peak = cuda.memoryBandwidth();
+      assertTrue(peak.known(), peak.note());
+      // every GPU JCuda 12 runs on has between 10 GB/s and 100 TB/s
+      assertTrue(peak.gigabytesPerSecond() > 10 && peak.gigabytesPerSecond() < 100_000, cuda.name() + ": " + peak);
+    }
+  }
+
   private static void compare(KernelCases.Case c, byte[] want, byte[] got) {
     assertEquals(want.length, got.length, c.label());
     if (c.outElem() == LaunchCheck.Elem.U8) {
