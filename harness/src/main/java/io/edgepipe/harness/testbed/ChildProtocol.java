@@ -1,6 +1,13 @@
 package io.edgepipe.harness.testbed;
 
 import io.edgepipe.testbed.NodeProcess;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 
 /**
@@ -40,10 +47,37 @@ final class ChildProtocol {
    */
   static void runChild(Object command, String[] args) {
     int code = new CommandLine(command).setExecutionExceptionHandler((e, cmd, parsed) -> {
-      say(ERROR + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
+      say(ERROR + " " + oneLine(e));
       e.printStackTrace();
       return 1;
     }).execute(args);
     System.exit(code);
+  }
+
+  /** A failure's message as it goes on an {@code ERROR} line: one line ("null" when it has none). */
+  static String oneLine(Throwable e) {
+    return String.valueOf(e.getMessage()).replace('\n', ' ');
+  }
+
+  /**
+   * The {@code main} loop of a command host ({@link LinkHopHost}, {@link PartitionHost}): says
+   * {@code READY}, then answers each non-blank line of stdin with the line {@code handler} returns,
+   * until stdin closes (the parent is done, or gone).
+   */
+  static void serveStdin(UnaryOperator<String> handler) throws IOException {
+    serve(new InputStreamReader(System.in, StandardCharsets.UTF_8), handler, ChildProtocol::say);
+  }
+
+  /** {@link #serveStdin} over any input, answering to {@code say} (so a test can drive it). */
+  static void serve(Reader commands, UnaryOperator<String> handler, Consumer<String> say) throws IOException {
+    say.accept(READY);
+    try (BufferedReader in = new BufferedReader(commands)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        if (!line.isBlank()) {
+          say.accept(handler.apply(line.strip()));
+        }
+      }
+    }
   }
 }

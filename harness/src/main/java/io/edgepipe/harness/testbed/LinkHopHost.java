@@ -2,10 +2,7 @@ package io.edgepipe.harness.testbed;
 
 import io.edgepipe.harness.measure.HopTimer;
 import io.edgepipe.runtime.FrameServer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,19 +38,10 @@ public final class LinkHopHost {
 
   public static void main(String[] args) throws IOException {
     LinkHopHost host = new LinkHopHost();
-    ChildProtocol.say(ChildProtocol.READY);
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (!line.isBlank()) {
-          ChildProtocol.say(host.handle(line.strip()));
-        }
-      }
-    }
+    ChildProtocol.serveStdin(host::handle);
     host.close();
     System.exit(0);
   }
-
 
   /** Runs one command; its answer line. */
   String handle(String command) {
@@ -76,7 +64,7 @@ public final class LinkHopHost {
       return ChildProtocol.ERROR + " unknown command: " + command;
     } catch (Exception e) {
       e.printStackTrace();
-      return ChildProtocol.ERROR + " " + w[0] + ": " + String.valueOf(e.getMessage()).replace('\n', ' ');
+      return ChildProtocol.ERROR + " " + w[0] + ": " + ChildProtocol.oneLine(e);
     }
   }
 

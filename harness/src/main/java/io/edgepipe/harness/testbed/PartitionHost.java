@@ -6,10 +6,7 @@ import io.edgepipe.launcher.options.SpecOption;
 import io.edgepipe.runtime.ComputeStage;
 import io.edgepipe.runtime.FrameServer;
 import io.edgepipe.runtime.StageOptions;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,19 +48,10 @@ public final class PartitionHost {
     }
     PartitionHost host = new PartitionHost(args[0], args[1]);
     Runtime.getRuntime().addShutdownHook(new Thread(host::stopAll, "partition-host-stop"));
-    ChildProtocol.say(ChildProtocol.READY);
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (!line.isBlank()) {
-          ChildProtocol.say(host.handle(line.strip()));
-        }
-      }
-    }
+    ChildProtocol.serveStdin(host::handle);
     host.stopAll();
     System.exit(0);
   }
-
 
   /** Runs one command; its answer line. */
   synchronized String handle(String command) {
@@ -82,7 +70,7 @@ public final class PartitionHost {
     } catch (Exception e) {
       e.printStackTrace();
       return ChildProtocol.ERROR + " " + w[0] + " " + (w.length > 1 ? w[1] : "") + ": "
-          + String.valueOf(e.getMessage()).replace('\n', ' ');
+          + ChildProtocol.oneLine(e);
     }
   }
 
