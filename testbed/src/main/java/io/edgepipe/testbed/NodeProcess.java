@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A process started on a testbed node. Its stdout and stderr are copied line by line to its
@@ -81,6 +82,22 @@ public final class NodeProcess implements AutoCloseable {
       messages.add(EOF); // stays at the end for later callers
     }
     return m;
+  }
+
+  /**
+   * Waits for the first protocol line that {@code wanted} accepts, passing over the others: that
+   * line, {@link #EOF} when the output ended first, or null when {@code timeout} passed first.
+   */
+  public String awaitMessage(Predicate<String> wanted, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long left;
+    while ((left = deadline - System.nanoTime()) > 0) {
+      String m = nextMessage(Duration.ofNanos(left));
+      if (m == null || EOF.equals(m) || wanted.test(m)) {
+        return m;
+      }
+    }
+    return null;
   }
 
   /** Writes one line to the child's stdin. */

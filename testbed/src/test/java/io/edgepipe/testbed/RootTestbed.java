@@ -41,18 +41,9 @@ final class RootTestbed {
 
   /** Waits for the next protocol line that starts with {@code keyword}; fails with the log on EOF or timeout. */
   static String await(NodeProcess p, String keyword, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      String m = p.nextMessage(Duration.ofMillis(200));
-      if (m == null) {
-        continue;
-      }
-      if (m.equals(NodeProcess.EOF)) {
-        break;
-      }
-      if (m.startsWith(keyword)) {
-        return m.substring(keyword.length()).strip();
-      }
+    String m = p.awaitMessage(line -> line.startsWith(keyword), timeout);
+    if (m != null && !m.equals(NodeProcess.EOF)) {
+      return m.substring(keyword.length()).strip();
     }
     throw new AssertionError(p.name() + " did not say " + keyword + " within " + timeout + "; log:\n"
         + (Files.exists(p.log()) ? Files.readString(p.log()) : "(none)"));

@@ -138,26 +138,21 @@ public final class LinkHopProbe {
   }
 
   private static String await(NodeProcess p, String word) {
-    long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
+    String m;
     try {
-      while (System.nanoTime() < deadline) {
-        String m = p.nextMessage(Duration.ofMillis(200));
-        if (m == null) {
-          continue;
-        }
-        if (m.startsWith(word)) {
-          return m;
-        }
-        if (m.startsWith(ChildProtocol.ERROR) || NodeProcess.EOF.equals(m)) {
-          throw new TestbedException(p.name() + ": " + (NodeProcess.EOF.equals(m) ? "exited" : m) + "; see " + p.log());
-        }
-      }
+      m = p.awaitMessage(line -> line.startsWith(word) || line.startsWith(ChildProtocol.ERROR), COMMAND_TIMEOUT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TestbedException("link probe interrupted");
     }
-    throw new TestbedException(p.name() + " did not say " + word + " in " + COMMAND_TIMEOUT.toSeconds() + " s; see "
-        + p.log());
+    if (m == null) {
+      throw new TestbedException(p.name() + " did not say " + word + " in " + COMMAND_TIMEOUT.toSeconds() + " s; see "
+          + p.log());
+    }
+    if (!m.startsWith(word)) {
+      throw new TestbedException(p.name() + ": " + (NodeProcess.EOF.equals(m) ? "exited" : m) + "; see " + p.log());
+    }
+    return m;
   }
 
   static double median(double[] values) {

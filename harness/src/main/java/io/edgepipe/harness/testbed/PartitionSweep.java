@@ -302,40 +302,28 @@ public final class PartitionSweep implements AutoCloseable {
   private void command(Node node, String line, String answer) {
     NodeProcess host = hosts.get(node);
     host.tell(line);
+    String m;
     try {
-      long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
-      while (System.nanoTime() < deadline) {
-        String m = host.nextMessage(Duration.ofMillis(200));
-        if (m == null) {
-          continue;
-        }
-        if (m.equals(answer)) {
-          return;
-        }
-        if (m.startsWith(ChildProtocol.ERROR) || m.equals(NodeProcess.EOF)) {
-          throw new TestbedException(host.name() + ": " + (m.equals(NodeProcess.EOF) ? "exited" : m) + " (after `"
-              + line + "`); see " + host.log());
-        }
-      }
+      m = host.awaitMessage(r -> r.equals(answer) || r.startsWith(ChildProtocol.ERROR), COMMAND_TIMEOUT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TestbedException("partition sweep interrupted");
     }
-    throw new TestbedException(host.name() + " did not answer `" + line + "` in " + COMMAND_TIMEOUT.toSeconds()
-        + " s; see " + host.log());
+    if (m == null) {
+      throw new TestbedException(host.name() + " did not answer `" + line + "` in " + COMMAND_TIMEOUT.toSeconds()
+          + " s; see " + host.log());
+    }
+    if (!m.equals(answer)) {
+      throw new TestbedException(host.name() + ": " + (m.equals(NodeProcess.EOF) ? "exited" : m) + " (after `"
+          + line + "`); see " + host.log());
+    }
   }
 
   private void await(NodeProcess p, String word, Duration timeout) {
     try {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
-        String m = p.nextMessage(Duration.ofMillis(200));
-        if (m != null && m.startsWith(word)) {
-          return;
-        }
-        if (NodeProcess.EOF.equals(m)) {
-          break;
-        }
+      String m = p.awaitMessage(line -> line.startsWith(word), timeout);
+      if (m != null && !m.equals(NodeProcess.EOF)) {
+        return;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

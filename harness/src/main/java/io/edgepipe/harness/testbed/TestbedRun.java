@@ -520,19 +520,10 @@ public final class TestbedRun implements AutoCloseable {
 
   /** Waits for a child's protocol line starting with {@code word}; fails with its log on exit or timeout. */
   private void expect(NodeProcess p, String word, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      while (System.nanoTime() < deadline) {
-        String m = p.nextMessage(Duration.ofMillis(200));
-        if (m == null) {
-          continue;
-        }
-        if (m.equals(NodeProcess.EOF)) {
-          break;
-        }
-        if (m.startsWith(word)) {
-          return;
-        }
+      String m = p.awaitMessage(line -> line.startsWith(word), timeout);
+      if (m != null && !m.equals(NodeProcess.EOF)) {
+        return;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
