@@ -29,14 +29,24 @@ public interface Gpu extends AutoCloseable {
   /** Allocates {@code bytes} of device memory (contents undefined). */
   DevicePtr malloc(long bytes);
 
-  /** Copies src.remaining() bytes from the host to dst (at its offset 0); blocking. */
-  void copyHtoD(DevicePtr dst, ByteBuffer src);
+  /**
+   * Copies src.remaining() bytes from the host to dst (at its offset 0); blocking. As in CUDA, a
+   * blocking copy is the queued one followed by {@link #synchronize()}, so it also waits for (and
+   * reports) what was queued before it; a device overrides it only to do more (e.g. keep the bytes).
+   */
+  default void copyHtoD(DevicePtr dst, ByteBuffer src) {
+    copyHtoDAsync(dst, src);
+    synchronize();
+  }
 
   /** Queued form of {@link #copyHtoD}; src must stay unchanged until synchronize. */
   void copyHtoDAsync(DevicePtr dst, ByteBuffer src);
 
-  /** Copies dst.remaining() bytes from src (offset 0) into dst; blocking. */
-  void copyDtoH(ByteBuffer dst, DevicePtr src);
+  /** Copies dst.remaining() bytes from src (offset 0) into dst; blocking: the queued copy, then {@link #synchronize()}. */
+  default void copyDtoH(ByteBuffer dst, DevicePtr src) {
+    copyDtoHAsync(dst, src);
+    synchronize();
+  }
 
   /** Queued form of {@link #copyDtoH}; dst holds the data after synchronize. */
   void copyDtoHAsync(ByteBuffer dst, DevicePtr src);

@@ -60,7 +60,8 @@ import jcuda.driver.CUstream;
  * call, because a backend calls from its device thread, not the creating one). Async copies of
  * direct buffers go straight to the driver (the buffer is kept reachable until synchronize);
  * heap and read-only buffers are staged through pinned memory, since the GC may move a heap array
- * once the JNI call returns. Blocking copies are the async ones plus {@link #synchronize()}.
+ * once the JNI call returns. Blocking copies are the async ones plus {@link #synchronize()} (the
+ * {@link Gpu} defaults).
  * Copies leave the host buffer's position unchanged. Handles are indexes into this device's own
  * tables, so freed or foreign pointers are refused with NOT_FOUND instead of faulting.
  */
@@ -208,12 +209,6 @@ public final class CudaGpu implements Gpu {
   }
 
   @Override
-  public void copyHtoD(DevicePtr dst, ByteBuffer src) {
-    copyHtoDAsync(dst, src);
-    synchronize();
-  }
-
-  @Override
   public void copyHtoDAsync(DevicePtr dst, ByteBuffer src) {
     bind();
     Alloc a = alloc(dst);
@@ -235,12 +230,6 @@ public final class CudaGpu implements Gpu {
       host = r.pointer();
     }
     check(cuMemcpyHtoDAsync(a.ptr, host, n, stream), "cuMemcpyHtoDAsync");
-  }
-
-  @Override
-  public void copyDtoH(ByteBuffer dst, DevicePtr src) {
-    copyDtoHAsync(dst, src);
-    synchronize();
   }
 
   @Override

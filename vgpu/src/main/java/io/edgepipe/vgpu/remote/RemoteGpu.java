@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Batching.</b> {@link #copyHtoDAsync}, {@link #launch} and {@link #copyDtoHAsync} are
  * queued here and sent as one message at {@link #synchronize()}; the reply carries the DtoH data.
  * So a frame through a stage (upload, launches, download, sync) costs exactly one round trip
- * ({@link #roundTrips()} counts them). The blocking copies are the async ones plus a sync.
+ * ({@link #roundTrips()} counts them). The blocking copies are the async ones plus a sync (a
+ * blocking {@link #copyHtoD} also keeps its bytes, see below).
  * {@link #loadModule}, {@link #function}, {@link #malloc} and {@link #free} are sent at once,
  * together with whatever is queued (one round trip), so their errors, e.g. malloc's
  * RESOURCE_EXHAUSTED when the vMemory quota would be exceeded, are thrown by the call itself.
@@ -305,12 +306,6 @@ public final class RemoteGpu implements Gpu {
     checkCopy("copyHtoD of " + n + " bytes into", n, size);
     makeRoom(n, 0);
     queue.add(new Call.HtoDCall(dst.handle(), view(src), null, direct(src)), n, 0);
-  }
-
-  @Override
-  public void copyDtoH(ByteBuffer dst, DevicePtr src) {
-    copyDtoHAsync(dst, src);
-    synchronize();
   }
 
   @Override
