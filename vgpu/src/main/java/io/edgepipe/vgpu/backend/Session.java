@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.edgepipe.api.PayloadCodec;
 import io.edgepipe.api.shm.SharedSegment;
+import io.edgepipe.vgpu.CopyCheck;
 import io.edgepipe.vgpu.DevicePtr;
 import io.edgepipe.vgpu.Dim3;
 import io.edgepipe.vgpu.Gpu;
@@ -241,10 +242,7 @@ final class Session {
         CopyHtoD h = op.getHtod();
         DevicePtr p = ptr(h.getDst());
         long n = h.hasShared() ? h.getShared().getLength() : h.getRawBytes() > 0 ? h.getRawBytes() : h.getData().size();
-        if (n < 0 || n > p.bytes()) {
-          throw new GpuException("INVALID_ARGUMENT", "copyHtoD of " + Long.toUnsignedString(n)
-              + " bytes into a buffer of " + p.bytes() + " bytes");
-        }
+        CopyCheck.htoD(n, p.bytes());
         // a view of the segment or of the request's bytes: no copy here (the cpu device decodes
         // from it, the cuda device stages it in pinned memory); both outlive the batch
         device.copyHtoDAsync(p, h.hasShared() ? shared(h.getShared(), "copyHtoD").asReadOnlyBuffer()
@@ -255,14 +253,7 @@ final class Session {
       case DTOH -> {
         DevicePtr p = ptr(op.getDtoh().getSrc());
         long n = op.getDtoh().getBytes();
-        if (n < 0) {
-          throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + Long.toUnsignedString(n) + " bytes from a buffer of "
-              + p.bytes() + " bytes");
-        }
-        if (n > p.bytes()) {
-          throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + n + " bytes from a buffer of "
-              + p.bytes() + " bytes");
-        }
+        CopyCheck.dtoH(n, p.bytes());
         if (op.getDtoh().hasShared()) {
           if (op.getDtoh().getShared().getLength() != n) {
             throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + n + " bytes into a shared-memory place of "

@@ -1,5 +1,6 @@
 package io.edgepipe.vgpu.cpu;
 
+import io.edgepipe.vgpu.CopyCheck;
 import io.edgepipe.vgpu.DevicePtr;
 import io.edgepipe.vgpu.Dim3;
 import io.edgepipe.vgpu.Gpu;
@@ -130,10 +131,7 @@ public final class CpuGpu implements Gpu {
   @Override
   public void copyHtoD(DevicePtr dst, ByteBuffer src) {
     CpuBuffer b = buffer(dst);
-    if (src.remaining() > b.bytes()) {
-      throw new GpuException("INVALID_ARGUMENT", "copyHtoD of " + src.remaining() + " bytes into a buffer of "
-          + b.bytes() + " bytes");
-    }
+    CopyCheck.htoD(src.remaining(), b.bytes());
     b.write(src);
   }
 
@@ -145,13 +143,7 @@ public final class CpuGpu implements Gpu {
   @Override
   public void copyDtoH(ByteBuffer dst, DevicePtr src) {
     CpuBuffer b = buffer(src);
-    if (dst.remaining() > b.bytes()) {
-      throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + dst.remaining() + " bytes from a buffer of "
-          + b.bytes() + " bytes");
-    }
-    if (dst.isReadOnly()) {
-      throw new GpuException("INVALID_ARGUMENT", "copyDtoH into a read-only buffer");
-    }
+    CopyCheck.dtoH(dst, b.bytes());
     b.read(dst);
   }
 

@@ -18,6 +18,7 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
+import io.edgepipe.vgpu.CopyCheck;
 import io.edgepipe.vgpu.DevicePtr;
 import io.edgepipe.vgpu.Dim3;
 import io.edgepipe.vgpu.Gpu;
@@ -213,9 +214,7 @@ public final class CudaGpu implements Gpu {
     bind();
     Alloc a = alloc(dst);
     int n = src.remaining();
-    if (n > a.bytes) {
-      throw new GpuException("INVALID_ARGUMENT", "copyHtoD of " + n + " bytes into a buffer of " + a.bytes + " bytes");
-    }
+    CopyCheck.htoD(n, a.bytes);
     if (n == 0) {
       return;
     }
@@ -237,12 +236,7 @@ public final class CudaGpu implements Gpu {
     bind();
     Alloc a = alloc(src);
     int n = dst.remaining();
-    if (n > a.bytes) {
-      throw new GpuException("INVALID_ARGUMENT", "copyDtoH of " + n + " bytes from a buffer of " + a.bytes + " bytes");
-    }
-    if (dst.isReadOnly()) {
-      throw new GpuException("INVALID_ARGUMENT", "copyDtoH into a read-only buffer");
-    }
+    CopyCheck.dtoH(dst, a.bytes);
     if (n == 0) {
       return;
     }

@@ -2,6 +2,7 @@ package io.edgepipe.vgpu.remote;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.edgepipe.vgpu.CopyCheck;
 import io.edgepipe.vgpu.DevicePtr;
 import io.edgepipe.vgpu.Dim3;
 import io.edgepipe.vgpu.Gpu;
@@ -285,7 +286,7 @@ public final class RemoteGpu implements Gpu {
     open();
     long size = bufferBytes(dst, "copyHtoD to");
     int n = src.remaining();
-    checkCopy("copyHtoD of " + n + " bytes into", n, size);
+    CopyCheck.htoD(n, size);
     byte[] keep = null;
     if (journal.journalBytes() - journal.keptBytes(dst.handle()) + n <= JOURNAL_LIMIT) {
       // a blocking copy is how constants (weights) are uploaded: keep them to replay on a new session
@@ -303,7 +304,7 @@ public final class RemoteGpu implements Gpu {
     open();
     long size = bufferBytes(dst, "copyHtoD to");
     int n = src.remaining();
-    checkCopy("copyHtoD of " + n + " bytes into", n, size);
+    CopyCheck.htoD(n, size);
     makeRoom(n, 0);
     queue.add(new Call.HtoDCall(dst.handle(), view(src), null, direct(src)), n, 0);
   }
@@ -313,10 +314,7 @@ public final class RemoteGpu implements Gpu {
     open();
     long size = bufferBytes(src, "copyDtoH from");
     int n = dst.remaining();
-    if (dst.isReadOnly()) {
-      throw new GpuException("INVALID_ARGUMENT", "copyDtoH into a read-only buffer");
-    }
-    checkCopy("copyDtoH of " + n + " bytes from", n, size);
+    CopyCheck.dtoH(dst, size);
     makeRoom(0, n);
     queue.add(new Call.DtoHCall(src.handle(), n, dst.duplicate()), 0, n);
   }
@@ -465,12 +463,6 @@ public final class RemoteGpu implements Gpu {
           + " (freed, or from another device)");
     }
     return size;
-  }
-
-  private static void checkCopy(String what, int n, long size) {
-    if (n > size) {
-      throw new GpuException("INVALID_ARGUMENT", what + " a buffer of " + size + " bytes");
-    }
   }
 
   /** The caller's buffer, kept to recognise one of the session's host buffers; null for a heap buffer. */
