@@ -335,62 +335,36 @@ public final class TenantsBench {
           }
         }
       }
-      case "unread" -> {
-        ManagedChannel ch = channel(host, port, channels);
-        while (!stop.get()) {
-          RawSession s = new RawSession(ch, token);
-          try {
-            add(counts, 0);
-            ServerMessage o = s.open(0.1, 1);
-            if (o == null || !o.hasOpened()) {
-              add(counts, 1);
-              sleep(200);
-              continue;
-            }
-            s.batch(1, List.of(Op.newBuilder().setMalloc(Malloc.newBuilder().setBytes(32 * MIB)).build()));
-            ServerMessage r = s.read(10_000);
-            if (r == null || r.getResult().getHandlesCount() == 0) {
-              add(counts, 1);
-              continue;
-            }
-            s.batch(2, List.of(Op.newBuilder().setDtoh(CopyDtoH.newBuilder().setSrc(r.getResult().getHandles(0))
-                .setBytes(32 * MIB)).build()));
-            if (s.awaitEnd(30_000) != null) {
-              add(counts, 1); // the backend ended it: the reply stayed unread
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          } catch (RuntimeException e) {
-            add(counts, 1);
-          } finally {
-            s.cancel();
-          }
+      case "unread" -> rawSessions(channel(host, port, channels), token, stop, counts, s -> {
+        ServerMessage o = s.open(0.1, 1);
+        if (o == null || !o.hasOpened()) {
+          add(counts, 1);
+          sleep(200);
+          return;
         }
-      }
+        s.batch(1, List.of(Op.newBuilder().setMalloc(Malloc.newBuilder().setBytes(32 * MIB)).build()));
+        ServerMessage r = s.read(10_000);
+        if (r == null || r.getResult().getHandlesCount() == 0) {
+          add(counts, 1);
+          return;
+        }
+        s.batch(2, List.of(Op.newBuilder().setDtoh(CopyDtoH.newBuilder().setSrc(r.getResult().getHandles(0))
+            .setBytes(32 * MIB)).build()));
+        if (s.awaitEnd(30_000) != null) {
+          add(counts, 1); // the backend ended it: the reply stayed unread
+        }
+      });
       case "oversize" -> {
-        ManagedChannel ch = channel(host, port, channels);
         ByteString payload = ByteString.copyFrom(new byte[80 << 20]);
-        while (!stop.get()) {
-          RawSession s = new RawSession(ch, token);
-          try {
-            add(counts, 0);
-            ServerMessage o = s.open(0.1, 1);
-            if (o != null && o.hasOpened()) {
-              s.batch(1, List.of(Op.newBuilder().setHtod(CopyHtoD.newBuilder().setDst(1).setData(payload)).build()));
-            }
-            if (s.awaitEnd(10_000) != null) {
-              add(counts, 1);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          } catch (RuntimeException e) {
-            add(counts, 1);
-          } finally {
-            s.cancel();
+        rawSessions(channel(host, port, channels), token, stop, counts, s -> {
+          ServerMessage o = s.open(0.1, 1);
+          if (o != null && o.hasOpened()) {
+            s.batch(1, List.of(Op.newBuilder().setHtod(CopyHtoD.newBuilder().setDst(1).setData(payload)).build()));
           }
-        }
+          if (s.awaitEnd(10_000) != null) {
+            add(counts, 1);
+          }
+        });
       }
       default -> { // sessions
         List<RemoteGpu> held = new ArrayList<>();
@@ -407,6 +381,33 @@ public final class TenantsBench {
         } finally {
           held.forEach(RemoteGpu::close);
         }
+      }
+    }
+  }
+
+  /** One attempt of a raw-session attack, on a session of its own. */
+  private interface RawAttempt {
+    void run(RawSession s) throws InterruptedException;
+  }
+
+  /**
+   * Runs {@code attempt} on one new raw session after another until {@code stop}: each counts as
+   * an attempt (counts[0]), one that fails as refused (counts[1]); each session is cancelled after.
+   */
+  private static void rawSessions(ManagedChannel ch, String token, AtomicBoolean stop, long[] counts,
+      RawAttempt attempt) {
+    while (!stop.get()) {
+      RawSession s = new RawSession(ch, token);
+      try {
+        add(counts, 0);
+        attempt.run(s);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        add(counts, 1);
+      } finally {
+        s.cancel();
       }
     }
   }
