@@ -90,6 +90,16 @@ public abstract class Kernel implements RegisteredKernel {
     }
   }
 
+  /**
+   * The size rule of a kernel that maps {@code n} elements of {@code in} onto {@code n} of
+   * {@code out} (its arguments named so; n may be 0).
+   */
+  protected final long[] sameSizeInOut(int[] v) {
+    nonNegative(v, "n");
+    int n = v[index("n")];
+    return needs("in", n, "out", n);
+  }
+
   /** A fresh needs array with the given (argument, elements) pairs. */
   protected final long[] needs(Object... argAndElements) {
     long[] e = new long[names.length];

@@ -45,8 +45,7 @@ public abstract class UnaryKind implements LayerKind {
 
     @Override
     public long[] elementsNeeded(int[] v) {
-      nonNegative(v, "n");
-      return needs("in", v[2], "out", v[2]);
+      return sameSizeInOut(v);
     }
 
     @Override

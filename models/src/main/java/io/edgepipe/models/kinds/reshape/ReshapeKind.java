@@ -27,8 +27,7 @@ public final class ReshapeKind implements LayerKind {
 
     @Override
     public long[] elementsNeeded(int[] v) {
-      nonNegative(v, "n");
-      return needs("in", v[2], "out", v[2]);
+      return sameSizeInOut(v);
     }
 
     @Override
