@@ -5,7 +5,6 @@ import io.edgepipe.planner.control.ClusterPlacement;
 import io.edgepipe.planner.control.ClusterTimingFeed;
 import io.edgepipe.planner.control.LiveProfile;
 import io.edgepipe.planner.control.Replanner;
-import io.edgepipe.planner.deploy.ClusterConnector;
 import io.edgepipe.planner.manifest.SpecFile;
 import io.edgepipe.planner.predict.Objective;
 import io.edgepipe.planner.predict.PlannerOptions;
@@ -37,8 +36,8 @@ public final class AutoplaceCommand implements Callable<Integer> {
   @Option(names = "--profile", description = "Profile JSON of the deployed spec (`pipeline measure`): start of the live profile.")
   Path profile;
 
-  @Option(names = "--context", description = "kubeconfig context (default: the current one).")
-  String context;
+  @Mixin
+  KubeContext kube;
 
   @Option(names = "--interval", defaultValue = "5", paramLabel = "SECONDS", description = "Re-plan every this often (default: ${DEFAULT-VALUE}).")
   long intervalSeconds;
@@ -77,7 +76,7 @@ public final class AutoplaceCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       SpecFile specFile = flags.specFile();
       List<String> stages = specFile.chain().stages();
-      try (KubernetesClient client = ClusterConnector.fromEnvironment().connect(context)) {
+      try (KubernetesClient client = kube.connect()) {
         ClusterPlacement cluster = new ClusterPlacement(client, flags.namespace);
         flags.colocate = cluster.colocated(); // a move keeps the deployed layout, whatever the flag says
         if (placement != null) {

@@ -1,6 +1,5 @@
 package io.edgepipe.cli.deploy;
 
-import io.edgepipe.planner.deploy.ClusterConnector;
 import io.edgepipe.planner.deploy.DeployListener;
 import io.edgepipe.planner.deploy.DeployResult;
 import io.edgepipe.planner.deploy.Deployer;
@@ -28,8 +27,8 @@ public final class DeployCommand implements Callable<Integer> {
   @Option(names = "--placement", required = true, description = "One letter per stage, producer first: E (edge) or S (server), e.g. EESS.")
   String placement;
 
-  @Option(names = "--context", description = "kubeconfig context (default: the current one).")
-  String context;
+  @Mixin
+  KubeContext kube;
 
   @Option(names = "--dry-run", description = "Print the YAML that would be applied; no cluster needed.")
   boolean dryRun;
@@ -58,7 +57,7 @@ public final class DeployCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
-      try (KubernetesClient client = ClusterConnector.fromEnvironment().connect(context)) {
+      try (KubernetesClient client = kube.connect()) {
         out.println("deploying " + manifests.directoryName() + " to namespace " + manifests.namespaceName() + " at "
             + client.getMasterUrl());
         DeployResult result = Deployer.serverSideApply(client, DeployListener.printing(out::println))

@@ -1,13 +1,13 @@
 package io.edgepipe.cli.deploy;
 
 import io.edgepipe.planner.deploy.ApiProxyFramesCounter;
-import io.edgepipe.planner.deploy.ClusterConnector;
 import io.edgepipe.planner.deploy.FpsMeter;
 import io.edgepipe.planner.deploy.StatusReporter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,8 +21,8 @@ public final class StatusCommand implements Callable<Integer> {
   @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
   String namespace;
 
-  @Option(names = "--context", description = "kubeconfig context (default: the current one).")
-  String context;
+  @Mixin
+  KubeContext kube;
 
   @Option(names = "--interval", defaultValue = "2", paramLabel = "SECONDS", description = "Time between the two metric scrapes (default: ${DEFAULT-VALUE}).")
   double intervalSeconds;
@@ -33,7 +33,7 @@ public final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     return Guarded.run(spec, () -> {
-      try (KubernetesClient client = ClusterConnector.fromEnvironment().connect(context)) {
+      try (KubernetesClient client = kube.connect()) {
         FpsMeter fps = new FpsMeter(new ApiProxyFramesCounter(client), Duration.ofMillis((long) (intervalSeconds * 1000)));
         spec.commandLine().getOut().print(StatusReporter.render(namespace,
             new StatusReporter(client, fps).status(namespace)));

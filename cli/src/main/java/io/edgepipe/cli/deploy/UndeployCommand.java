@@ -1,12 +1,12 @@
 package io.edgepipe.cli.deploy;
 
-import io.edgepipe.planner.deploy.ClusterConnector;
 import io.edgepipe.planner.deploy.Undeployer;
 import io.edgepipe.planner.deploy.Undeployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -19,8 +19,8 @@ public final class UndeployCommand implements Callable<Integer> {
   @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
   String namespace;
 
-  @Option(names = "--context", description = "kubeconfig context (default: the current one).")
-  String context;
+  @Mixin
+  KubeContext kube;
 
   @Spec
   CommandSpec spec;
@@ -29,7 +29,7 @@ public final class UndeployCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return Guarded.run(spec, () -> {
       PrintWriter out = spec.commandLine().getOut();
-      try (KubernetesClient client = ClusterConnector.fromEnvironment().connect(context)) {
+      try (KubernetesClient client = kube.connect()) {
         Undeployment result = Undeployer.undeploy(client, namespace);
         if (result.deleted().isEmpty()) {
           out.println("nothing of edgepipe in namespace " + namespace);
