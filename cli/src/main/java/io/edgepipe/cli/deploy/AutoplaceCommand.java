@@ -77,7 +77,7 @@ public final class AutoplaceCommand implements Callable<Integer> {
       SpecFile specFile = flags.specFile();
       List<String> stages = specFile.chain().stages();
       try (KubernetesClient client = kube.connect()) {
-        ClusterPlacement cluster = new ClusterPlacement(client, flags.namespace);
+        ClusterPlacement cluster = new ClusterPlacement(client, flags.namespace.name());
         flags.colocate = cluster.colocated(); // a move keeps the deployed layout, whatever the flag says
         if (placement != null) {
           Placement target = specFile.placement(placement);
@@ -107,8 +107,8 @@ public final class AutoplaceCommand implements Callable<Integer> {
     Replanner replanner = new Replanner(new LiveProfile(measured, match.frameSize(), 0.3, options.edgeCores(),
         options.serverCores()), options, start, new Replanner.Settings(Objective.THROUGHPUT, margin,
         Duration.ofSeconds(dwellSeconds), Duration.ofSeconds(cooldownSeconds), false));
-    ClusterTimingFeed feed = new ClusterTimingFeed(client, flags.namespace);
-    out.println("following " + start + " in namespace " + flags.namespace + " every " + intervalSeconds + " s");
+    ClusterTimingFeed feed = new ClusterTimingFeed(client, flags.namespace.name());
+    out.println("following " + start + " in namespace " + flags.namespace.name() + " every " + intervalSeconds + " s");
     out.flush();
     for (int round = 0; rounds == 0 || round < rounds; round++) {
       Thread.sleep(Duration.ofSeconds(intervalSeconds).toMillis());

@@ -19,8 +19,8 @@ public final class ManifestFlags {
   @Mixin
   SpecOption spec;
 
-  @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
-  String namespace;
+  @Mixin
+  NamespaceOption namespace;
 
   @Option(names = "--registry", defaultValue = "edgepipe",
       description = "Image registry: images are REGISTRY/edgepipe-stage-NAME:TAG, TAG-edge on the edge (default: ${DEFAULT-VALUE}).")
@@ -128,7 +128,7 @@ public final class ManifestFlags {
 
   /** Options from the flags, with {@code replicas} per stage (resolved from --replicas). */
   ManifestOptions options(Map<String, Integer> replicas) {
-    ManifestOptions.Builder builder = ManifestOptions.builder().namespace(namespace).registry(registry)
+    ManifestOptions.Builder builder = ManifestOptions.builder().namespace(namespace.name()).registry(registry)
         .replicas(replicas).vgpuBackend(vgpuBackend).vgpuBackendImage(vgpuBackendImage)
         .gpuResource(gpuResource).source(source);
     if (imageTag != null) {

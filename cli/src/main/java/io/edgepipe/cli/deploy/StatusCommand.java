@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
         "Frames per second come from edgepipe_frames_out_total scraped twice through the API server; '-' when it "
             + "cannot be read."})
 public final class StatusCommand implements Callable<Integer> {
-  @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
-  String namespace;
+  @Mixin
+  NamespaceOption namespace;
 
   @Mixin
   KubeContext kube;
@@ -35,8 +35,8 @@ public final class StatusCommand implements Callable<Integer> {
     return Guarded.run(spec, () -> {
       try (KubernetesClient client = kube.connect()) {
         FpsMeter fps = new FpsMeter(new ApiProxyFramesCounter(client), Duration.ofMillis((long) (intervalSeconds * 1000)));
-        spec.commandLine().getOut().print(StatusReporter.render(namespace,
-            new StatusReporter(client, fps).status(namespace)));
+        spec.commandLine().getOut().print(StatusReporter.render(namespace.name(),
+            new StatusReporter(client, fps).status(namespace.name())));
         spec.commandLine().getOut().flush();
       }
       return 0;

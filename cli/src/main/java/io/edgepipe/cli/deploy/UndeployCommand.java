@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pipeline undeploy}: remove everything edgepipe deployed in a namespace. */
@@ -16,8 +15,8 @@ import picocli.CommandLine.Spec;
     description = {"Delete every edgepipe object in the namespace.",
         "Objects labelled app.kubernetes.io/part-of=edgepipe go, and the namespace itself when edgepipe created it."})
 public final class UndeployCommand implements Callable<Integer> {
-  @Option(names = {"-n", "--namespace"}, defaultValue = "edgepipe", description = "Namespace (default: ${DEFAULT-VALUE}).")
-  String namespace;
+  @Mixin
+  NamespaceOption namespace;
 
   @Mixin
   KubeContext kube;
@@ -30,9 +29,9 @@ public final class UndeployCommand implements Callable<Integer> {
     return Guarded.run(spec, () -> {
       PrintWriter out = spec.commandLine().getOut();
       try (KubernetesClient client = kube.connect()) {
-        Undeployment result = Undeployer.undeploy(client, namespace);
+        Undeployment result = Undeployer.undeploy(client, namespace.name());
         if (result.deleted().isEmpty()) {
-          out.println("nothing of edgepipe in namespace " + namespace);
+          out.println("nothing of edgepipe in namespace " + namespace.name());
         }
         result.deleted().forEach(name -> out.println("  deleted " + name));
         if (!result.namespaceKept().isEmpty()) {
