@@ -81,8 +81,7 @@ public final class AutoplaceCommand implements Callable<Integer> {
         flags.colocate = cluster.colocated(); // a move keeps the deployed layout, whatever the flag says
         if (placement != null) {
           Placement target = specFile.placement(placement);
-          List<String> moved = cluster.move(flags.withSecrets(specFile.manifests(target,
-              flags.options(flags.replicasWithoutPlan()))));
+          List<String> moved = cluster.move(flags.withSecrets(flags.unplanned(specFile, target)));
           out.println(moved.isEmpty() ? "already at " + target : "moved " + String.join(", ", moved) + " for " + target);
           out.flush();
           return 0;
@@ -116,8 +115,7 @@ public final class AutoplaceCommand implements Callable<Integer> {
       Replanner.Decision d = replanner.evaluate(Instant.now());
       out.println(Instant.now() + " " + d.reason());
       if (d.move()) {
-        List<String> moved = cluster.move(flags.withSecrets(specFile.manifests(d.target(),
-            flags.options(flags.replicasWithoutPlan()))));
+        List<String> moved = cluster.move(flags.withSecrets(flags.unplanned(specFile, d.target())));
         replanner.moved(d.target(), Instant.now());
         out.println("  moved " + String.join(", ", moved));
       }

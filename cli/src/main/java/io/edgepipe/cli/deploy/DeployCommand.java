@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
         "It is a server-side apply with field manager edgepipe, so repeating it changes nothing; it then shows "
             + "where each stage landed. Nodes must carry the label edgepipe.io/tier=edge or edgepipe.io/tier=server."})
 public final class DeployCommand implements Callable<Integer> {
-  @Option(names = "--placement", required = true, description = "One letter per stage, producer first: E (edge) or S (server), e.g. EESS.")
-  String placement;
+  @Mixin
+  PlacementOption placement;
 
   @Mixin
   KubeContext kube;
@@ -50,8 +50,7 @@ public final class DeployCommand implements Callable<Integer> {
     return Guarded.run(spec, () -> {
       PrintWriter out = spec.commandLine().getOut();
       SpecFile specFile = flags.specFile();
-      PipelineManifests manifests = flags.withSecrets(
-          specFile.manifests(specFile.placement(placement), flags.options(flags.replicasWithoutPlan())));
+      PipelineManifests manifests = flags.withSecrets(flags.unplanned(specFile, placement.of(specFile)));
       if (dryRun) {
         out.print(ManifestWriter.toYaml(manifests));
         out.flush();

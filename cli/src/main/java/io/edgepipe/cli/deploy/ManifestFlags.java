@@ -1,5 +1,6 @@
 package io.edgepipe.cli.deploy;
 
+import io.edgepipe.api.Placement;
 import io.edgepipe.launcher.options.SpecOption;
 import picocli.CommandLine.Mixin;
 import io.edgepipe.planner.manifest.ManifestOptions;
@@ -99,9 +100,9 @@ public final class ManifestFlags {
     return ReplicaChoice.parse(replicas);
   }
 
-  /** Replicas for a command without a plan: STAGE=N only. */
-  Map<String, Integer> replicasWithoutPlan() {
-    return replicaChoice().withoutPlan();
+  /** The manifests of {@code placement} for a command without a plan: replicas STAGE=N only. */
+  PipelineManifests unplanned(SpecFile specFile, Placement placement) {
+    return specFile.manifests(placement, options(replicaChoice().withoutPlan()));
   }
 
   /** Writes the manifests (with their Secrets' files when --secrets-from is given); refuses ones whose Secrets cannot be made. */

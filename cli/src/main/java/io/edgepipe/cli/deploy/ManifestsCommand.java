@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code pipeline manifests --placement EESS}: write the k3s manifests of a placement, apply nothing. */
@@ -18,8 +17,8 @@ import picocli.CommandLine.Spec;
         "Apply them yourself with: kubectl apply -k OUT/<pipeline>-<placement> (a model spec: kubectl apply "
             + "--server-side -k ..., as printed)."})
 public final class ManifestsCommand implements Callable<Integer> {
-  @Option(names = "--placement", required = true, description = "One letter per stage, producer first: E (edge) or S (server), e.g. EESS.")
-  String placement;
+  @Mixin
+  PlacementOption placement;
 
   @Mixin
   OutputFolder out;
@@ -34,7 +33,7 @@ public final class ManifestsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     return Guarded.run(spec, () -> {
       SpecFile specFile = flags.specFile();
-      PipelineManifests manifests = specFile.manifests(specFile.placement(placement), flags.options(flags.replicasWithoutPlan()));
+      PipelineManifests manifests = flags.unplanned(specFile, placement.of(specFile));
       Path dir = flags.write(manifests, out.folder("manifests"));
       spec.commandLine().getOut().println("wrote " + dir + " (" + ManifestWriter.applyCommand(manifests, dir) + ")");
       return 0;
