@@ -1,11 +1,11 @@
 package io.edgepipe.cli.testbed;
 
-import io.edgepipe.testbed.Names;
 import io.edgepipe.testbed.Testbed;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,26 +18,25 @@ public final class TestbedDownCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX,
-      description = "Which testbed (default: ${DEFAULT-VALUE}); others are left alone.")
-  String prefix;
+  @Mixin
+  TestbedTarget testbed;
 
   @Option(names = "--all", description = "Remove every edgepipe-* testbed object of any prefix (other users' too).")
   boolean all;
 
   @Override
   public Integer call() {
-    Integer refused = TestbedCommand.refuseUnlessRoot(spec);
+    Integer refused = testbed.refuseUnlessRoot();
     if (refused != null) {
       return refused;
     }
-    List<String> removed = all ? Testbed.downAll() : Testbed.down(prefix);
+    List<String> removed = all ? Testbed.downAll() : Testbed.down(testbed.prefix());
     PrintWriter out = spec.commandLine().getOut();
     if (removed.isEmpty()) {
-      out.println("testbed " + (all ? "edgepipe-*" : prefix) + ": nothing to remove");
+      out.println("testbed " + (all ? "edgepipe-*" : testbed.prefix()) + ": nothing to remove");
     } else {
       removed.forEach(line -> out.println("  " + line));
-      out.println("testbed " + (all ? "edgepipe-*" : prefix) + " down");
+      out.println("testbed " + (all ? "edgepipe-*" : testbed.prefix()) + " down");
     }
     out.flush();
     return 0;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code --prefix} (which testbed) and the root check: what every command acting on an up testbed starts with. */
+/** {@code --prefix} (which testbed) and the root check: what every command acting on a testbed it did not create starts with. */
 public final class TestbedTarget {
   @Option(names = "--prefix", defaultValue = Names.DEFAULT_PREFIX, description = "Which testbed (default: ${DEFAULT-VALUE}).")
   String prefix;
