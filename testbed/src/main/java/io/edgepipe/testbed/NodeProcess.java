@@ -100,6 +100,23 @@ public final class NodeProcess implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Waits for a protocol line starting with {@code word} and returns it; a TestbedException naming
+   * the log when the output ends or {@code timeout} passes first, or the wait is interrupted (the
+   * interrupt stays set).
+   */
+  public String expect(String word, Duration timeout) {
+    try {
+      String m = awaitMessage(line -> line.startsWith(word), timeout);
+      if (m != null && !m.equals(EOF)) {
+        return m;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new TestbedException(name + " did not say " + word + " in " + timeout.toSeconds() + " s; see " + log);
+  }
+
   /** Writes one line to the child's stdin. */
   public void tell(String line) {
     stdin.println(line);

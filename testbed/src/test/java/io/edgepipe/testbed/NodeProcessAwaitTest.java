@@ -2,6 +2,8 @@ package io.edgepipe.testbed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +25,17 @@ class NodeProcessAwaitTest {
     }
     try (NodeProcess quiet = NodeProcess.start("quiet", List.of("sleep", "60"), dir.resolve("quiet.log"))) {
       assertNull(quiet.awaitMessage(m -> true, Duration.ofMillis(50)), "nothing said before the timeout");
+    }
+  }
+
+  @Test
+  void expectReturnsTheLineOrFailsNamingTheLogWhenTheOutputEnds() {
+    try (NodeProcess p = NodeProcess.start("starter", List.of("sh", "-c", "echo 'EDGEPIPE-TB READY 1'"),
+        dir.resolve("starter.log"))) {
+      assertEquals("READY 1", p.expect("READY", Duration.ofSeconds(60)));
+      TestbedException e = assertThrows(TestbedException.class, () -> p.expect("RESULT", Duration.ofSeconds(60)));
+      assertTrue(e.getMessage().startsWith("starter did not say RESULT in 60 s; see "), e.getMessage());
+      assertTrue(e.getMessage().endsWith("starter.log"), e.getMessage());
     }
   }
 }

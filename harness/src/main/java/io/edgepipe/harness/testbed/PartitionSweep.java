@@ -110,7 +110,7 @@ public final class PartitionSweep implements AutoCloseable {
       hosts.put(n, p);
     }
     for (NodeProcess p : hosts.values()) {
-      await(p, ChildProtocol.READY, START_TIMEOUT);
+      p.expect(ChildProtocol.READY, START_TIMEOUT);
     }
     List<Integer> ports = startServices(first);
     Node edge = Node.EDGE;
@@ -317,18 +317,6 @@ public final class PartitionSweep implements AutoCloseable {
       throw new TestbedException(host.name() + ": " + (m.equals(NodeProcess.EOF) ? "exited" : m) + " (after `"
           + line + "`); see " + host.log());
     }
-  }
-
-  private void await(NodeProcess p, String word, Duration timeout) {
-    try {
-      String m = p.awaitMessage(line -> line.startsWith(word), timeout);
-      if (m != null && !m.equals(NodeProcess.EOF)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    throw new TestbedException(p.name() + " did not say " + word + " in " + timeout.toSeconds() + " s; see " + p.log());
   }
 
   /** The producer's lines: reports into {@link #reports}, everything else for {@link #awaitReply}. */

@@ -518,19 +518,14 @@ public final class TestbedRun implements AutoCloseable {
     }
   }
 
-  /** Waits for a child's protocol line starting with {@code word}; fails with its log on exit or timeout. */
+  /** Waits for a child's protocol line starting with {@code word}; fails with its log on exit or timeout, or with the abort's reason. */
   private void expect(NodeProcess p, String word, Duration timeout) {
     try {
-      String m = p.awaitMessage(line -> line.startsWith(word), timeout);
-      if (m != null && !m.equals(NodeProcess.EOF)) {
-        return;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      p.expect(word, timeout);
+    } catch (TestbedException e) {
+      throwIfAborted();
+      throw e;
     }
-    throwIfAborted();
-    throw new TestbedException(p.name() + " did not start (no " + word + " within " + timeout.toSeconds()
-        + " s); see " + p.log());
   }
 
   private void startStages(PipelineSpec spec, RunOptions o, ChainLayout layout) {
