@@ -1,12 +1,15 @@
 package io.edgepipe.harness.testbed;
 
 import io.edgepipe.testbed.NodeProcess;
+import io.edgepipe.testbed.TestbedException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 
@@ -79,5 +82,30 @@ final class ChildProtocol {
         }
       }
     }
+  }
+
+  /**
+   * The parent's side of a command host: tells {@code host} one command and waits for the line
+   * {@code answer} accepts; a TestbedException naming the command and the host's log when the host
+   * answers {@code ERROR}, exits, or says nothing in {@code timeout}.
+   */
+  static String ask(NodeProcess host, String command, Predicate<String> answer, Duration timeout) {
+    host.tell(command);
+    String m;
+    try {
+      m = host.awaitMessage(line -> answer.test(line) || line.startsWith(ERROR), timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TestbedException("interrupted waiting for " + host.name() + " to answer `" + command + "`");
+    }
+    if (m == null) {
+      throw new TestbedException(host.name() + " did not answer `" + command + "` in " + timeout.toSeconds() + " s; see "
+          + host.log());
+    }
+    if (m.equals(NodeProcess.EOF) || !answer.test(m)) {
+      throw new TestbedException(host.name() + ": " + (m.equals(NodeProcess.EOF) ? "exited" : m) + " (after `" + command
+          + "`); see " + host.log());
+    }
+    return m;
   }
 }

@@ -4,7 +4,6 @@ import io.edgepipe.planner.profile.Profile;
 import io.edgepipe.testbed.Node;
 import io.edgepipe.testbed.NodeProcess;
 import io.edgepipe.testbed.Testbed;
-import io.edgepipe.testbed.TestbedException;
 import io.edgepipe.testbed.TestbedState;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -69,8 +68,8 @@ public final class LinkHopProbe {
     NodeProcess server = launcher.startJava("link-probe-server", Node.SERVER, List.of("-Xmx512m"),
         LinkHopHost.class.getName(), List.of(), logDir.resolve("link-probe-server.log"));
     try {
-      await(edge, ChildProtocol.READY);
-      await(server, ChildProtocol.READY);
+      edge.expect(ChildProtocol.READY, COMMAND_TIMEOUT);
+      server.expect(ChildProtocol.READY, COMMAND_TIMEOUT);
       String port = ask(server, LinkHopHost.LISTEN + " " + PORT + " " + maxBytes, LinkHopHost.LISTENING).split(" ")[1];
       String target = state.address(Node.SERVER) + ":" + port;
       current = setRate(current, s.rates().get(0));
@@ -133,26 +132,7 @@ public final class LinkHopProbe {
   }
 
   private static String ask(NodeProcess p, String command, String answer) {
-    p.tell(command);
-    return await(p, answer);
-  }
-
-  private static String await(NodeProcess p, String word) {
-    String m;
-    try {
-      m = p.awaitMessage(line -> line.startsWith(word) || line.startsWith(ChildProtocol.ERROR), COMMAND_TIMEOUT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TestbedException("link probe interrupted");
-    }
-    if (m == null) {
-      throw new TestbedException(p.name() + " did not say " + word + " in " + COMMAND_TIMEOUT.toSeconds() + " s; see "
-          + p.log());
-    }
-    if (!m.startsWith(word)) {
-      throw new TestbedException(p.name() + ": " + (NodeProcess.EOF.equals(m) ? "exited" : m) + "; see " + p.log());
-    }
-    return m;
+    return ChildProtocol.ask(p, command, m -> m.startsWith(answer), COMMAND_TIMEOUT);
   }
 
   static double median(double[] values) {

@@ -300,23 +300,7 @@ public final class PartitionSweep implements AutoCloseable {
   }
 
   private void command(Node node, String line, String answer) {
-    NodeProcess host = hosts.get(node);
-    host.tell(line);
-    String m;
-    try {
-      m = host.awaitMessage(r -> r.equals(answer) || r.startsWith(ChildProtocol.ERROR), COMMAND_TIMEOUT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TestbedException("partition sweep interrupted");
-    }
-    if (m == null) {
-      throw new TestbedException(host.name() + " did not answer `" + line + "` in " + COMMAND_TIMEOUT.toSeconds()
-          + " s; see " + host.log());
-    }
-    if (!m.equals(answer)) {
-      throw new TestbedException(host.name() + ": " + (m.equals(NodeProcess.EOF) ? "exited" : m) + " (after `"
-          + line + "`); see " + host.log());
-    }
+    ChildProtocol.ask(hosts.get(node), line, answer::equals, COMMAND_TIMEOUT);
   }
 
   /** The producer's lines: reports into {@link #reports}, everything else for {@link #awaitReply}. */
