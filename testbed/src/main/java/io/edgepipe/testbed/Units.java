@@ -13,10 +13,24 @@ public final class Units {
   private Units() {}
 
   /**
-   * A rate as tc writes it, in bits per second: {@code 1gbit}, {@code 20mbit}, {@code 500kbit},
-   * {@code 64000} (bare = bit/s); {@code mbps} and friends are bytes per second, as in tc.
+   * A testbed link's rate in bits per second, as {@link #bitsPerSecond} reads it; at least 8kbit
+   * (a gRPC stream needs that much).
    */
   public static long parseRate(String text) {
+    long bits = Math.round(bitsPerSecond(text));
+    if (bits < 8_000) {
+      throw new IllegalArgumentException("rate '" + text + "' is below 8kbit: too slow to carry a gRPC stream");
+    }
+    return bits;
+  }
+
+  /**
+   * A rate as tc writes it, in bits per second, the one reading of every rate flag (testbed links,
+   * the {@code --link} of measure and plan): {@code 1gbit}, {@code 20mbit}, {@code 500kbit},
+   * {@code 64000} (bare = bit/s); {@code mbps} and friends are bytes per second, as in tc. It must be
+   * above 0.
+   */
+  public static double bitsPerSecond(String text) {
     Matcher m = RATE.matcher(text.strip().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException("bad rate '" + text + "': use e.g. 1gbit, 100mbit, 500kbit");
@@ -32,11 +46,10 @@ public final class Units {
       case "mbps" -> 8e6;
       default -> 8e9; // gbps
     };
-    long bits = Math.round(n * factor);
-    if (bits < 8_000) {
-      throw new IllegalArgumentException("rate '" + text + "' is below 8kbit: too slow to carry a gRPC stream");
+    if (!(n > 0)) {
+      throw new IllegalArgumentException("rate must be positive: " + text);
     }
-    return bits;
+    return n * factor;
   }
 
   /** A one-way delay: {@code 0}, {@code 0ms}, {@code 10ms}, {@code 1.5ms}, {@code 500us}, {@code 1s}. */

@@ -21,6 +21,11 @@ class UnitsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Units.parseRate("fast"));
     assertTrue(e.getMessage().contains("fast"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Units.parseRate("10bit"));
+    // any positive rate for the measure and plan --link flags, in the same units
+    assertEquals(10.0, Units.bitsPerSecond("10bit"));
+    assertEquals(2.5e6, Units.bitsPerSecond("2.5 mbit"));
+    assertEquals(8e7, Units.bitsPerSecond("10MBps"));
+    assertThrows(IllegalArgumentException.class, () -> Units.bitsPerSecond("0mbit"));
   }
 
   @Test
