@@ -2,26 +2,27 @@ package io.edgepipe.testbed;
 
 import io.edgepipe.api.Tier;
 
-/** The two nodes of the testbed, and their letters in a placement string. */
+/**
+ * The two nodes of the testbed, each playing one {@link Tier}: its letter in a placement string
+ * and its word are the tier's, so the two cannot drift apart.
+ */
 public enum Node {
-  EDGE('E', "edge"),
-  SERVER('S', "server");
+  EDGE(Tier.EDGE),
+  SERVER(Tier.SERVER);
 
-  private final char letter;
-  private final String word;
+  private final Tier tier;
 
-  Node(char letter, String word) {
-    this.letter = letter;
-    this.word = word;
+  Node(Tier tier) {
+    this.tier = tier;
   }
 
   public char letter() {
-    return letter;
+    return tier.letter();
   }
 
   /** {@code edge} or {@code server}: the tier name, also what stages record as their node. */
   public String word() {
-    return word;
+    return tier.label();
   }
 
   /** The testbed node that plays a placement's tier. */
