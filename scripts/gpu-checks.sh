@@ -64,7 +64,7 @@ step() {
     return
   fi
   (( limit > left )) && limit=$left
-  echo "== $name (limit ${limit}s): $*" >&2
+  echo "== $name (limit ${limit}s)" >&2  # the whole command line is the log's first line
   local t0=$(date +%s%N)
   printf '$ %s\n' "$*" > "$logs/$name.log"
   timeout -k 10 "$limit" "$@" >> "$logs/$name.log" 2>&1
@@ -87,7 +87,7 @@ step() {
 }
 
 {
-  echo "gpu-checks $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname), --device $DEVICE, TOTAL_S=$TOTAL_S"
+  echo "gpu-checks $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(cat /proc/sys/kernel/hostname), --device $DEVICE, TOTAL_S=$TOTAL_S"
   echo "repository: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo 'no .git here'); bundle: $(head -1 "$root/gpu-bundle/BUILD-INFO.txt" 2>/dev/null || echo 'no BUILD-INFO.txt')"
   echo "logs and CSVs: gpu-checks.tar.gz (one NAME.log per step, results/bench/*.csv)"
   echo
@@ -128,7 +128,9 @@ export JAVA_HOME=$b/jre PATH=$b/jre/bin:$PATH
 cp=$(sed "s:^:$b/:" "$b/classpath.txt" | paste -sd:)
 test_cp=$(sed "s:^:$b/:" "$b/test-classpath.txt" | paste -sd:)
 # what ./pipeline runs (it reads cli/target/, which is not on the device machine)
-jvm=("$java" --add-modules jdk.incubator.vector -Djava.awt.headless=true -Djava.io.tmpdir="$jtmp")
+# a JVM that crashes (JCuda's natives have never run here) leaves its hs_err file with the logs
+jvm=("$java" --add-modules jdk.incubator.vector -Djava.awt.headless=true -Djava.io.tmpdir="$jtmp"
+  -XX:ErrorFile="$logs/hs_err_pid%p.log")
 cli=("${jvm[@]}" -Xmx4g -Djava.util.logging.config.file="$root/cli/logging.properties" -cp "$cp" io.edgepipe.cli.Main)
 
 # 2. the GPU as the driver sees it
