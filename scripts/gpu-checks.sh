@@ -77,7 +77,8 @@ step() {
   printf '%-16s %-8s rc=%-4s %6s s  (limit %s s)\n' "$name" "$status" "$rc" "$secs" "$limit" >> "$summary"
   case $name in
     tests-*) grep -E '^(FAIL|SKIP|tests:)' "$logs/$name.log" | sed 's/^/    /' >> "$summary"
-             [[ $status == ok ]] || key_lines "$logs/$name.log" 15 >> "$summary" ;;
+             # no totals: the launcher itself did not get far (a crash, a class path error)
+             grep -q '^tests:' "$logs/$name.log" || key_lines "$logs/$name.log" 15 >> "$summary" ;;
     nvidia-smi) sed -n '2,3p' "$logs/$name.log" | sed 's/^/    /' >> "$summary" ;;
     bundle) grep -E '^(built|already|openjdk|no )' "$logs/$name.log" | sed 's/^/    /' >> "$summary" ;;
     *) key_lines "$logs/$name.log" 30 >> "$summary" ;;
