@@ -55,8 +55,12 @@ declare -A DROP=(
   [zstd-jni]='^(aix|darwin|freebsd|win)/|^linux/(?!amd64/)'
   [jcuda-natives]='^lib/(?!libJCudaDriver-)'
 )
-# The CUDA test classes (every Cuda*Test, plus DevicesTest and ModelKernelPtxTest), by module
-TEST_MODULES=(vgpu models)
+# The CUDA tests: every Cuda*Test, and the two that check devices and PTX without a GPU. Found by
+# name, so that a new one in any module is bundled and run; their modules, by folder (stages/conv)
+TEST_NAMES=(-name 'Cuda*Test.java' -o -name DevicesTest.java -o -name ModelKernelPtxTest.java)
+mapfile -t TEST_MODULES < <(find . -path '*/target' -prune -o -path '*/src/test/java/*' \( "${TEST_NAMES[@]}" \) -print \
+  | sed 's:^\./::; s:/src/test/java/.*::' | sort -u)
+(( ${#TEST_MODULES[@]} > 0 )) || die "no CUDA tests found"
 
 classpath_file=cli/target/classpath.txt
 cli_jar=$(ls cli/target/cli-*.jar 2>/dev/null | grep -v -- '-sources\|-tests' | head -1 || true)
@@ -132,11 +136,13 @@ for j in "${test_jars[@]}"; do
   python3 scripts/gpu/store_jar.py "$M2_REPO/$j" "$b/test-lib/$(basename "$j")"
   echo "test-lib/$(basename "$j")" >> "$b/test-classpath.txt"
 done
+# per module NAME (its folder with - for /): NAME/ its test classes, NAME.dir the folder the tests
+# run from (they read src/ relative to it), NAME.tests the classes to run
 for m in "${TEST_MODULES[@]}"; do
-  cp -r "$m/target/test-classes" "$b/test-classes/$m"
-  # the classes to run: every Cuda*Test, and the two that check devices and PTX without a GPU
-  (cd "$m/target/test-classes" && find . -name 'Cuda*Test.class' -o -name 'DevicesTest.class' -o -name 'ModelKernelPtxTest.class') \
-    | sed 's:^\./::; s:\.class$::; s:/:.:g' | sort > "$b/test-classes/$m.tests"
+  name=${m//\//-}
+  cp -r "$m/target/test-classes" "$b/test-classes/$name"
+  echo "$m" > "$b/test-classes/$name.dir"
+  (cd "$m/src/test/java" && find . \( "${TEST_NAMES[@]}" \)) | sed 's:^\./::; s:\.java$::; s:/:.:g' | sort > "$b/test-classes/$name.tests"
 done
 "$JDK/bin/javac" --release 17 -d "$b/launcher" -cp "$(sed "s:^:$b/:" "$b/test-classpath.txt" | paste -sd:)" \
   scripts/gpu/GpuTestLauncher.java

@@ -141,10 +141,11 @@ step nvidia-smi 30 bash -c 'nvidia-smi --query-gpu=name,driver_version,memory.to
 # On the GPU a skip for want of one is a failure: the point is that they run.
 skip_fails=()
 [[ $DEVICE == cpu ]] || skip_fails=(--skip-fails "needs an NVIDIA GPU")
-for m in vgpu models; do
-  step "tests-$m" 180 env -C "$root/$m" "${jvm[@]}" -Dedgepipe.data="$b/data" \
+for tests in "$b"/test-classes/*.tests; do
+  m=$(basename "$tests" .tests)
+  step "tests-$m" 180 env -C "$root/$(cat "$b/test-classes/$m.dir")" "${jvm[@]}" -Dedgepipe.data="$b/data" \
     -cp "$b/test-classes/$m:$b/launcher:$test_cp:$cp" \
-    GpuTestLauncher "${skip_fails[@]}" $(cat "$b/test-classes/$m.tests")
+    GpuTestLauncher "${skip_fails[@]}" $(cat "$tests")
 done
 
 # 4. each stage's kernel alone against the device's memory bandwidth (a build without the
