@@ -11,7 +11,7 @@
 #   --cpu (or DEVICE=cpu): the same steps on the cpu device, to try the script without a GPU
 #   (the CUDA tests then skip, saying why).
 # Environment: TOTAL_S (the steps' time together, default 420), BUNDLE_DIR (where the archive is
-# unpacked, default /tmp/edgepipe-gpu-bundle), GPU_KERNELS_ITERATIONS (default 50; 5 with --cpu),
+# unpacked, default /tmp/edgepipe-gpu-bundle), GPU_KERNELS_ITERATIONS (default 50; 20, its least, with --cpu),
 # STEPS (to rerun some: names from the summary, e.g. "tests-models bench-vgpu"; default all).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,7 +21,7 @@ DEVICE=${DEVICE:-cuda}
 : "${OUT:?set OUT to the folder the results go to}"
 TOTAL_S=${TOTAL_S:-420}
 BUNDLE_DIR=${BUNDLE_DIR:-/tmp/edgepipe-gpu-bundle}
-if [[ $DEVICE == cpu ]]; then iterations=${GPU_KERNELS_ITERATIONS:-5}; else iterations=${GPU_KERNELS_ITERATIONS:-50}; fi
+if [[ $DEVICE == cpu ]]; then iterations=${GPU_KERNELS_ITERATIONS:-20}; else iterations=${GPU_KERNELS_ITERATIONS:-50}; fi
 archive=$root/gpu-bundle/edgepipe-gpu.tar.xz
 b=$BUNDLE_DIR/bundle
 deadline=$(( $(date +%s) + TOTAL_S ))
