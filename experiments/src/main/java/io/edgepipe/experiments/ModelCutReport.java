@@ -4,6 +4,7 @@ import static io.edgepipe.experiments.Csv.num;
 import static io.edgepipe.experiments.Csv.str;
 
 import io.edgepipe.experiments.ModelCutExperiment.CutColumn;
+import io.edgepipe.harness.report.Spread;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -256,12 +257,7 @@ final class ModelCutReport {
   }
 
   private static double median(double[] v) {
-    if (v.length == 0) {
-      return Double.NaN;
-    }
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    return v.length == 0 ? Double.NaN : Spread.of(v).median();
   }
 
   private static long within(double[] v, double pct) {

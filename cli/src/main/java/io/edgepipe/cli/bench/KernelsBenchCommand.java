@@ -3,6 +3,7 @@ package io.edgepipe.cli.bench;
 import io.edgepipe.experiments.bench.KernelBench;
 
 import io.edgepipe.harness.report.ResultFiles;
+import io.edgepipe.harness.report.Spread;
 import io.edgepipe.harness.report.Table;
 import io.edgepipe.cli.options.OutputFolder;
 import picocli.CommandLine.Mixin;
@@ -70,7 +71,7 @@ public final class KernelsBenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String spread(KernelBench.Spread s) {
+  private static String spread(Spread s) {
     return String.format(Locale.ROOT, "%.3f / %.3f / %.3f", s.min(), s.median(), s.max());
   }
 }

@@ -4,6 +4,7 @@ import io.edgepipe.api.LayerSpec;
 import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
+import io.edgepipe.harness.report.Spread;
 import io.edgepipe.runtime.GpuLayer;
 import io.edgepipe.runtime.Layers;
 import io.edgepipe.vgpu.DevicePtr;
@@ -68,7 +69,7 @@ public final class GpuKernelBench {
    * the launches cycled through.
    */
   public record Row(String stage, String kind, TensorShape in, TensorShape out, Traffic traffic, int iterations,
-      int sets, KernelBench.Spread synced, double backToBackMs) {
+      int sets, Spread synced, double backToBackMs) {
     /** Achieved bytes per second at the median launch+synchronize time. */
     public double bytesPerSecond() {
       return traffic.bytesPerSecond(synced.median());
@@ -153,9 +154,9 @@ public final class GpuKernelBench {
         gpu.synchronize();
         batches[b] = (System.nanoTime() - t0) / 1e6 / iterations;
       }
-      double backToBack = KernelBench.Spread.of(batches).median();
+      double backToBack = Spread.of(batches).median();
       return new Row(layerSpec.name(), layerSpec.kind(), shape, outShape, traffic, iterations, sets,
-          KernelBench.Spread.of(ms), backToBack);
+          Spread.of(ms), backToBack);
     } finally {
       ins.forEach(gpu::free);
       outs.forEach(gpu::free);

@@ -4,12 +4,12 @@ import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
 import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 
+import io.edgepipe.harness.report.Spread;
 import io.edgepipe.kernels.Conv2d;
 import io.edgepipe.kernels.MaxPool;
 import io.edgepipe.kernels.Relu;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -67,15 +67,6 @@ public final class KernelBench {
      */
     public double minRatio() {
       return ours.min() / opencv.min();
-    }
-  }
-
-  /** Minimum, median and maximum of a sample, in milliseconds. */
-  public record Spread(double min, double median, double max) {
-    static Spread of(double[] ms) {
-      double[] s = ms.clone();
-      Arrays.sort(s);
-      return new Spread(s[0], KernelBench.median(s), s[s.length - 1]);
     }
   }
 
@@ -237,13 +228,6 @@ public final class KernelBench {
     long t0 = System.nanoTime();
     r.run();
     return (System.nanoTime() - t0) / 1e6;
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
   static double maxAbsDiff(float[] a, float[] b) {

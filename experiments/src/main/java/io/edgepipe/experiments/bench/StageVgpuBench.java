@@ -9,6 +9,7 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
 import io.edgepipe.api.proto.Frame;
+import io.edgepipe.harness.report.Spread;
 import io.edgepipe.runtime.GpuLayer;
 import io.edgepipe.runtime.LayerProcessor;
 import io.edgepipe.runtime.Layers;
@@ -17,7 +18,6 @@ import io.edgepipe.vgpu.remote.RemoteGpu;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -292,9 +292,8 @@ public final class StageVgpuBench {
   }
 
   private static Side side(String label, Tally t, int frames, Tally remote, boolean same) {
-    double[] s = t.ms.clone();
-    Arrays.sort(s);
-    return new Side(label, s[0], median(s), s[s.length - 1], t.cpu / 1e6 / frames,
+    Spread ms = Spread.of(t.ms);
+    return new Side(label, ms.min(), ms.median(), ms.max(), t.cpu / 1e6 / frames,
         remote == null ? Double.NaN : remote.busy / 1e6 / frames,
         remote == null ? Double.NaN : (double) remote.trips / frames, remote == null ? 0 : remote.shared / frames,
         remote == null ? 0 : remote.inPlace / frames, same);
@@ -338,13 +337,6 @@ public final class StageVgpuBench {
       }
     }
     return sum;
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
   /** Camera-like values in the hop's element type, little-endian CHW. */
