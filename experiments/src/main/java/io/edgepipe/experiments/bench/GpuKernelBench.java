@@ -38,8 +38,13 @@ import java.util.function.Consumer;
 public final class GpuKernelBench {
   /** Fewest timed iterations: a median of fewer says little. */
   public static final int MIN_ITERATIONS = 20;
-  /** Untimed launches first (module load, JIT compile of the PTX or of the cpu twins). */
+  /** Untimed launches first (module load, JIT compile of the PTX or of the cpu twins), at least. */
   public static final int WARMUP = 10;
+  /**
+   * And at least this long warming: on the cpu device 10 launches left the maxpool twin interpreted,
+   * so the first timing read 6 ms per launch and the second, 100 launches later, 0.4.
+   */
+  static final long WARMUP_NANOS = 1_000_000_000L;
   /**
    * Batches of back-to-back launches: each gives one mean per launch, and the median of them is
    * reported, so that one batch a busy host descheduled does not decide it.
@@ -133,7 +138,8 @@ public final class GpuKernelBench {
         outs.add(gpu.malloc(traffic.outputBytes()));
         gpu.copyHtoD(ins.get(s), input.duplicate());
       }
-      for (int i = 0; i < WARMUP; i++) {
+      long warmStart = System.nanoTime();
+      for (int i = 0; i < WARMUP || System.nanoTime() - warmStart < WARMUP_NANOS; i++) {
         layer.launchOn(ins.get(i % sets), outs.get(i % sets), shape);
         gpu.synchronize();
       }
