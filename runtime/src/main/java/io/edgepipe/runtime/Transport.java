@@ -42,6 +42,10 @@ public final class Transport {
    * 4 MiB frames (separate JVMs alternating, 10 rounds each, three times): 4 MiB (one frame queued)
    * cut the sending end's CPU per GB by about a tenth (0.28 vs 0.31-0.37: fewer buffers cycling
    * through the cache) but not the ratio (0.65-0.70 vs 0.67-0.73); 2 MiB 0.61-0.66; 16 MiB 0.56-0.63.
+   * In whole {@code bench transport} runs alternating with 8 MiB: 4 MiB 0.76/0.79/0.72 vs 0.84/0.81/0.82
+   * at 4 MB (11 MB better); 6 MiB (a frame and a half at 4 MB) over six pairs, medians 0.83 vs 0.77 at
+   * 4 MB, 0.92 vs 0.89 at 11 MB, 0.85 vs 0.85 at 1 MB, better in 3 pairs at 4 MB, worse in 1: within
+   * the spread of a noisy hour, and under 0.85 either way, so not changed.
    */
   public static final int ON_READY_THRESHOLD = Integer.getInteger("edgepipe.onReadyBytes", 8 << 20);
   /**
