@@ -126,9 +126,7 @@ public final class CudaGpu implements Gpu {
     long[] total = new long[1];
     check(jcuda.driver.JCudaDriver.cuDeviceTotalMem(total, dev), "cuDeviceTotalMem");
     this.totalMemory = total[0];
-    this.bandwidth = MemoryBandwidth.ofMemoryClock(
-        attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE, "MEMORY_CLOCK_RATE"),
-        attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, "GLOBAL_MEMORY_BUS_WIDTH"));
+    this.bandwidth = bandwidth(dev);
     check(cuCtxCreate(ctx, 0, dev), "cuCtxCreate");
     check(cuStreamCreate(stream, 0), "cuStreamCreate");
   }
@@ -380,6 +378,20 @@ public final class CudaGpu implements Gpu {
       return Arrays.copyOf(text, text.length + 1);
     } catch (IOException e) {
       throw new GpuException("INTERNAL", "cannot read " + resource + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The peak memory bandwidth from the driver's attributes; unknown (not an error) where the driver
+   * will not say: only a benchmark reads it, so it must never keep a stage from opening its GPU.
+   */
+  private static MemoryBandwidth bandwidth(CUdevice dev) {
+    try {
+      return MemoryBandwidth.ofMemoryClock(
+          attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE, "MEMORY_CLOCK_RATE"),
+          attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, "GLOBAL_MEMORY_BUS_WIDTH"));
+    } catch (GpuException e) {
+      return MemoryBandwidth.unknown(e.getMessage());
     }
   }
 
