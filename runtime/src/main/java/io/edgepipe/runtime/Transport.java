@@ -53,11 +53,20 @@ public final class Transport {
    * frees a 4 MiB arena chunk as soon as it is empty and maps (and zeroes) a new one for the next
    * frame, which for multi-megabyte frames held until computed is every frame: in `bench
    * transport` that zeroing was a tenth of the hop's CPU. Netty's adaptive allocator keeps freed
-   * chunks for reuse. Session 13: Netty's PooledByteBufAllocator (direct, 4 MiB chunks, thread caches)
-   * in its place, two quiet {@code bench transport} runs each alternating with this one: 4 MB 0.83 and
-   * 0.73 against 0.83 and 0.78, other sizes within the spread; not kept.
+   * chunks for reuse, but in allocation order, so a hop's socket reads and send buffers cycle
+   * through tens of megabytes; {@link RecyclingBuffers} hands the most recently freed large buffer
+   * out first over it. Session 14, quiet, in one JVM alternating per round (30 rounds): gRPC's CPU
+   * per GB x0.90-0.94 at 1, 4 and 11 MB, gRPC/raw x1.10 at 4 MB and x1.17 at 11 MB (better in 19
+   * and 20 of 30 rounds); three whole {@code bench transport} runs each, alternating: 4 MB
+   * 0.89/0.93/0.74 against 0.76/0.87/0.80, 11 MB 1.02/1.03/0.98 against 0.89/0.84/0.89.
+   * {@code -Dedgepipe.buffers=adaptive} gives Netty's adaptive allocator alone back, to compare.
+   * Session 13: Netty's PooledByteBufAllocator (direct, 4 MiB chunks, thread caches) in place of
+   * the adaptive one, two quiet runs each alternating: 4 MB 0.83 and 0.73 against 0.83 and 0.78,
+   * other sizes within the spread; not kept.
    */
-  private static final ByteBufAllocator BUFFERS = new AdaptiveByteBufAllocator(true);
+  private static final ByteBufAllocator BUFFERS = "adaptive".equals(System.getProperty("edgepipe.buffers"))
+      ? new AdaptiveByteBufAllocator(true)
+      : new RecyclingBuffers(new AdaptiveByteBufAllocator(true), RecyclingBuffers.KEPT_BYTES_PER_SIZE);
   /**
    * Largest single socket read. Netty's adaptive default stops at 64 KiB, so an 11 MB frame takes
    * 170 or more reads, each a system call and one more piece in the message the parser walks; a
