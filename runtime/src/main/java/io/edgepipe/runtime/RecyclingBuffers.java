@@ -7,7 +7,7 @@ import io.grpc.netty.shaded.io.netty.buffer.UnpooledUnsafeDirectByteBuf;
 import io.grpc.netty.shaded.io.netty.util.internal.PlatformDependent;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A buffer allocator that hands out the most recently freed large buffer first, so a hop moving
@@ -23,33 +23,33 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Large buffers ({@value #SMALLEST} bytes up to {@value #LARGEST}, the sizes of socket reads
  * and of gRPC's framing buffers for big messages) come from a stack per power-of-two size;
- * everything else from {@code small}. At most {@link #keptBytesPerSize} bytes of free buffers
- * are kept per size; beyond it a freed buffer is left to the garbage collector. A buffer that is
+ * everything else from {@code small}. At most {@link #keptBytesBound} bytes of free buffers
+ * are kept, all sizes together; beyond it a freed buffer is left to the garbage collector. A buffer that is
  * never released is collected like any other, so a leak costs memory, never a wrong reuse.
  */
 final class RecyclingBuffers extends AbstractByteBufAllocator {
   static final int SMALLEST = 64 << 10;
   static final int LARGEST = 1 << 20;
   /**
-   * Free memory kept per size: room for an 11 MB frame's reads on one side and its send buffers
-   * on the other with a frame queued behind each, in a process where both ends of a hop run.
+   * Free memory kept, all sizes together: room for an 11 MB frame's reads and for its send
+   * buffers with another frame queued, and small beside an edge Pod's memory limit (256 MiB in
+   * the k3s manifests): direct memory counts there too.
    */
-  static final long KEPT_BYTES_PER_SIZE = 32L << 20;
+  static final long KEPT_BYTES = 32L << 20;
   private static final int SIZES = Integer.numberOfTrailingZeros(LARGEST) - Integer.numberOfTrailingZeros(SMALLEST) + 1;
 
   private final ByteBufAllocator small;
-  private final long keptBytesPerSize;
+  private final long keptBytesBound;
   @SuppressWarnings("unchecked")
   private final ConcurrentLinkedDeque<ByteBuffer>[] free = new ConcurrentLinkedDeque[SIZES];
-  private final AtomicInteger[] freeCount = new AtomicInteger[SIZES];
+  private final AtomicLong keptBytes = new AtomicLong();
 
-  RecyclingBuffers(ByteBufAllocator small, long keptBytesPerSize) {
+  RecyclingBuffers(ByteBufAllocator small, long keptBytesBound) {
     super(true);
     this.small = small;
-    this.keptBytesPerSize = keptBytesPerSize;
+    this.keptBytesBound = keptBytesBound;
     for (int i = 0; i < SIZES; i++) {
       free[i] = new ConcurrentLinkedDeque<>();
-      freeCount[i] = new AtomicInteger();
     }
   }
 
@@ -76,7 +76,7 @@ final class RecyclingBuffers extends AbstractByteBufAllocator {
     if (memory == null) {
       memory = ByteBuffer.allocateDirect(SMALLEST << size);
     } else {
-      freeCount[size].decrementAndGet();
+      keptBytes.addAndGet(-memory.capacity());
     }
     return new Recycled(this, memory, size, initialCapacity, maxCapacity);
   }
@@ -86,13 +86,9 @@ final class RecyclingBuffers extends AbstractByteBufAllocator {
     return true;
   }
 
-  /** How many free buffers are kept now, all sizes (for tests). */
-  int keptBuffers() {
-    int n = 0;
-    for (AtomicInteger c : freeCount) {
-      n += c.get();
-    }
-    return n;
+  /** Bytes of free memory kept now, all sizes. */
+  long keptBytes() {
+    return keptBytes.get();
   }
 
   /**
@@ -109,12 +105,12 @@ final class RecyclingBuffers extends AbstractByteBufAllocator {
     return Integer.numberOfTrailingZeros(rounded) - Integer.numberOfTrailingZeros(SMALLEST);
   }
 
-  /** The count is checked, then raised: racing releases may keep a buffer or two more than the bound. */
+  /** The total is checked, then raised: racing releases may keep a buffer or two beyond the bound. */
   private void giveBack(ByteBuffer memory, int size) {
-    if ((long) (freeCount[size].get() + 1) * (SMALLEST << size) > keptBytesPerSize) {
+    if (keptBytes.get() + memory.capacity() > keptBytesBound) {
       return; // enough kept: the garbage collector frees this one
     }
-    freeCount[size].incrementAndGet();
+    keptBytes.addAndGet(memory.capacity());
     free[size].offerFirst(memory);
   }
 

@@ -66,7 +66,7 @@ public final class Transport {
    */
   private static final ByteBufAllocator BUFFERS = "adaptive".equals(System.getProperty("edgepipe.buffers"))
       ? new AdaptiveByteBufAllocator(true)
-      : new RecyclingBuffers(new AdaptiveByteBufAllocator(true), RecyclingBuffers.KEPT_BYTES_PER_SIZE);
+      : new RecyclingBuffers(new AdaptiveByteBufAllocator(true), RecyclingBuffers.KEPT_BYTES);
   /**
    * Largest single socket read. Netty's adaptive default stops at 64 KiB, so an 11 MB frame takes
    * 170 or more reads, each a system call and one more piece in the message the parser walks; a

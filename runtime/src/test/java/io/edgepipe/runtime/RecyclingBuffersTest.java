@@ -39,14 +39,14 @@ class RecyclingBuffersTest {
     second.writeLong(42);
     first.release();
     second.release();
-    assertEquals(2, buffers.keptBuffers());
+    assertEquals(2L * MIB, buffers.keptBytes());
 
     ByteBuf next = buffers.directBuffer(MIB);
     assertEquals(secondAddress, next.memoryAddress(), "the buffer freed last comes back first");
     assertEquals(0, next.readableBytes(), "a recycled buffer starts empty");
     assertEquals(MIB, next.writableBytes());
     assertEquals(firstAddress, buffers.directBuffer(MIB).memoryAddress());
-    assertEquals(0, buffers.keptBuffers());
+    assertEquals(0, buffers.keptBytes());
   }
 
   @Test
@@ -70,20 +70,23 @@ class RecyclingBuffersTest {
     ByteBuf huge = buffers.directBuffer(4 * MIB);
     small.release();
     huge.release();
-    assertEquals(0, buffers.keptBuffers(), "nothing under 32 KiB or over 1 MiB is kept here");
+    assertEquals(0, buffers.keptBytes(), "nothing under 32 KiB or over 1 MiB is kept here");
     assertFalse(RecyclingBuffers.recycles(32 << 10));
     assertTrue(RecyclingBuffers.recycles((32 << 10) + 1));
     assertFalse(RecyclingBuffers.recycles(MIB + 1));
   }
 
   @Test
-  void keepsNoMoreFreeMemoryThanItsBoundPerSize() {
+  void keepsNoMoreFreeMemoryThanItsBound() {
     List<ByteBuf> live = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       live.add(buffers.directBuffer(MIB));
     }
+    ByteBuf half = buffers.directBuffer(MIB / 2);
     live.forEach(ByteBuf::release);
-    assertEquals(4, buffers.keptBuffers(), "a 4 MiB bound keeps four 1 MiB buffers, the rest go to the collector");
+    assertEquals(4L * MIB, buffers.keptBytes(), "a 4 MiB bound keeps four 1 MiB buffers, the rest go to the collector");
+    half.release();
+    assertEquals(4L * MIB, buffers.keptBytes(), "the bound counts every size together");
   }
 
   @Test
@@ -94,7 +97,7 @@ class RecyclingBuffersTest {
     assertEquals(7, grown.getLong(MIB));
     assertNotEquals(address, grown.memoryAddress());
     grown.release();
-    assertEquals(1, buffers.keptBuffers());
+    assertEquals(MIB, buffers.keptBytes());
     assertEquals(address, buffers.directBuffer(MIB).memoryAddress());
   }
 
@@ -126,6 +129,6 @@ class RecyclingBuffersTest {
     } finally {
       threads.shutdownNow();
     }
-    assertTrue(buffers.keptBuffers() > 0, "released buffers were kept for reuse");
+    assertTrue(buffers.keptBytes() > 0, "released buffers were kept for reuse");
   }
 }
