@@ -32,8 +32,8 @@ final class RecyclingBuffers extends AbstractByteBufAllocator {
   static final int LARGEST = 1 << 20;
   /**
    * Free memory kept, all sizes together: room for an 11 MB frame's reads and for its send
-   * buffers with another frame queued, and small beside an edge Pod's memory limit (256 MiB in
-   * the k3s manifests): direct memory counts there too.
+   * buffers with another frame queued, and small beside an edge Pod's memory (the k3s manifests
+   * request 256-512 MiB and limit 512 MiB-1 GiB): direct memory counts there too.
    */
   static final long KEPT_BYTES = 32L << 20;
   private static final int SIZES = Integer.numberOfTrailingZeros(LARGEST) - Integer.numberOfTrailingZeros(SMALLEST) + 1;
