@@ -7,10 +7,15 @@ import io.edgepipe.planner.manifest.Labels;
 import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.Workload;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * A deployed pipeline's placement in a cluster, read from its Deployments' node selectors, and
@@ -35,6 +41,8 @@ import java.util.Set;
  * NetworkPolicies select the Pod running each stage by label and stay as they are.
  */
 public final class ClusterPlacement {
+  /** Tries of one edit that keeps meeting a newer version (each a fresh read; they take milliseconds). */
+  static final int CONFLICT_ATTEMPTS = 5;
   private final KubernetesClient client;
   private final String namespace;
 
@@ -94,8 +102,9 @@ public final class ClusterPlacement {
       }
     }
     // recorded where deploy records it: on the spec config map, not on every workload
-    if (client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).get() != null) {
-      client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP).edit(cm -> {
+    Resource<ConfigMap> spec = client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP);
+    if (spec.get() != null) {
+      editRetryingConflicts(spec, cm -> {
         Map<String, String> annotations = cm.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
             : new LinkedHashMap<>(cm.getMetadata().getAnnotations());
         annotations.put(Labels.PLACEMENT, to.letters());
@@ -129,10 +138,31 @@ public final class ClusterPlacement {
   }
 
   private void replaceTemplate(String deployment, PodTemplateSpec template) {
-    client.apps().deployments().inNamespace(namespace).withName(deployment).edit(d -> {
+    editRetryingConflicts(client.apps().deployments().inNamespace(namespace).withName(deployment), d -> {
       d.getSpec().setTemplate(template);
       return d;
     });
+  }
+
+  /**
+   * {@code resource} read, changed by {@code change} and patched, again from a fresh read while the
+   * API server answers 409 Conflict. Why: fabric8's edit sends the resourceVersion it read, and the
+   * cluster's controllers write to the same objects (the Deployment controller updates a Deployment's
+   * status while a previous move rolls out), so a patch can lose that race; {@code change} sets
+   * only what the move decides, so applying it to the newer version is right (client-go's
+   * RetryOnConflict does the same).
+   */
+  private static <T extends HasMetadata> void editRetryingConflicts(Resource<T> resource, UnaryOperator<T> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        resource.edit(change);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == CONFLICT_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Each container of edgepipe's Deployments (a stage, by name) with the tier its Deployment selects. */

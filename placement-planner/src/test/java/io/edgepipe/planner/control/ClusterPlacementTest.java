@@ -12,7 +12,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +28,7 @@ class ClusterPlacementTest {
   static final List<String> STAGES = List.of("producer", "conv", "relu", "maxpool");
 
   KubernetesClient client;
+  KubernetesMockServer server;
 
   static PipelineManifests manifests(String placement) {
     return THESIS.manifests(THESIS.placement(placement), ManifestOptions.builder().imageTag("1.0").build());
@@ -68,6 +72,31 @@ class ClusterPlacementTest {
     assertEquals(List.of("conv", "relu", "maxpool"), cluster.move(manifests("EEEE")));
     assertEquals("EEEE", cluster.current(STAGES).letters());
     assertEquals(List.of(), cluster.move(manifests("EEEE")), "nothing to move");
+  }
+
+  /**
+   * The Deployment controller writes to a Deployment while a move patches it (a previous rollout's
+   * status): the API server answers 409 Conflict, and the move tries again on a fresh read.
+   */
+  @Test
+  void aPatchThatLosesARaceWithTheClusterIsTriedAgain() {
+    String convPath = "/apis/apps/v1/namespaces/edgepipe/deployments/conv";
+    server.expect().patch().withPath(convPath).andReturn(409, conflict("conv")).times(2);
+    ClusterPlacement cluster = new ClusterPlacement(client, "edgepipe");
+
+    assertEquals(List.of("conv"), cluster.move(manifests("ESSS")));
+    assertEquals("ESSS", cluster.current(STAGES).letters());
+
+    server.expect().patch().withPath(convPath).andReturn(409, conflict("conv"))
+        .times(ClusterPlacement.CONFLICT_ATTEMPTS);
+    KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> cluster.move(manifests("EESS")));
+    assertEquals(409, e.getCode(), "a conflict that does not clear is not hidden");
+  }
+
+  private static io.fabric8.kubernetes.api.model.Status conflict(String name) {
+    return new StatusBuilder().withCode(409).withReason("Conflict").withStatus("Failure")
+        .withMessage("Operation cannot be fulfilled on deployments.apps \"" + name + "\": the object has been modified")
+        .build();
   }
 
   @Test
