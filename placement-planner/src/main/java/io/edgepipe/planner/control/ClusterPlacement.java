@@ -3,6 +3,7 @@ package io.edgepipe.planner.control;
 import io.edgepipe.planner.PlannerException;
 import io.edgepipe.api.Placement;
 import io.edgepipe.api.Tier;
+import io.edgepipe.planner.deploy.RetryOnConflict;
 import io.edgepipe.planner.manifest.Labels;
 import io.edgepipe.planner.manifest.ManifestGenerator;
 import io.edgepipe.planner.manifest.PipelineManifests;
@@ -13,9 +14,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,8 +40,6 @@ import java.util.function.UnaryOperator;
  * NetworkPolicies select the Pod running each stage by label and stay as they are.
  */
 public final class ClusterPlacement {
-  /** Tries of one edit that keeps meeting a newer version (each a fresh read; they take milliseconds). */
-  static final int CONFLICT_ATTEMPTS = 5;
   private final KubernetesClient client;
   private final String namespace;
 
@@ -144,25 +141,9 @@ public final class ClusterPlacement {
     });
   }
 
-  /**
-   * {@code resource} read, changed by {@code change} and patched, again from a fresh read while the
-   * API server answers 409 Conflict. Why: fabric8's edit sends the resourceVersion it read, and the
-   * cluster's controllers write to the same objects (the Deployment controller updates a Deployment's
-   * status while a previous move rolls out), so a patch can lose that race; {@code change} sets
-   * only what the move decides, so applying it to the newer version is right (client-go's
-   * RetryOnConflict does the same).
-   */
+  /** {@code change} applied to {@code resource}, again on a fresh read where a controller's write won the race. */
   private static <T extends HasMetadata> void editRetryingConflicts(Resource<T> resource, UnaryOperator<T> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        resource.edit(change);
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == CONFLICT_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+    RetryOnConflict.run(() -> resource.edit(change));
   }
 
   /** Each container of edgepipe's Deployments (a stage, by name) with the tier its Deployment selects. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgepipe.planner.PlannerException;
+import io.edgepipe.planner.deploy.RetryOnConflict;
 import io.edgepipe.planner.manifest.ManifestOptions;
 import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.SpecFile;
@@ -88,7 +89,7 @@ class ClusterPlacementTest {
     assertEquals("ESSS", cluster.current(STAGES).letters());
 
     server.expect().patch().withPath(convPath).andReturn(409, conflict("conv"))
-        .times(ClusterPlacement.CONFLICT_ATTEMPTS);
+        .times(RetryOnConflict.ATTEMPTS);
     KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> cluster.move(manifests("EESS")));
     assertEquals(409, e.getCode(), "a conflict that does not clear is not hidden");
   }

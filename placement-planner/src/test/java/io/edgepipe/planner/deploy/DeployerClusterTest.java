@@ -116,29 +116,15 @@ class DeployerClusterTest {
   static void registerFakeNode(String name, Tier tier) {
     client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).addToLabels(Tier.NODE_LABEL, tier.label())
         .addToLabels("kubernetes.io/hostname", name).endMetadata().build()).create();
-    retryOnConflict(() -> client.nodes().withName(name).edit(n -> {
+    RetryOnConflict.run(() -> client.nodes().withName(name).edit(n -> {
       n.getSpec().setTaints(List.of());
       return n;
     }));
-    retryOnConflict(() -> client.nodes().withName(name).editStatus(n -> {
+    RetryOnConflict.run(() -> client.nodes().withName(name).editStatus(n -> {
       n.getStatus().setCapacity(Map.of("cpu", quantity("8"), "memory", quantity("16Gi"), "pods", quantity("110")));
       n.getStatus().setAllocatable(n.getStatus().getCapacity());
       return n;
     }));
-  }
-
-  /** The node lifecycle controller updates a new Node too; an edit that raced it is read and made again. */
-  static void retryOnConflict(Runnable edit) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        edit.run();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 5) {
-          throw e;
-        }
-      }
-    }
   }
 
   static io.fabric8.kubernetes.api.model.Quantity quantity(String text) {
