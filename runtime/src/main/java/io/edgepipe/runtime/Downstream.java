@@ -26,6 +26,13 @@ public interface Downstream extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Blocks until {@link #send} would take a frame without waiting (a source that reads its next
+   * frame only then does not age it in front of a full window). Returns at once where send never
+   * waits (a source that drops when the next hop is busy) or when closing.
+   */
+  default void awaitRoom() {}
+
   /** Waits until every frame sent has been answered by the next hop, then disconnects. */
   @Override
   void close();

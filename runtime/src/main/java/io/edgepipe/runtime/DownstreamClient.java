@@ -197,6 +197,29 @@ public final class DownstreamClient implements Downstream {
     }
   }
 
+  /** Waits as {@link #send} would before sending: not where send drops or loses the frame instead. */
+  @Override
+  public void awaitRoom() {
+    if (dropsWhenBusy()) {
+      return;
+    }
+    synchronized (lock) {
+      if (!losesWhenDisconnected()) {
+        awaitRoomLocked();
+      }
+    }
+  }
+
+  /** A source in realtime delivery: a frame the next hop cannot take at once is dropped, never waited for. */
+  private boolean dropsWhenBusy() {
+    return policy.sourceDropsWhenBusy() && localDrops != null;
+  }
+
+  /** A hop that does not wait for its next hop to come back, and has none now (lock held). */
+  private boolean losesWhenDisconnected() {
+    return !policy.waitsForNextHop() && !connectedOrConnecting();
+  }
+
   @Override
   public SharedRing.Reservation reserveOutput(int bytes) {
     synchronized (lock) {
@@ -205,7 +228,7 @@ public final class DownstreamClient implements Downstream {
   }
 
   private void sendLocked(Frame frame, Runnable onAnswered) {
-    if (policy.sourceDropsWhenBusy() && localDrops != null) {
+    if (dropsWhenBusy()) {
       ensureStream();
       if (stream == null || !stream.isReady() || unanswered.size() >= window || !pendingTombstones.isEmpty()) {
         localDrops.accept(Tombstones.of(frame, (stream == null ? "next hop unavailable" : "next hop busy")
@@ -215,11 +238,11 @@ public final class DownstreamClient implements Downstream {
         }
         return;
       }
-    } else if (!policy.waitsForNextHop() && !connectedOrConnecting()) {
+    } else if (losesWhenDisconnected()) {
       lose(frame, "next hop unavailable", onAnswered); // answered once its tombstone is
       return;
     }
-    awaitRoom();
+    awaitRoomLocked();
     if (closing) {
       throw new FrameRejectedException(Status.Code.UNAVAILABLE, stage + ": closing");
     }
@@ -230,7 +253,7 @@ public final class DownstreamClient implements Downstream {
   }
 
   /** Waits (lock held, released while waiting) until a stream is open, ready and the window has room. */
-  private void awaitRoom() {
+  private void awaitRoomLocked() {
     while (!closing) {
       ensureStream();
       if (stream != null && stream.isReady() && unanswered.size() < window) {
