@@ -18,12 +18,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * buffer; into memory that was last touched a frame ago (a few megabytes back) that costs
  * about half what it costs into memory last touched tens of megabytes ago (session 13's copy
  * measurement: 0.02-0.03 s/GB cycling 4-8 MiB against 0.05-0.06 at 32-64 MiB, on the 32 MiB
- * L3 of this machine). Netty's pools take the next free buffer in allocation order, not the
- * most recent one.
+ * L3 of this machine). Netty's pools do not favour the most recently freed memory: the adaptive
+ * pool carves its chunks in turn, so consecutive frames land in different memory.
  *
- * <p>Large buffers ({@value #SMALLEST} bytes up to {@value #LARGEST}, the sizes of socket reads
- * and of gRPC's framing buffers for big messages) come from a stack per power-of-two size;
- * everything else from {@code small}. At most {@link #keptBytesBound} bytes of free buffers
+ * <p>Large requests (above half of {@value #SMALLEST} bytes up to {@value #LARGEST}: socket reads
+ * and gRPC's framing buffers for big messages) get memory of the next power-of-two size, at least
+ * {@value #SMALLEST}, from a stack per size; everything else comes from {@code small}. At most {@link #keptBytesBound} bytes of free buffers
  * are kept, all sizes together; beyond it a freed buffer is left to the garbage collector. A buffer that is
  * never released is collected like any other, so a leak costs memory, never a wrong reuse.
  */
