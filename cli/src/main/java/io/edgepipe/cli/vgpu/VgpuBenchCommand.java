@@ -61,6 +61,13 @@ public final class VgpuBenchCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "5", description = "Warm-up frames per side and row (default: ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Option(names = "--until-jit-quiet", arity = "0..1", fallbackValue = "30", paramLabel = "SECONDS",
+      description = "After --warmup, keep warming every side in rounds of 10 frames until the JIT compilers use at "
+      + "most 5% of this process's CPU in one, for at most SECONDS a row (30 when not given): the remote side runs "
+      + "more code (client, doorbell, the loopback backend), which a short warm-up leaves compiling during the "
+      + "timed frames.")
+  int jitQuietSeconds;
+
   @Option(names = "--frames", defaultValue = "30", description = "Timed frames per side and row (default: ${DEFAULT-VALUE}).")
   int frames;
 
@@ -111,7 +118,7 @@ public final class VgpuBenchCommand implements Callable<Integer> {
         labels.add(label);
       }
     }
-    StageVgpuBench bench = new StageVgpuBench(new StageVgpuBench.Config(parsed, warmup, frames, blocks, where));
+    StageVgpuBench bench = new StageVgpuBench(new StageVgpuBench.Config(parsed, warmup, frames, blocks, where, jitQuietSeconds));
     Table t = new Table("spec", "stage", "size", "in_type", "in_KiB", "out_KiB", "side", "min_ms", "median_ms",
         "max_ms", "ratio", "cpu_ms", "device_ms", "shared_KiB", "in_place_KiB", "trips_per_frame", "same_output");
     double load0 = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
@@ -194,6 +201,8 @@ public final class VgpuBenchCommand implements Callable<Integer> {
         "same host: Unix socket instead of the gRPC stream"));
     summary.row("outputs remote == local", same ? "bit-identical in every row" : "DIFFER in some row", "must be identical");
     summary.row("payloads", where.name().toLowerCase(Locale.ROOT), "--payload");
+    summary.row("warm-up per side and row", warmup + " frames" + (jitQuietSeconds > 0
+        ? ", then up to " + bench.quietWarmupFrames() + " more until the JIT was quiet" : ""), "--warmup, --until-jit-quiet");
     summary.row("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average "
         + String.format(Locale.ROOT, "%.1f -> %.1f", load0, load1), "other load inflates wall-clock times");
     System.out.println();

@@ -78,6 +78,27 @@ class VgpuCommandsTest {
     assertTrue(bad.err().contains("unknown --payload 'nowhere' (use frame, wire or host)"), bad.err());
   }
 
+  /**
+   * {@code --until-jit-quiet=SECONDS} warms every side in rounds of 10 frames beyond --warmup until the JIT is quiet
+   * (or for SECONDS a row), and says how far it went; a negative bound is one line and exit 2.
+   */
+  @Test
+  void benchWarmsUntilTheJitIsQuietWhenAsked() {
+    Outcome r = CliRunner.pipeline("bench", "vgpu", "--spec", "../pipelines/thesis.yaml", "--device", "cpu", "--sizes", "32x24",
+        "--warmup", "1", "--frames", "2", "--blocks", "1", "--links", "shm", "--until-jit-quiet=1", "--results",
+        tmp.resolve("quiet").toString());
+    assertEquals(0, r.code(), r.out() + r.err());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("1 frames, then up to (\\d+) more until the JIT was quiet")
+        .matcher(r.out());
+    assertTrue(m.find(), r.out());
+    assertTrue(Integer.parseInt(m.group(1)) >= 10, "at least one round of 10 frames: " + m.group());
+
+    Outcome bad = CliRunner.pipeline("bench", "vgpu", "--spec", "../pipelines/thesis.yaml", "--device", "cpu", "--sizes", "32x24",
+        "--until-jit-quiet=-1");
+    assertEquals(2, bad.code(), bad.out() + bad.err());
+    assertTrue(bad.err().contains("JIT-quiet seconds >= 0"), bad.err());
+  }
+
   @Test
   void profileRecommendsAQuotaFromTheBackendsMeasurements() {
     Outcome r = CliRunner.pipeline("vgpu", "profile", "--stage", "conv", "--spec", "../pipelines/cnn.yaml", "--device", "cpu",
