@@ -163,7 +163,7 @@ fi
 
 # 5. the stages' layers on the device vs through vgpu:// to a loopback backend on it
 step bench-vgpu 150 "${cli[@]}" bench vgpu --device "$DEVICE" --sizes 128x128,512x512,1280x720 \
-  --warmup 5 --frames 30 --out "$results"
+  --warmup 5 --frames 30 --until-jit-quiet=5 --out "$results"
 
 # 6. the 4-stage pipeline vs the monolith, synthetic frames (no JavaCV in the bundle)
 step bench-pipeline 180 "${cli[@]}" bench pipeline --device "$DEVICE" --source synthetic --frames 300 \
