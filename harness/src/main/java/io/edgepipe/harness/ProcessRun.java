@@ -286,9 +286,10 @@ public final class ProcessRun implements AutoCloseable {
 
   /**
    * A warm-up batch whose JIT compilers used at most this share of the CPU of every process of the
-   * chain (the stages, and this JVM's producer and sink): settled.
+   * chain (the stages, and this JVM's producer and sink): settled. {@code bench vgpu
+   * --until-jit-quiet} warms its sides to the same share.
    */
-  static final double SETTLED_JIT_SHARE = 0.05;
+  public static final double SETTLED_JIT_SHARE = 0.05;
 
   /**
    * One warm-up batch: the stage processes' CPU milliseconds per frame, and the share of the

@@ -62,8 +62,9 @@ public final class VgpuBenchCommand implements Callable<Integer> {
   int warmup;
 
   @Option(names = "--until-jit-quiet", arity = "0..1", fallbackValue = "30", paramLabel = "SECONDS",
-      description = "After --warmup, keep warming every side in rounds of 10 frames until the JIT compilers use at "
-      + "most 5% of this process's CPU in one, for at most SECONDS a row (30 when not given): the remote side runs "
+      description = "After --warmup, keep warming every side in rounds of " + StageVgpuBench.QUIET_ROUND
+      + " frames until the JIT compilers use at most 5% of this process's CPU in one (as bench pipeline --processes "
+      + "warms its stages), for at most SECONDS a row (30 when not given): the remote side runs "
       + "more code (client, doorbell, the loopback backend), which a short warm-up leaves compiling during the "
       + "timed frames.")
   int jitQuietSeconds;

@@ -9,6 +9,7 @@ import io.edgepipe.api.PipelineSpec;
 import io.edgepipe.api.TensorShape;
 import io.edgepipe.api.proto.DType;
 import io.edgepipe.api.proto.Frame;
+import io.edgepipe.harness.ProcessRun;
 import io.edgepipe.harness.ThreadCpu;
 import io.edgepipe.harness.report.Spread;
 import io.edgepipe.runtime.GpuLayer;
@@ -80,7 +81,8 @@ public final class StageVgpuBench {
    * {@code frames} timed per side and size, split into {@code blocks} alternating blocks, after
    * {@code warmup} frames per side and, where {@code jitQuietSeconds} > 0, rounds of
    * {@value #QUIET_ROUND} frames on every side until the JIT compilers used at most
-   * {@value #QUIET_JIT_SHARE} of this process's CPU in one, for at most {@code jitQuietSeconds} a row.
+   * {@link ProcessRun#SETTLED_JIT_SHARE} of this process's CPU in one (the share at which
+   * {@code bench pipeline --processes} calls its stages warm), for at most {@code jitQuietSeconds} a row.
    */
   public record Config(List<Size> sizes, int warmup, int frames, int blocks, Payload payload, int jitQuietSeconds) {
     public Config(List<Size> sizes, int warmup, int frames, int blocks) {
@@ -125,9 +127,7 @@ public final class StageVgpuBench {
    * the timed frames, on the same two cores. Session 14, 720p, shm: 60 timed frames after 30 warm-up
    * gave 2.06x, 1.38x and 1.75x; 200 after 100 gave 1.12x, 1.28x and 1.32x, alternating.
    */
-  static final int QUIET_ROUND = 10;
-  /** The JIT's share of the process's CPU in a round at which the warm-up ends. */
-  static final double QUIET_JIT_SHARE = 0.05;
+  public static final int QUIET_ROUND = 10;
 
   /** A remote vGPU to compare, under the name the tables use (e.g. "shm", "inline"). */
   public record Remote(String label, RemoteGpu gpu) {}
@@ -150,7 +150,7 @@ public final class StageVgpuBench {
     long deadline = System.nanoTime() + config.jitQuietSeconds() * 1_000_000_000L; // a busy host may never look quiet
     int frames = 0;
     double share = 1;
-    while (share > QUIET_JIT_SHARE && System.nanoTime() < deadline) {
+    while (share > ProcessRun.SETTLED_JIT_SHARE && System.nanoTime() < deadline) {
       List<ThreadCpu> before = List.of(ThreadCpu.of(pid));
       for (int side = 0; side < payloads.size(); side++) {
         for (int i = 0; i < QUIET_ROUND; i++) {

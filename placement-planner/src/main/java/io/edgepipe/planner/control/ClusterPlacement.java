@@ -10,7 +10,6 @@ import io.edgepipe.planner.manifest.PipelineManifests;
 import io.edgepipe.planner.manifest.Workload;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
  * A deployed pipeline's placement in a cluster, read from its Deployments' node selectors, and
@@ -101,13 +99,13 @@ public final class ClusterPlacement {
     // recorded where deploy records it: on the spec config map, not on every workload
     Resource<ConfigMap> spec = client.configMaps().inNamespace(namespace).withName(ManifestGenerator.SPEC_CONFIG_MAP);
     if (spec.get() != null) {
-      editRetryingConflicts(spec, cm -> {
+      RetryOnConflict.run(() -> spec.edit(cm -> {
         Map<String, String> annotations = cm.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
             : new LinkedHashMap<>(cm.getMetadata().getAnnotations());
         annotations.put(Labels.PLACEMENT, to.letters());
         cm.getMetadata().setAnnotations(annotations);
         return cm;
-      });
+      }));
     }
     return moved;
   }
@@ -135,15 +133,10 @@ public final class ClusterPlacement {
   }
 
   private void replaceTemplate(String deployment, PodTemplateSpec template) {
-    editRetryingConflicts(client.apps().deployments().inNamespace(namespace).withName(deployment), d -> {
+    RetryOnConflict.run(() -> client.apps().deployments().inNamespace(namespace).withName(deployment).edit(d -> {
       d.getSpec().setTemplate(template);
       return d;
-    });
-  }
-
-  /** {@code change} applied to {@code resource}, again on a fresh read where a controller's write won the race. */
-  private static <T extends HasMetadata> void editRetryingConflicts(Resource<T> resource, UnaryOperator<T> change) {
-    RetryOnConflict.run(() -> resource.edit(change));
+    }));
   }
 
   /** Each container of edgepipe's Deployments (a stage, by name) with the tier its Deployment selects. */
