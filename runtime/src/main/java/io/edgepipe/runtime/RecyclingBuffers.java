@@ -78,7 +78,7 @@ final class RecyclingBuffers extends AbstractByteBufAllocator {
     } else {
       keptBytes.addAndGet(-memory.capacity());
     }
-    return new Recycled(this, memory, size, initialCapacity, maxCapacity);
+    return new Recycled(this, memory, initialCapacity, maxCapacity);
   }
 
   @Override
@@ -106,32 +106,30 @@ final class RecyclingBuffers extends AbstractByteBufAllocator {
   }
 
   /** The total is checked, then raised: racing releases may keep a buffer or two beyond the bound. */
-  private void giveBack(ByteBuffer memory, int size) {
+  private void giveBack(ByteBuffer memory) {
     if (keptBytes.get() + memory.capacity() > keptBytesBound) {
       return; // enough kept: the garbage collector frees this one
     }
     keptBytes.addAndGet(memory.capacity());
-    free[size].offerFirst(memory);
+    free[sizeIndex(memory.capacity())].offerFirst(memory);
   }
 
   /** A buffer over recycled memory, given back to its stack when its last reference is released. */
   private static final class Recycled extends UnpooledUnsafeDirectByteBuf {
     private final RecyclingBuffers owner;
     private final ByteBuffer memory;
-    private final int size;
 
-    Recycled(RecyclingBuffers owner, ByteBuffer memory, int size, int capacity, int maxCapacity) {
+    Recycled(RecyclingBuffers owner, ByteBuffer memory, int capacity, int maxCapacity) {
       super(owner, memory.duplicate().clear().limit(capacity), maxCapacity); // wraps, does not free
       clear(); // wrapping counts the memory as written; a new buffer starts empty
       this.owner = owner;
       this.memory = memory;
-      this.size = size;
     }
 
     @Override
     protected void deallocate() {
       super.deallocate(); // frees only memory of its own (after growing past its capacity)
-      owner.giveBack(memory, size);
+      owner.giveBack(memory);
     }
   }
 }
