@@ -53,7 +53,7 @@ public final class Transport {
    * frees a 4 MiB arena chunk as soon as it is empty and maps (and zeroes) a new one for the next
    * frame, which for multi-megabyte frames held until computed is every frame: in `bench
    * transport` that zeroing was a tenth of the hop's CPU. Netty's adaptive allocator keeps freed
-   * chunks for reuse, but in allocation order, so a hop's socket reads and send buffers cycle
+   * chunks for reuse, but does not favour the most recently freed memory, so a hop's socket reads and send buffers cycle
    * through tens of megabytes; {@link RecyclingBuffers} hands the most recently freed large buffer
    * out first over it. Session 14, quiet, in one JVM alternating per round (30 rounds): gRPC's CPU
    * per GB x0.90-0.94 at 1, 4 and 11 MB, gRPC/raw x1.10 at 4 MB and x1.17 at 11 MB (better in 19
