@@ -11,6 +11,7 @@ import java.util.List;
  * @param latencyWarmup  E1: untimed frames first, per size and mode
  * @param e3Frames       E3: frames of 1280x720 per variant (the thesis streamed 1000)
  * @param e3Warmup       E3: leading frames left out of the steady-state rate
+ * @param e3Rounds       E3: rounds through every variant (the report gives the median and the spread)
  * @param placementFrames E4: frames per placement, size and bandwidth (throughput run)
  * @param placementLatencyFrames E4: most frames of the paced latency run
  * @param placementLatencySeconds E4: about how long the paced latency run lasts
@@ -32,6 +33,7 @@ public record SuitePlan(
     int latencyWarmup,
     int e3Frames,
     int e3Warmup,
+    int e3Rounds,
     int placementFrames,
     int placementLatencyFrames,
     double placementLatencySeconds,
@@ -49,25 +51,25 @@ public record SuitePlan(
   public static final List<Integer> SIZES = List.of(128, 256, 512, 1024);
 
   public static SuitePlan fullPlan() {
-    return new SuitePlan(false, SIZES, 100, 20, 1000, 50, 300, 120, 6, List.of("1gbit", "100mbit"), 20, 1.0,
+    return new SuitePlan(false, SIZES, 100, 20, 1000, 50, 3, 300, 120, 6, List.of("1gbit", "100mbit"), 20, 1.0,
         List.of(1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24, 32), 10, 640, 360, 30, 100, 1);
   }
 
   public static SuitePlan quickPlan() {
-    return new SuitePlan(true, SIZES, 10, 4, 200, 20, 80, 60, 4, List.of("1gbit", "100mbit"), 6, 0.3,
+    return new SuitePlan(true, SIZES, 10, 4, 200, 20, 1, 80, 60, 4, List.of("1gbit", "100mbit"), 6, 0.3,
         List.of(1, 2, 4, 8, 12, 16, 24), 3, 640, 360, 30, 100, 1);
   }
 
   /** The same plan with other frame sides (E1/E2, E4/E5). */
   public SuitePlan withSizes(List<Integer> value) {
-    return new SuitePlan(quick, List.copyOf(value), latencyFrames, latencyWarmup, e3Frames, e3Warmup, placementFrames,
+    return new SuitePlan(quick, List.copyOf(value), latencyFrames, latencyWarmup, e3Frames, e3Warmup, e3Rounds, placementFrames,
         placementLatencyFrames, placementLatencySeconds, bandwidths, profileFrames, computeSeconds, flowSteps,
         flowSeconds, flowWidth, flowHeight, flowFps, deadlineMs, lateTolerancePct);
   }
 
   /** The same plan with other link rates (E4/E5). */
   public SuitePlan withBandwidths(List<String> value) {
-    return new SuitePlan(quick, sizes, latencyFrames, latencyWarmup, e3Frames, e3Warmup, placementFrames,
+    return new SuitePlan(quick, sizes, latencyFrames, latencyWarmup, e3Frames, e3Warmup, e3Rounds, placementFrames,
         placementLatencyFrames, placementLatencySeconds, List.copyOf(value), profileFrames, computeSeconds, flowSteps,
         flowSeconds, flowWidth, flowHeight, flowFps, deadlineMs, lateTolerancePct);
   }

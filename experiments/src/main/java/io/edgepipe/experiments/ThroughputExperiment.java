@@ -11,7 +11,10 @@ import io.edgepipe.runtime.LayerGroup;
 import io.edgepipe.harness.RunResult;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,15 +26,33 @@ import java.util.Map;
  *
  * <p>Next to fps it records the CPU time the whole process spent per frame: on a machine with
  * few cores that, not the slowest stage, caps a pipeline ({@code cores x 1000 / cpu ms}).
+ *
+ * <p>A variant's rate moves by 10-20% from one run to the next on a shared 2-core machine, as much
+ * as the pipelines differ from the monolith, so every variant is run {@link SuitePlan#e3Rounds}
+ * times, in rounds (every other round in reverse order, so that no variant always runs first or
+ * in a JVM warmer than the others'). A change against the monolith is taken within a round (a
+ * ratio from one run) and {@link #CSV} gives each variant's median over the rounds and the range;
+ * every round is in {@link #ROUNDS_CSV}.
  */
 public final class ThroughputExperiment {
   static final String CSV = "e3_throughput.csv";
+  static final String ROUNDS_CSV = "e3_rounds.csv";
 
-  /** Columns of {@link #CSV}, one row per variant (monolith, 2-, 3-, 4-stage). */
+  /**
+   * Columns of {@link #CSV}, one row per variant (monolith, 2-, 3-, 4-stage): medians over the
+   * rounds; the slowest service is the one of the round with the median rate.
+   */
   public enum Column implements CsvColumn {
     VARIANT, STAGES, SERVICES, FRAMES, DELIVERED, FPS, CHANGE_VS_MONOLITH_PCT, CPU_MS_PER_FRAME, CPU_BOUND_FPS,
-    SLOWEST_SERVICE, SLOWEST_SERVICE_MS, LAT_P50_MS, THESIS_SERVER_PCT, THESIS_EDGE_PCT
+    SLOWEST_SERVICE, SLOWEST_SERVICE_MS, LAT_P50_MS, THESIS_SERVER_PCT, THESIS_EDGE_PCT,
+    ROUNDS, FPS_MIN, FPS_MAX, CHANGE_MIN_PCT, CHANGE_MAX_PCT
   }
+
+  /** Columns of {@link #ROUNDS_CSV}, one row per variant and round, in the order they ran. */
+  public enum RoundColumn implements CsvColumn {
+    ROUND, VARIANT, SERVICES, FPS, CHANGE_VS_MONOLITH_PCT, CPU_MS_PER_FRAME, LAT_P50_MS, WALL_S
+  }
+
   static final int WIDTH = 1280;
   static final int HEIGHT = 720;
   /** Thesis, 4 microservices vs the monolith, 1000 frames of 720p. */
@@ -44,6 +65,10 @@ public final class ThroughputExperiment {
       return groups == null ? 1 : groups.size() + 1;
     }
 
+    boolean monolith() {
+      return groups == null;
+    }
+
     String services() {
       if (groups == null) {
         return "producer+" + String.join("+", layers) + " (one process)";
@@ -53,6 +78,10 @@ public final class ThroughputExperiment {
       return String.join(" | ", names);
     }
   }
+
+  /** What one run of a variant measured; {@code changePct} is against the monolith of the same round. */
+  record Measured(double fps, double changePct, double cpuMsPerFrame, long delivered, String slowest,
+      double slowestMs, double latP50Ms, double wallS) {}
 
   private ThroughputExperiment() {}
 
@@ -86,38 +115,68 @@ public final class ThroughputExperiment {
   }
 
   public static long plannedFrames(SuitePlan p, PipelineSpec spec) {
-    return (long) variants(spec).size() * p.e3Frames();
+    return (long) variants(spec).size() * p.e3Frames() * p.e3Rounds();
   }
 
   public static void run(Suite s) {
     PipelineSpec spec = s.spec.withInput(HEIGHT, WIDTH);
+    List<Variant> variants = variants(spec);
+    Map<Variant, List<Measured>> measured = new LinkedHashMap<>();
+    variants.forEach(v -> measured.put(v, new ArrayList<>()));
+    Table rounds = CsvColumn.table(RoundColumn.values());
+    for (int round = 1; round <= s.plan.e3Rounds(); round++) {
+      List<Variant> order = new ArrayList<>(variants);
+      if (round % 2 == 0) {
+        Collections.reverse(order);
+      }
+      Map<Variant, Measured> thisRound = new LinkedHashMap<>();
+      for (Variant v : order) {
+        s.task("E3 round " + round + "/" + s.plan.e3Rounds() + " " + v.name() + " " + v.services());
+        thisRound.put(v, measure(s, spec, v));
+      }
+      double monolithFps = thisRound.get(variants.get(0)).fps();
+      for (Variant v : order) {
+        Measured m = thisRound.get(v);
+        m = new Measured(m.fps(), v.monolith() ? Double.NaN : 100 * (m.fps() / monolithFps - 1), m.cpuMsPerFrame(),
+            m.delivered(), m.slowest(), m.slowestMs(), m.latP50Ms(), m.wallS());
+        measured.get(v).add(m);
+        rounds.row(round, v.name(), v.services(), m.fps(), v.monolith() ? "-" : pct(m.changePct()),
+            m.cpuMsPerFrame(), m.latP50Ms(), m.wallS());
+      }
+    }
+    rounds.writeCsv(s.dir.resolve(ROUNDS_CSV));
+    Table t = summary(variants, measured, s.plan.e3Frames());
+    t.writeCsv(s.dir.resolve(CSV));
     int cores = Runtime.getRuntime().availableProcessors();
-    Table t = CsvColumn.table(Column.values());
-    double monolithFps = Double.NaN;
-    for (Variant v : variants(spec)) {
-      s.task("E3 " + v.name() + " " + v.services());
-      FrameLog log = new FrameLog();
-      RunOptions o = s.options(spec, s.plan.e3Frames(), 0, 1);
-      long cpu0 = processCpuNanos();
-      long wall0 = System.nanoTime();
-      RunResult r;
-      if (v.groups() == null) {
-        try (MonolithRun run = new MonolithRun(spec, s.device, log)) {
-          r = run.run(o, s::step);
-        }
-      } else {
-        try (EmbeddedRun run = EmbeddedRun.fused(spec, v.groups(), s.device, log)) {
-          r = run.run(o, s::step);
-        }
+    s.note("cores", cores);
+    s.say("");
+    s.say("E3 throughput, " + s.plan.e3Frames() + " frames of " + WIDTH + "x" + HEIGHT
+        + ", as fast as the chain takes them; median of " + s.plan.e3Rounds() + " round(s), range in the last columns");
+    t.print(s.console);
+  }
+
+  /** One run of {@code v}: its steady rate, the CPU this JVM spent per frame, its slowest service. */
+  private static Measured measure(Suite s, PipelineSpec spec, Variant v) {
+    FrameLog log = new FrameLog();
+    RunOptions o = s.options(spec, s.plan.e3Frames(), 0, 1);
+    long cpu0 = processCpuNanos();
+    long wall0 = System.nanoTime();
+    RunResult r;
+    if (v.monolith()) {
+      try (MonolithRun run = new MonolithRun(spec, s.device, log)) {
+        r = run.run(o, s::step);
       }
-      double cpuMs = (processCpuNanos() - cpu0) / 1e6;
-      List<FrameLog.Entry> steady = log.after(s.plan.e3Warmup());
-      double fps = FrameLog.steadyFps(steady);
-      if (v.groups() == null) {
-        monolithFps = fps;
+    } else {
+      try (EmbeddedRun run = EmbeddedRun.fused(spec, v.groups(), s.device, log)) {
+        r = run.run(o, s::step);
       }
-      String slowest = "-";
-      double slowestMs = 0;
+    }
+    double cpuMs = (processCpuNanos() - cpu0) / 1e6;
+    double wallS = (System.nanoTime() - wall0) / 1e9;
+    List<FrameLog.Entry> steady = log.after(s.plan.e3Warmup());
+    String slowest = "-";
+    double slowestMs = v.monolith() ? Double.NaN : 0;
+    if (!v.monolith()) {
       for (Map.Entry<String, double[]> e : FrameLog.phaseMeans(steady).entrySet()) {
         double period = e.getValue()[1] + e.getValue()[2]; // process + send: a service blocks while it sends
         if (period > slowestMs) {
@@ -125,21 +184,45 @@ public final class ThroughputExperiment {
           slowest = e.getKey();
         }
       }
-      double cpuPerFrame = cpuMs / Math.max(1, r.summary().delivered());
-      boolean four = v.groups() != null && v.stages() == 4;
-      double[] latency = steady.stream().mapToDouble(FrameLog.Entry::latencyMs).toArray();
-      t.row(v.name(), v.stages(), v.services(), s.plan.e3Frames(), r.summary().delivered(), fps,
-          v.groups() == null ? "-" : String.format(java.util.Locale.ROOT, "%+.1f", 100 * (fps / monolithFps - 1)),
-          cpuPerFrame, cores * 1000 / cpuPerFrame, v.groups() == null ? "-" : slowest,
-          v.groups() == null ? Double.NaN : slowestMs, FrameLog.percentile(latency, 50),
-          four ? THESIS_SERVER_PCT : "-", four ? THESIS_EDGE_PCT : "-");
-      s.note("e3_wall_s_" + v.name() + "_" + v.services().replace(" ", ""), (System.nanoTime() - wall0) / 1e9);
     }
-    t.writeCsv(s.dir.resolve(CSV));
-    s.note("cores", cores);
-    s.say("");
-    s.say("E3 throughput, " + s.plan.e3Frames() + " frames of " + WIDTH + "x" + HEIGHT + ", as fast as the chain takes them");
-    t.print(s.console);
+    long delivered = r.summary().delivered();
+    double[] latency = steady.stream().mapToDouble(FrameLog.Entry::latencyMs).toArray();
+    return new Measured(FrameLog.steadyFps(steady), Double.NaN, cpuMs / Math.max(1, delivered), delivered, slowest,
+        slowestMs, FrameLog.percentile(latency, 50), wallS);
+  }
+
+  /** A row per variant: medians over its rounds, the range of its rate and of its change. */
+  static Table summary(List<Variant> variants, Map<Variant, List<Measured>> measured, long frames) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    Table t = CsvColumn.table(Column.values());
+    for (Variant v : variants) {
+      List<Measured> runs = measured.get(v);
+      double[] fps = runs.stream().mapToDouble(Measured::fps).toArray();
+      double[] change = runs.stream().mapToDouble(Measured::changePct).toArray();
+      double medianFps = FrameLog.percentile(fps, 50);
+      Measured typical = runs.stream().filter(m -> m.fps() == medianFps).findFirst().orElse(runs.get(0));
+      double cpuPerFrame = FrameLog.percentile(runs.stream().mapToDouble(Measured::cpuMsPerFrame).toArray(), 50);
+      boolean four = v.stages() == 4 && !v.monolith();
+      t.row(v.name(), v.stages(), v.services(), frames, typical.delivered(), medianFps,
+          v.monolith() ? "-" : pct(FrameLog.percentile(change, 50)), cpuPerFrame, cores * 1000 / cpuPerFrame,
+          typical.slowest(), typical.slowestMs(),
+          FrameLog.percentile(runs.stream().mapToDouble(Measured::latP50Ms).toArray(), 50),
+          four ? THESIS_SERVER_PCT : "-", four ? THESIS_EDGE_PCT : "-", runs.size(), min(fps), max(fps),
+          v.monolith() ? "-" : pct(min(change)), v.monolith() ? "-" : pct(max(change)));
+    }
+    return t;
+  }
+
+  private static String pct(double v) {
+    return String.format(Locale.ROOT, "%+.1f", v);
+  }
+
+  private static double min(double[] v) {
+    return java.util.Arrays.stream(v).min().orElse(Double.NaN);
+  }
+
+  private static double max(double[] v) {
+    return java.util.Arrays.stream(v).max().orElse(Double.NaN);
   }
 
   /** CPU time of this whole JVM (every service of the run lives in it). */

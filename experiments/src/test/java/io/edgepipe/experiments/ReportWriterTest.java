@@ -115,8 +115,13 @@ class ReportWriterTest {
         PlacementExperiment.E5_BEST_CSV, PlacementExperiment.BestColumn.values(),
         PlacementExperiment.E5_SERVICE_CPU_CSV, PlacementExperiment.ServiceCpuColumn.values(),
         FlowCapacityExperiment.CSV, FlowCapacityExperiment.Column.values());
-    declared.forEach((file, columns) -> assertEquals(Stream.of(columns).map(CsvColumn::header).toList(),
-        Csv.read(KEPT.resolve(file)).header(), file));
+    // columns added since the kept run, at the end (its report reads them as absent): E3's rounds and ranges
+    Map<String, Integer> addedSince = Map.of(ThroughputExperiment.CSV, 5);
+    declared.forEach((file, columns) -> {
+      List<String> headers = Stream.of(columns).map(CsvColumn::header).toList();
+      assertEquals(headers.subList(0, headers.size() - addedSince.getOrDefault(file, 0)),
+          Csv.read(KEPT.resolve(file)).header(), file);
+    });
   }
 
   @Test
