@@ -51,7 +51,7 @@ final class ThroughputSection implements ReportSection {
     String title = rounds > 1 ? "E3: frames per second, 1280x720 (median of " + rounds + " rounds; range in the table)"
         : "E3: frames per second, 1280x720 (one run per variant: no spread measured)";
     CategoryChart chart = Charts.bars(title, "services (| = gRPC hop)", "fps", categories, series, false);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // inside, it hid the tallest bars
     chart.getStyler().setXAxisLabelRotation(20);
     sb.append(report.image(chart, "e3_throughput.png", "E3 throughput")).append(reading(read(c, meta)))
         .append(table(c, VARIANT, SERVICES, FRAMES, FPS, CHANGE_VS_MONOLITH_PCT, CPU_MS_PER_FRAME,
