@@ -88,7 +88,9 @@ public final class ReportWriter {
     if (meta.isEmpty()) {
       return "";
     }
-    StringBuilder sb = new StringBuilder("Settings of this run:\n\n| key | value |\n|---|---|\n");
+    StringBuilder sb = new StringBuilder("Settings of the latest run into this folder (a folder can collect runs of "
+        + "several days: each `ran_*` row says when the experiments it names were last run, and from which commit):"
+        + "\n\n| key | value |\n|---|---|\n");
     sb.append("| experiments held | ").append(held.isEmpty() ? "none" : held).append(" |\n");
     meta.forEach((k, v) -> {
       if (!k.startsWith("e3_wall_s_")) {

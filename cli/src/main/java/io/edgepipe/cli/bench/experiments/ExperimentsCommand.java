@@ -240,7 +240,7 @@ public final class ExperimentsCommand implements Callable<Integer> {
     }
     s.note("suite_minutes", (System.nanoTime() - start) / 6e10);
     s.note("loadavg_end", loadAverage());
-    MetaFile.merge(dir, s.meta());
+    MetaFile.merge(dir, MetaFile.withRunRow(s.meta(), run));
     List<Path> files = new ReportWriter(dir).write();
     System.out.println();
     System.out.println("wrote " + dir + ": " + files.stream().map(p -> p.getFileName().toString()).toList());
