@@ -588,7 +588,7 @@ public final class GridExperiment {
   }
 
   /** Appends the schedule's lines (each step's start on the run's clock) to {@code logs/NAME/schedule.log}. */
-  private static java.util.function.Consumer<String> schedule(Suite s, String name) {
+  static java.util.function.Consumer<String> schedule(Suite s, String name) {
     java.nio.file.Path file = s.logs.resolve(name).resolve("schedule.log");
     return line -> {
       try {

@@ -163,7 +163,7 @@ public final class LinkCodecExperiment {
       TestbedController watch = TestbedController.forTestbed(linkOnly(spec, driver.bandwidthBitsPerSec()), spec,
           new Placement(PLACEMENTS.get(0)), driver.state(), AdaptiveExperiment.settings(), x -> { }, false);
       ScheduledTestbedRun.Outcome out = ScheduledTestbedRun.run(driver.state(), PLACEMENTS.get(0), o, WARMUP_S, steps,
-          watch, true, s.logs.resolve(logName), x -> { }, GridExperiment.RETRY);
+          watch, true, s.logs.resolve(logName), GridExperiment.schedule(s, logName), GridExperiment.RETRY);
       Map<String, Double> fps = new LinkedHashMap<>();
       for (ScheduledTestbedRun.StepResult r : out.steps()) {
         if (!r.step().warmup()) {
