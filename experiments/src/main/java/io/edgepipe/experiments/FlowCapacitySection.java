@@ -98,11 +98,12 @@ final class FlowCapacitySection implements ReportSection {
       if (num(r, LATE_PCT) > Double.parseDouble(meta.getOrDefault("e6_late_tolerance_pct", "1"))) {
         why.add(f(num(r, LATE_PCT)) + "% late");
       } else if (Double.isNaN(num(r, LATE_PCT)) && num(r, LAT_P95_MS) > Double.parseDouble(deadline)) {
-        why.add("p95 " + f(num(r, LAT_P95_MS)) + " ms");
+        why.add("p95 " + f(num(r, LAT_P95_MS)) + " ms"); // the same words as the parenthesis below, which it replaces
       }
-      sb.append(String.format(Locale.ROOT, "At %d flows it breaks%s: %s (p95 %s ms). ", (int) num(r, FLOWS),
+      String p95 = "p95 " + f(num(r, LAT_P95_MS)) + " ms";
+      sb.append(String.format(Locale.ROOT, "At %d flows it breaks%s: %s%s. ", (int) num(r, FLOWS),
           num(r, ATTEMPTS) > 1 ? " (in both attempts)" : "", why.isEmpty() ? "not carried" : String.join(", ", why),
-          f(num(r, LAT_P95_MS))));
+          why.contains(p95) ? "" : " (" + p95 + ")"));
     });
     if (c.rows().stream().allMatch(r -> Csv.yes(str(r, CARRIED)))) {
       sb.append("Every count tried was carried, so the capacity is at least the largest tried. ");
