@@ -81,7 +81,11 @@ public final class ThroughputExperiment {
 
   /** What one run of a variant measured; {@code changePct} is against the monolith of the same round. */
   record Measured(double fps, double changePct, double cpuMsPerFrame, long delivered, String slowest,
-      double slowestMs, double latP50Ms, double wallS) {}
+      double slowestMs, double latP50Ms, double wallS) {
+    Measured withChange(double pct) {
+      return new Measured(fps, pct, cpuMsPerFrame, delivered, slowest, slowestMs, latP50Ms, wallS);
+    }
+  }
 
   private ThroughputExperiment() {}
 
@@ -136,9 +140,8 @@ public final class ThroughputExperiment {
       }
       double monolithFps = thisRound.get(variants.get(0)).fps();
       for (Variant v : order) {
-        Measured m = thisRound.get(v);
-        m = new Measured(m.fps(), v.monolith() ? Double.NaN : 100 * (m.fps() / monolithFps - 1), m.cpuMsPerFrame(),
-            m.delivered(), m.slowest(), m.slowestMs(), m.latP50Ms(), m.wallS());
+        Measured run = thisRound.get(v);
+        Measured m = run.withChange(v.monolith() ? Double.NaN : 100 * (run.fps() / monolithFps - 1));
         measured.get(v).add(m);
         rounds.row(round, v.name(), v.services(), m.fps(), v.monolith() ? "-" : pct(m.changePct()),
             m.cpuMsPerFrame(), m.latP50Ms(), m.wallS());
