@@ -53,6 +53,11 @@ public final class TestbedRunCommand implements Callable<Integer> {
           + "cold, and on a capped edge their JIT takes seconds (default: ${DEFAULT-VALUE}).")
   double warmupSeconds;
 
+  @Option(names = "--warmup-max-seconds", paramLabel = "S",
+      description = "The warm-up goes on past --warmup-seconds until the rate settles, at most S seconds in all "
+          + "(default: --warmup-seconds + " + TestbedRun.Phases.DEFAULT_EXTRA_WARMUP_S + ").")
+  Double warmupMaxSeconds;
+
   @Mixin
   TestbedTarget testbed;
 
@@ -77,14 +82,17 @@ public final class TestbedRunCommand implements Callable<Integer> {
             + "%d frame(s) x %d flow(s) from %s, device %s%n", spec.name(), state.prefix(),
         Units.formatRate(state.bandwidthBps()), Units.formatDelay(state.delay()), state.edgeCpu(), where,
         spec.input(), o.frames(), o.flows(), o.source(), o.device());
+    TestbedRun.Phases phases = warmupMaxSeconds == null ? new TestbedRun.Phases(warmupSeconds, 0, 0, 1)
+        : new TestbedRun.Phases(warmupSeconds, 0, 0, 1, warmupMaxSeconds);
     if (warmupSeconds > 0) {
-      System.out.printf("first %.1f s of frames are warm-up, not reported%n", warmupSeconds);
+      System.out.printf(Locale.ROOT, "first %.1f s of frames are warm-up, not reported (then on until the rate "
+          + "settles, at most %.1f s in all)%n", warmupSeconds, phases.warmupMaxSeconds());
     }
     RunResult result;
     List<String> forwarders;
     try (ProgressBar bar = Progress.bar("testbed " + where, o.frames() * o.flows(), noProgress);
          TestbedRun run = new TestbedRun(state, where, out.folder("testbed").resolve("logs"))
-             .withPhases(new TestbedRun.Phases(warmupSeconds, 0, 0, 1))) {
+             .withPhases(phases)) {
       result = run.run(o, bar::step);
       forwarders = run.proxyStats();
     }

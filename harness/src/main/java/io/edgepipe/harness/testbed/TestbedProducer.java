@@ -46,7 +46,6 @@ public final class TestbedProducer implements Callable<Integer> {
   private static final int WARMUP_BATCH = 5;
   private static final double WARMUP_WINDOW_S = 4;
   private static final double SETTLED_PCT = 5;
-  private static final double MAX_EXTRA_WARMUP_S = 40;
   private static final int MIN_WARMUP_FRAMES = 20;
   private static final long MAX_MAIN_FRAMES = 3000;
   private static final java.time.Duration PHASE_TIMEOUT = java.time.Duration.ofSeconds(120);
@@ -68,6 +67,10 @@ public final class TestbedProducer implements Callable<Integer> {
   @Option(names = "--mode", required = true) String mode;
   @Option(names = "--warmup-seconds", description = "Seconds of frames streamed first and left out of every result")
   double warmupSeconds;
+  @Option(names = "--warmup-max-seconds",
+      description = "The warm-up goes on past --warmup-seconds until the rate settles, at most this long in all "
+          + "(default: --warmup-seconds + " + TestbedRun.Phases.DEFAULT_EXTRA_WARMUP_S + ")")
+  Double warmupMaxSeconds;
   @Option(names = "--main-seconds", description = "Size the main phase to about this long at the warm-up's rate "
       + "(--frames is then the least; 0 = exactly --frames)")
   double mainSeconds;
@@ -149,7 +152,7 @@ public final class TestbedProducer implements Callable<Integer> {
    * Frames through the fresh JVMs (class loading, JIT) that no result counts: short streams on
    * flows warmup-0, warmup-1, ... for at least {@link #warmupSeconds}, then on in windows of
    * {@value #WARMUP_WINDOW_S} s until the rate has {@link #settled} (the JIT is done; on a
-   * half-core edge that takes tens of seconds), or {@value #MAX_EXTRA_WARMUP_S} s more have passed.
+   * half-core edge that takes tens of seconds), or {@link #warmupMaxSeconds} have passed.
    *
    * @return frames per second of the last window
    */
@@ -158,6 +161,7 @@ public final class TestbedProducer implements Callable<Integer> {
     Map<String, Long> sent = new LinkedHashMap<>();
     long start = System.nanoTime();
     List<Double> rates = new ArrayList<>();
+    double most = warmupMaxSeconds != null ? warmupMaxSeconds : warmupSeconds + TestbedRun.Phases.DEFAULT_EXTRA_WARMUP_S;
     // looped: a video shorter than the warm-up would otherwise end it with empty flows, without end
     try (var src = io.edgepipe.producer.source.FrameSources.open(source, spec.input().h(), spec.input().w(),
         spec.input().c(), seed + 1000, true)) {
@@ -176,7 +180,7 @@ public final class TestbedProducer implements Callable<Integer> {
         total += inWindow;
         rates.add(inWindow / ((System.nanoTime() - windowStart) / 1e9));
         double elapsed = (System.nanoTime() - start) / 1e9;
-        if (total >= MIN_WARMUP_FRAMES && (settled(rates) || elapsed > warmupSeconds + MAX_EXTRA_WARMUP_S)) {
+        if (total >= MIN_WARMUP_FRAMES && (settled(rates) || elapsed > most)) {
           break;
         }
       }

@@ -154,10 +154,29 @@ public final class TestbedRun implements AutoCloseable {
    * own frames, as many as fit {@code mainSeconds} at the warm-up's rate when that is > 0 (the
    * run's frame count is the least). Then, with {@code pacedSeconds > 0}, about that long of
    * frames at {@code pacedFps} but at most half the rate the main phase measured; {@link #run}
-   * returns that paced phase's result and {@link #earlierPhases()} the main one.
+   * returns that paced phase's result and {@link #earlierPhases()} the main one. The warm-up goes on
+   * past {@code warmupSeconds} until the rate settles, at most {@code warmupMaxSeconds}.
    */
-  public record Phases(double warmupSeconds, double mainSeconds, double pacedSeconds, double pacedFps) {
+  public record Phases(double warmupSeconds, double mainSeconds, double pacedSeconds, double pacedFps,
+      double warmupMaxSeconds) {
     public static final Phases NONE = new Phases(0, 0, 0, 1);
+    /**
+     * How much longer than asked a warm-up may go on while its rate has not settled: on a
+     * half-core edge the JIT takes tens of seconds.
+     */
+    public static final double DEFAULT_EXTRA_WARMUP_S = 40;
+
+    /** Phases whose warm-up may go on {@link #DEFAULT_EXTRA_WARMUP_S} past {@code warmupSeconds}. */
+    public Phases(double warmupSeconds, double mainSeconds, double pacedSeconds, double pacedFps) {
+      this(warmupSeconds, mainSeconds, pacedSeconds, pacedFps, warmupSeconds + DEFAULT_EXTRA_WARMUP_S);
+    }
+
+    public Phases {
+      if (warmupMaxSeconds < warmupSeconds) {
+        throw new IllegalArgumentException("a warm-up of at least " + warmupSeconds + " s cannot end by "
+            + warmupMaxSeconds + " s");
+      }
+    }
   }
 
   /**
@@ -565,6 +584,7 @@ public final class TestbedRun implements AutoCloseable {
         "--flows", String.valueOf(o.flows()), "--seed", String.valueOf(o.seed()), "--device", o.device(),
         "--node", p.node().word(), "--sink-port", String.valueOf(layout.sinkPort()), "--next", p.next(),
         "--mode", mode, "--warmup-seconds", String.valueOf(phases.warmupSeconds()),
+        "--warmup-max-seconds", String.valueOf(phases.warmupMaxSeconds()),
         "--main-seconds", String.valueOf(phases.mainSeconds()), "--paced-seconds", String.valueOf(phases.pacedSeconds()),
         "--paced-fps", String.valueOf(phases.pacedFps())));
     if (adaptive != null) {
