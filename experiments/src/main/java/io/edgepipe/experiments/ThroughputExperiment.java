@@ -4,6 +4,7 @@ import io.edgepipe.harness.EmbeddedRun;
 
 import io.edgepipe.api.LayerSpec;
 import io.edgepipe.api.PipelineSpec;
+import io.edgepipe.harness.report.Spread;
 import io.edgepipe.harness.report.Table;
 import io.edgepipe.harness.MonolithRun;
 import io.edgepipe.launcher.RunOptions;
@@ -12,10 +13,12 @@ import io.edgepipe.harness.RunResult;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * E3 (thesis tables 4.2/4.3, figures 4.5/4.8): throughput of streaming 1280x720 frames as fast
@@ -200,32 +203,28 @@ public final class ThroughputExperiment {
     Table t = CsvColumn.table(Column.values());
     for (Variant v : variants) {
       List<Measured> runs = measured.get(v);
-      double[] fps = runs.stream().mapToDouble(Measured::fps).toArray();
-      double[] change = runs.stream().mapToDouble(Measured::changePct).toArray();
-      double medianFps = FrameLog.percentile(fps, 50);
-      Measured typical = runs.stream().filter(m -> m.fps() == medianFps).findFirst().orElse(runs.get(0));
-      double cpuPerFrame = FrameLog.percentile(runs.stream().mapToDouble(Measured::cpuMsPerFrame).toArray(), 50);
+      Spread fps = spread(runs, Measured::fps);
+      Spread change = spread(runs, Measured::changePct);
+      double cpuPerFrame = spread(runs, Measured::cpuMsPerFrame).median();
+      // the slowest service of the round whose rate is nearest the median (with an even count, none is it)
+      Measured typical = runs.stream().min(Comparator.comparingDouble(m -> Math.abs(m.fps() - fps.median())))
+          .orElseThrow();
       boolean four = v.stages() == 4 && !v.monolith();
-      t.row(v.name(), v.stages(), v.services(), frames, typical.delivered(), medianFps,
-          v.monolith() ? "-" : pct(FrameLog.percentile(change, 50)), cpuPerFrame, cores * 1000 / cpuPerFrame,
-          typical.slowest(), typical.slowestMs(),
-          FrameLog.percentile(runs.stream().mapToDouble(Measured::latP50Ms).toArray(), 50),
-          four ? THESIS_SERVER_PCT : "-", four ? THESIS_EDGE_PCT : "-", runs.size(), min(fps), max(fps),
-          v.monolith() ? "-" : pct(min(change)), v.monolith() ? "-" : pct(max(change)));
+      t.row(v.name(), v.stages(), v.services(), frames, typical.delivered(), fps.median(),
+          v.monolith() ? "-" : pct(change.median()), cpuPerFrame, cores * 1000 / cpuPerFrame,
+          typical.slowest(), typical.slowestMs(), spread(runs, Measured::latP50Ms).median(),
+          four ? THESIS_SERVER_PCT : "-", four ? THESIS_EDGE_PCT : "-", runs.size(), fps.min(), fps.max(),
+          v.monolith() ? "-" : pct(change.min()), v.monolith() ? "-" : pct(change.max()));
     }
     return t;
   }
 
+  private static Spread spread(List<Measured> runs, ToDoubleFunction<Measured> value) {
+    return Spread.of(runs.stream().mapToDouble(value).toArray());
+  }
+
   private static String pct(double v) {
     return String.format(Locale.ROOT, "%+.1f", v);
-  }
-
-  private static double min(double[] v) {
-    return java.util.Arrays.stream(v).min().orElse(Double.NaN);
-  }
-
-  private static double max(double[] v) {
-    return java.util.Arrays.stream(v).max().orElse(Double.NaN);
   }
 
   /** CPU time of this whole JVM (every service of the run lives in it). */

@@ -161,7 +161,7 @@ public final class TestbedProducer implements Callable<Integer> {
     Map<String, Long> sent = new LinkedHashMap<>();
     long start = System.nanoTime();
     List<Double> rates = new ArrayList<>();
-    double most = warmupMaxSeconds != null ? warmupMaxSeconds : warmupSeconds + TestbedRun.Phases.DEFAULT_EXTRA_WARMUP_S;
+    double most = warmupMaxSeconds != null ? warmupMaxSeconds : TestbedRun.Phases.defaultWarmupMax(warmupSeconds);
     // looped: a video shorter than the warm-up would otherwise end it with empty flows, without end
     try (var src = io.edgepipe.producer.source.FrameSources.open(source, spec.input().h(), spec.input().w(),
         spec.input().c(), seed + 1000, true)) {

@@ -168,7 +168,12 @@ public final class TestbedRun implements AutoCloseable {
 
     /** Phases whose warm-up may go on {@link #DEFAULT_EXTRA_WARMUP_S} past {@code warmupSeconds}. */
     public Phases(double warmupSeconds, double mainSeconds, double pacedSeconds, double pacedFps) {
-      this(warmupSeconds, mainSeconds, pacedSeconds, pacedFps, warmupSeconds + DEFAULT_EXTRA_WARMUP_S);
+      this(warmupSeconds, mainSeconds, pacedSeconds, pacedFps, defaultWarmupMax(warmupSeconds));
+    }
+
+    /** The longest a warm-up of at least {@code warmupSeconds} goes on when nobody caps it. */
+    public static double defaultWarmupMax(double warmupSeconds) {
+      return warmupSeconds + DEFAULT_EXTRA_WARMUP_S;
     }
 
     public Phases {
